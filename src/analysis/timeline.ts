@@ -1,0 +1,85 @@
+/**
+ * Skill-onset timeline: progress pi_i = (s_i - s_i(0)) / (1 - s_i(0)); for each skill the
+ * first time pi_i exceeds the onset, half and learned thresholds (defaults 0.1, 0.5, 0.9).
+ * Discrete models report the first step t with pi_i(t) > threshold (CrossingTracker, fed
+ * every step); the ODE reports interpolated crossing times (see models/resource.ts).
+ * Domino statistics: gap between skill i's `learned` and skill i+1's `onset`, and the
+ * ratio learned_2 / learned_1.
+ */
+import type { Crossings } from "../models/types.js";
+
+export interface Thresholds {
+  onset: number;
+  half: number;
+  learned: number;
+}
+
+export class CrossingTracker {
+  private readonly next: Int32Array; // index of the next threshold each skill has to pass
+  private readonly th: number[];
+  private readonly times: (number | null)[][];
+  private pending: number; // skills with thresholds left
+
+  constructor(
+    private readonly s0: ArrayLike<number>,
+    thresholds: Thresholds,
+  ) {
+    this.th = [thresholds.onset, thresholds.half, thresholds.learned];
+    const n = s0.length;
+    this.next = new Int32Array(n);
+    this.times = this.th.map(() => new Array<number | null>(n).fill(null));
+    this.pending = n;
+  }
+
+  /** Feed the levels at time t (call in increasing t). O(n); returns quickly once all are done. */
+  observe(t: number, s: ArrayLike<number>): void {
+    if (this.pending === 0) return;
+    const th = this.th;
+    for (let i = 0; i < s.length; i++) {
+      let j = this.next[i];
+      if (j >= 3) continue;
+      const s0 = this.s0[i];
+      const pi = (s[i] - s0) / (1 - s0);
+      while (j < 3 && pi > th[j]) {
+        this.times[j][i] = t;
+        j++;
+      }
+      if (j !== this.next[i]) {
+        this.next[i] = j;
+        if (j === 3) this.pending--;
+      }
+    }
+  }
+
+  get done(): boolean {
+    return this.pending === 0;
+  }
+
+  result(): Crossings {
+    return { onset: this.times[0], half: this.times[1], learned: this.times[2] };
+  }
+}
+
+export interface DominoStats {
+  /** gaps[i] = onset of skill i+2 minus learned of skill i+1 (in frequency order), null if undefined. */
+  gaps: { from: number; to: number; gap: number | null }[];
+  /** learned_2 / learned_1 (skills ranked by frequency), for two or more skills. */
+  ratio21: number | null;
+}
+
+/** Domino statistics over skills ordered by frequency (most frequent first). */
+export function dominoStats(frequencies: number[], c: Crossings): DominoStats {
+  const order = frequencies.map((p, i) => [p, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map((x) => x[1]);
+  const gaps: DominoStats["gaps"] = [];
+  for (let r = 0; r + 1 < order.length; r++) {
+    const a = order[r], b = order[r + 1];
+    const l = c.learned[a], o = c.onset[b];
+    gaps.push({ from: a + 1, to: b + 1, gap: l === null || o === null ? null : o - l });
+  }
+  let ratio21: number | null = null;
+  if (order.length >= 2) {
+    const l1 = c.learned[order[0]], l2 = c.learned[order[1]];
+    if (l1 !== null && l2 !== null && l1 > 0) ratio21 = l2 / l1;
+  }
+  return { gaps, ratio21 };
+}

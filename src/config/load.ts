@@ -1,0 +1,310 @@
+/**
+ * YAML text (+ `--set` overrides) -> a validated, fully-defaulted Config, or one ConfigError
+ * that names file, line, column and key, with the closest valid key for a misspelling.
+ *
+ * Layers: built-in defaults <- file <- --set flags. The YAML document (yaml's parseDocument)
+ * is kept so every error can point at the node it is about; --set values are written into
+ * the same document, and errors in them name the flag instead of a line.
+ */
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, parse as parseYamlValue, type Document, type Node } from "yaml";
+import type { z } from "zod";
+import { schemas, modelNames, optimizerDefaults, type Config, type ModelName, type OptimizerConfig } from "./schema.js";
+import { checkSemantics } from "./semantic.js";
+
+export class ConfigError extends Error {
+  constructor(
+    message: string,
+    readonly where: string = "", // "file:line:col" or "--set key=value" or "file"
+    readonly key: string = "",
+  ) {
+    super(message);
+    this.name = "ConfigError";
+  }
+  /** One line: `where: key: message`. */
+  format(): string {
+    return [this.where, this.key, this.message].filter((s) => s !== "").join(": ");
+  }
+}
+
+export interface LoadOptions {
+  /** Name to show in errors (a path, or "<built-in default>"). */
+  file: string;
+  /** `--set KEY=VALUE` strings, applied in order. */
+  sets?: string[];
+}
+
+/** The built-in default experiment: the paper's minimal Resource-model example. */
+export const DEFAULT_CONFIG_YAML = `# The paper's minimal Resource-model example (spec: reference numbers).
+model: resource
+skills:
+  count: 10
+  frequencies: {zipf: 2}
+lr: 3.0e-4
+params: 1000
+N0: 0.003
+steps: 1000
+`;
+
+type Path = (string | number)[];
+
+interface Located {
+  doc: Document;
+  lc: LineCounter;
+  file: string;
+  setPaths: { path: string[]; flag: string }[];
+}
+
+/** Parse, override, validate and resolve. Throws ConfigError on any problem. */
+export function loadConfig(text: string, opts: LoadOptions): Config {
+  const file = opts.file;
+  if (text.includes("\u0000")) throw new ConfigError("this is a binary file, not YAML text", file);
+  if (text.trim() === "" || /^(\s*#.*\n?)*\s*$/.test(text))
+    throw new ConfigError("the config is empty: it needs at least `model: resource|domino|geometry`", file);
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    const pos = lc.linePos(e.pos[0]);
+    const msg = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new ConfigError(`malformed YAML: ${msg}`, `${file}:${pos.line}:${pos.col}`);
+  }
+  const loc: Located = { doc, lc, file, setPaths: [] };
+  if (!isMap(doc.contents)) throw new ConfigError("the config must be a mapping of keys (e.g. `model: resource`)", whereOf(loc, []));
+  for (const s of opts.sets ?? []) applySet(loc, s);
+
+  const raw = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  const model = raw.model;
+  if (model === undefined) throw new ConfigError(`missing key; add \`model: resource\` (one of ${modelNames.join(", ")})`, whereOf(loc, []), "model");
+  if (typeof model !== "string" || !(modelNames as readonly string[]).includes(model))
+    throw new ConfigError(`unknown model ${JSON.stringify(model)}; expected one of ${modelNames.join(", ")}${suggest(String(model), modelNames)}`, whereOf(loc, ["model"]), "model");
+
+  const schema = schemas[model as ModelName];
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw zodToConfigError(loc, schema, parsed.error.issues, raw);
+  const cfg = resolve(parsed.data as Record<string, unknown>);
+  const problem = checkSemantics(cfg);
+  if (problem) throw new ConfigError(problem.message, whereOf(loc, problem.path), problem.path.join("."));
+  return cfg;
+}
+
+/** Fill the values whose defaults depend on other values. */
+function resolve(c: Record<string, any>): Config {
+  const skills = { ...c.skills };
+  if (skills.count === undefined) skills.count = Array.isArray(skills.frequencies) ? skills.frequencies.length : 10;
+  const out: Record<string, any> = { ...c, skills };
+  if (c.model === "geometry") {
+    const o = typeof c.optimizer === "string" ? { name: c.optimizer } : c.optimizer;
+    out.optimizer = { name: o.name, ...optimizerDefaults[o.name as keyof typeof optimizerDefaults], ...stripUndefined(o) } as OptimizerConfig;
+    const check = c.timeline.check === "auto" ? (skills.count <= 100 ? "every" : "recorded") : c.timeline.check;
+    out.timeline = { ...c.timeline, check };
+  }
+  return out as Config;
+}
+
+function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+/** `--set a.b.c=VALUE`: VALUE is parsed as YAML (scalar or flow: `[1, 2]`, `{zipf: 1}`). */
+function applySet(loc: Located, s: string): void {
+  const flag = `--set ${s}`;
+  const eq = s.indexOf("=");
+  if (eq <= 0) throw new ConfigError("expected KEY=VALUE, e.g. --set lr=1e-3 or --set skills.count=5", flag);
+  const key = s.slice(0, eq).trim();
+  const valueText = s.slice(eq + 1);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*(\.([A-Za-z_][A-Za-z0-9_]*|\d+))*$/.test(key))
+    throw new ConfigError(`"${key}" is not a dotted key like skills.count`, flag);
+  let value: unknown;
+  try {
+    value = parseYamlValue(valueText);
+  } catch (e) {
+    throw new ConfigError(`cannot parse the value as YAML: ${(e as Error).message.split("\n")[0]}`, flag, key);
+  }
+  const path = key.split(".");
+  // Refuse to walk through a scalar: `--set lr.x=1` when lr is a number.
+  for (let d = 1; d < path.length; d++) {
+    const parent = loc.doc.getIn(path.slice(0, d), true) as Node | undefined;
+    if (parent !== undefined && !isMap(parent) && !isSeq(parent))
+      throw new ConfigError(`${path.slice(0, d).join(".")} is a value, not a section, so it has no key "${path[d]}"`, flag, key);
+  }
+  loc.doc.setIn(path, loc.doc.createNode(value));
+  loc.setPaths.push({ path, flag });
+}
+
+/** "file:line:col" of the node at `path` (or its nearest existing ancestor); the flag if --set wrote it. */
+function whereOf(loc: Located, path: Path, keyNode = false): string {
+  for (const sp of loc.setPaths) {
+    const m = Math.min(sp.path.length, path.length);
+    if (sp.path.slice(0, m).every((k, i) => String(path[i]) === k) && (path.length > 0 || sp.path.length === 0)) return sp.flag;
+  }
+  for (let d = path.length; d >= 0; d--) {
+    const node = nodeAt(loc.doc, path.slice(0, d), keyNode && d === path.length);
+    if (node?.range) {
+      const p = loc.lc.linePos(node.range[0]);
+      return `${loc.file}:${p.line}:${p.col}`;
+    }
+  }
+  return loc.file;
+}
+
+/** The value node at path, or with keyNode the key node of its pair (for unknown keys). */
+function nodeAt(doc: Document, path: Path, keyNode: boolean): Node | undefined {
+  if (path.length === 0) return doc.contents ?? undefined;
+  if (!keyNode) return (doc.getIn(path, true) as Node | undefined) ?? undefined;
+  const parent = path.length === 1 ? doc.contents : (doc.getIn(path.slice(0, -1), true) as Node | undefined);
+  if (isMap(parent)) {
+    const last = String(path[path.length - 1]);
+    for (const it of parent.items) {
+      if (isPair(it) && isScalar(it.key) && String(it.key.value) === last) return it.key as Node;
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------
+// zod issues -> one ConfigError
+
+type Issue = z.core.$ZodIssue;
+
+function zodToConfigError(loc: Located, schema: z.ZodType, issues: readonly Issue[], raw: unknown): ConfigError {
+  const issue = mostSpecific(issues, raw);
+  const path = issue.path as Path;
+  if (issue.code === "unrecognized_keys") {
+    const bad = issue.keys[0];
+    const full = [...path, bad];
+    const valid = keysAt(schema, path, raw);
+    const hint = suggest(bad, valid);
+    const list = valid.length ? `; valid keys here: ${valid.join(", ")}` : "";
+    return new ConfigError(`unknown key${hint || list}`, whereOf(loc, full, true), dotted(full));
+  }
+  return new ConfigError(describe(issue, valueAt(raw, path)), whereOf(loc, path), dotted(path) || "(top level)");
+}
+
+/** For a union failure, dig into the branch that got furthest; prefer unknown-key reports. */
+function mostSpecific(issues: readonly Issue[], raw: unknown): Issue {
+  let best = issues[0];
+  if (best.code !== "invalid_union") return best;
+  const v = valueAt(raw, best.path as Path);
+  const candidates: Issue[] = [];
+  for (const branch of best.errors) {
+    for (const sub of branch) {
+      const full = { ...sub, path: [...best.path, ...sub.path] } as Issue;
+      // A branch whose top-level type differs from the value says little ("expected array").
+      if (sub.path.length === 0 && sub.code === "invalid_type") continue;
+      if (sub.path.length === 0 && sub.code === "invalid_value" && typeof v === "object") continue;
+      candidates.push(full);
+    }
+  }
+  if (candidates.length === 0) return best;
+  // An unknown key explains a branch mismatch best ({zif: 2}); otherwise the deepest issue.
+  const rank = (i: Issue) => (i.code === "unrecognized_keys" ? 1000 : 0) + i.path.length;
+  candidates.sort((a, b) => rank(b) - rank(a));
+  best = mostSpecific([candidates[0]], raw);
+  return best;
+}
+
+function describe(issue: Issue, value: unknown): string {
+  const got = value === undefined ? "nothing" : JSON.stringify(value);
+  switch (issue.code) {
+    case "invalid_type":
+      if (value === undefined) return `missing; expected ${issue.expected}`;
+      if (typeof value === "number" && !Number.isFinite(value)) return `must be a finite number, got ${String(value)}`;
+      return `expected ${article(issue.expected)}, got ${typeName(value)} ${got}`;
+    case "too_small": {
+      const min = Number(issue.minimum);
+      if (issue.origin === "array") return `needs at least ${min} item${min === 1 ? "" : "s"}`;
+      return `must be ${issue.inclusive ? ">=" : ">"} ${min}, got ${got}`;
+    }
+    case "too_big":
+      if (issue.origin === "array") return `has too many items (at most ${Number(issue.maximum)})`;
+      return `must be ${issue.inclusive ? "<=" : "<"} ${Number(issue.maximum)}, got ${got}`;
+    case "invalid_value":
+      return `must be one of ${issue.values.map((x) => JSON.stringify(x)).join(", ")}, got ${got}${suggest(String(value), issue.values.map(String))}`;
+    case "invalid_union":
+      return `has the wrong form, got ${got}; see \`skillsim init\` for the accepted forms`;
+    case "not_multiple_of":
+      return `must be a multiple of ${issue.divisor}, got ${got}`;
+    default:
+      return `${issue.message}, got ${got}`;
+  }
+}
+
+function article(expected: string): string {
+  if (expected === "int") return "an integer";
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return `a ${typeof v}`;
+}
+
+function dotted(path: Path): string {
+  return path.map(String).join(".");
+}
+
+function valueAt(raw: unknown, path: Path): unknown {
+  let v: any = raw;
+  for (const k of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = v[k as any];
+  }
+  return v;
+}
+
+/** The keys an object schema accepts at `path` (walking defaults, optionals, unions, arrays). */
+export function keysAt(schema: z.ZodType, path: Path, raw?: unknown): string[] {
+  let cur: any[] = [schema];
+  const unwrap = (s: any): any[] => {
+    const def = s?._zod?.def;
+    if (!def) return [];
+    if (def.type === "default" || def.type === "optional" || def.type === "nullable" || def.type === "prefault") return unwrap(def.innerType);
+    if (def.type === "union") return def.options.flatMap(unwrap);
+    return [s];
+  };
+  cur = unwrap(schema);
+  for (const k of path) {
+    const next: any[] = [];
+    for (const s of cur) {
+      const def = s._zod.def;
+      if (def.type === "object" && typeof k === "string" && def.shape[k]) next.push(...unwrap(def.shape[k]));
+      if (def.type === "array" && typeof k === "number") next.push(...unwrap(def.element));
+    }
+    cur = next;
+  }
+  void raw;
+  const keys = new Set<string>();
+  for (const s of cur) if (s._zod.def.type === "object") for (const key of Object.keys(s._zod.def.shape)) keys.add(key);
+  return [...keys];
+}
+
+/** `; did you mean "x"?` for the closest candidate within a small edit distance, else "". */
+export function suggest(word: string, candidates: readonly string[]): string {
+  let best = "";
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  const limit = Math.max(1, Math.floor(Math.max(word.length, best.length) / 3));
+  return best && bestD <= limit ? `; did you mean "${best}"?` : "";
+}
+
+/** Optimal string alignment distance (Levenshtein plus adjacent transpositions). */
+function editDistance(a: string, b: string): number {
+  const m = a.length, n = b.length;
+  const d: number[][] = Array.from({ length: m + 1 }, (_, i) => Array.from({ length: n + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= m; i++) {
+    for (let j = 1; j <= n; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[m][n];
+}

@@ -1,0 +1,169 @@
+/**
+ * The config schema: what a skillsim YAML file may say, with every default in one place.
+ *
+ * zod 4 strict objects: an unknown (e.g. misspelled) key is an error, never ignored.
+ * Each model has its own schema; `model` picks which one applies. The parsed result is
+ * fully defaulted, so the models never guess (see `skillsim validate`).
+ */
+import { z } from "zod";
+
+const posInt = z.number().int().positive();
+const nonNegInt = z.number().int().nonnegative();
+const posNum = z.number().positive().finite();
+const nonNegNum = z.number().nonnegative().finite();
+const prob = z.number().gt(0).lt(1);
+
+/** Skill frequencies p_i: {zipf: a}, {exponential: r} or an explicit list (used as given). */
+export const frequenciesSchema = z.union([
+  z.strictObject({ zipf: nonNegNum }),
+  z.strictObject({ exponential: z.number().gt(1).finite() }),
+  z.array(posNum).min(1),
+]);
+
+/** Which times to keep in the trace: every step, or K points (log- or linearly spaced). */
+export const recordSchema = z.union([
+  z.literal("every"),
+  z.strictObject({
+    points: z.number().int().min(2).max(100000).default(200), // bounded memory for long runs
+    spacing: z.enum(["log", "linear"]).default("log"),
+  }),
+]);
+
+const timelineFields = {
+  onset: prob.default(0.1), // progress pi_i > 0.1
+  half: prob.default(0.5),
+  learned: prob.default(0.9),
+};
+
+/** Keys every model shares. */
+const common = {
+  title: z.string().optional(), // free text shown in report headers and figures
+  seed: nonNegInt.max(Number.MAX_SAFE_INTEGER).default(0),
+  params: posInt.default(1000), // N, number of model parameters
+  lr: posNum.default(3e-4), // eta
+  rate: posNum.optional(), // eta_eff; overrides 2 * lr * sqrt(params)
+  steps: posNum.default(1000), // updates (discrete) or time horizon (ODE)
+  record: recordSchema.default({ points: 200, spacing: "log" }),
+  sweep: z.record(z.string(), z.array(z.unknown()).min(1)).optional(), // used by `skillsim sweep`
+};
+
+const dependencySchema = z.strictObject({
+  skill: posInt,
+  requires: z.array(posInt).min(1),
+  gate: z.enum(["and", "or"]).default("and"),
+  sharpness: z.number().positive().max(1).default(1e-3), // exponent a in 1 - u^a
+});
+
+export const resourceSchema = z.strictObject({
+  model: z.literal("resource"),
+  ...common,
+  skills: z
+    .strictObject({
+      count: posInt.optional(),
+      frequencies: frequenciesSchema.default({ zipf: 2 }),
+      correlation: z.union([z.literal("identity"), z.array(z.array(z.number().finite()))]).default("identity"),
+      dependencies: z.array(dependencySchema).default([]),
+    })
+    .default({ frequencies: { zipf: 2 }, correlation: "identity", dependencies: [] }),
+  N0: nonNegNum.default(0.003), // wasted resource
+  loss: z.enum(["mse", "ce"]).default("mse"),
+  integrator: z.enum(["map", "rk45"]).default("map"),
+  rtol: z.number().positive().max(0.1).default(1e-8),
+  atol: z.number().positive().max(0.1).default(1e-12),
+  timeline: z.strictObject(timelineFields).default({ onset: 0.1, half: 0.5, learned: 0.9 }),
+});
+
+export const dominoSchema = z.strictObject({
+  model: z.literal("domino"),
+  ...common,
+  skills: z
+    .strictObject({
+      count: posInt.optional(),
+      frequencies: frequenciesSchema.default({ zipf: 2 }),
+    })
+    .default({ frequencies: { zipf: 2 } }),
+  variant: z.enum(["serial", "parallel"]).default("serial"),
+  tau: posNum.optional(), // parallel time scale; default t0 = 1/eta_eff
+  modules: posInt.default(1), // k
+  timeline: z.strictObject(timelineFields).default({ onset: 0.1, half: 0.5, learned: 0.9 }),
+});
+
+export const optimizerNames = ["sgd", "momentum", "signgd", "adam", "rmsprop", "lion"] as const;
+export type OptimizerName = (typeof optimizerNames)[number];
+
+/** Optimizer hyper-parameters; defaults per optimizer are filled in by `normaliseOptimizer`. */
+export const optimizerSchema = z.union([
+  z.enum(optimizerNames),
+  z.strictObject({
+    name: z.enum(optimizerNames),
+    beta: z.number().min(0).lt(1).optional(), // momentum
+    beta1: z.number().min(0).lt(1).optional(), // adam, lion
+    beta2: z.number().min(0).lt(1).optional(), // adam, lion
+    alpha: z.number().min(0).lt(1).optional(), // rmsprop smoothing
+    eps: z.number().positive().optional(), // adam, rmsprop, signgd
+  }),
+]);
+
+export const geometrySchema = z.strictObject({
+  model: z.literal("geometry"),
+  ...common,
+  skills: z
+    .strictObject({
+      count: posInt.optional(),
+      frequencies: frequenciesSchema.default({ zipf: 2 }),
+      vectors: z.enum(["orthogonal", "random", "modular"]).default("orthogonal"),
+    })
+    .default({ frequencies: { zipf: 2 }, vectors: "orthogonal" }),
+  loss: z.enum(["mse", "ce"]).default("mse"),
+  batch: z.union([z.literal("full"), posInt]).default("full"),
+  noise: nonNegNum.default(0), // sigma of Gaussian gradient noise
+  optimizer: optimizerSchema.default("signgd"),
+  diagnostics: z.boolean().default(false), // aligned dimensions per skill and |dtheta| per recorded step
+  timeline: z
+    .strictObject({
+      ...timelineFields,
+      // every: check thresholds after every step (costs count*params per step);
+      // recorded: only at recorded steps. auto: every when count <= 100.
+      check: z.enum(["auto", "every", "recorded"]).default("auto"),
+    })
+    .default({ onset: 0.1, half: 0.5, learned: 0.9, check: "auto" }),
+});
+
+export const modelNames = ["resource", "domino", "geometry"] as const;
+export type ModelName = (typeof modelNames)[number];
+
+export const schemas = { resource: resourceSchema, domino: dominoSchema, geometry: geometrySchema } as const;
+
+export type Frequencies = z.infer<typeof frequenciesSchema>;
+export type RecordSpec = z.infer<typeof recordSchema>;
+export type Dependency = z.infer<typeof dependencySchema>;
+
+/** Fully-resolved optimizer settings. */
+export interface OptimizerConfig {
+  name: OptimizerName;
+  beta?: number;
+  beta1?: number;
+  beta2?: number;
+  alpha?: number;
+  eps?: number;
+}
+
+type Resolved<T> = Omit<T, "skills"> & { skills: Omit<T extends { skills: infer S } ? S : never, "count"> & { count: number } };
+export type ResourceConfig = Resolved<z.infer<typeof resourceSchema>>;
+export type DominoConfig = Resolved<z.infer<typeof dominoSchema>>;
+export type GeometryConfig = Omit<Resolved<z.infer<typeof geometrySchema>>, "optimizer" | "timeline"> & {
+  optimizer: OptimizerConfig;
+  timeline: { onset: number; half: number; learned: number; check: "every" | "recorded" };
+};
+export type Config = ResourceConfig | DominoConfig | GeometryConfig;
+
+/** Default hyper-parameters: the spec's (adam 0.9/0.999/1e-8, momentum 0.9, signgd eps 1e-8),
+ * PyTorch's for rmsprop (alpha 0.99, eps 1e-8), and Chen et al. 2023's for lion (0.9, 0.99). */
+export const optimizerDefaults: Record<OptimizerName, Omit<OptimizerConfig, "name">> = {
+  sgd: {},
+  momentum: { beta: 0.9 },
+  signgd: { eps: 1e-8 },
+  adam: { beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+  rmsprop: { alpha: 0.99, eps: 1e-8 },
+  lion: { beta1: 0.9, beta2: 0.99 },
+};

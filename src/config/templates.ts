@@ -1,0 +1,65 @@
+/**
+ * `skillsim init MODEL`: a commented example config per model, listing every key with its
+ * default. These texts are the documentation of the config format (tested to load).
+ */
+import type { ModelName } from "./schema.js";
+
+const COMMON = `seed: 0               # random seed (geometry draws; sweeps derive per-run seeds from it)
+params: 1000          # N, number of model parameters
+lr: 3.0e-4            # eta, learning rate
+# rate: 0.0189737     # eta_eff directly; overrides 2 * lr * sqrt(params)
+steps: 1000           # number of updates (or the time horizon for the ODE)
+record:               # which times to keep in the trace: \`every\` or
+  points: 200         #   at most this many points (bounded memory for long runs)
+  spacing: log        #   log | linear (always includes t = 0 and the last step)
+timeline:             # progress thresholds reported per skill
+  onset: 0.1          #   first time progress > 0.1
+  half: 0.5
+  learned: 0.9`;
+
+const FREQ = `  count: 10                 # n, number of skills
+  frequencies: {zipf: 2}    # {zipf: a} | {exponential: r} | an explicit list [0.3, 1, 3] (used as given)`;
+
+export const TEMPLATES: Record<ModelName, string> = {
+  resource: `# skillsim config: the Resource model (skills compete for a shared learning resource).
+# The paper's minimal example; \`skillsim run this.yaml\` prints each skill's onset timeline.
+model: resource
+# title: my experiment  # optional, shown in reports and figures
+skills:
+${FREQ}
+  correlation: identity     # identity | an n x n symmetric matrix C (r = C c / (sum c + N0))
+  dependencies: []          # compositional skills, numbered from 1, e.g.
+  #  - {skill: 2, requires: [1], gate: and, sharpness: 1.0e-3}   # gate: and | or; g = 1 - u^sharpness
+N0: 0.003             # wasted resource (0: strictly serial; large: independent, parallel)
+loss: mse             # mse (u <- u - eta_eff r) | ce (z <- z + eta_eff r, s = sigmoid z)
+integrator: map       # map (one update per step, the reference) | rk45 (adaptive ODE)
+rtol: 1.0e-8          # rk45 relative tolerance
+atol: 1.0e-12         # rk45 absolute tolerance
+${COMMON}
+`,
+  domino: `# skillsim config: the Domino model (skills learned strictly one after another).
+# Each skill takes t0 = 1 / eta_eff = 1 / (2 lr sqrt(params)) steps, most frequent first.
+model: domino
+skills:
+${FREQ}
+variant: serial       # serial | parallel (s_i = 1 - exp(-p_i t / tau))
+# tau: 52.7           # parallel time scale; default t0
+modules: 1            # k: split params into k modules, deal skills out by rank; reports the speed-up
+${COMMON}
+`,
+  geometry: `# skillsim config: the Geometry model (skills are directions in parameter space,
+# learned by a stochastic optimiser on a linear model). The authors' minimal example.
+model: geometry
+skills:
+${FREQ}
+  vectors: orthogonal       # orthogonal (count <= params) | random (unit Gaussian) | modular (basis)
+loss: mse             # mse (s = z) | ce (s = sigmoid z, initial loss ln 2)
+batch: full           # full (expected gradient) | B (skills drawn per step from p)
+noise: 0              # sigma of Gaussian gradient noise
+optimizer: signgd     # sgd | momentum | signgd | adam | rmsprop | lion, or with settings:
+# optimizer: {name: adam, beta1: 0.9, beta2: 0.999, eps: 1.0e-8}
+#   momentum: beta 0.9 · signgd: eps 1e-8 · rmsprop: alpha 0.99, eps 1e-8 · lion: beta1 0.9, beta2 0.99
+diagnostics: false    # record aligned dimensions per skill and the step length |dtheta|
+${COMMON.replace("  learned: 0.9", "  learned: 0.9\n  check: auto         #   every | recorded | auto (every when count <= 100): when thresholds are checked")}
+`,
+};

@@ -1,0 +1,16 @@
+/** One entry point for every model: validated config in, plain ModelOutput out. */
+import type { Config } from "../config/schema.js";
+import { runDomino } from "./domino.js";
+import { runResource } from "./resource.js";
+import type { ModelOutput, RunHooks } from "./types.js";
+
+export function runModel(cfg: Config, hooks: RunHooks = {}): ModelOutput {
+  switch (cfg.model) {
+    case "resource":
+      return runResource(cfg, hooks);
+    case "domino":
+      return runDomino(cfg);
+    case "geometry":
+      throw new Error("the geometry model is not built yet");
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * What every model returns: plain arrays, no I/O. The reporters (src/report/) turn this
+ * into text, JSON and CSV; the timeline (onset/half/learned per skill) comes from
+ * src/analysis/timeline.ts, measured on every step (or on the ODE's dense output).
+ */
+
+/** Recorded trajectory at bounded times: level[i][k] is skill i+1's level at t[k]. */
+export interface Trace {
+  t: number[];
+  loss: number[];
+  level: number[][];
+  /** Optional model-specific series recorded at the same times (e.g. geometry diagnostics). */
+  extra?: Record<string, number[] | number[][]>;
+}
+
+/** First time each skill's progress exceeds each threshold (null: never). Index: skill order. */
+export interface Crossings {
+  onset: (number | null)[];
+  half: (number | null)[];
+  learned: (number | null)[];
+}
+
+export interface ModelOutput {
+  /** p_i as the model used them, in skill order (explicit lists as given, not normalised). */
+  frequencies: number[];
+  /** s_i(0): 0 for most models, 1/2 for geometry with ce loss. */
+  initialLevel: number[];
+  trace: Trace;
+  crossings: Crossings;
+  final: { loss: number; level: number[]; time: number };
+  /** Model-specific summary numbers (e.g. eta_eff, t0, module speed-up), all JSON-safe. */
+  extra: Record<string, unknown>;
+}
+
+/** Hooks a model may call while it runs; the CLI supplies them, tests usually do not. */
+export interface RunHooks {
+  /** done/total in the model's own time units; called at most a few hundred times. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** A run that produced NaN/Infinity or blew up: the CLI reports it and exits 1. */
+export class DivergenceError extends Error {
+  constructor(
+    readonly step: number,
+    readonly quantity: string,
+    readonly likelyCause: string,
+  ) {
+    super(`diverged at step ${step}: ${quantity} is not finite. Likely cause: ${likelyCause}`);
+    this.name = "DivergenceError";
+  }
+}

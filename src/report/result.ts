@@ -1,0 +1,75 @@
+/**
+ * The run result: the one JSON-shaped object every reporter (text, JSON, CSV, SVG) and
+ * `skillsim check` reads. Field names are a public contract (scripts and CI rely on them):
+ *   { model, config, skills: [{ index, frequency, onset, half, learned, final }],
+ *     final: { loss, time }, summary, domino, trace: { t, loss, level }, provenance }
+ * trace.level[i][k] is skill i+1's level at trace.t[k]; times are numbers or null.
+ */
+import { createHash } from "node:crypto";
+import type { Config } from "../config/schema.js";
+import { dominoStats, type DominoStats } from "../analysis/timeline.js";
+import type { ModelOutput, Trace } from "../models/types.js";
+import { VERSION } from "../version.js";
+
+export interface SkillRow {
+  index: number;
+  frequency: number;
+  onset: number | null;
+  half: number | null;
+  learned: number | null;
+  final: number;
+}
+
+export interface Provenance {
+  skillsim: string;
+  node: string;
+  config_hash: string;
+  seed: number;
+}
+
+export interface RunResult {
+  model: Config["model"];
+  config: Config;
+  skills: SkillRow[];
+  final: { loss: number; time: number };
+  summary: Record<string, unknown>;
+  domino: DominoStats | null;
+  trace: Trace;
+  provenance: Provenance;
+}
+
+/** JSON with keys sorted at every level: the canonical form that is hashed. */
+export function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x) =>
+    x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x,
+  );
+}
+
+export function configHash(cfg: Config): string {
+  return createHash("sha256").update(canonicalJson(cfg)).digest("hex").slice(0, 16);
+}
+
+export function provenance(cfg: Config): Provenance {
+  return { skillsim: VERSION, node: process.version, config_hash: configHash(cfg), seed: cfg.seed };
+}
+
+export function buildResult(cfg: Config, out: ModelOutput): RunResult {
+  const skills = out.frequencies.map((p, i) => ({
+    index: i + 1,
+    frequency: p,
+    onset: out.crossings.onset[i],
+    half: out.crossings.half[i],
+    learned: out.crossings.learned[i],
+    final: out.final.level[i],
+  }));
+  return {
+    model: cfg.model,
+    config: cfg,
+    skills,
+    final: { loss: out.final.loss, time: out.final.time },
+    summary: out.extra,
+    domino: skills.length >= 2 ? dominoStats(out.frequencies, out.crossings) : null,
+    trace: out.trace,
+    provenance: provenance(cfg),
+  };
+}

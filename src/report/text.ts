@@ -1,0 +1,141 @@
+/**
+ * The human report of one run: header, per-skill timeline table, an ASCII chart of skill
+ * levels (asciichart), one bar per skill from onset to learned (the Domino cascade at a
+ * glance), and the Domino statistics. Colour only when the caller says so (TTY, no NO_COLOR).
+ */
+import asciichart from "asciichart";
+import type { RunResult } from "./result.js";
+
+export interface TextOptions {
+  color: boolean;
+  width: number; // terminal columns
+}
+
+const fmt = (x: number | null | undefined, digits = 4): string => {
+  if (x === null || x === undefined) return "-";
+  if (Number.isInteger(x)) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return Number(x.toPrecision(digits)).toExponential();
+  return Number(x.toPrecision(digits)).toString();
+};
+
+export function header(r: RunResult): string {
+  const c = r.config as any;
+  const parts: string[] = [`${r.model} model`];
+  const f = c.skills.frequencies;
+  const freq = Array.isArray(f) ? `p = [${f.map((x: number) => fmt(x)).join(", ")}]` : "zipf" in f ? `zipf ${f.zipf}` : `exponential ${f.exponential}`;
+  parts.push(`${c.skills.count} skills, ${freq}`);
+  if (r.model === "resource") parts.push(`${c.integrator}${c.loss === "ce" ? ", ce" : ""}`, `N0 ${fmt(c.N0)}`);
+  if (r.model === "domino") parts.push(c.variant + (c.modules > 1 ? `, ${c.modules} modules` : ""));
+  if (r.model === "geometry") parts.push(`${c.optimizer.name}, ${c.loss}, ${c.skills.vectors}, batch ${c.batch}`);
+  parts.push(c.rate !== undefined ? `rate ${fmt(c.rate)}` : `lr ${fmt(c.lr)}, N ${c.params}`);
+  if (typeof r.summary.eta_eff === "number") parts.push(`eta_eff ${fmt(r.summary.eta_eff as number, 6)}`);
+  parts.push(`${fmt(c.steps)} ${r.model === "resource" && c.integrator === "rk45" ? "time units" : "steps"}`, `seed ${c.seed}`);
+  const title = c.title ? `${c.title}\n` : "";
+  return `${title}skillsim · ${parts.join(" · ")}`;
+}
+
+function table(r: RunResult): string {
+  const th = (r.config as any).timeline;
+  const cols = ["skill", "frequency", `onset(${th.onset})`, `half(${th.half})`, `learned(${th.learned})`, "final"];
+  const rows = r.skills.map((s) => [String(s.index), fmt(s.frequency), fmt(s.onset, 5), fmt(s.half, 5), fmt(s.learned, 5), s.final.toFixed(4)]);
+  const w = cols.map((c, j) => Math.max(c.length, ...rows.map((row) => row[j].length)));
+  const line = (cells: string[]) => cells.map((x, j) => x.padStart(w[j])).join("  ");
+  return [line(cols), ...rows.map(line)].join("\n");
+}
+
+/** Linear interpolation of a recorded series onto `m` evenly spaced times in [0, tEnd]. */
+export function resample(t: number[], y: number[], m: number): number[] {
+  const out: number[] = [];
+  const tEnd = t[t.length - 1];
+  let k = 0;
+  for (let j = 0; j < m; j++) {
+    const tq = m === 1 ? tEnd : (j / (m - 1)) * tEnd;
+    while (k < t.length - 2 && t[k + 1] < tq) k++;
+    const t0 = t[k], t1 = t[Math.min(k + 1, t.length - 1)];
+    const f = t1 > t0 ? Math.min(1, Math.max(0, (tq - t0) / (t1 - t0))) : 0;
+    out.push(y[k] + f * (y[Math.min(k + 1, y.length - 1)] - y[k]));
+  }
+  return out;
+}
+
+const PALETTE = [asciichart.blue, asciichart.green, asciichart.red, asciichart.yellow, asciichart.magenta, asciichart.cyan, asciichart.lightblue, asciichart.lightgreen];
+
+/** At most `max` skills to draw, evenly spread over the ranks. */
+function chosenSkills(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  return Array.from({ length: max }, (_, j) => Math.round((j * (n - 1)) / (max - 1)));
+}
+
+function chart(r: RunResult, o: TextOptions): string {
+  const { t, level } = r.trace;
+  if (t.length < 2) return "";
+  const width = Math.max(20, Math.min(120, o.width - 12));
+  const pick = chosenSkills(level.length, 8);
+  const series = pick.map((i) => resample(t, level[i], width));
+  const plot = asciichart.plot(series, {
+    height: 10,
+    min: 0,
+    max: 1,
+    colors: o.color ? pick.map((_, j) => PALETTE[j % PALETTE.length]) : undefined,
+    format: (x: number) => x.toFixed(2).padStart(6),
+  });
+  const tEnd = t[t.length - 1];
+  const axis = `${" ".repeat(8)}0${fmt(tEnd).padStart(width - 1)}`;
+  const legend = pick.map((i, j) => (o.color ? `${PALETTE[j % PALETTE.length]}━━${asciichart.reset}` : `(${j + 1})`) + ` skill ${i + 1}`).join("  ");
+  const note = pick.length < level.length ? ` (${pick.length} of ${level.length} skills, spread over the ranks)` : "";
+  return `skill level vs time${note}\n${plot}\n${axis}\n${o.color ? "" : "series in order: "}${legend}`;
+}
+
+/** One bar per skill, from onset to learned; '|' marks half. Scaled to the run's horizon. */
+function bars(r: RunResult, o: TextOptions): string {
+  const tEnd = r.final.time;
+  const width = Math.max(20, Math.min(100, o.width - 40));
+  const col = (x: number) => Math.min(width - 1, Math.max(0, Math.round((x / tEnd) * (width - 1))));
+  const pick = chosenSkills(r.skills.length, 30);
+  const lines = pick.map((i) => {
+    const s = r.skills[i];
+    const cells = new Array(width).fill(" ");
+    if (s.onset !== null) {
+      const a = col(s.onset), b = s.learned !== null ? col(s.learned) : width - 1;
+      for (let x = a; x <= b; x++) cells[x] = s.learned === null ? "░" : "█";
+      if (s.half !== null) cells[col(s.half)] = "│";
+    }
+    const label = `skill ${String(s.index).padStart(String(r.skills.length).length)}`;
+    const span = s.onset === null ? "not started" : `${fmt(s.onset, 5)} → ${s.learned === null ? "…" : fmt(s.learned, 5)}`;
+    const bar = cells.join("");
+    return `${label} ▕${o.color ? `\x1b[36m${bar}\x1b[0m` : bar}▏ ${span}`;
+  });
+  const note = pick.length < r.skills.length ? ` (${pick.length} of ${r.skills.length} skills)` : "";
+  return `timeline: onset → learned, │ = half, ░ = not yet learned at the end${note}\n${lines.join("\n")}`;
+}
+
+function dominoLines(r: RunResult): string {
+  if (!r.domino) return "";
+  const gaps = r.domino.gaps.filter((g) => g.gap !== null).map((g) => `${g.from}→${g.to}: ${fmt(g.gap, 4)}`);
+  const out = [`domino: gap from each skill's learned to the next skill's onset (negative = overlap)`];
+  if (gaps.length) out.push(`  ${gaps.join(", ")}`);
+  if (r.domino.ratio21 !== null) out.push(`  learned_2 / learned_1 = ${fmt(r.domino.ratio21)} (skills ranked by frequency)`);
+  return out.join("\n");
+}
+
+function summaryLines(r: RunResult): string {
+  const out = [`final loss ${fmt(r.final.loss, 6)} at t = ${fmt(r.final.time)}`];
+  const m = r.summary.modules as any;
+  if (m && m.k > 1) out.push(`modules: ${m.k}; finish time ${fmt(m.finish_time)} vs ${fmt(m.finish_time_one_module)} with one module: measured speed-up ${fmt(m.speedup)} (sqrt(k) predicts ${fmt(m.predicted_speedup)})`);
+  const ode = r.summary.ode as any;
+  if (ode) out.push(`ode: ${ode.accepted} steps accepted, ${ode.rejected} rejected, ${ode.nfev} evaluations`);
+  return out.join("\n");
+}
+
+export function renderText(r: RunResult, o: TextOptions): string {
+  return [header(r), "", table(r), "", chart(r, o), "", bars(r, o), "", dominoLines(r), summaryLines(r)].filter((x, i, a) => !(x === "" && a[i - 1] === "")).join("\n") + "\n";
+}
+
+/** The trace as CSV: t, loss, s1..sn (one row per recorded time). */
+export function renderCsv(r: RunResult): string {
+  const { t, loss, level } = r.trace;
+  const head = ["t", "loss", ...level.map((_, i) => `s${i + 1}`)].join(",");
+  const rows = t.map((tk, k) => [tk, loss[k], ...level.map((l) => l[k])].join(","));
+  return [head, ...rows].join("\n") + "\n";
+}
