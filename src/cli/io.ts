@@ -46,12 +46,13 @@ export function loadConfigFile(path: string | undefined, sets: string[] = []): C
 }
 
 /** Write a whole file atomically: a temporary file beside it, fsync, rename. */
-export function writeFileAtomic(path: string, data: string): void {
+export function writeFileAtomic(path: string, data: string | Uint8Array): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, "w");
-    writeSync(fd, data);
+    if (typeof data === "string") writeSync(fd, data);
+    else writeSync(fd, data);
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -71,6 +72,23 @@ export function writeFileAtomic(path: string, data: string): void {
 export function emit(data: string, out?: string): void {
   if (out) writeFileAtomic(out, data);
   else process.stdout.write(data);
+}
+
+/** Write a figure: FILE.svg as SVG text, FILE.png rendered by resvg (needs a system font). */
+export async function writeFigure(path: string, svg: string): Promise<void> {
+  const lower = path.toLowerCase();
+  if (lower.endsWith(".svg")) return writeFileAtomic(path, svg);
+  if (lower.endsWith(".png")) {
+    const { svgToPng } = await import("../report/png.js"); // loads the native renderer only when asked
+    let png: Uint8Array;
+    try {
+      png = svgToPng(svg);
+    } catch (e) {
+      throw new CliError(`${path}: cannot render PNG: ${(e as Error).message}`, 1);
+    }
+    return writeFileAtomic(path, png);
+  }
+  throw new CliError(`--plot ${path}: the figure file must end in .svg or .png`);
 }
 
 export function colorAllowed(stream: NodeJS.WriteStream): boolean {

@@ -3,7 +3,8 @@ import type { Command } from "commander";
 import { runModel } from "../models/index.js";
 import { buildResult } from "../report/result.js";
 import { renderCsv, renderText } from "../report/text.js";
-import { CliError, colorAllowed, emit, loadConfigFile } from "./io.js";
+import { runFigure } from "../report/svg.js";
+import { CliError, colorAllowed, emit, loadConfigFile, writeFigure } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
 
@@ -13,6 +14,8 @@ export interface RunOptions {
   csv?: boolean;
   out?: string;
   quiet?: boolean;
+  plot?: string;
+  logTime?: boolean;
 }
 
 export function registerRun(program: Command): void {
@@ -25,6 +28,8 @@ export function registerRun(program: Command): void {
     .option("--csv", "print the recorded trace as CSV (t, loss, s1..sn)")
     .option("-o, --out <file>", "write the result to FILE (atomically) instead of stdout")
     .option("-q, --quiet", "no progress or notes on stderr")
+    .option("--plot <file>", "also draw the run as a figure: FILE.svg, or FILE.png (levels, loss, onset timeline)")
+    .option("--log-time", "with --plot: log-scaled time axis")
     .addHelpText(
       "after",
       `
@@ -34,6 +39,7 @@ Examples:
   $ skillsim run --set N0=1 --set steps=3000       # change keys without editing the file
   $ skillsim run configs/geometry-minimal.yaml --json | jq '.skills[] | [.index, .onset, .learned]'
   $ skillsim run --csv --out trace.csv
+  $ skillsim run configs/domino-serial.yaml --plot domino.svg
 
 Times: onset/half/learned are the first step whose progress exceeds 0.1/0.5/0.9
 (interpolated crossing times with integrator: rk45; exact times for the Domino model).
@@ -42,8 +48,9 @@ Exit codes: 0 success, 1 the run failed (diverged), 2 bad usage or config.`,
     .action((config: string | undefined, opts: RunOptions) => runCommand(config, opts));
 }
 
-export function runCommand(config: string | undefined, opts: RunOptions): void {
+export async function runCommand(config: string | undefined, opts: RunOptions): Promise<void> {
   if (opts.json && opts.csv) throw new CliError("choose one of --json and --csv");
+  if (opts.plot && !/\.(svg|png)$/i.test(opts.plot)) throw new CliError(`--plot ${opts.plot}: the figure file must end in .svg or .png`);
   const cfg = loadConfigFile(config, opts.set);
   if (cfg.sweep && !opts.quiet) note("this config has a sweep block; `run` runs the base config only (use `skillsim sweep` for all runs)");
   const bar = progressBar(`${cfg.model}`, Boolean(opts.quiet));
@@ -59,4 +66,5 @@ export function runCommand(config: string | undefined, opts: RunOptions): void {
   else if (opts.csv) text = renderCsv(result);
   else text = renderText(result, { color: !opts.out && colorAllowed(process.stdout), width: process.stdout.columns || 100 });
   emit(text, opts.out);
+  if (opts.plot) await writeFigure(opts.plot, runFigure(result, { logTime: opts.logTime, title: cfg.title }));
 }

@@ -136,3 +136,20 @@ test("bad configs: exit 2, one line naming file:line:col and key, never a stack 
   assert.match(missing.stderr, /nope\.yaml: cannot read config: no such file/);
   assert.ok(!existsSync(join(dir, "nope.yaml")));
 });
+
+test("--plot writes an SVG figure (deterministic) or a PNG; other extensions are refused", () => {
+  const dir = tempDir();
+  const a = join(dir, "a.svg"), b = join(dir, "b.svg"), png = join(dir, "c.png");
+  assert.equal(cli(["run", "configs/domino-serial.yaml", "--plot", a, "--quiet"]).code, 0);
+  assert.equal(cli(["run", "configs/domino-serial.yaml", "--plot", b, "--quiet"]).code, 0);
+  const svg = readFileSync(a, "utf8");
+  assert.match(svg, /^<svg/);
+  assert.match(svg, /skill level/);
+  assert.equal(svg, readFileSync(b, "utf8"));
+  const r = cli(["run", "--plot", png, "--quiet"]);
+  if (r.code === 0) assert.deepEqual([...readFileSync(png).subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
+  else assert.match(r.stderr, /cannot render PNG/); // no system font on this machine
+  const bad = cli(["run", "--plot", join(dir, "x.pdf")]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /must end in \.svg or \.png/);
+});
