@@ -4,6 +4,7 @@ export type { Config, ResourceConfig, DominoConfig, GeometryConfig } from "./con
 export { runModel } from "./models/index.js";
 export { runResource } from "./models/resource.js";
 export { runDomino } from "./models/domino.js";
+export { runGeometry } from "./models/geometry.js";
 export type { ModelOutput, Trace, Crossings } from "./models/types.js";
 export { buildResult, type RunResult } from "./report/result.js";
 export { renderText, renderCsv } from "./report/text.js";

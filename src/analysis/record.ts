@@ -7,6 +7,7 @@ import type { RecordSpec } from "../config/schema.js";
 
 export function recordTimes(horizon: number, spec: RecordSpec, discrete: boolean): number[] {
   const end = discrete ? Math.floor(horizon) : horizon;
+  if (end <= 0 || (discrete && end < 1)) return [0];
   if (spec === "every") {
     if (!discrete) throw new Error("record: every needs a discrete model");
     return Array.from({ length: end + 1 }, (_, k) => k);

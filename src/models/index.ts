@@ -1,6 +1,7 @@
 /** One entry point for every model: validated config in, plain ModelOutput out. */
 import type { Config } from "../config/schema.js";
 import { runDomino } from "./domino.js";
+import { runGeometry } from "./geometry.js";
 import { runResource } from "./resource.js";
 import type { ModelOutput, RunHooks } from "./types.js";
 
@@ -11,6 +12,6 @@ export function runModel(cfg: Config, hooks: RunHooks = {}): ModelOutput {
     case "domino":
       return runDomino(cfg);
     case "geometry":
-      throw new Error("the geometry model is not built yet");
+      return runGeometry(cfg, hooks);
   }
 }

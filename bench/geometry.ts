@@ -1,0 +1,101 @@
+/**
+ * Geometry-model speed against the NumPy peer (../shared/bench/geometry_numpy.py), measured
+ * side by side on this machine: the paper's scaling-law setting (ce loss, n = 1000 random
+ * skill vectors, zipf 1, batch 1024, adam lr 0.01) at N = 220 for 20,000 steps.
+ *
+ *   node dist/bench/geometry.js [steps] [--js]     (--js: time the JavaScript fallback kernels)
+ *
+ * Wall-clock us/step is what the peer prints; CPU time is shown too because it is steadier
+ * when the machine is busy. Both runs are single-threaded on our side.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { GeometryConfig } from "../src/config/schema.js";
+import { lastGeometryKernels, runGeometry, useGeometryKernels, type GeometryKernels } from "../src/models/geometry.js";
+
+const N = 220;
+const STEPS = 20000;
+
+export function benchConfig(steps = STEPS): GeometryConfig {
+  return {
+    model: "geometry",
+    seed: 0,
+    params: N,
+    lr: 0.01,
+    steps,
+    record: { points: 50, spacing: "log" },
+    skills: { count: 1000, frequencies: { zipf: 1 }, vectors: "random" },
+    loss: "ce",
+    batch: 1024,
+    noise: 0,
+    optimizer: { name: "adam", beta1: 0.9, beta2: 0.999, eps: 1e-8 },
+    diagnostics: false,
+    timeline: { onset: 0.1, half: 0.5, learned: 0.9, check: "recorded" },
+  };
+}
+
+// Runs the peer script unchanged (it prints its own wall-clock us/step) and also reports the
+// CPU time of the run (time.process_time around it), which is steadier on a busy machine.
+const PEER_WRAPPER = [
+  "import runpy, sys, time",
+  "sys.argv = sys.argv[1:]",
+  "c = time.process_time()",
+  "runpy.run_path(sys.argv[0], run_name='__main__')",
+  "print(f'cpu_s={time.process_time() - c}')",
+].join("\n");
+
+function numpyPeer(steps: number): { us: number; cpuUs: number; loss: number } | null {
+  // dist/bench/geometry.js -> <repo>/../shared/bench/geometry_numpy.py
+  const script = fileURLToPath(new URL("../../../shared/bench/geometry_numpy.py", import.meta.url));
+  if (!existsSync(script)) return null;
+  try {
+    const out = execFileSync("python3", ["-c", PEER_WRAPPER, script, String(N), String(steps)], {
+      encoding: "utf8",
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const us = /us\/step=([0-9.]+)/.exec(out);
+    const loss = /final_loss=([0-9.eE+-]+)/.exec(out);
+    const cpu = /cpu_s=([0-9.eE+-]+)/.exec(out);
+    if (!us) return null;
+    return { us: Number(us[1]), cpuUs: cpu ? (Number(cpu[1]) * 1e6) / steps : NaN, loss: loss ? Number(loss[1]) : NaN };
+  } catch {
+    return null;
+  }
+}
+
+export async function benchGeometry(
+  steps = STEPS,
+  kernels: GeometryKernels = "auto",
+): Promise<{ ours_us: number; numpy_us: number | null; ratio: number | null; text: string }> {
+  useGeometryKernels(kernels);
+  runGeometry(benchConfig(500)); // warm-up: let V8 optimise the hot loops first
+  const c0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const out = runGeometry(benchConfig(steps));
+  const ours_us = Number(process.hrtime.bigint() - t0) / 1e3 / steps;
+  const cpu = process.cpuUsage(c0);
+  const oursCpuUs = (cpu.user + cpu.system) / steps;
+  const used = lastGeometryKernels();
+  useGeometryKernels("auto");
+  const peer = numpyPeer(steps);
+  const numpy_us = peer ? peer.us : null;
+  const ratio = numpy_us === null ? null : numpy_us / ours_us;
+  const distinct = out.extra.meanDistinctSkillsPerStep as number;
+  const row = (name: string, us: number, cpuUs: number, loss: number) =>
+    `  ${name.padEnd(18)} ${us.toFixed(1).padStart(7)} us/step  ${(1e6 / us).toFixed(0).padStart(6)} steps/s  (cpu ${cpuUs.toFixed(1)} us/step)  final loss ${loss.toFixed(5)}`;
+  const lines = [
+    `geometry: N=${N}, n=1000 random, zipf 1, ce, batch 1024, adam lr 0.01, ${steps} steps (${distinct.toFixed(0)} distinct skills/step)`,
+    row(`skillsim (${used})`, ours_us, oursCpuUs, out.final.loss),
+    peer ? row("numpy", peer.us, peer.cpuUs, peer.loss) : "  numpy    (peer not available: python3 with numpy and ../shared/bench/geometry_numpy.py needed)",
+    ratio === null ? "" : `  speed-up  ${ratio.toFixed(2)}x NumPy wall-clock (cpu-time ratio ${(peer!.cpuUs / oursCpuUs).toFixed(2)}x), single-threaded`,
+  ];
+  return { ours_us, numpy_us, ratio, text: lines.filter((l) => l).join("\n") };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const stepsArg = args.find((a) => /^\d+$/.test(a));
+  const r = await benchGeometry(stepsArg ? Number(stepsArg) : STEPS, args.includes("--js") ? "js" : "auto");
+  console.log(r.text);
+}

@@ -1,0 +1,204 @@
+/**
+ * First-order optimizers, their published update rules (eta = learning rate, g = gradient,
+ * t = 1, 2, ... the number of the update being applied; all operations elementwise):
+ *
+ *   sgd       theta -= eta g
+ *   momentum  v = beta v + g;  theta -= eta v                       (PyTorch, dampening 0)
+ *   signgd    theta -= eta g / (|g| + eps)                          (= Adam with betas (0, 0))
+ *   adam      m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
+ *             theta -= eta (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)
+ *                                                   (Kingma & Ba 2015; eps after the sqrt of
+ *                                                    the corrected v, as PyTorch)
+ *   rmsprop   v = alpha v + (1 - alpha) g^2;  theta -= eta g / (sqrt(v) + eps)
+ *                                                   (PyTorch form, not centred, no momentum)
+ *   lion      c = b1 m + (1 - b1) g;  theta -= eta sign(c);  m = b2 m + (1 - b2) g
+ *                                                   (Chen et al. 2023, no weight decay)
+ *
+ * State lives in Float64Arrays allocated once; `step` allocates nothing and returns the
+ * squared length |theta_t - theta_{t-1}|^2 of the update it applied, which callers use for
+ * diagnostics and as an O(1) divergence check (it is NaN/Infinity once anything blew up).
+ * Pure code, no I/O.
+ */
+import { optimizerDefaults, type OptimizerConfig, type OptimizerName } from "../config/schema.js";
+
+export interface Optimizer {
+  readonly name: OptimizerName;
+  /** Apply update number t (1-based) in place; returns |delta theta|^2. */
+  step(theta: Float64Array, g: Float64Array, t: number): number;
+  /** Zero the state (as freshly constructed). */
+  reset(): void;
+}
+
+function hyper(cfg: OptimizerConfig, key: "beta" | "beta1" | "beta2" | "alpha" | "eps"): number {
+  const v = cfg[key] ?? optimizerDefaults[cfg.name][key];
+  if (v === undefined) throw new Error(`optimizer ${cfg.name}: missing hyper-parameter ${key}`);
+  return v;
+}
+
+class Sgd implements Optimizer {
+  readonly name = "sgd" as const;
+  constructor(private readonly lr: number) {}
+  step(theta: Float64Array, g: Float64Array): number {
+    const lr = this.lr;
+    let sq = 0;
+    for (let j = 0; j < theta.length; j++) {
+      const d = -lr * g[j];
+      theta[j] += d;
+      sq += d * d;
+    }
+    return sq;
+  }
+  reset(): void {}
+}
+
+class Momentum implements Optimizer {
+  readonly name = "momentum" as const;
+  private readonly v: Float64Array;
+  constructor(private readonly lr: number, private readonly beta: number, dim: number) {
+    this.v = new Float64Array(dim);
+  }
+  step(theta: Float64Array, g: Float64Array): number {
+    const lr = this.lr, beta = this.beta, v = this.v;
+    let sq = 0;
+    for (let j = 0; j < theta.length; j++) {
+      const vj = beta * v[j] + g[j];
+      v[j] = vj;
+      const d = -lr * vj;
+      theta[j] += d;
+      sq += d * d;
+    }
+    return sq;
+  }
+  reset(): void {
+    this.v.fill(0);
+  }
+}
+
+class SignGd implements Optimizer {
+  readonly name = "signgd" as const;
+  constructor(private readonly lr: number, private readonly eps: number) {}
+  step(theta: Float64Array, g: Float64Array): number {
+    const lr = this.lr, eps = this.eps;
+    let sq = 0;
+    for (let j = 0; j < theta.length; j++) {
+      const gj = g[j];
+      const d = (-lr * gj) / (Math.abs(gj) + eps);
+      theta[j] += d;
+      sq += d * d;
+    }
+    return sq;
+  }
+  reset(): void {}
+}
+
+class Adam implements Optimizer {
+  readonly name = "adam" as const;
+  private readonly m: Float64Array;
+  private readonly v: Float64Array;
+  constructor(
+    private readonly lr: number,
+    private readonly beta1: number,
+    private readonly beta2: number,
+    private readonly eps: number,
+    dim: number,
+  ) {
+    this.m = new Float64Array(dim);
+    this.v = new Float64Array(dim);
+  }
+  step(theta: Float64Array, g: Float64Array, t: number): number {
+    const b1 = this.beta1, b2 = this.beta2, eps = this.eps, lr = this.lr;
+    const m = this.m, v = this.v;
+    const bc1 = 1 - Math.pow(b1, t);
+    const bc2 = 1 - Math.pow(b2, t);
+    const a1 = 1 - b1, a2 = 1 - b2;
+    let sq = 0;
+    // One fused pass: moments, bias correction and the update.
+    for (let j = 0; j < theta.length; j++) {
+      const gj = g[j];
+      const mj = b1 * m[j] + a1 * gj;
+      const vj = b2 * v[j] + a2 * gj * gj;
+      m[j] = mj;
+      v[j] = vj;
+      const d = (-lr * (mj / bc1)) / (Math.sqrt(vj / bc2) + eps);
+      theta[j] += d;
+      sq += d * d;
+    }
+    return sq;
+  }
+  reset(): void {
+    this.m.fill(0);
+    this.v.fill(0);
+  }
+}
+
+class RmsProp implements Optimizer {
+  readonly name = "rmsprop" as const;
+  private readonly v: Float64Array;
+  constructor(private readonly lr: number, private readonly alpha: number, private readonly eps: number, dim: number) {
+    this.v = new Float64Array(dim);
+  }
+  step(theta: Float64Array, g: Float64Array): number {
+    const lr = this.lr, alpha = this.alpha, a = 1 - alpha, eps = this.eps, v = this.v;
+    let sq = 0;
+    for (let j = 0; j < theta.length; j++) {
+      const gj = g[j];
+      const vj = alpha * v[j] + a * gj * gj;
+      v[j] = vj;
+      const d = (-lr * gj) / (Math.sqrt(vj) + eps);
+      theta[j] += d;
+      sq += d * d;
+    }
+    return sq;
+  }
+  reset(): void {
+    this.v.fill(0);
+  }
+}
+
+class Lion implements Optimizer {
+  readonly name = "lion" as const;
+  private readonly m: Float64Array;
+  constructor(private readonly lr: number, private readonly beta1: number, private readonly beta2: number, dim: number) {
+    this.m = new Float64Array(dim);
+  }
+  step(theta: Float64Array, g: Float64Array): number {
+    const lr = this.lr, b1 = this.beta1, b2 = this.beta2, a1 = 1 - b1, a2 = 1 - b2, m = this.m;
+    let sq = 0;
+    for (let j = 0; j < theta.length; j++) {
+      const gj = g[j], mj = m[j];
+      const c = b1 * mj + a1 * gj;
+      // sign(c) with sign(0) = 0 (torch.sign); NaN propagates so divergence is seen.
+      const d = c > 0 ? -lr : c < 0 ? lr : c === 0 ? 0 : NaN;
+      theta[j] += d;
+      sq += d * d;
+      m[j] = b2 * mj + a2 * gj;
+    }
+    return sq;
+  }
+  reset(): void {
+    this.m.fill(0);
+  }
+}
+
+/** An optimizer for a dim-dimensional parameter vector; missing hyper-parameters get the defaults. */
+export function createOptimizer(cfg: OptimizerConfig, lr: number, dim: number): Optimizer {
+  if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`optimizer ${cfg.name}: learning rate must be positive, got ${lr}`);
+  switch (cfg.name) {
+    case "sgd":
+      return new Sgd(lr);
+    case "momentum":
+      return new Momentum(lr, hyper(cfg, "beta"), dim);
+    case "signgd":
+      return new SignGd(lr, hyper(cfg, "eps"));
+    case "adam":
+      return new Adam(lr, hyper(cfg, "beta1"), hyper(cfg, "beta2"), hyper(cfg, "eps"), dim);
+    case "rmsprop":
+      return new RmsProp(lr, hyper(cfg, "alpha"), hyper(cfg, "eps"), dim);
+    case "lion":
+      return new Lion(lr, hyper(cfg, "beta1"), hyper(cfg, "beta2"), dim);
+    default: {
+      const never: never = cfg.name;
+      throw new Error(`unknown optimizer ${String(never)}`);
+    }
+  }
+}

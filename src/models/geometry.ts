@@ -1,0 +1,506 @@
+/**
+ * Geometry model: (stochastic) gradient descent on a linear toy network
+ * (Liu, Liu, Michaud, Gore, Tegmark 2025, "Physics of Skill Learning"; ../shared/spec/models.md).
+ *
+ *   theta in R^N, theta(0) = 0; skill i has a unit vector t_i in R^N:
+ *     orthogonal  orthonormal rows (n <= N): n Gaussian rows, Gram-Schmidt (CGS2)
+ *     random      Gaussian rows normalised to length 1 (n may exceed N)
+ *     modular     t_i = e_i for i <= N, t_i = 0 beyond (never learnable)
+ *   overlap z_i = t_i . theta
+ *     mse  s_i = z_i,            l_i = (1 - s_i)^2
+ *     ce   s_i = sigmoid(z_i),   l_i = -log s_i = log(1 + e^-z_i)   (initial loss ln 2)
+ *   L = sum_i p_i l_i   (p normalised)
+ *   gradient estimate (the same form for both losses; for mse it is the gradient of
+ *   (1/2)(1 - s)^2, as in the reference code):
+ *     batch B  g = -(1/B) sum_b t_{i_b} (1 - s_{i_b}),  i_b ~ p i.i.d., fresh every step
+ *     full     g = -sum_i p_i (1 - s_i) t_i
+ *     noise    g += sigma Normal(0, I_N)
+ *   theta <- optimizer(theta, g)   (src/engine/optimizers.ts); t counts updates applied.
+ *
+ * Randomness, in this fixed order from one `new Rng(cfg.seed)`: the skill vectors (row by
+ * row, N normals each; none for modular), then for every step: the batch (B alias draws,
+ * one nextDouble each; none for full batch), then the noise (N normals, only if sigma > 0).
+ *
+ * Cost: a batch step touches only the m distinct drawn skills, O(m N + N), m <= min(B, n);
+ * a full-batch step is O(n N). All z_i (O(n N)) are computed only at recorded steps, or
+ * every step when the timeline is checked every step. Every z_i anywhere comes from the
+ * same dot product, so the trajectory does not depend on the record or check mode.
+ *
+ * The two O(m N) loops (dot products with the drawn rows, and g = sum_k w_k t_k) run in a
+ * WebAssembly SIMD kernel (asm/geometry.ts, built to dist/asm/geometry.wasm) when it is
+ * available, else in JavaScript (`dotRow`, `axpyRow`). Both do the same floating-point
+ * operations in the same order, so results are bit-identical (tested); only speed differs.
+ */
+import { readFileSync } from "node:fs";
+import type { GeometryConfig } from "../config/schema.js";
+import { recordTimes } from "../analysis/record.js";
+import { CrossingTracker } from "../analysis/timeline.js";
+import { Rng } from "../engine/rng.js";
+import { AliasSampler } from "../engine/sampling.js";
+import { createOptimizer } from "../engine/optimizers.js";
+import { normalised, skillFrequencies } from "./skills.js";
+import { DivergenceError, type ModelOutput, type RunHooks, type Trace } from "./types.js";
+
+export type SkillVectorKind = GeometryConfig["skills"]["vectors"];
+
+// ---------------------------------------------------------------------------------------
+// Scalar kernels (flat Float64Array loops, unrolled by 4 with independent accumulators).
+// The WebAssembly kernels reproduce exactly this order of operations.
+
+/** t_i . x for the row of T starting at offset `off`, length N: (a0 + a1) + (a2 + a3). */
+export function dotRow(T: Float64Array, off: number, x: Float64Array, N: number): number {
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  let j = 0;
+  const end4 = N - (N & 3);
+  for (; j < end4; j += 4) {
+    const o = off + j;
+    a0 += T[o] * x[j];
+    a1 += T[o + 1] * x[j + 1];
+    a2 += T[o + 2] * x[j + 2];
+    a3 += T[o + 3] * x[j + 3];
+  }
+  for (; j < N; j++) a0 += T[off + j] * x[j];
+  return (a0 + a1) + (a2 + a3);
+}
+
+/** y += w t_i for the row of T starting at `off`. */
+function axpyRow(y: Float64Array, w: number, T: Float64Array, off: number, N: number): void {
+  let j = 0;
+  const end4 = N - (N & 3);
+  for (; j < end4; j += 4) {
+    const o = off + j;
+    y[j] += w * T[o];
+    y[j + 1] += w * T[o + 1];
+    y[j + 2] += w * T[o + 2];
+    y[j + 3] += w * T[o + 3];
+  }
+  for (; j < N; j++) y[j] += w * T[off + j];
+}
+
+/** 1 - s(z): 1 - z for mse, sigmoid(-z) = 1 / (1 + e^z) for ce (stable for any z). */
+function residual(z: number, ce: boolean): number {
+  if (!ce) return 1 - z;
+  if (z >= 0) {
+    const e = Math.exp(-z);
+    return e / (1 + e);
+  }
+  return 1 / (1 + Math.exp(z));
+}
+
+/** Skill level s(z): z for mse, sigmoid(z) for ce. */
+export function skillLevel(z: number, ce: boolean): number {
+  if (!ce) return z;
+  if (z >= 0) return 1 / (1 + Math.exp(-z));
+  const e = Math.exp(z);
+  return e / (1 + e);
+}
+
+/** Skill loss l(z): (1 - z)^2 for mse, log(1 + e^-z) for ce (stable). */
+export function skillLoss(z: number, ce: boolean): number {
+  if (!ce) return (1 - z) * (1 - z);
+  return z >= 0 ? Math.log1p(Math.exp(-z)) : -z + Math.log1p(Math.exp(z));
+}
+
+// Small per-step loops, kept out of runGeometry so V8 inlines residual/skillLevel into them
+// (a non-inlined call returning a double allocates a heap number).
+
+/** Batch weights wb[k] = -(counts_i / B) (1 - s(zb[k])), i = touched[k]; resets those counts. */
+function batchWeights(zb: Float64Array, touched: Int32Array, counts: Int32Array, m: number, B: number, ce: boolean, wb: Float64Array): void {
+  for (let k = 0; k < m; k++) {
+    const i = touched[k];
+    wb[k] = -(counts[i] / B) * residual(zb[k], ce);
+    counts[i] = 0;
+  }
+}
+
+/** Full-batch weights wb[i] = -p_i (1 - s(z_i)). */
+function fullWeights(z: Float64Array, p: Float64Array, ce: boolean, wb: Float64Array): void {
+  for (let i = 0; i < p.length; i++) wb[i] = -p[i] * residual(z[i], ce);
+}
+
+/** z = zb[0..n), s_i = s(z_i). */
+function levels(zb: Float64Array, ce: boolean, z: Float64Array, s: Float64Array): void {
+  for (let i = 0; i < z.length; i++) {
+    const zi = zb[i];
+    z[i] = zi;
+    s[i] = skillLevel(zi, ce);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Set-up and closed-form helpers.
+
+/** L = sum_i p_i l_i(t_i . theta), p normalised. O(n N). */
+export function totalLoss(T: Float64Array, p: ArrayLike<number>, theta: Float64Array, ce: boolean): number {
+  const N = theta.length;
+  let L = 0;
+  for (let i = 0; i < p.length; i++) L += p[i] * skillLoss(dotRow(T, i * N, theta, N), ce);
+  return L;
+}
+
+/** Full-batch gradient estimate g = -sum_i p_i (1 - s_i) t_i, written into g. O(n N). */
+export function fullBatchGradient(T: Float64Array, p: ArrayLike<number>, theta: Float64Array, ce: boolean, g: Float64Array): void {
+  const N = theta.length;
+  g.fill(0);
+  for (let i = 0; i < p.length; i++) axpyRow(g, -p[i] * residual(dotRow(T, i * N, theta, N), ce), T, i * N, N);
+}
+
+// ---------------------------------------------------------------------------------------
+// Kernel back-ends. A workspace owns the arrays the O(m N) kernels read and write
+// (in WebAssembly memory for the wasm back-end) and runs:
+//   dots(idx, m)        zb[k] = t_{idx[k]} . theta,        k < m
+//   accumulate(idx, m)  g = sum_{k < m, in order} wb[k] t_{idx[k]}
+
+interface Workspace {
+  readonly kind: "js" | "wasm";
+  readonly T: Float64Array;
+  readonly theta: Float64Array;
+  readonly g: Float64Array;
+  readonly all: Int32Array; // 0, 1, ..., n-1
+  readonly touched: Int32Array; // distinct drawn skills
+  readonly zb: Float64Array; // per-index overlaps
+  readonly wb: Float64Array; // per-index weights
+  dots(idx: Int32Array, m: number): void;
+  accumulate(idx: Int32Array, m: number): void;
+}
+
+let lastKernels: "js" | "wasm" | null = null;
+/** The back-end the last runGeometry used (not part of the output, which must not depend on it). */
+export function lastGeometryKernels(): "js" | "wasm" | null {
+  return lastKernels;
+}
+
+class JsWorkspace implements Workspace {
+  readonly kind = "js" as const;
+  readonly T: Float64Array;
+  readonly theta: Float64Array;
+  readonly g: Float64Array;
+  readonly all: Int32Array;
+  readonly touched: Int32Array;
+  readonly zb: Float64Array;
+  readonly wb: Float64Array;
+  constructor(n: number, private readonly N: number, nTouched: number) {
+    this.T = new Float64Array(n * N);
+    this.theta = new Float64Array(N);
+    this.g = new Float64Array(N);
+    this.all = new Int32Array(n);
+    this.touched = new Int32Array(nTouched);
+    this.zb = new Float64Array(n);
+    this.wb = new Float64Array(n);
+  }
+  dots(idx: Int32Array, m: number): void {
+    const T = this.T, theta = this.theta, zb = this.zb, N = this.N;
+    for (let k = 0; k < m; k++) zb[k] = dotRow(T, idx[k] * N, theta, N);
+  }
+  accumulate(idx: Int32Array, m: number): void {
+    const T = this.T, g = this.g, wb = this.wb, N = this.N;
+    g.fill(0);
+    for (let k = 0; k < m; k++) axpyRow(g, wb[k], T, idx[k] * N, N);
+  }
+}
+
+interface WasmExports {
+  dots(T: number, theta: number, idx: number, m: number, N: number, z: number): void;
+  accumulate(T: number, idx: number, w: number, m: number, N: number, g: number): void;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number; maximum?: number }) => { buffer: ArrayBuffer };
+}
+
+class WasmWorkspace implements Workspace {
+  readonly kind = "wasm" as const;
+  readonly T: Float64Array;
+  readonly theta: Float64Array;
+  readonly g: Float64Array;
+  readonly all: Int32Array;
+  readonly touched: Int32Array;
+  readonly zb: Float64Array;
+  readonly wb: Float64Array;
+  private readonly ex: WasmExports;
+  /** Throws (RangeError) when the memory cannot be had; the caller then falls back to JS. */
+  constructor(api: WasmApi, module: object, n: number, private readonly N: number, nTouched: number) {
+    const sizes = [8 * n * N, 8 * N, 8 * N, 4 * n, 4 * nTouched, 8 * n, 8 * n];
+    const offsets: number[] = [];
+    let bytes = 0;
+    for (const size of sizes) {
+      offsets.push(bytes);
+      bytes += Math.ceil(size / 16) * 16; // 16-byte alignment for v128 loads
+    }
+    const pages = Math.max(1, Math.ceil(bytes / 65536));
+    if (pages > 65536) throw new RangeError("geometry: wasm memory limit (4 GiB)");
+    const memory = new api.Memory({ initial: pages, maximum: pages }); // never grows: views stay valid
+    this.ex = new api.Instance(module, { env: { memory } }).exports as WasmExports;
+    const buf = memory.buffer;
+    this.T = new Float64Array(buf, offsets[0], n * N);
+    this.theta = new Float64Array(buf, offsets[1], N);
+    this.g = new Float64Array(buf, offsets[2], N);
+    this.all = new Int32Array(buf, offsets[3], n);
+    this.touched = new Int32Array(buf, offsets[4], nTouched);
+    this.zb = new Float64Array(buf, offsets[5], n);
+    this.wb = new Float64Array(buf, offsets[6], n);
+  }
+  dots(idx: Int32Array, m: number): void {
+    this.ex.dots(this.T.byteOffset, this.theta.byteOffset, idx.byteOffset, m, this.N, this.zb.byteOffset);
+  }
+  accumulate(idx: Int32Array, m: number): void {
+    this.ex.accumulate(this.T.byteOffset, idx.byteOffset, this.wb.byteOffset, m, this.N, this.g.byteOffset);
+  }
+}
+
+export type GeometryKernels = "auto" | "js" | "wasm";
+let kernelChoice: GeometryKernels = "auto";
+let wasmModule: { api: WasmApi; module: object } | null | undefined; // undefined: not tried yet
+
+/**
+ * Which kernels runGeometry uses: "auto" (wasm when dist/asm/geometry.wasm loads, else JS),
+ * "js", or "wasm" (an error if it is unavailable). Results are identical either way.
+ */
+export function useGeometryKernels(choice: GeometryKernels): void {
+  kernelChoice = choice;
+}
+
+/** Whether the WebAssembly kernels can be loaded here. */
+export function geometryWasmAvailable(): boolean {
+  return loadWasm() !== null;
+}
+
+function loadWasm(): { api: WasmApi; module: object } | null {
+  if (wasmModule !== undefined) return wasmModule;
+  wasmModule = null;
+  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  if (!api) return null;
+  try {
+    // dist/src/models/geometry.js -> dist/asm/geometry.wasm
+    const bytes = readFileSync(new URL("../../asm/geometry.wasm", import.meta.url));
+    wasmModule = { api, module: new api.Module(bytes) };
+  } catch {
+    wasmModule = null; // not built, or no SIMD support: the JS kernels are used
+  }
+  return wasmModule;
+}
+
+function makeWorkspace(n: number, N: number, nTouched: number): Workspace {
+  if (kernelChoice !== "js") {
+    const w = loadWasm();
+    if (w) {
+      try {
+        return new WasmWorkspace(w.api, w.module, n, N, nTouched);
+      } catch (e) {
+        if (kernelChoice === "wasm") throw e;
+      }
+    } else if (kernelChoice === "wasm") {
+      throw new Error("geometry: WebAssembly kernels unavailable (build dist/asm/geometry.wasm)");
+    }
+  }
+  return new JsWorkspace(n, N, nTouched);
+}
+
+// ---------------------------------------------------------------------------------------
+// Skill vectors.
+
+/**
+ * Fill ws.T with the n skill vectors (flat n x N, row-major), drawing from rng row by row.
+ * orthogonal: each Gaussian row is orthogonalised against the rows before it by classical
+ * Gram-Schmidt applied twice (CGS2: c = T_<i r, r -= T_<i^T c, twice; "twice is enough",
+ * Giraud et al. 2005), then normalised. O(n^2 N) through the same kernels as the run (so
+ * JS and wasm agree bit for bit); never an N x N decomposition. Uses ws.theta, ws.g, ws.zb
+ * and ws.wb as scratch and leaves theta and g zero.
+ */
+function fillSkillVectors(ws: Workspace, kind: SkillVectorKind, n: number, N: number, rng: Rng): void {
+  if (kind === "orthogonal" && n > N) {
+    throw new Error(`geometry: orthogonal skill vectors need skills.count <= params (got ${n} skills, ${N} params); use vectors: random`);
+  }
+  const { T, theta: row, g: proj, all, zb, wb } = ws;
+  for (let i = 0; i < n; i++) all[i] = i;
+  T.fill(0);
+  if (kind === "modular") {
+    for (let i = 0; i < Math.min(n, N); i++) T[i * N + i] = 1;
+    return;
+  }
+  for (let i = 0; i < n; i++) {
+    for (;;) {
+      rng.fillNormal(row);
+      let norm0 = 0;
+      for (let j = 0; j < N; j++) norm0 += row[j] * row[j];
+      if (kind === "orthogonal" && i > 0) {
+        for (let pass = 0; pass < 2; pass++) {
+          ws.dots(all, i); // zb[k] = t_k . r
+          for (let k = 0; k < i; k++) wb[k] = zb[k];
+          ws.accumulate(all, i); // proj = sum_k c_k t_k
+          for (let j = 0; j < N; j++) row[j] -= proj[j];
+        }
+      }
+      let norm = 0;
+      for (let j = 0; j < N; j++) norm += row[j] * row[j];
+      // A row (numerically) in the span of the previous ones has probability ~0; redraw it.
+      if (norm > 1e-12 * norm0 && norm > 0) {
+        const inv = 1 / Math.sqrt(norm);
+        for (let j = 0; j < N; j++) T[i * N + j] = row[j] * inv;
+        break;
+      }
+    }
+  }
+  row.fill(0);
+  proj.fill(0);
+}
+
+/** The n skill vectors as one flat n x N row-major Float64Array (as a run builds them). */
+export function skillVectors(kind: SkillVectorKind, n: number, N: number, rng: Rng): Float64Array {
+  const ws = new JsWorkspace(n, N, 1);
+  fillSkillVectors(ws, kind, n, N, rng);
+  return ws.T;
+}
+
+// ---------------------------------------------------------------------------------------
+// Memory.
+
+/** Rough bytes a run will hold (skill vectors, state, trace), so a caller can refuse early. */
+export function geometryMemoryBytes(cfg: GeometryConfig): number {
+  const n = cfg.skills.count, N = cfg.params;
+  const steps = Math.floor(cfg.steps);
+  const K = cfg.record === "every" ? steps + 1 : Math.min(cfg.record.points, steps + 1);
+  const vectors = 8 * n * N;
+  const state = 8 * N * 8 + 8 * 6 * n + 4 * 5 * n; // theta, g, optimizer, scratch; z, s, p, zb, wb, alias; counts, indices
+  const perRecord = 8 * (n + 2) * (cfg.diagnostics ? 2 : 1); // JS arrays of doubles
+  return vectors + state + K * perRecord + 64 * n; // + crossings
+}
+
+// ---------------------------------------------------------------------------------------
+// The run.
+
+export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOutput {
+  const n = cfg.skills.count, N = cfg.params;
+  const steps = Math.floor(cfg.steps);
+  const ce = cfg.loss === "ce";
+  const full = cfg.batch === "full";
+  const B = full ? 0 : (cfg.batch as number);
+  const sigma = cfg.noise;
+  const every = cfg.timeline.check === "every";
+
+  const freq = skillFrequencies(cfg.skills.frequencies, n);
+  const p = normalised(freq);
+
+  const ws = makeWorkspace(n, N, Math.min(B, n) + 1);
+  const { T, theta, g, all, touched, zb, wb } = ws;
+  lastKernels = ws.kind;
+
+  const rng = new Rng(cfg.seed);
+  fillSkillVectors(ws, cfg.skills.vectors, n, N, rng);
+  const opt = createOptimizer(cfg.optimizer, cfg.lr, N);
+  const sampler = full ? null : new AliasSampler(p, rng);
+
+  const z = new Float64Array(n); // all overlaps, valid for the current theta when zFresh
+  const s = new Float64Array(n); // all levels, likewise
+  const counts = new Int32Array(n);
+  let zFresh = false;
+
+  const s0 = ce ? 0.5 : 0;
+  const initialLevel = new Array<number>(n).fill(s0);
+  const tracker = new CrossingTracker(initialLevel, cfg.timeline);
+
+  const times = recordTimes(steps, cfg.record, true).filter((t) => t <= steps);
+  const trace: Trace = { t: [], loss: [], level: Array.from({ length: n }, () => []) };
+  const aligned: number[][] = cfg.diagnostics ? Array.from({ length: n }, () => []) : [];
+  const stepLength: number[] = [];
+  if (cfg.diagnostics) trace.extra = { aligned, stepLength };
+
+  const cause =
+    `learning rate too large for ${cfg.optimizer.name} (lr=${cfg.lr})` + (sigma > 0 ? ` or gradient noise too large (noise=${sigma})` : "");
+  const progressEvery = Math.max(1, Math.ceil(steps / 200));
+
+  /** z_i, s_i for every skill at the current theta. */
+  const computeAll = (): void => {
+    ws.dots(all, n);
+    levels(zb, ce, z, s);
+    zFresh = true;
+  };
+
+  let rk = 0; // next index into times
+  let lastStepSq = 0;
+  let distinctTotal = 0;
+  let finalLoss = NaN;
+
+  const record = (t: number): void => {
+    if (!zFresh) computeAll();
+    let L = 0;
+    for (let i = 0; i < n; i++) L += p[i] * skillLoss(z[i], ce);
+    if (!Number.isFinite(L)) throw new DivergenceError(t, "loss", cause);
+    trace.t.push(t);
+    trace.loss.push(L);
+    for (let i = 0; i < n; i++) trace.level[i].push(s[i]);
+    if (cfg.diagnostics) {
+      stepLength.push(t === 0 ? 0 : Math.sqrt(lastStepSq));
+      for (let i = 0; i < n; i++) {
+        let c = 0;
+        if (t > 0) {
+          const off = i * N;
+          for (let j = 0; j < N; j++) if (T[off + j] * -g[j] > 0) c++;
+        }
+        aligned[i].push(c);
+      }
+    }
+    finalLoss = L;
+    if (!every) tracker.observe(t, s);
+  };
+
+  // t = 0
+  computeAll();
+  if (every) tracker.observe(0, s);
+  if (times[rk] === 0) record(times[rk++]);
+
+  for (let t = 1; t <= steps; t++) {
+    // 1. gradient estimate at theta_{t-1}
+    if (full) {
+      if (!zFresh) computeAll(); // every z_i is needed; they also serve the timeline
+      fullWeights(z, p, ce, wb);
+      ws.accumulate(all, n);
+    } else {
+      const m = sampler!.sampleCounts(B, counts, touched);
+      distinctTotal += m;
+      if (zFresh) for (let k = 0; k < m; k++) zb[k] = z[touched[k]];
+      else ws.dots(touched, m);
+      batchWeights(zb, touched, counts, m, B, ce, wb);
+      ws.accumulate(touched, m);
+    }
+    // 2. noise
+    if (sigma > 0) for (let j = 0; j < N; j++) g[j] += sigma * rng.normal();
+    // 3. update
+    const sq = opt.step(theta, g, t);
+    zFresh = false;
+    if (!Number.isFinite(sq)) throw new DivergenceError(t, "theta", cause);
+    lastStepSq = sq;
+    // 4. timeline and trace
+    if (every) {
+      computeAll();
+      tracker.observe(t, s);
+    }
+    if (times[rk] === t) record(times[rk++]);
+    if (hooks.onProgress && (t % progressEvery === 0 || t === steps)) hooks.onProgress(t, steps);
+  }
+
+  const last = trace.t.length - 1;
+  const extra: Record<string, unknown> = {
+    vectors: cfg.skills.vectors,
+    timelineCheck: cfg.timeline.check,
+  };
+  if (Array.isArray(cfg.skills.frequencies)) extra.normalisedFrequencies = Array.from(p);
+  if (!full) extra.meanDistinctSkillsPerStep = steps > 0 ? distinctTotal / steps : 0;
+  if (!every) {
+    extra.timelineNote =
+      "timeline.check: recorded, so crossing times are resolved only to the recorded steps (each is the first recorded t past the threshold)";
+  }
+  if (cfg.diagnostics) {
+    extra.diagnosticsNote =
+      "aligned[i][k]: number of coordinates j with t_ij * (-g_j) > 0 for the gradient of the step ending at t[k] (0 at t = 0); stepLength[k] = |theta(t[k]) - theta(t[k] - 1)|";
+  }
+  return {
+    frequencies: Array.from(freq),
+    initialLevel,
+    trace,
+    crossings: tracker.result(),
+    final: { loss: finalLoss, level: trace.level.map((l) => l[last]), time: steps },
+    extra,
+  };
+}
