@@ -9,8 +9,6 @@ import { VERSION } from "../version.js";
 import { CliError } from "./io.js";
 import { registerInit } from "./init.js";
 import { registerRun } from "./run.js";
-import { registerSweep } from "./sweep.js";
-import { registerMerge } from "./merge.js";
 import { registerValidate } from "./validate.js";
 
 export function buildProgram(): Command {
@@ -34,8 +32,6 @@ Start here:
 Models and equations: README.md and the spec (shared/spec/models.md).`);
   registerRun(program);
   registerValidate(program);
-  registerSweep(program);
-  registerMerge(program);
   registerInit(program);
   for (const c of program.commands) c.exitOverride();
   return program;
