@@ -28,6 +28,7 @@ export function cli(args: string[], opts: { cwd?: string; input?: string; env?: 
     encoding: "utf8",
     env: { ...process.env, NO_COLOR: "1", ...opts.env },
     timeout: 120000,
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

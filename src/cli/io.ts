@@ -2,7 +2,7 @@
  * The effectful edge: reading config files, writing results atomically, and deciding
  * whether stdout/stderr are terminals (colour and progress bars only there, never with NO_COLOR).
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { ConfigError, DEFAULT_CONFIG_YAML, loadConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
@@ -25,18 +25,73 @@ export function readTextFile(path: string, what = "file"): string {
     throw new CliError(`${path}: cannot read ${what}: ${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (e as Error).message}`);
   }
   if (st.isDirectory()) throw new CliError(`${path}: is a directory, expected a ${what}`);
-  if (st.size > 512 * 1024 * 1024) throw new CliError(`${path}: ${what} is ${Math.round(st.size / 2 ** 20)} MiB, too large to be a skillsim input`);
+  // Regular files and pipes (`<(...)`, /dev/stdin from a pipe) only: a device such as /dev/zero never ends.
+  if (!st.isFile() && !st.isFIFO()) throw new CliError(`${path}: is a device or socket, not a ${what} file`);
+  if (st.size > MAX_INPUT_BYTES) throw new CliError(`${path}: ${what} is ${Math.round(st.size / 2 ** 20)} MiB, too large to be a skillsim input`);
   let buf: Buffer;
   try {
-    buf = readFileSync(path);
+    buf = readBounded(path);
   } catch (e) {
+    if (e instanceof CliError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`${path}: cannot read ${what}: ${code === "EACCES" ? "permission denied" : (e as Error).message}`);
+    throw new CliError(`${path}: cannot read ${what}: ${code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (e as Error).message}`);
   }
-  if (buf.includes(0)) throw new CliError(`${path}: this is a binary file, not a text ${what}`);
+  const nul = buf.indexOf(0);
+  if (nul >= 0) throw new CliError(`${position(path, buf, nul)}: this is a binary file (a NUL byte here), not a text ${what}`);
   const text = buf.toString("utf8");
-  if (text.includes("\uFFFD")) throw new CliError(`${path}: not valid UTF-8 text`);
+  const bad = text.indexOf("\uFFFD");
+  if (bad >= 0) {
+    // Locate the first invalid byte (a U+FFFD spelled out in the file itself is fine).
+    const at = firstInvalidUtf8(buf);
+    if (at >= 0) throw new CliError(`${position(path, buf, at)}: not valid UTF-8 text`);
+  }
   return text;
+}
+
+/** Inputs larger than this are refused (no config or result is anywhere near it). */
+const MAX_INPUT_BYTES = 512 * 1024 * 1024;
+
+/** Read a whole file or pipe, refusing more than MAX_INPUT_BYTES (a pipe has no size to check first). */
+function readBounded(path: string): Buffer {
+  const fd = openSync(path, "r");
+  try {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(1 << 20);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_INPUT_BYTES) throw new CliError(`${path}: more than ${MAX_INPUT_BYTES / 2 ** 20} MiB, too large to be a skillsim input`);
+      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** "path:line:col" of byte offset `at` (col counts characters, as editors do). */
+function position(path: string, buf: Buffer, at: number): string {
+  const before = buf.subarray(0, at);
+  const nl = before.lastIndexOf(10);
+  const line = before.reduce((k, b) => k + (b === 10 ? 1 : 0), 1);
+  const col = buf.subarray(nl + 1, at).toString("utf8").length + 1;
+  return `${path}:${line}:${col}`;
+}
+
+/** Byte offset of the first byte that is not part of a well-formed UTF-8 sequence, or -1. */
+function firstInvalidUtf8(buf: Buffer): number {
+  for (let i = 0; i < buf.length; ) {
+    const b = buf[i];
+    const len = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (len === 0 || i + len > buf.length) return i;
+    for (let k = 1; k < len; k++) if ((buf[i + k] & 0xc0) !== 0x80) return i;
+    const cp = len === 3 ? ((b & 0x0f) << 12) | ((buf[i + 1] & 0x3f) << 6) : len === 4 ? ((b & 0x07) << 18) | ((buf[i + 1] & 0x3f) << 12) : 0x80;
+    if ((len === 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) || (len === 4 && (cp < 0x10000 || cp > 0x10ffff))) return i;
+    i += len;
+  }
+  return -1;
 }
 
 /** Load a config from a path (or the built-in default when path is undefined). */
@@ -47,6 +102,19 @@ export function loadConfigFile(path: string | undefined, sets: string[] = []): C
 
 /** Write a whole file atomically: a temporary file beside it, fsync, rename. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  // A device or pipe (--out /dev/stdout, /dev/null, a FIFO) cannot be replaced by a rename:
+  // write to it directly.
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) {
+      if (st.isDirectory()) throw new CliError(`${path}: is a directory; give a file name`);
+      writeFileSync(path, data);
+      return;
+    }
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new CliError(`${path}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   let fd: number | undefined;
   try {

@@ -10,6 +10,7 @@ import { CliError } from "./io.js";
 import { registerInit } from "./init.js";
 import { registerRun } from "./run.js";
 import { registerValidate } from "./validate.js";
+import { registerCheck } from "./check.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -32,6 +33,7 @@ Start here:
 Models and equations: README.md and the spec (shared/spec/models.md).`);
   registerRun(program);
   registerValidate(program);
+  registerCheck(program);
   registerInit(program);
   for (const c of program.commands) c.exitOverride();
   return program;

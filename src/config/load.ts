@@ -6,7 +6,7 @@
  * is kept so every error can point at the node it is about; --set values are written into
  * the same document, and errors in them name the flag instead of a line.
  */
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, parse as parseYamlValue, type Document, type Node } from "yaml";
+import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, parse as parseYamlValue, visit, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { schemas, modelNames, optimizerDefaults, type Config, type ModelName, type OptimizerConfig } from "./schema.js";
 import { checkSemantics } from "./semantic.js";
@@ -20,9 +20,13 @@ export class ConfigError extends Error {
     super(message);
     this.name = "ConfigError";
   }
-  /** One line: `where: key: message`. */
+  /** One line: `where: key: message` (control characters escaped, a huge key shortened). */
   format(): string {
-    return [this.where, this.key, this.message].filter((s) => s !== "").join(": ");
+    const key = this.key.length > 80 ? `${this.key.slice(0, 77)}...` : this.key;
+    return [this.where, key, this.message]
+      .filter((s) => s !== "")
+      .join(": ")
+      .replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => JSON.stringify(c).slice(1, -1));
   }
 }
 
@@ -59,20 +63,21 @@ export function loadConfig(text: string, opts: LoadOptions): Config {
   const file = opts.file;
   if (text.includes("\u0000")) throw new ConfigError("this is a binary file, not YAML text", file);
   if (text.trim() === "" || /^(\s*#.*\n?)*\s*$/.test(text))
-    throw new ConfigError("the config is empty: it needs at least `model: resource|domino|geometry`", file);
+    throw new ConfigError("the config is empty: it needs at least `model: resource|domino|geometry`", `${file}:1:1`);
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: false });
+  // logLevel "error": yaml's warnings would go to process.emitWarning, i.e. extra lines on stderr.
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: false, logLevel: "error" });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
     const pos = lc.linePos(e.pos[0]);
-    const msg = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    const msg = /call stack/i.test(e.message) ? "nested too deeply" : e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
     throw new ConfigError(`malformed YAML: ${msg}`, `${file}:${pos.line}:${pos.col}`);
   }
   const loc: Located = { doc, lc, file, setPaths: [] };
   if (!isMap(doc.contents)) throw new ConfigError("the config must be a mapping of keys (e.g. `model: resource`)", whereOf(loc, []));
   for (const s of opts.sets ?? []) applySet(loc, s);
 
-  const raw = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  const raw = toPlain(loc);
   const model = raw.model;
   if (model === undefined) throw new ConfigError(`missing key; add \`model: resource\` (one of ${modelNames.join(", ")})`, whereOf(loc, []), "model");
   if (typeof model !== "string" || !(modelNames as readonly string[]).includes(model))
@@ -85,6 +90,26 @@ export function loadConfig(text: string, opts: LoadOptions): Config {
   const problem = checkSemantics(cfg);
   if (problem) throw new ConfigError(problem.message, whereOf(loc, problem.path), problem.path.join("."));
   return cfg;
+}
+
+/** The document as plain JS; alias bombs (`*a` expanding exponentially) are refused at the first alias. */
+function toPlain(loc: Located): Record<string, unknown> {
+  try {
+    return loc.doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+  } catch (e) {
+    let where = whereOf(loc, []);
+    visit(loc.doc, {
+      Alias(_k, node) {
+        if (node.range) {
+          const p = loc.lc.linePos(node.range[0]);
+          where = `${loc.file}:${p.line}:${p.col}`;
+        }
+        return visit.BREAK;
+      },
+    });
+    const why = /alias/i.test((e as Error).message) ? "expands YAML aliases (*name) too many times; write the values out" : (e as Error).message.split("\n")[0];
+    throw new ConfigError(`cannot use this YAML: ${why}`, where);
+  }
 }
 
 /** Fill the values whose defaults depend on other values. */
@@ -116,16 +141,24 @@ function applySet(loc: Located, s: string): void {
     throw new ConfigError(`"${key}" is not a dotted key like skills.count`, flag);
   let value: unknown;
   try {
-    value = parseYamlValue(valueText);
+    value = parseYamlValue(valueText, { logLevel: "error" });
   } catch (e) {
-    throw new ConfigError(`cannot parse the value as YAML: ${(e as Error).message.split("\n")[0]}`, flag, key);
+    const msg = (e as Error).message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    throw new ConfigError(`cannot parse the value as YAML: ${msg}`, flag, key);
   }
   const path = key.split(".");
-  // Refuse to walk through a scalar: `--set lr.x=1` when lr is a number.
+  // Refuse to walk through a scalar (`--set lr.x=1` when lr is a number), and keep list
+  // indices within one past the end (a huge index would make a huge sparse list).
   for (let d = 1; d < path.length; d++) {
     const parent = loc.doc.getIn(path.slice(0, d), true) as Node | undefined;
+    const where = path.slice(0, d).join(".");
     if (parent !== undefined && !isMap(parent) && !isSeq(parent))
-      throw new ConfigError(`${path.slice(0, d).join(".")} is a value, not a section, so it has no key "${path[d]}"`, flag, key);
+      throw new ConfigError(`${where} is a value, not a section, so it has no key "${path[d]}"`, flag, key);
+    if (isSeq(parent)) {
+      if (!/^\d+$/.test(path[d])) throw new ConfigError(`${where} is a list; address its items by 0-based index, e.g. ${where}.0`, flag, key);
+      if (Number(path[d]) > parent.items.length)
+        throw new ConfigError(`${where} has ${parent.items.length} item${parent.items.length === 1 ? "" : "s"}; index ${path[d]} is past its end (indices are 0-based; ${parent.items.length} appends)`, flag, key);
+    }
   }
   loc.doc.setIn(path, loc.doc.createNode(value));
   loc.setPaths.push({ path, flag });
@@ -204,12 +237,12 @@ function mostSpecific(issues: readonly Issue[], raw: unknown): Issue {
 }
 
 function describe(issue: Issue, value: unknown): string {
-  const got = value === undefined ? "nothing" : JSON.stringify(value);
+  const got = value === undefined ? "nothing" : shorten(value instanceof Date ? value.toISOString() : ArrayBuffer.isView(value) ? "<binary>" : JSON.stringify(value) ?? String(value));
   switch (issue.code) {
     case "invalid_type":
       if (value === undefined) return `missing; expected ${issue.expected}`;
       if (typeof value === "number" && !Number.isFinite(value)) return `must be a finite number, got ${String(value)}`;
-      return `expected ${article(issue.expected)}, got ${typeName(value)} ${got}`;
+      return `expected ${article(issue.expected)}, got ${value === null ? "null" : `${typeName(value)} ${got}`}`;
     case "too_small": {
       const min = Number(issue.minimum);
       if (issue.origin === "array") return `needs at least ${min} item${min === 1 ? "" : "s"}`;
@@ -234,8 +267,15 @@ function article(expected: string): string {
   return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
 }
 
+/** A value quoted in a message: at most 60 characters, so the message stays one short line. */
+function shorten(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
 function typeName(v: unknown): string {
   if (v === null) return "null";
+  if (v instanceof Date) return "a date";
+  if (ArrayBuffer.isView(v)) return "binary data";
   if (Array.isArray(v)) return "a list";
   if (typeof v === "object") return "a mapping";
   return `a ${typeof v}`;

@@ -2,6 +2,9 @@
  * Checks that need more than one key at a time (impossible combinations), on the resolved
  * config. Each returns the path of the key to blame and a message saying what to fix.
  */
+import { constants as bufferConstants } from "node:buffer";
+import { totalmem } from "node:os";
+import { getHeapStatistics } from "node:v8";
 import type { Config, ResourceConfig } from "./schema.js";
 
 export interface Problem {
@@ -9,8 +12,39 @@ export interface Problem {
   message: string;
 }
 
-/** Memory a run may ask for before we refuse (the machine has 24 GiB; leave room). */
+/** Memory a run may ask for before we refuse, at most (the machine has 24 GiB; leave room). */
 export const MEMORY_LIMIT_BYTES = 8 * 1024 ** 3;
+
+/**
+ * What one run may hold on this machine. Typed arrays (skill vectors, optimizer state) live
+ * outside the JS heap: up to half the RAM, at most MEMORY_LIMIT_BYTES. The recorded trace
+ * lives in JS arrays inside the heap, and `--json` writes it as one string, which cannot be
+ * longer than MAX_STRING_LENGTH characters: past either limit Node aborts with a fatal error.
+ */
+export interface MemoryLimits {
+  bytes: number;
+  heapBytes: number;
+  jsonChars: number;
+}
+
+let limitsHere: MemoryLimits | undefined; // fixed for the life of the process
+
+export function machineLimits(): MemoryLimits {
+  limitsHere ??= {
+    bytes: Math.min(MEMORY_LIMIT_BYTES, totalmem() / 2),
+    heapBytes: 0.75 * getHeapStatistics().heap_size_limit, // the rest of the program needs room too
+    jsonChars: bufferConstants.MAX_STRING_LENGTH,
+  };
+  return limitsHere;
+}
+
+/** Heap bytes per recorded number: ~20 in a JS array (with growth slack), ~60 for its JSON text
+ * and the copies made while writing it (measured: 1.2e7 numbers, 0.96 GB peak RSS with --json). */
+const HEAP_BYTES_PER_RECORDED = 80;
+/** JSON characters per recorded number, at most ("-0.12345678901234567," is 21). */
+const JSON_CHARS_PER_RECORDED = 24;
+/** Discrete runs count updates in a double; far below 2^53, past which t + 1 === t. */
+const MAX_DISCRETE_STEPS = 1e12;
 
 export function formatBytes(b: number): string {
   const units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
@@ -22,7 +56,7 @@ export function formatBytes(b: number): string {
   return `${b.toFixed(b < 10 ? 1 : 0)} ${units[u]}`;
 }
 
-export function checkSemantics(c: Config): Problem | null {
+export function checkSemantics(c: Config, limits: MemoryLimits = machineLimits()): Problem | null {
   const n = c.skills.count;
   const f = c.skills.frequencies;
   if (Array.isArray(f) && f.length !== n)
@@ -33,12 +67,21 @@ export function checkSemantics(c: Config): Problem | null {
   const discrete = c.model === "geometry" || (c.model === "resource" && c.integrator === "map");
   if (discrete && !Number.isInteger(c.steps))
     return { path: ["steps"], message: `must be a whole number of updates for this model, got ${c.steps}` };
+  if (discrete && c.steps > MAX_DISCRETE_STEPS)
+    return { path: ["steps"], message: `${c.steps} updates would never finish; use at most ${MAX_DISCRETE_STEPS.toExponential()}` };
   if (c.record === "every" && !discrete && c.model !== "domino")
     return { path: ["record"], message: "`every` needs discrete steps; use {points: K} with the ODE integrator" };
+  if (c.record === "every" && c.model === "domino" && !Number.isInteger(c.steps))
+    return { path: ["record"], message: `\`every\` records whole steps, but steps is ${c.steps}; use a whole number of steps or {points: K}` };
   if (c.record === "every" && c.steps > 1e6)
     return { path: ["record"], message: `would keep ${c.steps} points per skill; use {points: 200, spacing: log}` };
-  const recPoints = c.record === "every" ? Math.floor(c.steps) + 1 : c.record.points;
-  let bytes = recPoints * (n + 2) * 8 * 3; // trace: levels, loss, t, and JSON copies
+  // Recorded times: every step, or at most `points` (a discrete run has only steps + 1 times).
+  const wholeTimes = discrete || (c.model === "domino" && Number.isInteger(c.steps));
+  const recPoints = c.record === "every" ? Math.floor(c.steps) + 1 : wholeTimes ? Math.min(c.record.points, Math.floor(c.steps) + 1) : c.record.points;
+  // The trace keeps t, the loss and n levels per recorded time (geometry diagnostics: n + 1 more).
+  const perTime = n + 2 + (c.model === "geometry" && c.diagnostics ? n + 1 : 0);
+  const recorded = recPoints * perTime;
+  let bytes = 64 * n; // frequencies, levels, crossings (outside the trace)
   if (c.model === "resource") {
     const p = checkResource(c);
     if (p) return p;
@@ -57,10 +100,16 @@ export function checkSemantics(c: Config): Problem | null {
       return { path: ["skills", "count"], message: `${n} orthogonal skill vectors do not fit in ${c.params} dimensions; use count <= params, or vectors: random` };
     if (typeof c.batch === "number" && c.batch > 1e7)
       return { path: ["batch"], message: `${c.batch} samples per step is more than sensible; use batch: full for the exact expected gradient` };
-    bytes += n * c.params * 8 + 8 * c.params * 8;
+    bytes += n * c.params * 8 + 8 * c.params * 8; // skill vectors; theta, gradient, optimizer state
   }
-  if (bytes > MEMORY_LIMIT_BYTES)
-    return { path: c.model === "geometry" ? ["params"] : ["skills", "count"], message: `this run would need about ${formatBytes(bytes)} of memory (limit ${formatBytes(MEMORY_LIMIT_BYTES)}); reduce skills.count, params or record.points` };
+  if (bytes > limits.bytes)
+    return { path: c.model === "geometry" ? ["params"] : ["skills", "count"], message: `this run would need about ${formatBytes(bytes)} of memory (this machine allows ${formatBytes(limits.bytes)}); reduce skills.count or params` };
+  const maxRecorded = Math.floor(Math.min(limits.heapBytes / HEAP_BYTES_PER_RECORDED, limits.jsonChars / JSON_CHARS_PER_RECORDED));
+  if (recorded > maxRecorded)
+    return {
+      path: c.record === "every" ? ["record"] : ["skills", "count"],
+      message: `this run would need about ${formatBytes(recorded * HEAP_BYTES_PER_RECORDED + bytes)} of memory to record and write its trace of ${recorded.toExponential(2)} numbers (limit about ${formatBytes(maxRecorded * HEAP_BYTES_PER_RECORDED)}, ${maxRecorded.toExponential(2)} numbers); reduce record.points, skills.count${c.record === "every" ? " or steps" : ""}`,
+    };
   return null;
 }
 
@@ -90,7 +139,7 @@ function checkResource(c: ResourceConfig): Problem | null {
       if (q === dep.skill) return { path: ["skills", "dependencies", d, "requires", r], message: `skill ${q} cannot require itself` };
     }
   }
-  const cycle = findCycle(n, deps.map((d) => [d.skill, d.requires] as const));
+  const cycle = findCycle(deps.map((d) => [d.skill, d.requires] as const));
   if (cycle) {
     const d = deps.findIndex((x) => x.skill === cycle[0]);
     return { path: ["skills", "dependencies", d], message: `dependency cycle ${cycle.join(" -> ")}: no skill in it could ever start` };
@@ -98,28 +147,36 @@ function checkResource(c: ResourceConfig): Problem | null {
   return null;
 }
 
-/** A cycle in the "requires" graph as a list of skills (first repeated at the end), or null. */
-function findCycle(n: number, edges: readonly (readonly [number, readonly number[]])[]): number[] | null {
+/** A cycle in the "requires" graph as a list of skills (first repeated at the end), or null.
+ * Iterative depth-first search over the skills that have parents only (n may be huge, and a
+ * long dependency chain must not overflow the call stack). */
+function findCycle(edges: readonly (readonly [number, readonly number[]])[]): number[] | null {
   const req = new Map<number, readonly number[]>(edges);
-  const state = new Uint8Array(n + 1); // 0 new, 1 on stack, 2 done
-  const stack: number[] = [];
-  const visit = (v: number): number[] | null => {
-    state[v] = 1;
-    stack.push(v);
-    for (const w of req.get(v) ?? []) {
-      if (state[w] === 1) return [...stack.slice(stack.indexOf(w)), w];
-      if (state[w] === 0) {
-        const c = visit(w);
-        if (c) return c;
+  const state = new Map<number, 1 | 2>(); // absent: new, 1: on the stack, 2: done
+  for (const [root] of edges) {
+    if (state.has(root)) continue;
+    const stack: number[] = [root];
+    const next: number[] = [0]; // index of the next parent to follow, per stack entry
+    state.set(root, 1);
+    while (stack.length > 0) {
+      const v = stack[stack.length - 1];
+      const parents = req.get(v) ?? [];
+      const k = next[next.length - 1]++;
+      if (k >= parents.length) {
+        state.set(v, 2);
+        stack.pop();
+        next.pop();
+        continue;
+      }
+      const w = parents[k];
+      const sw = state.get(w);
+      if (sw === 1) return [...stack.slice(stack.indexOf(w)), w];
+      if (sw === undefined) {
+        state.set(w, 1);
+        stack.push(w);
+        next.push(0);
       }
     }
-    stack.pop();
-    state[v] = 2;
-    return null;
-  };
-  for (let v = 1; v <= n; v++) if (state[v] === 0) {
-    const c = visit(v);
-    if (c) return c;
   }
   return null;
 }
