@@ -11,6 +11,7 @@ import { registerInit } from "./init.js";
 import { registerRun } from "./run.js";
 import { registerValidate } from "./validate.js";
 import { registerCheck } from "./check.js";
+import { registerFit } from "./fit.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -34,6 +35,7 @@ Models and equations: README.md and the spec (shared/spec/models.md).`);
   registerRun(program);
   registerValidate(program);
   registerCheck(program);
+  registerFit(program);
   registerInit(program);
   for (const c of program.commands) c.exitOverride();
   return program;

@@ -1,0 +1,437 @@
+/**
+ * The report of `skillsim fit`: the JSON shape of a fit and its text rendering (parameter
+ * table with bootstrap intervals, objective, RMSE in log space, n, an ASCII scatter of the
+ * data against the fitted law, and the compute-optimal allocation). Pure: fits in, text out.
+ *
+ * JSON (one fit):
+ *   { form, x, y, n, params: { E, A, B, alpha, beta } | { E, A, alpha }, objective, rmse_log,
+ *     intervals: { <param>: [lo, hi] } | null, bootstrap: { K, seed, level } | null,
+ *     allocation: { flops_per_param_token, a, b, G, rows: [{ C, N_opt, D_opt, loss }] } | null }
+ * With --by KEY: { by: KEY, groups: [ { value, ...one fit } ] }.
+ * Numbers are full-precision JSON numbers.
+ *
+ * The ASCII plot is a scatter on a character grid, log10 y against log10 x: for a power law,
+ * the data (one symbol per group with --by) and the fitted curves (dots); for the Chinchilla
+ * law, loss vs N with the data grouped by D (as the SVG figure's left panel) and the fitted
+ * curve at each group's median D.
+ */
+import type { ChinchillaParams, ComputeOptimal, FitResult, PowerLawParams } from "../analysis/scaling.js";
+import { groupByD } from "./svg/fit.js";
+
+export type AnyParams = ChinchillaParams | PowerLawParams;
+
+export interface BootstrapSpec { K: number; seed: number; level: number }
+
+/** One finished fit with what it was fitted on. */
+export interface FitOutcome {
+  fit: FitResult<AnyParams>;
+  /** Column names: [x] for a power law, [N, D] for Chinchilla. */
+  x: string[];
+  y: string;
+  /** The data fitted: one array per x column, and y. */
+  xs: Float64Array[];
+  ys: Float64Array;
+  bootstrap: BootstrapSpec | null;
+  allocation: (ComputeOptimal & { flopsPerParamToken: number }) | null;
+}
+
+export interface GroupOutcome extends FitOutcome {
+  /** The --by column's value for this group. */
+  value: number | string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON
+
+const ORDER: Record<FitResult<AnyParams>["form"], string[]> = {
+  chinchilla: ["E", "A", "B", "alpha", "beta"],
+  powerlaw: ["E", "A", "alpha"],
+};
+
+/** The JSON object of one fit (see the file comment). */
+export function fitJson(o: FitOutcome): Record<string, unknown> {
+  const f = o.fit;
+  const p = f.params as unknown as Record<string, number>;
+  const params: Record<string, number> = {};
+  for (const k of ORDER[f.form]) params[k] = p[k];
+  let intervals: Record<string, [number, number]> | null = null;
+  if (f.intervals) {
+    intervals = {};
+    const iv = f.intervals as Record<string, [number, number]>;
+    for (const k of ORDER[f.form]) if (iv[k]) intervals[k] = [iv[k][0], iv[k][1]];
+  }
+  const a = o.allocation;
+  return {
+    form: f.form,
+    x: o.x,
+    y: o.y,
+    n: f.n,
+    params,
+    objective: f.objective,
+    rmse_log: f.rmse_log,
+    intervals,
+    bootstrap: o.bootstrap,
+    allocation: a
+      ? { flops_per_param_token: a.flopsPerParamToken, a: a.a, b: a.b, G: a.G, rows: a.rows.map((r) => ({ C: r.C, N_opt: r.N_opt, D_opt: r.D_opt, loss: r.loss })) }
+      : null,
+  };
+}
+
+/** The JSON object of a --by fit: { by, groups: [{ value, ...fit }] }. */
+export function byJson(key: string, groups: readonly GroupOutcome[]): Record<string, unknown> {
+  return { by: key, groups: groups.map((g) => ({ value: g.value, ...fitJson(g) })) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Numbers
+
+/** `digits` significant digits; exponent form outside [1e-3, 1e6). */
+export function fmtNum(v: number, digits = 6): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e6 || a < 1e-3) return v.toExponential(digits - 1).replace(/e\+?/, "e");
+  const s = v.toPrecision(digits);
+  return s.includes("e") ? String(Number(s)) : s; // 12590 rather than 1.259e+4
+}
+
+/** Short axis label: 3 significant digits, "2e9" / "2.5e-3" outside [1e-2, 1e4). */
+function shortNum(v: number): string {
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  if (a >= 1e4 || a < 1e-2) {
+    const [m, e] = v.toExponential(1).split("e");
+    return `${m.replace(/\.0$/, "")}e${Number(e)}`;
+  }
+  return String(Number(v.toPrecision(3)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tables
+
+function alignTable(head: string[], rows: string[][], leftCols = 0): string {
+  const w = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+  const line = (cells: string[]) => cells.map((c, j) => (j < leftCols ? c.padEnd(w[j]) : c.padStart(w[j]))).join("   ").replace(/\s+$/, "");
+  return [line(head), ...rows.map(line)].map((l) => `  ${l}`).join("\n");
+}
+
+/** "L = E + A/N^alpha + B/D^beta" with the column names. */
+export function lawSymbolic(o: Pick<FitOutcome, "x" | "y"> & { form: FitResult<AnyParams>["form"] }): string {
+  if (o.form === "chinchilla") return `${o.y} = E + A/${o.x[0]}^alpha + B/${o.x[1]}^beta`;
+  return `${o.y} = E + A/${o.x[0]}^alpha`;
+}
+
+/** The fitted law with its numbers: "loss = 1.8172 + 477.82/N^0.34731 + 2143.4/D^0.36717". */
+export function lawNumeric(o: FitOutcome): string {
+  const p = o.fit.params as unknown as Record<string, number>;
+  const n = (v: number) => fmtNum(v, 5);
+  if (o.fit.form === "chinchilla") return `${o.y} = ${n(p.E)} + ${n(p.A)}/${o.x[0]}^${n(p.alpha)} + ${n(p.B)}/${o.x[1]}^${n(p.beta)}`;
+  return `${o.y} = ${n(p.E)} + ${n(p.A)}/${o.x[0]}^${n(p.alpha)}`;
+}
+
+function paramTable(o: FitOutcome): string {
+  const p = o.fit.params as unknown as Record<string, number>;
+  const iv = o.fit.intervals as Record<string, [number, number]> | undefined;
+  const head = ["parameter", "value"];
+  if (iv && o.bootstrap) head.push(`${fmtLevel(o.bootstrap.level)} interval`);
+  const rows = ORDER[o.fit.form].map((k) => {
+    const row = [k, fmtNum(p[k])];
+    if (iv && o.bootstrap) row.push(iv[k] ? `[${fmtNum(iv[k][0], 4)}, ${fmtNum(iv[k][1], 4)}]` : "-");
+    return row;
+  });
+  return alignTable(head, rows, 1);
+}
+
+/** The summed Huber objective, to 12 significant digits (6 in tables). */
+function fmtObjective(v: number, digits = 12): string {
+  return v === 0 ? "0" : v.toPrecision(digits);
+}
+
+function fmtLevel(level: number): string {
+  return `${Number((level * 100).toPrecision(4))}%`;
+}
+
+function fitLines(o: FitOutcome): string {
+  const f = o.fit;
+  const lines = [
+    `  ${lawNumeric(o)}`,
+    `  objective ${fmtObjective(f.objective)} (sum of Huber(1e-3) of log residuals)   rmse(log ${o.y}) ${fmtNum(f.rmse_log, 4)}   n ${f.n}`,
+  ];
+  if (o.bootstrap) lines.push(`  intervals: ${fmtLevel(o.bootstrap.level)} percentile bootstrap, ${o.bootstrap.K} resamples of the rows, seed ${o.bootstrap.seed}`);
+  return lines.join("\n");
+}
+
+function allocationTable(o: FitOutcome, label = ""): string {
+  const a = o.allocation;
+  if (!a) return "";
+  const k = a.flopsPerParamToken;
+  const [n, d] = o.x;
+  const head = `compute-optimal allocation${label}, C = ${k} ${n} ${d}: ${n}_opt = G (C/${k})^a, ${d}_opt = (C/${k})^b / G with a = ${fmtNum(a.a, 4)}, b = ${fmtNum(a.b, 4)}, G = ${fmtNum(a.G, 4)}`;
+  const rows = a.rows.map((r) => [fmtNum(r.C, 4), fmtNum(r.N_opt, 4), fmtNum(r.D_opt, 4), fmtNum(r.loss, 5)]);
+  return `${head}\n${alignTable(["C", `${o.x[0]}_opt`, `${o.x[1]}_opt`, `${o.y}`], rows)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ASCII scatter (log-log)
+
+export interface PlotSeries {
+  label: string;
+  points: Array<readonly [number, number]>;
+  /** The fitted curve, sampled densely (drawn as dots under the data). */
+  curve?: Array<readonly [number, number]>;
+}
+
+export interface PlotOptions {
+  width: number;
+  height: number;
+  xLabel: string;
+  yLabel: string;
+  color: boolean;
+}
+
+const SYMBOLS = ["o", "x", "+", "*", "#", "@", "%", "&"];
+const COLORS = ["\x1b[34m", "\x1b[31m", "\x1b[32m", "\x1b[35m", "\x1b[33m", "\x1b[36m", "\x1b[94m", "\x1b[92m"];
+const RESET = "\x1b[0m";
+
+/** Tick values for a log axis over [lo, hi] (values, not logs). */
+function logAxisTicks(lo: number, hi: number): number[] {
+  if (hi / lo >= 3) {
+    const out: number[] = [];
+    for (let k = Math.floor(Math.log10(lo)); k <= Math.ceil(Math.log10(hi)); k++) {
+      for (const m of [1, 2, 5]) {
+        const v = m * Math.pow(10, k);
+        if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) out.push(v);
+      }
+    }
+    if (out.length < 3) return linearTicks(lo, hi);
+    const powers = out.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
+    if (out.length <= 7) return out;
+    if (powers.length <= 7) return powers.length >= 2 ? powers : out.filter((_, i) => i % 2 === 0);
+    const step = Math.ceil(powers.length / 6);
+    return powers.filter((_, i) => i % step === 0);
+  }
+  return linearTicks(lo, hi);
+}
+
+/** Nice linear ticks (about 5) within [lo, hi]. */
+function linearTicks(lo: number, hi: number): number[] {
+  // Less than a decade: a nice linear step.
+  const raw = (hi - lo) / 6;
+  const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi * (1 + 1e-12); v += step) out.push(Number(v.toPrecision(12)));
+  return out;
+}
+
+/** A scatter of the series on a character grid, log10 y vs log10 x. */
+export function asciiScatter(series: readonly PlotSeries[], o: PlotOptions): string {
+  const all = series.flatMap((s) => s.points).filter(([x, y]) => x > 0 && y > 0 && Number.isFinite(x) && Number.isFinite(y));
+  if (all.length === 0) return "";
+  const xs = all.map(([x]) => x);
+  let xlo = Math.min(...xs), xhi = Math.max(...xs);
+  if (xlo === xhi) { xlo /= 1.5; xhi *= 1.5; }
+  const inX = (x: number) => x >= xlo && x <= xhi;
+  const ys = [...all.map(([, y]) => y), ...series.flatMap((s) => (s.curve ?? []).filter(([x, y]) => inX(x) && y > 0 && Number.isFinite(y)).map(([, y]) => y))];
+  let ylo = Math.min(...ys), yhi = Math.max(...ys);
+  if (ylo === yhi) { ylo /= 1.1; yhi *= 1.1; }
+  const W = Math.max(20, o.width), H = Math.max(6, o.height);
+  const lx0 = Math.log10(xlo), lx1 = Math.log10(xhi), ly0 = Math.log10(ylo), ly1 = Math.log10(yhi);
+  const col = (x: number) => Math.round(((Math.log10(x) - lx0) / (lx1 - lx0)) * (W - 1));
+  const row = (y: number) => Math.round(((ly1 - Math.log10(y)) / (ly1 - ly0)) * (H - 1));
+  const grid: string[][] = Array.from({ length: H }, () => new Array(W).fill(" "));
+  const paint: number[][] = Array.from({ length: H }, () => new Array(W).fill(-1));
+  series.forEach((s, k) => {
+    for (const [x, y] of s.curve ?? []) {
+      if (!(inX(x) && y >= ylo && y <= yhi)) continue;
+      const r = row(y), c = col(x);
+      if (grid[r][c] === " ") { grid[r][c] = "·"; paint[r][c] = k; }
+    }
+  });
+  series.forEach((s, k) => {
+    const sym = SYMBOLS[k % SYMBOLS.length];
+    for (const [x, y] of s.points) {
+      if (!(x > 0 && y > 0 && Number.isFinite(x) && Number.isFinite(y))) continue;
+      const r = row(y), c = col(x);
+      grid[r][c] = sym;
+      paint[r][c] = k;
+    }
+  });
+  const yt = logAxisTicks(ylo, yhi).map((v) => ({ v, r: row(v), s: shortNum(v) }));
+  const labelW = Math.max(...yt.map((t) => t.s.length), 1);
+  const out: string[] = [`${o.yLabel} (log scale)`];
+  for (let r = 0; r < H; r++) {
+    const t = yt.find((q) => q.r === r);
+    const cells = grid[r].map((ch, c) => (o.color && paint[r][c] >= 0 ? `${COLORS[paint[r][c] % COLORS.length]}${ch}${RESET}` : ch)).join("");
+    out.push(`${(t ? t.s : "").padStart(labelW)} ${t ? "┤" : "│"}${cells.replace(/\s+$/, "")}`);
+  }
+  const xt = logAxisTicks(xlo, xhi).map((v) => ({ v, c: col(v), s: shortNum(v) }));
+  const axis = new Array(W).fill("─");
+  for (const t of xt) axis[t.c] = "┬";
+  out.push(`${" ".repeat(labelW)} └${axis.join("")}`);
+  const labels = new Array(W + 4).fill(" ");
+  let free = 0;
+  for (const t of xt) {
+    const start = Math.max(free, Math.min(W + 4 - t.s.length, t.c - Math.floor(t.s.length / 2)));
+    if (start + t.s.length > W + 4 || start > t.c) continue;
+    for (let i = 0; i < t.s.length; i++) labels[start + i] = t.s[i];
+    free = start + t.s.length + 1;
+  }
+  out.push(`${" ".repeat(labelW + 2)}${labels.join("").replace(/\s+$/, "")}`);
+  out.push(`${" ".repeat(labelW + 2)}${`${o.xLabel} (log scale)`.padStart(W)}`);
+  const legend = series.map((s, k) => {
+    const sym = SYMBOLS[k % SYMBOLS.length];
+    return `${o.color ? `${COLORS[k % COLORS.length]}${sym}${RESET}` : sym} ${s.label}`;
+  });
+  if (series.some((s) => s.curve)) legend.push("· fitted law");
+  // The legend, wrapped to the plot's width.
+  let cur = "", curLen = 0;
+  for (const item of legend) {
+    const len = item.replace(/\x1b\[[0-9;]*m/g, "").length;
+    if (curLen > 0 && curLen + 3 + len > W) {
+      out.push(`${" ".repeat(labelW + 2)}${cur}`);
+      cur = "";
+      curLen = 0;
+    }
+    cur += (curLen > 0 ? "   " : "") + item;
+    curLen += (curLen > 0 ? 3 : 0) + len;
+  }
+  if (curLen > 0) out.push(`${" ".repeat(labelW + 2)}${cur}`);
+  return out.join("\n");
+}
+
+function logspace(lo: number, hi: number, k: number): number[] {
+  const a = Math.log10(lo), b = Math.log10(hi);
+  return Array.from({ length: k }, (_, i) => Math.pow(10, a + ((b - a) * i) / (k - 1)));
+}
+
+function range(v: ArrayLike<number>): [number, number] {
+  let lo = Infinity, hi = -Infinity;
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] > 0 && Number.isFinite(v[i])) {
+      if (v[i] < lo) lo = v[i];
+      if (v[i] > hi) hi = v[i];
+    }
+  }
+  return [lo, hi];
+}
+
+/** Power-law series for one or more fits (one symbol per fit). */
+function powerSeries(fits: readonly { label: string; o: FitOutcome }[], width: number): PlotSeries[] {
+  return fits.map(({ label, o }) => {
+    const p = o.fit.params as PowerLawParams;
+    const x = o.xs[0];
+    const [lo, hi] = range(x);
+    const curve = Number.isFinite(lo) ? logspace(lo, hi, width * 3).map((v) => [v, p.E + p.A * Math.pow(v, -p.alpha)] as const) : [];
+    return { label, points: Array.from(x, (v, i) => [v, o.ys[i]] as const), curve };
+  });
+}
+
+/** Chinchilla series: loss vs N, data grouped by D, curve at each group's median D. */
+function chinchillaSeries(o: FitOutcome, width: number): PlotSeries[] {
+  const p = o.fit.params as ChinchillaParams;
+  const N = Array.from(o.xs[0]), D = Array.from(o.xs[1]);
+  const [lo, hi] = range(o.xs[0]);
+  const groups = groupByD(D, 4);
+  return groups.map((g) => ({
+    label: g.label.replace(/^D/, o.x[1]),
+    points: g.idx.map((i) => [N[i], o.ys[i]] as const),
+    curve: Number.isFinite(lo) ? logspace(lo, hi, width * 3).map((n) => [n, p.E + p.A * Math.pow(n, -p.alpha) + p.B * Math.pow(g.d, -p.beta)] as const) : [],
+  }));
+}
+
+function plotFor(o: FitOutcome, opts: TextOptions): string {
+  const W = plotWidth(opts);
+  if (o.fit.form === "chinchilla") {
+    const chart = asciiScatter(chinchillaSeries(o, W), { width: W, height: 18, xLabel: o.x[0], yLabel: o.y, color: opts.color });
+    return `${o.y} vs ${o.x[0]}, data grouped by ${o.x[1]}; dots: the fitted law at each group's median ${o.x[1]}\n${chart}`;
+  }
+  const chart = asciiScatter(powerSeries([{ label: "data", o }], W), { width: W, height: 16, xLabel: o.x[0], yLabel: o.y, color: opts.color });
+  return `${o.y} vs ${o.x[0]}: data and the fitted law\n${chart}`;
+}
+
+function plotWidth(opts: TextOptions): number {
+  return Math.max(30, Math.min(72, opts.width - 12));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text
+
+export interface TextOptions {
+  color: boolean;
+  /** Terminal columns. */
+  width: number;
+}
+
+/** What the fit was run on, for the header. */
+export interface DataSummary {
+  file: string;
+  /** Rows read (after dropping step-0 points / --final). */
+  rows: number;
+  /** The --where expressions. */
+  where: string[];
+}
+
+function dataLine(d: DataSummary, n: number): string {
+  const where = d.where.length ? ` (${d.where.map((w) => `--where ${w}`).join(" ")})` : "";
+  return n === d.rows ? `data: ${d.file}, ${n} rows${where}` : `data: ${d.file}, ${n} of ${d.rows} rows${where}`;
+}
+
+function title(o: FitOutcome): string {
+  const name = o.fit.form === "chinchilla" ? "Chinchilla fit" : "power-law fit";
+  return `${name} of ${o.y} on ${o.x.join(", ")}: ${lawSymbolic({ form: o.fit.form, x: o.x, y: o.y })}`;
+}
+
+/** The text report of one fit. */
+export function renderFitText(o: FitOutcome, d: DataSummary, opts: TextOptions): string {
+  const parts = [title(o), dataLine(d, o.fit.n), "", paramTable(o), "", fitLines(o), "", plotFor(o, opts)];
+  const alloc = allocationTable(o);
+  if (alloc) parts.push("", alloc);
+  return parts.join("\n") + "\n";
+}
+
+/** The text report of a --by fit: one table row per group, then the plots and allocations. */
+export function renderByText(key: string, groups: readonly GroupOutcome[], d: DataSummary, opts: TextOptions): string {
+  const first = groups[0];
+  const order = ORDER[first.fit.form];
+  const withIv = groups.some((g) => g.fit.intervals) && first.bootstrap;
+  const head = [key, "n", ...order, "rmse(log)", "objective"];
+  if (first.allocation) head.push(`${first.x[0]}_opt ∝ C^a`, `${first.x[1]}_opt ∝ C^b`);
+  const rows = groups.map((g) => {
+    const p = g.fit.params as unknown as Record<string, number>;
+    const iv = g.fit.intervals as Record<string, [number, number]> | undefined;
+    const cells = [String(g.value), String(g.fit.n)];
+    for (const k of order) cells.push(fmtNum(p[k], 5) + (withIv && iv?.[k] ? ` [${fmtNum(iv[k][0], 3)}, ${fmtNum(iv[k][1], 3)}]` : ""));
+    cells.push(fmtNum(g.fit.rmse_log, 4), fmtObjective(g.fit.objective, 6));
+    if (g.allocation) cells.push(fmtNum(g.allocation.a, 4), fmtNum(g.allocation.b, 4));
+    return cells;
+  });
+  const total = groups.reduce((s, g) => s + g.fit.n, 0);
+  const name = first.fit.form === "chinchilla" ? "Chinchilla fits" : "power-law fits";
+  const parts = [
+    `${name} of ${first.y} on ${first.x.join(", ")}, one per value of ${key}: ${lawSymbolic({ form: first.fit.form, x: first.x, y: first.y })}`,
+    dataLine(d, total),
+    "",
+    alignTable(head, rows),
+  ];
+  if (withIv) parts.push("", `  intervals: ${fmtLevel(first.bootstrap!.level)} percentile bootstrap, ${first.bootstrap!.K} resamples of each group's rows, seed ${first.bootstrap!.seed}`);
+  const W = plotWidth(opts);
+  if (first.fit.form === "powerlaw") {
+    const shown = groups.slice(0, SYMBOLS.length);
+    const more = groups.length > shown.length ? ` (the first ${shown.length} of ${groups.length} groups)` : "";
+    const chart = asciiScatter(powerSeries(shown.map((g) => ({ label: `${key}=${g.value}`, o: g })), W), {
+      width: W, height: 18, xLabel: first.x[0], yLabel: first.y, color: opts.color,
+    });
+    parts.push("", `${first.y} vs ${first.x[0]} per ${key}: data and the fitted laws${more}`, chart);
+  } else {
+    for (const g of groups) {
+      const chart = asciiScatter(chinchillaSeries(g, W), { width: W, height: 14, xLabel: g.x[0], yLabel: g.y, color: opts.color });
+      parts.push("", `${key}=${g.value}: ${g.y} vs ${g.x[0]}, data grouped by ${g.x[1]}; dots: the fitted law at each group's median ${g.x[1]}`, chart);
+    }
+  }
+  for (const g of groups) {
+    const alloc = allocationTable(g, ` (${key}=${g.value})`);
+    if (alloc) parts.push("", alloc);
+  }
+  return parts.join("\n") + "\n";
+}
