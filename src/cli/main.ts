@@ -9,6 +9,8 @@ import { VERSION } from "../version.js";
 import { CliError } from "./io.js";
 import { registerInit } from "./init.js";
 import { registerRun } from "./run.js";
+import { registerSweep } from "./sweep.js";
+import { registerMerge } from "./merge.js";
 import { registerValidate } from "./validate.js";
 import { registerCheck } from "./check.js";
 import { registerFit } from "./fit.js";
@@ -34,6 +36,8 @@ Start here:
 Models and equations: README.md and the spec (shared/spec/models.md).`);
   registerRun(program);
   registerValidate(program);
+  registerSweep(program);
+  registerMerge(program);
   registerCheck(program);
   registerFit(program);
   registerInit(program);

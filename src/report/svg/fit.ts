@@ -165,7 +165,7 @@ function chinchillaFigure(fit: FitResult, data: FitData, opts: FitFigureOptions)
   const L = (n: number, d: number) => p.E + p.A * Math.pow(n, -p.alpha) + p.B * Math.pow(d, -p.beta);
 
   const title = opts.title ?? "Chinchilla fit: L(N, D) = E + A/N^{α} + B/D^{β}";
-  const head = heading(W, title, [`${ok.length} runs · ${groups.length} groups of tokens D · fitted curves at each group's median D`]);
+  const head = heading(W, title, [`${ok.length} points · ${groups.length} groups of tokens D · fitted curves at each group's median D`]);
 
   // Formula box under the panels.
   const boxItems: LegendItem[] = [

@@ -1,0 +1,29 @@
+/**
+ * `npm run bench`: skillsim against the NumPy/SciPy peers in ../shared/bench, side by side
+ * on this machine, reported as ratios. Timing lives here, never in tests' pass/fail.
+ * Usage: npm run bench [-- resource geometry fit sweep]   (default: all)
+ */
+import { benchFit } from "./fit.js";
+import { benchGeometry } from "./geometry.js";
+import { benchResource } from "./resource.js";
+import { benchSweep } from "./sweep.js";
+
+const benches: Record<string, () => Promise<{ text: string }>> = {
+  resource: benchResource,
+  geometry: () => benchGeometry(),
+  fit: benchFit,
+  sweep: benchSweep,
+};
+
+const wanted = process.argv.slice(2).filter((a) => a in benches);
+const names = wanted.length ? wanted : Object.keys(benches);
+for (const name of names) {
+  process.stderr.write(`bench ${name}: running...\n`);
+  try {
+    const r = await benches[name]();
+    process.stdout.write(`== ${name}\n${r.text.trimEnd()}\n\n`);
+  } catch (e) {
+    process.stdout.write(`== ${name}\nfailed: ${(e as Error).message}\n\n`);
+    process.exitCode = 1;
+  }
+}

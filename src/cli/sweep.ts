@@ -1,0 +1,148 @@
+/** `skillsim sweep CONFIG`: every run of the config's sweep block, as JSON Lines. */
+import type { Command } from "commander";
+import { availableParallelism } from "node:os";
+import { parseShard, planSweep, shardIds, SweepError, type Shard } from "../sweep/grid.js";
+import { runSweep } from "../sweep/run.js";
+import { CliError, readTextFile } from "./io.js";
+import { progressBar } from "./progress.js";
+import { collect, note } from "./shared.js";
+
+export interface SweepCliOptions {
+  out?: string;
+  resume?: boolean;
+  jobs?: string;
+  shard?: string;
+  set: string[];
+  dryRun?: boolean;
+  quiet?: boolean;
+}
+
+export function registerSweep(program: Command): void {
+  program
+    .command("sweep")
+    .argument("<config>", "YAML config with a `sweep:` block (dotted key -> list of values)")
+    .description("run every combination of a config's sweep block; one JSON line per finished run")
+    .option("-o, --out <file>", "append lines to FILE (needed for --resume); default stdout")
+    .option("--resume", "skip the runs already in --out FILE and run the rest")
+    .option("-j, --jobs <n>", `worker threads (default: ${availableParallelism()}, the CPUs available); 1 runs in-process in id order`)
+    .option("--shard <I/K>", "run only shard I of K: the runs with id % K == I - 1 (I counts from 1)")
+    .option("--set <key=value>", "override a base config key for every run (dotted, repeatable)", collect, [])
+    .option("--dry-run", "validate every run and print {id, overrides, config_hash} per run; run nothing")
+    .option("-q, --quiet", "no progress or notes on stderr")
+    .addHelpText(
+      "after",
+      `
+The sweep block maps dotted config keys to lists of values, e.g.
+  sweep:
+    params: [20, 40, 80]
+    skills.frequencies.zipf: [1, 1.5, 2]
+    seed: [0, 1]
+Runs are the cartesian product, keys in the order listed and the LAST key varying fastest:
+id 0 is params=20 zipf=1 seed=0, id 1 is params=20 zipf=1 seed=1, id 2 is params=20 zipf=1.5
+seed=0, ... up to id 17. Unless seed is swept, run id uses seed deriveSeed(config seed, id).
+Every run's config is validated before any run starts.
+
+Each output line: {"id", "overrides" (swept key -> value), "final": {"loss"}, "skills" (as run
+--json), "trace": {"t", "loss"}, "config" (the run's full config), "config_hash"}; a diverged
+run has "error" instead of final, skills and trace.
+Lines are written whole as runs finish (completion order with --jobs > 1; \`skillsim merge\` sorts).
+
+Examples:
+  $ skillsim sweep configs/sweep-resource-N0.yaml > runs.jsonl
+  $ skillsim sweep my.yaml --out runs.jsonl --jobs 8
+  $ skillsim sweep my.yaml --out runs.jsonl --resume           # after Ctrl-C: run the rest
+  $ skillsim sweep my.yaml --out part-$SLURM_ARRAY_TASK_ID.jsonl --shard $SLURM_ARRAY_TASK_ID/16
+  $ skillsim merge part-*.jsonl --out runs.jsonl
+  $ skillsim sweep my.yaml --dry-run | wc -l                   # how many runs
+
+Exit codes: 0 all runs finished, 1 some runs diverged (the rest finished) or internal error,
+2 bad usage or config (nothing run), 130/143 interrupted by SIGINT/SIGTERM (finished runs
+are kept; --resume runs the rest). Cluster recipes: docs/cluster.md.`,
+    )
+    .action((config: string, opts: SweepCliOptions) => sweepCommand(config, opts));
+}
+
+function parseJobs(s: string | undefined): number {
+  if (s === undefined) return availableParallelism();
+  if (!/^\s*\d+\s*$/.test(s) || Number(s) < 1) throw new CliError(`--jobs: expected a whole number >= 1, got "${s}"`);
+  return Number(s);
+}
+
+/** Quote a word for a shell command line when it needs it. */
+function shellWord(s: string): string {
+  return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export async function sweepCommand(config: string, opts: SweepCliOptions): Promise<void> {
+  const jobs = parseJobs(opts.jobs);
+  let shard: Shard | undefined;
+  try {
+    shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
+  } catch (e) {
+    throw e instanceof SweepError ? new CliError(e.message, e.code) : e;
+  }
+  if (opts.resume && !opts.out) throw new CliError("--resume needs --out FILE (the file whose finished runs it skips)");
+  const plan = planSweep(readTextFile(config, "config"), { file: config, sets: opts.set });
+
+  if (opts.dryRun) {
+    plan.validate(shardIds(plan.total, shard));
+    for (const id of shardIds(plan.total, shard)) {
+      const r = plan.run(id);
+      process.stdout.write(JSON.stringify({ id, overrides: r.overrides, config_hash: r.hash }) + "\n");
+    }
+    return;
+  }
+
+  const quiet = Boolean(opts.quiet);
+  const bar = progressBar("sweep", quiet, "runs");
+  let started = performance.now();
+  let summary;
+  try {
+    summary = await runSweep(plan, {
+      out: opts.out,
+      resume: opts.resume,
+      jobs,
+      shard,
+      handleSignals: true,
+      note: quiet ? undefined : note,
+      onProgress: (done, total) => {
+        if (done === 0) started = performance.now(); // the runs start (validation is done)
+        const s = (performance.now() - started) / 1000;
+        bar.update(done, total, done > 0 && s > 0 ? ` | ${(done / s).toFixed(done / s >= 10 ? 0 : 1)} runs/s` : "");
+      },
+    });
+  } catch (e) {
+    throw e instanceof SweepError ? new CliError(e.message, e.code) : e;
+  } finally {
+    bar.stop();
+  }
+
+  const where = opts.out ? `in ${opts.out}` : "written";
+  const have = summary.skipped + summary.finished;
+  if (summary.interrupted) {
+    const again = ["skillsim", "sweep", config, "--out", opts.out ?? "FILE", "--resume"];
+    if (opts.shard) again.push("--shard", opts.shard);
+    if (opts.jobs) again.push("--jobs", opts.jobs);
+    for (const s of opts.set) again.push("--set", s);
+    const hint = opts.out ? "" : " (FILE: where stdout went)";
+    throw new CliError(
+      `interrupted by ${summary.interrupted}: ${have} of ${summary.shardRuns} runs finished and are ${where}; run the rest with: ${again.map(shellWord).join(" ")}${hint}`,
+      summary.interrupted === "SIGINT" ? 130 : 143,
+    );
+  }
+  if (summary.failed.length > 0) {
+    const ids = summary.failed.slice(0, 10).join(", ") + (summary.failed.length > 10 ? ", ..." : "");
+    throw new CliError(`${summary.failed.length} of ${summary.finished} runs diverged (ids ${ids}; their lines carry "error"); the other runs finished`, 1);
+  }
+  if (!quiet && summary.shardRuns === 0) {
+    note(`shard ${shard!.index}/${shard!.count} has no runs: the sweep has only ${summary.total}`);
+  } else if (!quiet && summary.finished === 0) {
+    note(`nothing left to run: all ${have} runs${shard ? ` of shard ${shard.index}/${shard.count}` : ""} are ${where}`);
+  } else if (!quiet) {
+    const rate = summary.seconds > 0 ? ` (${(summary.finished / summary.seconds).toFixed(1)} runs/s)` : "";
+    const how = summary.workers > 0 ? `${summary.workers} worker thread${summary.workers === 1 ? "" : "s"}` : "in-process";
+    const part = shard ? ` of shard ${shard.index}/${shard.count}` : "";
+    const prior = summary.skipped > 0 ? `; ${summary.skipped} were already there` : "";
+    note(`${summary.finished} runs${part} finished in ${summary.seconds.toFixed(1)} s${rate}, ${how}${prior}; ${have} of ${summary.shardRuns} ${where}`);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * One sweep run -> one JSON line, in a worker thread or in-process (`--jobs 1`).
+ *
+ * Line (keys in this order; a public contract read by `merge`, `fit` and the sweep figure):
+ *   {"id", "overrides", "final": {"loss"}, "skills": [as `run --json`], "trace": {"t", "loss"},
+ *    "config" (the run's full config, so `fit` finds N and the batch size), "config_hash"}
+ * A run that diverges gives {"id", "overrides", "error", "config", "config_hash"}, so the other
+ * runs carry on and --resume does not retry a run that would diverge again.
+ *
+ * As a worker (started by run.ts with workerData.skillsimSweepWorker): receives Job messages
+ * (validated configs, structured-cloned) and posts back a JobReply for each.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { Config } from "../config/schema.js";
+import { runModel } from "../models/index.js";
+import { DivergenceError } from "../models/types.js";
+import { buildResult, configHash } from "../report/result.js";
+
+export interface Job {
+  id: number;
+  overrides: Record<string, unknown>;
+  cfg: Config;
+}
+
+/** `failure`: the run diverged (its line carries the message). `internal`: a bug; stop the sweep.
+ * `ms`: time the run took in the worker. */
+export type JobReply = { id: number; line: string; failure?: string; ms: number } | { id: number; internal: string; stack?: string };
+
+export function runJob(job: Job): { line: string; failure?: string } {
+  const { id, overrides, cfg } = job;
+  try {
+    const result = buildResult(cfg, runModel(cfg));
+    const line = JSON.stringify({
+      id,
+      overrides,
+      final: { loss: result.final.loss },
+      skills: result.skills,
+      trace: { t: result.trace.t, loss: result.trace.loss },
+      config: cfg,
+      config_hash: result.provenance.config_hash,
+    });
+    return { line };
+  } catch (e) {
+    if (!(e instanceof DivergenceError)) throw e;
+    return { line: JSON.stringify({ id, overrides, error: e.message, config: cfg, config_hash: configHash(cfg) }), failure: e.message };
+  }
+}
+
+if (parentPort && (workerData as { skillsimSweepWorker?: boolean } | null)?.skillsimSweepWorker) {
+  const port = parentPort;
+  port.on("message", (job: Job) => {
+    let reply: JobReply;
+    const t0 = performance.now();
+    try {
+      const r = runJob(job);
+      reply = { id: job.id, ...r, ms: performance.now() - t0 };
+    } catch (e) {
+      reply = { id: job.id, internal: e instanceof Error ? e.message : String(e), stack: (e as Error)?.stack };
+    }
+    port.postMessage(reply);
+  });
+}
