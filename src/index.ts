@@ -10,3 +10,8 @@ export { buildResult, type RunResult } from "./report/result.js";
 export { renderText, renderCsv } from "./report/text.js";
 export { dopri5 } from "./engine/ode.js";
 export { Rng, deriveSeed } from "./engine/rng.js";
+export { planSweep, parseShard, type SweepPlan } from "./sweep/grid.js";
+export { runSweep } from "./sweep/run.js";
+export { mergeSweepFiles } from "./sweep/merge.js";
+export { fitChinchilla, fitPowerLaw, bootstrapChinchilla, bootstrapPowerLaw, computeOptimal } from "./analysis/scaling.js";
+export { runFigure, sweepFigure, fitFigure } from "./report/svg.js";

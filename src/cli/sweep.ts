@@ -3,7 +3,8 @@ import type { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { parseShard, planSweep, shardIds, SweepError, type Shard } from "../sweep/grid.js";
 import { runSweep } from "../sweep/run.js";
-import { CliError, readTextFile } from "./io.js";
+import { parseJsonLines, sweepFigure } from "../report/svg.js";
+import { CliError, readTextFile, writeFigure } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
 
@@ -15,6 +16,9 @@ export interface SweepCliOptions {
   set: string[];
   dryRun?: boolean;
   quiet?: boolean;
+  plot?: string;
+  plotX?: string;
+  plotSeries?: string;
 }
 
 export function registerSweep(program: Command): void {
@@ -29,6 +33,9 @@ export function registerSweep(program: Command): void {
     .option("--set <key=value>", "override a base config key for every run (dotted, repeatable)", collect, [])
     .option("--dry-run", "validate every run and print {id, overrides, config_hash} per run; run nothing")
     .option("-q, --quiet", "no progress or notes on stderr")
+    .option("--plot <file>", "when the sweep is done, draw final loss vs a swept key: FILE.svg or FILE.png (needs --out)")
+    .option("--plot-x <key>", "with --plot: the swept key on the x axis (default: the first numeric one other than seed)")
+    .option("--plot-series <key>", "with --plot: one line per value of this swept key (default: the next one that varies)")
     .addHelpText(
       "after",
       `
@@ -82,6 +89,8 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
     throw e instanceof SweepError ? new CliError(e.message, e.code) : e;
   }
   if (opts.resume && !opts.out) throw new CliError("--resume needs --out FILE (the file whose finished runs it skips)");
+  if (opts.plot && !opts.out) throw new CliError("--plot needs --out FILE (the figure is drawn from the finished lines in it)");
+  if (opts.plot && !/\.(svg|png)$/i.test(opts.plot)) throw new CliError(`--plot ${opts.plot}: the figure file must end in .svg or .png`);
   const plan = planSweep(readTextFile(config, "config"), { file: config, sets: opts.set });
 
   if (opts.dryRun) {
@@ -130,6 +139,7 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
       summary.interrupted === "SIGINT" ? 130 : 143,
     );
   }
+  if (opts.plot) await plotSweep(opts.out!, opts.plot, opts);
   if (summary.failed.length > 0) {
     const ids = summary.failed.slice(0, 10).join(", ") + (summary.failed.length > 10 ? ", ..." : "");
     throw new CliError(`${summary.failed.length} of ${summary.finished} runs diverged (ids ${ids}; their lines carry "error"); the other runs finished`, 1);
@@ -145,4 +155,17 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
     const prior = summary.skipped > 0 ? `; ${summary.skipped} were already there` : "";
     note(`${summary.finished} runs${part} finished in ${summary.seconds.toFixed(1)} s${rate}, ${how}${prior}; ${have} of ${summary.shardRuns} ${where}`);
   }
+}
+
+/** Draw the finished lines of a sweep output (runs that diverged carry no loss and are left out). */
+async function plotSweep(out: string, plot: string, opts: SweepCliOptions): Promise<void> {
+  const lines = parseJsonLines(readTextFile(out, "sweep output")).filter((l) => l && typeof l === "object" && "final" in l);
+  if (lines.length === 0) throw new CliError(`--plot: no finished runs in ${out} to draw`, 1);
+  let svg: string;
+  try {
+    svg = sweepFigure(lines, { x: opts.plotX, series: opts.plotSeries });
+  } catch (e) {
+    throw new CliError(`--plot: ${(e as Error).message}`);
+  }
+  await writeFigure(plot, svg);
 }

@@ -1,0 +1,32 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { cli, tempDir } from "../helpers.js";
+
+test("sweep --plot draws final loss vs the swept key, deterministically", () => {
+  const dir = tempDir();
+  const out = join(dir, "n0.jsonl");
+  const r = cli(["sweep", "configs/sweep-resource-N0.yaml", "--out", out, "--plot", join(dir, "a.svg"), "--jobs", "1", "--quiet"]);
+  assert.equal(r.code, 0, r.stderr);
+  const svg = readFileSync(join(dir, "a.svg"), "utf8");
+  assert.match(svg, /^<svg/);
+  assert.match(svg, />N0</);
+  assert.match(svg, /zipf = 2/);
+  const again = cli(["sweep", "configs/sweep-resource-N0.yaml", "--out", out, "--resume", "--plot", join(dir, "b.svg"), "--quiet"]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(readFileSync(join(dir, "b.svg"), "utf8"), svg);
+});
+
+test("sweep --plot needs --out, a figure extension and a swept key", () => {
+  const dir = tempDir();
+  const noOut = cli(["sweep", "configs/sweep-resource-N0.yaml", "--plot", join(dir, "a.svg")]);
+  assert.equal(noOut.code, 2);
+  assert.match(noOut.stderr, /--plot needs --out/);
+  const badExt = cli(["sweep", "configs/sweep-resource-N0.yaml", "--out", join(dir, "x.jsonl"), "--plot", join(dir, "a.gif")]);
+  assert.equal(badExt.code, 2);
+  assert.match(badExt.stderr, /must end in \.svg or \.png/);
+  const badKey = cli(["sweep", "configs/sweep-resource-N0.yaml", "--out", join(dir, "y.jsonl"), "--plot", join(dir, "a.svg"), "--plot-x", "nope", "--quiet"]);
+  assert.equal(badKey.code, 2);
+  assert.match(badKey.stderr, /x key "nope" is not a numeric swept key/);
+});
