@@ -657,6 +657,10 @@ export interface BootstrapOptions {
  * (32 starts) plus the full-data optimum `full.params` rather than the 4500-start grid,
  * to save time; the point estimate `full` is the caller's full-grid fit.
  */
+function atLeastTiny(v: number): number {
+  return v > 1e-300 ? v : 1e-300;
+}
+
 export function bootstrapChinchilla(
   N: ArrayLike<number>,
   D: ArrayLike<number>,
@@ -667,7 +671,9 @@ export function bootstrapChinchilla(
   const fitOpts: ChinchillaFitOptions = {
     delta: opts.delta,
     grid: opts.grid ?? BOOTSTRAP_CHINCHILLA_GRID,
-    extraStarts: [full.params],
+    // A fitted E, A or B can underflow to 0 (its log went to -inf, e.g. no irreducible loss
+    // in the data): warm-start from the smallest positive value instead.
+    extraStarts: [{ ...full.params, E: atLeastTiny(full.params.E), A: atLeastTiny(full.params.A), B: atLeastTiny(full.params.B) }],
   };
   return bootstrap(
     (idx) => fitChinchilla(take(N, idx), take(D, idx), take(L, idx), fitOpts),

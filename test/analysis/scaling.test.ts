@@ -320,3 +320,16 @@ test("L-BFGS minimises the Rosenbrock function and stops on pgtol", () => {
   new Lbfgs(10, { pgtol: 1e-10, factr: 0 }).minimize(q, z);
   z.forEach((v, i) => assert.ok(Math.abs(v - i) < 1e-9));
 });
+
+test("bootstrap still runs when the fitted E (or A, B) underflowed to 0", () => {
+  // No irreducible loss in the data: the optimum drives e = log E towards -inf.
+  const truth: ChinchillaParams = { E: 0, A: 2, B: 1500, alpha: 0.36, beta: 0.78 };
+  const N: number[] = [], D: number[] = [], L: number[] = [];
+  for (const n of [20, 40, 80, 160, 320]) for (const d of [1e5, 1e6, 1e7]) {
+    N.push(n); D.push(d); L.push(chinchillaLoss(truth, n, d));
+  }
+  const fit = fitChinchilla(N, D, L);
+  const zeroed = { ...fit, params: { ...fit.params, E: 0 } };
+  const iv = bootstrapChinchilla(N, D, L, zeroed, { K: 5, seed: 1 });
+  assert.ok(iv.alpha[0] <= iv.alpha[1] && Number.isFinite(iv.alpha[0]));
+});
