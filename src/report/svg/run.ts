@@ -11,16 +11,10 @@ import {
   axes, clipRect, extent, fmtAny, fmtValue, heading, legendRow, legendRowWidth, linearScale, logScale, num, padLog,
   pathData, svgDocument, text, textWidth, viridis, viridisGradient, VIRIDIS_MAX,
 } from "./core.js";
+import type { SkillRow } from "../result.js";
 
-export interface RunSkill {
-  /** 1-based skill number. */
-  index: number;
-  frequency: number;
-  onset: number | null;
-  half: number | null;
-  learned: number | null;
-  final: number;
-}
+/** One row of a run's skill timeline (the run JSON's `skills`), 1-based index. */
+export type RunSkill = SkillRow;
 
 export interface RunResult {
   model: string;
