@@ -1,5 +1,7 @@
 /** `skillsim fit FILE`: fit a scaling law (power law or Chinchilla) to a CSV or a sweep's JSON Lines. */
 import type { Command } from "commander";
+import { createHash } from "node:crypto";
+import { VERSION } from "../version.js";
 import {
   CHINCHILLA_GRID, FitInputError, bootstrapChinchilla, bootstrapPowerLaw, computeOptimal, fitChinchilla, fitPowerLaw,
   type FitResult,
@@ -267,7 +269,7 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
 
     if (opts.by === undefined) {
       const o = fitOne(table, plan, quiet, "");
-      emit(opts.json ? JSON.stringify(fitJson(o)) + "\n" : renderFitText(o, summary, textOpts), opts.out);
+      emit(opts.json ? JSON.stringify({ ...fitJson(o), provenance: fitProvenance(file, text, opts) }) + "\n" : renderFitText(o, summary, textOpts), opts.out);
       if (opts.plot) await writeFigure(opts.plot, figureFor(o));
       return;
     }
@@ -275,7 +277,7 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
       value: g.value,
       ...fitOne(g.table, plan, quiet, `${opts.by}=${g.value}`),
     }));
-    emit(opts.json ? JSON.stringify(byJson(opts.by, groups)) + "\n" : renderByText(opts.by, groups, summary, textOpts), opts.out);
+    emit(opts.json ? JSON.stringify({ ...byJson(opts.by, groups), provenance: fitProvenance(file, text, opts) }) + "\n" : renderByText(opts.by, groups, summary, textOpts), opts.out);
     if (opts.plot) {
       const paths: string[] = [];
       for (const g of groups) {
@@ -290,4 +292,18 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
     if (e instanceof TableError) throw new CliError(e.message);
     throw e;
   }
+}
+
+/** Where a fit came from: versions, the input (name and content hash) and the options that shape it. */
+function fitProvenance(file: string, text: string, cli: FitCliOptions): Record<string, unknown> {
+  const opts = cli as unknown as Record<string, unknown>;
+  const keys = ["form", "x", "y", "where", "by", "final", "fixE", "batch", "bootstrap", "seed", "level", "compute", "flopsPerParamToken"];
+  const options = Object.fromEntries(keys.filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]]));
+  return {
+    skillsim: VERSION,
+    node: process.version,
+    input: file,
+    input_sha256: createHash("sha256").update(text).digest("hex").slice(0, 16),
+    options,
+  };
 }

@@ -3,7 +3,8 @@
  *
  * Line (keys in this order; a public contract read by `merge`, `fit` and the sweep figure):
  *   {"id", "overrides", "final": {"loss"}, "skills": [as `run --json`], "trace": {"t", "loss"},
- *    "config" (the run's full config, so `fit` finds N and the batch size), "config_hash"}
+ *    "config" (the run's full config, so `fit` finds N and the batch size), "config_hash",
+ *    "provenance" (skillsim and Node versions, config hash, seed)}
  * A run that diverges gives {"id", "overrides", "error", "config", "config_hash"}, so the other
  * runs carry on and --resume does not retry a run that would diverge again.
  *
@@ -14,7 +15,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { Config } from "../config/schema.js";
 import { runModel } from "../models/index.js";
 import { DivergenceError } from "../models/types.js";
-import { buildResult, configHash } from "../report/result.js";
+import { buildResult, configHash, provenance } from "../report/result.js";
 
 export interface Job {
   id: number;
@@ -38,11 +39,12 @@ export function runJob(job: Job): { line: string; failure?: string } {
       trace: { t: result.trace.t, loss: result.trace.loss },
       config: cfg,
       config_hash: result.provenance.config_hash,
+      provenance: result.provenance,
     });
     return { line };
   } catch (e) {
     if (!(e instanceof DivergenceError)) throw e;
-    return { line: JSON.stringify({ id, overrides, error: e.message, config: cfg, config_hash: configHash(cfg) }), failure: e.message };
+    return { line: JSON.stringify({ id, overrides, error: e.message, config: cfg, config_hash: configHash(cfg), provenance: provenance(cfg) }), failure: e.message };
   }
 }
 

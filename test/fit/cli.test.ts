@@ -262,3 +262,17 @@ test("--help has examples and exit codes", () => {
     assert.ok(r.stdout.includes(s), s);
   }
 });
+
+test("fit --json carries provenance: versions, the input's hash and the options", () => {
+  const dir = tempDir();
+  const f = join(dir, "p.csv");
+  writeFileSync(f, "x,loss\n1,3\n2,2.1\n4,1.6\n8,1.3\n16,1.15\n");
+  const r = cli(["fit", f, "--x", "x", "--fix-E", "0", "--json", "--quiet"]);
+  assert.equal(r.code, 0, r.stderr);
+  const p = JSON.parse(r.stdout).provenance;
+  assert.equal(p.node, process.version);
+  assert.equal(p.input, f);
+  assert.match(p.input_sha256, /^[0-9a-f]{16}$/);
+  assert.deepEqual(p.options.x, "x");
+  assert.equal(p.options.fixE, "0");
+});

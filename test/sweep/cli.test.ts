@@ -56,7 +56,9 @@ test("each line: id, overrides, final.loss, skills and trace as `run --json`, co
   ok(r, "sweep");
   const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
   assert.deepEqual(lines.map((l) => l.id), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
-  assert.deepEqual(Object.keys(lines[0]), ["id", "overrides", "final", "skills", "trace", "config", "config_hash"]);
+  assert.deepEqual(Object.keys(lines[0]), ["id", "overrides", "final", "skills", "trace", "config", "config_hash", "provenance"]);
+  assert.deepEqual(lines[5].provenance, { skillsim: lines[5].provenance.skillsim, node: process.version, config_hash: lines[5].config_hash, seed: lines[5].config.seed });
+  assert.match(lines[5].provenance.skillsim, /^\d+\.\d+\.\d+/);
   assert.deepEqual(lines[5].overrides, { N0: 0.1, "skills.frequencies.zipf": 3 }); // last key fastest
   assert.match(lines[5].config_hash, /^[0-9a-f]{16}$/);
   // the same run through `skillsim run`, with the override and the derived seed set by hand
