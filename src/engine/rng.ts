@@ -86,6 +86,41 @@ export class Rng {
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
+  /**
+   * out[0..count) = the next `count` values of nextDouble(), bit for bit, with the state kept
+   * in locals for the whole loop (the batch sampler's hot path: about twice as fast).
+   */
+  fillDoubles(out: Float64Array, count: number): void {
+    const st = this.st;
+    let s0 = st[0], s1 = st[1], s2 = st[2], s3 = st[3];
+    for (let k = 0; k < count; k++) {
+      // two xoshiro128** steps, exactly as nextUint32
+      let r = Math.imul(s1, 5);
+      const hi = Math.imul((r << 7) | (r >>> 25), 9) >>> 5;
+      let t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      r = Math.imul(s1, 5);
+      const lo = Math.imul((r << 7) | (r >>> 25), 9) >>> 6;
+      t = s1 << 9;
+      s2 ^= s0;
+      s3 ^= s1;
+      s1 ^= s2;
+      s0 ^= s3;
+      s2 ^= t;
+      s3 = (s3 << 11) | (s3 >>> 21);
+      out[k] = (hi * 67108864 + lo) / 9007199254740992;
+    }
+    st[0] = s0;
+    st[1] = s1;
+    st[2] = s2;
+    st[3] = s3;
+  }
+
   /** Uniform integer in [0, n), n <= 2^32 (multiply-shift; bias < n / 2^32, negligible here). */
   nextInt(n: number): number {
     return Math.floor((this.nextUint32() / 4294967296) * n);

@@ -19,6 +19,7 @@ export class AliasSampler {
   readonly n: number;
   private readonly prob: Float64Array;
   private readonly alias: Int32Array;
+  private uniforms = new Float64Array(0); // scratch for one batch of uniform draws
 
   /** p: non-negative weights (normalised here; need not sum to 1), at least one positive. */
   constructor(
@@ -87,10 +88,13 @@ export class AliasSampler {
    */
   sampleCounts(B: number, counts: Int32Array, touched: Int32Array): number {
     if (touched.length < Math.min(B, this.n) + 1) throw new Error("sampleCounts: touched needs min(B, n) + 1 entries");
-    const prob = this.prob, alias = this.alias, n = this.n, rng = this.rng;
+    const prob = this.prob, alias = this.alias, n = this.n;
+    if (this.uniforms.length < B) this.uniforms = new Float64Array(B); // once per run
+    const u = this.uniforms;
+    this.rng.fillDoubles(u, B); // the same values as B calls of nextDouble
     let m = 0;
     for (let b = 0; b < B; b++) {
-      const x = rng.nextDouble() * n;
+      const x = u[b] * n;
       const c = x | 0; // floor: 0 <= x < n < 2^31
       // i = (x - c < prob[c]) ? c : alias[c], branch-free
       const i = c ^ ((c ^ alias[c]) & -+(x - c >= prob[c]));

@@ -49,3 +49,15 @@ test("uniform and normal moments", () => {
   for (let i = 0; i < 70000; i++) counts[r.nextInt(7)]++;
   for (const c of counts) assert.ok(Math.abs(c - 10000) < 500);
 });
+
+test("fillDoubles gives exactly the values of repeated nextDouble calls", () => {
+  for (const seed of [0, 1, 99, 2 ** 40]) {
+    const a = new Rng(seed), b = new Rng(seed);
+    const out = new Float64Array(1000);
+    a.fillDoubles(out, 1000);
+    for (let k = 0; k < 1000; k++) assert.equal(out[k], b.nextDouble());
+    assert.equal(a.nextUint32(), b.nextUint32()); // and leaves the state where they would
+    a.fillDoubles(out, 0);
+    assert.equal(a.nextDouble(), b.nextDouble());
+  }
+});
