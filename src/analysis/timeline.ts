@@ -6,6 +6,7 @@
  * Domino statistics: gap between skill i's `learned` and skill i+1's `onset`, and the
  * ratio learned_2 / learned_1.
  */
+import { frequencyOrder } from "../models/skills.js";
 import type { Crossings } from "../models/types.js";
 
 export interface Thresholds {
@@ -69,7 +70,7 @@ export interface DominoStats {
 
 /** Domino statistics over skills ordered by frequency (most frequent first). */
 export function dominoStats(frequencies: number[], c: Crossings): DominoStats {
-  const order = frequencies.map((p, i) => [p, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]).map((x) => x[1]);
+  const order = frequencyOrder(frequencies);
   const gaps: DominoStats["gaps"] = [];
   for (let r = 0; r + 1 < order.length; r++) {
     const a = order[r], b = order[r + 1];

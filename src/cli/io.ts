@@ -2,6 +2,7 @@
  * The effectful edge: reading config files, writing results atomically, and deciding
  * whether stdout/stderr are terminals (colour and progress bars only there, never with NO_COLOR).
  */
+import { fsReason } from "../fs-errors.js";
 import { closeSync, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { ConfigError, DEFAULT_CONFIG_YAML, loadConfig } from "../config/load.js";
@@ -21,8 +22,7 @@ export function readTextFile(path: string, what = "file"): string {
   try {
     st = statSync(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`${path}: cannot read ${what}: ${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (e as Error).message}`);
+    throw new CliError(`${path}: cannot read ${what}: ${fsReason(e)}`);
   }
   if (st.isDirectory()) throw new CliError(`${path}: is a directory, expected a ${what}`);
   // Regular files and pipes (`<(...)`, /dev/stdin from a pipe) only: a device such as /dev/zero never ends.
@@ -33,8 +33,7 @@ export function readTextFile(path: string, what = "file"): string {
     buf = readBounded(path);
   } catch (e) {
     if (e instanceof CliError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`${path}: cannot read ${what}: ${code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a directory" : (e as Error).message}`);
+    throw new CliError(`${path}: cannot read ${what}: ${fsReason(e)}`);
   }
   const nul = buf.indexOf(0);
   if (nul >= 0) throw new CliError(`${position(path, buf, nul)}: this is a binary file (a NUL byte here), not a text ${what}`);

@@ -15,14 +15,13 @@
  */
 import type { DominoConfig } from "../config/schema.js";
 import { recordTimes } from "../analysis/record.js";
-import { effectiveRate, skillFrequencies } from "./skills.js";
+import { effectiveRate, frequencyOrder, skillFrequencies } from "./skills.js";
 import type { ModelOutput } from "./types.js";
 
 /** Rank (0-based) of each skill by frequency, most frequent first, ties broken by index. */
 export function frequencyRanks(p: ArrayLike<number>): Int32Array {
-  const order = Array.from({ length: p.length }, (_, i) => i).sort((a, b) => p[b] - p[a] || a - b);
   const rank = new Int32Array(p.length);
-  order.forEach((i, r) => (rank[i] = r));
+  frequencyOrder(p).forEach((i, r) => (rank[i] = r));
   return rank;
 }
 

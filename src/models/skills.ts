@@ -24,6 +24,11 @@ export function skillFrequencies(freq: Frequencies, count: number): Float64Array
   return p;
 }
 
+/** Skill indices (0-based) by frequency, most frequent first; ties broken by index. */
+export function frequencyOrder(p: ArrayLike<number>): number[] {
+  return Array.from({ length: p.length }, (_, i) => i).sort((a, b) => p[b] - p[a] || a - b);
+}
+
 /** p / sum(p): the distribution skills are drawn from. */
 export function normalised(p: Float64Array): Float64Array {
   let z = 0;

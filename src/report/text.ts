@@ -5,6 +5,7 @@
  */
 import asciichart from "asciichart";
 import type { RunResult } from "./result.js";
+import { evenlySpaced } from "./svg/run.js"; // at most m skills, evenly spread over the ranks
 
 export interface TextOptions {
   color: boolean;
@@ -61,17 +62,11 @@ export function resample(t: number[], y: number[], m: number): number[] {
 
 const PALETTE = [asciichart.blue, asciichart.green, asciichart.red, asciichart.yellow, asciichart.magenta, asciichart.cyan, asciichart.lightblue, asciichart.lightgreen];
 
-/** At most `max` skills to draw, evenly spread over the ranks. */
-function chosenSkills(n: number, max: number): number[] {
-  if (n <= max) return Array.from({ length: n }, (_, i) => i);
-  return Array.from({ length: max }, (_, j) => Math.round((j * (n - 1)) / (max - 1)));
-}
-
 function chart(r: RunResult, o: TextOptions): string {
   const { t, level } = r.trace;
   if (t.length < 2) return "";
   const width = Math.max(20, Math.min(120, o.width - 12));
-  const pick = chosenSkills(level.length, 8);
+  const pick = evenlySpaced(level.length, 8);
   const series = pick.map((i) => resample(t, level[i], width));
   const plot = asciichart.plot(series, {
     height: 10,
@@ -92,7 +87,7 @@ function bars(r: RunResult, o: TextOptions): string {
   const tEnd = r.final.time;
   const width = Math.max(20, Math.min(100, o.width - 40));
   const col = (x: number) => Math.min(width - 1, Math.max(0, Math.round((x / tEnd) * (width - 1))));
-  const pick = chosenSkills(r.skills.length, 30);
+  const pick = evenlySpaced(r.skills.length, 30);
   const lines = pick.map((i) => {
     const s = r.skills[i];
     const cells = new Array(width).fill(" ");

@@ -10,6 +10,7 @@
  * an error. Lines are copied byte for byte, so merging the shards of a sweep gives exactly
  * the bytes of one serial run (`--jobs 1`, no shard).
  */
+import { fsReason } from "../fs-errors.js";
 import { createHash } from "node:crypto";
 import { closeSync, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
@@ -21,16 +22,14 @@ export function openForReading(path: string, what = "sweep output"): number {
   try {
     st = statSync(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new SweepError(`${path}: cannot read ${what}: ${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : (e as Error).message}`);
+    throw new SweepError(`${path}: cannot read ${what}: ${fsReason(e)}`);
   }
   if (st.isDirectory()) throw new SweepError(`${path}: is a directory, expected a ${what} (JSON Lines)`);
   if (!st.isFile()) throw new SweepError(`${path}: not a regular file; merge reads its inputs twice, so save a stream to a file first`);
   try {
     return openSync(path, "r");
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new SweepError(`${path}: cannot read ${what}: ${code === "EACCES" ? "permission denied" : (e as Error).message}`);
+    throw new SweepError(`${path}: cannot read ${what}: ${fsReason(e)}`);
   }
 }
 
