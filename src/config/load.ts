@@ -205,7 +205,7 @@ function zodToConfigError(loc: Located, schema: z.ZodType, issues: readonly Issu
   if (issue.code === "unrecognized_keys") {
     const bad = issue.keys[0];
     const full = [...path, bad];
-    const valid = keysAt(schema, path, raw);
+    const valid = keysAt(schema, path);
     const hint = suggest(bad, valid);
     const list = valid.length ? `; valid keys here: ${valid.join(", ")}` : "";
     return new ConfigError(`unknown key${hint || list}`, whereOf(loc, full, true), dotted(full));
@@ -295,7 +295,7 @@ function valueAt(raw: unknown, path: Path): unknown {
 }
 
 /** The keys an object schema accepts at `path` (walking defaults, optionals, unions, arrays). */
-export function keysAt(schema: z.ZodType, path: Path, raw?: unknown): string[] {
+export function keysAt(schema: z.ZodType, path: Path): string[] {
   let cur: any[] = [schema];
   const unwrap = (s: any): any[] => {
     const def = s?._zod?.def;
@@ -314,7 +314,6 @@ export function keysAt(schema: z.ZodType, path: Path, raw?: unknown): string[] {
     }
     cur = next;
   }
-  void raw;
   const keys = new Set<string>();
   for (const s of cur) if (s._zod.def.type === "object") for (const key of Object.keys(s._zod.def.shape)) keys.add(key);
   return [...keys];

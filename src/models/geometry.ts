@@ -400,7 +400,7 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
   const initialLevel = new Array<number>(n).fill(s0);
   const tracker = new CrossingTracker(initialLevel, cfg.timeline);
 
-  const times = recordTimes(steps, cfg.record, true).filter((t) => t <= steps);
+  const times = recordTimes(steps, cfg.record, true);
   const trace: Trace = { t: [], loss: [], level: Array.from({ length: n }, () => []) };
   const aligned: number[][] = cfg.diagnostics ? Array.from({ length: n }, () => []) : [];
   const stepLength: number[] = [];
