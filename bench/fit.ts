@@ -8,8 +8,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { fitChinchilla } from "../src/analysis/scaling.js";
 
-/** <repo>/../shared/data/chinchilla-fig4.csv, from dist/bench/fit.js. */
-const CSV = fileURLToPath(new URL("../../../shared/data/chinchilla-fig4.csv", import.meta.url));
+/** <repo>/data/chinchilla-fig4.csv, from dist/bench/fit.js. */
+const CSV = fileURLToPath(new URL("../../data/chinchilla-fig4.csv", import.meta.url));
 
 function loadRows(path: string): { N: number[]; D: number[]; L: number[] } {
   const lines = readFileSync(path, "utf8").trim().split(/\r?\n/);

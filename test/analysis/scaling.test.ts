@@ -18,8 +18,8 @@ import {
 } from "../../src/analysis/scaling.js";
 import { Lbfgs } from "../../src/analysis/lbfgs.js";
 
-/** <repo>/../shared/data/chinchilla-fig4.csv, from dist/test/analysis/. */
-const CSV = fileURLToPath(new URL("../../../../shared/data/chinchilla-fig4.csv", import.meta.url));
+/** <repo>/data/chinchilla-fig4.csv, from dist/test/analysis/. */
+const CSV = fileURLToPath(new URL("../../../data/chinchilla-fig4.csv", import.meta.url));
 
 /**
  * Reference optimum from NumPy/SciPy L-BFGS-B (analytic gradient, default options) over the
