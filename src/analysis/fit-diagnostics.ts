@@ -23,7 +23,7 @@ export interface FitWarning {
 }
 
 /** Correlation threshold above which two parameters are reported as not separately identified. */
-export const CORRELATION_LIMIT = 0.99;
+export const CORRELATION_LIMIT = 0.999;
 
 export interface DiagnosticsInput {
   form: "chinchilla" | "powerlaw";

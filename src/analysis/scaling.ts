@@ -152,6 +152,7 @@ export const BOOTSTRAP_CHINCHILLA_GRID: ChinchillaGrid = Object.freeze({
 /** End points re-optimised with tight tolerances after the grid. */
 export const POLISH_TOP = 8;
 const POLISH_OPTS = { pgtol: 0, factr: 10, ftolFloor: 0 };
+const LARGE_POLISH_OPTS = { pgtol: 0, factr: 1e5, ftolFloor: 1 };
 /** Above this many rows a power-law grid runs on a strided subsample (see the file comment). */
 export const LARGE_N = 4096;
 
@@ -257,12 +258,12 @@ export function runStarts(
 }
 
 /** Polish the best end points; returns the best [f, x] and the evaluations spent. */
-function polish(fn: Objective, dim: number, top: readonly EndPoint[], count = top.length): { f: number; x: Float64Array; evaluations: number } {
-  const opt = new Lbfgs(dim, POLISH_OPTS);
+function polish(fn: Objective, dim: number, top: readonly EndPoint[], opts = POLISH_OPTS): { f: number; x: Float64Array; evaluations: number } {
+  const opt = new Lbfgs(dim, opts);
   let bestF = Infinity;
   let bestX: Float64Array = new Float64Array(dim);
   let evaluations = 0;
-  for (let i = 0; i < Math.min(count, top.length); i++) {
+  for (let i = 0; i < top.length; i++) {
     const x = Float64Array.from(top[i].x);
     const r = opt.minimize(fn, x);
     evaluations += r.evaluations;
@@ -280,8 +281,17 @@ function polish(fn: Objective, dim: number, top: readonly EndPoint[], count = to
 // ---------------------------------------------------------------------------------------------
 // Chinchilla
 
-/** Distinct values of v (exact) and, for every datum, the index of its value among them. */
+/**
+ * Distinct values of v (exact) and, for every datum, the index of its value among them.
+ * When the first few thousand values are mostly distinct (a CSV of a million different x),
+ * hashing all of them would cost more than it saves: each datum is then its own value.
+ */
 function distinct(v: Float64Array): { values: Float64Array; index: Int32Array } {
+  if (v.length > 8192) {
+    const probe = new Set<number>();
+    for (let k = 0; k < 4096; k++) probe.add(v[k]);
+    if (probe.size > 2048) return { values: v, index: Int32Array.from({ length: v.length }, (_, k) => k) };
+  }
   const seen = new Map<number, number>();
   const index = new Int32Array(v.length);
   const values: number[] = [];
@@ -820,7 +830,8 @@ export function fitPowerLaw(
     // Polish the subsample's end points there, then only the best one on every row.
     const pre = polish(gridFn, dim, r.top);
     evaluations += pre.evaluations;
-    best = polish(powerLawObjective(lx, lL, loss, eFixed), dim, [{ f: Infinity, x: pre.x, index: 0 }]);
+    // From the subsample's optimum: f tolerance 2.2e-11 x max(|f|, 1), a few dozen passes over the rows.
+    best = polish(powerLawObjective(lx, lL, loss, eFixed), dim, [{ f: Infinity, x: pre.x, index: 0 }], LARGE_POLISH_OPTS);
     onStart?.();
   } else {
     best = polish(gridFn, dim, r.top);
