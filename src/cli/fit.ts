@@ -169,6 +169,7 @@ function earlyOptions(opts: FitCliOptions): EarlyOptions {
     }
   });
   const batch = opts.batch === undefined ? undefined : parseNumber("--batch", opts.batch, (v) => v > 0, "a positive batch size");
+  if (opts.bootstrapBy !== undefined && opts.bootstrapBy !== "run" && opts.bootstrapBy !== "row") throw new CliError(`--bootstrap-by ${opts.bootstrapBy}: expected run or row`);
   return { loss: makeLoss(name, delta, penalty), jobs: Math.min(jobs, 4 * cores), where: clauses(opts.where, "--where"), holdout: clauses(opts.holdout ?? [], "--holdout"), batch };
 }
 
@@ -183,18 +184,18 @@ function planFrom(opts: FitCliOptions, table: Table, early: EarlyOptions): Plan 
   } else if (table.format === "run" && opts.form !== "chinchilla") {
     x = ["step"]; // one run: its loss against time
   } else if (opts.form !== "powerlaw" && table.cells.has("N") && table.cells.has("D")) {
-    if (table.format !== "csv" && !hasNumbers(table, "D")) {
-      const why = table.format === "run" ? "this run has" : "these runs have";
-      throw new CliError(
-        `${table.file}: ${why} no batch size (Resource, Domino and full-batch runs have none), so there is no D = step x batch for a Chinchilla fit; ` +
-          `fit loss against one column instead: --x step (loss vs time) or --x N --final (final loss vs params)` +
-          (table.format === "jsonl" ? `, or give --batch B if the runs had one` : ""),
-      );
-    }
     x = ["N", "D"];
   } else {
     throw new CliError(
       `give --x COL (powerlaw) or --x N,D (chinchilla); columns in ${table.file}: ${table.columns.join(", ")}`,
+    );
+  }
+  if (table.format !== "csv" && x.includes("D") && !hasNumbers(table, "D")) {
+    const why = table.format === "run" ? "this run has" : "these runs have";
+    throw new CliError(
+      `${table.file}: ${why} no batch size (Resource, Domino and full-batch runs have none), so there is no D = step x batch for a Chinchilla fit; ` +
+        `fit loss against one column instead: --x step (loss vs time) or --x N --final (final loss vs params)` +
+        (table.format === "jsonl" ? `, or give --batch B if the runs had one` : ""),
     );
   }
   const form = (opts.form as Plan["form"] | undefined) ?? (x.length === 2 ? "chinchilla" : "powerlaw");
@@ -313,6 +314,13 @@ function predictions(plan: Plan, fit: FitResult<AnyParams>, xs: Float64Array[], 
   });
 }
 
+function checkHoldoutLeaves(rest: number, total: number, plan: Plan, prefix: string): void {
+  const need = plan.form === "chinchilla" ? 5 : plan.fixE === null ? 3 : 2;
+  if (rest < need) {
+    throw new CliError(`${prefix}--holdout ${plan.holdout.map((c) => c.text).join(" --holdout ")} holds out ${total - rest} of ${total} rows and leaves ${rest} to fit; the ${plan.form} law needs at least ${need}`);
+  }
+}
+
 async function fitOne(table: Table, plan: Plan, ctx: Context, group: string): Promise<FitOutcome> {
   for (const c of plan.x) requireColumn(table, c, `--x ${plan.x.join(",")}`, suggest);
   requireColumn(table, plan.y, `--y ${plan.y}`, suggest);
@@ -323,10 +331,7 @@ async function fitOne(table: Table, plan: Plan, ctx: Context, group: string): Pr
     const split = partitionWhere(table, plan.holdout, "--holdout", suggest);
     held = split.matched;
     fitTable = split.rest;
-    const need = plan.form === "chinchilla" ? 5 : plan.fixE === null ? 3 : 2;
-    if (fitTable.length < need) {
-      throw new CliError(`${prefix}--holdout ${plan.holdout.map((c) => c.text).join(" --holdout ")} holds out ${held.length} of ${table.length} rows and leaves ${fitTable.length} to fit; the ${plan.form} law needs at least ${need}`);
-    }
+    checkHoldoutLeaves(fitTable.length, table.length, plan, prefix);
   }
   const xs = plan.x.map((c) => numericColumn(fitTable, c, `--x ${c}`));
   const ys = numericColumn(fitTable, plan.y, `--y ${plan.y}`);
@@ -414,6 +419,22 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
   const pool = new FitPool(early.jobs);
   try {
     const parsed = parseTable(text, file, { final: opts.final, batch: early.batch });
+    const all = parsed.table;
+    const plan = planFrom(opts, all, early);
+    // Check every named column before filtering, so a typo fails first.
+    for (const c of plan.x) requireColumn(all, c, `--x ${plan.x.join(",")}`, suggest);
+    requireColumn(all, plan.y, `--y ${plan.y}`, suggest);
+    if (opts.by !== undefined) requireColumn(all, opts.by, `--by ${opts.by}`, suggest);
+    for (const c of plan.holdout) requireColumn(all, c.key, `--holdout ${c.text}`, suggest);
+    const table = applyWhere(all, early.where, suggest);
+    if (plan.holdout.length) {
+      const split = partitionWhere(table, plan.holdout, "--holdout", suggest);
+      if (split.matched.length === 0) {
+        throw new CliError(`--holdout ${plan.holdout.map((c) => c.text).join(" --holdout ")} matches none of the ${table.length} rows being fitted`);
+      }
+      if (opts.by === undefined) checkHoldoutLeaves(split.rest.length, table.length, plan, "");
+    }
+    // Notes once the request is known to be good (bad input gets one line and nothing else).
     for (const n of parsed.notes) say(n);
     for (const d of parsed.duplicates.slice(0, 5)) {
       say(`${file}: run id ${d.id} is on lines ${d.lines.join(", ")} (a shard merged twice, or two sweeps in one file?); every line is used`);
@@ -424,18 +445,8 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
       say(`skipped ${parsed.diverged.length} diverged run${parsed.diverged.length === 1 ? "" : "s"} (id ${ids})`);
     }
     if (parsed.droppedStepZero) say(`dropped ${parsed.droppedStepZero} point${parsed.droppedStepZero === 1 ? "" : "s"} at step 0 (D = 0; logs are taken)`);
-    const all = parsed.table;
-    const plan = planFrom(opts, all, early);
-    // Check every named column before filtering, so a typo fails first.
-    for (const c of plan.x) requireColumn(all, c, `--x ${plan.x.join(",")}`, suggest);
-    requireColumn(all, plan.y, `--y ${plan.y}`, suggest);
-    if (opts.by !== undefined) requireColumn(all, opts.by, `--by ${opts.by}`, suggest);
-    for (const c of plan.holdout) requireColumn(all, c.key, `--holdout ${c.text}`, suggest);
-    const table = applyWhere(all, early.where, suggest);
+
     if (early.where.length) say(`--where kept ${table.length} of ${all.length} rows`);
-    if (plan.holdout.length && partitionWhere(table, plan.holdout, "--holdout", suggest).matched.length === 0) {
-      throw new CliError(`--holdout ${plan.holdout.map((c) => c.text).join(" --holdout ")} matches none of the ${table.length} rows being fitted`);
-    }
     const summary = { file, rows: all.length, where: early.where.map((w) => w.text) };
     const color = !opts.out && !opts.json && colorAllowed(process.stdout);
     const textOpts = { color, width: process.stdout.columns || 100 };
