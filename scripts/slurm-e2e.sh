@@ -64,7 +64,7 @@ fi
 
 # ---------------------------------------------------------------------------- cleanup
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/skillsim-slurm-e2e.XXXXXX")
-chmod 700 "$TMP"
+chmod 755 "$TMP"   # readable like /etc/slurm; the munge key sits in a 700 directory
 MUNGED_PID='' CTLD_PID='' SLURMD_PID='' JOBID=''
 
 stop_pid() { # stop_pid NAME PID: SIGTERM, wait up to 15 s, then SIGKILL
@@ -145,7 +145,7 @@ else
   dd if=/dev/urandom of="$TMP/munge/munge.key" bs=1024 count=1 status=none
 fi
 chmod 400 "$TMP/munge/munge.key"
-MUNGE_SOCKET="$TMP/munge/munge.socket"
+MUNGE_SOCKET="$TMP/run/munge.socket"   # in a directory every user can reach, as munged asks
 # -F: foreground, so $! is munged itself; --force: the temporary directory sits under /tmp.
 munged -F --force --key-file="$TMP/munge/munge.key" --socket="$MUNGE_SOCKET" \
   --pid-file="$TMP/run/munged.pid" --log-file="$TMP/log/munged.log" \
