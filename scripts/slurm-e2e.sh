@@ -88,7 +88,8 @@ show_tail() { # show_tail FILE: its last 40 lines on stderr
 
 cleanup() {
   local rc=$?
-  trap - EXIT INT TERM
+  trap - EXIT
+  trap "" INT TERM   # cleanup is bounded (every wait in it is); let it finish
   set +e
   local ctld_alive=0
   [ -n "$CTLD_PID" ] && kill -0 "$CTLD_PID" 2>/dev/null && ctld_alive=1
@@ -159,7 +160,7 @@ fi
 say "munged running (pid $MUNGED_PID)"
 
 # ---------------------------------------------------------------------------- slurm.conf
-HOST=$(hostname -s)
+HOST=$(hostname -s 2>/dev/null || uname -n | cut -d. -f1)
 # The node's CPUs and memory as slurmd itself detects them (so it registers without drain).
 NODE_HW=$(slurmd -C 2>/dev/null | head -n1 | tr ' ' '\n' |
   grep -E '^(CPUs|Boards|SocketsPerBoard|CoresPerSocket|ThreadsPerCore|RealMemory)=' | tr '\n' ' ')
@@ -210,7 +211,7 @@ PartitionName=e2e Nodes=$HOST Default=YES MaxTime=INFINITE State=UP
 EOF
 
 # ---------------------------------------------------------------------------- slurmctld, slurmd
-# -D: foreground, so $! is the daemon itself; -i/-c: no state from an earlier run.
+# -D: foreground, so $! is the daemon itself; -i: start from the empty state directory.
 slurmctld -D -i -f "$SLURM_CONF" >>"$TMP/log/slurmctld.out" 2>&1 &
 CTLD_PID=$!
 ctld_up() { scontrol ping 2>/dev/null | grep -q "is UP"; }
