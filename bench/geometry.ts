@@ -31,7 +31,7 @@ export function benchConfig(steps = STEPS): GeometryConfig {
     noise: 0,
     optimizer: { name: "adam", beta1: 0.9, beta2: 0.999, eps: 1e-8 },
     diagnostics: false,
-    timeline: { onset: 0.1, half: 0.5, learned: 0.9, check: "recorded" },
+    timeline: { onset: 0.1, half: 0.5, learned: 0.9, on: "progress", check: "recorded" },
   };
 }
 
