@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
-  chooseKeys, escapeXml, fitFigure, formula, groupByD, linearLabels, logTicks, niceLinearTicks, powerLabel, runFigure,
+  chooseKeys, chooseKeysOf, keyInfo, escapeXml, fitFigure, formula, groupByD, linearLabels, logTicks, niceLinearTicks, powerLabel, runFigure,
   sweepFigure, type RunResult,
 } from "../../src/report/svg.js";
 import { Resvg } from "@resvg/resvg-js";
@@ -269,4 +269,12 @@ test("missingGlyphs names the characters the bundled font cannot draw", () => {
   for (const svg of [runSvg, sweepSvg, powerSvg, chinSvg]) assert.deepEqual(missingGlyphs(svg), []);
   const cjk = runFigure(runFixture, { title: "学习 & <技能> α" });
   assert.deepEqual(missingGlyphs(cjk), ["学", "习", "技", "能"]);
+});
+
+test("sweep figure keys from a sweep block alone: never seed by default", () => {
+  assert.equal(chooseKeysOf([keyInfo("seed", [0, 1, 2]), keyInfo("params", [20, 40])]).x, "params");
+  assert.equal(chooseKeysOf([keyInfo("seed", [0, 1]), keyInfo("params", [20])]).x, "params", "a fixed numeric key beats seed");
+  assert.throws(() => chooseKeysOf([keyInfo("seed", [0, 1]), keyInfo("optimizer", ["sgd", "adam"])]), /no numeric swept key other than seed for the x axis \(swept: seed, optimizer\)/);
+  assert.equal(chooseKeysOf([keyInfo("seed", [0, 1])], { x: "seed" }).x, "seed", "seed when asked for");
+  assert.deepEqual(keyInfo("k", [3, 1, 3, 2]).values, [1, 2, 3]);
 });

@@ -45,10 +45,20 @@ export function shortKey(k: string): string {
   return parts[parts.length - 1];
 }
 
-interface KeyInfo {
+export interface KeyInfo {
   key: string;
   numeric: boolean;
   values: unknown[]; // distinct, in sorted (numeric) or first-seen order
+}
+
+/** A swept key and its values as KeyInfo (distinct values, numeric ones sorted). */
+export function keyInfo(key: string, values: unknown[]): KeyInfo {
+  const m = new Map<string, unknown>();
+  for (const v of values) m.set(JSON.stringify(v), v);
+  const distinct = [...m.values()];
+  const numeric = distinct.every((v) => typeof v === "number" && Number.isFinite(v));
+  if (numeric) (distinct as number[]).sort((a, b) => a - b);
+  return { key, numeric, values: distinct };
 }
 
 /** Swept keys in order of first appearance, with their distinct values. */
@@ -60,19 +70,20 @@ export function sweptKeys(lines: SweepLine[]): KeyInfo[] {
       seen.get(k)!.set(JSON.stringify(v), v);
     }
   }
-  const out: KeyInfo[] = [];
-  for (const [key, m] of seen) {
-    const values = [...m.values()];
-    const numeric = values.every((v) => typeof v === "number" && Number.isFinite(v));
-    if (numeric) (values as number[]).sort((a, b) => a - b);
-    out.push({ key, numeric, values });
-  }
-  return out;
+  return [...seen].map(([key, m]) => keyInfo(key, [...m.values()]));
 }
 
 /** Default x and series keys for a sweep (see SweepFigureOptions). */
 export function chooseKeys(lines: SweepLine[], opts: SweepFigureOptions = {}): { x: string; series: string | null; pooled: KeyInfo[] } {
-  const keys = sweptKeys(lines);
+  return chooseKeysOf(sweptKeys(lines), opts);
+}
+
+/**
+ * The same choice from the swept keys and their values alone (e.g. a config's `sweep:`
+ * block, as `keyInfo` builds them), so a caller can check --plot-x before any run. Throws
+ * an Error naming the problem when no x key fits.
+ */
+export function chooseKeysOf(keys: KeyInfo[], opts: SweepFigureOptions = {}): { x: string; series: string | null; pooled: KeyInfo[] } {
   const varies = (k: KeyInfo) => k.values.length > 1;
   let x = opts.x;
   if (x === undefined) {
