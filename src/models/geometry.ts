@@ -1,6 +1,6 @@
 /**
  * Geometry model: (stochastic) gradient descent on a linear toy network
- * (Liu, Liu, Michaud, Gore, Tegmark 2025, "Physics of Skill Learning"; ../shared/spec/models.md).
+ * (Liu, Liu, Michaud, Gore, Tegmark 2025, "Physics of Skill Learning"; docs/models.md).
  *
  *   theta in R^N, theta(0) = 0; skill i has a unit vector t_i in R^N:
  *     orthogonal  orthonormal rows (n <= N): n Gaussian rows, Gram-Schmidt (CGS2)

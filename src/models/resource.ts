@@ -1,5 +1,5 @@
 /**
- * The Resource model: skills compete for a shared learning resource (spec: "Resource model").
+ * The Resource model: skills compete for a shared learning resource (docs/models.md, "Resource model").
  *
  *   unlearned fraction u_i = 1 - s_i,  u_i(0) = 1
  *   competitiveness    c_i = g_i p_i u_i           (g_i: dependency gate, 1 without parents)
