@@ -87,11 +87,13 @@ export const resourceSchema = z.strictObject({
       frequencies: frequenciesSchema.default({ zipf: 2 }),
       correlation: z.union([z.literal("identity"), z.array(z.array(z.number().finite())), correlationFromGeometrySchema]).default("identity"),
       dependencies: z.array(dependencySchema).default([]),
-      switches: z.array(switchSchema).default([]), // state-dependent frequencies
+      switches: z.array(switchSchema).optional(), // state-dependent frequencies (none when absent)
     })
-    .default({ frequencies: { zipf: 2 }, correlation: "identity", dependencies: [], switches: [] }),
+    .default({ frequencies: { zipf: 2 }, correlation: "identity", dependencies: [] }),
   N0: nonNegNum.default(0.003), // wasted resource
-  clip: z.boolean().default(true), // map/mse: u <- max(0, ...); false lets u go below 0 (the authors' Fig 8 top)
+  // map/mse: u <- max(0, u - ...) (absent = true); false never clips u (the authors' Fig 8 top).
+  // Optional rather than defaulted so that configs without it keep their config hash.
+  clip: z.boolean().optional(),
   loss: z.enum(["mse", "ce"]).default("mse"),
   integrator: z.enum(["map", "rk45"]).default("map"),
   rtol: z.number().positive().max(0.1).default(1e-8),

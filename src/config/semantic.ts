@@ -143,11 +143,11 @@ function checkResource(c: ResourceConfig): Problem | null {
   const from = C !== "identity" && !Array.isArray(C) ? C : null;
   if (from && from.vectors === "orthogonal" && n > from.params)
     return { path: ["skills", "correlation", "params"], message: `${n} orthogonal skill vectors do not fit in ${from.params} dimensions; use params >= ${n}, or vectors: random` };
-  const sw = c.skills.switches;
+  const sw = c.skills.switches ?? [];
   for (let k = 0; k < sw.length; k++)
     if (sw[k].skill > n) return { path: ["skills", "switches", k, "skill"], message: `skill ${sw[k].skill} does not exist (skills are numbered 1..${n})` };
-  if (!c.clip && c.loss !== "mse") return { path: ["clip"], message: "clip applies to the mse map (u <- max(0, u - ...)); the ce variant has nothing to clip" };
-  if (!c.clip && c.integrator !== "map") return { path: ["clip"], message: "clip: false is a property of the discrete map; the ODE holds u at 0 (use integrator: map)" };
+  if (c.clip === false && c.loss !== "mse") return { path: ["clip"], message: "clip applies to the mse map (u <- max(0, u - ...)); the ce variant has nothing to clip" };
+  if (c.clip === false && c.integrator !== "map") return { path: ["clip"], message: "clip: false is a property of the discrete map; the ODE holds u at 0 (use integrator: map)" };
   const deps = c.skills.dependencies;
   const seen = new Set<number>();
   for (let d = 0; d < deps.length; d++) {

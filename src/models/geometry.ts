@@ -329,10 +329,10 @@ function fillSkillVectors(ws: Workspace, kind: SkillVectorKind, n: number, N: nu
     return;
   }
   if (kind === "gaussian") {
-    const scale = 1 / Math.sqrt(N);
+    const sqrtN = Math.sqrt(N);
     for (let i = 0; i < n; i++) {
       rng.fillNormal(row);
-      for (let j = 0; j < N; j++) T[i * N + j] = row[j] * scale;
+      for (let j = 0; j < N; j++) T[i * N + j] = row[j] / sqrtN;
     }
     row.fill(0);
     return;

@@ -57,8 +57,8 @@ class ResourceDynamics {
     this.pBase = skillFrequencies(cfg.skills.frequencies, n);
     this.p = Float64Array.from(this.pBase);
     this.rate = effectiveRate(cfg);
-    this.clip = cfg.clip;
-    this.switches = cfg.skills.switches.map((w) => ({ skill: w.skill - 1, at: w.at_level, frequency: w.frequency }));
+    this.clip = cfg.clip ?? true;
+    this.switches = (cfg.skills.switches ?? []).map((w) => ({ skill: w.skill - 1, at: w.at_level, frequency: w.frequency }));
     this.active = new Uint8Array(this.switches.length);
     this.c = new Float64Array(n);
     this.gate = new Float64Array(n).fill(1);
@@ -120,7 +120,7 @@ class ResourceDynamics {
       Z += c[i];
     }
     const denom = Z + this.cfg.N0;
-    const k = denom > 0 ? this.rate / denom : 0;
+    const k = denom !== 0 ? this.rate / denom : 0; // denom < 0 only with clip: false (u < 0)
     const C = this.C;
     if (C === null) {
       for (let i = 0; i < n; i++) out[i] = k * c[i];
