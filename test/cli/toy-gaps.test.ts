@@ -48,6 +48,7 @@ test("bad data files: one line naming the config's file:line, the key and the CS
     assert.match(r.stderr, re);
     assert.equal(r.stderr.trim().split("\n").length, 1);
   }
+  writeFileSync(join(dir, "vectors.csv"), "1, 0\n0, 1\n");
   const missing = cli(["run", join(dir, "c.yaml"), "--set", "init={file: nope.csv}"]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /init\.file: cannot read nope\.csv: no such file/);
