@@ -120,15 +120,20 @@ class ResourceDynamics {
       Z += c[i];
     }
     const denom = Z + this.cfg.N0;
-    const k = denom !== 0 ? this.rate / denom : 0; // denom < 0 only with clip: false (u < 0)
+    // eta_eff * ((C c)_i / denom), in the authors' order of operations (their notebooks compute
+    // fg / (sum + N0), then multiply by lr): with gates (u^a jumps to 0 when u underflows to 0)
+    // a one-ulp difference can move a crossing by many steps, so the order is kept the same.
+    // denom < 0 only with clip: false (u < 0); denom = 0 gives a zero share, not 0/0.
+    const rate = this.rate;
     const C = this.C;
-    if (C === null) {
-      for (let i = 0; i < n; i++) out[i] = k * c[i];
+    if (denom === 0) out.fill(0);
+    else if (C === null) {
+      for (let i = 0; i < n; i++) out[i] = rate * (c[i] / denom);
     } else {
       for (let i = 0; i < n; i++) {
         let s = 0;
         for (let j = 0; j < n; j++) s += C[i * n + j] * c[j];
-        out[i] = k * s;
+        out[i] = rate * (s / denom);
       }
     }
   }
