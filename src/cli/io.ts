@@ -201,11 +201,11 @@ export function checkOutputs(inputs: NamedPath[], outputs: NamedPath[]): void {
     }
     const prev = seen.get(id.key);
     if (prev) {
-      const same = prev.path === o.path ? "" : ` (${prev.path})`;
+      const which = prev.path === o.path ? "itself" : `${prev.path} (the same file under another name)`;
       throw new CliError(
         prev.flag.startsWith("-")
           ? `${say}: is the same file as ${prev.flag} ${prev.path}; give each output its own file`
-          : `${say}: is the ${prev.flag} file itself${same}; writing it would destroy the input, so nothing was run`,
+          : `${say}: is the ${prev.flag} file ${which}; writing it would destroy the input, so nothing was done`,
       );
     }
     seen.set(id.key, o);
