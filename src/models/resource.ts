@@ -262,7 +262,11 @@ function runMap(dyn: ResourceDynamics, hooks: RunHooks): ModelOutput {
     dyn.drive(y, d);
     if (mse && clip) for (let i = 0; i < n; i++) y[i] = Math.max(0, y[i] - d[i]);
     else if (mse) for (let i = 0; i < n; i++) y[i] -= d[i];
-    else for (let i = 0; i < n; i++) y[i] += d[i];
+    else {
+      for (let i = 0; i < n; i++) y[i] += d[i];
+      // ce: z = +Infinity would read as level 1 and loss 0, an overflow that looks like mastery
+      for (let i = 0; i < n; i++) if (!Number.isFinite(y[i])) throw new DivergenceError(t, `skill ${i + 1}'s logit z`, divergenceCause(cfg));
+    }
     dyn.levels(y, s);
     guard.levels(t, s);
     tracker.observe(t, s);
