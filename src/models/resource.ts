@@ -19,7 +19,7 @@
 import type { ResourceConfig } from "../config/schema.js";
 import { CrossingTracker } from "../analysis/timeline.js";
 import { recordTimes } from "../analysis/record.js";
-import { dopri5, type StepInfo } from "../engine/ode.js";
+import { dopri5, solveAt, type StepInfo } from "../engine/ode.js";
 import { effectiveRate, skillFrequencies } from "./skills.js";
 import { DivergenceError, type Crossings, type ModelOutput, type RunHooks } from "./types.js";
 
@@ -269,4 +269,53 @@ function bisectRoot(g: (t: number) => number, a: number, b: number): number {
     }
   }
   return b;
+}
+
+/**
+ * The levels at given times only, for calibration (src/analysis/calibrate.ts), which runs the
+ * model thousands of times: no trace, no timeline, no per-step allocation.
+ * out[i * K + k] = s_i(times[k]), K = times.length, times ascending and >= 0.
+ * Time alignment: the map's s(t) is the state after t updates (s(1) after the first); a time
+ * between two whole steps is interpolated linearly between them. rk45 samples its dense output.
+ * Returns false when the levels stop being finite (or the integrator fails).
+ */
+export function resourceLevelsAt(cfg: ResourceConfig, times: Float64Array, out: Float64Array): boolean {
+  const dyn = new ResourceDynamics(cfg);
+  const n = dyn.n, K = times.length;
+  if (K === 0) return true;
+  const mse = cfg.loss === "mse";
+  const cur = new Float64Array(n);
+  if (cfg.integrator === "rk45") {
+    const f = (_t: number, y: Float64Array, dydt: Float64Array) => {
+      dyn.drive(y, dydt);
+      if (mse) for (let i = 0; i < n; i++) dydt[i] = y[i] > 0 ? -dydt[i] : 0;
+    };
+    const project = mse ? (y: Float64Array) => { for (let i = 0; i < n; i++) if (y[i] < 0) y[i] = 0; } : undefined;
+    const r = solveAt(f, 0, dyn.initialState(), times, { rtol: cfg.rtol, atol: cfg.atol, project });
+    if (r.result.status !== "done") return false;
+    for (let k = 0; k < K; k++) {
+      dyn.levels(r.row(k), cur);
+      for (let i = 0; i < n; i++) out[i * K + k] = cur[i];
+    }
+    return cur.every(Number.isFinite);
+  }
+  const y = dyn.initialState();
+  const d = new Float64Array(n), prev = new Float64Array(n);
+  dyn.levels(y, cur);
+  let k = 0;
+  for (; k < K && times[k] <= 0; k++) for (let i = 0; i < n; i++) out[i * K + k] = cur[i];
+  const last = Math.ceil(times[K - 1]);
+  for (let t = 1; t <= last; t++) {
+    prev.set(cur);
+    dyn.drive(y, d);
+    if (mse) for (let i = 0; i < n; i++) y[i] = Math.max(0, y[i] - d[i]);
+    else for (let i = 0; i < n; i++) y[i] += d[i];
+    dyn.levels(y, cur);
+    for (; k < K && times[k] <= t; k++) {
+      const f = times[k] - (t - 1); // in (0, 1]: 1 at the whole step t
+      for (let i = 0; i < n; i++) out[i * K + k] = f === 1 ? cur[i] : prev[i] + f * (cur[i] - prev[i]);
+    }
+  }
+  for (let i = 0; i < n; i++) if (!Number.isFinite(cur[i])) return false;
+  return true;
 }
