@@ -384,11 +384,14 @@ export function plan(inputs: ObservedInput[], opts: CalibrateOptions): Plan {
     }
   }
   const start = estimateRate(inputs);
-  const yaml = [
-    `model: ${opts.model}`,
-    "skills:",
+  const skillLines = [
     countFromList ? "" : `  count: ${n}`,
     frequencies !== null && !freqSet ? `  frequencies: ${JSON.stringify(frequencies)}` : "",
+  ].filter((l) => l !== "");
+  const yaml = [
+    `model: ${opts.model}`,
+    skillLines.length ? "skills:" : "skills: {}",
+    ...skillLines,
     `steps: ${Math.ceil(tMax)}`,
     !rateKnownBySet ? `rate: ${observedRate ?? start}` : "",
   ].filter((l) => l !== "").join("\n") + "\n";
@@ -398,12 +401,15 @@ export function plan(inputs: ObservedInput[], opts: CalibrateOptions): Plan {
   } catch (e) {
     if (e instanceof ConfigError && e.where.startsWith("<calibrate>")) {
       // An inconsistency between the data and a --set, not a line of any file.
-      if (e.key === "skills.count") throw new CalibrateError(`${first.source} has ${n} skills but --set skills.frequencies lists another number of values`);
+      if (e.key === "skills.count") throw new CalibrateError(`${first.source} has ${n} skills but --set skills.count or skills.frequencies says otherwise; give one frequency per observed skill`);
       throw new ConfigError(e.message, "calibrate", e.key);
     }
     throw e;
   }
-  if (base.skills.count !== n) throw new CalibrateError(`${first.source} has ${n} skills but --set skills.frequencies lists ${base.skills.count}`);
+  if (base.skills.count !== n) {
+    const by = sets.filter((s) => /^\s*skills\.(count|frequencies)\s*=/.test(s)).map((s) => `--set ${s}`).join(" ");
+    throw new CalibrateError(`${first.source} has ${n} skills but the toy config has ${base.skills.count} (${by || "from its frequencies"}); give one frequency per observed skill`);
+  }
   const variant = base.model === "domino" ? base.variant : "";
   const can = fittable(opts.model, variant);
 

@@ -84,7 +84,8 @@ function parseNumber(flag: string, s: string, check: (v: number) => boolean, wan
 
 export async function calibrateCommand(files: string[], opts: CalibrateCliOptions): Promise<void> {
   const quiet = Boolean(opts.quiet);
-  const say = (m: string) => { if (!quiet) note(m); };
+  // Notes go to stderr when stdout is not the text report (which lists them itself).
+  const say = (m: string) => { if (!quiet && (opts.json || opts.out)) note(m); };
   if (opts.model !== "resource" && opts.model !== "domino") throw new CliError(`--model ${opts.model}: expected resource or domino`);
   if (opts.plot && !/\.(svg|png)$/i.test(opts.plot)) throw new CliError(`--plot ${opts.plot}: the figure file must end in .svg or .png`);
   const grid = parseNumber("--grid", opts.grid, (v) => Number.isInteger(v) && v >= 2 && v <= 1000, "a whole number of grid points, 2 to 1000");
