@@ -15,6 +15,7 @@
  */
 import type { DominoConfig } from "../config/schema.js";
 import { recordTimes } from "../analysis/record.js";
+import { levelAtThreshold, thresholdList } from "../analysis/timeline.js";
 import { effectiveRate, frequencyOrder, skillFrequencies } from "./skills.js";
 import type { ModelOutput } from "./types.js";
 
@@ -81,7 +82,8 @@ export function dominoLevelsAt(cfg: DominoConfig, times: Float64Array, out: Floa
 export function runDomino(cfg: DominoConfig): ModelOutput {
   const { n, p, rate, t0, parallel, tau, rank, k, sched, level, crossingTime } = dominoCurves(cfg);
   const T = cfg.steps;
-  const th = [cfg.timeline.onset, cfg.timeline.half, cfg.timeline.learned];
+  // Levels start at 0, so progress and level coincide (timeline.on changes nothing here).
+  const th = thresholdList(cfg.timeline).map((x) => levelAtThreshold(x, 0, cfg.timeline.on));
 
   const times = recordTimes(T, cfg.record, Number.isInteger(T));
   const trace = { t: times, loss: [] as number[], level: Array.from({ length: n }, () => [] as number[]) };
