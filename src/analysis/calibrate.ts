@@ -806,7 +806,7 @@ export function calibrate(p: Plan, opts: CalibrateOptions): CalibrationResult {
   const progress = (d: number) => opts.onProgress?.(d, 1 + bootK);
 
   const fitFrom = (start: Minimum, step: Float64Array): Minimum => {
-    const nm = nelderMead(f, start.x, step);
+    const nm = nelderMead(f, start.x, step, 1e-5); // near enough for Levenberg-Marquardt, which finishes the job
     const best = nm.f <= start.f ? nm : start;
     return levenbergMarquardt(obj, toValues, best, inBounds);
   };
