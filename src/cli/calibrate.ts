@@ -132,7 +132,8 @@ export async function calibrateCommand(files: string[], opts: CalibrateCliOption
     observed: { files, model: p.observedModel, skills: p.n, runs: p.runs, times: p.times.length, horizon: p.horizon, dropped_points: p.dropped },
     provenance: { skillsim: VERSION, node: process.version },
   };
-  emit(opts.json ? JSON.stringify(doc) + "\n" : renderText(result, p, files, ms), opts.out);
+  emit(opts.json ? JSON.stringify(doc) + "\n" : renderText(result, p, files), opts.out);
+  if (!quiet) note(`calibrated in ${ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`} (${result.search.evaluations} model runs)`);
   if (opts.configOut) writeFileAtomic(opts.configOut, configYaml(result, files));
   if (opts.plot) {
     const T = p.horizon;
@@ -166,7 +167,7 @@ const fmt = (x: number, digits = 6): string => {
   return Number(x.toPrecision(digits)).toString();
 };
 
-function renderText(r: CalibrationResult, p: Plan, files: string[], ms: number): string {
+function renderText(r: CalibrationResult, p: Plan, files: string[]): string {
   const out: string[] = [];
   const variant = r.config.model === "resource" ? `${r.config.integrator}${r.config.loss === "ce" ? ", ce" : ""}` : r.config.model === "domino" ? r.config.variant : "";
   const obs = `${files.length === 1 ? files[0] : `${files.length} runs (${files.join(", ")})`}${p.observedModel ? `, a ${p.observedModel} run` : ""}: ${p.n} skills, ${p.times.length} recorded times`;
@@ -193,7 +194,7 @@ function renderText(r: CalibrationResult, p: Plan, files: string[], ms: number):
   out.push(`rmse ${fmt(r.rmse, 4)} over ${r.n_points} points; worst skill ${r.worst_skill.index} (rmse ${fmt(r.worst_skill.rmse, 4)})`);
   if (r.bootstrap) out.push(`bootstrap: ${r.bootstrap.K} resamples of the ${r.bootstrap.unit} (seed ${r.bootstrap.seed})${r.bootstrap.failed ? `, ${r.bootstrap.failed} failed` : ""}`);
   const g = r.search.grid.map((q) => `${q.name} ${fmt(q.lo, 3)}..${fmt(q.hi, 3)}`).join(", ");
-  out.push(`search: ${g ? `${r.search.grid[0].points}-point log grid (${g}), then Nelder-Mead and Levenberg-Marquardt in log space; ` : "nothing fitted; "}${r.search.evaluations} model runs, ${ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`}`);
+  out.push(`search: ${g ? `${r.search.grid[0].points}-point log grid (${g}), then Nelder-Mead and Levenberg-Marquardt in log space; ` : "nothing fitted; "}${r.search.evaluations} model runs`);
   for (const n of r.notes) out.push(`note: ${n}`);
   out.push("");
   out.push("fitted toy model (skillsim run runs it; --config-out FILE writes it):");

@@ -129,6 +129,7 @@ test("outputs: --config-out runs with skillsim run; --plot draws observed and fi
   assert.match(r.stdout, /N0 +[\d.]+ +fitted/);
   assert.match(r.stdout, /rmse [\d.e-]+ over 2406 points; worst skill \d/);
   assert.match(r.stdout, /^model: resource$/m);
+  assert.equal(cli(["calibrate", GEOMETRY, "-q"]).stdout, r.stdout, "same input, byte-identical report");
   const run = cli(["run", cfgOut, "--json", "-q"]);
   assert.equal(run.code, 0, run.stderr);
   const j = JSON.parse(run.stdout);
