@@ -56,7 +56,7 @@ ${FREQ}
   vectors: orthogonal       # orthogonal (count <= params) | random (unit Gaussian) | modular (basis)
 loss: mse             # mse (s = z) | ce (s = sigmoid z, initial loss ln 2)
 batch: full           # full (expected gradient) | B (skills drawn per step from p)
-noise: 0              # sigma of Gaussian noise on the gradient of (1/2)(1-s)^2 (the paper's Fig 7 sigma is 2x: noise = sigma/2)
+noise: 0              # sigma of Gaussian gradient noise
 optimizer: signgd     # sgd | momentum | signgd | adam | rmsprop | lion, or with settings:
 # optimizer: {name: adam, beta1: 0.9, beta2: 0.999, eps: 1.0e-8}
 #   momentum: beta 0.9 · signgd: eps 1e-8 · rmsprop: alpha 0.99, eps 1e-8 · lion: beta1 0.9, beta2 0.99
