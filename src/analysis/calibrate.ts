@@ -556,7 +556,7 @@ export class Objective {
     if (cfg.model === "resource") ok = resourceLevelsAt(cfg, times, out);
     else if (cfg.model === "domino") dominoLevelsAt(cfg, times, out);
     if (!ok) return false;
-    if (this.plan.compare.mode === "progress" && this.plan.modelS0 !== 0) {
+    if (this.plan.compare.mode !== "level" && this.plan.modelS0 !== 0) {
       const s0 = this.plan.modelS0;
       for (let j = 0; j < out.length; j++) out[j] = (out[j] - s0) / (1 - s0);
     }
