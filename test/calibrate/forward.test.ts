@@ -69,3 +69,22 @@ test("dominoLevelsAt equals runDomino's trace and the closed form (serial, modul
   dominoLevelsAt(cfg, Float64Array.from([50, 150, 250]), out);
   assert.deepEqual(Array.from(out), [0, 0.5, 1, 0.5, 1, 1]);
 });
+
+test("resourceLevelsAt follows frequency switches and clip: false as runResource does (map and rk45)", () => {
+  const sw = "skills: {frequencies: [0.3333333333333333, 0.3333333333333333, 0.0045], switches: [{skill: 3, at_level: 0.5, frequency: 0.08}]}\nrate: 0.009354143466934854\nN0: 0.1\n";
+  const cases = [
+    `model: resource\n${sw}steps: 3000\nrecord: every\n`,
+    "model: resource\nskills: {count: 2}\nclip: false\nrate: 3\nN0: 1\nsteps: 100\nrecord: every\n",
+    `model: resource\n${sw}integrator: rk45\nsteps: 3000\nrecord: {points: 50}\n`,
+  ];
+  for (const yaml of cases) {
+    const cfg = cfgFrom(yaml) as ResourceConfig;
+    const run = runResource(cfg);
+    const times = Float64Array.from(run.trace.t);
+    const n = cfg.skills.count;
+    const out = new Float64Array(n * times.length);
+    assert.ok(resourceLevelsAt(cfg, times, out), yaml);
+    for (let i = 0; i < n; i++) for (let k = 0; k < times.length; k++) assert.equal(at(out, times.length, i, k), run.trace.level[i][k], `${yaml}: skill ${i + 1} at ${times[k]}`);
+    if (/clip/.test(yaml)) assert.ok(run.trace.level.some((l) => l.some((x) => x > 1)), "clip: false lets levels pass 1");
+  }
+});
