@@ -82,3 +82,19 @@ test("nothing left to fit: the fixed model is evaluated (rmse of the given param
   const q = plan([obs], { model: "resource", sets: ["N0=0.2"] });
   assert.ok(calibrate(q, { model: "resource" }).rmse > 1e-4);
 });
+
+test("configs/calibrate/*.yaml: valid configs whose every sweep value validates", async () => {
+  const { readdirSync, readFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { planSweep } = await import("../../src/sweep/grid.js");
+  const { ROOT } = await import("../helpers.js");
+  const dir = join(ROOT, "configs", "calibrate");
+  const files = readdirSync(dir).filter((f) => f.endsWith(".yaml"));
+  assert.ok(files.length >= 3);
+  for (const f of files) {
+    const text = readFileSync(join(dir, f), "utf8");
+    const sp = planSweep(text, { file: f });
+    sp.validate(Array.from({ length: sp.total }, (_, i) => i));
+    assert.ok(sp.keys.some((k) => k.key === "seed"), `${f} sweeps seeds`);
+  }
+});
