@@ -148,7 +148,10 @@ function parseRunJson(text: string, source: string): ObservedInput {
     rateSource = `the observed config: 2 lr sqrt(params) = 2 x ${config.lr} x sqrt(${config.params})`;
   }
   const seed = typeof config.seed === "number" ? config.seed : null;
-  return { source, model, n, t, v, frequencies, frequencyNote, rate, rateSource, compare, seed, notes: s0.note ? [s0.note] : [] };
+  const notes = s0.note ? [s0.note] : [];
+  // What the run itself warns about (e.g. levels outside [0, 1]) holds for its calibration too.
+  if (Array.isArray(doc.warnings)) for (const w of doc.warnings) if (typeof w === "string") notes.push(`${source} warns: ${w}`);
+  return { source, model, n, t, v, frequencies, frequencyNote, rate, rateSource, compare, seed, notes };
 }
 
 /** s_i(0) of an observed run: as its model defines it (see src/models/*), or as it records it. */
