@@ -6,7 +6,7 @@ import {
 } from "../analysis/calibrate.js";
 import { calibrateFigure } from "../report/svg/calibrate.js";
 import { VERSION } from "../version.js";
-import { CliError, emit, readTextFile, writeFigure, writeFileAtomic } from "./io.js";
+import { CliError, checkOutputs, emit, inputName, readTextFile, writeFigure, writeFileAtomic, type NamedPath } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
 
@@ -29,7 +29,7 @@ export interface CalibrateCliOptions {
 export function registerCalibrate(program: Command): void {
   program
     .command("calibrate")
-    .argument("<observed...>", "a `skillsim run --json` result (several: runs of one setting, e.g. seeds), or a CSV of curves")
+    .argument("<observed...>", "a `skillsim run --json` result (several: runs of one setting, e.g. seeds), or a CSV of curves; - reads standard input")
     .description("fit a toy model (Resource or Domino) to observed skill curves: N0, rate, t0 or tau")
     .option("--model <model>", "the toy model: resource | domino", "resource")
     .option("--fit <names>", "parameters to fit, comma-separated: resource N0,rate; domino t0 (serial) or tau (parallel)")
@@ -82,7 +82,8 @@ function parseNumber(flag: string, s: string, check: (v: number) => boolean, wan
   return v;
 }
 
-export async function calibrateCommand(files: string[], opts: CalibrateCliOptions): Promise<void> {
+export async function calibrateCommand(paths: string[], opts: CalibrateCliOptions): Promise<void> {
+  const files = paths.map(inputName); // "-" is standard input
   const quiet = Boolean(opts.quiet);
   // Notes go to stderr when stdout is not the text report (which lists them itself).
   const say = (m: string) => { if (!quiet && (opts.json || opts.out)) note(m); };
@@ -96,11 +97,19 @@ export async function calibrateCommand(files: string[], opts: CalibrateCliOption
   const fit = opts.fit === undefined ? undefined : opts.fit.split(",").map((s) => s.trim()).filter((s) => s !== "");
   if (fit !== undefined && fit.length === 0) throw new CliError(`--fit ${opts.fit}: name the parameters to fit, e.g. --fit N0,rate`);
 
+  if (opts.logTime && !opts.plot && !quiet) note("--log-time only acts with --plot (the figure's time axis); ignored");
+  // Before any work: every output writable, none of them an input or another output.
+  const outputs: NamedPath[] = [];
+  if (opts.out) outputs.push({ flag: "--out", path: opts.out });
+  if (opts.configOut) outputs.push({ flag: "--config-out", path: opts.configOut });
+  if (opts.plot) outputs.push({ flag: "--plot", path: opts.plot });
+  checkOutputs(paths.map((f) => ({ flag: "input", path: f })), outputs);
+
   let p: Plan;
   let result: CalibrationResult;
   const t0 = performance.now();
   try {
-    const inputs = files.map((f) => parseObserved(readTextFile(f, "observed curves file"), f));
+    const inputs = paths.map((f) => parseObserved(readTextFile(f, "observed curves file"), inputName(f)));
     p = plan(inputs, { model: opts.model, fit, sets: opts.set });
     for (const n of p.notes) say(n);
     const bar = progressBar("calibrate", quiet || !bootstrap, "fits");

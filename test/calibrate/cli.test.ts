@@ -47,8 +47,11 @@ test("recovery: a Resource run's N0 and rate are calibrated back (N0 within 2%, 
   assert.equal(j.n_points, 8 * j.observed.times);
 });
 
-test("default: N0 fitted, rate fixed at 2 lr sqrt(params) from the observed config", () => {
-  const j = calibrate([RESOURCE]);
+test("default: N0 fitted, rate fixed at 2 lr sqrt(params) from the observed config (read from standard input)", () => {
+  const r = cli(["calibrate", "-", "--json", "-q"], { input: readFileSync(RESOURCE, "utf8") });
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.deepEqual(j.observed.files, ["<stdin>"]);
   assert.deepEqual(Object.keys(j.params), ["N0"]);
   assert.ok(rel(j.fixed.rate, TRUE_RATE) < 1e-12);
   assert.ok(rel(j.params.N0, 0.05) < 1e-6, `N0 ${j.params.N0}`);
@@ -182,6 +185,7 @@ test("bad input: exit 2 and one clear line", () => {
     [[RESOURCE, "--set", "N0=0.1", "--fit", "N0"], /either fitted or fixed/],
     [[RESOURCE, "--model", "geometry"], /--model geometry: expected resource or domino/],
     [[join(dir, "missing.json")], /cannot read observed curves file/],
+    [[RESOURCE, "--out", RESOURCE], /--out .*resource\.json: is the input file itself; writing it would destroy the input/],
   ];
   for (const [args, re] of cases) {
     const r = cli(["calibrate", ...args]);
