@@ -65,13 +65,13 @@ export interface ObservedInput {
 // Reading observed curves
 
 /** A run --json result or a CSV of curves (wide `t, [loss,] s1..sn` or long `step, skill, level`). */
-export function parseObserved(text: string, source: string): ObservedInput {
+export function parseObserved(text: string, source: string, compare: "progress" | "level" = "progress"): ObservedInput {
   const first = text.trimStart()[0];
-  if (first === "{") return parseRunJson(text, source);
+  if (first === "{") return parseRunJson(text, source, compare);
   return parseCsv(text, source);
 }
 
-function parseRunJson(text: string, source: string): ObservedInput {
+function parseRunJson(text: string, source: string, mode: "progress" | "level"): ObservedInput {
   let doc: any;
   try {
     doc = JSON.parse(text);
@@ -102,9 +102,11 @@ function parseRunJson(text: string, source: string): ObservedInput {
   const config = doc.config && typeof doc.config === "object" ? doc.config : {};
   const model = typeof doc.model === "string" ? doc.model : typeof config.model === "string" ? config.model : null;
   const s0 = initialLevels(doc, config, model, n);
-  const onLevel = config.timeline?.on === "level";
+  // Progress by default, even when the run's timeline reads raw levels (timeline.on: level):
+  // a toy model starts from 0, an accuracy from chance. --compare level compares raw levels.
+  const onLevel = mode === "level";
   const compare: Comparison = onLevel
-    ? { mode: "level", text: "levels s as recorded (the observed run's timeline.on: level)" }
+    ? { mode: "level", text: "levels s as recorded (--compare level)" }
     : {
         mode: "progress",
         text: `progress (s - s0)/(1 - s0), as the observed run defines it (s0 = ${describeS0(s0.values)}${s0.how ? `, ${s0.how}` : ""})`,

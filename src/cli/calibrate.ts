@@ -12,6 +12,7 @@ import { collect, note } from "./shared.js";
 
 export interface CalibrateCliOptions {
   model: string;
+  compare: string;
   fit?: string;
   set: string[];
   grid: string;
@@ -34,6 +35,7 @@ export function registerCalibrate(program: Command): void {
     .option("--model <model>", "the toy model: resource | domino", "resource")
     .option("--fit <names>", "parameters to fit, comma-separated: resource N0,rate; domino t0 (serial) or tau (parallel)")
     .option("--set <key=value>", "fix a toy-model config key (dotted, repeatable; value parsed as YAML), e.g. --set integrator=rk45", collect, [])
+    .option("--compare <what>", "progress: (s - s0)/(1 - s0) of the observed run and of the model; level: the levels s themselves", "progress")
     .option("--grid <G>", "grid points per fitted parameter for the global search", "21")
     .option("--bootstrap <K>", "K bootstrap resamples (of skills, or of runs when several are given): percentile intervals")
     .option("--seed <S>", "bootstrap random seed", "0")
@@ -51,7 +53,8 @@ Input: a run's JSON (its trace gives the curves; its config the frequencies and,
 params, the rate 2 lr sqrt(params)), or a CSV: wide "t,s1,...,sn" (as \`run --csv\` writes,
 with its loss column) or long "step,skill,level". A CSV needs --set skills.frequencies=...
 Levels are compared as the observed run defines them: progress (s - s0)/(1 - s0) by default,
-so accuracy from chance and a ce run from 1/2 are both on 0..1; CSV levels as given.
+so accuracy from chance and a ce run from 1/2 are both on 0..1 (--compare level: the levels
+themselves); CSV levels as given.
 
 Fitted by default: resource N0 (and the rate when the input cannot give it); domino t0
 (serial) or tau (parallel). Objective: the mean squared difference between observed and model
@@ -89,6 +92,7 @@ export async function calibrateCommand(paths: string[], opts: CalibrateCliOption
   const say = (m: string) => { if (!quiet && (opts.json || opts.out)) note(m); };
   if (opts.model !== "resource" && opts.model !== "domino") throw new CliError(`--model ${opts.model}: expected resource or domino`);
   if (opts.plot && !/\.(svg|png)$/i.test(opts.plot)) throw new CliError(`--plot ${opts.plot}: the figure file must end in .svg or .png`);
+  if (opts.compare !== "progress" && opts.compare !== "level") throw new CliError(`--compare ${opts.compare}: expected progress or level`);
   const grid = parseNumber("--grid", opts.grid, (v) => Number.isInteger(v) && v >= 2 && v <= 1000, "a whole number of grid points, 2 to 1000");
   const seed = parseNumber("--seed", opts.seed, (v) => Number.isSafeInteger(v) && v >= 0, "a whole number >= 0");
   const level = parseNumber("--level", opts.level, (v) => v > 0 && v < 1, "a coverage between 0 and 1, e.g. 0.95");
@@ -109,7 +113,7 @@ export async function calibrateCommand(paths: string[], opts: CalibrateCliOption
   let result: CalibrationResult;
   const t0 = performance.now();
   try {
-    const inputs = paths.map((f) => parseObserved(readTextFile(f, "observed curves file"), inputName(f)));
+    const inputs = paths.map((f) => parseObserved(readTextFile(f, "observed curves file"), inputName(f), opts.compare as "progress" | "level"));
     p = plan(inputs, { model: opts.model, fit, sets: opts.set });
     for (const n of p.notes) say(n);
     const bar = progressBar("calibrate", quiet || !bootstrap, "fits");

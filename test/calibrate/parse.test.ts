@@ -25,11 +25,14 @@ test("a Geometry ce run is compared as progress from s0 = 1/2; its rate is 2 lr 
   assert.deepEqual(o.frequencies, { zipf: 2 });
 });
 
-test("timeline.on: level compares the recorded levels themselves", () => {
+test("progress even when the run's timeline reads levels (timeline.on: level); --compare level compares levels", () => {
   const text = runJson("model: resource\nskills: {count: 2}\nloss: ce\nsteps: 10\nrecord: every\ntimeline: {on: level, onset: 0.6, half: 0.7, learned: 0.9}\n");
   const o = parseObserved(text, "lvl.json");
-  assert.equal(o.compare.mode, "level");
-  assert.equal(o.v[0][0], 0.5);
+  assert.equal(o.compare.mode, "progress");
+  assert.equal(o.v[0][0], 0);
+  const l = parseObserved(text, "lvl.json", "level");
+  assert.equal(l.compare.mode, "level");
+  assert.equal(l.v[0][0], 0.5);
 });
 
 test("an explicit frequency list of a Geometry run is normalised for the toy model; a Resource run's is kept", () => {
