@@ -489,7 +489,7 @@ export function plan(inputs: ObservedInput[], opts: CalibrateOptions): Plan {
     }
   });
   const modelS0 = base.model === "resource" && base.loss === "ce" ? 0.5 : 0;
-  const notes = inputs.flatMap((o) => o.notes);
+  const notes = [...new Set(inputs.flatMap((o) => o.notes))];
   if (dropped) notes.push(`${dropped} observed point${dropped === 1 ? "" : "s"} after the model's horizon (steps = ${horizon}) left out`);
   return {
     model: opts.model, base, params, n, runs: inputs.length, times, horizon,
