@@ -141,6 +141,7 @@ export async function calibrateCommand(paths: string[], opts: CalibrateCliOption
     compare: result.compare,
     time_alignment: result.time_alignment,
     search: result.search,
+    notes: result.notes,
     config: result.config,
     observed: { files, model: p.observedModel, skills: p.n, runs: p.runs, times: p.times.length, horizon: p.horizon, dropped_points: p.dropped },
     provenance: { skillsim: VERSION, node: process.version },
