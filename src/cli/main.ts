@@ -15,6 +15,7 @@ import { registerValidate } from "./validate.js";
 import { registerCheck } from "./check.js";
 import { registerFit } from "./fit.js";
 import { registerTable } from "./table.js";
+import { registerCalibrate } from "./calibrate.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -42,6 +43,7 @@ Models and equations: docs/models.md (in the package and the repository); usage:
   registerCheck(program);
   registerFit(program);
   registerTable(program);
+  registerCalibrate(program);
   registerInit(program);
   for (const c of program.commands) c.exitOverride();
   return program;
