@@ -1,8 +1,9 @@
 /**
- * `npm run bench`: skillsim against the NumPy/SciPy peers in ../shared/bench, side by side
+ * `npm run bench`: skillsim against the NumPy/SciPy peers in bench/peers/, side by side
  * on this machine, reported as ratios. Timing lives here, never in tests' pass/fail.
- * Usage: npm run bench [-- resource geometry fit sweep]   (default: all)
+ * Usage: npm run bench [-- resource geometry fit sweep calibrate]   (default: all)
  */
+import { benchCalibrate } from "./calibrate.js";
 import { benchFit } from "./fit.js";
 import { benchGeometry } from "./geometry.js";
 import { benchResource } from "./resource.js";
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<{ text: string }>> = {
   geometry: () => benchGeometry(),
   fit: benchFit,
   sweep: benchSweep,
+  calibrate: benchCalibrate,
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in benches);

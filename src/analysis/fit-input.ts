@@ -50,6 +50,8 @@ export interface Table {
   origin: number[];
   /** Sweeps and runs: per parsed row (by origin), the index of the run (line) it belongs to. */
   runOf?: Int32Array;
+  /** Sweeps and runs: why the first run without a batch size has none (D is then undefined). */
+  noBatch?: string;
   /** Number of rows. */
   length: number;
 }
@@ -406,6 +408,7 @@ function tableOfRuns(
     file, format, columns, cells, hints, length,
     origin: Array.from({ length }, (_, i) => i),
     runOf: Int32Array.from(rowRun),
+    noBatch: runs.find((r) => r.batch === null)?.noBatch,
     locate: (o: number) => {
       const run = runs[rowRun[o]];
       const s = colStep[o];

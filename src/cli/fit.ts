@@ -191,9 +191,8 @@ function planFrom(opts: FitCliOptions, table: Table, early: EarlyOptions): Plan 
     );
   }
   if (table.format !== "csv" && x.includes("D") && !hasNumbers(table, "D")) {
-    const why = table.format === "run" ? "this run has" : "these runs have";
     throw new CliError(
-      `${table.file}: ${why} no batch size (Resource, Domino and full-batch runs have none), so there is no D = step x batch for a Chinchilla fit; ` +
+      `${table.file}: no D = step x batch for a Chinchilla fit: ${table.noBatch ?? "no run has a batch size"} (Resource, Domino and full-batch runs have none); ` +
         `fit loss against one column instead: --x step (loss vs time) or --x N --final (final loss vs params)` +
         (table.format === "jsonl" ? `, or give --batch B if the runs had one` : ""),
     );

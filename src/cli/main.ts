@@ -15,6 +15,7 @@ import { registerValidate } from "./validate.js";
 import { registerCheck } from "./check.js";
 import { registerFit } from "./fit.js";
 import { registerTable } from "./table.js";
+import { registerCalibrate } from "./calibrate.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -34,7 +35,7 @@ Start here:
   $ skillsim init geometry > g.yaml     # a commented config to edit
   $ skillsim run g.yaml --json | jq .skills
 
-Models and equations: README.md and the spec (shared/spec/models.md).`);
+Models and equations: docs/models.md (in the package and the repository); usage: README.md.`);
   registerRun(program);
   registerValidate(program);
   registerSweep(program);
@@ -42,6 +43,7 @@ Models and equations: README.md and the spec (shared/spec/models.md).`);
   registerCheck(program);
   registerFit(program);
   registerTable(program);
+  registerCalibrate(program);
   registerInit(program);
   for (const c of program.commands) c.exitOverride();
   return program;
