@@ -74,6 +74,8 @@ export interface ParseOptions {
   final?: boolean;
   /** Sweep JSON Lines: batch size for D = step x batch when a line carries no config. */
   batch?: number;
+  /** CSV: called now and then with (characters read, characters in all). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ParseResult {
@@ -106,7 +108,7 @@ export function parseTable(text: string, file: string, opts: ParseOptions = {}):
   }
   if (opts.final) throw new TableError(`--final applies to sweep JSON Lines (one run per line) and run JSON; ${file} is CSV`);
   if (opts.batch !== undefined) throw new TableError(`--batch applies to sweep JSON Lines (D = step x batch); ${file} is CSV`);
-  return parseCsv(text, file);
+  return parseCsv(text, file, opts.onProgress);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -149,7 +151,7 @@ function lineFinder(text: string): (offset: number) => number {
 
 const SEPARATOR_NAMES: Record<string, string> = { ";": "semicolon", "\t": "tab" };
 
-function parseCsv(raw: string, file: string): ParseResult {
+function parseCsv(raw: string, file: string, onProgress?: (done: number, total: number) => void): ParseResult {
   const text = raw.replace(/^\uFEFF/, "");
   const lineAt = lineFinder(text);
   let columns: string[] | null = null;
@@ -208,6 +210,7 @@ function parseCsv(raw: string, file: string): ParseResult {
       ends[rows] = res.meta.cursor;
       if (nl) inner.set(rows, nl);
       rows++;
+      if (onProgress && (rows & 0xffff) === 0) onProgress(res.meta.cursor, text.length);
     },
   });
   if (failure) throw failure;

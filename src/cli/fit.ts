@@ -417,7 +417,13 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
   const text = readTextFile(file, "data file");
   const pool = new FitPool(early.jobs);
   try {
-    const parsed = parseTable(text, file, { final: opts.final, batch: early.batch });
+    const reading = progressBar(`reading ${file}`, quiet, "MB");
+    let parsed;
+    try {
+      parsed = parseTable(text, file, { final: opts.final, batch: early.batch, onProgress: (d, t) => reading.update(d / 1e6, t / 1e6) });
+    } finally {
+      reading.stop();
+    }
     const all = parsed.table;
     const plan = planFrom(opts, all, early);
     // Check every named column before filtering, so a typo fails first.

@@ -43,7 +43,7 @@ test("Chinchilla Figure 4 data: same optimum as fitChinchilla, through the CLI",
   close(6 * row.N_opt * row.D_opt, 5.76e23, 1e-9, "C = 6 N D");
 });
 
-test("powerlaw: recovers the parameters of a generated CSV; --fix-E 0 is least squares in log-log", () => {
+test("powerlaw: recovers the parameters of a generated CSV, with E free and with --fix-E 0", () => {
   const csv = write("pl.csv", powerLawCsv(0.5, 30, 0.6));
   const r = cli(["fit", csv, "--x", "params", "--json"]);
   assert.equal(r.code, 0, r.stderr);
