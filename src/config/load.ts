@@ -10,6 +10,7 @@ import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, parse as pa
 import type { z } from "zod";
 import { schemas, modelNames, optimizerDefaults, type Config, type ModelName, type OptimizerConfig } from "./schema.js";
 import { checkSemantics } from "./semantic.js";
+import { resolveNetwork } from "./network.js";
 
 export class ConfigError extends Error {
   constructor(
@@ -86,7 +87,12 @@ export function loadConfig(text: string, opts: LoadOptions): Config {
   const schema = schemas[model as ModelName];
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw zodToConfigError(loc, schema, parsed.error.issues, raw);
-  const cfg = resolve(parsed.data as Record<string, unknown>);
+  let cfg: Config;
+  if (model === "network") {
+    const r = resolveNetwork(parsed.data as Record<string, unknown>);
+    if ("message" in r) throw new ConfigError(r.message, whereOf(loc, r.path), r.path.join("."));
+    cfg = r;
+  } else cfg = resolve(parsed.data as Record<string, unknown>);
   const problem = checkSemantics(cfg);
   if (problem) throw new ConfigError(problem.message, whereOf(loc, problem.path), problem.path.join("."));
   return cfg;

@@ -88,7 +88,7 @@ export const dominoSchema = z.strictObject({
   timeline: z.strictObject(timelineFields).default({ onset: 0.1, half: 0.5, learned: 0.9 }),
 });
 
-export const optimizerNames = ["sgd", "momentum", "signgd", "adam", "rmsprop", "lion"] as const;
+export const optimizerNames = ["sgd", "momentum", "signgd", "adam", "rmsprop", "lion", "adamw"] as const;
 export type OptimizerName = (typeof optimizerNames)[number];
 
 /** Optimizer hyper-parameters; defaults per optimizer are filled in by `normaliseOptimizer`. */
@@ -101,6 +101,7 @@ export const optimizerSchema = z.union([
     beta2: z.number().min(0).lt(1).optional(), // adam, lion
     alpha: z.number().min(0).lt(1).optional(), // rmsprop smoothing
     eps: z.number().positive().optional(), // adam, rmsprop, signgd
+    weight_decay: z.number().min(0).finite().optional(), // adamw (decoupled, as torch.optim.AdamW)
   }),
 ]);
 
@@ -129,10 +130,58 @@ export const geometrySchema = z.strictObject({
     .default({ onset: 0.1, half: 0.5, learned: 0.9, check: "auto" }),
 });
 
-export const modelNames = ["resource", "domino", "geometry"] as const;
+export const taskKinds = ["sparse-parity", "multitask-parity", "modular-addition", "squares"] as const;
+export type TaskKind = (typeof taskKinds)[number];
+
+/**
+ * The `network` model: small MLPs trained by backpropagation on synthetic multitask data
+ * (src/models/network/). Keys that depend on task.kind (sizes, architecture, loss) are optional
+ * here and filled per kind by src/config/network.ts (networkDefaults), the one place for them.
+ */
+export const networkSchema = z.strictObject({
+  model: z.literal("network"),
+  title: common.title,
+  seed: common.seed,
+  lr: posNum.default(1e-3),
+  steps: posNum.default(1000),
+  record: common.record,
+  sweep: common.sweep,
+  task: z
+    .strictObject({
+      kind: z.enum(taskKinds).default("sparse-parity"),
+      bits: posInt.max(1e6).optional(), // input bits (parity tasks)
+      samples: posInt.optional(), // data set size (not modular-addition: all modulus^2 pairs)
+      train_fraction: z.number().gt(0).max(1).optional(), // the rest is held out
+      subtasks: z.array(z.array(posInt).min(1)).min(1).optional(), // sparse-parity: bits (from 1) per output
+      k: posInt.optional(), // multitask-parity: bits per task
+      control: posInt.optional(), // multitask-parity: one-hot control bits (default: one per task)
+      modulus: z.number().int().min(2).max(1e6).optional(), // modular-addition
+    })
+    .default({ kind: "sparse-parity" }),
+  skills: z
+    .strictObject({
+      count: posInt.optional(),
+      frequencies: frequenciesSchema.optional(),
+    })
+    .optional(),
+  network: z
+    .strictObject({
+      hidden: z.array(posInt.max(1e6)).optional(), // hidden widths, e.g. [50] or [100, 100]
+      activation: z.enum(["relu", "silu"]).optional(),
+      modules: posInt.default(1), // k independent (block-diagonal) sub-networks
+      embedding: posInt.max(1e6).optional(), // modular-addition: embedding size d per operand
+    })
+    .default({ modules: 1 }),
+  loss: z.enum(["mse", "ce"]).optional(),
+  batch: z.union([z.literal("full"), posInt]).default("full"),
+  optimizer: optimizerSchema.default("adam"),
+  timeline: z.strictObject(timelineFields).default({ onset: 0.1, half: 0.5, learned: 0.9 }),
+});
+
+export const modelNames = ["resource", "domino", "geometry", "network"] as const;
 export type ModelName = (typeof modelNames)[number];
 
-export const schemas = { resource: resourceSchema, domino: dominoSchema, geometry: geometrySchema } as const;
+export const schemas = { resource: resourceSchema, domino: dominoSchema, geometry: geometrySchema, network: networkSchema } as const;
 
 export type Frequencies = z.infer<typeof frequenciesSchema>;
 export type RecordSpec = z.infer<typeof recordSchema>;
@@ -146,6 +195,7 @@ export interface OptimizerConfig {
   beta2?: number;
   alpha?: number;
   eps?: number;
+  weight_decay?: number;
 }
 
 type Resolved<T> = Omit<T, "skills"> & { skills: Omit<T extends { skills: infer S } ? S : never, "count"> & { count: number } };
@@ -155,7 +205,33 @@ export type GeometryConfig = Omit<Resolved<z.infer<typeof geometrySchema>>, "opt
   optimizer: OptimizerConfig;
   timeline: { onset: number; half: number; learned: number; check: "every" | "recorded" };
 };
-export type Config = ResourceConfig | DominoConfig | GeometryConfig;
+/** The network model's config with every per-kind default filled in (src/config/network.ts). */
+export type NetworkConfig = {
+  model: "network";
+  title?: string;
+  seed: number;
+  lr: number;
+  steps: number;
+  record: RecordSpec;
+  sweep?: Record<string, unknown[]>;
+  task: {
+    kind: TaskKind;
+    bits?: number;
+    samples?: number;
+    train_fraction: number;
+    subtasks?: number[][];
+    k?: number;
+    control?: number;
+    modulus?: number;
+  };
+  skills: { count: number; frequencies: Frequencies };
+  network: { hidden: number[]; activation: "relu" | "silu"; modules: number; embedding?: number };
+  loss: "mse" | "ce";
+  batch: "full" | number;
+  optimizer: OptimizerConfig;
+  timeline: z.infer<typeof networkSchema>["timeline"];
+};
+export type Config = ResourceConfig | DominoConfig | GeometryConfig | NetworkConfig;
 
 /** Default hyper-parameters: the spec's (adam 0.9/0.999/1e-8, momentum 0.9, signgd eps 1e-8),
  * PyTorch's for rmsprop (alpha 0.99, eps 1e-8), and Chen et al. 2023's for lion (0.9, 0.99). */
@@ -166,4 +242,5 @@ export const optimizerDefaults: Record<OptimizerName, Omit<OptimizerConfig, "nam
   adam: { beta1: 0.9, beta2: 0.999, eps: 1e-8 },
   rmsprop: { alpha: 0.99, eps: 1e-8 },
   lion: { beta1: 0.9, beta2: 0.99 },
+  adamw: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01 }, // torch.optim.AdamW's defaults
 };

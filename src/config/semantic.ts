@@ -6,6 +6,7 @@ import { constants as bufferConstants } from "node:buffer";
 import { totalmem } from "node:os";
 import { getHeapStatistics } from "node:v8";
 import type { Config, ResourceConfig } from "./schema.js";
+import { checkNetwork } from "./network.js";
 
 export interface Problem {
   path: (string | number)[];
@@ -64,7 +65,11 @@ export function checkSemantics(c: Config, limits: MemoryLimits = machineLimits()
   const t = c.timeline;
   if (!(t.onset < t.half && t.half < t.learned))
     return { path: ["timeline"], message: `thresholds must satisfy onset < half < learned, got ${t.onset}, ${t.half}, ${t.learned}` };
-  const discrete = c.model === "geometry" || (c.model === "resource" && c.integrator === "map");
+  if (c.model === "network") {
+    const p = checkNetwork(c, limits.bytes);
+    if (p) return p;
+  }
+  const discrete = c.model === "geometry" || c.model === "network" || (c.model === "resource" && c.integrator === "map");
   if (discrete && !Number.isInteger(c.steps))
     return { path: ["steps"], message: `must be a whole number of updates for this model, got ${c.steps}` };
   if (discrete && c.steps > MAX_DISCRETE_STEPS)

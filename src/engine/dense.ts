@@ -1,0 +1,237 @@
+/**
+ * Dense kernels for the `network` model: the one place where matrix products happen.
+ * Every layer (dense, grouped/modular, output) calls these; nothing else multiplies matrices.
+ *
+ * Layout: row-major flat Float64Arrays addressed by (array, offset, leading dimension), so a
+ * kernel can work on a block of a bigger array (a module's columns, a group's weights).
+ * Weights are stored as PyTorch stores nn.Linear.weight: W[j][k] (out x in), row j at
+ * wOff + j * K.
+ *
+ *   gemmNT        C[i][j] (+)= sum_k A[i][k] B[j][k]            (both operands row-major in k)
+ *   transpose     T[j][i] = S[i][j]
+ *   denseForward  Z = X W^T + b,  H = act(Z)                    (fused bias and activation)
+ *   denseBackward dW = dZ^T X,  db = sum_i dZ[i],  dX (+)= dZ W (optional)
+ *   actBackward   dZ = dH * act'(Z)
+ *
+ * Order of operations (fixed, so every back-end gives the same bits): each C[i][j] is one
+ * accumulator summed over k = 0, 1, ..., K-1 in order, starting from 0; then the old C (when
+ * accumulating) or the bias is added: C = C_old + acc, Z = acc + b. The backward products are
+ * computed as gemmNT on transposed copies (dZ^T, X^T, W^T written into caller-provided scratch),
+ * so the contraction index is contiguous in memory for both operands.
+ *
+ * Speed (plain JS): register blocking 4 rows x 2 columns of C (8 accumulators, 6 loads for
+ * 8 multiply-adds per k), no allocation, no closures. A WebAssembly SIMD version must keep
+ * exactly this order per output element.
+ */
+
+export const ACT_NONE = 0;
+export const ACT_RELU = 1;
+export const ACT_SILU = 2;
+export type Activation = typeof ACT_NONE | typeof ACT_RELU | typeof ACT_SILU;
+
+/**
+ * C[cOff + i*ldc + j] = (accumulate ? C[...] : 0) + sum_{k<K} A[aOff + i*lda + k] * B[bOff + j*ldb + k]
+ * for i < M, j < N.
+ */
+export function gemmNT(
+  M: number, N: number, K: number,
+  A: Float64Array, aOff: number, lda: number,
+  B: Float64Array, bOff: number, ldb: number,
+  C: Float64Array, cOff: number, ldc: number,
+  accumulate: boolean,
+): void {
+  const M4 = M - (M & 3), N2 = N - (N & 1);
+  let i = 0;
+  for (; i < M4; i += 4) {
+    const a0 = aOff + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+    const c0 = cOff + i * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+    let j = 0;
+    for (; j < N2; j += 2) {
+      const b0 = bOff + j * ldb, b1 = b0 + ldb;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+      for (let k = 0; k < K; k++) {
+        const x0 = B[b0 + k], x1 = B[b1 + k];
+        const y0 = A[a0 + k], y1 = A[a1 + k], y2 = A[a2 + k], y3 = A[a3 + k];
+        s00 += y0 * x0; s01 += y0 * x1;
+        s10 += y1 * x0; s11 += y1 * x1;
+        s20 += y2 * x0; s21 += y2 * x1;
+        s30 += y3 * x0; s31 += y3 * x1;
+      }
+      if (accumulate) {
+        C[c0 + j] += s00; C[c0 + j + 1] += s01;
+        C[c1 + j] += s10; C[c1 + j + 1] += s11;
+        C[c2 + j] += s20; C[c2 + j + 1] += s21;
+        C[c3 + j] += s30; C[c3 + j + 1] += s31;
+      } else {
+        C[c0 + j] = s00; C[c0 + j + 1] = s01;
+        C[c1 + j] = s10; C[c1 + j + 1] = s11;
+        C[c2 + j] = s20; C[c2 + j + 1] = s21;
+        C[c3 + j] = s30; C[c3 + j + 1] = s31;
+      }
+    }
+    if (j < N) {
+      const b0 = bOff + j * ldb;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let k = 0; k < K; k++) {
+        const x0 = B[b0 + k];
+        s0 += A[a0 + k] * x0; s1 += A[a1 + k] * x0; s2 += A[a2 + k] * x0; s3 += A[a3 + k] * x0;
+      }
+      if (accumulate) {
+        C[c0 + j] += s0; C[c1 + j] += s1; C[c2 + j] += s2; C[c3 + j] += s3;
+      } else {
+        C[c0 + j] = s0; C[c1 + j] = s1; C[c2 + j] = s2; C[c3 + j] = s3;
+      }
+    }
+  }
+  for (; i < M; i++) {
+    const a0 = aOff + i * lda, c0 = cOff + i * ldc;
+    for (let j = 0; j < N; j++) {
+      const b0 = bOff + j * ldb;
+      let s = 0;
+      for (let k = 0; k < K; k++) s += A[a0 + k] * B[b0 + k];
+      if (accumulate) C[c0 + j] += s;
+      else C[c0 + j] = s;
+    }
+  }
+}
+
+/** T[tOff + j*ldt + i] = S[sOff + i*lds + j] for i < rows, j < cols (blocked 8 x 8 for the cache). */
+export function transpose(
+  rows: number, cols: number,
+  S: Float64Array, sOff: number, lds: number,
+  T: Float64Array, tOff: number, ldt: number,
+): void {
+  for (let i0 = 0; i0 < rows; i0 += 8) {
+    const i1 = Math.min(rows, i0 + 8);
+    for (let j0 = 0; j0 < cols; j0 += 8) {
+      const j1 = Math.min(cols, j0 + 8);
+      for (let i = i0; i < i1; i++) {
+        const s = sOff + i * lds;
+        for (let j = j0; j < j1; j++) T[tOff + j * ldt + i] = S[s + j];
+      }
+    }
+  }
+}
+
+/** silu(z) = z sigmoid(z) = z / (1 + e^-z). */
+export function silu(z: number): number {
+  return z / (1 + Math.exp(-z));
+}
+
+/** d silu / dz = s (1 + z (1 - s)), s = sigmoid(z). */
+export function siluGrad(z: number): number {
+  const s = 1 / (1 + Math.exp(-z));
+  return s * (1 + z * (1 - s));
+}
+
+/**
+ * Forward pass of one dense layer (or one module's block of it):
+ *   Z[i][j] = sum_k X[i][k] W[j][k] + b[j],  H[i][j] = act(Z[i][j])   (i < M, j < N, k < K)
+ * X at xOff with leading dimension ldx; Z and H share (oOff, ldo); W is N x K contiguous at
+ * wOff, b at bOff. With act = ACT_NONE, H may be Z itself (it is then written once).
+ */
+export function denseForward(
+  M: number, N: number, K: number,
+  X: Float64Array, xOff: number, ldx: number,
+  W: Float64Array, wOff: number,
+  b: Float64Array, bOff: number,
+  Z: Float64Array, H: Float64Array, oOff: number, ldo: number,
+  act: Activation,
+): void {
+  gemmNT(M, N, K, X, xOff, ldx, W, wOff, K, Z, oOff, ldo, false);
+  biasActivation(M, N, b, bOff, Z, H, oOff, ldo, act);
+}
+
+/** Z += b (row-wise), H = act(Z). */
+export function biasActivation(
+  M: number, N: number, b: Float64Array, bOff: number,
+  Z: Float64Array, H: Float64Array, oOff: number, ldo: number, act: Activation,
+): void {
+  for (let i = 0; i < M; i++) {
+    const o = oOff + i * ldo;
+    if (act === ACT_RELU) {
+      for (let j = 0; j < N; j++) {
+        const z = Z[o + j] + b[bOff + j];
+        Z[o + j] = z;
+        H[o + j] = z > 0 ? z : 0;
+      }
+    } else if (act === ACT_SILU) {
+      for (let j = 0; j < N; j++) {
+        const z = Z[o + j] + b[bOff + j];
+        Z[o + j] = z;
+        H[o + j] = z / (1 + Math.exp(-z));
+      }
+    } else {
+      for (let j = 0; j < N; j++) {
+        const z = Z[o + j] + b[bOff + j];
+        Z[o + j] = z;
+        H[o + j] = z;
+      }
+    }
+  }
+}
+
+/**
+ * dZ = dH * act'(Z), in place into dH's storage (dZ may be dH). relu'(z) = [z > 0];
+ * silu'(z) = s (1 + z (1 - s)).
+ */
+export function actBackward(
+  M: number, N: number,
+  Z: Float64Array, dH: Float64Array, dZ: Float64Array, off: number, ld: number,
+  act: Activation,
+): void {
+  if (act === ACT_NONE) {
+    if (dZ !== dH) for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) dZ[off + i * ld + j] = dH[off + i * ld + j];
+    return;
+  }
+  for (let i = 0; i < M; i++) {
+    const o = off + i * ld;
+    if (act === ACT_RELU) {
+      for (let j = 0; j < N; j++) dZ[o + j] = Z[o + j] > 0 ? dH[o + j] : 0;
+    } else {
+      for (let j = 0; j < N; j++) {
+        const z = Z[o + j];
+        const s = 1 / (1 + Math.exp(-z));
+        dZ[o + j] = dH[o + j] * (s * (1 + z * (1 - s)));
+      }
+    }
+  }
+}
+
+/** Scratch doubles denseBackward needs for an M x N output over K inputs. */
+export function denseScratchSize(M: number, N: number, K: number): number {
+  return M * N + M * K + N * K;
+}
+
+/**
+ * Backward pass of one dense layer (or one module's block), given dZ = dL/dZ:
+ *   dW[j][k] = sum_i dZ[i][j] X[i][k]     (written, not accumulated: one layer, one pass)
+ *   db[j]    = sum_i dZ[i][j]             (summed over i in order)
+ *   dX[i][k] = (accX ? dX : 0) + sum_j dZ[i][j] W[j][k]   (only when dX is given)
+ * scratch holds dZ^T (N x M), X^T (K x M) and W^T (K x N): denseScratchSize(M, N, K) doubles.
+ */
+export function denseBackward(
+  M: number, N: number, K: number,
+  dZ: Float64Array, dzOff: number, ldz: number,
+  X: Float64Array, xOff: number, ldx: number,
+  W: Float64Array, wOff: number,
+  dW: Float64Array, dwOff: number,
+  db: Float64Array, dbOff: number,
+  dX: Float64Array | null, dxOff: number, lddx: number, accX: boolean,
+  scratch: Float64Array,
+): void {
+  const dZT = 0, XT = M * N, WT = M * N + M * K;
+  transpose(M, N, dZ, dzOff, ldz, scratch, dZT, M);
+  transpose(M, K, X, xOff, ldx, scratch, XT, M);
+  gemmNT(N, K, M, scratch, dZT, M, scratch, XT, M, dW, dwOff, K, false);
+  for (let j = 0; j < N; j++) {
+    const r = dZT + j * M;
+    let s = 0;
+    for (let i = 0; i < M; i++) s += scratch[r + i];
+    db[dbOff + j] = s;
+  }
+  if (dX) {
+    transpose(N, K, W, wOff, K, scratch, WT, N);
+    gemmNT(M, K, N, dZ, dzOff, ldz, scratch, WT, N, dX, dxOff, lddx, accX);
+  }
+}
