@@ -237,6 +237,8 @@ export function checkNetwork(c: NetworkConfig, limitBytes: number): NetworkProbl
   if (t.kind === "modular-addition" && train >= dataRows(c))
     return { path: ["task", "train_fraction"], message: "leaves no held-out pairs, and held-out accuracy is skill 2; use a train_fraction below 1" };
   const w = layerWidths(c), k = c.network.modules;
+  if (k > 1 && t.kind === "modular-addition")
+    return { path: ["network", "modules"], message: "modules split numeric inputs into independent sub-networks; modular-addition's embedding layer is one block (use modules: 1)" };
   if (k > 1) {
     for (let l = 0; l < w.length; l++) {
       if (w[l] % k !== 0) {

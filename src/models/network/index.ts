@@ -29,6 +29,7 @@ import type { NetworkConfig } from "../../config/schema.js";
 import { recordTimes } from "../../analysis/record.js";
 import { CrossingTracker } from "../../analysis/timeline.js";
 import { Rng } from "../../engine/rng.js";
+import { arenaDoubles, DenseArena } from "../../engine/dense.js";
 import { createOptimizer } from "../../engine/optimizers.js";
 import { skillFrequencies } from "../skills.js";
 import { DivergenceError, type ModelOutput, type RunHooks, type Trace } from "../types.js";
@@ -39,6 +40,12 @@ import { generateTask } from "./tasks.js";
 export { Mlp } from "./mlp.js";
 export { Objective } from "./objective.js";
 export { generateTask } from "./tasks.js";
+
+let lastKernels: "js" | "wasm" | null = null;
+/** The kernels the last runNetwork used (not part of the output, which must not depend on it). */
+export function lastNetworkKernels(): "js" | "wasm" | null {
+  return lastKernels;
+}
 
 /** Squares: the spec's learning time is the first step a task's loss falls below this. */
 export const SQUARES_LOSS_THRESHOLD = 1e-3;
@@ -51,15 +58,25 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   const nTrain = data.nTrain, nTest = data.rows - nTrain, nIn = data.nIn, nOut = data.nOut;
   const full = cfg.batch === "full";
   const B = full ? nTrain : (cfg.batch as number);
-  const mlp = new Mlp({
+  const spec = {
     widths: [nIn, ...cfg.network.hidden, nOut],
     activation: cfg.network.activation,
     modules: cfg.network.modules,
     embedding: data.tokens ? { vocab: cfg.task.modulus!, dim: cfg.network.embedding! } : null,
     maxRows: Math.max(nTrain, B, nTest),
-  });
-  const P = mlp.nParams;
-  const theta = new Float64Array(P), grad = new Float64Array(P);
+  };
+  // One arena for everything the kernels touch: parameters, gradient, inputs, activations.
+  const plan = Mlp.plan(spec);
+  const P = plan.nParams;
+  const arena = new DenseArena(arenaDoubles([P, P, data.X ? data.X.length : 0, ...plan.sizes]));
+  lastKernels = arena.kind;
+  const theta = arena.alloc(P), grad = arena.alloc(P);
+  let X: Float64Array | null = null;
+  if (data.X) {
+    X = arena.alloc(data.X.length);
+    X.set(data.X);
+  }
+  const mlp = new Mlp(spec, arena);
   mlp.init(theta, rng);
   const opt = createOptimizer(cfg.optimizer, cfg.lr, P);
 
@@ -69,7 +86,7 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   const uniforms = new Float64Array(masked ? B * nOut : 0);
   const mask = masked ? new Uint8Array(B * nOut) : null;
   const batchRows = full ? null : new Int32Array(B);
-  const X = data.X, tokens = data.tokens;
+  const tokens = data.tokens;
 
   const stat = new Float64Array(n);
   const s = new Float64Array(n);
@@ -84,11 +101,9 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   const progressEvery = Math.max(1, Math.ceil(steps / 200));
 
   /** Forward pass over data rows start..start+M-1 (contiguous). */
-  const forwardRange = (start: number, M: number): void => {
-    if (tokens) {
-      mlp.embedForward(theta, tokens, null, start, M);
-      mlp.forward(theta, mlp.X0, 0, M);
-    } else mlp.forward(theta, X!, start * nIn, M);
+  const forwardRange = (start: number, M: number, reuseQ: boolean): void => {
+    if (tokens) mlp.forwardTokens(theta, tokens, null, start, M, reuseQ);
+    else mlp.forward(theta, X!, start * nIn, M);
   };
 
   const drawMask = (M: number): void => {
@@ -101,20 +116,21 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   let finalLoss = NaN;
   for (let t = 0; ; t++) {
     // 1. The training set at theta_t: levels, and (full batch) the gradient of update t+1.
-    forwardRange(0, nTrain);
+    forwardRange(0, nTrain, false);
     const L = obj.evaluate(mlp.out, nTrain, 0, stat);
     if (!Number.isFinite(L)) throw new DivergenceError(t, "loss", cause);
     const last = t === steps;
     if (!last && full) {
       drawMask(nTrain);
       obj.lossGrad(mlp.out, nTrain, null, 0, mlp.dOut, mask);
-      mlp.backward(theta, grad, tokens ? mlp.X0 : X!, 0, nTrain, tokens, null, 0);
+      if (tokens) mlp.backwardTokens(theta, grad, tokens, null, 0, nTrain);
+      else mlp.backward(theta, grad, X!, 0, nTrain);
     }
     // 2. Levels at theta_t.
     switch (data.kind) {
       case "modular-addition":
         s[0] = stat[0];
-        forwardRange(nTrain, nTest); // held-out accuracy: skill 2
+        forwardRange(nTrain, nTest, true); // held-out accuracy: skill 2 (same theta_t)
         obj.evaluate(mlp.out, nTest, nTrain, stat);
         s[1] = stat[0];
         break;
@@ -147,11 +163,14 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
       const rows = batchRows!;
       for (let r = 0; r < B; r++) rows[r] = rng.nextInt(nTrain);
       drawMask(B);
-      if (tokens) mlp.embedForward(theta, tokens, rows, 0, B);
-      else for (let r = 0; r < B; r++) mlp.X0.set(X!.subarray(rows[r] * nIn, rows[r] * nIn + nIn), r * nIn);
-      mlp.forward(theta, mlp.X0, 0, B);
+      if (tokens) mlp.forwardTokens(theta, tokens, rows, 0, B, true);
+      else {
+        for (let r = 0; r < B; r++) mlp.X0.set(X!.subarray(rows[r] * nIn, rows[r] * nIn + nIn), r * nIn);
+        mlp.forward(theta, mlp.X0, 0, B);
+      }
       obj.lossGrad(mlp.out, B, rows, 0, mlp.dOut, mask);
-      mlp.backward(theta, grad, mlp.X0, 0, B, tokens, rows, 0);
+      if (tokens) mlp.backwardTokens(theta, grad, tokens, rows, 0, B);
+      else mlp.backward(theta, grad, mlp.X0, 0, B);
     }
     // 4. The update.
     const sq = opt.step(theta, grad, t + 1);
@@ -172,7 +191,7 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   }
   if (data.kind !== "modular-addition" && data.kind !== "squares" && nTest > 0) {
     // Held-out accuracy per task at the end (one extra forward pass; not a skill level).
-    forwardRange(nTrain, nTest);
+    forwardRange(nTrain, nTest, true);
     obj.evaluate(mlp.out, nTest, nTrain, stat);
     extra.heldOutAccuracy = Array.from(stat, (x) => (Number.isNaN(x) ? null : x));
   }

@@ -37,15 +37,14 @@ function check(yaml: string, label: string): void {
   }
   const dOut = new Float64Array(M * data.nOut);
   const loss = (): number => {
-    if (data.tokens) {
-      mlp.embedForward(theta, data.tokens, null, 0, M);
-      mlp.forward(theta, mlp.X0, 0, M);
-    } else mlp.forward(theta, data.X!, 0, M);
+    if (data.tokens) mlp.forwardTokens(theta, data.tokens, null, 0, M, false);
+    else mlp.forward(theta, data.X!, 0, M);
     return obj.lossGrad(mlp.out, M, null, 0, dOut, mask);
   };
   loss();
   mlp.dOut.set(dOut.subarray(0, M * data.nOut));
-  mlp.backward(theta, grad, data.tokens ? mlp.X0 : data.X!, 0, M, data.tokens, null, 0);
+  if (data.tokens) mlp.backwardTokens(theta, grad, data.tokens, null, 0, M);
+  else mlp.backward(theta, grad, data.X!, 0, M);
   const g = Float64Array.from(grad);
   // Every parameter of small networks; a deterministic sample of larger ones.
   const idx: number[] = [];
