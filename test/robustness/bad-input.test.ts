@@ -36,7 +36,7 @@ const cases: Case[] = [
   { name: "alias bomb", yaml: `a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [${Array(200).fill("*b").join(", ")}]\n${R}`, expect: /^bad\.yaml:2:\d+: cannot use this YAML: expands YAML aliases \(\*name\) too many times/ },
   // Keys
   { name: "missing model", yaml: "lr: 1\n", expect: /^bad\.yaml:1:1: model: missing key; add `model: resource`/ },
-  { name: "misspelt model", yaml: "model: resorce\n", expect: /^bad\.yaml:1:8: model: unknown model "resorce"; expected one of resource, domino, geometry; did you mean "resource"\?$/ },
+  { name: "misspelt model", yaml: "model: resorce\n", expect: /^bad\.yaml:1:8: model: unknown model "resorce"; expected one of resource, domino, geometry, network; did you mean "resource"\?$/ },
   { name: "misspelt key (nested)", yaml: `${R}skills:\n  count: 3\n  frequncies: {zipf: 1}\n`, expect: /^bad\.yaml:4:3: skills\.frequncies: unknown key; did you mean "frequencies"\?$/ },
   { name: "misspelt key (top level)", yaml: `${R}stpes: 10\n`, expect: /^bad\.yaml:2:1: stpes: unknown key; did you mean "steps"\?$/ },
   { name: "unknown key, nothing close", yaml: `${R}banana: 1\n`, expect: /^bad\.yaml:2:1: banana: unknown key; valid keys here: model, .*steps/ },
