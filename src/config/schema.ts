@@ -30,10 +30,13 @@ export const recordSchema = z.union([
 ]);
 
 const timelineFields = {
-  onset: prob.default(0.1), // progress pi_i > 0.1
+  onset: prob.default(0.1), // progress pi_i > 0.1 (or the level s_i > 0.1 with on: level)
   half: prob.default(0.5),
   learned: prob.default(0.9),
+  // progress: thresholds apply to pi_i = (s_i - s_i(0)) / (1 - s_i(0)); level: to s_i itself
+  on: z.enum(["progress", "level"]).default("progress"),
 };
+const timelineDefaults = { onset: 0.1, half: 0.5, learned: 0.9, on: "progress" } as const;
 
 /** Keys every model shares. */
 const common = {
@@ -70,7 +73,7 @@ export const resourceSchema = z.strictObject({
   integrator: z.enum(["map", "rk45"]).default("map"),
   rtol: z.number().positive().max(0.1).default(1e-8),
   atol: z.number().positive().max(0.1).default(1e-12),
-  timeline: z.strictObject(timelineFields).default({ onset: 0.1, half: 0.5, learned: 0.9 }),
+  timeline: z.strictObject(timelineFields).default(timelineDefaults),
 });
 
 export const dominoSchema = z.strictObject({
@@ -85,7 +88,7 @@ export const dominoSchema = z.strictObject({
   variant: z.enum(["serial", "parallel"]).default("serial"),
   tau: posNum.optional(), // parallel time scale; default t0 = 1/eta_eff
   modules: posInt.default(1), // k
-  timeline: z.strictObject(timelineFields).default({ onset: 0.1, half: 0.5, learned: 0.9 }),
+  timeline: z.strictObject(timelineFields).default(timelineDefaults),
 });
 
 export const optimizerNames = ["sgd", "momentum", "signgd", "adam", "rmsprop", "lion", "adamw"] as const;
@@ -127,7 +130,7 @@ export const geometrySchema = z.strictObject({
       // recorded: only at recorded steps. auto: every when count <= 100.
       check: z.enum(["auto", "every", "recorded"]).default("auto"),
     })
-    .default({ onset: 0.1, half: 0.5, learned: 0.9, check: "auto" }),
+    .default({ ...timelineDefaults, check: "auto" }),
 });
 
 export const taskKinds = ["sparse-parity", "multitask-parity", "modular-addition", "squares"] as const;
@@ -175,7 +178,7 @@ export const networkSchema = z.strictObject({
   loss: z.enum(["mse", "ce"]).optional(),
   batch: z.union([z.literal("full"), posInt]).default("full"),
   optimizer: optimizerSchema.default("adam"),
-  timeline: z.strictObject(timelineFields).default({ onset: 0.1, half: 0.5, learned: 0.9 }),
+  timeline: z.strictObject(timelineFields).default(timelineDefaults),
 });
 
 export const modelNames = ["resource", "domino", "geometry", "network"] as const;
@@ -203,7 +206,7 @@ export type ResourceConfig = Resolved<z.infer<typeof resourceSchema>>;
 export type DominoConfig = Resolved<z.infer<typeof dominoSchema>>;
 export type GeometryConfig = Omit<Resolved<z.infer<typeof geometrySchema>>, "optimizer" | "timeline"> & {
   optimizer: OptimizerConfig;
-  timeline: { onset: number; half: number; learned: number; check: "every" | "recorded" };
+  timeline: { onset: number; half: number; learned: number; on: "progress" | "level"; check: "every" | "recorded" };
 };
 /** The network model's config with every per-kind default filled in (src/config/network.ts). */
 export type NetworkConfig = {

@@ -12,10 +12,11 @@ steps: 1000           # number of updates (or the time horizon for the ODE)
 record:               # which times to keep in the trace: \`every\` or
   points: 200         #   at most this many points (bounded memory for long runs)
   spacing: log        #   log | linear (always includes t = 0 and the last step)
-timeline:             # progress thresholds reported per skill
+timeline:             # thresholds reported per skill
   onset: 0.1          #   first time progress > 0.1
   half: 0.5
-  learned: 0.9`;
+  learned: 0.9
+  on: progress        #   progress (s - s0) / (1 - s0) | level (the level s itself)`;
 
 const FREQ = `  count: 10                 # n, number of skills
   frequencies: {zipf: 2}    # {zipf: a} | {exponential: r} | an explicit list [0.3, 1, 3] (used as given)`;
@@ -60,7 +61,7 @@ optimizer: signgd     # sgd | momentum | signgd | adam | rmsprop | lion, or with
 # optimizer: {name: adam, beta1: 0.9, beta2: 0.999, eps: 1.0e-8}
 #   momentum: beta 0.9 · signgd: eps 1e-8 · rmsprop: alpha 0.99, eps 1e-8 · lion: beta1 0.9, beta2 0.99
 diagnostics: false    # record aligned dimensions per skill and the step length |dtheta|
-${COMMON.replace("  learned: 0.9", "  learned: 0.9\n  check: auto         #   every | recorded | auto (every when count <= 100): when thresholds are checked")}
+${COMMON.replace(/(  on: progress.*)/, "$1\n  check: auto         #   every | recorded | auto (every when count <= 100): when thresholds are checked")}
 `,
   network: `# skillsim config: the network model (a small MLP trained by backpropagation; each task
 # is a skill). The paper's Fig 2 setting: two sparse-parity tasks, the second counting on 5% of

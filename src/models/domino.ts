@@ -15,6 +15,7 @@
  */
 import type { DominoConfig } from "../config/schema.js";
 import { recordTimes } from "../analysis/record.js";
+import { levelAtThreshold, thresholdList } from "../analysis/timeline.js";
 import { effectiveRate, frequencyOrder, skillFrequencies } from "./skills.js";
 import type { ModelOutput } from "./types.js";
 
@@ -56,7 +57,8 @@ export function runDomino(cfg: DominoConfig): ModelOutput {
   const rate = effectiveRate(cfg);
   const t0 = 1 / rate;
   const T = cfg.steps;
-  const th = [cfg.timeline.onset, cfg.timeline.half, cfg.timeline.learned];
+  // Levels start at 0, so progress and level coincide (timeline.on changes nothing here).
+  const th = thresholdList(cfg.timeline).map((x) => levelAtThreshold(x, 0, cfg.timeline.on));
   const parallel = cfg.variant === "parallel";
   const tau = cfg.tau ?? t0;
   const rank = frequencyRanks(p);

@@ -17,7 +17,7 @@
  * When sum_j c_j + N0 = 0 (N0 = 0 and nothing left to learn) the share is 0, not 0/0.
  */
 import type { ResourceConfig } from "../config/schema.js";
-import { CrossingTracker } from "../analysis/timeline.js";
+import { CrossingTracker, thresholdList } from "../analysis/timeline.js";
 import { recordTimes } from "../analysis/record.js";
 import { dopri5, type StepInfo } from "../engine/ode.js";
 import { effectiveRate, skillFrequencies } from "./skills.js";
@@ -158,6 +158,7 @@ function runMap(dyn: ResourceDynamics, hooks: RunHooks): ModelOutput {
   const mse = cfg.loss === "mse";
   const progressEvery = Math.max(1, Math.floor(steps / 200));
   dyn.levels(y, s);
+  tracker.observe(0, s);
   let k = 0;
   if (times[0] === 0) {
     record(rec, 0, dyn.loss(y), s);
@@ -196,9 +197,11 @@ function runOde(dyn: ResourceDynamics, hooks: RunHooks): ModelOutput {
   const rec = newRecorder(n);
   const s = new Float64Array(n);
   const ybuf = new Float64Array(n);
-  const th = [cfg.timeline.onset, cfg.timeline.half, cfg.timeline.learned];
-  // progress pi_i > th  <=>  u_i < 1 - th (mse)  or  z_i > logit((1 + th) / 2) (ce)
-  const level = th.map((x) => (mse ? 1 - x : Math.log((1 + x) / (1 - x))));
+  const th = thresholdList(cfg.timeline);
+  const onLevel = cfg.timeline.on === "level";
+  // progress pi_i > th  <=>  u_i < 1 - th (mse)  or  z_i > logit((1 + th) / 2) (ce);
+  // on: level, s_i > th  <=>  u_i < 1 - th (mse)  or  z_i > logit(th) (ce)
+  const level = th.map((x) => (mse ? 1 - x : onLevel ? Math.log(x / (1 - x)) : Math.log((1 + x) / (1 - x))));
   const crossing: (number | null)[][] = th.map(() => new Array(n).fill(null));
   const nextTh = new Int32Array(n);
   const f = (_t: number, y: Float64Array, dydt: Float64Array) => {

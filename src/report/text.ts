@@ -42,7 +42,8 @@ export function header(r: RunResult): string {
 
 function table(r: RunResult): string {
   const th = (r.config as any).timeline;
-  const cols = ["skill", "frequency", `onset(${th.onset})`, `half(${th.half})`, `learned(${th.learned})`, "final"];
+  const on = th.on === "level" ? "s>" : ""; // on: level, the thresholds are levels
+  const cols = ["skill", "frequency", `onset(${on}${th.onset})`, `half(${on}${th.half})`, `learned(${on}${th.learned})`, "final"];
   const rows = r.skills.map((s) => [String(s.index), fmt(s.frequency), fmt(s.onset, 5), fmt(s.half, 5), fmt(s.learned, 5), s.final.toFixed(4)]);
   const w = cols.map((c, j) => Math.max(c.length, ...rows.map((row) => row[j].length)));
   const line = (cells: string[]) => cells.map((x, j) => x.padStart(w[j])).join("  ");

@@ -38,7 +38,7 @@ function config(over: Over = {}): GeometryConfig {
     diagnostics: false,
     ...rest,
     skills: { count: 10, frequencies: { zipf: 2 }, vectors: "orthogonal", ...skills },
-    timeline: { onset: 0.1, half: 0.5, learned: 0.9, check: "every", ...timeline },
+    timeline: { onset: 0.1, half: 0.5, learned: 0.9, on: "progress", check: "every", ...timeline } as GeometryConfig["timeline"],
   };
 }
 
