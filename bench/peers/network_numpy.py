@@ -7,7 +7,8 @@ float64 throughout, single-threaded BLAS (the thread limits are set before numpy
   python3 network_numpy.py parity  [steps] [seed]   # Fig 2: 32-50-2 ReLU, 10,000 samples,
                                                      # p = [1, 0.05], masked mse, Adam 1e-3
   python3 network_numpy.py modular [steps] [seed]   # Fig 13: (a+b) mod 59, embedding 128,
-                                                     # 256-100-100-59 SiLU, ce, AdamW 0.01/0.03
+                                                     # 256-100-100-59 SiLU, ce, AdamW 0.01/0.03,
+                                                     # the embedding layer factorised as skillsim
 Prints us/step, the final loss and the step at which each task's accuracy first exceeds 0.9.
 """
 import os
@@ -80,6 +81,9 @@ def parity(steps, seed):
 
 
 def modular(steps, seed):
+    """Fig 13. The embedding layer factorised as skillsim computes it: Z1 = Qa[a] + Qb[b] + c1
+    with Qa = E Wa, Qb = E Wb (the same function as [E[a], E[b]] W1 + c1), and its backward
+    through one-hot matrices (S_a = onehot(a)^T dZ1 by BLAS)."""
     rng = np.random.default_rng(seed)
     m, d, h = 59, 128, 100
     pairs = rng.permutation(m * m)
@@ -92,45 +96,44 @@ def modular(steps, seed):
     W3, c3 = linear_init(rng, h, m)
     params = [E, W1, c1, W2, c2, W3, c3]
     opt = Adam(params, 0.01, wd=0.03)
-    silu = lambda z: z / (1 + np.exp(-z))
     learned = [None, None]
     atr, btr, ytr = a[:ntr], b[:ntr], y[:ntr]
     ate, bte, yte = a[ntr:], b[ntr:], y[ntr:]
+    eye = np.eye(m)
+    Oa, Ob = eye[atr], eye[btr]  # one-hot rows, ntr x m
+    rows = np.arange(ntr)
 
-    def forward(aa, bb):
-        x = np.concatenate([E[aa], E[bb]], axis=1)
-        z1 = x @ W1 + c1
-        h1 = silu(z1)
+    def forward(Qa, Qb, aa, bb):
+        z1 = Qa[aa] + Qb[bb] + c1
+        s1 = 1 / (1 + np.exp(-z1))
+        h1 = z1 * s1
         z2 = h1 @ W2 + c2
-        h2 = silu(z2)
-        return x, z1, h1, z2, h2, h2 @ W3 + c3
-
-    def dsilu(z):
-        s = 1 / (1 + np.exp(-z))
-        return s * (1 + z * (1 - s))
+        s2 = 1 / (1 + np.exp(-z2))
+        h2 = z2 * s2
+        return z1, s1, h1, z2, s2, h2, h2 @ W3 + c3
 
     t0 = time.perf_counter()
     for t in range(steps + 1):
-        x, z1, h1, z2, h2, o = forward(atr, btr)
+        Qa, Qb = E @ W1[:d], E @ W1[d:]
+        z1, s1, h1, z2, s2, h2, o = forward(Qa, Qb, atr, btr)
         acc_tr = (o.argmax(axis=1) == ytr).mean()
         mx = o.max(axis=1, keepdims=True)
         ez = np.exp(o - mx)
-        sm = ez / ez.sum(axis=1, keepdims=True)
-        loss = (np.log(ez.sum(axis=1)) + mx[:, 0] - o[np.arange(ntr), ytr]).mean()
+        se = ez.sum(axis=1, keepdims=True)
+        loss = (np.log(se[:, 0]) + mx[:, 0] - o[rows, ytr]).mean()
         if t < steps:
-            do = sm
-            do[np.arange(ntr), ytr] -= 1
+            do = ez / se
+            do[rows, ytr] -= 1
             do /= ntr
             dW3, dc3 = h2.T @ do, do.sum(axis=0)
-            dz2 = (do @ W3.T) * dsilu(z2)
+            dz2 = (do @ W3.T) * (s2 * (1 + z2 * (1 - s2)))
             dW2, dc2 = h1.T @ dz2, dz2.sum(axis=0)
-            dz1 = (dz2 @ W2.T) * dsilu(z1)
-            dW1, dc1 = x.T @ dz1, dz1.sum(axis=0)
-            dx = dz1 @ W1.T
-            dE = np.zeros_like(E)
-            np.add.at(dE, atr, dx[:, :d])
-            np.add.at(dE, btr, dx[:, d:])
-        o_te = forward(ate, bte)[-1]
+            dz1 = (dz2 @ W2.T) * (s1 * (1 + z1 * (1 - s1)))
+            Sa, Sb = Oa.T @ dz1, Ob.T @ dz1
+            dW1 = np.concatenate([E.T @ Sa, E.T @ Sb], axis=0)
+            dc1 = Sa.sum(axis=0)
+            dE = Sa @ W1[:d].T + Sb @ W1[d:].T
+        o_te = forward(Qa, Qb, ate, bte)[-1]
         acc_te = (o_te.argmax(axis=1) == yte).mean()
         for j, acc in enumerate((acc_tr, acc_te)):
             if learned[j] is None and acc > 0.9:
