@@ -112,3 +112,62 @@ export function gemm_nn(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ld
     }
   }
 }
+
+/**
+ * The forward pass's fused epilogue: Z[i][j] = Z[i][j] + b[j] and H[i][j] = relu(Z[i][j])
+ * (act 1) or H = Z (act 0, H may be Z), as biasActivation in dense.ts: relu(z) = z > 0 ? z : 0
+ * (so -0 and NaN give +0), one add per element, no other rounding.
+ */
+export function bias_act(M: i32, N: i32, b: usize, Z: usize, H: usize, ld: i32, act: i32): void {
+  const N2 = N & ~1;
+  const zero = f64x2.splat(0.0);
+  for (let i = 0; i < M; i++) {
+    const zr = at(Z, i, ld, 0), hr = at(H, i, ld, 0);
+    let j = 0;
+    for (; j < N2; j += 2) {
+      const o = (<usize>j) << 3;
+      const z = f64x2.add(v128.load(zr + o), v128.load(b + o));
+      v128.store(zr + o, z);
+      if (act == 1) v128.store(hr + o, v128.and(z, f64x2.gt(z, zero)));
+      else if (H != Z) v128.store(hr + o, z);
+    }
+    for (; j < N; j++) {
+      const o = (<usize>j) << 3;
+      const z = load<f64>(zr + o) + load<f64>(b + o);
+      store<f64>(zr + o, z);
+      if (act == 1) store<f64>(hr + o, z > 0 ? z : 0.0);
+      else if (H != Z) store<f64>(hr + o, z);
+    }
+  }
+}
+
+/** dZ[i][j] = Z[i][j] > 0 ? dH[i][j] : 0 (relu's backward, in place when dZ = dH), as actBackward. */
+export function relu_back(M: i32, N: i32, Z: usize, dH: usize, dZ: usize, ld: i32): void {
+  const N2 = N & ~1;
+  const zero = f64x2.splat(0.0);
+  for (let i = 0; i < M; i++) {
+    const zr = at(Z, i, ld, 0), hr = at(dH, i, ld, 0), dr = at(dZ, i, ld, 0);
+    let j = 0;
+    for (; j < N2; j += 2) {
+      const o = (<usize>j) << 3;
+      v128.store(dr + o, v128.and(v128.load(hr + o), f64x2.gt(v128.load(zr + o), zero)));
+    }
+    for (; j < N; j++) {
+      const o = (<usize>j) << 3;
+      store<f64>(dr + o, load<f64>(zr + o) > 0 ? load<f64>(hr + o) : 0.0);
+    }
+  }
+}
+
+/** T[j][i] = S[i][j] for i < rows, j < cols (8 x 8 blocks), as transpose in dense.ts. */
+export function transpose(rows: i32, cols: i32, S: usize, lds: i32, T: usize, ldt: i32): void {
+  for (let i0 = 0; i0 < rows; i0 += 8) {
+    const i1 = min(rows, i0 + 8);
+    for (let j0 = 0; j0 < cols; j0 += 8) {
+      const j1 = min(cols, j0 + 8);
+      for (let i = i0; i < i1; i++) {
+        for (let j = j0; j < j1; j++) store<f64>(at(T, j, ldt, i), load<f64>(at(S, i, lds, j)));
+      }
+    }
+  }
+}

@@ -131,6 +131,9 @@ export function gemmNN(
 
 interface WasmExports {
   gemm_nn(M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number, acc: number): void;
+  bias_act(M: number, N: number, b: number, Z: number, H: number, ld: number, act: number): void;
+  relu_back(M: number, N: number, Z: number, dH: number, dZ: number, ld: number): void;
+  transpose(rows: number, cols: number, S: number, lds: number, T: number, ldt: number): void;
 }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
@@ -225,6 +228,11 @@ export function transpose(
   S: Float64Array, sOff: number, lds: number,
   T: Float64Array, tOff: number, ldt: number,
 ): void {
+  const ex = wasmFor(S, T, S, T);
+  if (ex) {
+    ex.transpose(rows, cols, S.byteOffset + 8 * sOff, lds, T.byteOffset + 8 * tOff, ldt);
+    return;
+  }
   for (let i0 = 0; i0 < rows; i0 += 8) {
     const i1 = Math.min(rows, i0 + 8);
     for (let j0 = 0; j0 < cols; j0 += 8) {
@@ -285,7 +293,9 @@ export function denseForward(
   S: Float64Array | null,
 ): void {
   matmulWT(M, N, K, X, xOff, ldx, W, wOff, K, Z, oOff, ldo, scratch);
-  biasActivation(M, N, b, bOff, Z, H, oOff, ldo, act, S);
+  const ex = act !== ACT_SILU ? wasmFor(Z, H, b, scratch) : null; // silu needs exp: JavaScript's
+  if (ex) ex.bias_act(M, N, b.byteOffset + 8 * bOff, Z.byteOffset + 8 * oOff, H.byteOffset + 8 * oOff, ldo, act);
+  else biasActivation(M, N, b, bOff, Z, H, oOff, ldo, act, S);
 }
 
 /** Z += b (row-wise), H = act(Z); silu: S = sigmoid(Z), H = Z * S. */
@@ -330,6 +340,13 @@ export function actBackward(
   if (act === ACT_NONE) {
     if (dZ !== dH) for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) dZ[off + i * ld + j] = dH[off + i * ld + j];
     return;
+  }
+  if (act === ACT_RELU) {
+    const ex = wasmFor(Z, dH, dZ, dZ);
+    if (ex) {
+      ex.relu_back(M, N, Z.byteOffset + 8 * off, dH.byteOffset + 8 * off, dZ.byteOffset + 8 * off, ld);
+      return;
+    }
   }
   for (let i = 0; i < M; i++) {
     const o = off + i * ld;

@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  ACT_NONE, ACT_RELU, ACT_SILU, DenseArena, denseBackward, denseForward, denseScratchSize, denseWasmAvailable,
+  ACT_NONE, ACT_RELU, ACT_SILU, actBackward, DenseArena, denseBackward, denseForward, denseScratchSize, denseWasmAvailable,
   gemmNN, gemmNT, silu, siluGrad, transpose, useDenseKernels,
 } from "../../src/engine/dense.js";
 import { Rng } from "../../src/engine/rng.js";
@@ -62,8 +62,9 @@ function layer(kind: "js" | "wasm", M: number, N: number, K: number, act: 0 | 1 
     dZ.set(randomArray(M * N, rng));
     dX.set(randomArray(M * K, rng));
     denseForward(M, N, K, X, 0, K, W, 0, b, 0, Z, H, 0, N, act, scratch, S);
+    actBackward(M, N, Z, S, dZ, dZ, 0, N, act);
     denseBackward(M, N, K, dZ, 0, N, X, 0, K, W, 0, K, dW, 0, db, 0, dX, 0, K, accX, scratch);
-    return [Z, H, dW, db, dX].map((a) => Float64Array.from(a));
+    return [Z, H, dZ, dW, db, dX].map((a) => Float64Array.from(a));
   } finally {
     useDenseKernels("auto");
   }
