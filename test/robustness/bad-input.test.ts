@@ -67,7 +67,7 @@ const cases: Case[] = [
   { name: "orthogonal vectors: more skills than parameters", yaml: `${G}params: 5\nskills: {count: 10}\n`, expect: /^bad\.yaml:3:17: skills\.count: 10 orthogonal skill vectors do not fit in 5 dimensions; use count <= params, or vectors: random$/ },
   { name: "batch larger than sensible", yaml: `${G}batch: 100000000\n`, expect: /^bad\.yaml:2:8: batch: 100000000 samples per step is more than sensible; use batch: full/ },
   { name: "batch zero", yaml: `${G}batch: 0\n`, expect: /^bad\.yaml:2:8: batch: / },
-  { name: "unknown optimizer", yaml: `${G}optimizer: adamw\n`, expect: /^bad\.yaml:2:12: optimizer: .*adamw/ },
+  { name: "unknown optimizer", yaml: `${G}optimizer: adagrad\n`, expect: /^bad\.yaml:2:12: optimizer: .*adagrad/ },
   // Dependencies
   { name: "dependency on a missing skill", yaml: deps("    - {skill: 2, requires: [7]}\n"), expect: /^bad\.yaml:5:29: skills\.dependencies\.0\.requires\.0: skill 7 does not exist \(skills are numbered 1\.\.3\)$/ },
   { name: "dependency of a missing skill", yaml: deps("    - {skill: 9, requires: [1]}\n"), expect: /^bad\.yaml:5:15: skills\.dependencies\.0\.skill: skill 9 does not exist/ },
