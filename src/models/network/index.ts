@@ -33,6 +33,7 @@ import { arenaDoubles, DenseArena } from "../../engine/dense.js";
 import { createOptimizer } from "../../engine/optimizers.js";
 import { skillFrequencies } from "../skills.js";
 import { DivergenceError, type ModelOutput, type RunHooks, type Trace } from "../types.js";
+import { RunGuard } from "../guard.js";
 import { Mlp } from "./mlp.js";
 import { Objective } from "./objective.js";
 import { generateTask } from "./tasks.js";
@@ -93,6 +94,7 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   const l0 = new Float64Array(n); // squares: l_i(0)
   const lossBelow: (number | null)[] = new Array<number | null>(n).fill(null);
   let tracker: CrossingTracker | null = null;
+  let guard: RunGuard | null = null;
   let initialLevel: number[] = [];
 
   const times = recordTimes(steps, cfg.record, true);
@@ -118,7 +120,10 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
     // 1. The training set at theta_t: levels, and (full batch) the gradient of update t+1.
     forwardRange(0, nTrain, false);
     const L = obj.evaluate(mlp.out, nTrain, 0, stat);
-    if (!Number.isFinite(L)) throw new DivergenceError(t, "loss", cause);
+    // The shared run guard (../guard.ts): the loss, every step. Levels are accuracies or
+    // 1 - l/l(0), bounded or legitimately negative while a loss rises: only the loss is guarded.
+    if (t === 0) guard = new RunGuard({ initialLoss: L, range: null, cause });
+    guard!.loss(t, L);
     const last = t === steps;
     if (!last && full) {
       drawMask(nTrain);
