@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempDir } from "../helpers.js";
 import { loadConfig, ConfigError } from "../../src/config/load.js";
@@ -110,4 +110,27 @@ test("bad input through the CLI: exit 2, one line, no stack; divergence: exit 1 
   assert.equal(d.code, 1, d.stderr);
   assert.match(d.stderr, /diverged at step \d+: .* is not finite\. Likely cause: learning rate too large for sgd/);
   assert.ok(!/^\s+at /m.test(d.stderr));
+});
+
+test("sweeps, check and figures work unchanged for the network model", () => {
+  const dir = tempDir();
+  const f = join(dir, "sw.yaml");
+  writeFileSync(f, `${SMALL}sweep:\n  seed: [0, 1]\n`);
+  const out = join(dir, "runs.jsonl");
+  const s = cli(["sweep", f, "--out", out, "--jobs", "2", "--quiet"]);
+  assert.equal(s.code, 0, s.stderr);
+  const lines = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  assert.equal(lines.length, 2);
+  assert.deepEqual(lines.map((l) => l.overrides.seed), [0, 1]);
+  assert.equal(lines[0].skills.length, 2);
+  const one = cli(["run", f, "--json", "--quiet", "--set", "seed=1"]);
+  assert.deepEqual(lines[1].skills, JSON.parse(one.stdout).skills);
+  const a = join(dir, "a.json");
+  assert.equal(cli(["run", f, "--json", "--quiet", "--out", a]).code, 0);
+  const c = cli(["check", a, "--baseline", a]);
+  assert.equal(c.code, 0, c.stderr + c.stdout);
+  const svg = join(dir, "run.svg");
+  const p = cli(["run", f, "--quiet", "--plot", svg]);
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(readFileSync(svg, "utf8"), /^<svg/);
 });
