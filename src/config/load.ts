@@ -120,8 +120,6 @@ function resolve(c: Record<string, any>): Config {
   if (c.model === "geometry") {
     const o = typeof c.optimizer === "string" ? { name: c.optimizer } : c.optimizer;
     out.optimizer = { name: o.name, ...optimizerDefaults[o.name as keyof typeof optimizerDefaults], ...stripUndefined(o) } as OptimizerConfig;
-    const check = c.timeline.check === "auto" ? (skills.count <= 100 ? "every" : "recorded") : c.timeline.check;
-    out.timeline = { ...c.timeline, check };
   }
   return out as Config;
 }

@@ -122,14 +122,7 @@ export const geometrySchema = z.strictObject({
   noise: nonNegNum.default(0), // sigma of Gaussian gradient noise
   optimizer: optimizerSchema.default("signgd"),
   diagnostics: z.boolean().default(false), // aligned dimensions per skill and |dtheta| per recorded step
-  timeline: z
-    .strictObject({
-      ...timelineFields,
-      // every: check thresholds after every step (costs count*params per step);
-      // recorded: only at recorded steps. auto: every when count <= 100.
-      check: z.enum(["auto", "every", "recorded"]).default("auto"),
-    })
-    .default({ ...timelineDefaults, check: "auto" }),
+  timeline: z.strictObject(timelineFields).default(timelineDefaults), // always exact (first step past each threshold)
 });
 
 export const modelNames = ["resource", "domino", "geometry"] as const;
@@ -154,9 +147,8 @@ export interface OptimizerConfig {
 type Resolved<T> = Omit<T, "skills"> & { skills: Omit<T extends { skills: infer S } ? S : never, "count"> & { count: number } };
 export type ResourceConfig = Resolved<z.infer<typeof resourceSchema>>;
 export type DominoConfig = Resolved<z.infer<typeof dominoSchema>>;
-export type GeometryConfig = Omit<Resolved<z.infer<typeof geometrySchema>>, "optimizer" | "timeline"> & {
+export type GeometryConfig = Omit<Resolved<z.infer<typeof geometrySchema>>, "optimizer"> & {
   optimizer: OptimizerConfig;
-  timeline: { onset: number; half: number; learned: number; on: "progress" | "level"; check: "every" | "recorded" };
 };
 export type Config = ResourceConfig | DominoConfig | GeometryConfig;
 

@@ -61,6 +61,6 @@ optimizer: signgd     # sgd | momentum | signgd | adam | rmsprop | lion, or with
 # optimizer: {name: adam, beta1: 0.9, beta2: 0.999, eps: 1.0e-8}
 #   momentum: beta 0.9 · signgd: eps 1e-8 · rmsprop: alpha 0.99, eps 1e-8 · lion: beta1 0.9, beta2 0.99
 diagnostics: false    # record aligned dimensions per skill and the step length |dtheta|
-${COMMON.replace(/(  on: progress.*)/, "$1\n  check: auto         #   every | recorded | auto (every when count <= 100): when thresholds are checked")}
+${COMMON}
 `,
 };
