@@ -1,5 +1,5 @@
 /**
- * Geometry-model speed against the NumPy peer (../shared/bench/geometry_numpy.py), measured
+ * Geometry-model speed against the NumPy peer (bench/peers/geometry_numpy.py), measured
  * side by side on this machine: the paper's scaling-law setting (ce loss, n = 1000 random
  * skill vectors, zipf 1, batch 1024, adam lr 0.01) at N = 220 for 20,000 steps.
  *
@@ -57,8 +57,8 @@ const PEER_WRAPPER = [
 ].join("\n");
 
 function numpyPeer(steps: number): { us: number; cpuUs: number; loss: number } | null {
-  // dist/bench/geometry.js -> <repo>/../shared/bench/geometry_numpy.py
-  const script = fileURLToPath(new URL("../../../shared/bench/geometry_numpy.py", import.meta.url));
+  // dist/bench/geometry.js -> <repo>/bench/peers/geometry_numpy.py
+  const script = fileURLToPath(new URL("../../bench/peers/geometry_numpy.py", import.meta.url));
   if (!existsSync(script)) return null;
   try {
     const out = execFileSync("python3", ["-c", PEER_WRAPPER, script, String(N), String(steps)], {
@@ -121,7 +121,7 @@ export async function benchGeometry(
     row("  recorded-only", coarseRun.us, coarseRun.cpuUs, coarseRun.out.final.loss),
     `  exact timelines cost ${exactCost.toFixed(3)}x the recorded-only run (cpu time; wall ${(exactRun.us / coarseRun.us).toFixed(3)}x; budget 1.3x): ` +
       `${stats ? `${stats.checkpoints} checkpoints, ${stats.dueDotsPerStep.toFixed(1)} due-skill dot products/step` : ""}`,
-    peer ? row("numpy", peer.us, peer.cpuUs, peer.loss) : "  numpy    (peer not available: python3 with numpy and ../shared/bench/geometry_numpy.py needed)",
+    peer ? row("numpy", peer.us, peer.cpuUs, peer.loss) : "  numpy    (peer not available: python3 with numpy needed for bench/peers/geometry_numpy.py)",
     ratio === null ? "" : `  speed-up  ${ratio.toFixed(2)}x NumPy wall-clock (cpu-time ratio ${(peer!.cpuUs / oursCpuUs).toFixed(2)}x), single-threaded`,
   ];
   return { ours_us, numpy_us, ratio, exactCost, text: lines.filter((l) => l).join("\n") };

@@ -1,5 +1,5 @@
 /**
- * The Domino model: strictly serial learning (spec: "Domino model").
+ * The Domino model: strictly serial learning (docs/models.md, "Domino model").
  *
  *   serial:    s_i(t) = clip((t - (r_i - 1) t0) / t0, 0, 1),  t0 = 1 / eta_eff
  *              r_i = skill i's rank by frequency (most frequent first; ties by index)
