@@ -622,12 +622,10 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}, timelineM
 
   // t = 0
   computeAll(0);
-  // Levels in range: mse overlaps of independent directions (orthogonal, modular) stay near
-  // [0, 1]; with interfering (random) directions they are projections of one shared theta and
-  // may legitimately lie anywhere (a rare skill pushed below -1 by the common ones), so there
-  // only the loss is guarded, as for ce, whose levels are sigmoids.
-  const independent = cfg.skills.vectors === "orthogonal" || cfg.skills.vectors === "modular";
-  guard = new RunGuard({ initialLoss: lossNow(), range: !ce && independent ? { lo: 0, hi: 1 } : null, cause });
+  // With interfering skill directions (anything but orthogonal or modular rows) an mse level
+  // z_i = t_i . theta may sit anywhere at the optimum (n > N: Fig 8): only the loss is guarded.
+  const interfering = cfg.skills.vectors !== "orthogonal" && cfg.skills.vectors !== "modular";
+  guard = new RunGuard({ initialLoss: lossNow(), range: ce || interfering ? null : { lo: 0, hi: 1 }, cause });
   guard.levels(0, s);
   if (watch) {
     const th = thresholdList(cfg.timeline);
@@ -637,7 +635,7 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}, timelineM
         const zt = ce ? Math.log(L / (1 - L)) : L; // the level's inverse: sigmoid^-1 or identity
         zThreshold[3 * i + j] = zt - 1e-9 * (1 + Math.abs(zt)); // below it, never past (rounding of s(z))
       }
-    if (!ce && independent) {
+    if (!ce && !interfering) {
       zLimit.lo = guard.allowed.lo;
       zLimit.hi = guard.allowed.hi;
     }
