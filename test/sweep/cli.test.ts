@@ -148,14 +148,15 @@ test("usage errors exit 2 with one line and write nothing", () => {
 });
 
 test("diverged runs get an error line, the others finish, exit 1", () => {
-  const { dir, cfg } = setup("model: resource\nloss: ce\nskills: {count: 4}\nsteps: 50\nsweep:\n  rate: [0.1, 1.0e+308, 0.2]\n");
+  // a correlation matrix with large negative entries drives a level without bound (run guard)
+  const { dir, cfg } = setup("model: resource\nskills: {count: 2}\nsteps: 50\nsweep:\n  skills.correlation: [identity, [[1, -5], [-5, 1]], [[1, 0], [0, 1]]]\n");
   const out = join(dir, "out.jsonl");
   const r = cli(["sweep", cfg, "--out", out, "--jobs", "1"]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^skillsim: 1 of 3 runs diverged \(ids 1; their lines carry "error"\); the other runs finished\n$/);
   const lines = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
   assert.deepEqual(lines.map((l) => l.id), [0, 1, 2]);
-  assert.match(lines[1].error, /^diverged at step \d+: (the loss|skill \d+'s level) is not finite/);
+  assert.match(lines[1].error, /^diverged at step \d+: skill 2's level is -1\.\d+, outside the model's range \[0, 1\]/);
   assert.equal(lines[1].final, undefined);
   assert.equal(typeof lines[2].final.loss, "number");
   // resume does not retry it, and exits as the complete sweep did: 1, the file holds a diverged run
