@@ -122,20 +122,39 @@ export const dominoSchema = z.strictObject({
 export const optimizerNames = ["sgd", "momentum", "signgd", "adam", "rmsprop", "lion", "ademamix"] as const;
 export type OptimizerName = (typeof optimizerNames)[number];
 
-/** Optimizer hyper-parameters; defaults per optimizer are filled in by `normaliseOptimizer`. */
+const decay = z.number().min(0).lt(1); // an EMA coefficient in [0, 1)
+const epsilon = z.number().positive().finite();
+
+/** Each optimizer's own hyper-parameters (defaults in `optimizerDefaults`): a key that does not
+ * belong to the named optimizer is an error, never silently ignored. */
+const optimizerHyper = {
+  sgd: {},
+  momentum: { beta: decay.optional() },
+  signgd: { eps: epsilon.optional() },
+  adam: { beta1: decay.optional(), beta2: decay.optional(), eps: epsilon.optional() },
+  rmsprop: { alpha: decay.optional(), eps: epsilon.optional() }, // alpha: the smoothing of v
+  lion: { beta1: decay.optional(), beta2: decay.optional() },
+  ademamix: {
+    beta1: decay.optional(),
+    beta2: decay.optional(),
+    beta3: decay.optional(), // the slow EMA
+    alpha: z.number().min(0).finite().optional(), // mixing weight of the slow EMA
+    alpha_warmup: posInt.optional(), // steps of linear alpha warm-up (off when absent)
+    beta3_warmup: posInt.optional(), // steps of beta3 half-life warm-up (off when absent)
+    eps: epsilon.optional(),
+  },
+} satisfies Record<OptimizerName, Record<string, z.ZodType>>;
+
+/** An optimizer: its name, or {name, ...its hyper-parameters} (a discriminated union on name). */
 export const optimizerSchema = z.union([
   z.enum(optimizerNames),
-  z.strictObject({
-    name: z.enum(optimizerNames),
-    beta: z.number().min(0).lt(1).optional(), // momentum
-    beta1: z.number().min(0).lt(1).optional(), // adam, lion, ademamix
-    beta2: z.number().min(0).lt(1).optional(), // adam, lion, ademamix
-    beta3: z.number().min(0).lt(1).optional(), // ademamix: the slow EMA
-    alpha: z.number().min(0).finite().optional(), // rmsprop smoothing (< 1); ademamix mixing weight of the slow EMA
-    alpha_warmup: posInt.optional(), // ademamix: steps of linear alpha warm-up (off when absent)
-    beta3_warmup: posInt.optional(), // ademamix: steps of beta3 half-life warm-up (off when absent)
-    eps: z.number().positive().optional(), // adam, rmsprop, signgd, ademamix
-  }),
+  z.discriminatedUnion(
+    "name",
+    optimizerNames.map((name) => z.strictObject({ name: z.literal(name), ...optimizerHyper[name] })) as unknown as [
+      z.ZodObject<{ name: z.ZodLiteral<OptimizerName> }>,
+      ...z.ZodObject<{ name: z.ZodLiteral<OptimizerName> }>[],
+    ],
+  ),
 ]);
 
 export const geometrySchema = z.strictObject({

@@ -39,8 +39,8 @@ N0: 0.003             # wasted resource (0: strictly serial; large: independent,
 loss: mse             # mse (u <- u - eta_eff r) | ce (z <- z + eta_eff r, s = sigmoid z)
 integrator: map       # map (one update per step, the reference) | rk45 (adaptive ODE)
 # clip: true          # map, mse: u <- max(0, u - ...); false never clips (u < 0 and levels > 1 possible)
-rtol: 1.0e-8          # rk45 relative tolerance
-atol: 1.0e-12         # rk45 absolute tolerance
+# rtol: 1.0e-8        # rk45 only: relative tolerance (refused with the map, which has none)
+# atol: 1.0e-12       # rk45 only: absolute tolerance
 ${COMMON}
 `,
   domino: `# skillsim config: the Domino model (skills learned strictly one after another).
