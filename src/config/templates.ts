@@ -39,8 +39,8 @@ N0: 0.003             # wasted resource (0: strictly serial; large: independent,
 loss: mse             # mse (u <- u - eta_eff r) | ce (z <- z + eta_eff r, s = sigmoid z)
 integrator: map       # map (one update per step, the reference) | rk45 (adaptive ODE)
 # clip: true          # map, mse: u <- max(0, u - ...); false never clips (u < 0 and levels > 1 possible)
-rtol: 1.0e-8          # rk45 relative tolerance
-atol: 1.0e-12         # rk45 absolute tolerance
+# rtol: 1.0e-8        # rk45 only: relative tolerance (refused with the map, which has none)
+# atol: 1.0e-12       # rk45 only: absolute tolerance
 ${COMMON}
 `,
   domino: `# skillsim config: the Domino model (skills learned strictly one after another).
@@ -72,7 +72,7 @@ optimizer: signgd     # sgd | momentum | signgd | adam | rmsprop | lion | ademam
 #   ademamix: beta1 0.9, beta2 0.999, beta3 0.9999, alpha 2, eps 1e-8, alpha_warmup/beta3_warmup (steps; off)
 diagnostics: false    # true: aligned dimensions per skill and |dtheta| at recorded steps;
                       # average: their means over each recorded interval (every step counts)
-${COMMON.replace(/(  on: progress.*)/, "$1\n  check: auto         #   every | recorded | auto (every when count <= 100): when thresholds are checked")}
+${COMMON}
 `,
   network: `# skillsim config: the network model (a small MLP trained by backpropagation; each task
 # is a skill). The paper's Fig 2 setting: two sparse-parity tasks, the second counting on 5% of
