@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: skillsim against the NumPy/SciPy peers in ../shared/bench, side by side
+ * `npm run bench`: skillsim against the NumPy/SciPy peers in bench/peers/, side by side
  * on this machine, reported as ratios. Timing lives here, never in tests' pass/fail.
  * Usage: npm run bench [-- resource geometry fit sweep]   (default: all)
  */

@@ -4,8 +4,9 @@ import type { ModelOutput } from "../models/types.js";
 import { buildResult } from "../report/result.js";
 import { renderCsv, renderText } from "../report/text.js";
 import { runFigure } from "../report/svg.js";
+import { skillVectorsCsv } from "../report/vectors.js";
 import { inBackground, interruptible } from "./background.js";
-import { CliError, checkOutputs, colorAllowed, emit, inputName, loadConfigFile, writeFigure, type NamedPath } from "./io.js";
+import { CliError, checkOutputs, colorAllowed, emit, inputName, loadConfigFile, writeFigure, writeFileAtomic, type NamedPath } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
 
@@ -17,6 +18,7 @@ export interface RunOptions {
   quiet?: boolean;
   plot?: string;
   logTime?: boolean;
+  vectors?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -31,6 +33,7 @@ export function registerRun(program: Command): void {
     .option("-q, --quiet", "no progress or notes on stderr")
     .option("--plot <file>", "also draw the run as a figure: FILE.svg, or FILE.png (levels, loss, onset timeline)")
     .option("--log-time", "with --plot: log-scaled time axis")
+    .option("--vectors <file>", "geometry: also write the run's skill vectors as CSV (one row per skill)")
     .addHelpText(
       "after",
       `
@@ -59,8 +62,10 @@ export async function runCommand(config: string | undefined, opts: RunOptions): 
   const outputs: NamedPath[] = [];
   if (opts.out) outputs.push({ flag: "--out", path: opts.out });
   if (opts.plot) outputs.push({ flag: "--plot", path: opts.plot });
+  if (opts.vectors) outputs.push({ flag: "--vectors", path: opts.vectors });
   checkOutputs(config === undefined ? [] : [{ flag: "config", path: config }], outputs);
   const cfg = loadConfigFile(config, opts.set);
+  if (opts.vectors && cfg.model !== "geometry") throw new CliError(`--vectors ${opts.vectors}: only the geometry model has skill vectors (this config is ${cfg.model})`);
   if (!opts.quiet) {
     if (opts.logTime && !opts.plot) note("--log-time only acts with --plot (the figure's time axis); ignored");
     if (cfg.sweep) note("this config has a sweep block; `run` runs the base config only (use `skillsim sweep` for all runs)");
@@ -76,10 +81,13 @@ export async function runCommand(config: string | undefined, opts: RunOptions): 
     bar.stop();
   }
   const result = buildResult(cfg, out);
+  // The text report prints its warnings; JSON carries them in `warnings`, CSV has no room.
+  if ((opts.json || opts.csv || opts.out) && !opts.quiet) for (const w of result.warnings) process.stderr.write(`skillsim: warning: ${w}\n`);
   let text: string;
   if (opts.json) text = JSON.stringify(result) + "\n";
   else if (opts.csv) text = renderCsv(result);
   else text = renderText(result, { color: !opts.out && colorAllowed(process.stdout), width: process.stdout.columns || 100 });
   emit(text, opts.out);
+  if (opts.vectors && cfg.model === "geometry") writeFileAtomic(opts.vectors, skillVectorsCsv(cfg));
   if (opts.plot) await writeFigure(opts.plot, runFigure(result, { logTime: opts.logTime, title: cfg.title }));
 }

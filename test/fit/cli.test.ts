@@ -1,11 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempDir, ROOT } from "../helpers.js";
 import { powerLawCsv, sweepJsonl, sweepLine } from "./fixtures.js";
 
-const CHINCHILLA_CSV = join(ROOT, "../shared/data/chinchilla-fig4.csv");
+const CHINCHILLA_CSV = join(ROOT, "data/chinchilla-fig4.csv");
 
 function write(name: string, text: string): string {
   const path = join(tempDir(), name);
@@ -18,7 +18,7 @@ function close(actual: number, expected: number, rel: number, what: string): voi
   assert.ok(Math.abs(actual - expected) <= rel * Math.abs(expected), `${what}: ${actual} vs ${expected}`);
 }
 
-test("Chinchilla Figure 4 data: same optimum as fitChinchilla, through the CLI", { skip: !existsSync(CHINCHILLA_CSV) && "shared/data/chinchilla-fig4.csv is missing" }, () => {
+test("Chinchilla Figure 4 data: same optimum as fitChinchilla, through the CLI", () => {
   const r = cli(["fit", CHINCHILLA_CSV, "--form", "chinchilla", "--x", "N,D", "--y", "loss", "--where", "loss<3.4469", "--compute", "5.76e23", "--json"]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, "skillsim: note: --where kept 240 of 245 rows\n");

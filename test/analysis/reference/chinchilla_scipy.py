@@ -11,7 +11,7 @@ default options, from every start of the grid alpha, beta in {0, 0.5, ..., 2},
 e in {-1, -0.5, ..., 1}, a, b in {0, 5, ..., 25} (4500 starts), keeping the best objective.
 Huber is scipy.special.huber's convention: r^2/2 for |r| <= delta, delta (|r| - delta/2) beyond.
 
-Data: shared/data/chinchilla-fig4.csv (columns N,D,C,loss; 245 runs) less the 5 highest-loss
+Data: data/chinchilla-fig4.csv (columns N,D,C,loss; 245 runs) less the 5 highest-loss
 runs (loss >= 3.4469), as in the original analysis: 240 rows.
 
 Usage (from the repository root; about a minute with the analytic gradient):
@@ -74,7 +74,7 @@ def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     numerical = "--numerical-gradient" in sys.argv
     here = os.path.dirname(os.path.abspath(__file__))
-    path = args[0] if args else os.path.join(here, "..", "..", "..", "..", "shared", "data", "chinchilla-fig4.csv")
+    path = args[0] if args else os.path.join(here, "..", "..", "..", "data", "chinchilla-fig4.csv")
     N, D, L = load(path)
     f, f_and_grad, terms = make_objective(N, D, L)
 
