@@ -224,8 +224,16 @@ function fsReasonAt(path: string): string {
   }
 }
 
+/** Every output this process has finished writing, in order (what an interrupt message reports). */
+export const written: string[] = [];
+
 /** Write a whole file atomically: a temporary file beside it, fsync, rename. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  writeWhole(path, data);
+  written.push(path);
+}
+
+function writeWhole(path: string, data: string | Uint8Array): void {
   // A device or pipe (--out /dev/stdout, /dev/null, a FIFO) cannot be replaced by a rename:
   // write to it directly.
   try {
@@ -263,7 +271,10 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 /** Write results to --out (atomically) or stdout. */
 export function emit(data: string, out?: string): void {
   if (out) writeFileAtomic(out, data);
-  else process.stdout.write(data);
+  else {
+    process.stdout.write(data);
+    written.push("stdout");
+  }
 }
 
 /** Write a figure: FILE.svg as SVG text, FILE.png rendered by resvg with the bundled font. */
