@@ -28,5 +28,5 @@ test("sweep --plot needs --out, a figure extension and a swept key", () => {
   assert.match(badExt.stderr, /must end in \.svg or \.png/);
   const badKey = cli(["sweep", "configs/sweep-resource-N0.yaml", "--out", join(dir, "y.jsonl"), "--plot", join(dir, "a.svg"), "--plot-x", "nope", "--quiet"]);
   assert.equal(badKey.code, 2);
-  assert.match(badKey.stderr, /x key "nope" is not a numeric swept key/);
+  assert.match(badKey.stderr, /x key "nope" is not a swept key/);
 });
