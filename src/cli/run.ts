@@ -4,7 +4,8 @@ import { runModel } from "../models/index.js";
 import { buildResult } from "../report/result.js";
 import { renderCsv, renderText } from "../report/text.js";
 import { runFigure } from "../report/svg.js";
-import { CliError, colorAllowed, emit, loadConfigFile, writeFigure } from "./io.js";
+import { skillVectorsCsv } from "../report/vectors.js";
+import { CliError, colorAllowed, emit, loadConfigFile, writeFigure, writeFileAtomic } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
 
@@ -16,6 +17,7 @@ export interface RunOptions {
   quiet?: boolean;
   plot?: string;
   logTime?: boolean;
+  vectors?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -30,6 +32,7 @@ export function registerRun(program: Command): void {
     .option("-q, --quiet", "no progress or notes on stderr")
     .option("--plot <file>", "also draw the run as a figure: FILE.svg, or FILE.png (levels, loss, onset timeline)")
     .option("--log-time", "with --plot: log-scaled time axis")
+    .option("--vectors <file>", "geometry: also write the run's skill vectors as CSV (one row per skill)")
     .addHelpText(
       "after",
       `
@@ -52,6 +55,7 @@ export async function runCommand(config: string | undefined, opts: RunOptions): 
   if (opts.json && opts.csv) throw new CliError("choose one of --json and --csv");
   if (opts.plot && !/\.(svg|png)$/i.test(opts.plot)) throw new CliError(`--plot ${opts.plot}: the figure file must end in .svg or .png`);
   const cfg = loadConfigFile(config, opts.set);
+  if (opts.vectors && cfg.model !== "geometry") throw new CliError(`--vectors ${opts.vectors}: only the geometry model has skill vectors (this config is ${cfg.model})`);
   if (cfg.sweep && !opts.quiet) note("this config has a sweep block; `run` runs the base config only (use `skillsim sweep` for all runs)");
   const bar = progressBar(`${cfg.model}`, Boolean(opts.quiet));
   let out;
@@ -61,10 +65,13 @@ export async function runCommand(config: string | undefined, opts: RunOptions): 
     bar.stop();
   }
   const result = buildResult(cfg, out);
+  // The text report prints its warnings; JSON carries them in `warnings`, CSV has no room.
+  if ((opts.json || opts.csv || opts.out) && !opts.quiet) for (const w of result.warnings) process.stderr.write(`skillsim: warning: ${w}\n`);
   let text: string;
   if (opts.json) text = JSON.stringify(result) + "\n";
   else if (opts.csv) text = renderCsv(result);
   else text = renderText(result, { color: !opts.out && colorAllowed(process.stdout), width: process.stdout.columns || 100 });
   emit(text, opts.out);
+  if (opts.vectors && cfg.model === "geometry") writeFileAtomic(opts.vectors, skillVectorsCsv(cfg));
   if (opts.plot) await writeFigure(opts.plot, runFigure(result, { logTime: opts.logTime, title: cfg.title }));
 }

@@ -9,6 +9,8 @@
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, parse as parseYamlValue, visit, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { schemas, modelNames, optimizerDefaults, type Config, type ModelName, type OptimizerConfig } from "./schema.js";
+import { readFileSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join } from "node:path";
 import { checkSemantics } from "./semantic.js";
 
 export class ConfigError extends Error {
@@ -35,6 +37,9 @@ export interface LoadOptions {
   file: string;
   /** `--set KEY=VALUE` strings, applied in order. */
   sets?: string[];
+  /** Reads a data file named by `{file: PATH}` in the config (PATH as written); default: the
+   * file system, PATH relative to the config file's directory. Throws with a reason on failure. */
+  readData?: (path: string) => string;
 }
 
 /** The built-in default experiment: the paper's minimal Resource-model example. */
@@ -86,7 +91,10 @@ export function loadConfig(text: string, opts: LoadOptions): Config {
   const schema = schemas[model as ModelName];
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw zodToConfigError(loc, schema, parsed.error.issues, raw);
-  const cfg = resolve(parsed.data as Record<string, unknown>);
+  const data = parsed.data as Record<string, any>;
+  const fromFiles = model === "geometry" ? readDataFiles(loc, data, opts) : {};
+  const cfg = resolve(data);
+  if (cfg.model === "geometry") checkFileShapes(loc, cfg, fromFiles);
   const problem = checkSemantics(cfg);
   if (problem) throw new ConfigError(problem.message, whereOf(loc, problem.path), problem.path.join("."));
   return cfg;
@@ -115,7 +123,8 @@ function toPlain(loc: Located): Record<string, unknown> {
 /** Fill the values whose defaults depend on other values. */
 function resolve(c: Record<string, any>): Config {
   const skills = { ...c.skills };
-  if (skills.count === undefined) skills.count = Array.isArray(skills.frequencies) ? skills.frequencies.length : 10;
+  if (skills.count === undefined)
+    skills.count = Array.isArray(skills.frequencies) ? skills.frequencies.length : Array.isArray(skills.vectors) ? skills.vectors.length : 10;
   const out: Record<string, any> = { ...c, skills };
   if (c.model === "geometry") {
     const o = typeof c.optimizer === "string" ? { name: c.optimizer } : c.optimizer;
@@ -124,6 +133,108 @@ function resolve(c: Record<string, any>): Config {
     out.timeline = { ...c.timeline, check };
   }
   return out as Config;
+}
+
+// ---------------------------------------------------------------------------
+// Data files: `{file: PATH}` for skills.vectors and init.
+
+/** Where each value read from a file came from: the file name and each data row's line. */
+interface FileSource {
+  name: string;
+  lines: number[];
+}
+
+function defaultReader(configFile: string): (path: string) => string {
+  return (path) => {
+    const full = isAbsolute(path) ? path : join(dirname(configFile), path);
+    const st = statSync(full); // throws ENOENT etc.
+    if (!st.isFile()) throw new Error("not a regular file");
+    if (st.size > 512 * 1024 * 1024) throw new Error("larger than 512 MiB");
+    return readFileSync(full, "utf8");
+  };
+}
+
+/** Replace `{file: PATH}` in skills.vectors and init by the numbers in the file (in place). */
+function readDataFiles(loc: Located, data: Record<string, any>, opts: LoadOptions): { vectors?: FileSource; init?: FileSource } {
+  const read = opts.readData ?? defaultReader(opts.file);
+  const out: { vectors?: FileSource; init?: FileSource } = {};
+  const load = (path: Path, ref: { file: string }): { rows: number[][]; src: FileSource } => {
+    const where = whereOf(loc, [...path, "file"]);
+    const key = dotted([...path, "file"]);
+    let text: string;
+    try {
+      text = read(ref.file);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const why = err.code === "ENOENT" ? "no such file" : err.code === "EACCES" ? "permission denied" : err.code === "EISDIR" ? "is a directory" : (err.message ?? String(e)).split("\n")[0];
+      throw new ConfigError(`cannot read ${ref.file}: ${why} (a relative path is read from the config file's directory)`, where, key);
+    }
+    try {
+      const { rows, lines } = parseNumberCsv(text);
+      return { rows, src: { name: ref.file, lines } };
+    } catch (e) {
+      throw new ConfigError(`${ref.file}:${(e as Error).message}`, where, key);
+    }
+  };
+  const v = data.skills?.vectors;
+  if (v && typeof v === "object" && !Array.isArray(v)) {
+    const { rows, src } = load(["skills", "vectors"], v);
+    data.skills.vectors = rows;
+    out.vectors = src;
+  }
+  const init = data.init;
+  if (init && typeof init === "object" && !Array.isArray(init)) {
+    const { rows, src } = load(["init"], init);
+    // one row or one column: theta(0) in order
+    if (rows.length > 1 && rows.some((r) => r.length !== 1))
+      throw new ConfigError(`${init.file}:${src.lines[1]}: theta(0) must be one row or one column of numbers, got ${rows.length} rows of ${rows[0].length}`, whereOf(loc, ["init", "file"]), "init.file");
+    data.init = rows.length === 1 ? rows[0] : rows.map((r) => r[0]);
+    out.init = src;
+  }
+  return out;
+}
+
+/**
+ * Numbers from CSV text: one row per line, values separated by commas and/or whitespace;
+ * blank lines and lines starting with # are skipped. Throws "LINE: message" on the first
+ * thing that is not a finite number, and on rows of unequal length.
+ */
+export function parseNumberCsv(text: string): { rows: number[][]; lines: number[] } {
+  const rows: number[][] = [];
+  const lines: number[] = [];
+  const all = text.split(/\r?\n/);
+  for (let l = 0; l < all.length; l++) {
+    const line = all[l].trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const cells = line.split(/\s*,\s*|\s+/);
+    const row = new Array<number>(cells.length);
+    for (let k = 0; k < cells.length; k++) {
+      const c = cells[k];
+      const x = c === "" ? NaN : Number(c);
+      if (!Number.isFinite(x)) throw new Error(`${l + 1}: entry ${k + 1} ${JSON.stringify(shorten(c))} is not a finite number`);
+      row[k] = x;
+    }
+    if (rows.length > 0 && row.length !== rows[0].length)
+      throw new Error(`${l + 1}: this row has ${row.length} numbers but the first row (line ${lines[0]}) has ${rows[0].length}`);
+    rows.push(row);
+    lines.push(l + 1);
+  }
+  if (rows.length === 0) throw new Error("1: the file has no numbers");
+  return { rows, lines };
+}
+
+/** Rows read from a file must fit params and skills.count: errors name the file's line. */
+function checkFileShapes(loc: Located, c: Record<string, any>, src: { vectors?: FileSource; init?: FileSource }): void {
+  if (src.vectors) {
+    const rows = c.skills.vectors as number[][];
+    const where = whereOf(loc, ["skills", "vectors", "file"]);
+    if (rows.length !== c.skills.count)
+      throw new ConfigError(`${src.vectors.name} has ${rows.length} rows but skills.count is ${c.skills.count}; give one row per skill`, where, "skills.vectors.file");
+    if (rows[0].length !== c.params)
+      throw new ConfigError(`${src.vectors.name}:${src.vectors.lines[0]}: rows have ${rows[0].length} entries but params is ${c.params}; give one entry per parameter`, where, "skills.vectors.file");
+  }
+  if (src.init && c.init.length !== c.params)
+    throw new ConfigError(`${src.init.name} has ${c.init.length} numbers but params is ${c.params}; theta(0) needs one per parameter`, whereOf(loc, ["init", "file"]), "init.file");
 }
 
 function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {

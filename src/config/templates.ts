@@ -28,12 +28,17 @@ model: resource
 # title: my experiment  # optional, shown in reports and figures
 skills:
 ${FREQ}
-  correlation: identity     # identity | an n x n symmetric matrix C (r = C c / (sum c + N0))
+  correlation: identity     # identity | an n x n symmetric matrix C (r = C c / (sum c + N0)) |
+  #   {from: geometry, params: 10, vectors: random, seed: 7}: C = T T^T of the skill vectors that
+  #   a geometry config with that seed, vectors and params draws (export them: run --vectors FILE)
   dependencies: []          # compositional skills, numbered from 1, e.g.
   #  - {skill: 2, requires: [1], gate: and, sharpness: 1.0e-3}   # gate: and | or; g = 1 - u^sharpness
+  # switches:               # state-dependent frequencies: skill 3 uses 0.08 while its level >= 0.5
+  #  - {skill: 3, at_level: 0.5, frequency: 0.08}   # (judged on the state before each update)
 N0: 0.003             # wasted resource (0: strictly serial; large: independent, parallel)
 loss: mse             # mse (u <- u - eta_eff r) | ce (z <- z + eta_eff r, s = sigmoid z)
 integrator: map       # map (one update per step, the reference) | rk45 (adaptive ODE)
+# clip: true          # map, mse: u <- max(0, u - ...); false never clips (u < 0 and levels > 1 possible)
 rtol: 1.0e-8          # rk45 relative tolerance
 atol: 1.0e-12         # rk45 absolute tolerance
 ${COMMON}
@@ -53,14 +58,20 @@ ${COMMON}
 model: geometry
 skills:
 ${FREQ}
-  vectors: orthogonal       # orthogonal (count <= params) | random (unit Gaussian) | modular (basis)
+  vectors: orthogonal       # orthogonal (count <= params) | random (unit Gaussian) | modular (basis) |
+  #   gaussian (Gaussian / sqrt(params), not normalised) | rows [[1, 0], [0, 1]] | {file: vectors.csv}
+  #   (explicit rows: one per skill, params entries each, any length; a file path is relative to this file)
+# init: [0, 0]        # theta(0): a list of params numbers or {file: theta.csv}; default all 0
 loss: mse             # mse (s = z) | ce (s = sigmoid z, initial loss ln 2)
 batch: full           # full (expected gradient) | B (skills drawn per step from p)
-noise: 0              # sigma of Gaussian gradient noise
-optimizer: signgd     # sgd | momentum | signgd | adam | rmsprop | lion, or with settings:
+noise: 0              # sigma of Gaussian noise added to g, the gradient of (1/2)(1 - s)^2 (mse);
+                      # the authors' Fig 7 adds it to the gradient of (1 - s)^2: their sigma = 2 x this
+optimizer: signgd     # sgd | momentum | signgd | adam | rmsprop | lion | ademamix, or with settings:
 # optimizer: {name: adam, beta1: 0.9, beta2: 0.999, eps: 1.0e-8}
 #   momentum: beta 0.9 · signgd: eps 1e-8 · rmsprop: alpha 0.99, eps 1e-8 · lion: beta1 0.9, beta2 0.99
-diagnostics: false    # record aligned dimensions per skill and the step length |dtheta|
+#   ademamix: beta1 0.9, beta2 0.999, beta3 0.9999, alpha 2, eps 1e-8, alpha_warmup/beta3_warmup (steps; off)
+diagnostics: false    # true: aligned dimensions per skill and |dtheta| at recorded steps;
+                      # average: their means over each recorded interval (every step counts)
 ${COMMON.replace(/(  on: progress.*)/, "$1\n  check: auto         #   every | recorded | auto (every when count <= 100): when thresholds are checked")}
 `,
 };

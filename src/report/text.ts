@@ -123,6 +123,7 @@ function summaryLines(r: RunResult): string {
   if (m && m.k > 1) out.push(`modules: ${m.k}; finish time ${fmt(m.finish_time)} vs ${fmt(m.finish_time_one_module)} with one module: measured speed-up ${fmt(m.speedup)} (sqrt(k) predicts ${fmt(m.predicted_speedup)})`);
   const ode = r.summary.ode as any;
   if (ode) out.push(`ode: ${ode.accepted} steps accepted, ${ode.rejected} rejected, ${ode.nfev} evaluations`);
+  for (const w of r.warnings ?? []) out.push(`warning: ${w}`);
   return out.join("\n");
 }
 
