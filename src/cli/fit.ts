@@ -270,7 +270,7 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
     if (opts.by === undefined) {
       const o = fitOne(table, plan, quiet, "");
       emit(opts.json ? JSON.stringify({ ...fitJson(o), provenance: fitProvenance(file, text, opts) }) + "\n" : renderFitText(o, summary, textOpts), opts.out);
-      if (opts.plot) await writeFigure(opts.plot, figureFor(o));
+      if (opts.plot) await writeFigure(opts.plot, figureFor(o), Boolean(opts.quiet));
       return;
     }
     const groups: GroupOutcome[] = groupBy(table, opts.by, suggest).map((g) => ({
@@ -283,7 +283,7 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
       for (const g of groups) {
         const path = groupFigurePath(opts.plot, g.value);
         const kind = g.fit.form === "chinchilla" ? "Chinchilla fit" : `Power-law fit of ${g.y} vs ${g.x[0]}`;
-        await writeFigure(path, figureFor(g, `${kind} (${opts.by} = ${g.value})`));
+        await writeFigure(path, figureFor(g, `${kind} (${opts.by} = ${g.value})`), Boolean(opts.quiet));
         paths.push(path);
       }
       say(`wrote ${paths.length} figures: ${paths.join(", ")}`);

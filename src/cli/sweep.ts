@@ -167,5 +167,5 @@ async function plotSweep(out: string, plot: string, opts: SweepCliOptions): Prom
   } catch (e) {
     throw new CliError(`--plot: ${(e as Error).message}`);
   }
-  await writeFigure(plot, svg);
+  await writeFigure(plot, svg, Boolean(opts.quiet));
 }

@@ -77,6 +77,9 @@ test("PNG figures: drawn with the bundled font; characters it lacks are named on
   const cjk = cli(["run", "configs/resource-default.yaml", "--set", "title=学习 α", "--plot", join(dir, "b.png")]);
   assert.equal(cjk.code, 0, cjk.stderr);
   assert.match(cjk.stderr, /the bundled font \(DejaVu Sans\) has no glyph for "学" "习"; the PNG leaves them out \(the SVG keeps them\)/);
+  const quiet = cli(["run", "configs/resource-default.yaml", "--set", "title=学习 α", "--plot", join(dir, "c.png"), "--quiet"]);
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.equal(quiet.stderr, "", "--quiet: nothing on stderr");
 });
 
 test("sweep --plot: a sweep over lists (the two-skill frequencies) is drawn as categories, not against the seed", () => {
