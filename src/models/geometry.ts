@@ -506,7 +506,10 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
 
   // t = 0
   computeAll(0);
-  guard = new RunGuard({ initialLoss: lossNow(), range: ce ? null : { lo: 0, hi: 1 }, cause });
+  // With interfering skill directions (anything but orthogonal or modular rows) an mse level
+  // z_i = t_i . theta may sit anywhere at the optimum (n > N: Fig 8): only the loss is guarded.
+  const interfering = cfg.skills.vectors !== "orthogonal" && cfg.skills.vectors !== "modular";
+  guard = new RunGuard({ initialLoss: lossNow(), range: ce || interfering ? null : { lo: 0, hi: 1 }, cause });
   guard.levels(0, s);
   if (every) tracker.observe(0, s);
   if (times[rk] === 0) record(times[rk++]);

@@ -225,7 +225,12 @@ function output(dyn: ResourceDynamics, rec: Recorder, crossings: Crossings, y: F
  * a divergence; ce levels are sigmoids, so only the loss is guarded. */
 function resourceGuard(dyn: ResourceDynamics, y0: Float64Array): RunGuard {
   const mse = dyn.cfg.loss === "mse";
-  return new RunGuard({ initialLoss: dyn.loss(y0), range: mse ? { lo: 0, hi: 1 } : null, soft: true, cause: divergenceCause(dyn.cfg) });
+  // Unclipped maps (clip: false) and correlations derived from Geometry vectors (Fig 8) leave
+  // [0, 1] by design, by any amount: only the loss guard stops them; the range gives warnings.
+  const c = dyn.cfg.skills.correlation;
+  const unbounded = !dyn.clip || (typeof c === "object" && c !== null && !Array.isArray(c));
+  const range = mse ? { lo: 0, hi: 1, ...(unbounded ? { tol: Infinity } : {}) } : null;
+  return new RunGuard({ initialLoss: dyn.loss(y0), range, soft: true, cause: divergenceCause(dyn.cfg) });
 }
 
 /** The discrete map, one update per step (the reference convention). */

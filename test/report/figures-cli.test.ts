@@ -59,10 +59,11 @@ test("sweep --plot never puts the seed on the x axis unless asked", () => {
   writeFileSync(cfg, "model: geometry\nparams: 20\nsteps: 50\nskills: {count: 3}\nsweep:\n  seed: [0, 1, 2]\n");
   const out = join(dir, "s.jsonl");
   const r = cli(["sweep", cfg, "--out", out, "--plot", join(dir, "s.svg"), "--jobs", "1", "--quiet"]);
-  assert.notEqual(r.code, 0);
-  assert.match(r.stderr, /no swept key other than seed for the x axis \(swept: seed\)/);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^skillsim: --plot: no swept key other than seed for the x axis \(swept: seed\)/);
   assert.ok(!existsSync(join(dir, "s.svg")));
-  const asked = cli(["sweep", cfg, "--out", out, "--resume", "--plot", join(dir, "t.svg"), "--plot-x", "seed", "--quiet"]);
+  assert.ok(!existsSync(out), "refused before any run");
+  const asked = cli(["sweep", cfg, "--out", out, "--plot", join(dir, "t.svg"), "--plot-x", "seed", "--quiet"]);
   assert.equal(asked.code, 0, asked.stderr);
   assert.match(readFileSync(join(dir, "t.svg"), "utf8"), /<title>Final loss vs seed<\/title>/);
 });

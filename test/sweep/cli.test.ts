@@ -158,9 +158,17 @@ test("diverged runs get an error line, the others finish, exit 1", () => {
   assert.match(lines[1].error, /^diverged at step \d+: (the loss|skill \d+'s level) is not finite/);
   assert.equal(lines[1].final, undefined);
   assert.equal(typeof lines[2].final.loss, "number");
-  // resume does not retry it
+  // resume does not retry it, and exits as the complete sweep did: 1, the file holds a diverged run
+  const before = readFileSync(out, "utf8");
   const again = cli(["sweep", cfg, "--out", out, "--resume", "-q"]);
-  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.code, 1, again.stderr);
+  assert.match(again.stderr, /^skillsim: 1 of 3 runs diverged \(ids 1; their lines carry "error"\) \(1 of them already in .*out\.jsonl\); the other runs finished\n$/);
+  assert.equal(readFileSync(out, "utf8"), before);
+  // a resume that runs the diverging run itself says the same
+  writeFileSync(out, before.split("\n")[0] + "\n");
+  const rest = cli(["sweep", cfg, "--out", out, "--resume", "--jobs", "1", "-q"]);
+  assert.equal(rest.code, 1, rest.stderr);
+  assert.match(rest.stderr, /^skillsim: 1 of 3 runs diverged \(ids 1; their lines carry "error"\); the other runs finished\n$/);
 });
 
 test("merge rejects conflicting inputs with file:line and exit 2", () => {
