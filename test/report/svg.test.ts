@@ -279,3 +279,12 @@ test("sweep figure keys from a sweep block alone: never seed by default", () => 
   assert.equal(chooseKeysOf([keyInfo("seed", [0, 1])], { x: "seed" }).x, "seed", "seed when asked for");
   assert.deepEqual(keyInfo("k", [3, 1, 3, 2]).values, [1, 2, 3]);
 });
+
+test("the sweep figure takes more repeats of one setting than Math.min(...ys) can (130,000)", () => {
+  // One setting repeated 130,000 times (its min-max band used Math.min(...ys)), and one other.
+  const n = 130_000;
+  const lines = Array.from({ length: n + 2 }, (_, i) => ({ id: i, overrides: { params: i < n ? 10 : 20 }, final: { loss: i < n ? 0.1 + (i % 7) / 100 : 0.05 } }));
+  const svg = sweepFigure(lines);
+  assert.match(svg, /130002 runs/);
+  assert.match(svg, /band: min–max/);
+});
