@@ -12,6 +12,7 @@ import { schemas, modelNames, optimizerDefaults, type Config, type ModelName, ty
 import { readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { checkSemantics } from "./semantic.js";
+import { resolveNetwork } from "./network.js";
 
 export class ConfigError extends Error {
   constructor(
@@ -141,7 +142,12 @@ export function loadConfig(text: string, opts: LoadOptions): Config {
   if (!parsed.success) throw zodToConfigError(loc, schema, parsed.error.issues, raw);
   const data = parsed.data as Record<string, any>;
   const fromFiles = model === "geometry" ? readDataFiles(loc, data, opts) : {};
-  const cfg = resolve(data);
+  let cfg: Config;
+  if (model === "network") {
+    const r = resolveNetwork(data);
+    if ("message" in r) throw new ConfigError(r.message, whereOf(loc, r.path), r.path.join("."));
+    cfg = r;
+  } else cfg = resolve(data);
   if (cfg.model === "geometry") checkFileShapes(loc, cfg, fromFiles);
   const problem = checkSemantics(cfg);
   if (problem) throw new ConfigError(problem.message, whereOf(loc, problem.path), problem.path.join("."));
