@@ -21,7 +21,8 @@ function close(actual: number, expected: number, rel: number, what: string): voi
 test("Chinchilla Figure 4 data: same optimum as fitChinchilla, through the CLI", () => {
   const r = cli(["fit", CHINCHILLA_CSV, "--form", "chinchilla", "--x", "N,D", "--y", "loss", "--where", "loss<3.4469", "--compute", "5.76e23", "--json"]);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stderr, "skillsim: note: --where kept 240 of 245 rows\n");
+  // Off a terminal a slow fit also prints progress lines every few seconds; the rest is exact.
+  assert.equal(r.stderr.replace(/^skillsim: progress: .*\n/gm, ""), "skillsim: note: --where kept 240 of 245 rows\n");
   const j = JSON.parse(r.stdout);
   assert.equal(j.form, "chinchilla");
   assert.equal(j.n, 240);
