@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: skillsim against the NumPy/SciPy peers in bench/peers/, side by side
  * on this machine, reported as ratios. Timing lives here, never in tests' pass/fail.
- * Usage: npm run bench [-- resource geometry fit sweep network]   (default: all)
+ * Usage: npm run bench [-- resource geometry fit sweep calibrate network]   (default: all)
  */
+import { benchCalibrate } from "./calibrate.js";
 import { benchFit } from "./fit.js";
 import { benchGeometry } from "./geometry.js";
 import { benchNetwork } from "./network.js";
@@ -14,6 +15,7 @@ const benches: Record<string, () => Promise<{ text: string }>> = {
   geometry: () => benchGeometry(),
   fit: benchFit,
   sweep: benchSweep,
+  calibrate: benchCalibrate,
   network: async () => {
     const parity = await benchNetwork("parity");
     const modular = await benchNetwork("modular");
