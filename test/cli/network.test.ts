@@ -143,7 +143,7 @@ task: {kind: sparse-parity, bits: 12, samples: 2000, subtasks: [[1, 2], [3, 4]]}
 skills: {frequencies: [1, 0.05]}
 network: {hidden: [32], activation: relu}
 lr: 3.0e-3
-steps: 800
+steps: 400
 timeline: {on: level, onset: 0.6, half: 0.75, learned: 0.9}
 `);
   for (const seed of [0, 1, 2]) {
