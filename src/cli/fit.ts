@@ -68,7 +68,7 @@ skills.frequencies.zipf, ...). Points at step 0 are dropped (D = 0; logs are tak
 --final keeps each run's last point, before --where filters. Lines without "config" take N
 from overrides.params and need --batch for D. Diverged runs are skipped (with a note).
 
-Method (shared/spec/models.md, "Scaling fits"): minimise the sum of Huber(1e-3) of the log
+Method (docs/models.md, "Scaling fits"): minimise the sum of Huber(1e-3) of the log
 residuals by L-BFGS from a grid of starts (Chinchilla: ${countGrid()} starts, as Hoffmann et al. 2022
 and Besiroglu et al. 2024); --fix-E 0 is least squares in log-log. --bootstrap resamples
 the rows with replacement and refits (percentile intervals; seeded, reproducible).

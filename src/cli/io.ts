@@ -141,17 +141,21 @@ export function emit(data: string, out?: string): void {
   else process.stdout.write(data);
 }
 
-/** Write a figure: FILE.svg as SVG text, FILE.png rendered by resvg (needs a system font). */
+/** Write a figure: FILE.svg as SVG text, FILE.png rendered by resvg with the bundled font. */
 export async function writeFigure(path: string, svg: string): Promise<void> {
   const lower = path.toLowerCase();
   if (lower.endsWith(".svg")) return writeFileAtomic(path, svg);
   if (lower.endsWith(".png")) {
-    const { svgToPng } = await import("../report/png.js"); // loads the native renderer only when asked
+    const { svgToPng, missingGlyphs } = await import("../report/png.js"); // loads the native renderer only when asked
     let png: Uint8Array;
     try {
       png = svgToPng(svg);
     } catch (e) {
       throw new CliError(`${path}: cannot render PNG: ${(e as Error).message}`, 1);
+    }
+    const missing = missingGlyphs(svg);
+    if (missing.length) {
+      process.stderr.write(`skillsim: note: ${path}: the bundled font (DejaVu Sans) has no glyph for ${missing.map((c) => JSON.stringify(c)).join(" ")}; the PNG leaves them out (the SVG keeps them)\n`);
     }
     return writeFileAtomic(path, png);
   }

@@ -33,7 +33,7 @@ Start here:
   $ skillsim init geometry > g.yaml     # a commented config to edit
   $ skillsim run g.yaml --json | jq .skills
 
-Models and equations: README.md and the spec (shared/spec/models.md).`);
+Models and equations: docs/models.md (in the package and the repository); usage: README.md.`);
   registerRun(program);
   registerValidate(program);
   registerSweep(program);

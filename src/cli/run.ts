@@ -65,6 +65,8 @@ export async function runCommand(config: string | undefined, opts: RunOptions): 
     bar.stop();
   }
   const result = buildResult(cfg, out);
+  // The text report prints its warnings; JSON carries them in `warnings`, CSV has no room.
+  if ((opts.json || opts.csv || opts.out) && !opts.quiet) for (const w of result.warnings) process.stderr.write(`skillsim: warning: ${w}\n`);
   let text: string;
   if (opts.json) text = JSON.stringify(result) + "\n";
   else if (opts.csv) text = renderCsv(result);

@@ -50,8 +50,8 @@ seed=0, ... up to id 17. Unless seed is swept, run id uses seed deriveSeed(confi
 Every run's config is validated before any run starts.
 
 Each output line: {"id", "overrides" (swept key -> value), "final": {"loss"}, "skills" (as run
---json), "trace": {"t", "loss"}, "config" (the run's full config), "config_hash"}; a diverged
-run has "error" instead of final, skills and trace.
+--json), "warnings" (as run --json), "trace": {"t", "loss"}, "config" (the run's full config), "config_hash"}; a diverged
+run has "error" instead of final, skills, warnings and trace.
 Lines are written whole as runs finish (completion order with --jobs > 1; \`skillsim merge\` sorts).
 
 Examples:

@@ -43,7 +43,7 @@ export interface LoadOptions {
 }
 
 /** The built-in default experiment: the paper's minimal Resource-model example. */
-export const DEFAULT_CONFIG_YAML = `# The paper's minimal Resource-model example (spec: reference numbers).
+export const DEFAULT_CONFIG_YAML = `# The paper's minimal Resource-model example (docs/models.md: reference numbers).
 model: resource
 skills:
   count: 10

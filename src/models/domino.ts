@@ -1,5 +1,5 @@
 /**
- * The Domino model: strictly serial learning (spec: "Domino model").
+ * The Domino model: strictly serial learning (docs/models.md, "Domino model").
  *
  *   serial:    s_i(t) = clip((t - (r_i - 1) t0) / t0, 0, 1),  t0 = 1 / eta_eff
  *              r_i = skill i's rank by frequency (most frequent first; ties by index)
@@ -17,6 +17,7 @@ import type { DominoConfig } from "../config/schema.js";
 import { recordTimes } from "../analysis/record.js";
 import { levelAtThreshold, thresholdList } from "../analysis/timeline.js";
 import { effectiveRate, frequencyOrder, skillFrequencies } from "./skills.js";
+import { RunGuard } from "./guard.js";
 import type { ModelOutput } from "./types.js";
 
 /** Rank (0-based) of each skill by frequency, most frequent first, ties broken by index. */
@@ -77,9 +78,17 @@ export function runDomino(cfg: DominoConfig): ModelOutput {
     for (let i = 0; i < n; i++) L += p[i] * (1 - level(i, t)) ** 2;
     return L;
   };
+  // Closed forms stay in [0, 1]; the guard is the same check every model runs.
+  const guard = new RunGuard({ initialLoss: lossAt(0), range: { lo: 0, hi: 1 }, cause: "the Domino closed form left [0, 1] (a bug)" });
   for (const t of times) {
-    trace.loss.push(lossAt(t));
-    for (let i = 0; i < n; i++) trace.level[i].push(level(i, t));
+    const L = lossAt(t);
+    guard.loss(t, L);
+    trace.loss.push(L);
+    for (let i = 0; i < n; i++) {
+      const s = level(i, t);
+      guard.level(t, i, s);
+      trace.level[i].push(s);
+    }
   }
   const cross = th.map((x) => Array.from({ length: n }, (_, i) => {
     const tc = crossingTime(i, x);
@@ -106,5 +115,6 @@ export function runDomino(cfg: DominoConfig): ModelOutput {
     crossings: { onset: cross[0], half: cross[1], learned: cross[2] },
     final: { loss: lossAt(T), level: Array.from({ length: n }, (_, i) => level(i, T)), time: T },
     extra,
+    warnings: guard.warnings(),
   };
 }

@@ -1,6 +1,6 @@
 /**
  * Geometry model: (stochastic) gradient descent on a linear toy network
- * (Liu, Liu, Michaud, Gore, Tegmark 2025, "Physics of Skill Learning"; ../shared/spec/models.md).
+ * (Liu, Liu, Michaud, Gore, Tegmark 2025, "Physics of Skill Learning"; docs/models.md).
  *
  *   theta in R^N, theta(0) = 0 (or `init`); skill i has a vector t_i in R^N:
  *     orthogonal  orthonormal rows (n <= N): n Gaussian rows, Gram-Schmidt (CGS2)
@@ -41,6 +41,7 @@ import { Rng } from "../engine/rng.js";
 import { AliasSampler } from "../engine/sampling.js";
 import { createOptimizer } from "../engine/optimizers.js";
 import { normalised, skillFrequencies } from "./skills.js";
+import { RunGuard } from "./guard.js";
 import { DivergenceError, type ModelOutput, type RunHooks, type Trace } from "./types.js";
 
 export type SkillVectorKind = VectorKind;
@@ -452,11 +453,17 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
     `learning rate too large for ${cfg.optimizer.name} (lr=${cfg.lr})` + (sigma > 0 ? ` or gradient noise too large (noise=${sigma})` : "");
   const progressEvery = Math.max(1, Math.ceil(steps / 200));
 
-  /** z_i, s_i for every skill at the current theta. */
-  const computeAll = (): void => {
+  // The run guard (./guard.ts): the loss at recorded steps; mse levels (s = z) in [0, 1] up to
+  // LEVEL_TOL wherever they are computed (overshoot and interference are real dynamics of a
+  // discrete optimizer, so within the tolerance they are not warnings); ce levels are sigmoids.
+  let guard: RunGuard | null = null;
+
+  /** z_i, s_i for every skill at the current theta, which is theta_t. */
+  const computeAll = (t: number): void => {
     ws.dots(all, n);
     levels(zb, ce, z, s);
     zFresh = true;
+    guard?.levels(t, s);
   };
 
   // diagnostics: average: per-step sums since the last recorded time
@@ -469,11 +476,16 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
   let distinctTotal = 0;
   let finalLoss = NaN;
 
-  const record = (t: number): void => {
-    if (!zFresh) computeAll();
+  const lossNow = (): number => {
     let L = 0;
     for (let i = 0; i < n; i++) L += p[i] * skillLoss(z[i], ce);
-    if (!Number.isFinite(L)) throw new DivergenceError(t, "loss", cause);
+    return L;
+  };
+
+  const record = (t: number): void => {
+    if (!zFresh) computeAll(t);
+    const L = lossNow();
+    guard!.loss(t, L);
     trace.t.push(t);
     trace.loss.push(L);
     for (let i = 0; i < n; i++) trace.level[i].push(s[i]);
@@ -493,21 +505,26 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
   };
 
   // t = 0
-  computeAll();
+  computeAll(0);
+  guard = new RunGuard({ initialLoss: lossNow(), range: ce ? null : { lo: 0, hi: 1 }, cause });
+  guard.levels(0, s);
   if (every) tracker.observe(0, s);
   if (times[rk] === 0) record(times[rk++]);
 
   for (let t = 1; t <= steps; t++) {
     // 1. gradient estimate at theta_{t-1}
     if (full) {
-      if (!zFresh) computeAll(); // every z_i is needed; they also serve the timeline
+      if (!zFresh) computeAll(t - 1); // every z_i is needed; they also serve the timeline
       fullWeights(z, p, ce, wb);
       ws.accumulate(all, n);
     } else {
       const m = sampler!.sampleCounts(B, counts, touched);
       distinctTotal += m;
       if (zFresh) for (let k = 0; k < m; k++) zb[k] = z[touched[k]];
-      else ws.dots(touched, m);
+      else {
+        ws.dots(touched, m);
+        for (let k = 0; k < m; k++) guard.level(t - 1, touched[k], zb[k]); // s = z (mse); ce: only NaN
+      }
       batchWeights(zb, touched, counts, m, B, ce, wb);
       ws.accumulate(touched, m);
     }
@@ -525,7 +542,7 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
     }
     // 4. timeline and trace
     if (every) {
-      computeAll();
+      computeAll(t);
       tracker.observe(t, s);
     }
     if (times[rk] === t) record(times[rk++]);
@@ -555,6 +572,7 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
     initialLevel,
     trace,
     crossings: tracker.result(),
+    warnings: guard.warnings(),
     final: { loss: finalLoss, level: trace.level.map((l) => l[last]), time: steps },
     extra,
   };

@@ -1,5 +1,5 @@
 /**
- * The Resource model: skills compete for a shared learning resource (spec: "Resource model").
+ * The Resource model: skills compete for a shared learning resource (docs/models.md, "Resource model").
  *
  *   unlearned fraction u_i = 1 - s_i,  u_i(0) = 1
  *   competitiveness    c_i = g_i p_i u_i           (g_i: dependency gate, 1 without parents)
@@ -33,6 +33,7 @@ import { CrossingFinder, dopri5, type EventSpec, type OdeResult, type StepInfo }
 import { Rng } from "../engine/rng.js";
 import { skillVectors } from "./geometry.js";
 import { effectiveRate, skillFrequencies } from "./skills.js";
+import { RunGuard } from "./guard.js";
 import { DivergenceError, type Crossings, type ModelOutput, type RunHooks } from "./types.js";
 
 /** The right-hand side shared by the map and the ODE: writes delta = eta_eff * r (or its ce form). */
@@ -204,17 +205,27 @@ function record(rec: Recorder, t: number, L: number, s: Float64Array): void {
   for (let i = 0; i < s.length; i++) rec.level[i].push(s[i]);
 }
 
-function output(dyn: ResourceDynamics, rec: Recorder, crossings: Crossings, y: Float64Array, time: number, extra: Record<string, unknown>): ModelOutput {
+function output(dyn: ResourceDynamics, rec: Recorder, crossings: Crossings, y: Float64Array, time: number, extra: Record<string, unknown>, guard: RunGuard): ModelOutput {
   const s = new Float64Array(dyn.n);
   dyn.levels(y, s);
+  const why = Array.isArray(dyn.cfg.skills.correlation) ? ", driven there by the negative entries of skills.correlation" : "";
   return {
     frequencies: Array.from(dyn.pBase),
     initialLevel: new Array(dyn.n).fill(dyn.s0()),
     trace: rec,
-    crossings,
+    crossings: guard.withhold(crossings),
     final: { loss: dyn.loss(y), level: Array.from(s), time },
     extra: { eta_eff: dyn.rate, ...extra },
+    warnings: guard.warnings(why),
   };
+}
+
+/** The run guard (./guard.ts): mse levels 1 - u live in [0, 1], and a correlation matrix with
+ * negative entries can push u above 1 (a level below 0): a warning within LEVEL_TOL, beyond it
+ * a divergence; ce levels are sigmoids, so only the loss is guarded. */
+function resourceGuard(dyn: ResourceDynamics, y0: Float64Array): RunGuard {
+  const mse = dyn.cfg.loss === "mse";
+  return new RunGuard({ initialLoss: dyn.loss(y0), range: mse ? { lo: 0, hi: 1 } : null, soft: true, cause: divergenceCause(dyn.cfg) });
 }
 
 /** The discrete map, one update per step (the reference convention). */
@@ -227,6 +238,7 @@ function runMap(dyn: ResourceDynamics, hooks: RunHooks): ModelOutput {
   const times = recordTimes(steps, cfg.record, true);
   const rec = newRecorder(n);
   const tracker = new CrossingTracker(new Float64Array(n).fill(dyn.s0()), cfg.timeline);
+  const guard = resourceGuard(dyn, y);
   const mse = cfg.loss === "mse";
   const progressEvery = Math.max(1, Math.floor(steps / 200));
   dyn.levels(y, s);
@@ -247,16 +259,17 @@ function runMap(dyn: ResourceDynamics, hooks: RunHooks): ModelOutput {
     else if (mse) for (let i = 0; i < n; i++) y[i] -= d[i];
     else for (let i = 0; i < n; i++) y[i] += d[i];
     dyn.levels(y, s);
+    guard.levels(t, s);
     tracker.observe(t, s);
     if (t === times[k]) {
       const L = dyn.loss(y);
-      if (!Number.isFinite(L)) throw new DivergenceError(t, "loss", divergenceCause(cfg));
+      guard.loss(t, L);
       record(rec, t, L, s);
       k++;
     }
     if (hooks.onProgress && t % progressEvery === 0) hooks.onProgress(t, steps);
   }
-  return output(dyn, rec, tracker.result(), y, steps, switchTimes.extra());
+  return output(dyn, rec, tracker.result(), y, steps, switchTimes.extra(), guard);
 }
 
 /** When each switch turned on or off: `switches` in the run's summary (times in the model's units). */
@@ -286,12 +299,14 @@ function divergenceCause(cfg: ResourceConfig): string {
     : `rate too large (eta_eff = ${effectiveRate(cfg)})`;
 }
 
+
 /** The ODE, integrated by Dormand-Prince 5(4); crossings located on the dense output. */
 function runOde(dyn: ResourceDynamics, hooks: RunHooks): ModelOutput {
   const { n, cfg } = dyn;
   const T = cfg.steps;
   const mse = cfg.loss === "mse";
   const y0 = dyn.initialState();
+  const guard = resourceGuard(dyn, y0);
   const times = recordTimes(T, cfg.record, false);
   const rec = newRecorder(n);
   const s = new Float64Array(n);
@@ -310,7 +325,9 @@ function runOde(dyn: ResourceDynamics, hooks: RunHooks): ModelOutput {
   let k = 0;
   const sample = (t: number, y: Float64Array) => {
     dyn.levels(y, s);
-    record(rec, t, dyn.loss(y), s);
+    const L = dyn.loss(y);
+    guard.loss(t, L);
+    record(rec, t, L, s);
   };
   if (times[0] === 0) {
     sample(0, y0);
@@ -318,6 +335,8 @@ function runOde(dyn: ResourceDynamics, hooks: RunHooks): ModelOutput {
   }
   let lastProgress = 0;
   const onStep = (st: StepInfo) => {
+    dyn.levels(st.y, s);
+    guard.levels(st.t, s);
     while (k < times.length && times[k] <= st.t) {
       st.evaluate(times[k], ybuf);
       sample(times[k], ybuf);
@@ -364,7 +383,7 @@ function runOde(dyn: ResourceDynamics, hooks: RunHooks): ModelOutput {
   return output(dyn, rec, { onset: crossing[0], half: crossing[1], learned: crossing[2] }, yEnd, T, {
     ode: stats,
     ...log.extra(),
-  });
+  }, guard);
 }
 
 /**

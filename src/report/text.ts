@@ -41,7 +41,7 @@ function table(r: RunResult): string {
   const on = th.on === "level" ? "s>" : ""; // on: level, the thresholds are levels
   const cols = ["skill", "frequency", `onset(${on}${th.onset})`, `half(${on}${th.half})`, `learned(${on}${th.learned})`, "final"];
   const rows = r.skills.map((s) => [String(s.index), fmt(s.frequency), fmt(s.onset, 5), fmt(s.half, 5), fmt(s.learned, 5), s.final.toFixed(4)]);
-  const w = cols.map((c, j) => Math.max(c.length, ...rows.map((row) => row[j].length)));
+  const w = cols.map((c, j) => rows.reduce((m, row) => Math.max(m, row[j].length), c.length));
   const line = (cells: string[]) => cells.map((x, j) => x.padStart(w[j])).join("  ");
   return [line(cols), ...rows.map(line)].join("\n");
 }
@@ -102,25 +102,28 @@ function bars(r: RunResult, o: TextOptions): string {
     const bar = cells.join("");
     return `${label} ▕${o.color ? `\x1b[36m${bar}\x1b[0m` : bar}▏ ${span}`;
   });
-  const note = pick.length < r.skills.length ? ` (${pick.length} of ${r.skills.length} skills)` : "";
-  return `timeline: onset → learned, │ = half, ░ = not yet learned at the end${note}\n${lines.join("\n")}`;
+  const shown = pick.length < r.skills.length ? ` (showing ${pick.length} of ${r.skills.length} skills, spread over the ranks)` : "";
+  return `timeline${shown}: █ onset → learned, │ = half, ░ = started, not learned by the end\n${lines.join("\n")}`;
 }
 
+/** The Domino statistics; nothing at all when there is none to show (no empty header). */
 function dominoLines(r: RunResult): string {
   if (!r.domino) return "";
   const gaps = r.domino.gaps.filter((g) => g.gap !== null).map((g) => `${g.from}→${g.to}: ${fmt(g.gap, 4)}`);
-  const out = [`domino: gap from each skill's learned to the next skill's onset (negative = overlap)`];
-  if (gaps.length) out.push(`  ${gaps.join(", ")}`);
-  if (r.domino.ratio21 !== null) out.push(`  learned_2 / learned_1 = ${fmt(r.domino.ratio21)} (skills ranked by frequency)`);
+  const out: string[] = [];
+  if (gaps.length) out.push(`domino: gap = next skill's onset − this skill's learned (negative = overlap)`, `  ${gaps.join(", ")}`);
+  if (r.domino.ratio21 !== null) out.push(`${gaps.length ? "  " : "domino: "}learned_2 / learned_1 = ${fmt(r.domino.ratio21)} (skills ranked by frequency)`);
   return out.join("\n");
 }
 
 function summaryLines(r: RunResult): string {
   const out = [`final loss ${fmt(r.final.loss, 6)} at t = ${fmt(r.final.time)}`];
   const m = r.summary.modules as any;
+  // k = 1 is the baseline itself: there is no speed-up to report.
   if (m && m.k > 1) out.push(`modules: ${m.k}; finish time ${fmt(m.finish_time)} vs ${fmt(m.finish_time_one_module)} with one module: measured speed-up ${fmt(m.speedup)} (sqrt(k) predicts ${fmt(m.predicted_speedup)})`);
   const ode = r.summary.ode as any;
   if (ode) out.push(`ode: ${ode.accepted} steps accepted, ${ode.rejected} rejected, ${ode.nfev} evaluations`);
+  for (const w of r.warnings ?? []) out.push(`warning: ${w}`);
   return out.join("\n");
 }
 
