@@ -222,10 +222,15 @@ function output(dyn: ResourceDynamics, rec: Recorder, crossings: Crossings, y: F
 
 /** The run guard (./guard.ts): mse levels 1 - u live in [0, 1], and a correlation matrix with
  * negative entries can push u above 1 (a level below 0): a warning within LEVEL_TOL, beyond it
- * a divergence; ce levels are sigmoids, so only the loss is guarded. */
+ * a divergence (with clip: false, a warning however far); ce levels are sigmoids, so only the
+ * loss is guarded. */
 function resourceGuard(dyn: ResourceDynamics, y0: Float64Array): RunGuard {
   const mse = dyn.cfg.loss === "mse";
-  return new RunGuard({ initialLoss: dyn.loss(y0), range: mse ? { lo: 0, hi: 1 } : null, soft: true, cause: divergenceCause(dyn.cfg) });
+  // clip: false lets u run below 0 (and, with correlations, above 1) without bound by design
+  // (the authors' Fig 8): levels that leave [0, 1] are warnings however far they go, and the
+  // loss guard (growth past 1000 L(0)) is what stops a run that blows up.
+  const tol = dyn.clip ? undefined : Infinity;
+  return new RunGuard({ initialLoss: dyn.loss(y0), range: mse ? { lo: 0, hi: 1, tol } : null, soft: true, cause: divergenceCause(dyn.cfg) });
 }
 
 /** The discrete map, one update per step (the reference convention). */

@@ -183,6 +183,9 @@ record: every
 `;
   const free = runResource(resource(yaml, ["clip=false"]));
   assert.deepEqual(free.trace.level[0], [0, 1.5, 3, 4.5]);
+  // levels beyond [0, 1] however far are the warnings route, not a divergence; no timeline
+  assert.match(free.warnings![0], /^skill 1's level left the model's range \[0, 1\] at step 1 \(reaching 4\.5\)/);
+  assert.equal(free.crossings.learned[0], null);
   const clipped = runResource(resource(yaml));
   assert.deepEqual(clipped.trace.level[0], [0, 1, 1, 1]);
 });

@@ -148,14 +148,15 @@ test("usage errors exit 2 with one line and write nothing", () => {
 });
 
 test("diverged runs get an error line, the others finish, exit 1", () => {
-  const { dir, cfg } = setup("model: resource\nloss: ce\nskills: {count: 4}\nsteps: 50\nsweep:\n  rate: [0.1, 1.0e+308, 0.2]\n");
+  // run 1: a negative correlation throws skill 2 back past level -1 in one step (the guard stops it)
+  const { dir, cfg } = setup("model: resource\nskills: {count: 2, correlation: [[1, -2], [-2, 1]]}\nsteps: 50\nsweep:\n  rate: [0.002, 10, 0.003]\n");
   const out = join(dir, "out.jsonl");
   const r = cli(["sweep", cfg, "--out", out, "--jobs", "1"]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^skillsim: 1 of 3 runs diverged \(ids 1; their lines carry "error"\); the other runs finished\n$/);
   const lines = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
   assert.deepEqual(lines.map((l) => l.id), [0, 1, 2]);
-  assert.match(lines[1].error, /^diverged at step \d+: (the loss|skill \d+'s level) is not finite/);
+  assert.match(lines[1].error, /^diverged at step 1: skill 2's level is -13\.9581, outside the model's range/);
   assert.equal(lines[1].final, undefined);
   assert.equal(typeof lines[2].final.loss, "number");
   // resume does not retry it
