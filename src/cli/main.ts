@@ -14,6 +14,8 @@ import { registerMerge } from "./merge.js";
 import { registerValidate } from "./validate.js";
 import { registerCheck } from "./check.js";
 import { registerFit } from "./fit.js";
+import { registerTable } from "./table.js";
+import { registerCalibrate } from "./calibrate.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -40,6 +42,8 @@ Models and equations: docs/models.md (in the package and the repository); usage:
   registerMerge(program);
   registerCheck(program);
   registerFit(program);
+  registerTable(program);
+  registerCalibrate(program);
   registerInit(program);
   for (const c of program.commands) c.exitOverride();
   return program;

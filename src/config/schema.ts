@@ -119,7 +119,7 @@ export const dominoSchema = z.strictObject({
   timeline: z.strictObject(timelineFields).default(timelineDefaults),
 });
 
-export const optimizerNames = ["sgd", "momentum", "signgd", "adam", "rmsprop", "lion", "ademamix"] as const;
+export const optimizerNames = ["sgd", "momentum", "signgd", "adam", "rmsprop", "lion", "ademamix", "adamw"] as const;
 export type OptimizerName = (typeof optimizerNames)[number];
 
 /** Optimizer hyper-parameters; defaults per optimizer are filled in by `normaliseOptimizer`. */
@@ -135,6 +135,7 @@ export const optimizerSchema = z.union([
     alpha_warmup: posInt.optional(), // ademamix: steps of linear alpha warm-up (off when absent)
     beta3_warmup: posInt.optional(), // ademamix: steps of beta3 half-life warm-up (off when absent)
     eps: z.number().positive().optional(), // adam, rmsprop, signgd, ademamix
+    weight_decay: z.number().min(0).finite().optional(), // adamw (decoupled, as torch.optim.AdamW)
   }),
 ]);
 
@@ -167,10 +168,58 @@ export const geometrySchema = z.strictObject({
     .default({ ...timelineDefaults, check: "auto" }),
 });
 
-export const modelNames = ["resource", "domino", "geometry"] as const;
+export const taskKinds = ["sparse-parity", "multitask-parity", "modular-addition", "squares"] as const;
+export type TaskKind = (typeof taskKinds)[number];
+
+/**
+ * The `network` model: small MLPs trained by backpropagation on synthetic multitask data
+ * (src/models/network/). Keys that depend on task.kind (sizes, architecture, loss) are optional
+ * here and filled per kind by src/config/network.ts (networkDefaults), the one place for them.
+ */
+export const networkSchema = z.strictObject({
+  model: z.literal("network"),
+  title: common.title,
+  seed: common.seed,
+  lr: posNum.default(1e-3),
+  steps: posNum.default(1000),
+  record: common.record,
+  sweep: common.sweep,
+  task: z
+    .strictObject({
+      kind: z.enum(taskKinds).default("sparse-parity"),
+      bits: posInt.max(1e6).optional(), // input bits (parity tasks)
+      samples: posInt.optional(), // data set size (not modular-addition: all modulus^2 pairs)
+      train_fraction: z.number().gt(0).max(1).optional(), // the rest is held out
+      subtasks: z.array(z.array(posInt).min(1)).min(1).optional(), // sparse-parity: bits (from 1) per output
+      k: posInt.optional(), // multitask-parity: bits per task
+      control: posInt.optional(), // multitask-parity: one-hot control bits (default: one per task)
+      modulus: z.number().int().min(2).max(1e6).optional(), // modular-addition
+    })
+    .default({ kind: "sparse-parity" }),
+  skills: z
+    .strictObject({
+      count: posInt.optional(),
+      frequencies: frequenciesSchema.optional(),
+    })
+    .optional(),
+  network: z
+    .strictObject({
+      hidden: z.array(posInt.max(1e6)).optional(), // hidden widths, e.g. [50] or [100, 100]
+      activation: z.enum(["relu", "silu"]).optional(),
+      modules: posInt.default(1), // k independent (block-diagonal) sub-networks
+      embedding: posInt.max(1e6).optional(), // modular-addition: embedding size d per operand
+    })
+    .default({ modules: 1 }),
+  loss: z.enum(["mse", "ce"]).optional(),
+  batch: z.union([z.literal("full"), posInt]).default("full"),
+  optimizer: optimizerSchema.default("adam"),
+  timeline: z.strictObject(timelineFields).default(timelineDefaults),
+});
+
+export const modelNames = ["resource", "domino", "geometry", "network"] as const;
 export type ModelName = (typeof modelNames)[number];
 
-export const schemas = { resource: resourceSchema, domino: dominoSchema, geometry: geometrySchema } as const;
+export const schemas = { resource: resourceSchema, domino: dominoSchema, geometry: geometrySchema, network: networkSchema } as const;
 
 export type Frequencies = z.infer<typeof frequenciesSchema>;
 export type RecordSpec = z.infer<typeof recordSchema>;
@@ -187,6 +236,7 @@ export interface OptimizerConfig {
   alpha_warmup?: number;
   beta3_warmup?: number;
   eps?: number;
+  weight_decay?: number;
 }
 
 type Resolved<T> = Omit<T, "skills"> & { skills: Omit<T extends { skills: infer S } ? S : never, "count"> & { count: number } };
@@ -202,7 +252,33 @@ export type GeometryConfig = Omit<GeometryParsed, "optimizer" | "timeline" | "sk
 };
 export type CorrelationFromGeometry = z.infer<typeof correlationFromGeometrySchema>;
 export type FrequencySwitch = z.infer<typeof switchSchema>;
-export type Config = ResourceConfig | DominoConfig | GeometryConfig;
+/** The network model's config with every per-kind default filled in (src/config/network.ts). */
+export type NetworkConfig = {
+  model: "network";
+  title?: string;
+  seed: number;
+  lr: number;
+  steps: number;
+  record: RecordSpec;
+  sweep?: Record<string, unknown[]>;
+  task: {
+    kind: TaskKind;
+    bits?: number;
+    samples?: number;
+    train_fraction: number;
+    subtasks?: number[][];
+    k?: number;
+    control?: number;
+    modulus?: number;
+  };
+  skills: { count: number; frequencies: Frequencies };
+  network: { hidden: number[]; activation: "relu" | "silu"; modules: number; embedding?: number };
+  loss: "mse" | "ce";
+  batch: "full" | number;
+  optimizer: OptimizerConfig;
+  timeline: z.infer<typeof networkSchema>["timeline"];
+};
+export type Config = ResourceConfig | DominoConfig | GeometryConfig | NetworkConfig;
 
 /** Default hyper-parameters: the spec's (adam 0.9/0.999/1e-8, momentum 0.9, signgd eps 1e-8),
  * PyTorch's for rmsprop (alpha 0.99, eps 1e-8), Chen et al. 2023's for lion (0.9, 0.99), and
@@ -215,4 +291,5 @@ export const optimizerDefaults: Record<OptimizerName, Omit<OptimizerConfig, "nam
   rmsprop: { alpha: 0.99, eps: 1e-8 },
   lion: { beta1: 0.9, beta2: 0.99 },
   ademamix: { beta1: 0.9, beta2: 0.999, beta3: 0.9999, alpha: 2, eps: 1e-8 },
+  adamw: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01 }, // torch.optim.AdamW's defaults
 };

@@ -6,6 +6,7 @@ import { constants as bufferConstants } from "node:buffer";
 import { totalmem } from "node:os";
 import { getHeapStatistics } from "node:v8";
 import type { Config, ResourceConfig } from "./schema.js";
+import { checkNetwork } from "./network.js";
 
 export interface Problem {
   path: (string | number)[];
@@ -64,6 +65,10 @@ export function checkSemantics(c: Config, limits: MemoryLimits = machineLimits()
   const t = c.timeline;
   if (!(t.onset < t.half && t.half < t.learned))
     return { path: ["timeline"], message: `thresholds must satisfy onset < half < learned, got ${t.onset}, ${t.half}, ${t.learned}` };
+  if (c.model === "network") {
+    const p = checkNetwork(c, limits.bytes);
+    if (p) return p;
+  }
   // Skills that start at s = 1/2 (ce losses): a level threshold at or below it is passed at t = 0.
   const s0 = (c.model === "geometry" || c.model === "resource") && c.loss === "ce" ? 0.5 : 0;
   if (t.on === "level" && t.onset <= s0)
@@ -71,7 +76,7 @@ export function checkSemantics(c: Config, limits: MemoryLimits = machineLimits()
       path: ["timeline", "onset"],
       message: `with on: level the thresholds apply to the level itself, which starts at ${s0} with ce loss; ${t.onset} would be passed at t = 0. Use thresholds above ${s0} (e.g. onset: 0.6, half: 0.75, learned: 0.9) or on: progress`,
     };
-  const discrete = c.model === "geometry" || (c.model === "resource" && c.integrator === "map");
+  const discrete = c.model === "geometry" || c.model === "network" || (c.model === "resource" && c.integrator === "map");
   if (discrete && !Number.isInteger(c.steps))
     return { path: ["steps"], message: `must be a whole number of updates for this model, got ${c.steps}` };
   if (discrete && c.steps > MAX_DISCRETE_STEPS)

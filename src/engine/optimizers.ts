@@ -22,6 +22,11 @@
  *               alpha(t) = (t / T_alpha) alpha
  *               beta3(t) = 0.5^(1 / (h(t) + 1)),  h(t) = (1 - t/T_b3) f(b1) + (t/T_b3) f(b3),
  *               f(b) = ln 0.5 / ln(b + 1e-8) - 1   (linear in the EMA's half-life, from b1)
+ *   adamw     theta -= eta wd theta;  then adam's update with the same m, v, bias corrections
+ *                                                   (Loshchilov & Hutter 2019, decoupled weight
+ *                                                    decay, exactly torch.optim.AdamW's algorithm:
+ *                                                    theta_t = theta_{t-1} - gamma lambda theta_{t-1}
+ *                                                    before the moment update; default wd 0.01)
  *
  * State lives in Float64Arrays allocated once; `step` allocates nothing and returns the
  * squared length |theta_t - theta_{t-1}|^2 of the update it applied, which callers use for
@@ -38,7 +43,7 @@ export interface Optimizer {
   reset(): void;
 }
 
-function hyper(cfg: OptimizerConfig, key: "beta" | "beta1" | "beta2" | "beta3" | "alpha" | "eps"): number {
+function hyper(cfg: OptimizerConfig, key: "beta" | "beta1" | "beta2" | "beta3" | "alpha" | "eps" | "weight_decay"): number {
   const v = cfg[key] ?? optimizerDefaults[cfg.name][key];
   if (v === undefined) throw new Error(`optimizer ${cfg.name}: missing hyper-parameter ${key}`);
   return v;
@@ -130,6 +135,49 @@ class Adam implements Optimizer {
       v[j] = vj;
       const d = (-lr * (mj / bc1)) / (Math.sqrt(vj / bc2) + eps);
       theta[j] += d;
+      sq += d * d;
+    }
+    return sq;
+  }
+  reset(): void {
+    this.m.fill(0);
+    this.v.fill(0);
+  }
+}
+
+class AdamW implements Optimizer {
+  readonly name = "adamw" as const;
+  private readonly m: Float64Array;
+  private readonly v: Float64Array;
+  constructor(
+    private readonly lr: number,
+    private readonly beta1: number,
+    private readonly beta2: number,
+    private readonly eps: number,
+    private readonly wd: number,
+    dim: number,
+  ) {
+    this.m = new Float64Array(dim);
+    this.v = new Float64Array(dim);
+  }
+  step(theta: Float64Array, g: Float64Array, t: number): number {
+    const b1 = this.beta1, b2 = this.beta2, eps = this.eps, lr = this.lr;
+    const decay = 1 - lr * this.wd; // theta <- theta - lr wd theta (torch: param.mul_(1 - lr * wd))
+    const m = this.m, v = this.v;
+    const bc1 = 1 - Math.pow(b1, t);
+    const bc2 = 1 - Math.pow(b2, t);
+    const a1 = 1 - b1, a2 = 1 - b2;
+    let sq = 0;
+    for (let j = 0; j < theta.length; j++) {
+      const gj = g[j];
+      const mj = b1 * m[j] + a1 * gj;
+      const vj = b2 * v[j] + a2 * gj * gj;
+      m[j] = mj;
+      v[j] = vj;
+      const old = theta[j];
+      const next = old * decay + (-lr * (mj / bc1)) / (Math.sqrt(vj / bc2) + eps);
+      theta[j] = next;
+      const d = next - old;
       sq += d * d;
     }
     return sq;
@@ -270,6 +318,8 @@ export function createOptimizer(cfg: OptimizerConfig, lr: number, dim: number): 
       return new Lion(lr, hyper(cfg, "beta1"), hyper(cfg, "beta2"), dim);
     case "ademamix":
       return new AdEMAMix(lr, hyper(cfg, "beta1"), hyper(cfg, "beta2"), hyper(cfg, "beta3"), hyper(cfg, "alpha"), hyper(cfg, "eps"), cfg.alpha_warmup, cfg.beta3_warmup, dim);
+    case "adamw":
+      return new AdamW(lr, hyper(cfg, "beta1"), hyper(cfg, "beta2"), hyper(cfg, "eps"), hyper(cfg, "weight_decay"), dim);
     default: {
       const never: never = cfg.name;
       throw new Error(`unknown optimizer ${String(never)}`);

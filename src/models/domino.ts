@@ -52,24 +52,39 @@ function moduleT0(cfg: DominoConfig, k: number): number {
   return cfg.rate !== undefined ? Math.sqrt(k) / cfg.rate : 1 / (2 * cfg.lr * Math.sqrt(cfg.params / k));
 }
 
-export function runDomino(cfg: DominoConfig): ModelOutput {
+/** The closed form of a configured Domino: s_i(t) and the time s_i first reaches x. */
+function dominoCurves(cfg: DominoConfig) {
   const n = cfg.skills.count;
   const p = skillFrequencies(cfg.skills.frequencies, n);
   const rate = effectiveRate(cfg);
   const t0 = 1 / rate;
-  const T = cfg.steps;
-  // Levels start at 0, so progress and level coincide (timeline.on changes nothing here).
-  const th = thresholdList(cfg.timeline).map((x) => levelAtThreshold(x, 0, cfg.timeline.on));
   const parallel = cfg.variant === "parallel";
   const tau = cfg.tau ?? t0;
   const rank = frequencyRanks(p);
   const k = cfg.modules;
   const sched = parallel ? null : serialSchedule(rank, moduleT0(cfg, k), k);
-
   const level = (i: number, t: number): number =>
     sched ? Math.min(1, Math.max(0, (t - sched.start[i]) / sched.span[i])) : 1 - Math.exp((-p[i] * t) / tau);
   const crossingTime = (i: number, x: number): number =>
     sched ? sched.start[i] + x * sched.span[i] : (-tau * Math.log(1 - x)) / p[i];
+  return { n, p, rate, t0, parallel, tau, rank, k, sched, level, crossingTime };
+}
+
+/**
+ * The levels at given times only (calibration's forward model, src/analysis/calibrate.ts):
+ * out[i * K + k] = s_i(times[k]), K = times.length.
+ */
+export function dominoLevelsAt(cfg: DominoConfig, times: Float64Array, out: Float64Array): void {
+  const { n, level } = dominoCurves(cfg);
+  const K = times.length;
+  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = level(i, times[k]);
+}
+
+export function runDomino(cfg: DominoConfig): ModelOutput {
+  const { n, p, rate, t0, parallel, tau, rank, k, sched, level, crossingTime } = dominoCurves(cfg);
+  const T = cfg.steps;
+  // Levels start at 0, so progress and level coincide (timeline.on changes nothing here).
+  const th = thresholdList(cfg.timeline).map((x) => levelAtThreshold(x, 0, cfg.timeline.on));
 
   const times = recordTimes(T, cfg.record, Number.isInteger(T));
   const trace = { t: times, loss: [] as number[], level: Array.from({ length: n }, () => [] as number[]) };

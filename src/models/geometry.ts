@@ -506,12 +506,11 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
 
   // t = 0
   computeAll(0);
-  // Levels are confined near [0, 1] only for orthonormal skills started from theta = 0. With
-  // interfering vectors (random, gaussian, explicit rows: n > N pushes overlaps far below 0, the
-  // authors' Fig 8) or a chosen theta(0) (Fig 12 starts a skill at level 2) there is no level
-  // bound to enforce: only non-finite levels and the loss guard stop the run.
-  const confined = (V === "orthogonal" || V === "modular") && !cfg.init;
-  guard = new RunGuard({ initialLoss: lossNow(), range: ce ? null : { lo: 0, hi: 1, tol: confined ? undefined : Infinity }, cause });
+  // With interfering skill directions (anything but orthogonal or modular rows) an mse level
+  // z_i = t_i . theta may sit anywhere at the optimum (n > N: Fig 8), and a chosen theta(0)
+  // (`init`) may start it anywhere (Fig 12 starts a skill at level 2): only the loss is guarded.
+  const interfering = (cfg.skills.vectors !== "orthogonal" && cfg.skills.vectors !== "modular") || cfg.init !== undefined;
+  guard = new RunGuard({ initialLoss: lossNow(), range: ce || interfering ? null : { lo: 0, hi: 1 }, cause });
   guard.levels(0, s);
   if (every) tracker.observe(0, s);
   if (times[rk] === 0) record(times[rk++]);

@@ -226,11 +226,27 @@ function output(dyn: ResourceDynamics, rec: Recorder, crossings: Crossings, y: F
  * loss is guarded. */
 function resourceGuard(dyn: ResourceDynamics, y0: Float64Array): RunGuard {
   const mse = dyn.cfg.loss === "mse";
-  // clip: false lets u run below 0 (and, with correlations, above 1) without bound by design
-  // (the authors' Fig 8): levels that leave [0, 1] are warnings however far they go, and the
-  // loss guard (growth past 1000 L(0)) is what stops a run that blows up.
-  const tol = dyn.clip ? undefined : Infinity;
-  return new RunGuard({ initialLoss: dyn.loss(y0), range: mse ? { lo: 0, hi: 1, tol } : null, soft: true, cause: divergenceCause(dyn.cfg) });
+  // Unclipped maps (clip: false) and correlations derived from Geometry vectors (Fig 8) leave
+  // [0, 1] by design, by any amount: only the loss guard stops them; the range gives warnings.
+  const c = dyn.cfg.skills.correlation;
+  const unbounded = !dyn.clip || (typeof c === "object" && c !== null && !Array.isArray(c));
+  const range = mse ? { lo: 0, hi: 1, ...(unbounded ? { tol: Infinity } : {}) } : null;
+  return new RunGuard({ initialLoss: dyn.loss(y0), range, soft: true, cause: divergenceCause(dyn.cfg) });
+}
+
+/**
+ * One update of the map, in place: the frequencies for update t come from the state before it,
+ * s(t - 1) (switches); then u <- max(0, u - eta_eff r) (mse; without the max when clip: false)
+ * or z <- z + eta_eff r (ce). d is scratch. Returns whether a switch flipped.
+ */
+function mapStep(dyn: ResourceDynamics, y: Float64Array, d: Float64Array): boolean {
+  const n = dyn.n;
+  const switched = dyn.switches.length > 0 && dyn.updateSwitches(y);
+  dyn.drive(y, d);
+  if (dyn.cfg.loss !== "mse") for (let i = 0; i < n; i++) y[i] += d[i];
+  else if (dyn.clip) for (let i = 0; i < n; i++) y[i] = Math.max(0, y[i] - d[i]);
+  else for (let i = 0; i < n; i++) y[i] -= d[i];
+  return switched;
 }
 
 /** The discrete map, one update per step (the reference convention). */
@@ -244,7 +260,6 @@ function runMap(dyn: ResourceDynamics, hooks: RunHooks): ModelOutput {
   const rec = newRecorder(n);
   const tracker = new CrossingTracker(new Float64Array(n).fill(dyn.s0()), cfg.timeline);
   const guard = resourceGuard(dyn, y);
-  const mse = cfg.loss === "mse";
   const progressEvery = Math.max(1, Math.floor(steps / 200));
   dyn.levels(y, s);
   tracker.observe(0, s);
@@ -253,16 +268,11 @@ function runMap(dyn: ResourceDynamics, hooks: RunHooks): ModelOutput {
     record(rec, 0, dyn.loss(y), s);
     k++;
   }
-  const clip = dyn.clip;
-  const switching = dyn.switches.length > 0;
   const switchTimes = new SwitchLog(dyn);
   for (let t = 1; t <= steps; t++) {
-    // the frequencies for update t come from the state before it, s(t - 1)
-    if (switching && dyn.updateSwitches(y)) switchTimes.note(t - 1);
-    dyn.drive(y, d);
-    if (mse && clip) for (let i = 0; i < n; i++) y[i] = Math.max(0, y[i] - d[i]);
-    else if (mse) for (let i = 0; i < n; i++) y[i] -= d[i];
-    else for (let i = 0; i < n; i++) y[i] += d[i];
+    if (mapStep(dyn, y, d)) switchTimes.note(t - 1);
+    // ce: z = +Infinity would read as level 1 and loss 0, an overflow that looks like mastery
+    if (cfg.loss !== "mse") for (let i = 0; i < n; i++) if (!Number.isFinite(y[i])) throw new DivergenceError(t, `skill ${i + 1}'s logit z`, divergenceCause(cfg));
     dyn.levels(y, s);
     guard.levels(t, s);
     tracker.observe(t, s);
@@ -306,13 +316,13 @@ function divergenceCause(cfg: ResourceConfig): string {
 
 
 /** The ODE, integrated by Dormand-Prince 5(4); crossings located on the dense output. */
-function runOde(dyn: ResourceDynamics, hooks: RunHooks): ModelOutput {
+function runOde(dyn: ResourceDynamics, hooks: RunHooks, sampleTimes?: number[]): ModelOutput {
   const { n, cfg } = dyn;
   const T = cfg.steps;
   const mse = cfg.loss === "mse";
   const y0 = dyn.initialState();
   const guard = resourceGuard(dyn, y0);
-  const times = recordTimes(T, cfg.record, false);
+  const times = sampleTimes ?? recordTimes(T, cfg.record, false); // (calibration asks for its own times)
   const rec = newRecorder(n);
   const s = new Float64Array(n);
   const ybuf = new Float64Array(n);
@@ -516,4 +526,49 @@ function bisectRoot(g: (t: number) => number, a: number, b: number): number {
     }
   }
   return b;
+}
+
+/**
+ * The levels at given times only, for calibration (src/analysis/calibrate.ts), which runs the
+ * model thousands of times. out[i * K + k] = s_i(times[k]), K = times.length, times ascending,
+ * >= 0 and <= cfg.steps. Time alignment: the map's s(t) is the state after t updates (s(1)
+ * after the first); a time between two whole steps is interpolated linearly between them.
+ * The map runs the same step as runMap (mapStep) with no trace, timeline or per-step
+ * allocation; rk45 is runOde itself sampled at `times` (switch events included).
+ * Returns false when the levels stop being finite or the run fails.
+ */
+export function resourceLevelsAt(cfg: ResourceConfig, times: Float64Array, out: Float64Array): boolean {
+  const dyn = new ResourceDynamics(cfg);
+  const n = dyn.n, K = times.length;
+  if (K === 0) return true;
+  if (cfg.integrator === "rk45") {
+    let run: ModelOutput;
+    try {
+      run = runOde(dyn, {}, Array.from(times));
+    } catch (e) {
+      if (e instanceof DivergenceError) return false;
+      throw e;
+    }
+    const lv = run.trace.level;
+    if (run.trace.t.length !== K) return false;
+    for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = lv[i][k];
+    return true;
+  }
+  const y = dyn.initialState();
+  const d = new Float64Array(n), prev = new Float64Array(n), cur = new Float64Array(n);
+  dyn.levels(y, cur);
+  let k = 0;
+  for (; k < K && times[k] <= 0; k++) for (let i = 0; i < n; i++) out[i * K + k] = cur[i];
+  const last = Math.ceil(times[K - 1]);
+  for (let t = 1; t <= last; t++) {
+    prev.set(cur);
+    mapStep(dyn, y, d);
+    dyn.levels(y, cur);
+    for (; k < K && times[k] <= t; k++) {
+      const f = times[k] - (t - 1); // in (0, 1]: 1 at the whole step t
+      for (let i = 0; i < n; i++) out[i * K + k] = f === 1 ? cur[i] : prev[i] + f * (cur[i] - prev[i]);
+    }
+  }
+  for (let i = 0; i < n; i++) if (!Number.isFinite(cur[i])) return false;
+  return true;
 }

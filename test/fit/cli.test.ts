@@ -81,7 +81,7 @@ test("--bootstrap: percentile intervals around the estimate, reproducible with -
   const a = cli(args);
   assert.equal(a.code, 0, a.stderr);
   const j = JSON.parse(a.stdout);
-  assert.deepEqual(j.bootstrap, { K: 40, seed: 3, level: 0.9 });
+  assert.deepEqual(j.bootstrap, { K: 40, seed: 3, level: 0.9, by: "row" });
   for (const k of ["E", "A", "alpha"]) {
     const [lo, hi] = j.intervals[k];
     assert.ok(lo <= hi, k);
@@ -97,7 +97,9 @@ test("sweep JSON Lines: --by fits each group (one JSON entry and one table row p
   const file = write("sweep.jsonl", sweepJsonl());
   const r = cli(["fit", file, "--x", "params", "--final", "--by", "skills.frequencies.zipf", "--json"]);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stderr, "");
+  // Four sizes from 20 to 160: less than a decade, said on stderr and in each group's JSON.
+  assert.match(r.stderr, /^skillsim: warning \(skills\.frequencies\.zipf=1\): params spans less than a decade \(20 to 160, a factor 8\)/);
+  assert.equal(JSON.parse(r.stdout).groups[1].warnings[0].code, "narrow-range");
   const j = JSON.parse(r.stdout);
   assert.equal(j.by, "skills.frequencies.zipf");
   assert.deepEqual(j.groups.map((g: { value: number }) => g.value), [1, 2]);

@@ -148,20 +148,30 @@ test("usage errors exit 2 with one line and write nothing", () => {
 });
 
 test("diverged runs get an error line, the others finish, exit 1", () => {
-  // run 1: a negative correlation throws skill 2 back past level -1 in one step (the guard stops it)
-  const { dir, cfg } = setup("model: resource\nskills: {count: 2, correlation: [[1, -2], [-2, 1]]}\nsteps: 50\nsweep:\n  rate: [0.002, 10, 0.003]\n");
+  // lr 1e10 blows the Geometry model up at step 1 (the run guard). A Resource ce run at rate 1e308
+  // used to serve here, but it is not a divergence: one finite update of z ~ 1e307 saturates every
+  // sigmoid, and the model stays put from then on.
+  const { dir, cfg } = setup("model: geometry\nparams: 20\nskills: {count: 4}\nsteps: 50\nsweep:\n  lr: [0.001, 1.0e+10, 0.002]\n");
   const out = join(dir, "out.jsonl");
   const r = cli(["sweep", cfg, "--out", out, "--jobs", "1"]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /^skillsim: 1 of 3 runs diverged \(ids 1; their lines carry "error"\); the other runs finished\n$/);
   const lines = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
   assert.deepEqual(lines.map((l) => l.id), [0, 1, 2]);
-  assert.match(lines[1].error, /^diverged at step 1: skill 2's level is -13\.9581, outside the model's range/);
+  assert.match(lines[1].error, /^diverged at step \d+: (the loss|skill \d+'s level) (is not finite|grew to|is [-\d.e+]+, outside the model's range)/);
   assert.equal(lines[1].final, undefined);
   assert.equal(typeof lines[2].final.loss, "number");
-  // resume does not retry it
+  // resume does not retry it, and exits as the complete sweep did: 1, the file holds a diverged run
+  const before = readFileSync(out, "utf8");
   const again = cli(["sweep", cfg, "--out", out, "--resume", "-q"]);
-  assert.equal(again.code, 0, again.stderr);
+  assert.equal(again.code, 1, again.stderr);
+  assert.match(again.stderr, /^skillsim: 1 of 3 runs diverged \(ids 1; their lines carry "error"\) \(1 of them already in .*out\.jsonl\); the other runs finished\n$/);
+  assert.equal(readFileSync(out, "utf8"), before);
+  // a resume that runs the diverging run itself says the same
+  writeFileSync(out, before.split("\n")[0] + "\n");
+  const rest = cli(["sweep", cfg, "--out", out, "--resume", "--jobs", "1", "-q"]);
+  assert.equal(rest.code, 1, rest.stderr);
+  assert.match(rest.stderr, /^skillsim: 1 of 3 runs diverged \(ids 1; their lines carry "error"\); the other runs finished\n$/);
 });
 
 test("merge rejects conflicting inputs with file:line and exit 2", () => {
