@@ -67,7 +67,9 @@ test("every example in configs/ runs", () => {
   for (const f of files) {
     const text = readFileSync(join(ROOT, "configs", f), "utf8");
     assert.match(text, /^# /, `${f} starts with a comment`);
-    const cmd = /^sweep:/m.test(text) ? ["validate", `configs/${f}`] : ["run", `configs/${f}`, "--json"];
+    // network runs train real MLPs for minutes: here 20 steps exercise the whole config
+    const short = /^model: network/m.test(text) ? ["--set", "steps=20"] : [];
+    const cmd = /^sweep:/m.test(text) ? ["validate", `configs/${f}`] : ["run", `configs/${f}`, "--json", ...short];
     const r = cli(cmd);
     assert.equal(r.code, 0, `${f}: ${r.stderr}`);
   }
