@@ -623,8 +623,9 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}, timelineM
   // t = 0
   computeAll(0);
   // With interfering skill directions (anything but orthogonal or modular rows) an mse level
-  // z_i = t_i . theta may sit anywhere at the optimum (n > N: Fig 8): only the loss is guarded.
-  const interfering = cfg.skills.vectors !== "orthogonal" && cfg.skills.vectors !== "modular";
+  // z_i = t_i . theta may sit anywhere at the optimum (n > N: Fig 8), and a chosen theta(0)
+  // (`init`) may start it anywhere (Fig 12 starts a skill at level 2): only the loss is guarded.
+  const interfering = (cfg.skills.vectors !== "orthogonal" && cfg.skills.vectors !== "modular") || cfg.init !== undefined;
   guard = new RunGuard({ initialLoss: lossNow(), range: ce || interfering ? null : { lo: 0, hi: 1 }, cause });
   guard.levels(0, s);
   if (watch) {
