@@ -14,6 +14,7 @@ import { registerMerge } from "./merge.js";
 import { registerValidate } from "./validate.js";
 import { registerCheck } from "./check.js";
 import { registerFit } from "./fit.js";
+import { registerKinematics } from "./kinematics.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -40,6 +41,7 @@ Models and equations: README.md and the spec (shared/spec/models.md).`);
   registerMerge(program);
   registerCheck(program);
   registerFit(program);
+  registerKinematics(program);
   registerInit(program);
   for (const c of program.commands) c.exitOverride();
   return program;
