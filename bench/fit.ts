@@ -1,6 +1,6 @@
 /**
  * Benchmark: the full 4500-start Chinchilla fit (src/analysis/scaling.ts) on the 240 Chinchilla
- * Figure 4 runs (shared/data/chinchilla-fig4.csv, the 5 highest-loss runs dropped).
+ * Figure 4 runs (data/chinchilla-fig4.csv, the 5 highest-loss runs dropped).
  * Run alone with `node dist/bench/fit.js`, or call benchFit() from a bench driver.
  */
 
@@ -8,8 +8,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { fitChinchilla } from "../src/analysis/scaling.js";
 
-/** <repo>/../shared/data/chinchilla-fig4.csv, from dist/bench/fit.js. */
-const CSV = fileURLToPath(new URL("../../../shared/data/chinchilla-fig4.csv", import.meta.url));
+/** <repo>/data/chinchilla-fig4.csv, from dist/bench/fit.js. */
+const CSV = fileURLToPath(new URL("../../data/chinchilla-fig4.csv", import.meta.url));
 
 function loadRows(path: string): { N: number[]; D: number[]; L: number[] } {
   const lines = readFileSync(path, "utf8").trim().split(/\r?\n/);

@@ -1,5 +1,5 @@
 /**
- * Geometry-model speed against the NumPy peer (../shared/bench/geometry_numpy.py), measured
+ * Geometry-model speed against the NumPy peer (bench/peers/geometry_numpy.py), measured
  * side by side on this machine: the paper's scaling-law setting (ce loss, n = 1000 random
  * skill vectors, zipf 1, batch 1024, adam lr 0.01) at N = 220 for 20,000 steps.
  *
@@ -31,7 +31,7 @@ export function benchConfig(steps = STEPS): GeometryConfig {
     noise: 0,
     optimizer: { name: "adam", beta1: 0.9, beta2: 0.999, eps: 1e-8 },
     diagnostics: false,
-    timeline: { onset: 0.1, half: 0.5, learned: 0.9, check: "recorded" },
+    timeline: { onset: 0.1, half: 0.5, learned: 0.9, on: "progress", check: "recorded" },
   };
 }
 
@@ -46,8 +46,8 @@ const PEER_WRAPPER = [
 ].join("\n");
 
 function numpyPeer(steps: number): { us: number; cpuUs: number; loss: number } | null {
-  // dist/bench/geometry.js -> <repo>/../shared/bench/geometry_numpy.py
-  const script = fileURLToPath(new URL("../../../shared/bench/geometry_numpy.py", import.meta.url));
+  // dist/bench/geometry.js -> <repo>/bench/peers/geometry_numpy.py
+  const script = fileURLToPath(new URL("../../bench/peers/geometry_numpy.py", import.meta.url));
   if (!existsSync(script)) return null;
   try {
     const out = execFileSync("python3", ["-c", PEER_WRAPPER, script, String(N), String(steps)], {
@@ -87,7 +87,7 @@ export async function benchGeometry(
   const lines = [
     `geometry: N=${N}, n=1000 random, zipf 1, ce, batch 1024, adam lr 0.01, ${steps} steps (${distinct.toFixed(0)} distinct skills/step)`,
     row(`skillsim (${used})`, ours_us, oursCpuUs, out.final.loss),
-    peer ? row("numpy", peer.us, peer.cpuUs, peer.loss) : "  numpy    (peer not available: python3 with numpy and ../shared/bench/geometry_numpy.py needed)",
+    peer ? row("numpy", peer.us, peer.cpuUs, peer.loss) : "  numpy    (peer not available: python3 with numpy needed for bench/peers/geometry_numpy.py)",
     ratio === null ? "" : `  speed-up  ${ratio.toFixed(2)}x NumPy wall-clock (cpu-time ratio ${(peer!.cpuUs / oursCpuUs).toFixed(2)}x), single-threaded`,
   ];
   return { ours_us, numpy_us, ratio, text: lines.filter((l) => l).join("\n") };

@@ -1,6 +1,6 @@
 /**
  * Resource-model ODE speed against SciPy's solve_ivp(RK45, dense_output=True), the peer in
- * ../shared/bench/resource_scipy.py: n = 10 skills, p_i ∝ i^-2, rate = 2*3e-4*sqrt(1000),
+ * bench/peers/resource_scipy.py: n = 10 skills, p_i ∝ i^-2, rate = 2*3e-4*sqrt(1000),
  * N0 = 0.003, u(0) = 1, T = 1000, rtol = 1e-8, atol = 1e-12. Ours also samples 200 points
  * on the dense output (SciPy only builds its interpolant), so ours does at least as much work.
  * Both use the same step control, so nfev should agree; s_end = 1 - u(T) shows both solved
@@ -43,7 +43,7 @@ function solveOnce(f: Rhs, times: Float64Array): SolveAtResult {
 interface ScipyRun { ms: number; nfev: number | null; s0: string | null; sLast: string | null }
 
 async function runScipy(): Promise<ScipyRun | string> {
-  const script = fileURLToPath(new URL("../../../shared/bench/resource_scipy.py", import.meta.url));
+  const script = fileURLToPath(new URL("../../bench/peers/resource_scipy.py", import.meta.url));
   if (!existsSync(script)) return `SciPy peer not found at ${script}`;
   try {
     const args = [script, String(N), String(T), String(RTOL), String(SCIPY_REPS)];

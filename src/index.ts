@@ -15,3 +15,4 @@ export { runSweep } from "./sweep/run.js";
 export { mergeSweepFiles } from "./sweep/merge.js";
 export { fitChinchilla, fitPowerLaw, bootstrapChinchilla, bootstrapPowerLaw, computeOptimal } from "./analysis/scaling.js";
 export { runFigure, sweepFigure, fitFigure } from "./report/svg.js";
+export { calibrate, parseObserved, plan as planCalibration, CalibrateError, type CalibrationResult } from "./analysis/calibrate.js";

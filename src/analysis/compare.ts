@@ -18,7 +18,7 @@
  * (a different config is an input error, reported with the keys that differ).
  */
 import { LineCounter, isMap, isPair, isScalar, parseDocument, type Node } from "yaml";
-import { suggest } from "../config/load.js";
+import { describeValue, suggest } from "../config/load.js";
 
 export type ResultKind = "run" | "sweep" | "fit";
 
@@ -297,7 +297,7 @@ export function parseTolerances(text: string, file: string): ToleranceRule[] {
       const where = `${at((vNode ?? sub.key) as Node)}: ${pattern}.${k}`;
       if (k === "rtol" || k === "atol") {
         if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
-          throw new CompareInputError(`${where}: must be a finite number >= 0, got ${isScalar(vNode) ? JSON.stringify(v) : "a collection"}`);
+          throw new CompareInputError(`${where}: must be a finite number >= 0, got ${isScalar(vNode) ? describeValue(v) : "a collection"}`);
         rule[k] = v;
       } else if (k === "ignore") {
         if (typeof v !== "boolean") throw new CompareInputError(`${where}: must be true or false`);

@@ -1,15 +1,24 @@
-/** `skillsim fit FILE`: fit a scaling law (power law or Chinchilla) to a CSV or a sweep's JSON Lines. */
+/** `skillsim fit FILE`: fit a scaling law (power law or Chinchilla) to a CSV, a sweep's JSON Lines or a run JSON. */
 import type { Command } from "commander";
 import { createHash } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { VERSION } from "../version.js";
 import {
-  CHINCHILLA_GRID, FitInputError, bootstrapChinchilla, bootstrapPowerLaw, computeOptimal, fitChinchilla, fitPowerLaw,
-  type FitResult,
+  CHINCHILLA_GRID, DEFAULT_DELTA, DEFAULT_PENALTY, FitInputError, LOSS_NAMES, chinchillaLoss, chinchillaRefitOptions, collectSamples,
+  computeOptimal, fitPowerLaw, intervalsOf, makeLoss, percentileInterval, powerLawLoss, resampleIndices,
+  type ChinchillaParams, type FitResult, type Loss, type PowerLawParams,
 } from "../analysis/scaling.js";
-import { TableError, applyWhere, groupBy, numericColumn, parseTable, parseWhere, requireColumn, type Table } from "../analysis/table.js";
+import { FitPool, bootstrapRefits, fitChinchillaParallel } from "../analysis/fit-parallel.js";
+import { fitWarnings } from "../analysis/fit-diagnostics.js";
+import {
+  TableError, applyWhere, groupBy, hasNumbers, numericColumn, parseTable, parseWhere, partitionWhere, requireColumn, runClusters,
+  whereOf, type Table, type WhereClause,
+} from "../analysis/fit-input.js";
+import { Rng } from "../engine/rng.js";
 import { suggest } from "../config/load.js";
 import {
   byJson, fitJson, renderByText, renderFitText, type AnyParams, type BootstrapSpec, type FitOutcome, type GroupOutcome,
+  type HoldoutReport, type Prediction,
 } from "../report/fit.js";
 import { fitFigure } from "../report/svg.js";
 import { CliError, colorAllowed, emit, readTextFile, writeFigure } from "./io.js";
@@ -21,15 +30,22 @@ export interface FitCliOptions {
   x?: string;
   y: string;
   where: string[];
+  holdout: string[];
   by?: string;
   final?: boolean;
   batch?: string;
   fixE?: string;
+  loss?: string;
+  delta?: string;
+  penalty?: string;
   bootstrap?: string;
+  bootstrapBy?: string;
   seed?: string;
   level?: string;
+  predict?: string;
   compute?: string;
   flopsPerParamToken?: string;
+  jobs?: string;
   json?: boolean;
   out?: string;
   plot?: string;
@@ -39,49 +55,61 @@ export interface FitCliOptions {
 export function registerFit(program: Command): void {
   program
     .command("fit")
-    .argument("<file>", "CSV with a header row, or the JSON Lines of `skillsim sweep`")
-    .description("fit a scaling law, L = E + A/x^alpha or L = E + A/N^alpha + B/D^beta, to a CSV or sweep output")
+    .argument("<file>", "CSV with a header row, the JSON Lines of `skillsim sweep`, or one `skillsim run --json`")
+    .description("fit a scaling law, L = E + A/x^alpha or L = E + A/N^alpha + B/D^beta, to a CSV, sweep or run output")
     .option("--form <form>", "powerlaw or chinchilla (default: powerlaw for one --x column, chinchilla for two)")
-    .option("--x <cols>", "the x column (powerlaw) or N,D columns (chinchilla); default N,D when the file has both")
+    .option("--x <cols>", "the x column (powerlaw) or N,D columns (chinchilla); default N,D when the file has both with values, step for a run JSON")
     .option("--y <col>", "the loss column", "loss")
-    .option("--where <expr>", "keep rows where KEY=VALUE, KEY!=VALUE, KEY<VALUE, KEY<=VALUE, KEY>VALUE or KEY>=VALUE (repeatable; numbers compare numerically)", collect, [])
+    .option("--where <expr>", "keep rows where KEY=VALUE, KEY!=VALUE, KEY<VALUE, KEY<=VALUE, KEY>VALUE or KEY>=VALUE (repeatable; numbers compare numerically, lists such as k=[0.9, 0.1] as values)", collect, [])
+    .option("--holdout <expr>", "leave the rows matching EXPR (same syntax as --where; repeatable, all must match) out of the fit and report how well the law predicts them", collect, [])
     .option("--by <key>", "fit separately for each distinct value of KEY (one table row / JSON entry per group)")
-    .option("--final", "sweep JSON Lines: keep only each run's last recorded point")
+    .option("--final", "sweep JSON Lines or run JSON: keep only each run's last recorded point")
     .option("--batch <B>", "sweep JSON Lines: batch size for D = step x batch when the lines carry no config")
-    .option("--fix-E <value>", "powerlaw: hold E at VALUE (0: least squares in log-log)")
-    .option("--bootstrap <K>", "K bootstrap resamples of the rows: percentile intervals for every parameter")
+    .option("--fix-E <value>", "powerlaw: hold E at VALUE (0: a pure power law, fitted with the same objective)")
+    .option("--loss <name>", `the objective: ${LOSS_NAMES.join(", ")} (default huber)`)
+    .option("--delta <d>", `--loss huber: Huber's delta on log residuals (default ${DEFAULT_DELTA})`)
+    .option("--penalty <K>", `--loss asymmetric: over-predictions weigh K times more (default ${DEFAULT_PENALTY})`)
+    .option("--bootstrap <K>", "K bootstrap resamples: percentile intervals for every parameter (and for --predict)")
+    .option("--bootstrap-by <unit>", "resample whole runs (run; the default for sweep JSON Lines) or single rows (row)")
     .option("--seed <S>", "bootstrap random seed", "0")
     .option("--level <p>", "bootstrap interval coverage", "0.95")
+    .option("--predict <points>", "predicted loss at N,D[;N,D...] (chinchilla) or x[;x...] (powerlaw), with intervals given --bootstrap")
     .option("--compute <C1,C2,...>", "chinchilla: compute-optimal N and D for these compute budgets (FLOPs)")
     .option("--flops-per-param-token <k>", "FLOPs per parameter per token in C = k N D", "6")
+    .option("--jobs <n>", "threads for the Chinchilla starts and the bootstrap refits (default: all cores; the result does not depend on it)")
     .option("--json", "print the fit as one JSON document")
     .option("-o, --out <file>", "write the result to FILE (atomically) instead of stdout")
     .option("--plot <file>", "also draw the fit: FILE.svg or FILE.png (with --by: one figure per group, FILE-<value>.svg)")
-    .option("-q, --quiet", "no progress or notes on stderr")
+    .option("-q, --quiet", "no progress, notes or warnings on stderr (warnings stay in the report and the JSON)")
     .addHelpText(
       "after",
       `
-Input: CSV (numeric columns by header name) or sweep JSON Lines (first character "{"),
-where every recorded point of every run is a row with columns N (config.params), D
-(step x batch), step, loss, id and each swept key by its dotted name (params, seed,
-skills.frequencies.zipf, ...). Points at step 0 are dropped (D = 0; logs are taken);
---final keeps each run's last point, before --where filters. Lines without "config" take N
-from overrides.params and need --batch for D. Diverged runs are skipped (with a note).
+Input: CSV (numeric columns by header name; comma, semicolon or tab separated, # comment
+lines skipped), sweep JSON Lines (first character "{"), where every recorded point of
+every run is a row with columns N (config.params), D (step x batch), step, loss, id and each
+swept key by its dotted name (params, seed, skills.frequencies.zipf, ...), or one run JSON
+(its trace as rows: N, D, step, loss). Points at step 0 are dropped (D = 0; logs are
+taken); --final keeps each run's last point, before --where filters. Diverged runs are
+skipped and run ids found twice are reported, with a note.
 
-Method (shared/spec/models.md, "Scaling fits"): minimise the sum of Huber(1e-3) of the log
-residuals by L-BFGS from a grid of starts (Chinchilla: ${countGrid()} starts, as Hoffmann et al. 2022
-and Besiroglu et al. 2024); --fix-E 0 is least squares in log-log. --bootstrap resamples
-the rows with replacement and refits (percentile intervals; seeded, reproducible).
+Method (docs/fit.md): minimise the sum over rows of a loss of the log residuals,
+log prediction - log L (huber: Huber(1e-3), as Hoffmann et al. 2022 and Besiroglu et al.
+2024; mse: squared; asymmetric: squared, over-predictions weighted --penalty times), by
+L-BFGS from a grid of starts (Chinchilla: ${countGrid()} starts), on all cores. --bootstrap
+resamples runs (sweeps) or rows and refits (percentile intervals; seeded, reproducible).
+Warnings (on stderr and in the JSON) say when the data cannot identify the law.
 
 Examples:
-  $ skillsim fit chinchilla-fig4.csv --x N,D --where "loss<3.4469" --compute 1e21,1e24
-  $ skillsim fit runs.csv --x params --y loss --fix-E 0 --bootstrap 200
+  $ skillsim fit data/chinchilla-fig4.csv --where "loss<3.4469" --compute 1e21,1e24
+  $ skillsim fit data/chinchilla-fig4.csv --where "loss<3.4469" --holdout "N>2e9"
+  $ skillsim fit data/chinchilla-fig4.csv --where "loss<3.4469" --bootstrap 100 --predict "7e10,1.4e12"
+  $ skillsim fit runs.csv --x params --y loss --fix-E 0 --loss mse
   $ skillsim fit scaling.jsonl --x params --final --by skills.frequencies.zipf
-  $ skillsim fit scaling.jsonl --x step --where params=160 --by skills.frequencies.zipf --plot steps.svg
-  $ skillsim fit scaling.jsonl --x N,D --where skills.frequencies.zipf=1 --json | jq .params
+  $ skillsim fit scaling.jsonl --x N,D --where skills.frequencies.zipf=1 --bootstrap 50 --json | jq .params
 
 Exit codes: 0 success, 2 bad usage or input (missing or empty file, unknown column,
-non-numeric or non-positive values, too few points, a --where that matches nothing).`,
+non-numeric or non-positive values, too few points, a --where or --holdout that matches
+nothing or leaves too few rows, an unknown --loss, --predict with the wrong arity).`,
     )
     .action((file: string, opts: FitCliOptions) => fitCommand(file, opts));
 }
@@ -106,12 +134,46 @@ interface Plan {
   x: string[];
   y: string;
   fixE: number | null;
+  loss: Loss;
   bootstrap: BootstrapSpec | null;
+  predict: number[][] | null;
   compute: number[] | null;
   flops: number;
+  holdout: WhereClause[];
 }
 
-function planFrom(opts: FitCliOptions, table: Table): Plan {
+/** Options checked before the input is read. */
+interface EarlyOptions {
+  loss: Loss;
+  jobs: number;
+  where: WhereClause[];
+  holdout: WhereClause[];
+  batch: number | undefined;
+}
+
+function earlyOptions(opts: FitCliOptions): EarlyOptions {
+  if (opts.plot && !/\.(svg|png)$/i.test(opts.plot)) throw new CliError(`--plot ${opts.plot}: the figure file must end in .svg or .png`);
+  const name = opts.loss ?? "huber";
+  if (!(LOSS_NAMES as readonly string[]).includes(name)) throw new CliError(`--loss ${name}: expected ${LOSS_NAMES.join(", ")}`);
+  if (opts.delta !== undefined && name !== "huber") throw new CliError(`--delta applies to --loss huber (Huber's delta), not to --loss ${name}`);
+  if (opts.penalty !== undefined && name !== "asymmetric") throw new CliError(`--penalty applies to --loss asymmetric, not to --loss ${name}`);
+  const delta = opts.delta === undefined ? DEFAULT_DELTA : parseNumber("--delta", opts.delta, (v) => v > 0, "a positive number, e.g. 1e-3");
+  const penalty = opts.penalty === undefined ? DEFAULT_PENALTY : parseNumber("--penalty", opts.penalty, (v) => v >= 1, "a number >= 1 (how many times more an over-prediction weighs)");
+  const cores = availableParallelism();
+  const jobs = opts.jobs === undefined ? Math.min(cores, 8) : parseNumber("--jobs", opts.jobs, (v) => Number.isInteger(v) && v >= 1 && v <= 256, "a whole number of threads >= 1");
+  const clauses = (list: string[], flag: string) => list.map((w) => {
+    try {
+      return parseWhere(w, flag);
+    } catch (e) {
+      throw e instanceof TableError ? new CliError(e.message) : e;
+    }
+  });
+  const batch = opts.batch === undefined ? undefined : parseNumber("--batch", opts.batch, (v) => v > 0, "a positive batch size");
+  if (opts.bootstrapBy !== undefined && opts.bootstrapBy !== "run" && opts.bootstrapBy !== "row") throw new CliError(`--bootstrap-by ${opts.bootstrapBy}: expected run or row`);
+  return { loss: makeLoss(name, delta, penalty), jobs: Math.min(jobs, 4 * cores), where: clauses(opts.where, "--where"), holdout: clauses(opts.holdout ?? [], "--holdout"), batch };
+}
+
+function planFrom(opts: FitCliOptions, table: Table, early: EarlyOptions): Plan {
   if (opts.form !== undefined && opts.form !== "powerlaw" && opts.form !== "chinchilla") {
     throw new CliError(`--form ${opts.form}: expected powerlaw or chinchilla`);
   }
@@ -119,11 +181,21 @@ function planFrom(opts: FitCliOptions, table: Table): Plan {
   if (opts.x !== undefined) {
     x = opts.x.split(",").map((s) => s.trim());
     if (x.length > 2 || x.some((s) => s === "")) throw new CliError(`--x ${opts.x}: expected one column (powerlaw) or two, N,D (chinchilla)`);
+  } else if (table.format === "run" && opts.form !== "chinchilla") {
+    x = ["step"]; // one run: its loss against time
   } else if (opts.form !== "powerlaw" && table.cells.has("N") && table.cells.has("D")) {
     x = ["N", "D"];
   } else {
     throw new CliError(
       `give --x COL (powerlaw) or --x N,D (chinchilla); columns in ${table.file}: ${table.columns.join(", ")}`,
+    );
+  }
+  if (table.format !== "csv" && x.includes("D") && !hasNumbers(table, "D")) {
+    const why = table.format === "run" ? "this run has" : "these runs have";
+    throw new CliError(
+      `${table.file}: ${why} no batch size (Resource, Domino and full-batch runs have none), so there is no D = step x batch for a Chinchilla fit; ` +
+        `fit loss against one column instead: --x step (loss vs time) or --x N --final (final loss vs params)` +
+        (table.format === "jsonl" ? `, or give --batch B if the runs had one` : ""),
     );
   }
   const form = (opts.form as Plan["form"] | undefined) ?? (x.length === 2 ? "chinchilla" : "powerlaw");
@@ -134,16 +206,32 @@ function planFrom(opts: FitCliOptions, table: Table): Plan {
     if (form !== "powerlaw") throw new CliError("--fix-E applies to --form powerlaw");
     fixE = parseNumber("--fix-E", opts.fixE, (v) => v >= 0, "a number >= 0");
   }
+  const seed = parseNumber("--seed", opts.seed ?? "0", (v) => Number.isSafeInteger(v) && v >= 0, "a whole number >= 0");
+  const level = parseNumber("--level", opts.level ?? "0.95", (v) => v > 0 && v < 1, "a coverage between 0 and 1, e.g. 0.95");
+  let by: "row" | "run" = table.format === "jsonl" ? "run" : "row";
+  if (opts.bootstrapBy !== undefined) {
+    if (opts.bootstrapBy !== "run" && opts.bootstrapBy !== "row") throw new CliError(`--bootstrap-by ${opts.bootstrapBy}: expected run or row`);
+    if (opts.bootstrapBy === "run" && table.format === "csv") {
+      throw new CliError(`--bootstrap-by run needs sweep JSON Lines (runs are its lines); ${table.file} is CSV, so only --bootstrap-by row applies`);
+    }
+    by = opts.bootstrapBy;
+  }
   let bootstrap: BootstrapSpec | null = null;
   if (opts.bootstrap !== undefined) {
     const K = parseNumber("--bootstrap", opts.bootstrap, (v) => Number.isInteger(v) && v >= 2 && v <= 1e6, "a whole number of resamples >= 2");
-    const seed = parseNumber("--seed", opts.seed ?? "0", (v) => Number.isSafeInteger(v) && v >= 0, "a whole number >= 0");
-    const level = parseNumber("--level", opts.level ?? "0.95", (v) => v > 0 && v < 1, "a coverage between 0 and 1, e.g. 0.95");
-    bootstrap = { K, seed, level };
-  } else {
-    // Still check them, so a typo is not silently ignored.
-    parseNumber("--seed", opts.seed ?? "0", (v) => Number.isSafeInteger(v) && v >= 0, "a whole number >= 0");
-    parseNumber("--level", opts.level ?? "0.95", (v) => v > 0 && v < 1, "a coverage between 0 and 1, e.g. 0.95");
+    bootstrap = { K, seed, level, by };
+  }
+  let predict: number[][] | null = null;
+  if (opts.predict !== undefined) {
+    const arity = form === "chinchilla" ? 2 : 1;
+    const want = form === "chinchilla" ? `N,D pairs separated by ";" (e.g. "7e10,1.4e12;1e9,2e10")` : `x values separated by ";" (e.g. "1000;1e4")`;
+    predict = opts.predict.split(";").map((pt) => {
+      const vals = pt.split(",");
+      if (vals.length !== arity) {
+        throw new CliError(`--predict ${opts.predict}: "${pt.trim()}" has ${vals.length} value${vals.length === 1 ? "" : "s"}, but the ${form} law takes ${arity} (${x.join(",")}); expected ${want}`);
+      }
+      return vals.map((v) => parseNumber("--predict", v, (n) => n > 0, `positive numbers: ${want}`));
+    });
   }
   let compute: number[] | null = null;
   if (opts.compute !== undefined) {
@@ -151,7 +239,7 @@ function planFrom(opts: FitCliOptions, table: Table): Plan {
     compute = opts.compute.split(",").map((s) => parseNumber("--compute", s, (v) => v > 0, "positive compute budgets in FLOPs, e.g. 1e21,1e24"));
   }
   const flops = parseNumber("--flops-per-param-token", opts.flopsPerParamToken ?? "6", (v) => v > 0, "a positive number, e.g. 6");
-  return { form, x, y: opts.y, fixE, bootstrap, compute, flops };
+  return { form, x, y: opts.y, fixE, loss: early.loss, bootstrap, predict, compute, flops, holdout: early.holdout };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,58 +253,146 @@ function located(e: FitInputError, table: Table, plan: Plan, group: string): Cli
     const col = names[e.column] ?? e.column;
     const v = (table.cells.get(col) ?? [])[e.row];
     const why = /must be > 0/.test(e.message) ? "must be > 0 (its log is taken)" : "not a finite number";
-    return new CliError(`${prefix}${table.where[e.row]}: column "${col}" is ${String(v)}: ${why}`);
+    return new CliError(`${prefix}${whereOf(table, e.row)}: column "${col}" is ${String(v)}: ${why}`);
   }
   return new CliError(`${prefix}${e.message}`);
 }
 
-function fitOne(table: Table, plan: Plan, quiet: boolean, group: string): FitOutcome {
+interface Context {
+  quiet: boolean;
+  pool: FitPool;
+}
+
+/** The law at a point (x values in the plan's --x order). */
+function lawAt(form: Plan["form"], p: AnyParams, x: readonly number[]): number {
+  return form === "chinchilla" ? chinchillaLoss(p as ChinchillaParams, x[0], x[1]) : powerLawLoss(p as PowerLawParams, x[0]);
+}
+
+function holdoutReport(held: Table, plan: Plan, fit: FitResult<AnyParams>, group: string): HoldoutReport {
+  const where = plan.holdout.map((c) => c.text);
+  if (held.length === 0) return { n: 0, rmse_log: null, max_abs_rel_error: null, rows: [], where };
+  const hx = plan.x.map((c) => numericColumn(held, c, `--holdout, --x ${c}`));
+  const hy = numericColumn(held, plan.y, `--holdout, --y ${plan.y}`);
+  let ss = 0, worst = 0;
+  const rows: HoldoutReport["rows"] = [];
+  for (let i = 0; i < held.length; i++) {
+    const xv = hx.map((c) => c[i]);
+    const y = hy[i];
+    if (!(y > 0 && xv.every((v) => v > 0 && Number.isFinite(v)) && Number.isFinite(y))) {
+      throw new CliError(`${group ? `${group}: ` : ""}${whereOf(held, i)}: a held-out row needs positive finite ${[...plan.x, plan.y].join(", ")} (logs are taken)`);
+    }
+    const predicted = lawAt(plan.form, fit.params, xv);
+    const r = Math.log(predicted) - Math.log(y);
+    ss += r * r;
+    const rel = (predicted - y) / y;
+    if (Math.abs(rel) > worst) worst = Math.abs(rel);
+    rows.push({ at: whereOf(held, i), x: Object.fromEntries(plan.x.map((c, j) => [c, xv[j]])), y, predicted, rel_error: rel });
+  }
+  return { n: held.length, rmse_log: Math.sqrt(ss / held.length), max_abs_rel_error: worst, rows, where };
+}
+
+/** Draws of the data's residual scatter per bootstrap refit, for prediction intervals. */
+const SCATTER_DRAWS = 20;
+
+function predictions(plan: Plan, fit: FitResult<AnyParams>, xs: Float64Array[], ys: Float64Array, samples: AnyParams[] | null): Prediction[] | null {
+  if (!plan.predict) return null;
+  // Log residuals of the data about the fitted law (data minus law): the scatter of one run.
+  const resid = new Float64Array(ys.length);
+  for (let k = 0; k < ys.length; k++) resid[k] = Math.log(ys[k]) - Math.log(lawAt(plan.form, fit.params, xs.map((c) => c[k])));
+  const level = plan.bootstrap?.level ?? 0.95;
+  return plan.predict.map((pt, j) => {
+    const x = Object.fromEntries(plan.x.map((c, i) => [c, pt[i]]));
+    const predicted = lawAt(plan.form, fit.params, pt);
+    if (!samples) return { x, predicted, confidence: null, prediction: null };
+    const mean = Float64Array.from(samples, (p) => lawAt(plan.form, p, pt));
+    const rng = new Rng((plan.bootstrap!.seed + 1 + j) >>> 0);
+    const draws = new Float64Array(mean.length * SCATTER_DRAWS);
+    for (let b = 0; b < mean.length; b++) {
+      for (let m = 0; m < SCATTER_DRAWS; m++) draws[b * SCATTER_DRAWS + m] = mean[b] * Math.exp(resid[rng.nextInt(resid.length)]);
+    }
+    return { x, predicted, confidence: percentileInterval(mean, level), prediction: percentileInterval(draws, level) };
+  });
+}
+
+function checkHoldoutLeaves(rest: number, total: number, plan: Plan, prefix: string): void {
+  const need = plan.form === "chinchilla" ? 5 : plan.fixE === null ? 3 : 2;
+  if (rest < need) {
+    throw new CliError(`${prefix}--holdout ${plan.holdout.map((c) => c.text).join(" --holdout ")} holds out ${total - rest} of ${total} rows and leaves ${rest} to fit; the ${plan.form} law needs at least ${need}`);
+  }
+}
+
+async function fitOne(table: Table, plan: Plan, ctx: Context, group: string): Promise<FitOutcome> {
   for (const c of plan.x) requireColumn(table, c, `--x ${plan.x.join(",")}`, suggest);
   requireColumn(table, plan.y, `--y ${plan.y}`, suggest);
-  const xs = plan.x.map((c) => numericColumn(table, c, `--x ${c}`));
-  const ys = numericColumn(table, plan.y, `--y ${plan.y}`);
+  const prefix = group ? `${group}: ` : "";
+  let fitTable = table;
+  let held: Table | null = null;
+  if (plan.holdout.length) {
+    const split = partitionWhere(table, plan.holdout, "--holdout", suggest);
+    held = split.matched;
+    fitTable = split.rest;
+    checkHoldoutLeaves(fitTable.length, table.length, plan, prefix);
+  }
+  const xs = plan.x.map((c) => numericColumn(fitTable, c, `--x ${c}`));
+  const ys = numericColumn(fitTable, plan.y, `--y ${plan.y}`);
   const label = group ? ` (${group})` : "";
   let fit: FitResult<AnyParams>;
+  const bar = progressBar(`${plan.form} fit${label}`, ctx.quiet, plan.form === "chinchilla" ? "starts" : "starts");
   try {
-    if (plan.form === "chinchilla") {
-      const bar = progressBar(`chinchilla fit${label}`, quiet, "starts");
-      try {
-        fit = fitChinchilla(xs[0], xs[1], ys, { onProgress: (d, t) => bar.update(d, t) });
-      } finally {
-        bar.stop();
-      }
-    } else {
-      fit = fitPowerLaw(xs[0], ys, { fixE: plan.fixE });
-    }
-  } catch (e) {
-    if (e instanceof FitInputError) throw located(e, table, plan, group);
-    throw e;
-  }
-  if (plan.bootstrap) {
-    const { K, seed, level } = plan.bootstrap;
-    const bar = progressBar(`bootstrap${label}`, quiet, "resamples");
     const onProgress = (d: number, t: number) => bar.update(d, t);
+    fit = plan.form === "chinchilla"
+      ? await fitChinchillaParallel(ctx.pool, xs[0], xs[1], ys, { loss: plan.loss, onProgress })
+      : fitPowerLaw(xs[0], ys, { fixE: plan.fixE, loss: plan.loss, onProgress });
+  } catch (e) {
+    if (e instanceof FitInputError) throw located(e, fitTable, plan, group);
+    throw e;
+  } finally {
+    bar.stop();
+  }
+  let samples: AnyParams[] | null = null;
+  let sampleCols: Record<string, Float64Array> | null = null;
+  if (plan.bootstrap) {
+    const { K, seed, level, by } = plan.bootstrap;
+    const clusters = by === "run" ? runClusters(fitTable) : null;
+    const resamples = resampleIndices(fitTable.length, K, seed, clusters);
+    const bbar = progressBar(`bootstrap${label}`, ctx.quiet, "resamples");
     try {
-      fit.intervals = plan.form === "chinchilla"
-        ? bootstrapChinchilla(xs[0], xs[1], ys, fit as FitResult<never>, { K, seed, level, onProgress })
-        : bootstrapPowerLaw(xs[0], ys, { K, seed, level, onProgress, fixE: plan.fixE }) as FitResult<AnyParams>["intervals"];
+      samples = await bootstrapRefits<AnyParams>(
+        ctx.pool,
+        plan.form === "chinchilla"
+          ? { kind: "chinchilla", N: xs[0], D: xs[1], L: ys, opts: chinchillaRefitOptions(fit as FitResult<ChinchillaParams>, plan.loss) }
+          : { kind: "powerlaw", x: xs[0], L: ys, opts: { fixE: plan.fixE, loss: plan.loss } },
+        resamples,
+        (d, t) => bbar.update(d, t),
+      );
     } catch (e) {
-      if (e instanceof FitInputError) throw new CliError(`${group ? `${group}: ` : ""}bootstrap resample: ${e.message} (too few distinct points to resample?)`);
+      if (e instanceof FitInputError) throw new CliError(`${prefix}bootstrap resample: ${e.message} (too few distinct ${by === "run" ? "runs" : "points"} to resample?)`);
       throw e;
     } finally {
-      bar.stop();
+      bbar.stop();
     }
+    sampleCols = collectSamples(samples);
+    fit.intervals = intervalsOf(sampleCols, level) as FitResult<AnyParams>["intervals"];
   }
   let allocation: FitOutcome["allocation"] = null;
   if (plan.compute) {
     try {
-      allocation = { ...computeOptimal(fit.params as never, plan.compute, plan.flops), flopsPerParamToken: plan.flops };
+      allocation = { ...computeOptimal(fit.params as ChinchillaParams, plan.compute, plan.flops), flopsPerParamToken: plan.flops };
     } catch (e) {
-      if (e instanceof FitInputError) throw new CliError(`${group ? `${group}: ` : ""}${e.message}`);
+      if (e instanceof FitInputError) throw new CliError(`${prefix}${e.message}`);
       throw e;
     }
   }
-  return { fit, x: plan.x, y: plan.y, xs, ys, bootstrap: plan.bootstrap, allocation };
+  const warnings = fitWarnings({
+    form: plan.form, x: plan.x, y: plan.y, xs, ys, fit, loss: plan.loss, fixE: plan.fixE,
+    intervals: fit.intervals as Record<string, [number, number]> | undefined, samples: sampleCols,
+  });
+  return {
+    fit, x: plan.x, y: plan.y, xs, ys, bootstrap: plan.bootstrap, allocation, fixE: plan.fixE,
+    holdout: held ? holdoutReport(held, plan, fit, group) : null,
+    predictions: predictions(plan, fit, xs, ys, samples),
+    warnings,
+  };
 }
 
 /** "fit.svg" + value 1.5 -> "fit-1.5.svg". */
@@ -238,45 +414,60 @@ function figureFor(o: FitOutcome, title?: string): string {
 export async function fitCommand(file: string, opts: FitCliOptions): Promise<void> {
   const quiet = Boolean(opts.quiet);
   const say = (m: string) => { if (!quiet) note(m); };
-  if (opts.plot && !/\.(svg|png)$/i.test(opts.plot)) throw new CliError(`--plot ${opts.plot}: the figure file must end in .svg or .png`);
-  const batch = opts.batch === undefined ? undefined : parseNumber("--batch", opts.batch, (v) => v > 0, "a positive batch size");
-  const where = opts.where.map((w) => {
-    try {
-      return parseWhere(w);
-    } catch (e) {
-      throw e instanceof TableError ? new CliError(e.message) : e;
-    }
-  });
+  const early = earlyOptions(opts);
   const text = readTextFile(file, "data file");
+  const pool = new FitPool(early.jobs);
   try {
-    const parsed = parseTable(text, file, { final: opts.final, batch });
+    const parsed = parseTable(text, file, { final: opts.final, batch: early.batch });
+    const all = parsed.table;
+    const plan = planFrom(opts, all, early);
+    // Check every named column before filtering, so a typo fails first.
+    for (const c of plan.x) requireColumn(all, c, `--x ${plan.x.join(",")}`, suggest);
+    requireColumn(all, plan.y, `--y ${plan.y}`, suggest);
+    if (opts.by !== undefined) requireColumn(all, opts.by, `--by ${opts.by}`, suggest);
+    for (const c of plan.holdout) requireColumn(all, c.key, `--holdout ${c.text}`, suggest);
+    const table = applyWhere(all, early.where, suggest);
+    if (plan.holdout.length) {
+      const split = partitionWhere(table, plan.holdout, "--holdout", suggest);
+      if (split.matched.length === 0) {
+        throw new CliError(`--holdout ${plan.holdout.map((c) => c.text).join(" --holdout ")} matches none of the ${table.length} rows being fitted`);
+      }
+      if (opts.by === undefined) checkHoldoutLeaves(split.rest.length, table.length, plan, "");
+    }
+    // Notes once the request is known to be good (bad input gets one line and nothing else).
+    for (const n of parsed.notes) say(n);
+    for (const d of parsed.duplicates.slice(0, 5)) {
+      say(`${file}: run id ${d.id} is on lines ${d.lines.join(", ")} (a shard merged twice, or two sweeps in one file?); every line is used`);
+    }
+    if (parsed.duplicates.length > 5) say(`${file}: ${parsed.duplicates.length} run ids appear on more than one line`);
     if (parsed.diverged.length) {
       const ids = parsed.diverged.slice(0, 10).join(", ") + (parsed.diverged.length > 10 ? ", ..." : "");
       say(`skipped ${parsed.diverged.length} diverged run${parsed.diverged.length === 1 ? "" : "s"} (id ${ids})`);
     }
     if (parsed.droppedStepZero) say(`dropped ${parsed.droppedStepZero} point${parsed.droppedStepZero === 1 ? "" : "s"} at step 0 (D = 0; logs are taken)`);
-    const all = parsed.table;
-    const plan = planFrom(opts, all);
-    // Check every named column before filtering, so a typo fails first.
-    for (const c of plan.x) requireColumn(all, c, `--x ${plan.x.join(",")}`, suggest);
-    requireColumn(all, plan.y, `--y ${plan.y}`, suggest);
-    if (opts.by !== undefined) requireColumn(all, opts.by, `--by ${opts.by}`, suggest);
-    const table = applyWhere(all, where, suggest);
-    if (where.length) say(`--where kept ${table.length} of ${all.length} rows`);
-    const summary = { file, rows: all.length, where: where.map((w) => w.text) };
+
+    if (early.where.length) say(`--where kept ${table.length} of ${all.length} rows`);
+    const summary = { file, rows: all.length, where: early.where.map((w) => w.text) };
     const color = !opts.out && !opts.json && colorAllowed(process.stdout);
     const textOpts = { color, width: process.stdout.columns || 100 };
+    const ctx: Context = { quiet, pool };
+    const warn = (ws: FitOutcome["warnings"], label = "") => {
+      if (!quiet) for (const w of ws ?? []) process.stderr.write(`skillsim: warning${label}: ${w.message}\n`);
+    };
 
     if (opts.by === undefined) {
-      const o = fitOne(table, plan, quiet, "");
+      const o = await fitOne(table, plan, ctx, "");
+      warn(o.warnings);
       emit(opts.json ? JSON.stringify({ ...fitJson(o), provenance: fitProvenance(file, text, opts) }) + "\n" : renderFitText(o, summary, textOpts), opts.out);
       if (opts.plot) await writeFigure(opts.plot, figureFor(o));
       return;
     }
-    const groups: GroupOutcome[] = groupBy(table, opts.by, suggest).map((g) => ({
-      value: g.value,
-      ...fitOne(g.table, plan, quiet, `${opts.by}=${g.value}`),
-    }));
+    const groups: GroupOutcome[] = [];
+    for (const g of groupBy(table, opts.by, suggest)) {
+      const o = await fitOne(g.table, plan, ctx, `${opts.by}=${g.value}`);
+      warn(o.warnings, ` (${opts.by}=${g.value})`);
+      groups.push({ value: g.value, ...o });
+    }
     emit(opts.json ? JSON.stringify({ ...byJson(opts.by, groups), provenance: fitProvenance(file, text, opts) }) + "\n" : renderByText(opts.by, groups, summary, textOpts), opts.out);
     if (opts.plot) {
       const paths: string[] = [];
@@ -290,15 +481,21 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
     }
   } catch (e) {
     if (e instanceof TableError) throw new CliError(e.message);
+    if (e instanceof FitInputError) throw new CliError(e.message);
     throw e;
+  } finally {
+    await pool.close();
   }
 }
 
 /** Where a fit came from: versions, the input (name and content hash) and the options that shape it. */
 function fitProvenance(file: string, text: string, cli: FitCliOptions): Record<string, unknown> {
   const opts = cli as unknown as Record<string, unknown>;
-  const keys = ["form", "x", "y", "where", "by", "final", "fixE", "batch", "bootstrap", "seed", "level", "compute", "flopsPerParamToken"];
-  const options = Object.fromEntries(keys.filter((k) => opts[k] !== undefined).map((k) => [k, opts[k]]));
+  const keys = [
+    "form", "x", "y", "where", "holdout", "by", "final", "fixE", "batch", "loss", "delta", "penalty", "bootstrap", "bootstrapBy", "seed", "level",
+    "predict", "compute", "flopsPerParamToken",
+  ];
+  const options = Object.fromEntries(keys.filter((k) => opts[k] !== undefined && !(Array.isArray(opts[k]) && (opts[k] as unknown[]).length === 0 && k === "holdout")).map((k) => [k, opts[k]]));
   return {
     skillsim: VERSION,
     node: process.version,

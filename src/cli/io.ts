@@ -3,9 +3,9 @@
  * whether stdout/stderr are terminals (colour and progress bars only there, never with NO_COLOR).
  */
 import { fsReason } from "../fs-errors.js";
-import { closeSync, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
-import { ConfigError, DEFAULT_CONFIG_YAML, loadConfig } from "../config/load.js";
+import { accessSync, closeSync, constants, fsyncSync, openSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { ConfigError, DEFAULT_CONFIG_YAML, defaultConfigYaml, loadConfig, modelOfSets } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 
 /** An error the CLI reports as one line and exit code `code` (2: usage/input, 1: run failed). */
@@ -16,8 +16,18 @@ export class CliError extends Error {
   }
 }
 
-/** Read a text input file, turning every failure into one clear CliError. */
+/** The path that means standard input, and the name errors give it. */
+export const STDIN = "-";
+export const STDIN_NAME = "<stdin>";
+
+/** How errors name an input: `<stdin>` for "-", else the path as given. */
+export function inputName(path: string): string {
+  return path === STDIN ? STDIN_NAME : path;
+}
+
+/** Read a text input file ("-": standard input), turning every failure into one clear CliError. */
 export function readTextFile(path: string, what = "file"): string {
+  if (path === STDIN) return readStdin(what);
   let st;
   try {
     st = statSync(path);
@@ -35,6 +45,24 @@ export function readTextFile(path: string, what = "file"): string {
     if (e instanceof CliError) throw e;
     throw new CliError(`${path}: cannot read ${what}: ${fsReason(e)}`);
   }
+  return decodeText(buf, path, what);
+}
+
+/** Standard input as text (`skillsim init geometry | skillsim run -`); errors name `<stdin>`. */
+function readStdin(what: string): string {
+  if (process.stdin.isTTY) process.stderr.write(`skillsim: reading the ${what} from standard input (end it with Ctrl-D)\n`);
+  let buf: Buffer;
+  try {
+    buf = readBounded(0, STDIN_NAME);
+  } catch (e) {
+    if (e instanceof CliError) throw e;
+    throw new CliError(`${STDIN_NAME}: cannot read ${what}: ${fsReason(e)}`);
+  }
+  return decodeText(buf, STDIN_NAME, what);
+}
+
+/** Bytes -> text: refuses binary (a NUL byte) and invalid UTF-8, naming path:line:col. */
+function decodeText(buf: Buffer, path: string, what: string): string {
   const nul = buf.indexOf(0);
   if (nul >= 0) throw new CliError(`${position(path, buf, nul)}: this is a binary file (a NUL byte here), not a text ${what}`);
   const text = buf.toString("utf8");
@@ -50,23 +78,31 @@ export function readTextFile(path: string, what = "file"): string {
 /** Inputs larger than this are refused (no config or result is anywhere near it). */
 const MAX_INPUT_BYTES = 512 * 1024 * 1024;
 
-/** Read a whole file or pipe, refusing more than MAX_INPUT_BYTES (a pipe has no size to check first). */
-function readBounded(path: string): Buffer {
-  const fd = openSync(path, "r");
+/** Read a whole file or pipe (or fd 0), refusing more than MAX_INPUT_BYTES (a pipe has no size to check first). */
+function readBounded(path: string | 0, name = String(path)): Buffer {
+  const fd = path === 0 ? 0 : openSync(path, "r");
   try {
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
       const chunk = Buffer.allocUnsafe(1 << 20);
-      const n = readSync(fd, chunk, 0, chunk.length, null);
+      let n: number;
+      try {
+        n = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (e) {
+        // A non-blocking stdin pipe with nothing in it yet: wait a little and try again.
+        if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+        continue;
+      }
       if (n === 0) break;
       total += n;
-      if (total > MAX_INPUT_BYTES) throw new CliError(`${path}: more than ${MAX_INPUT_BYTES / 2 ** 20} MiB, too large to be a skillsim input`);
+      if (total > MAX_INPUT_BYTES) throw new CliError(`${name}: more than ${MAX_INPUT_BYTES / 2 ** 20} MiB, too large to be a skillsim input`);
       chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
     }
     return Buffer.concat(chunks, total);
   } finally {
-    closeSync(fd);
+    if (fd !== 0) closeSync(fd);
   }
 }
 
@@ -93,10 +129,99 @@ function firstInvalidUtf8(buf: Buffer): number {
   return -1;
 }
 
-/** Load a config from a path (or the built-in default when path is undefined). */
+/**
+ * Load a config from a path ("-": standard input), or without one the built-in default of
+ * the model a `--set model=NAME` asks for (the Resource model's when none does).
+ */
 export function loadConfigFile(path: string | undefined, sets: string[] = []): Config {
-  const text = path === undefined ? DEFAULT_CONFIG_YAML : readTextFile(path, "config");
-  return loadConfig(text, { file: path ?? "<built-in default>", sets });
+  if (path === undefined) {
+    const model = modelOfSets(sets);
+    const text = defaultConfigYaml(model);
+    return loadConfig(text, { file: text === DEFAULT_CONFIG_YAML ? "<built-in default>" : `<built-in ${model} default>`, sets });
+  }
+  return loadConfig(readTextFile(path, "config"), { file: inputName(path), sets });
+}
+
+/** Any path that names the same file as another: [dev, ino] when it exists, else its resolved place. */
+function identity(path: string): { key: string; exists: boolean; regular: boolean; isDir: boolean } | null {
+  try {
+    const st = statSync(path);
+    return { key: `${st.dev}:${st.ino}`, exists: true, regular: st.isFile(), isDir: st.isDirectory() };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") return null;
+    let dir = dirname(resolve(path));
+    try {
+      dir = realpathSync(dir);
+    } catch {
+      /* a missing directory is reported by checkOutputs */
+    }
+    return { key: join(dir, basename(path)), exists: false, regular: false, isDir: false };
+  }
+}
+
+export interface NamedPath {
+  /** How the user gave it: "--out", "--plot", "config", "input". */
+  flag: string;
+  path: string;
+}
+
+/**
+ * Before any work starts: every output can be written (its directory exists and is
+ * writable, it is not a directory), no output is one of the inputs (compared by device and
+ * inode, so symlinks and hard links count) and no two outputs are the same file. Throws a
+ * CliError (exit 2) naming the flag. Devices and pipes (/dev/null, /dev/stdout) are always fine.
+ */
+export function checkOutputs(inputs: NamedPath[], outputs: NamedPath[]): void {
+  const seen = new Map<string, NamedPath>();
+  for (const i of inputs) {
+    if (i.path === STDIN) continue;
+    const id = identity(i.path);
+    if (id?.exists && id.regular && !seen.has(id.key)) seen.set(id.key, i);
+  }
+  for (const o of outputs) {
+    const say = `${o.flag} ${o.path}`;
+    const id = identity(o.path);
+    if (id === null) throw new CliError(`${say}: cannot write: ${fsReasonAt(o.path)}`);
+    if (id.isDir) throw new CliError(`${say}: is a directory; give a file name`);
+    if (id.exists && !id.regular) continue; // a device or a pipe: written directly
+    const dir = dirname(resolve(o.path));
+    let dst;
+    try {
+      dst = statSync(dir);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new CliError(`${say}: cannot write: ${code === "ENOENT" ? `the directory ${dirname(o.path)} does not exist` : code === "ENOTDIR" ? `${dirname(o.path)} is not a directory` : fsReason(e)}`);
+    }
+    if (!dst.isDirectory()) throw new CliError(`${say}: cannot write: ${dirname(o.path)} is not a directory`);
+    try {
+      accessSync(dir, constants.W_OK | constants.X_OK);
+      if (id.exists) accessSync(o.path, constants.W_OK);
+    } catch {
+      throw new CliError(`${say}: cannot write: permission denied${id.exists ? "" : ` in the directory ${dirname(o.path)}`}`);
+    }
+    const prev = seen.get(id.key);
+    if (prev) {
+      const which = prev.path === o.path ? "itself" : `${prev.path} (the same file under another name)`;
+      throw new CliError(
+        prev.flag.startsWith("-")
+          ? `${say}: is the same file as ${prev.flag} ${prev.path}; give each output its own file`
+          : `${say}: is the ${prev.flag} file ${which}; writing it would destroy the input, so nothing was done`,
+      );
+    }
+    seen.set(id.key, o);
+  }
+}
+
+function fsReasonAt(path: string): string {
+  try {
+    statSync(path);
+    return "unknown reason";
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOTDIR") return `a part of the path is not a directory`;
+    if (code === "ELOOP") return "too many levels of symbolic links";
+    return fsReason(e);
+  }
 }
 
 /** Write a whole file atomically: a temporary file beside it, fsync, rename. */
@@ -141,17 +266,21 @@ export function emit(data: string, out?: string): void {
   else process.stdout.write(data);
 }
 
-/** Write a figure: FILE.svg as SVG text, FILE.png rendered by resvg (needs a system font). */
+/** Write a figure: FILE.svg as SVG text, FILE.png rendered by resvg with the bundled font. */
 export async function writeFigure(path: string, svg: string): Promise<void> {
   const lower = path.toLowerCase();
   if (lower.endsWith(".svg")) return writeFileAtomic(path, svg);
   if (lower.endsWith(".png")) {
-    const { svgToPng } = await import("../report/png.js"); // loads the native renderer only when asked
+    const { svgToPng, missingGlyphs } = await import("../report/png.js"); // loads the native renderer only when asked
     let png: Uint8Array;
     try {
       png = svgToPng(svg);
     } catch (e) {
       throw new CliError(`${path}: cannot render PNG: ${(e as Error).message}`, 1);
+    }
+    const missing = missingGlyphs(svg);
+    if (missing.length) {
+      process.stderr.write(`skillsim: note: ${path}: the bundled font (DejaVu Sans) has no glyph for ${missing.map((c) => JSON.stringify(c)).join(" ")}; the PNG leaves them out (the SVG keeps them)\n`);
     }
     return writeFileAtomic(path, png);
   }

@@ -14,6 +14,8 @@ import { registerMerge } from "./merge.js";
 import { registerValidate } from "./validate.js";
 import { registerCheck } from "./check.js";
 import { registerFit } from "./fit.js";
+import { registerTable } from "./table.js";
+import { registerCalibrate } from "./calibrate.js";
 import { registerKinematics } from "./kinematics.js";
 
 export function buildProgram(): Command {
@@ -34,13 +36,15 @@ Start here:
   $ skillsim init geometry > g.yaml     # a commented config to edit
   $ skillsim run g.yaml --json | jq .skills
 
-Models and equations: README.md and the spec (shared/spec/models.md).`);
+Models and equations: docs/models.md (in the package and the repository); usage: README.md.`);
   registerRun(program);
   registerValidate(program);
   registerSweep(program);
   registerMerge(program);
   registerCheck(program);
   registerFit(program);
+  registerTable(program);
+  registerCalibrate(program);
   registerKinematics(program);
   registerInit(program);
   for (const c of program.commands) c.exitOverride();

@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { planSweep, SweepError } from "../sweep/grid.js";
 import { mergeSweepFiles } from "../sweep/merge.js";
-import { CliError, readTextFile } from "./io.js";
+import { CliError, checkOutputs, inputName, readTextFile } from "./io.js";
 import { collect, note } from "./shared.js";
 
 export interface MergeCliOptions {
@@ -26,8 +26,10 @@ export function registerMerge(program: Command): void {
       `
 Lines are copied byte for byte in id order, so merging the K shards of a sweep gives exactly
 the output of one serial run (--jobs 1, no shard). The same run twice with identical lines
-is kept once; two different lines for one id, lines that are not sweep results, and files
-from different sweeps are errors naming file:line.
+is kept once, with a note naming the ids; two different lines for one id, lines that are
+not sweep results, and files from different sweeps (other swept keys, or another base
+config: any key apart from the swept ones and the seed) are errors naming file:line.
+--out may not be one of the inputs.
 
 Examples:
   $ skillsim merge part-*.jsonl > runs.jsonl
@@ -42,7 +44,11 @@ a config_hash that does not match, or missing runs).`,
 
 export async function mergeCommand(files: string[], opts: MergeCliOptions): Promise<void> {
   if (opts.set.length > 0 && !opts.config) throw new CliError("--set only applies with --config (the sweep's config)");
-  const plan = opts.config ? planSweep(readTextFile(opts.config, "config"), { file: opts.config, sets: opts.set }) : undefined;
+  checkOutputs(
+    [...files.map((path) => ({ flag: "input", path })), ...(opts.config ? [{ flag: "--config", path: opts.config }] : [])],
+    opts.out ? [{ flag: "--out", path: opts.out }] : [],
+  );
+  const plan = opts.config ? planSweep(readTextFile(opts.config, "config"), { file: inputName(opts.config), sets: opts.set }) : undefined;
   try {
     const s = await mergeSweepFiles(files, {
       plan,
@@ -54,10 +60,7 @@ export async function mergeCommand(files: string[], opts: MergeCliOptions): Prom
         }),
       note: opts.quiet ? undefined : note,
     });
-    if (!opts.quiet && opts.out) {
-      const dups = s.duplicates > 0 ? ` (${s.duplicates} duplicate line${s.duplicates === 1 ? "" : "s"} dropped)` : "";
-      note(`${s.runs} runs from ${files.length} file${files.length === 1 ? "" : "s"} merged into ${opts.out}${dups}`);
-    }
+    if (!opts.quiet && opts.out) note(`${s.runs} runs from ${files.length} file${files.length === 1 ? "" : "s"} merged into ${opts.out}`);
   } catch (e) {
     throw e instanceof SweepError ? new CliError(e.message, e.code) : e;
   }

@@ -1,10 +1,12 @@
 /** `skillsim run [CONFIG]`: one experiment, reported as text, JSON or CSV. */
 import type { Command } from "commander";
-import { runModel } from "../models/index.js";
+import type { ModelOutput } from "../models/types.js";
 import { buildResult } from "../report/result.js";
 import { renderCsv, renderText } from "../report/text.js";
 import { runFigure } from "../report/svg.js";
-import { CliError, colorAllowed, emit, loadConfigFile, writeFigure } from "./io.js";
+import { skillVectorsCsv } from "../report/vectors.js";
+import { inBackground, interruptible } from "./background.js";
+import { CliError, checkOutputs, colorAllowed, emit, inputName, loadConfigFile, writeFigure, writeFileAtomic, type NamedPath } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
 
@@ -16,12 +18,13 @@ export interface RunOptions {
   quiet?: boolean;
   plot?: string;
   logTime?: boolean;
+  vectors?: string;
 }
 
 export function registerRun(program: Command): void {
   program
     .command("run")
-    .argument("[config]", "YAML config file (default: the paper's minimal Resource-model example)")
+    .argument("[config]", "YAML config file, or - to read it from stdin (default: the paper's minimal example of the model --set model=NAME names; Resource without one)")
     .description("run one experiment and report each skill's onset timeline")
     .option("--set <key=value>", "override a config key (dotted, repeatable; value parsed as YAML)", collect, [])
     .option("--json", "print one JSON document: config, skills timeline, final loss, trace")
@@ -30,11 +33,14 @@ export function registerRun(program: Command): void {
     .option("-q, --quiet", "no progress or notes on stderr")
     .option("--plot <file>", "also draw the run as a figure: FILE.svg, or FILE.png (levels, loss, onset timeline)")
     .option("--log-time", "with --plot: log-scaled time axis")
+    .option("--vectors <file>", "geometry: also write the run's skill vectors as CSV (one row per skill)")
     .addHelpText(
       "after",
       `
 Examples:
   $ skillsim run                                   # the built-in default (Resource model, 10 skills)
+  $ skillsim run --set model=geometry              # the Geometry model's minimal example
+  $ skillsim init geometry | skillsim run -        # a config from stdin
   $ skillsim run configs/resource-chain.yaml
   $ skillsim run --set N0=1 --set steps=3000       # change keys without editing the file
   $ skillsim run configs/geometry-minimal.yaml --json | jq '.skills[] | [.index, .onset, .learned]'
@@ -43,7 +49,9 @@ Examples:
 
 Times: onset/half/learned are the first step whose progress exceeds 0.1/0.5/0.9
 (interpolated crossing times with integrator: rk45; exact times for the Domino model).
-Exit codes: 0 success, 1 the run failed (diverged), 2 bad usage or config.`,
+Progress goes to stderr: a bar on a terminal, a line now and then otherwise (a Slurm log).
+Exit codes: 0 success, 1 the run failed (diverged), 2 bad usage or config (nothing run),
+130/143 interrupted by SIGINT/SIGTERM (nothing written).`,
     )
     .action((config: string | undefined, opts: RunOptions) => runCommand(config, opts));
 }
@@ -51,20 +59,35 @@ Exit codes: 0 success, 1 the run failed (diverged), 2 bad usage or config.`,
 export async function runCommand(config: string | undefined, opts: RunOptions): Promise<void> {
   if (opts.json && opts.csv) throw new CliError("choose one of --json and --csv");
   if (opts.plot && !/\.(svg|png)$/i.test(opts.plot)) throw new CliError(`--plot ${opts.plot}: the figure file must end in .svg or .png`);
+  const outputs: NamedPath[] = [];
+  if (opts.out) outputs.push({ flag: "--out", path: opts.out });
+  if (opts.plot) outputs.push({ flag: "--plot", path: opts.plot });
+  if (opts.vectors) outputs.push({ flag: "--vectors", path: opts.vectors });
+  checkOutputs(config === undefined ? [] : [{ flag: "config", path: config }], outputs);
   const cfg = loadConfigFile(config, opts.set);
-  if (cfg.sweep && !opts.quiet) note("this config has a sweep block; `run` runs the base config only (use `skillsim sweep` for all runs)");
+  if (opts.vectors && cfg.model !== "geometry") throw new CliError(`--vectors ${opts.vectors}: only the geometry model has skill vectors (this config is ${cfg.model})`);
+  if (!opts.quiet) {
+    if (opts.logTime && !opts.plot) note("--log-time only acts with --plot (the figure's time axis); ignored");
+    if (cfg.sweep) note("this config has a sweep block; `run` runs the base config only (use `skillsim sweep` for all runs)");
+  }
   const bar = progressBar(`${cfg.model}`, Boolean(opts.quiet));
-  let out;
+  let out: ModelOutput;
   try {
-    out = runModel(cfg, { onProgress: (d, t) => bar.update(d, t) });
+    // On a worker thread, so that Ctrl-C stops the run at once.
+    out = await interruptible(`the run of ${config === undefined ? "the built-in default" : inputName(config)}`, () =>
+      inBackground<ModelOutput>("models/index.js", "runModel", [cfg], (d, t) => bar.update(d, t)),
+    );
   } finally {
     bar.stop();
   }
   const result = buildResult(cfg, out);
+  // The text report prints its warnings; JSON carries them in `warnings`, CSV has no room.
+  if ((opts.json || opts.csv || opts.out) && !opts.quiet) for (const w of result.warnings) process.stderr.write(`skillsim: warning: ${w}\n`);
   let text: string;
   if (opts.json) text = JSON.stringify(result) + "\n";
   else if (opts.csv) text = renderCsv(result);
   else text = renderText(result, { color: !opts.out && colorAllowed(process.stdout), width: process.stdout.columns || 100 });
   emit(text, opts.out);
+  if (opts.vectors && cfg.model === "geometry") writeFileAtomic(opts.vectors, skillVectorsCsv(cfg));
   if (opts.plot) await writeFigure(opts.plot, runFigure(result, { logTime: opts.logTime, title: cfg.title }));
 }

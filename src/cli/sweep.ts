@@ -1,12 +1,13 @@
 /** `skillsim sweep CONFIG`: every run of the config's sweep block, as JSON Lines. */
 import type { Command } from "commander";
 import { availableParallelism } from "node:os";
-import { parseShard, planSweep, shardIds, SweepError, type Shard } from "../sweep/grid.js";
+import { parseShard, planSweep, shardIds, shardSize, SweepError, type Shard, type SweepPlan } from "../sweep/grid.js";
 import { runSweep } from "../sweep/run.js";
 import { parseJsonLines, sweepFigure } from "../report/svg.js";
-import { CliError, readTextFile, writeFigure } from "./io.js";
+import { CliError, checkOutputs, inputName, readTextFile, writeFigure, type NamedPath } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
+import { suggest } from "../config/load.js";
 
 export interface SweepCliOptions {
   out?: string;
@@ -24,11 +25,11 @@ export interface SweepCliOptions {
 export function registerSweep(program: Command): void {
   program
     .command("sweep")
-    .argument("<config>", "YAML config with a `sweep:` block (dotted key -> list of values)")
+    .argument("<config>", "YAML config with a `sweep:` block (dotted key -> list of values), or - for stdin")
     .description("run every combination of a config's sweep block; one JSON line per finished run")
     .option("-o, --out <file>", "append lines to FILE (needed for --resume); default stdout")
     .option("--resume", "skip the runs already in --out FILE and run the rest")
-    .option("-j, --jobs <n>", `worker threads (default: ${availableParallelism()}, the CPUs available); 1 runs in-process in id order`)
+    .option("-j, --jobs <n>", `worker threads (default: ${availableParallelism()}, the CPUs available; at most ${MAX_JOBS_PER_CPU}x that, and the number of runs); 1 runs one at a time in id order`)
     .option("--shard <I/K>", "run only shard I of K: the runs with id % K == I - 1 (I counts from 1)")
     .option("--set <key=value>", "override a base config key for every run (dotted, repeatable)", collect, [])
     .option("--dry-run", "validate every run and print {id, overrides, config_hash} per run; run nothing")
@@ -50,8 +51,8 @@ seed=0, ... up to id 17. Unless seed is swept, run id uses seed deriveSeed(confi
 Every run's config is validated before any run starts.
 
 Each output line: {"id", "overrides" (swept key -> value), "final": {"loss"}, "skills" (as run
---json), "trace": {"t", "loss"}, "config" (the run's full config), "config_hash"}; a diverged
-run has "error" instead of final, skills and trace.
+--json), "warnings" (as run --json), "trace": {"t", "loss"}, "config" (the run's full config), "config_hash"}; a diverged
+run has "error" instead of final, skills, warnings and trace.
 Lines are written whole as runs finish (completion order with --jobs > 1; \`skillsim merge\` sorts).
 
 Examples:
@@ -62,17 +63,63 @@ Examples:
   $ skillsim merge part-*.jsonl --out runs.jsonl
   $ skillsim sweep my.yaml --dry-run | wc -l                   # how many runs
 
-Exit codes: 0 all runs finished, 1 some runs diverged (the rest finished) or internal error,
-2 bad usage or config (nothing run), 130/143 interrupted by SIGINT/SIGTERM (finished runs
-are kept; --resume runs the rest). Cluster recipes: docs/cluster.md.`,
+One process writes an --out file at a time: FILE.lock (pid and host) is created while it
+runs, and a second sweep on the same FILE stops with exit 2 naming the holder (a lock left
+by a killed process is taken over). Everything that can be checked is checked before the
+first run: the configs of all runs, the --out directory, --plot-x/--plot-series.
+Ctrl-C: the runs in progress finish and are kept, no new one starts; Ctrl-C again stops at
+once. Progress: a bar on a terminal, a line now and then otherwise (a Slurm log).
+
+Exit codes: 0 all runs finished, 1 some runs diverged (the rest finished; also after
+--resume when the file holds diverged runs) or internal error, 2 bad usage or config
+(nothing run), 130/143 interrupted by SIGINT/SIGTERM (finished runs are kept; --resume
+runs the rest). Cluster recipes: docs/cluster.md.`,
     )
     .action((config: string, opts: SweepCliOptions) => sweepCommand(config, opts));
 }
+
+/** More worker threads than this many per CPU only cost memory (each holds a whole runtime). */
+const MAX_JOBS_PER_CPU = 4;
 
 function parseJobs(s: string | undefined): number {
   if (s === undefined) return availableParallelism();
   if (!/^\s*\d+\s*$/.test(s) || Number(s) < 1) throw new CliError(`--jobs: expected a whole number >= 1, got "${s}"`);
   return Number(s);
+}
+
+/** --jobs capped at the runs there are and at MAX_JOBS_PER_CPU x the CPUs, saying so when asked for more. */
+function capJobs(jobs: number, runs: number, given: boolean, say: (m: string) => void): number {
+  const cpus = availableParallelism();
+  const maxJobs = MAX_JOBS_PER_CPU * cpus;
+  const n = Math.max(1, Math.min(jobs, maxJobs, runs > 0 && given ? runs : jobs));
+  if (n < jobs) {
+    const why = n === maxJobs
+      ? `at most ${MAX_JOBS_PER_CPU} x the ${cpus} CPUs available; more would only take memory`
+      : `there ${runs === 1 ? "is 1 run" : `are ${runs} runs`} to do`;
+    say(`--jobs ${jobs}: using ${n} worker thread${n === 1 ? "" : "s"} (${why})`);
+  }
+  return n;
+}
+
+/** --plot-x/--plot-series must name swept keys; checked before the first run, not after the last. */
+function checkPlotKeys(plan: SweepPlan, opts: SweepCliOptions): void {
+  const swept = plan.keys.map((k) => k.key);
+  for (const [flag, key] of [["--plot-x", opts.plotX], ["--plot-series", opts.plotSeries]] as const) {
+    if (key === undefined) continue;
+    const k = plan.keys.find((x) => x.key === key);
+    if (!k) throw new CliError(`${flag} ${key}: not a swept key; the sweep block of ${plan.file} sweeps ${swept.join(", ")}${suggest(key, swept)}`);
+    if (flag === "--plot-x" && !k.values.every((v) => typeof v === "number"))
+      throw new CliError(`${flag} ${key}: the x axis needs numbers, and ${key} sweeps ${k.values.map((v) => JSON.stringify(v)).join(", ")}; use it as --plot-series instead`);
+  }
+}
+
+/** `--set k=v` on a key the sweep block also sets: every run takes the swept value. */
+function noteSetsOnSweptKeys(plan: SweepPlan, sets: string[], say: (m: string) => void): void {
+  for (const s of sets) {
+    const key = s.slice(0, Math.max(0, s.indexOf("="))).trim();
+    const k = plan.keys.find((x) => x.key === key || x.key.startsWith(`${key}.`) || key.startsWith(`${x.key}.`));
+    if (k) say(`--set ${s}: ${k.key} is swept, so each run takes its value from the sweep block (${k.where}); this --set ${k.key === key ? "is overridden" : "is partly overridden"}`);
+  }
 }
 
 /** Quote a word for a shell command line when it needs it. */
@@ -91,7 +138,21 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
   if (opts.resume && !opts.out) throw new CliError("--resume needs --out FILE (the file whose finished runs it skips)");
   if (opts.plot && !opts.out) throw new CliError("--plot needs --out FILE (the figure is drawn from the finished lines in it)");
   if (opts.plot && !/\.(svg|png)$/i.test(opts.plot)) throw new CliError(`--plot ${opts.plot}: the figure file must end in .svg or .png`);
-  const plan = planSweep(readTextFile(config, "config"), { file: config, sets: opts.set });
+  const quiet = Boolean(opts.quiet);
+  const say = (m: string) => {
+    if (!quiet) note(m);
+  };
+  if (!opts.plot && !opts.dryRun) {
+    for (const [flag, v] of [["--plot-x", opts.plotX], ["--plot-series", opts.plotSeries]] as const)
+      if (v !== undefined) say(`${flag} only acts with --plot (the sweep figure); ignored`);
+  }
+  const outputs: NamedPath[] = [];
+  if (opts.out && !opts.dryRun) outputs.push({ flag: "--out", path: opts.out });
+  if (opts.plot && !opts.dryRun) outputs.push({ flag: "--plot", path: opts.plot });
+  checkOutputs([{ flag: "config", path: config }], outputs);
+  const plan = planSweep(readTextFile(config, "config"), { file: inputName(config), sets: opts.set });
+  if (opts.plot) checkPlotKeys(plan, opts);
+  noteSetsOnSweptKeys(plan, opts.set, say);
 
   if (opts.dryRun) {
     plan.validate(shardIds(plan.total, shard));
@@ -102,7 +163,8 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
     return;
   }
 
-  const quiet = Boolean(opts.quiet);
+  const runs = shardSize(plan.total, shard);
+  const workers = capJobs(jobs, runs, opts.jobs !== undefined, say);
   const bar = progressBar("sweep", quiet, "runs");
   let started = performance.now();
   let summary;
@@ -110,7 +172,7 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
     summary = await runSweep(plan, {
       out: opts.out,
       resume: opts.resume,
-      jobs,
+      jobs: workers,
       shard,
       handleSignals: true,
       note: quiet ? undefined : note,
@@ -140,9 +202,11 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
     );
   }
   if (opts.plot) await plotSweep(opts.out!, opts.plot, opts);
-  if (summary.failed.length > 0) {
-    const ids = summary.failed.slice(0, 10).join(", ") + (summary.failed.length > 10 ? ", ..." : "");
-    throw new CliError(`${summary.failed.length} of ${summary.finished} runs diverged (ids ${ids}; their lines carry "error"); the other runs finished`, 1);
+  const failed = [...summary.failedBefore, ...summary.failed].sort((a, b) => a - b);
+  if (failed.length > 0) {
+    const ids = failed.slice(0, 10).join(", ") + (failed.length > 10 ? ", ..." : "");
+    const before = summary.failedBefore.length > 0 ? ` (${summary.failedBefore.length} of them already ${where})` : "";
+    throw new CliError(`${failed.length} of ${have} runs diverged (ids ${ids}; their lines carry "error")${before}; the other runs finished`, 1);
   }
   if (!quiet && summary.shardRuns === 0) {
     note(`shard ${shard!.index}/${shard!.count} has no runs: the sweep has only ${summary.total}`);

@@ -2,12 +2,14 @@
 import type { Command } from "commander";
 import { stringify } from "yaml";
 import { collect } from "./shared.js";
-import { loadConfigFile } from "./io.js";
+import { loadConfig } from "../config/load.js";
+import { planSweep, shardIds, SweepError } from "../sweep/grid.js";
+import { CliError, inputName, readTextFile } from "./io.js";
 
 export function registerValidate(program: Command): void {
   program
     .command("validate")
-    .argument("<config>", "YAML config file")
+    .argument("<config>", "YAML config file, or - to read it from stdin")
     .description("check a config and print it with every default filled in")
     .option("--set <key=value>", "override a config key, as for run", collect, [])
     .option("--json", "print the defaulted config as JSON")
@@ -16,9 +18,22 @@ Examples:
   $ skillsim validate configs/resource-chain.yaml
   $ skillsim validate my.yaml --set optimizer=adam --json
 
+A config with a sweep block is checked as \`skillsim sweep\` checks it (the same code): the
+block itself and the config of every run, so a sweep that validates starts.
+
 Exit codes: 0 valid (the defaulted config is printed), 2 invalid (one message naming file:line:col and key).`)
     .action((config: string, opts: { set: string[]; json?: boolean }) => {
-      const cfg = loadConfigFile(config, opts.set);
+      const text = readTextFile(config, "config");
+      const file = inputName(config);
+      const cfg = loadConfig(text, { file, sets: opts.set });
+      if (cfg.sweep) {
+        try {
+          const plan = planSweep(text, { file, sets: opts.set });
+          plan.validate(shardIds(plan.total));
+        } catch (e) {
+          throw e instanceof SweepError ? new CliError(e.message, e.code) : e;
+        }
+      }
       process.stdout.write(opts.json ? JSON.stringify(cfg, null, 2) + "\n" : stringify(cfg));
     });
 }

@@ -9,7 +9,10 @@
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, parse as parseYamlValue, visit, type Document, type Node } from "yaml";
 import type { z } from "zod";
 import { schemas, modelNames, optimizerDefaults, type Config, type ModelName, type OptimizerConfig } from "./schema.js";
+import { readFileSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join } from "node:path";
 import { checkSemantics } from "./semantic.js";
+import { resolveNetwork } from "./network.js";
 
 export class ConfigError extends Error {
   constructor(
@@ -35,10 +38,13 @@ export interface LoadOptions {
   file: string;
   /** `--set KEY=VALUE` strings, applied in order. */
   sets?: string[];
+  /** Reads a data file named by `{file: PATH}` in the config (PATH as written); default: the
+   * file system, PATH relative to the config file's directory. Throws with a reason on failure. */
+  readData?: (path: string) => string;
 }
 
 /** The built-in default experiment: the paper's minimal Resource-model example. */
-export const DEFAULT_CONFIG_YAML = `# The paper's minimal Resource-model example (spec: reference numbers).
+export const DEFAULT_CONFIG_YAML = `# The paper's minimal Resource-model example (docs/models.md: reference numbers).
 model: resource
 skills:
   count: 10
@@ -48,6 +54,59 @@ params: 1000
 N0: 0.003
 steps: 1000
 `;
+
+/**
+ * `skillsim run --set model=NAME` with no config runs NAME's minimal example (the paper's),
+ * not the Resource default with its model swapped (whose N0 another model would refuse).
+ */
+const MODEL_DEFAULTS: Record<string, string> = {
+  resource: DEFAULT_CONFIG_YAML,
+  geometry: `# The authors' minimal Geometry example: SignGD on the full-batch mse gradient.
+model: geometry
+skills:
+  count: 10
+  frequencies: {zipf: 2}
+  vectors: orthogonal
+params: 1000
+loss: mse
+batch: full
+optimizer: signgd
+lr: 3.0e-4
+steps: 1000
+`,
+  domino: `# The paper's minimal Domino example: eta = 3e-4, N = 1000 (t0 = 1 / (2 eta sqrt(N)) steps per skill).
+model: domino
+skills:
+  count: 10
+  frequencies: {zipf: 2}
+lr: 3.0e-4
+params: 1000
+steps: 1000
+`,
+};
+
+/** The built-in default config for `model` (a model without its own: just `model: NAME`, schema defaults). */
+export function defaultConfigYaml(model: string | undefined): string {
+  if (model === undefined) return DEFAULT_CONFIG_YAML;
+  return MODEL_DEFAULTS[model] ?? ((modelNames as readonly string[]).includes(model) ? `model: ${model}\n` : DEFAULT_CONFIG_YAML);
+}
+
+/** The model the last `--set model=NAME` asks for, if any. */
+export function modelOfSets(sets: readonly string[]): string | undefined {
+  let model: string | undefined;
+  for (const s of sets) {
+    const eq = s.indexOf("=");
+    if (eq > 0 && s.slice(0, eq).trim() === "model") {
+      try {
+        const v = parseYamlValue(s.slice(eq + 1), { logLevel: "error" });
+        model = typeof v === "string" ? v : undefined;
+      } catch {
+        model = undefined; // applySet reports it
+      }
+    }
+  }
+  return model;
+}
 
 type Path = (string | number)[];
 
@@ -67,12 +126,7 @@ export function loadConfig(text: string, opts: LoadOptions): Config {
   const lc = new LineCounter();
   // logLevel "error": yaml's warnings would go to process.emitWarning, i.e. extra lines on stderr.
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: false, logLevel: "error" });
-  if (doc.errors.length > 0) {
-    const e = doc.errors[0];
-    const pos = lc.linePos(e.pos[0]);
-    const msg = /call stack/i.test(e.message) ? "nested too deeply" : e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    throw new ConfigError(`malformed YAML: ${msg}`, `${file}:${pos.line}:${pos.col}`);
-  }
+  if (doc.errors.length > 0) throw yamlError(text, doc, lc, file);
   const loc: Located = { doc, lc, file, setPaths: [] };
   if (!isMap(doc.contents)) throw new ConfigError("the config must be a mapping of keys (e.g. `model: resource`)", whereOf(loc, []));
   for (const s of opts.sets ?? []) applySet(loc, s);
@@ -86,10 +140,48 @@ export function loadConfig(text: string, opts: LoadOptions): Config {
   const schema = schemas[model as ModelName];
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw zodToConfigError(loc, schema, parsed.error.issues, raw);
-  const cfg = resolve(parsed.data as Record<string, unknown>);
+  const data = parsed.data as Record<string, any>;
+  const fromFiles = model === "geometry" ? readDataFiles(loc, data, opts) : {};
+  let cfg: Config;
+  if (model === "network") {
+    const r = resolveNetwork(data);
+    if ("message" in r) throw new ConfigError(r.message, whereOf(loc, r.path), r.path.join("."));
+    cfg = r;
+  } else cfg = resolve(data);
+  if (cfg.model === "geometry") checkFileShapes(loc, cfg, fromFiles);
   const problem = checkSemantics(cfg);
   if (problem) throw new ConfigError(problem.message, whereOf(loc, problem.path), problem.path.join("."));
   return cfg;
+}
+
+/**
+ * yaml's first error, rephrased and placed where the mistake is: a key indented deeper
+ * than its neighbours is reported on its own line (yaml points at the end of the line
+ * before, whose value it would have continued), several documents get a message of ours.
+ */
+export function yamlError(text: string, doc: Document, lc: LineCounter, file: string): ConfigError {
+  const e = doc.errors[0];
+  const at = (offset: number) => {
+    const p = lc.linePos(offset);
+    return `${file}:${p.line}:${p.col}`;
+  };
+  if (e.code === "MULTIPLE_DOCS")
+    return new ConfigError("this file holds more than one YAML document (a `---` or `...` line ends the first); a config is a single document: remove the marker, or split the file", at(e.pos[0]));
+  if (e.code === "BLOCK_AS_IMPLICIT_KEY" || e.code === "MULTILINE_IMPLICIT_KEY") {
+    // The value on line L ran on into a more-indented `key:` on a later line.
+    const span = doc.errors.find((x) => x.code === "MULTILINE_IMPLICIT_KEY") ?? e;
+    const nl = text.indexOf("\n", span.pos[0]);
+    if (nl >= 0 && nl < Math.max(span.pos[1], span.pos[0] + 1) + 1) {
+      let k = nl + 1;
+      while (k < text.length && (text[k] === " " || text[k] === "\t" || text[k] === "\n" || text[k] === "\r")) k++;
+      if (k < text.length) {
+        const prev = lc.linePos(e.pos[0]).line;
+        return new ConfigError(`malformed YAML: this line is indented deeper than line ${prev}, which already has a value; put keys of one mapping at the same column`, at(k));
+      }
+    }
+  }
+  const msg = /call stack/i.test(e.message) ? "nested too deeply" : e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+  return new ConfigError(`malformed YAML: ${msg}`, at(e.pos[0]));
 }
 
 /** The document as plain JS; alias bombs (`*a` expanding exponentially) are refused at the first alias. */
@@ -115,7 +207,8 @@ function toPlain(loc: Located): Record<string, unknown> {
 /** Fill the values whose defaults depend on other values. */
 function resolve(c: Record<string, any>): Config {
   const skills = { ...c.skills };
-  if (skills.count === undefined) skills.count = Array.isArray(skills.frequencies) ? skills.frequencies.length : 10;
+  if (skills.count === undefined)
+    skills.count = Array.isArray(skills.frequencies) ? skills.frequencies.length : Array.isArray(skills.vectors) ? skills.vectors.length : 10;
   const out: Record<string, any> = { ...c, skills };
   if (c.model === "geometry") {
     const o = typeof c.optimizer === "string" ? { name: c.optimizer } : c.optimizer;
@@ -124,6 +217,108 @@ function resolve(c: Record<string, any>): Config {
     out.timeline = { ...c.timeline, check };
   }
   return out as Config;
+}
+
+// ---------------------------------------------------------------------------
+// Data files: `{file: PATH}` for skills.vectors and init.
+
+/** Where each value read from a file came from: the file name and each data row's line. */
+interface FileSource {
+  name: string;
+  lines: number[];
+}
+
+function defaultReader(configFile: string): (path: string) => string {
+  return (path) => {
+    const full = isAbsolute(path) ? path : join(dirname(configFile), path);
+    const st = statSync(full); // throws ENOENT etc.
+    if (!st.isFile()) throw new Error("not a regular file");
+    if (st.size > 512 * 1024 * 1024) throw new Error("larger than 512 MiB");
+    return readFileSync(full, "utf8");
+  };
+}
+
+/** Replace `{file: PATH}` in skills.vectors and init by the numbers in the file (in place). */
+function readDataFiles(loc: Located, data: Record<string, any>, opts: LoadOptions): { vectors?: FileSource; init?: FileSource } {
+  const read = opts.readData ?? defaultReader(opts.file);
+  const out: { vectors?: FileSource; init?: FileSource } = {};
+  const load = (path: Path, ref: { file: string }): { rows: number[][]; src: FileSource } => {
+    const where = whereOf(loc, [...path, "file"]);
+    const key = dotted([...path, "file"]);
+    let text: string;
+    try {
+      text = read(ref.file);
+    } catch (e) {
+      const err = e as NodeJS.ErrnoException;
+      const why = err.code === "ENOENT" ? "no such file" : err.code === "EACCES" ? "permission denied" : err.code === "EISDIR" ? "is a directory" : (err.message ?? String(e)).split("\n")[0];
+      throw new ConfigError(`cannot read ${ref.file}: ${why} (a relative path is read from the config file's directory)`, where, key);
+    }
+    try {
+      const { rows, lines } = parseNumberCsv(text);
+      return { rows, src: { name: ref.file, lines } };
+    } catch (e) {
+      throw new ConfigError(`${ref.file}:${(e as Error).message}`, where, key);
+    }
+  };
+  const v = data.skills?.vectors;
+  if (v && typeof v === "object" && !Array.isArray(v)) {
+    const { rows, src } = load(["skills", "vectors"], v);
+    data.skills.vectors = rows;
+    out.vectors = src;
+  }
+  const init = data.init;
+  if (init && typeof init === "object" && !Array.isArray(init)) {
+    const { rows, src } = load(["init"], init);
+    // one row or one column: theta(0) in order
+    if (rows.length > 1 && rows.some((r) => r.length !== 1))
+      throw new ConfigError(`${init.file}:${src.lines[1]}: theta(0) must be one row or one column of numbers, got ${rows.length} rows of ${rows[0].length}`, whereOf(loc, ["init", "file"]), "init.file");
+    data.init = rows.length === 1 ? rows[0] : rows.map((r) => r[0]);
+    out.init = src;
+  }
+  return out;
+}
+
+/**
+ * Numbers from CSV text: one row per line, values separated by commas and/or whitespace;
+ * blank lines and lines starting with # are skipped. Throws "LINE: message" on the first
+ * thing that is not a finite number, and on rows of unequal length.
+ */
+export function parseNumberCsv(text: string): { rows: number[][]; lines: number[] } {
+  const rows: number[][] = [];
+  const lines: number[] = [];
+  const all = text.split(/\r?\n/);
+  for (let l = 0; l < all.length; l++) {
+    const line = all[l].trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const cells = line.split(/\s*,\s*|\s+/);
+    const row = new Array<number>(cells.length);
+    for (let k = 0; k < cells.length; k++) {
+      const c = cells[k];
+      const x = c === "" ? NaN : Number(c);
+      if (!Number.isFinite(x)) throw new Error(`${l + 1}: entry ${k + 1} ${JSON.stringify(shorten(c))} is not a finite number`);
+      row[k] = x;
+    }
+    if (rows.length > 0 && row.length !== rows[0].length)
+      throw new Error(`${l + 1}: this row has ${row.length} numbers but the first row (line ${lines[0]}) has ${rows[0].length}`);
+    rows.push(row);
+    lines.push(l + 1);
+  }
+  if (rows.length === 0) throw new Error("1: the file has no numbers");
+  return { rows, lines };
+}
+
+/** Rows read from a file must fit params and skills.count: errors name the file's line. */
+function checkFileShapes(loc: Located, c: Record<string, any>, src: { vectors?: FileSource; init?: FileSource }): void {
+  if (src.vectors) {
+    const rows = c.skills.vectors as number[][];
+    const where = whereOf(loc, ["skills", "vectors", "file"]);
+    if (rows.length !== c.skills.count)
+      throw new ConfigError(`${src.vectors.name} has ${rows.length} rows but skills.count is ${c.skills.count}; give one row per skill`, where, "skills.vectors.file");
+    if (rows[0].length !== c.params)
+      throw new ConfigError(`${src.vectors.name}:${src.vectors.lines[0]}: rows have ${rows[0].length} entries but params is ${c.params}; give one entry per parameter`, where, "skills.vectors.file");
+  }
+  if (src.init && c.init.length !== c.params)
+    throw new ConfigError(`${src.init.name} has ${c.init.length} numbers but params is ${c.params}; theta(0) needs one per parameter`, whereOf(loc, ["init", "file"]), "init.file");
 }
 
 function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
@@ -210,7 +405,55 @@ function zodToConfigError(loc: Located, schema: z.ZodType, issues: readonly Issu
     const list = valid.length ? `; valid keys here: ${valid.join(", ")}` : "";
     return new ConfigError(`unknown key${hint || list}`, whereOf(loc, full, true), dotted(full));
   }
-  return new ConfigError(describe(issue, valueAt(raw, path)), whereOf(loc, path), dotted(path) || "(top level)");
+  const value = valueAt(raw, path);
+  const forms = scalarUnionForms(schema, path);
+  const message = forms ? `must be ${forms.join(" or ")}, got ${describeValue(value)}` : describe(issue, value);
+  return new ConfigError(message, whereOf(loc, path), dotted(path) || "(top level)");
+}
+
+/**
+ * When the key at `path` accepts one of a few plain values (`batch: full | B`), the accepted
+ * forms in words ("a positive integer", "full"), so that an error lists them all, not just the
+ * branch the value came closest to. Null for anything else.
+ */
+function scalarUnionForms(schema: z.ZodType, path: Path): string[] | null {
+  let cur: any = schema;
+  const unwrap = (s: any): any => {
+    let x = s;
+    while (x?._zod?.def && ["default", "optional", "nullable", "prefault"].includes(x._zod.def.type)) x = x._zod.def.innerType;
+    return x;
+  };
+  for (const k of path) {
+    const def = unwrap(cur)?._zod?.def;
+    if (def?.type === "object" && typeof k === "string" && def.shape[k]) cur = def.shape[k];
+    else if (def?.type === "array" && typeof k === "number") cur = def.element;
+    else return null;
+  }
+  const def = unwrap(cur)?._zod?.def;
+  if (def?.type !== "union") return null;
+  const forms: string[] = [];
+  const words: string[] = []; // literal values go last: "a positive integer or full"
+  for (const o of def.options) {
+    const d = unwrap(o)?._zod?.def;
+    if (d?.type === "literal") words.push(...d.values.map(String));
+    else if (d?.type === "enum") words.push(...Object.values(d.entries as Record<string, string>).map(String));
+    else if (d?.type === "number") forms.push(numberForm(d.checks ?? []));
+    else if (d?.type === "boolean") forms.push("true or false");
+    else return null;
+  }
+  return [...forms, ...words];
+}
+
+/** "a positive integer", "a number > 1", ... from a zod number's checks. */
+function numberForm(checks: any[]): string {
+  const defs = checks.map((c) => c?._zod?.def ?? {});
+  const int = defs.some((c) => c.check === "number_format" && /int/.test(String(c.format)));
+  const gt = defs.find((c) => c.check === "greater_than");
+  const noun = int ? "integer" : "number";
+  if (gt && gt.value === 0 && !gt.inclusive) return `a positive ${noun}`;
+  if (gt && gt.value === 0 && gt.inclusive) return `a non-negative ${noun}`;
+  if (gt) return `${article(noun)} ${gt.inclusive ? ">=" : ">"} ${gt.value}`;
+  return article(noun);
 }
 
 /** For a union failure, dig into the branch that got furthest; prefer unknown-key reports. */
@@ -218,16 +461,22 @@ function mostSpecific(issues: readonly Issue[], raw: unknown): Issue {
   let best = issues[0];
   if (best.code !== "invalid_union") return best;
   const v = valueAt(raw, best.path as Path);
-  const candidates: Issue[] = [];
+  let candidates: Issue[] = [];
+  // A branch whose keys all fit ({zipf: .inf} for {zipf: a}) explains the error better than
+  // one that does not know a key ({exponential: r} does not know zipf).
+  const fitting: Issue[] = [];
   for (const branch of best.errors) {
+    const keysFit = !branch.some((sub) => sub.code === "unrecognized_keys");
     for (const sub of branch) {
       const full = { ...sub, path: [...best.path, ...sub.path] } as Issue;
       // A branch whose top-level type differs from the value says little ("expected array").
       if (sub.path.length === 0 && sub.code === "invalid_type") continue;
       if (sub.path.length === 0 && sub.code === "invalid_value" && typeof v === "object") continue;
       candidates.push(full);
+      if (keysFit && typeof v === "object" && v !== null && sub.path.length > 0) fitting.push(full);
     }
   }
+  if (fitting.length > 0) candidates = fitting;
   if (candidates.length === 0) return best;
   // An unknown key explains a branch mismatch best ({zif: 2}); otherwise the deepest issue.
   const rank = (i: Issue) => (i.code === "unrecognized_keys" ? 1000 : 0) + i.path.length;
@@ -236,12 +485,34 @@ function mostSpecific(issues: readonly Issue[], raw: unknown): Issue {
   return best;
 }
 
+/**
+ * A value as a message shows it: compact JSON, except that numbers JSON cannot say stay
+ * Infinity, -Infinity and NaN (JSON.stringify would print null), at most 60 characters.
+ */
+export function describeValue(value: unknown): string {
+  const seen = new Set<unknown>();
+  const go = (v: unknown, depth: number): string => {
+    if (typeof v === "number") return String(v); // NaN, Infinity, -Infinity as themselves
+    if (typeof v === "bigint") return String(v);
+    if (v === undefined) return "nothing";
+    if (v === null) return "null";
+    if (v instanceof Date) return v.toISOString();
+    if (ArrayBuffer.isView(v)) return "<binary>";
+    if (typeof v !== "object") return JSON.stringify(v) ?? String(v);
+    if (seen.has(v) || depth > 4) return "...";
+    seen.add(v);
+    if (Array.isArray(v)) return `[${v.slice(0, 20).map((x) => go(x, depth + 1)).join(",")}${v.length > 20 ? ",..." : ""}]`;
+    return `{${Object.entries(v as Record<string, unknown>).slice(0, 20).map(([k, x]) => `${JSON.stringify(k)}:${go(x, depth + 1)}`).join(",")}}`;
+  };
+  return shorten(go(value, 0));
+}
+
 function describe(issue: Issue, value: unknown): string {
-  const got = value === undefined ? "nothing" : shorten(value instanceof Date ? value.toISOString() : ArrayBuffer.isView(value) ? "<binary>" : JSON.stringify(value) ?? String(value));
+  const got = describeValue(value);
   switch (issue.code) {
     case "invalid_type":
       if (value === undefined) return `missing; expected ${issue.expected}`;
-      if (typeof value === "number" && !Number.isFinite(value)) return `must be a finite number, got ${String(value)}`;
+      if (typeof value === "number" && !Number.isFinite(value)) return `must be a finite number, got ${got}`;
       return `expected ${article(issue.expected)}, got ${value === null ? "null" : `${typeName(value)} ${got}`}`;
     case "too_small": {
       const min = Number(issue.minimum);

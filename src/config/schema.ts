@@ -13,6 +13,11 @@ const posNum = z.number().positive().finite();
 const nonNegNum = z.number().nonnegative().finite();
 const prob = z.number().gt(0).lt(1);
 
+/** `{file: path}`: numbers read from a CSV file, the path relative to the config file. */
+export const fileRefSchema = z.strictObject({ file: z.string().min(1) });
+/** A matrix written out in the config: a list of rows of finite numbers. */
+const rowsSchema = z.array(z.array(z.number().finite()).min(1)).min(1);
+
 /** Skill frequencies p_i: {zipf: a}, {exponential: r} or an explicit list (used as given). */
 export const frequenciesSchema = z.union([
   z.strictObject({ zipf: nonNegNum }),
@@ -30,10 +35,13 @@ export const recordSchema = z.union([
 ]);
 
 const timelineFields = {
-  onset: prob.default(0.1), // progress pi_i > 0.1
+  onset: prob.default(0.1), // progress pi_i > 0.1 (or the level s_i > 0.1 with on: level)
   half: prob.default(0.5),
   learned: prob.default(0.9),
+  // progress: thresholds apply to pi_i = (s_i - s_i(0)) / (1 - s_i(0)); level: to s_i itself
+  on: z.enum(["progress", "level"]).default("progress"),
 };
+const timelineDefaults = { onset: 0.1, half: 0.5, learned: 0.9, on: "progress" } as const;
 
 /** Keys every model shares. */
 const common = {
@@ -54,6 +62,25 @@ const dependencySchema = z.strictObject({
   sharpness: z.number().positive().max(1).default(1e-3), // exponent a in 1 - u^a
 });
 
+/** Skill vector kinds the Geometry model can draw (see models/geometry.ts). */
+export const vectorKinds = ["orthogonal", "random", "modular", "gaussian"] as const;
+export type VectorKind = (typeof vectorKinds)[number];
+
+/** C = T T^T from the skill vectors a Geometry config with these settings draws. */
+const correlationFromGeometrySchema = z.strictObject({
+  from: z.literal("geometry"),
+  params: posInt, // N of the Geometry config
+  vectors: z.enum(vectorKinds).default("random"),
+  seed: nonNegInt.max(Number.MAX_SAFE_INTEGER).default(0),
+});
+
+/** State-dependent frequency: skill `skill` uses `frequency` once its level is >= at_level. */
+const switchSchema = z.strictObject({
+  skill: posInt,
+  at_level: z.number().finite(),
+  frequency: nonNegNum,
+});
+
 export const resourceSchema = z.strictObject({
   model: z.literal("resource"),
   ...common,
@@ -61,16 +88,20 @@ export const resourceSchema = z.strictObject({
     .strictObject({
       count: posInt.optional(),
       frequencies: frequenciesSchema.default({ zipf: 2 }),
-      correlation: z.union([z.literal("identity"), z.array(z.array(z.number().finite()))]).default("identity"),
+      correlation: z.union([z.literal("identity"), z.array(z.array(z.number().finite())), correlationFromGeometrySchema]).default("identity"),
       dependencies: z.array(dependencySchema).default([]),
+      switches: z.array(switchSchema).optional(), // state-dependent frequencies (none when absent)
     })
     .default({ frequencies: { zipf: 2 }, correlation: "identity", dependencies: [] }),
   N0: nonNegNum.default(0.003), // wasted resource
+  // map/mse: u <- max(0, u - ...) (absent = true); false never clips u (the authors' Fig 8 top).
+  // Optional rather than defaulted so that configs without it keep their config hash.
+  clip: z.boolean().optional(),
   loss: z.enum(["mse", "ce"]).default("mse"),
   integrator: z.enum(["map", "rk45"]).default("map"),
   rtol: z.number().positive().max(0.1).default(1e-8),
   atol: z.number().positive().max(0.1).default(1e-12),
-  timeline: z.strictObject(timelineFields).default({ onset: 0.1, half: 0.5, learned: 0.9 }),
+  timeline: z.strictObject(timelineFields).default(timelineDefaults),
 });
 
 export const dominoSchema = z.strictObject({
@@ -85,10 +116,10 @@ export const dominoSchema = z.strictObject({
   variant: z.enum(["serial", "parallel"]).default("serial"),
   tau: posNum.optional(), // parallel time scale; default t0 = 1/eta_eff
   modules: posInt.default(1), // k
-  timeline: z.strictObject(timelineFields).default({ onset: 0.1, half: 0.5, learned: 0.9 }),
+  timeline: z.strictObject(timelineFields).default(timelineDefaults),
 });
 
-export const optimizerNames = ["sgd", "momentum", "signgd", "adam", "rmsprop", "lion"] as const;
+export const optimizerNames = ["sgd", "momentum", "signgd", "adam", "rmsprop", "lion", "ademamix", "adamw"] as const;
 export type OptimizerName = (typeof optimizerNames)[number];
 
 /** Optimizer hyper-parameters; defaults per optimizer are filled in by `normaliseOptimizer`. */
@@ -97,10 +128,14 @@ export const optimizerSchema = z.union([
   z.strictObject({
     name: z.enum(optimizerNames),
     beta: z.number().min(0).lt(1).optional(), // momentum
-    beta1: z.number().min(0).lt(1).optional(), // adam, lion
-    beta2: z.number().min(0).lt(1).optional(), // adam, lion
-    alpha: z.number().min(0).lt(1).optional(), // rmsprop smoothing
-    eps: z.number().positive().optional(), // adam, rmsprop, signgd
+    beta1: z.number().min(0).lt(1).optional(), // adam, lion, ademamix
+    beta2: z.number().min(0).lt(1).optional(), // adam, lion, ademamix
+    beta3: z.number().min(0).lt(1).optional(), // ademamix: the slow EMA
+    alpha: z.number().min(0).finite().optional(), // rmsprop smoothing (< 1); ademamix mixing weight of the slow EMA
+    alpha_warmup: posInt.optional(), // ademamix: steps of linear alpha warm-up (off when absent)
+    beta3_warmup: posInt.optional(), // ademamix: steps of beta3 half-life warm-up (off when absent)
+    eps: z.number().positive().optional(), // adam, rmsprop, signgd, ademamix
+    weight_decay: z.number().min(0).finite().optional(), // adamw (decoupled, as torch.optim.AdamW)
   }),
 ]);
 
@@ -111,14 +146,18 @@ export const geometrySchema = z.strictObject({
     .strictObject({
       count: posInt.optional(),
       frequencies: frequenciesSchema.default({ zipf: 2 }),
-      vectors: z.enum(["orthogonal", "random", "modular"]).default("orthogonal"),
+      // a kind, explicit rows [[...], ...] (one per skill, params entries each), or {file: vectors.csv}
+      vectors: z.union([z.enum(vectorKinds), rowsSchema, fileRefSchema]).default("orthogonal"),
     })
     .default({ frequencies: { zipf: 2 }, vectors: "orthogonal" }),
+  init: z.union([z.array(z.number().finite()).min(1), fileRefSchema]).optional(), // theta(0); default 0
   loss: z.enum(["mse", "ce"]).default("mse"),
   batch: z.union([z.literal("full"), posInt]).default("full"),
   noise: nonNegNum.default(0), // sigma of Gaussian gradient noise
   optimizer: optimizerSchema.default("signgd"),
-  diagnostics: z.boolean().default(false), // aligned dimensions per skill and |dtheta| per recorded step
+  // true: aligned dimensions per skill and |dtheta| at each recorded step; average: their
+  // means over the steps of each recorded interval (every step counts, without record: every)
+  diagnostics: z.union([z.boolean(), z.literal("average")]).default(false),
   timeline: z
     .strictObject({
       ...timelineFields,
@@ -126,13 +165,61 @@ export const geometrySchema = z.strictObject({
       // recorded: only at recorded steps. auto: every when count <= 100.
       check: z.enum(["auto", "every", "recorded"]).default("auto"),
     })
-    .default({ onset: 0.1, half: 0.5, learned: 0.9, check: "auto" }),
+    .default({ ...timelineDefaults, check: "auto" }),
 });
 
-export const modelNames = ["resource", "domino", "geometry"] as const;
+export const taskKinds = ["sparse-parity", "multitask-parity", "modular-addition", "squares"] as const;
+export type TaskKind = (typeof taskKinds)[number];
+
+/**
+ * The `network` model: small MLPs trained by backpropagation on synthetic multitask data
+ * (src/models/network/). Keys that depend on task.kind (sizes, architecture, loss) are optional
+ * here and filled per kind by src/config/network.ts (networkDefaults), the one place for them.
+ */
+export const networkSchema = z.strictObject({
+  model: z.literal("network"),
+  title: common.title,
+  seed: common.seed,
+  lr: posNum.default(1e-3),
+  steps: posNum.default(1000),
+  record: common.record,
+  sweep: common.sweep,
+  task: z
+    .strictObject({
+      kind: z.enum(taskKinds).default("sparse-parity"),
+      bits: posInt.max(1e6).optional(), // input bits (parity tasks)
+      samples: posInt.optional(), // data set size (not modular-addition: all modulus^2 pairs)
+      train_fraction: z.number().gt(0).max(1).optional(), // the rest is held out
+      subtasks: z.array(z.array(posInt).min(1)).min(1).optional(), // sparse-parity: bits (from 1) per output
+      k: posInt.optional(), // multitask-parity: bits per task
+      control: posInt.optional(), // multitask-parity: one-hot control bits (default: one per task)
+      modulus: z.number().int().min(2).max(1e6).optional(), // modular-addition
+    })
+    .default({ kind: "sparse-parity" }),
+  skills: z
+    .strictObject({
+      count: posInt.optional(),
+      frequencies: frequenciesSchema.optional(),
+    })
+    .optional(),
+  network: z
+    .strictObject({
+      hidden: z.array(posInt.max(1e6)).optional(), // hidden widths, e.g. [50] or [100, 100]
+      activation: z.enum(["relu", "silu"]).optional(),
+      modules: posInt.default(1), // k independent (block-diagonal) sub-networks
+      embedding: posInt.max(1e6).optional(), // modular-addition: embedding size d per operand
+    })
+    .default({ modules: 1 }),
+  loss: z.enum(["mse", "ce"]).optional(),
+  batch: z.union([z.literal("full"), posInt]).default("full"),
+  optimizer: optimizerSchema.default("adam"),
+  timeline: z.strictObject(timelineFields).default(timelineDefaults),
+});
+
+export const modelNames = ["resource", "domino", "geometry", "network"] as const;
 export type ModelName = (typeof modelNames)[number];
 
-export const schemas = { resource: resourceSchema, domino: dominoSchema, geometry: geometrySchema } as const;
+export const schemas = { resource: resourceSchema, domino: dominoSchema, geometry: geometrySchema, network: networkSchema } as const;
 
 export type Frequencies = z.infer<typeof frequenciesSchema>;
 export type RecordSpec = z.infer<typeof recordSchema>;
@@ -144,21 +231,58 @@ export interface OptimizerConfig {
   beta?: number;
   beta1?: number;
   beta2?: number;
+  beta3?: number;
   alpha?: number;
+  alpha_warmup?: number;
+  beta3_warmup?: number;
   eps?: number;
+  weight_decay?: number;
 }
 
 type Resolved<T> = Omit<T, "skills"> & { skills: Omit<T extends { skills: infer S } ? S : never, "count"> & { count: number } };
 export type ResourceConfig = Resolved<z.infer<typeof resourceSchema>>;
 export type DominoConfig = Resolved<z.infer<typeof dominoSchema>>;
-export type GeometryConfig = Omit<Resolved<z.infer<typeof geometrySchema>>, "optimizer" | "timeline"> & {
+type GeometryParsed = Resolved<z.infer<typeof geometrySchema>>;
+/** After loading, `{file: ...}` references are replaced by the numbers read from the file. */
+export type GeometryConfig = Omit<GeometryParsed, "optimizer" | "timeline" | "skills" | "init"> & {
+  skills: Omit<GeometryParsed["skills"], "vectors"> & { vectors: VectorKind | number[][] };
+  init?: number[];
   optimizer: OptimizerConfig;
-  timeline: { onset: number; half: number; learned: number; check: "every" | "recorded" };
+  timeline: { onset: number; half: number; learned: number; on: "progress" | "level"; check: "every" | "recorded" };
 };
-export type Config = ResourceConfig | DominoConfig | GeometryConfig;
+export type CorrelationFromGeometry = z.infer<typeof correlationFromGeometrySchema>;
+export type FrequencySwitch = z.infer<typeof switchSchema>;
+/** The network model's config with every per-kind default filled in (src/config/network.ts). */
+export type NetworkConfig = {
+  model: "network";
+  title?: string;
+  seed: number;
+  lr: number;
+  steps: number;
+  record: RecordSpec;
+  sweep?: Record<string, unknown[]>;
+  task: {
+    kind: TaskKind;
+    bits?: number;
+    samples?: number;
+    train_fraction: number;
+    subtasks?: number[][];
+    k?: number;
+    control?: number;
+    modulus?: number;
+  };
+  skills: { count: number; frequencies: Frequencies };
+  network: { hidden: number[]; activation: "relu" | "silu"; modules: number; embedding?: number };
+  loss: "mse" | "ce";
+  batch: "full" | number;
+  optimizer: OptimizerConfig;
+  timeline: z.infer<typeof networkSchema>["timeline"];
+};
+export type Config = ResourceConfig | DominoConfig | GeometryConfig | NetworkConfig;
 
 /** Default hyper-parameters: the spec's (adam 0.9/0.999/1e-8, momentum 0.9, signgd eps 1e-8),
- * PyTorch's for rmsprop (alpha 0.99, eps 1e-8), and Chen et al. 2023's for lion (0.9, 0.99). */
+ * PyTorch's for rmsprop (alpha 0.99, eps 1e-8), Chen et al. 2023's for lion (0.9, 0.99), and
+ * Pagliardini, Ablin & Grangier 2024's for ademamix (0.9/0.999/0.9999, alpha 2, eps 1e-8, no warm-ups). */
 export const optimizerDefaults: Record<OptimizerName, Omit<OptimizerConfig, "name">> = {
   sgd: {},
   momentum: { beta: 0.9 },
@@ -166,4 +290,6 @@ export const optimizerDefaults: Record<OptimizerName, Omit<OptimizerConfig, "nam
   adam: { beta1: 0.9, beta2: 0.999, eps: 1e-8 },
   rmsprop: { alpha: 0.99, eps: 1e-8 },
   lion: { beta1: 0.9, beta2: 0.99 },
+  ademamix: { beta1: 0.9, beta2: 0.999, beta3: 0.9999, alpha: 2, eps: 1e-8 },
+  adamw: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01 }, // torch.optim.AdamW's defaults
 };

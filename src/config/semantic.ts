@@ -6,6 +6,7 @@ import { constants as bufferConstants } from "node:buffer";
 import { totalmem } from "node:os";
 import { getHeapStatistics } from "node:v8";
 import type { Config, ResourceConfig } from "./schema.js";
+import { checkNetwork } from "./network.js";
 
 export interface Problem {
   path: (string | number)[];
@@ -64,7 +65,18 @@ export function checkSemantics(c: Config, limits: MemoryLimits = machineLimits()
   const t = c.timeline;
   if (!(t.onset < t.half && t.half < t.learned))
     return { path: ["timeline"], message: `thresholds must satisfy onset < half < learned, got ${t.onset}, ${t.half}, ${t.learned}` };
-  const discrete = c.model === "geometry" || (c.model === "resource" && c.integrator === "map");
+  if (c.model === "network") {
+    const p = checkNetwork(c, limits.bytes);
+    if (p) return p;
+  }
+  // Skills that start at s = 1/2 (ce losses): a level threshold at or below it is passed at t = 0.
+  const s0 = (c.model === "geometry" || c.model === "resource") && c.loss === "ce" ? 0.5 : 0;
+  if (t.on === "level" && t.onset <= s0)
+    return {
+      path: ["timeline", "onset"],
+      message: `with on: level the thresholds apply to the level itself, which starts at ${s0} with ce loss; ${t.onset} would be passed at t = 0. Use thresholds above ${s0} (e.g. onset: 0.6, half: 0.75, learned: 0.9) or on: progress`,
+    };
+  const discrete = c.model === "geometry" || c.model === "network" || (c.model === "resource" && c.integrator === "map");
   if (discrete && !Number.isInteger(c.steps))
     return { path: ["steps"], message: `must be a whole number of updates for this model, got ${c.steps}` };
   if (discrete && c.steps > MAX_DISCRETE_STEPS)
@@ -79,13 +91,14 @@ export function checkSemantics(c: Config, limits: MemoryLimits = machineLimits()
   const wholeTimes = discrete || (c.model === "domino" && Number.isInteger(c.steps));
   const recPoints = c.record === "every" ? Math.floor(c.steps) + 1 : wholeTimes ? Math.min(c.record.points, Math.floor(c.steps) + 1) : c.record.points;
   // The trace keeps t, the loss and n levels per recorded time (geometry diagnostics: n + 1 more).
-  const perTime = n + 2 + (c.model === "geometry" && c.diagnostics ? n + 1 : 0);
+  const perTime = n + 2 + (c.model === "geometry" && c.diagnostics !== false ? n + 1 : 0);
   const recorded = recPoints * perTime;
   let bytes = 64 * n; // frequencies, levels, crossings (outside the trace)
   if (c.model === "resource") {
     const p = checkResource(c);
     if (p) return p;
-    if (Array.isArray(c.skills.correlation)) bytes += n * n * 8;
+    if (c.skills.correlation !== "identity") bytes += n * n * 8;
+    if (!Array.isArray(c.skills.correlation) && c.skills.correlation !== "identity") bytes += n * c.skills.correlation.params * 8;
   }
   if (c.model === "domino") {
     if (c.variant === "parallel" && c.modules > 1)
@@ -98,6 +111,19 @@ export function checkSemantics(c: Config, limits: MemoryLimits = machineLimits()
   if (c.model === "geometry") {
     if (c.skills.vectors === "orthogonal" && n > c.params)
       return { path: ["skills", "count"], message: `${n} orthogonal skill vectors do not fit in ${c.params} dimensions; use count <= params, or vectors: random` };
+    const V = c.skills.vectors;
+    if (Array.isArray(V)) {
+      if (V.length !== n) return { path: ["skills", "vectors"], message: `lists ${V.length} rows but skills.count is ${n}; give one row per skill` };
+      for (let i = 0; i < n; i++)
+        if (V[i].length !== c.params) return { path: ["skills", "vectors", i], message: `row ${i + 1} has ${V[i].length} entries but params is ${c.params}; give one entry per parameter` };
+    }
+    if (c.init !== undefined && c.init.length !== c.params)
+      return { path: ["init"], message: `lists ${c.init.length} numbers but params is ${c.params}; theta(0) needs one per parameter` };
+    const o = c.optimizer;
+    if (o.name === "rmsprop" && o.alpha !== undefined && o.alpha >= 1)
+      return { path: ["optimizer", "alpha"], message: `rmsprop's smoothing constant must be < 1, got ${o.alpha}` };
+    for (const k of ["beta3", "alpha_warmup", "beta3_warmup"] as const)
+      if (o[k] !== undefined && o.name !== "ademamix") return { path: ["optimizer", k], message: `is an ademamix hyper-parameter; ${o.name} does not use it` };
     if (typeof c.batch === "number" && c.batch > 1e7)
       return { path: ["batch"], message: `${c.batch} samples per step is more than sensible; use batch: full for the exact expected gradient` };
     bytes += n * c.params * 8 + 8 * c.params * 8; // skill vectors; theta, gradient, optimizer state
@@ -126,6 +152,14 @@ function checkResource(c: ResourceConfig): Problem | null {
         if (Math.abs(C[i][j] - C[j][i]) > 1e-12 * Math.max(1, Math.abs(C[i][j])))
           return { path: ["skills", "correlation", i, j], message: `must be symmetric: C[${i + 1}][${j + 1}] = ${C[i][j]} but C[${j + 1}][${i + 1}] = ${C[j][i]}` };
   }
+  const from = C !== "identity" && !Array.isArray(C) ? C : null;
+  if (from && from.vectors === "orthogonal" && n > from.params)
+    return { path: ["skills", "correlation", "params"], message: `${n} orthogonal skill vectors do not fit in ${from.params} dimensions; use params >= ${n}, or vectors: random` };
+  const sw = c.skills.switches ?? [];
+  for (let k = 0; k < sw.length; k++)
+    if (sw[k].skill > n) return { path: ["skills", "switches", k, "skill"], message: `skill ${sw[k].skill} does not exist (skills are numbered 1..${n})` };
+  if (c.clip === false && c.loss !== "mse") return { path: ["clip"], message: "clip applies to the mse map (u <- max(0, u - ...)); the ce variant has nothing to clip" };
+  if (c.clip === false && c.integrator !== "map") return { path: ["clip"], message: "clip: false is a property of the discrete map; the ODE holds u at 0 (use integrator: map)" };
   const deps = c.skills.dependencies;
   const seen = new Set<number>();
   for (let d = 0; d < deps.length; d++) {

@@ -13,6 +13,20 @@
  *                                                   (PyTorch form, not centred, no momentum)
  *   lion      c = b1 m + (1 - b1) g;  theta -= eta sign(c);  m = b2 m + (1 - b2) g
  *                                                   (Chen et al. 2023, no weight decay)
+ *   ademamix  m1 = b1 m1 + (1 - b1) g;  m2 = b3 m2 + (1 - b3) g;  v = b2 v + (1 - b2) g^2;
+ *             theta -= eta (m1 / (1 - b1^t) + alpha m2) / (sqrt(v) / sqrt(1 - b2^t) + eps)
+ *                                                   (Pagliardini, Ablin & Grangier 2024, Alg. 1,
+ *                                                    as their reference code apple/ml-ademamix,
+ *                                                    no weight decay; m2 is not bias-corrected)
+ *             optional warm-ups (off by default), for t < T:
+ *               alpha(t) = (t / T_alpha) alpha
+ *               beta3(t) = 0.5^(1 / (h(t) + 1)),  h(t) = (1 - t/T_b3) f(b1) + (t/T_b3) f(b3),
+ *               f(b) = ln 0.5 / ln(b + 1e-8) - 1   (linear in the EMA's half-life, from b1)
+ *   adamw     theta -= eta wd theta;  then adam's update with the same m, v, bias corrections
+ *                                                   (Loshchilov & Hutter 2019, decoupled weight
+ *                                                    decay, exactly torch.optim.AdamW's algorithm:
+ *                                                    theta_t = theta_{t-1} - gamma lambda theta_{t-1}
+ *                                                    before the moment update; default wd 0.01)
  *
  * State lives in Float64Arrays allocated once; `step` allocates nothing and returns the
  * squared length |theta_t - theta_{t-1}|^2 of the update it applied, which callers use for
@@ -29,7 +43,7 @@ export interface Optimizer {
   reset(): void;
 }
 
-function hyper(cfg: OptimizerConfig, key: "beta" | "beta1" | "beta2" | "alpha" | "eps"): number {
+function hyper(cfg: OptimizerConfig, key: "beta" | "beta1" | "beta2" | "beta3" | "alpha" | "eps" | "weight_decay"): number {
   const v = cfg[key] ?? optimizerDefaults[cfg.name][key];
   if (v === undefined) throw new Error(`optimizer ${cfg.name}: missing hyper-parameter ${key}`);
   return v;
@@ -131,6 +145,49 @@ class Adam implements Optimizer {
   }
 }
 
+class AdamW implements Optimizer {
+  readonly name = "adamw" as const;
+  private readonly m: Float64Array;
+  private readonly v: Float64Array;
+  constructor(
+    private readonly lr: number,
+    private readonly beta1: number,
+    private readonly beta2: number,
+    private readonly eps: number,
+    private readonly wd: number,
+    dim: number,
+  ) {
+    this.m = new Float64Array(dim);
+    this.v = new Float64Array(dim);
+  }
+  step(theta: Float64Array, g: Float64Array, t: number): number {
+    const b1 = this.beta1, b2 = this.beta2, eps = this.eps, lr = this.lr;
+    const decay = 1 - lr * this.wd; // theta <- theta - lr wd theta (torch: param.mul_(1 - lr * wd))
+    const m = this.m, v = this.v;
+    const bc1 = 1 - Math.pow(b1, t);
+    const bc2 = 1 - Math.pow(b2, t);
+    const a1 = 1 - b1, a2 = 1 - b2;
+    let sq = 0;
+    for (let j = 0; j < theta.length; j++) {
+      const gj = g[j];
+      const mj = b1 * m[j] + a1 * gj;
+      const vj = b2 * v[j] + a2 * gj * gj;
+      m[j] = mj;
+      v[j] = vj;
+      const old = theta[j];
+      const next = old * decay + (-lr * (mj / bc1)) / (Math.sqrt(vj / bc2) + eps);
+      theta[j] = next;
+      const d = next - old;
+      sq += d * d;
+    }
+    return sq;
+  }
+  reset(): void {
+    this.m.fill(0);
+    this.v.fill(0);
+  }
+}
+
 class RmsProp implements Optimizer {
   readonly name = "rmsprop" as const;
   private readonly v: Float64Array;
@@ -180,6 +237,69 @@ class Lion implements Optimizer {
   }
 }
 
+/** AdEMAMix's alpha warm-up: linear from 0 to alpha over T steps (t = 1, 2, ...). */
+export function ademamixAlpha(t: number, alpha: number, T: number | undefined): number {
+  return T !== undefined && t < T ? (t / T) * alpha : alpha;
+}
+
+/** AdEMAMix's beta3 warm-up: the half-life of the slow EMA grows linearly from beta1's to beta3's. */
+export function ademamixBeta3(t: number, beta1: number, beta3: number, T: number | undefined): number {
+  if (T === undefined || t >= T) return beta3;
+  const f = (b: number) => Math.log(0.5) / Math.log(b + 1e-8) - 1;
+  const a = t / T;
+  return Math.pow(0.5, 1 / ((1 - a) * f(beta1) + a * f(beta3) + 1));
+}
+
+class AdEMAMix implements Optimizer {
+  readonly name = "ademamix" as const;
+  private readonly m1: Float64Array;
+  private readonly m2: Float64Array;
+  private readonly v: Float64Array;
+  constructor(
+    private readonly lr: number,
+    private readonly beta1: number,
+    private readonly beta2: number,
+    private readonly beta3: number,
+    private readonly alpha: number,
+    private readonly eps: number,
+    private readonly alphaWarmup: number | undefined,
+    private readonly beta3Warmup: number | undefined,
+    dim: number,
+  ) {
+    this.m1 = new Float64Array(dim);
+    this.m2 = new Float64Array(dim);
+    this.v = new Float64Array(dim);
+  }
+  step(theta: Float64Array, g: Float64Array, t: number): number {
+    const b1 = this.beta1, b2 = this.beta2, eps = this.eps, lr = this.lr;
+    const alpha = ademamixAlpha(t, this.alpha, this.alphaWarmup);
+    const b3 = ademamixBeta3(t, b1, this.beta3, this.beta3Warmup);
+    const m1 = this.m1, m2 = this.m2, v = this.v;
+    const bc1 = 1 - Math.pow(b1, t);
+    const sbc2 = Math.sqrt(1 - Math.pow(b2, t));
+    const a1 = 1 - b1, a2 = 1 - b2, a3 = 1 - b3;
+    let sq = 0;
+    for (let j = 0; j < theta.length; j++) {
+      const gj = g[j];
+      const f = b1 * m1[j] + a1 * gj;
+      const sl = b3 * m2[j] + a3 * gj;
+      const vj = b2 * v[j] + a2 * gj * gj;
+      m1[j] = f;
+      m2[j] = sl;
+      v[j] = vj;
+      const d = (-lr * (f / bc1 + alpha * sl)) / (Math.sqrt(vj) / sbc2 + eps);
+      theta[j] += d;
+      sq += d * d;
+    }
+    return sq;
+  }
+  reset(): void {
+    this.m1.fill(0);
+    this.m2.fill(0);
+    this.v.fill(0);
+  }
+}
+
 /** An optimizer for a dim-dimensional parameter vector; missing hyper-parameters get the defaults. */
 export function createOptimizer(cfg: OptimizerConfig, lr: number, dim: number): Optimizer {
   if (!(lr > 0) || !Number.isFinite(lr)) throw new Error(`optimizer ${cfg.name}: learning rate must be positive, got ${lr}`);
@@ -196,6 +316,10 @@ export function createOptimizer(cfg: OptimizerConfig, lr: number, dim: number): 
       return new RmsProp(lr, hyper(cfg, "alpha"), hyper(cfg, "eps"), dim);
     case "lion":
       return new Lion(lr, hyper(cfg, "beta1"), hyper(cfg, "beta2"), dim);
+    case "ademamix":
+      return new AdEMAMix(lr, hyper(cfg, "beta1"), hyper(cfg, "beta2"), hyper(cfg, "beta3"), hyper(cfg, "alpha"), hyper(cfg, "eps"), cfg.alpha_warmup, cfg.beta3_warmup, dim);
+    case "adamw":
+      return new AdamW(lr, hyper(cfg, "beta1"), hyper(cfg, "beta2"), hyper(cfg, "eps"), hyper(cfg, "weight_decay"), dim);
     default: {
       const never: never = cfg.name;
       throw new Error(`unknown optimizer ${String(never)}`);

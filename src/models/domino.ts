@@ -1,5 +1,5 @@
 /**
- * The Domino model: strictly serial learning (spec: "Domino model").
+ * The Domino model: strictly serial learning (docs/models.md, "Domino model").
  *
  *   serial:    s_i(t) = clip((t - (r_i - 1) t0) / t0, 0, 1),  t0 = 1 / eta_eff
  *              r_i = skill i's rank by frequency (most frequent first; ties by index)
@@ -15,7 +15,9 @@
  */
 import type { DominoConfig } from "../config/schema.js";
 import { recordTimes } from "../analysis/record.js";
+import { levelAtThreshold, thresholdList } from "../analysis/timeline.js";
 import { effectiveRate, frequencyOrder, skillFrequencies } from "./skills.js";
+import { RunGuard } from "./guard.js";
 import type { ModelOutput } from "./types.js";
 
 /** Rank (0-based) of each skill by frequency, most frequent first, ties broken by index. */
@@ -50,23 +52,39 @@ function moduleT0(cfg: DominoConfig, k: number): number {
   return cfg.rate !== undefined ? Math.sqrt(k) / cfg.rate : 1 / (2 * cfg.lr * Math.sqrt(cfg.params / k));
 }
 
-export function runDomino(cfg: DominoConfig): ModelOutput {
+/** The closed form of a configured Domino: s_i(t) and the time s_i first reaches x. */
+function dominoCurves(cfg: DominoConfig) {
   const n = cfg.skills.count;
   const p = skillFrequencies(cfg.skills.frequencies, n);
   const rate = effectiveRate(cfg);
   const t0 = 1 / rate;
-  const T = cfg.steps;
-  const th = [cfg.timeline.onset, cfg.timeline.half, cfg.timeline.learned];
   const parallel = cfg.variant === "parallel";
   const tau = cfg.tau ?? t0;
   const rank = frequencyRanks(p);
   const k = cfg.modules;
   const sched = parallel ? null : serialSchedule(rank, moduleT0(cfg, k), k);
-
   const level = (i: number, t: number): number =>
     sched ? Math.min(1, Math.max(0, (t - sched.start[i]) / sched.span[i])) : 1 - Math.exp((-p[i] * t) / tau);
   const crossingTime = (i: number, x: number): number =>
     sched ? sched.start[i] + x * sched.span[i] : (-tau * Math.log(1 - x)) / p[i];
+  return { n, p, rate, t0, parallel, tau, rank, k, sched, level, crossingTime };
+}
+
+/**
+ * The levels at given times only (calibration's forward model, src/analysis/calibrate.ts):
+ * out[i * K + k] = s_i(times[k]), K = times.length.
+ */
+export function dominoLevelsAt(cfg: DominoConfig, times: Float64Array, out: Float64Array): void {
+  const { n, level } = dominoCurves(cfg);
+  const K = times.length;
+  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = level(i, times[k]);
+}
+
+export function runDomino(cfg: DominoConfig): ModelOutput {
+  const { n, p, rate, t0, parallel, tau, rank, k, sched, level, crossingTime } = dominoCurves(cfg);
+  const T = cfg.steps;
+  // Levels start at 0, so progress and level coincide (timeline.on changes nothing here).
+  const th = thresholdList(cfg.timeline).map((x) => levelAtThreshold(x, 0, cfg.timeline.on));
 
   const times = recordTimes(T, cfg.record, Number.isInteger(T));
   const trace = { t: times, loss: [] as number[], level: Array.from({ length: n }, () => [] as number[]) };
@@ -75,9 +93,17 @@ export function runDomino(cfg: DominoConfig): ModelOutput {
     for (let i = 0; i < n; i++) L += p[i] * (1 - level(i, t)) ** 2;
     return L;
   };
+  // Closed forms stay in [0, 1]; the guard is the same check every model runs.
+  const guard = new RunGuard({ initialLoss: lossAt(0), range: { lo: 0, hi: 1 }, cause: "the Domino closed form left [0, 1] (a bug)" });
   for (const t of times) {
-    trace.loss.push(lossAt(t));
-    for (let i = 0; i < n; i++) trace.level[i].push(level(i, t));
+    const L = lossAt(t);
+    guard.loss(t, L);
+    trace.loss.push(L);
+    for (let i = 0; i < n; i++) {
+      const s = level(i, t);
+      guard.level(t, i, s);
+      trace.level[i].push(s);
+    }
   }
   const cross = th.map((x) => Array.from({ length: n }, (_, i) => {
     const tc = crossingTime(i, x);
@@ -104,5 +130,6 @@ export function runDomino(cfg: DominoConfig): ModelOutput {
     crossings: { onset: cross[0], half: cross[1], learned: cross[2] },
     final: { loss: lossAt(T), level: Array.from({ length: n }, (_, i) => level(i, T)), time: T },
     extra,
+    warnings: guard.warnings(),
   };
 }

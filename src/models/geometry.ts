@@ -1,11 +1,13 @@
 /**
  * Geometry model: (stochastic) gradient descent on a linear toy network
- * (Liu, Liu, Michaud, Gore, Tegmark 2025, "Physics of Skill Learning"; ../shared/spec/models.md).
+ * (Liu, Liu, Michaud, Gore, Tegmark 2025, "Physics of Skill Learning"; docs/models.md).
  *
- *   theta in R^N, theta(0) = 0; skill i has a unit vector t_i in R^N:
+ *   theta in R^N, theta(0) = 0 (or `init`); skill i has a vector t_i in R^N:
  *     orthogonal  orthonormal rows (n <= N): n Gaussian rows, Gram-Schmidt (CGS2)
  *     random      Gaussian rows normalised to length 1 (n may exceed N)
+ *     gaussian    Gaussian rows / sqrt(N), not normalised (length ~ 1; the authors' Fig 15)
  *     modular     t_i = e_i for i <= N, t_i = 0 beyond (never learnable)
+ *     explicit    rows given in the config (or a CSV file), used as given (any length)
  *   overlap z_i = t_i . theta
  *     mse  s_i = z_i,            l_i = (1 - s_i)^2
  *     ce   s_i = sigmoid(z_i),   l_i = -log s_i = log(1 + e^-z_i)   (initial loss ln 2)
@@ -18,7 +20,7 @@
  *   theta <- optimizer(theta, g)   (src/engine/optimizers.ts); t counts updates applied.
  *
  * Randomness, in this fixed order from one `new Rng(cfg.seed)`: the skill vectors (row by
- * row, N normals each; none for modular), then for every step: the batch (B alias draws,
+ * row, N normals each; none for modular or explicit rows), then for every step: the batch (B alias draws,
  * one nextDouble each; none for full batch), then the noise (N normals, only if sigma > 0).
  *
  * Cost: a batch step touches only the m distinct drawn skills, O(m N + N), m <= min(B, n);
@@ -32,16 +34,17 @@
  * operations in the same order, so results are bit-identical (tested); only speed differs.
  */
 import { readFileSync } from "node:fs";
-import type { GeometryConfig } from "../config/schema.js";
+import type { GeometryConfig, VectorKind } from "../config/schema.js";
 import { recordTimes } from "../analysis/record.js";
 import { CrossingTracker } from "../analysis/timeline.js";
 import { Rng } from "../engine/rng.js";
 import { AliasSampler } from "../engine/sampling.js";
 import { createOptimizer } from "../engine/optimizers.js";
 import { normalised, skillFrequencies } from "./skills.js";
+import { RunGuard } from "./guard.js";
 import { DivergenceError, type ModelOutput, type RunHooks, type Trace } from "./types.js";
 
-export type SkillVectorKind = GeometryConfig["skills"]["vectors"];
+export type SkillVectorKind = VectorKind;
 
 // ---------------------------------------------------------------------------------------
 // Scalar kernels (flat Float64Array loops, unrolled by 4 with independent accumulators).
@@ -125,6 +128,13 @@ function levels(zb: Float64Array, ce: boolean, z: Float64Array, s: Float64Array)
     z[i] = zi;
     s[i] = skillLevel(zi, ce);
   }
+}
+
+/** Diagnostics: the number of coordinates j with t_ij (-g_j) > 0 (the row at `off`). */
+function alignedCount(T: Float64Array, off: number, g: Float64Array, N: number): number {
+  let c = 0;
+  for (let j = 0; j < N; j++) if (T[off + j] * -g[j] > 0) c++;
+  return c;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -319,6 +329,15 @@ function fillSkillVectors(ws: Workspace, kind: SkillVectorKind, n: number, N: nu
     for (let i = 0; i < Math.min(n, N); i++) T[i * N + i] = 1;
     return;
   }
+  if (kind === "gaussian") {
+    const sqrtN = Math.sqrt(N);
+    for (let i = 0; i < n; i++) {
+      rng.fillNormal(row);
+      for (let j = 0; j < N; j++) T[i * N + j] = row[j] / sqrtN;
+    }
+    row.fill(0);
+    return;
+  }
   for (let i = 0; i < n; i++) {
     for (;;) {
       rng.fillNormal(row);
@@ -346,11 +365,26 @@ function fillSkillVectors(ws: Workspace, kind: SkillVectorKind, n: number, N: nu
   proj.fill(0);
 }
 
-/** The n skill vectors as one flat n x N row-major Float64Array (as a run builds them). */
-export function skillVectors(kind: SkillVectorKind, n: number, N: number, rng: Rng): Float64Array {
+/** Explicit rows (config or CSV) into T, as given. */
+function copyRows(T: Float64Array, rows: number[][], N: number): void {
+  for (let i = 0; i < rows.length; i++) for (let j = 0; j < N; j++) T[i * N + j] = rows[i][j];
+}
+
+/**
+ * The n skill vectors as one flat n x N row-major Float64Array, exactly as a Geometry run
+ * with these settings and `new Rng(seed)` builds them (the one vector-drawing code path; the
+ * Resource model's `correlation: {from: geometry}` and `run --vectors` use it).
+ */
+export function skillVectors(kind: SkillVectorKind | number[][], n: number, N: number, rng: Rng): Float64Array {
   const ws = new JsWorkspace(n, N, 1);
-  fillSkillVectors(ws, kind, n, N, rng);
+  if (Array.isArray(kind)) copyRows(ws.T, kind, N);
+  else fillSkillVectors(ws, kind, n, N, rng);
   return ws.T;
+}
+
+/** The skill vectors a Geometry config draws (its seed, kind, count and params). */
+export function geometrySkillVectors(cfg: GeometryConfig): Float64Array {
+  return skillVectors(cfg.skills.vectors, cfg.skills.count, cfg.params, new Rng(cfg.seed));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -363,7 +397,7 @@ export function geometryMemoryBytes(cfg: GeometryConfig): number {
   const K = cfg.record === "every" ? steps + 1 : Math.min(cfg.record.points, steps + 1);
   const vectors = 8 * n * N;
   const state = 8 * N * 8 + 8 * 6 * n + 4 * 5 * n; // theta, g, optimizer, scratch; z, s, p, zb, wb, alias; counts, indices
-  const perRecord = 8 * (n + 2) * (cfg.diagnostics ? 2 : 1); // JS arrays of doubles
+  const perRecord = 8 * (n + 2) * (cfg.diagnostics !== false ? 2 : 1); // JS arrays of doubles
   return vectors + state + K * perRecord + 64 * n; // + crossings
 }
 
@@ -387,7 +421,12 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
   lastKernels = ws.kind;
 
   const rng = new Rng(cfg.seed);
-  fillSkillVectors(ws, cfg.skills.vectors, n, N, rng);
+  const V = cfg.skills.vectors;
+  if (Array.isArray(V)) {
+    copyRows(T, V, N);
+    for (let i = 0; i < n; i++) all[i] = i;
+  } else fillSkillVectors(ws, V, n, N, rng);
+  if (cfg.init) for (let j = 0; j < N; j++) theta[j] = cfg.init[j];
   const opt = createOptimizer(cfg.optimizer, cfg.lr, N);
   const sampler = full ? null : new AliasSampler(p, rng);
 
@@ -396,8 +435,12 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
   const counts = new Int32Array(n);
   let zFresh = false;
 
-  const s0 = ce ? 0.5 : 0;
-  const initialLevel = new Array<number>(n).fill(s0);
+  // s_i(0): 0 (mse) or 1/2 (ce) from theta(0) = 0; with `init`, the level at theta(0).
+  const initialLevel = new Array<number>(n).fill(ce ? 0.5 : 0);
+  if (cfg.init) {
+    ws.dots(all, n);
+    for (let i = 0; i < n; i++) initialLevel[i] = skillLevel(zb[i], ce);
+  }
   const tracker = new CrossingTracker(initialLevel, cfg.timeline);
 
   const times = recordTimes(steps, cfg.record, true);
@@ -410,57 +453,81 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
     `learning rate too large for ${cfg.optimizer.name} (lr=${cfg.lr})` + (sigma > 0 ? ` or gradient noise too large (noise=${sigma})` : "");
   const progressEvery = Math.max(1, Math.ceil(steps / 200));
 
-  /** z_i, s_i for every skill at the current theta. */
-  const computeAll = (): void => {
+  // The run guard (./guard.ts): the loss at recorded steps; mse levels (s = z) in [0, 1] up to
+  // LEVEL_TOL wherever they are computed (overshoot and interference are real dynamics of a
+  // discrete optimizer, so within the tolerance they are not warnings); ce levels are sigmoids.
+  let guard: RunGuard | null = null;
+
+  /** z_i, s_i for every skill at the current theta, which is theta_t. */
+  const computeAll = (t: number): void => {
     ws.dots(all, n);
     levels(zb, ce, z, s);
     zFresh = true;
+    guard?.levels(t, s);
   };
+
+  // diagnostics: average: per-step sums since the last recorded time
+  const avgAligned = new Float64Array(cfg.diagnostics === "average" ? n : 0);
+  let avgLength = 0;
+  let avgSteps = 0;
 
   let rk = 0; // next index into times
   let lastStepSq = 0;
   let distinctTotal = 0;
   let finalLoss = NaN;
 
-  const record = (t: number): void => {
-    if (!zFresh) computeAll();
+  const lossNow = (): number => {
     let L = 0;
     for (let i = 0; i < n; i++) L += p[i] * skillLoss(z[i], ce);
-    if (!Number.isFinite(L)) throw new DivergenceError(t, "loss", cause);
+    return L;
+  };
+
+  const record = (t: number): void => {
+    if (!zFresh) computeAll(t);
+    const L = lossNow();
+    guard!.loss(t, L);
     trace.t.push(t);
     trace.loss.push(L);
     for (let i = 0; i < n; i++) trace.level[i].push(s[i]);
-    if (cfg.diagnostics) {
+    if (cfg.diagnostics === "average") {
+      // means over the steps (t_prev, t] since the previous recorded time (0 at t = 0)
+      stepLength.push(avgSteps > 0 ? avgLength / avgSteps : 0);
+      for (let i = 0; i < n; i++) aligned[i].push(avgSteps > 0 ? avgAligned[i] / avgSteps : 0);
+      avgAligned.fill(0);
+      avgLength = 0;
+      avgSteps = 0;
+    } else if (cfg.diagnostics) {
       stepLength.push(t === 0 ? 0 : Math.sqrt(lastStepSq));
-      for (let i = 0; i < n; i++) {
-        let c = 0;
-        if (t > 0) {
-          const off = i * N;
-          for (let j = 0; j < N; j++) if (T[off + j] * -g[j] > 0) c++;
-        }
-        aligned[i].push(c);
-      }
+      for (let i = 0; i < n; i++) aligned[i].push(t > 0 ? alignedCount(T, i * N, g, N) : 0);
     }
     finalLoss = L;
     if (!every) tracker.observe(t, s);
   };
 
   // t = 0
-  computeAll();
+  computeAll(0);
+  // With interfering skill directions (anything but orthogonal or modular rows) an mse level
+  // z_i = t_i . theta may sit anywhere at the optimum (n > N: Fig 8): only the loss is guarded.
+  const interfering = cfg.skills.vectors !== "orthogonal" && cfg.skills.vectors !== "modular";
+  guard = new RunGuard({ initialLoss: lossNow(), range: ce || interfering ? null : { lo: 0, hi: 1 }, cause });
+  guard.levels(0, s);
   if (every) tracker.observe(0, s);
   if (times[rk] === 0) record(times[rk++]);
 
   for (let t = 1; t <= steps; t++) {
     // 1. gradient estimate at theta_{t-1}
     if (full) {
-      if (!zFresh) computeAll(); // every z_i is needed; they also serve the timeline
+      if (!zFresh) computeAll(t - 1); // every z_i is needed; they also serve the timeline
       fullWeights(z, p, ce, wb);
       ws.accumulate(all, n);
     } else {
       const m = sampler!.sampleCounts(B, counts, touched);
       distinctTotal += m;
       if (zFresh) for (let k = 0; k < m; k++) zb[k] = z[touched[k]];
-      else ws.dots(touched, m);
+      else {
+        ws.dots(touched, m);
+        for (let k = 0; k < m; k++) guard.level(t - 1, touched[k], zb[k]); // s = z (mse); ce: only NaN
+      }
       batchWeights(zb, touched, counts, m, B, ce, wb);
       ws.accumulate(touched, m);
     }
@@ -471,9 +538,14 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
     zFresh = false;
     if (!Number.isFinite(sq)) throw new DivergenceError(t, "theta", cause);
     lastStepSq = sq;
+    if (cfg.diagnostics === "average") {
+      for (let i = 0; i < n; i++) avgAligned[i] += alignedCount(T, i * N, g, N);
+      avgLength += Math.sqrt(sq);
+      avgSteps++;
+    }
     // 4. timeline and trace
     if (every) {
-      computeAll();
+      computeAll(t);
       tracker.observe(t, s);
     }
     if (times[rk] === t) record(times[rk++]);
@@ -482,7 +554,7 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
 
   const last = trace.t.length - 1;
   const extra: Record<string, unknown> = {
-    vectors: cfg.skills.vectors,
+    vectors: Array.isArray(cfg.skills.vectors) ? "explicit" : cfg.skills.vectors,
     timelineCheck: cfg.timeline.check,
   };
   if (Array.isArray(cfg.skills.frequencies)) extra.normalisedFrequencies = Array.from(p);
@@ -491,7 +563,10 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
     extra.timelineNote =
       "timeline.check: recorded, so crossing times are resolved only to the recorded steps (each is the first recorded t past the threshold)";
   }
-  if (cfg.diagnostics) {
+  if (cfg.diagnostics === "average") {
+    extra.diagnosticsNote =
+      "averaged: aligned[i][k] is the mean over the steps u in (t[k-1], t[k]] of the number of coordinates j with t_ij * (-g_j(u)) > 0, g(u) the gradient of step u; stepLength[k] the mean of |theta(u) - theta(u - 1)| over the same steps (both 0 at t = 0)";
+  } else if (cfg.diagnostics) {
     extra.diagnosticsNote =
       "aligned[i][k]: number of coordinates j with t_ij * (-g_j) > 0 for the gradient of the step ending at t[k] (0 at t = 0); stepLength[k] = |theta(t[k]) - theta(t[k] - 1)|";
   }
@@ -500,6 +575,7 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
     initialLevel,
     trace,
     crossings: tracker.result(),
+    warnings: guard.warnings(),
     final: { loss: finalLoss, level: trace.level.map((l) => l[last]), time: steps },
     extra,
   };

@@ -30,6 +30,9 @@ export interface ModelOutput {
   final: { loss: number; level: number[]; time: number };
   /** Model-specific summary numbers (e.g. eta_eff, t0, module speed-up), all JSON-safe. */
   extra: Record<string, unknown>;
+  /** What a reader must know to trust the numbers (e.g. a skill whose level left the model's
+   * range, so its timeline is withheld); printed by the text report, `warnings` in the JSON. */
+  warnings?: string[];
 }
 
 /** Hooks a model may call while it runs; the CLI supplies them, tests usually do not. */
@@ -38,14 +41,16 @@ export interface RunHooks {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** A run that produced NaN/Infinity or blew up: the CLI reports it and exits 1. */
+/** A run that produced NaN/Infinity or blew up (see RunGuard in ./guard.ts): the CLI
+ * reports it and exits 1. `what` says what happened to the quantity. */
 export class DivergenceError extends Error {
   constructor(
     readonly step: number,
     readonly quantity: string,
     readonly likelyCause: string,
+    readonly what = "is not finite",
   ) {
-    super(`diverged at step ${step}: ${quantity} is not finite. Likely cause: ${likelyCause}`);
+    super(`diverged at ${Number.isInteger(step) ? `step ${step}` : `t = ${Number(step.toPrecision(6))}`}: ${quantity} ${what}. Likely cause: ${likelyCause}`);
     this.name = "DivergenceError";
   }
 }

@@ -4,8 +4,12 @@
  * data against the fitted law, and the compute-optimal allocation). Pure: fits in, text out.
  *
  * JSON (one fit):
- *   { form, x, y, n, params: { E, A, B, alpha, beta } | { E, A, alpha }, objective, rmse_log,
- *     intervals: { <param>: [lo, hi] } | null, bootstrap: { K, seed, level } | null,
+ *   { form, x, y, n, params: { E, A, B, alpha, beta } | { E, A, alpha }, fixed: { E } | null,
+ *     loss: { name, delta | penalty, description }, objective, rmse_log,
+ *     intervals: { <param>: [lo, hi] } | null, bootstrap: { K, seed, level, by } | null,
+ *     holdout: { n, rmse_log, max_abs_rel_error, rows: [{ at, x: {col: v}, y, predicted, rel_error }] } | null,
+ *     predictions: [{ x: {col: v}, predicted, confidence: [lo, hi] | null, prediction: [lo, hi] | null }] | null,
+ *     warnings: [{ code, message }],
  *     allocation: { flops_per_param_token, a, b, G, rows: [{ C, N_opt, D_opt, loss }] } | null }
  * With --by KEY: { by: KEY, groups: [ { value, ...one fit } ] }.
  * Numbers are full-precision JSON numbers.
@@ -15,12 +19,35 @@
  * law, loss vs N with the data grouped by D (as the SVG figure's left panel) and the fitted
  * curve at each group's median D.
  */
-import type { ChinchillaParams, ComputeOptimal, FitResult, PowerLawParams } from "../analysis/scaling.js";
+import { describeLoss, type ChinchillaParams, type ComputeOptimal, type FitResult, type Loss, type PowerLawParams } from "../analysis/scaling.js";
+import type { FitWarning } from "../analysis/fit-diagnostics.js";
 import { groupByD } from "./svg/fit.js";
 
 export type AnyParams = ChinchillaParams | PowerLawParams;
 
-export interface BootstrapSpec { K: number; seed: number; level: number }
+export interface BootstrapSpec { K: number; seed: number; level: number; by: "row" | "run" }
+
+/** How well the law predicts the held-out rows (--holdout). */
+export interface HoldoutReport {
+  n: number;
+  /** RMS of log prediction - log y over the held-out rows (null when none). */
+  rmse_log: number | null;
+  /** Largest |prediction - y| / y (null when none). */
+  max_abs_rel_error: number | null;
+  rows: { at: string; x: Record<string, number>; y: number; predicted: number; rel_error: number }[];
+  /** The --holdout expressions. */
+  where: string[];
+}
+
+/** A --predict point: the law there, and bootstrap intervals when a bootstrap ran. */
+export interface Prediction {
+  x: Record<string, number>;
+  predicted: number;
+  /** Interval of the mean law at x (parameter uncertainty only). */
+  confidence: [number, number] | null;
+  /** Interval for one new run at x: parameter uncertainty plus the residual scatter of the data. */
+  prediction: [number, number] | null;
+}
 
 /** One finished fit with what it was fitted on. */
 export interface FitOutcome {
@@ -33,6 +60,11 @@ export interface FitOutcome {
   ys: Float64Array;
   bootstrap: BootstrapSpec | null;
   allocation: (ComputeOptimal & { flopsPerParamToken: number }) | null;
+  /** The E held fixed (power law --fix-E), or null. */
+  fixE?: number | null;
+  holdout?: HoldoutReport | null;
+  predictions?: Prediction[] | null;
+  warnings?: FitWarning[];
 }
 
 export interface GroupOutcome extends FitOutcome {
@@ -61,20 +93,34 @@ export function fitJson(o: FitOutcome): Record<string, unknown> {
     for (const k of ORDER[f.form]) if (iv[k]) intervals[k] = [iv[k][0], iv[k][1]];
   }
   const a = o.allocation;
+  const h = o.holdout;
   return {
     form: f.form,
     x: o.x,
     y: o.y,
     n: f.n,
     params,
+    fixed: o.fixE === null || o.fixE === undefined ? null : { E: o.fixE },
+    loss: lossJson(f.loss),
     objective: f.objective,
     rmse_log: f.rmse_log,
     intervals,
     bootstrap: o.bootstrap,
+    holdout: h ? { n: h.n, rmse_log: h.rmse_log, max_abs_rel_error: h.max_abs_rel_error, where: h.where, rows: h.rows } : null,
+    predictions: o.predictions ?? null,
+    warnings: o.warnings ?? [],
     allocation: a
       ? { flops_per_param_token: a.flopsPerParamToken, a: a.a, b: a.b, G: a.G, rows: a.rows.map((r) => ({ C: r.C, N_opt: r.N_opt, D_opt: r.D_opt, loss: r.loss })) }
       : null,
   };
+}
+
+function lossJson(l: Loss): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: l.name };
+  if (l.name === "huber") out.delta = l.delta;
+  if (l.name === "asymmetric") out.penalty = l.penalty;
+  out.description = describeLoss(l);
+  return out;
 }
 
 /** The JSON object of a --by fit: { by, groups: [{ value, ...fit }] }. */
@@ -110,7 +156,7 @@ function shortNum(v: number): string {
 // Tables
 
 function alignTable(head: string[], rows: string[][], leftCols = 0): string {
-  const w = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)));
+  const w = head.map((h, j) => rows.reduce((m, r) => Math.max(m, r[j].length), h.length));
   const line = (cells: string[]) => cells.map((c, j) => (j < leftCols ? c.padEnd(w[j]) : c.padStart(w[j]))).join("   ").replace(/\s+$/, "");
   return [line(head), ...rows.map(line)].map((l) => `  ${l}`).join("\n");
 }
@@ -155,9 +201,10 @@ function fitLines(o: FitOutcome): string {
   const f = o.fit;
   const lines = [
     `  ${lawNumeric(o)}`,
-    `  objective ${fmtObjective(f.objective)} (sum of Huber(1e-3) of log residuals)   rmse(log ${o.y}) ${fmtNum(f.rmse_log, 4)}   n ${f.n}`,
+    `  objective ${fmtObjective(f.objective)} (${describeLoss(f.loss)})   rmse(log ${o.y}) ${fmtNum(f.rmse_log, 4)}   n ${f.n}`,
   ];
-  if (o.bootstrap) lines.push(`  intervals: ${fmtLevel(o.bootstrap.level)} percentile bootstrap, ${o.bootstrap.K} resamples of the rows, seed ${o.bootstrap.seed}`);
+  if (o.fixE !== null && o.fixE !== undefined) lines.push(`  E held fixed at ${fmtNum(o.fixE)} (--fix-E)`);
+  if (o.bootstrap) lines.push(`  intervals: ${fmtLevel(o.bootstrap.level)} percentile bootstrap, ${o.bootstrap.K} resamples of the ${o.bootstrap.by === "run" ? "runs (whole traces)" : "rows"}, seed ${o.bootstrap.seed}`);
   return lines.join("\n");
 }
 
@@ -176,7 +223,9 @@ function allocationTable(o: FitOutcome, label = ""): string {
 
 export interface PlotSeries {
   label: string;
-  points: Array<readonly [number, number]>;
+  /** The data: x[i], y[i] (typed arrays welcome: a million points are never copied into pairs). */
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
   /** The fitted curve, sampled densely (drawn as dots under the data). */
   curve?: Array<readonly [number, number]>;
 }
@@ -224,16 +273,32 @@ function linearTicks(lo: number, hi: number): number[] {
   return out;
 }
 
+const plottable = (x: number, y: number): boolean => x > 0 && y > 0 && Number.isFinite(x) && Number.isFinite(y);
+
 /** A scatter of the series on a character grid, log10 y vs log10 x. */
 export function asciiScatter(series: readonly PlotSeries[], o: PlotOptions): string {
-  const all = series.flatMap((s) => s.points).filter(([x, y]) => x > 0 && y > 0 && Number.isFinite(x) && Number.isFinite(y));
-  if (all.length === 0) return "";
-  const xs = all.map(([x]) => x);
-  let xlo = Math.min(...xs), xhi = Math.max(...xs);
+  let xlo = Infinity, xhi = -Infinity, ylo = Infinity, yhi = -Infinity, count = 0;
+  for (const s of series) {
+    for (let i = 0; i < s.x.length; i++) {
+      const x = s.x[i], y = s.y[i];
+      if (!plottable(x, y)) continue;
+      count++;
+      if (x < xlo) xlo = x;
+      if (x > xhi) xhi = x;
+      if (y < ylo) ylo = y;
+      if (y > yhi) yhi = y;
+    }
+  }
+  if (count === 0) return "";
   if (xlo === xhi) { xlo /= 1.5; xhi *= 1.5; }
   const inX = (x: number) => x >= xlo && x <= xhi;
-  const ys = [...all.map(([, y]) => y), ...series.flatMap((s) => (s.curve ?? []).filter(([x, y]) => inX(x) && y > 0 && Number.isFinite(y)).map(([, y]) => y))];
-  let ylo = Math.min(...ys), yhi = Math.max(...ys);
+  for (const s of series) {
+    for (const [x, y] of s.curve ?? []) {
+      if (!(inX(x) && y > 0 && Number.isFinite(y))) continue;
+      if (y < ylo) ylo = y;
+      if (y > yhi) yhi = y;
+    }
+  }
   if (ylo === yhi) { ylo /= 1.1; yhi *= 1.1; }
   const W = Math.max(20, o.width), H = Math.max(6, o.height);
   const lx0 = Math.log10(xlo), lx1 = Math.log10(xhi), ly0 = Math.log10(ylo), ly1 = Math.log10(yhi);
@@ -250,15 +315,16 @@ export function asciiScatter(series: readonly PlotSeries[], o: PlotOptions): str
   });
   series.forEach((s, k) => {
     const sym = SYMBOLS[k % SYMBOLS.length];
-    for (const [x, y] of s.points) {
-      if (!(x > 0 && y > 0 && Number.isFinite(x) && Number.isFinite(y))) continue;
+    for (let i = 0; i < s.x.length; i++) {
+      const x = s.x[i], y = s.y[i];
+      if (!plottable(x, y)) continue;
       const r = row(y), c = col(x);
       grid[r][c] = sym;
       paint[r][c] = k;
     }
   });
   const yt = logAxisTicks(ylo, yhi).map((v) => ({ v, r: row(v), s: shortNum(v) }));
-  const labelW = Math.max(...yt.map((t) => t.s.length), 1);
+  const labelW = yt.reduce((m, t) => Math.max(m, t.s.length), 1);
   const out: string[] = [`${o.yLabel} (log scale)`];
   for (let r = 0; r < H; r++) {
     const t = yt.find((q) => q.r === r);
@@ -323,19 +389,20 @@ function powerSeries(fits: readonly { label: string; o: FitOutcome }[], width: n
     const x = o.xs[0];
     const [lo, hi] = range(x);
     const curve = Number.isFinite(lo) ? logspace(lo, hi, width * 3).map((v) => [v, p.E + p.A * Math.pow(v, -p.alpha)] as const) : [];
-    return { label, points: Array.from(x, (v, i) => [v, o.ys[i]] as const), curve };
+    return { label, x, y: o.ys, curve };
   });
 }
 
 /** Chinchilla series: loss vs N, data grouped by D, curve at each group's median D. */
 function chinchillaSeries(o: FitOutcome, width: number): PlotSeries[] {
   const p = o.fit.params as ChinchillaParams;
-  const N = Array.from(o.xs[0]), D = Array.from(o.xs[1]);
+  const N = o.xs[0], D = Array.from(o.xs[1]);
   const [lo, hi] = range(o.xs[0]);
   const groups = groupByD(D, 4);
   return groups.map((g) => ({
     label: g.label.replace(/^D/, o.x[1]),
-    points: g.idx.map((i) => [N[i], o.ys[i]] as const),
+    x: g.idx.map((i) => N[i]),
+    y: g.idx.map((i) => o.ys[i]),
     curve: Number.isFinite(lo) ? logspace(lo, hi, width * 3).map((n) => [n, p.E + p.A * Math.pow(n, -p.alpha) + p.B * Math.pow(g.d, -p.beta)] as const) : [],
   }));
 }
@@ -382,11 +449,59 @@ function title(o: FitOutcome): string {
   return `${name} of ${o.y} on ${o.x.join(", ")}: ${lawSymbolic({ form: o.fit.form, x: o.x, y: o.y })}`;
 }
 
+function fmtInterval(iv: [number, number] | null): string {
+  return iv ? `[${fmtNum(iv[0], 4)}, ${fmtNum(iv[1], 4)}]` : "-";
+}
+
+function xText(x: Record<string, number>): string {
+  return Object.entries(x).map(([k, v]) => `${k} ${fmtNum(v, 4)}`).join(", ");
+}
+
+/** Rows of the held-out table printed in text (all of them are in the JSON). */
+const HOLDOUT_TEXT_ROWS = 20;
+
+function holdoutSection(o: FitOutcome, label = ""): string {
+  const h = o.holdout;
+  if (!h) return "";
+  const head = `held out${label} (--holdout ${h.where.join(" --holdout ")}): ${h.n} rows, not used in the fit`;
+  if (h.n === 0) return `${head}; none in this group`;
+  const summary = `  how well the law predicts them: rmse(log ${o.y}) ${fmtNum(h.rmse_log!, 4)}, largest |relative error| ${fmtNum(100 * h.max_abs_rel_error!, 3)}%`;
+  const shown = h.rows.slice(0, HOLDOUT_TEXT_ROWS);
+  const rows = shown.map((r) => [xText(r.x), fmtNum(r.y, 5), fmtNum(r.predicted, 5), `${r.rel_error >= 0 ? "+" : ""}${fmtNum(100 * r.rel_error, 3)}%`]);
+  const more = h.rows.length > shown.length ? `\n  (the first ${shown.length} of ${h.rows.length} rows; --json has them all)` : "";
+  return `${head}\n${summary}\n${alignTable(["at", o.y, "predicted", "error"], rows, 1)}${more}`;
+}
+
+function predictionSection(o: FitOutcome, label = ""): string {
+  const ps = o.predictions;
+  if (!ps || ps.length === 0) return "";
+  const withIv = ps.some((p) => p.confidence);
+  const level = o.bootstrap ? fmtLevel(o.bootstrap.level) : "";
+  const head = ["at", `predicted ${o.y}`];
+  if (withIv) head.push(`${level} confidence (mean law)`, `${level} prediction (a new run)`);
+  const rows = ps.map((p) => {
+    const r = [xText(p.x), fmtNum(p.predicted, 5)];
+    if (withIv) r.push(fmtInterval(p.confidence), fmtInterval(p.prediction));
+    return r;
+  });
+  const notes = withIv
+    ? "  confidence: where the fitted law itself lies (bootstrap refits); prediction: where one new run would land (the refits plus the data's residual scatter)"
+    : "  no intervals: add --bootstrap K for confidence and prediction intervals";
+  return `predictions${label}\n${alignTable(head, rows, 1)}\n${notes}`;
+}
+
+function warningSection(o: FitOutcome, label = ""): string {
+  const w = o.warnings ?? [];
+  if (w.length === 0) return "";
+  return [`warnings${label}:`, ...w.map((x) => `  - ${x.message} [${x.code}]`)].join("\n");
+}
+
 /** The text report of one fit. */
 export function renderFitText(o: FitOutcome, d: DataSummary, opts: TextOptions): string {
   const parts = [title(o), dataLine(d, o.fit.n), "", paramTable(o), "", fitLines(o), "", plotFor(o, opts)];
-  const alloc = allocationTable(o);
-  if (alloc) parts.push("", alloc);
+  for (const section of [holdoutSection(o), predictionSection(o), allocationTable(o), warningSection(o)]) {
+    if (section) parts.push("", section);
+  }
   return parts.join("\n") + "\n";
 }
 
@@ -414,7 +529,8 @@ export function renderByText(key: string, groups: readonly GroupOutcome[], d: Da
     "",
     alignTable(head, rows),
   ];
-  if (withIv) parts.push("", `  intervals: ${fmtLevel(first.bootstrap!.level)} percentile bootstrap, ${first.bootstrap!.K} resamples of each group's rows, seed ${first.bootstrap!.seed}`);
+  parts.push("", `  objective: ${describeLoss(first.fit.loss)}${first.fixE !== null && first.fixE !== undefined ? `; E held fixed at ${fmtNum(first.fixE)}` : ""}`);
+  if (withIv) parts.push(`  intervals: ${fmtLevel(first.bootstrap!.level)} percentile bootstrap, ${first.bootstrap!.K} resamples of each group's ${first.bootstrap!.by === "run" ? "runs (whole traces)" : "rows"}, seed ${first.bootstrap!.seed}`);
   const W = plotWidth(opts);
   if (first.fit.form === "powerlaw") {
     const shown = groups.slice(0, SYMBOLS.length);
@@ -430,8 +546,10 @@ export function renderByText(key: string, groups: readonly GroupOutcome[], d: Da
     }
   }
   for (const g of groups) {
-    const alloc = allocationTable(g, ` (${key}=${g.value})`);
-    if (alloc) parts.push("", alloc);
+    const label = ` (${key}=${g.value})`;
+    for (const section of [holdoutSection(g, label), predictionSection(g, label), allocationTable(g, label), warningSection(g, label)]) {
+      if (section) parts.push("", section);
+    }
   }
   return parts.join("\n") + "\n";
 }

@@ -1,76 +1,54 @@
 /**
  * SVG -> PNG with @resvg/resvg-js, for the report figures.
  *
- * Fonts: resvg draws no text at all when it finds no font (silently), and it never falls
- * back to a built-in one. So: (1) it loads the system fonts (fontdb scans /usr/share/fonts,
- * ~/.fonts, etc.); (2) it is also handed the first DejaVu Sans / Arial file found at the
- * usual paths, and that family is made the default and the sans-serif family, matching the
- * figures' font-family="DejaVu Sans, Arial, Helvetica, sans-serif" (and the text widths the
- * layout assumes); (3) before the first render it checks, once, that a test glyph actually
- * draws; if not, svgToPng throws instead of returning a figure without labels.
- * On Debian/Ubuntu the font comes from the package fonts-dejavu-core (pulled in by
- * fontconfig, present on this project's machines); elsewhere pass `fontFiles`.
+ * Fonts: the figures name "DejaVu Sans, Arial, Helvetica, sans-serif" and their layout
+ * assumes DejaVu Sans' advance widths (svg/core.ts). resvg draws no text at all when it
+ * finds no font, and it would otherwise pick whatever the machine has. So the PNG is drawn
+ * only with the DejaVu Sans files of the `dejavu-fonts-ttf` package, a dependency of
+ * skillsim (regular, bold, oblique, bold oblique), with the system fonts NOT loaded: the
+ * same pixels on every machine, and no font to install.
+ *
+ * Limit: a character DejaVu Sans has no glyph for (it covers Latin, Greek, Cyrillic, the
+ * usual mathematical symbols and arrows, not CJK) cannot be drawn in the PNG; the SVG keeps
+ * it (a browser uses its own fonts). missingGlyphs() names such characters, and the CLI
+ * says so when it writes a PNG.
  */
-import { existsSync } from "node:fs";
-import { Resvg, type ResvgRenderOptions } from "@resvg/resvg-js";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { Resvg } from "@resvg/resvg-js";
 
-/** Well-known locations of DejaVu Sans (Linux distributions) and Arial (macOS, Windows). */
-export const FONT_CANDIDATES = [
-  "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", // Debian, Ubuntu (fonts-dejavu-core)
-  "/usr/share/fonts/dejavu/DejaVuSans.ttf", // Fedora, RHEL
-  "/usr/share/fonts/TTF/DejaVuSans.ttf", // Arch
-  "/usr/share/fonts/dejavu-sans-fonts/DejaVuSans.ttf", // Fedora (newer)
-  "/usr/local/share/fonts/dejavu/DejaVuSans.ttf", // FreeBSD
-  "/Library/Fonts/Arial.ttf", // macOS
-  "/System/Library/Fonts/Supplemental/Arial.ttf", // macOS 10.15+
-  "C:\\Windows\\Fonts\\arial.ttf", // Windows
-];
-
-export interface PngOptions {
-  /** Extra font files to load (e.g. a bundled TTF). */
-  fontFiles?: string[];
-}
-
-function fontOptions(extra: string[]): NonNullable<ResvgRenderOptions["font"]> {
-  const found = FONT_CANDIDATES.find((p) => existsSync(p));
-  const files = [...extra, ...(found ? [found] : [])];
-  const family = found ? (found.toLowerCase().includes("arial") ? "Arial" : "DejaVu Sans") : undefined;
+/** The bundled font files (DejaVu Sans from the dejavu-fonts-ttf package). */
+export function bundledFontFiles(): { regular: string; bold: string; oblique: string; boldOblique: string } {
+  const dir = join(dirname(createRequire(import.meta.url).resolve("dejavu-fonts-ttf/package.json")), "ttf");
   return {
-    loadSystemFonts: true,
-    fontFiles: files,
-    ...(family ? { defaultFontFamily: family, sansSerifFamily: family } : {}),
+    regular: join(dir, "DejaVuSans.ttf"),
+    bold: join(dir, "DejaVuSans-Bold.ttf"),
+    oblique: join(dir, "DejaVuSans-Oblique.ttf"),
+    boldOblique: join(dir, "DejaVuSans-BoldOblique.ttf"),
   };
 }
 
-const checked = new Map<string, boolean>();
+export interface PngOptions {
+  /** Extra font files to load besides the bundled DejaVu Sans (e.g. for CJK text). */
+  fontFiles?: string[];
+}
 
-/** True when resvg, with these fonts, actually draws text (checked once per font set). */
-export function canRenderText(opts: PngOptions = {}): boolean {
-  const key = JSON.stringify(opts.fontFiles ?? []);
-  let ok = checked.get(key);
-  if (ok === undefined) {
-    const probe =
-      '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">' +
-      '<text x="2" y="16" font-size="16" font-family="DejaVu Sans, Arial, Helvetica, sans-serif">MW</text></svg>';
-    const px = new Resvg(probe, { font: fontOptions(opts.fontFiles ?? []) }).render().pixels;
-    ok = false;
-    for (let i = 3; i < px.length; i += 4) if (px[i] > 0) { ok = true; break; }
-    checked.set(key, ok);
-  }
-  return ok;
+function fontOptions(extra: string[]) {
+  const f = bundledFontFiles();
+  return {
+    loadSystemFonts: false,
+    fontFiles: [f.regular, f.bold, f.oblique, f.boldOblique, ...extra],
+    defaultFontFamily: "DejaVu Sans",
+    sansSerifFamily: "DejaVu Sans",
+  };
 }
 
 /**
  * Render an SVG document to PNG bytes, `width` px wide (default: the SVG's own width),
- * on a white background. Throws when no usable font is installed (see the file comment).
+ * on a white background, with the bundled font only (see the file comment).
  */
 export function svgToPng(svg: string, width?: number, opts: PngOptions = {}): Buffer {
-  if (!canRenderText(opts)) {
-    throw new Error(
-      "svgToPng: resvg found no font to draw text with. Install one (Debian/Ubuntu: apt-get install fonts-dejavu-core) " +
-        "or pass fontFiles: ['/path/to/DejaVuSans.ttf'].",
-    );
-  }
   const resvg = new Resvg(svg, {
     font: fontOptions(opts.fontFiles ?? []),
     background: "#ffffff",
@@ -79,4 +57,74 @@ export function svgToPng(svg: string, width?: number, opts: PngOptions = {}): Bu
     textRendering: 1,
   });
   return resvg.render().asPng();
+}
+
+// ---------------------------------------------------------------------------------------
+// Which characters the bundled font can draw: its cmap table (formats 4 and 12).
+
+const coverage = new Map<string, Set<number>>();
+
+/** The code points a TrueType file maps to glyphs (cmap subtables of format 4 and 12). */
+export function fontCodePoints(file: string): Set<number> {
+  let set = coverage.get(file);
+  if (set) return set;
+  set = new Set<number>();
+  const b = readFileSync(file);
+  const numTables = b.readUInt16BE(4);
+  let cmap = -1;
+  for (let i = 0; i < numTables; i++) {
+    const rec = 12 + 16 * i;
+    if (b.toString("latin1", rec, rec + 4) === "cmap") cmap = b.readUInt32BE(rec + 8);
+  }
+  if (cmap < 0) throw new Error(`${file}: no cmap table`);
+  const subtables = b.readUInt16BE(cmap + 2);
+  for (let i = 0; i < subtables; i++) {
+    const off = cmap + b.readUInt32BE(cmap + 4 + 8 * i + 4);
+    const fmt = b.readUInt16BE(off);
+    if (fmt === 4) {
+      const segX2 = b.readUInt16BE(off + 6);
+      const ends = off + 14, starts = ends + segX2 + 2, deltas = starts + segX2, ranges = deltas + segX2;
+      for (let s = 0; s < segX2 / 2; s++) {
+        const end = b.readUInt16BE(ends + 2 * s), start = b.readUInt16BE(starts + 2 * s);
+        const delta = b.readInt16BE(deltas + 2 * s), rangeOff = b.readUInt16BE(ranges + 2 * s);
+        for (let c = start; c <= end && c !== 0xffff; c++) {
+          const glyph = rangeOff === 0 ? (c + delta) & 0xffff : b.readUInt16BE(ranges + 2 * s + rangeOff + 2 * (c - start));
+          if (glyph !== 0) set.add(c);
+        }
+      }
+    } else if (fmt === 12) {
+      const groups = b.readUInt32BE(off + 12);
+      for (let g = 0; g < groups; g++) {
+        const r = off + 16 + 12 * g;
+        const start = b.readUInt32BE(r), end = b.readUInt32BE(r + 4), glyph0 = b.readUInt32BE(r + 8);
+        for (let c = start; c <= end; c++) if (glyph0 + (c - start) !== 0) set.add(c);
+      }
+    }
+  }
+  coverage.set(file, set);
+  return set;
+}
+
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+
+/**
+ * The distinct characters of the SVG's text that the bundled font cannot draw, in order of
+ * first appearance (white space and control characters aside). Empty for skillsim's own
+ * figures unless a title or key names such characters.
+ */
+export function missingGlyphs(svg: string): string[] {
+  const fonts = bundledFontFiles();
+  const regular = fontCodePoints(fonts.regular);
+  const bold = fontCodePoints(fonts.bold);
+  const missing = new Set<string>();
+  for (const m of svg.matchAll(/<text\b([^>]*)>([\s\S]*?)<\/text>/g)) {
+    const isBold = /font-weight="bold"/.test(m[1]);
+    const content = m[2].replace(/<[^>]*>/g, "").replace(/&(amp|lt|gt|quot|apos);/g, (_, e: string) => ENTITIES[e]);
+    for (const ch of content) {
+      const c = ch.codePointAt(0)!;
+      if (c <= 32) continue;
+      if (!regular.has(c) || (isBold && !bold.has(c))) missing.add(ch);
+    }
+  }
+  return [...missing];
 }

@@ -2,7 +2,8 @@
  * The run result: the one JSON-shaped object every reporter (text, JSON, CSV, SVG) and
  * `skillsim check` reads. Field names are a public contract (scripts and CI rely on them):
  *   { model, config, skills: [{ index, frequency, onset, half, learned, final }],
- *     final: { loss, time }, summary, domino, trace: { t, loss, level }, provenance }
+ *     final: { loss, time }, summary, warnings, domino, trace: { t, loss, level }, provenance }
+ * warnings: what a reader must know to trust the numbers (empty for a clean run).
  * trace.level[i][k] is skill i+1's level at trace.t[k]; times are numbers or null.
  */
 import { createHash } from "node:crypto";
@@ -33,6 +34,7 @@ export interface RunResult {
   skills: SkillRow[];
   final: { loss: number; time: number };
   summary: Record<string, unknown>;
+  warnings: string[];
   domino: DominoStats | null;
   trace: Trace;
   provenance: Provenance;
@@ -68,6 +70,7 @@ export function buildResult(cfg: Config, out: ModelOutput): RunResult {
     skills,
     final: { loss: out.final.loss, time: out.final.time },
     summary: out.extra,
+    warnings: out.warnings ?? [],
     domino: skills.length >= 2 ? dominoStats(out.frequencies, out.crossings) : null,
     trace: out.trace,
     provenance: provenance(cfg),

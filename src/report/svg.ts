@@ -7,10 +7,10 @@
  */
 export { runFigure, type RunResult, type RunSkill, type RunFigureOptions } from "./svg/run.js";
 export {
-  FONT_FAMILY, escapeXml, niceLinearTicks, niceStep, logTicks, linearLabels, powerLabel, fmtValue, viridis,
+  FONT_FAMILY, escapeXml, niceLinearTicks, logTicks, linearLabels, powerLabel, fmtValue, viridis,
   linearScale, logScale, textWidth, type Tick, type Scale,
 } from "./svg/core.js";
-export { sweepFigure, parseJsonLines, chooseKeys, type SweepLine, type SweepFigureOptions } from "./svg/sweep.js";
+export { sweepFigure, parseJsonLines, chooseKeys, chooseKeysOf, keyInfo, type KeyInfo, type SweepLine, type SweepFigureOptions } from "./svg/sweep.js";
 export {
   fitFigure, formula, groupByD, type FitResult, type FitData, type FitFigureOptions, type ChinchillaParams,
   type PowerLawParams, type AllocationRow,

@@ -29,7 +29,11 @@ export function header(r: RunResult): string {
   if (r.model === "resource") parts.push(`${c.integrator}${c.loss === "ce" ? ", ce" : ""}`, `N0 ${fmt(c.N0)}`);
   if (r.model === "domino") parts.push(c.variant + (c.modules > 1 ? `, ${c.modules} modules` : ""));
   if (r.model === "geometry") parts.push(`${c.optimizer.name}, ${c.loss}, ${c.skills.vectors}, batch ${c.batch}`);
-  parts.push(c.rate !== undefined ? `rate ${fmt(c.rate)}` : `lr ${fmt(c.lr)}, N ${c.params}`);
+  if (r.model === "network") {
+    const m = r.summary as { architecture?: string; parameters?: number };
+    parts.push(`${c.task.kind}, MLP ${m.architecture} ${c.network.activation}${c.network.modules > 1 ? ` in ${c.network.modules} modules` : ""} (${m.parameters} parameters), ${c.optimizer.name}, ${c.loss}, batch ${c.batch}`);
+  }
+  parts.push(c.rate !== undefined ? `rate ${fmt(c.rate)}` : c.params !== undefined ? `lr ${fmt(c.lr)}, N ${c.params}` : `lr ${fmt(c.lr)}`);
   if (typeof r.summary.eta_eff === "number") parts.push(`eta_eff ${fmt(r.summary.eta_eff as number, 6)}`);
   parts.push(`${fmt(c.steps)} ${r.model === "resource" && c.integrator === "rk45" ? "time units" : "steps"}`, `seed ${c.seed}`);
   const title = c.title ? `${c.title}\n` : "";
@@ -38,9 +42,10 @@ export function header(r: RunResult): string {
 
 function table(r: RunResult): string {
   const th = (r.config as any).timeline;
-  const cols = ["skill", "frequency", `onset(${th.onset})`, `half(${th.half})`, `learned(${th.learned})`, "final"];
+  const on = th.on === "level" ? "s>" : ""; // on: level, the thresholds are levels
+  const cols = ["skill", "frequency", `onset(${on}${th.onset})`, `half(${on}${th.half})`, `learned(${on}${th.learned})`, "final"];
   const rows = r.skills.map((s) => [String(s.index), fmt(s.frequency), fmt(s.onset, 5), fmt(s.half, 5), fmt(s.learned, 5), s.final.toFixed(4)]);
-  const w = cols.map((c, j) => Math.max(c.length, ...rows.map((row) => row[j].length)));
+  const w = cols.map((c, j) => rows.reduce((m, row) => Math.max(m, row[j].length), c.length));
   const line = (cells: string[]) => cells.map((x, j) => x.padStart(w[j])).join("  ");
   return [line(cols), ...rows.map(line)].join("\n");
 }
@@ -101,25 +106,28 @@ function bars(r: RunResult, o: TextOptions): string {
     const bar = cells.join("");
     return `${label} ▕${o.color ? `\x1b[36m${bar}\x1b[0m` : bar}▏ ${span}`;
   });
-  const note = pick.length < r.skills.length ? ` (${pick.length} of ${r.skills.length} skills)` : "";
-  return `timeline: onset → learned, │ = half, ░ = not yet learned at the end${note}\n${lines.join("\n")}`;
+  const shown = pick.length < r.skills.length ? ` (showing ${pick.length} of ${r.skills.length} skills, spread over the ranks)` : "";
+  return `timeline${shown}: █ onset → learned, │ = half, ░ = started, not learned by the end\n${lines.join("\n")}`;
 }
 
+/** The Domino statistics; nothing at all when there is none to show (no empty header). */
 function dominoLines(r: RunResult): string {
   if (!r.domino) return "";
   const gaps = r.domino.gaps.filter((g) => g.gap !== null).map((g) => `${g.from}→${g.to}: ${fmt(g.gap, 4)}`);
-  const out = [`domino: gap from each skill's learned to the next skill's onset (negative = overlap)`];
-  if (gaps.length) out.push(`  ${gaps.join(", ")}`);
-  if (r.domino.ratio21 !== null) out.push(`  learned_2 / learned_1 = ${fmt(r.domino.ratio21)} (skills ranked by frequency)`);
+  const out: string[] = [];
+  if (gaps.length) out.push(`domino: gap = next skill's onset − this skill's learned (negative = overlap)`, `  ${gaps.join(", ")}`);
+  if (r.domino.ratio21 !== null) out.push(`${gaps.length ? "  " : "domino: "}learned_2 / learned_1 = ${fmt(r.domino.ratio21)} (skills ranked by frequency)`);
   return out.join("\n");
 }
 
 function summaryLines(r: RunResult): string {
   const out = [`final loss ${fmt(r.final.loss, 6)} at t = ${fmt(r.final.time)}`];
   const m = r.summary.modules as any;
+  // k = 1 is the baseline itself: there is no speed-up to report.
   if (m && m.k > 1) out.push(`modules: ${m.k}; finish time ${fmt(m.finish_time)} vs ${fmt(m.finish_time_one_module)} with one module: measured speed-up ${fmt(m.speedup)} (sqrt(k) predicts ${fmt(m.predicted_speedup)})`);
   const ode = r.summary.ode as any;
   if (ode) out.push(`ode: ${ode.accepted} steps accepted, ${ode.rejected} rejected, ${ode.nfev} evaluations`);
+  for (const w of r.warnings ?? []) out.push(`warning: ${w}`);
   return out.join("\n");
 }
 

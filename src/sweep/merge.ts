@@ -5,7 +5,8 @@
  * a digest of the line), checked, and the lines are then copied in id order straight from the
  * files. The same id twice is fine when the lines are identical (an overlap of shards, a file
  * given twice); different lines for one id, lines that are not sweep results, and files from
- * different sweeps (other swept keys) are errors naming file:line. With the sweep's config,
+ * different sweeps (other swept keys, or another base config: each line's config apart from
+ * the swept keys and the derived seed) are errors naming file:line. With the sweep's config,
  * every line's config_hash is checked against the run it claims to be, and missing runs are
  * an error. Lines are copied byte for byte, so merging the shards of a sweep gives exactly
  * the bytes of one serial run (`--jobs 1`, no shard).
@@ -71,6 +72,8 @@ export interface LineHead {
   id: number;
   config_hash: string;
   overrides: Record<string, unknown>;
+  /** The run's full config (every line `skillsim sweep` writes has it). */
+  config?: Record<string, unknown>;
 }
 
 /** Parse and check one sweep output line; throws SweepError naming `where` (file:line). */
@@ -112,6 +115,8 @@ export interface MergeSummary {
   runs: number;
   /** Lines dropped because an identical line for the same id came earlier. */
   duplicates: number;
+  /** The ids that had such duplicates (sorted). */
+  duplicateIds: number[];
   /** Ids below the largest id (or below the sweep's size, with a plan) that no file has. */
   missing: number;
 }
@@ -122,7 +127,9 @@ export async function mergeSweepFiles(files: string[], opts: MergeOptions = {}):
   if (files.length === 0) throw new SweepError("merge: give at least one sweep output file");
   const entries = new Map<number, Entry>();
   let duplicates = 0;
+  const duplicateIds = new Set<number>();
   let keysOf: { sig: string; where: string; keys: string[] } | null = null;
+  let baseOf: { text: string; base: unknown; where: string; id: number } | null = null;
   files.forEach((path, file) => {
     forEachLine(path, (buf, lineNo, offset, terminated) => {
       let length = buf.length;
@@ -136,11 +143,23 @@ export async function mergeSweepFiles(files: string[], opts: MergeOptions = {}):
       if (keysOf === null) keysOf = { sig, where, keys };
       else if (sig !== keysOf.sig)
         throw new SweepError(`${where}: swept keys (${keys.join(", ")}) differ from those at ${keysOf.where} (${keysOf.keys.join(", ")}); these files come from different sweeps`);
+      if (head.config && typeof head.config === "object" && !keys.includes("model")) {
+        const base = baseConfig(head.config, keys);
+        const text = canonical(base);
+        if (baseOf === null) baseOf = { text, base, where, id: head.id };
+        else if (text !== baseOf.text) {
+          const d = firstDifference(baseOf.base, base) ?? { path: "config", a: "?", b: "?" };
+          throw new SweepError(
+            `${where}: run ${head.id} comes from another base config than run ${baseOf.id} at ${baseOf.where} (${d.path}: ${d.b} here, ${d.a} there; swept keys and the seed aside); these files come from different sweeps, or the config changed between shards`,
+          );
+        }
+      }
       const digest = createHash("sha1").update(buf.subarray(0, length)).digest("base64");
       const prev = entries.get(head.id);
       if (prev) {
         if (prev.digest === digest) {
           duplicates++;
+          duplicateIds.add(head.id);
           return;
         }
         const prevWhere = `${files[prev.file]}:${prev.lineNo}`;
@@ -176,8 +195,59 @@ export async function mergeSweepFiles(files: string[], opts: MergeOptions = {}):
     if (missing.length > 0) opts.note?.(`no file has runs ${listIds(missing)}; the merged output is incomplete (give --config CONFIG to check against the sweep)`);
   }
 
+  const dupIds = [...duplicateIds].sort((a, b) => a - b);
+  if (dupIds.length > 0)
+    opts.note?.(`run${dupIds.length === 1 ? "" : "s"} ${listIds(dupIds)} appear${dupIds.length === 1 ? "s" : ""} more than once (identical lines: ${duplicates} dropped, each run kept once); were shards overlapping, a file given twice, or two sweeps writing one file?`);
   await writeSorted(files, ids, entries, opts);
-  return { runs: ids.length, duplicates, missing: missing.length };
+  return { runs: ids.length, duplicates, duplicateIds: dupIds, missing: missing.length };
+}
+
+/**
+ * What every run of one sweep shares: the run's config without the swept keys and the seed
+ * (derived per run unless swept), nor the values the loader derives from a swept key
+ * (skills.count from a swept frequency list, an optimizer's default settings from its name,
+ * timeline.check from the number of skills).
+ */
+export function baseConfig(config: Record<string, unknown>, swept: string[]): unknown {
+  const c = structuredClone(config) as Record<string, unknown>;
+  const drop = (path: string) => {
+    const parts = path.split(".");
+    let o: unknown = c;
+    for (let i = 0; i < parts.length - 1; i++) {
+      if (o === null || typeof o !== "object") return;
+      o = (o as Record<string, unknown>)[parts[i]];
+    }
+    if (o !== null && typeof o === "object") delete (o as Record<string, unknown>)[parts[parts.length - 1]];
+  };
+  const under = (prefix: string) => swept.some((k) => k === prefix || k.startsWith(`${prefix}.`) || prefix.startsWith(`${k}.`));
+  drop("seed");
+  for (const k of swept) drop(k);
+  if (under("skills.frequencies")) drop("skills.count");
+  if (under("optimizer.name") || swept.includes("optimizer")) drop("optimizer");
+  if (under("skills.count") || under("skills.frequencies")) drop("timeline.check");
+  return c;
+}
+
+/** JSON with keys sorted, so that key order never makes two configs differ. */
+function canonical(v: unknown): string {
+  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
+  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
+  const o = v as Record<string, unknown>;
+  return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
+}
+
+/** The first dotted key whose value differs between a and b, with both values (short). */
+function firstDifference(a: unknown, b: unknown, path = ""): { path: string; a: string; b: string } | null {
+  const show = (v: unknown) => (v === undefined ? "absent" : (s => (s.length > 40 ? `${s.slice(0, 37)}...` : s))(canonical(v)));
+  if (canonical(a) === canonical(b)) return null;
+  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = [...new Set([...Object.keys(a as object), ...Object.keys(b as object)])].sort();
+    for (const k of keys) {
+      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
+      if (d) return d;
+    }
+  }
+  return { path: path || "config", a: show(a), b: show(b) };
 }
 
 /** Copy the lines in id order to --out (temporary file, fsync, rename) or to opts.write. */

@@ -4,8 +4,13 @@
  * run's line out as one write(2) on a file opened with O_APPEND. Nothing is accumulated, so
  * memory stays bounded however many runs there are.
  *
- * Interrupts: on SIGINT/SIGTERM no new run starts, workers are terminated (their unfinished
- * runs are dropped), and the summary says which signal stopped the sweep. Because each line
+ * Interrupts (with handleSignals, as the CLI runs it, even jobs = 1 runs on one worker
+ * thread, so the main thread hears a signal while a run is going on): on SIGINT no new run
+ * starts, the runs in progress finish and are kept; a second SIGINT, or a SIGTERM, stops at
+ * once (workers terminated, their unfinished runs dropped). The summary says which signal
+ * stopped the sweep. Without handleSignals, jobs = 1 runs in-process.
+ *
+ * Only one process writes an `out` at a time: see lock.ts. Because each line
  * is one write, a killed sweep leaves only whole lines (a partial last line can only come
  * from a full disk or a crash mid-write; --resume drops it).
  */
@@ -13,6 +18,7 @@ import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, r
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { inShard, shardIds, shardSize, SweepError, type Shard, type SweepPlan } from "./grid.js";
+import { acquireLock } from "./lock.js";
 import { forEachLine, parseSweepLine } from "./merge.js";
 import { runJob, type Job, type JobReply } from "./worker.js";
 
@@ -43,6 +49,8 @@ export interface SweepSummary {
   finished: number;
   /** Ids of runs that diverged (their lines carry "error" instead of results). */
   failed: number[];
+  /** Ids of diverged runs already in `out` (--resume): the sweep as a whole has them too. */
+  failedBefore: number[];
   interrupted: "SIGINT" | "SIGTERM" | null;
   workers: number;
   /** Wall time of the running phase (after validation and --resume scanning). */
@@ -63,24 +71,56 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions = {}): Promis
   const shard = opts.shard;
 
   const shardRuns = shardSize(plan.total, shard);
-  // Workers start now, so loading their modules overlaps validation and the --resume scan.
-  const pool = jobs > 1 && shardRuns > 0 ? new Pool(Math.min(jobs, shardRuns)) : null;
+  // A signal during the checks before the first run (heard once they end) stops the sweep
+  // there, and the lock is still removed.
+  const early: Early = { signal: null, off: () => {} };
+  if (opts.handleSignals) {
+    const onInt = () => (early.signal ??= "SIGINT");
+    const onTerm = () => (early.signal ??= "SIGTERM");
+    process.on("SIGINT", onInt);
+    process.on("SIGTERM", onTerm);
+    early.off = () => {
+      process.off("SIGINT", onInt);
+      process.off("SIGTERM", onTerm);
+    };
+  }
   try {
-    return await validateAndRun(plan, opts, shard, shardRuns, pool);
+    const lock = opts.out ? acquireLock(opts.out, opts.note) : null;
+    try {
+      return await poolAndRun(plan, opts, shard, shardRuns, jobs, early);
+    } finally {
+      lock?.release();
+    }
+  } finally {
+    early.off();
+  }
+}
+
+interface Early {
+  signal: "SIGINT" | "SIGTERM" | null;
+  off: () => void;
+}
+
+async function poolAndRun(plan: SweepPlan, opts: SweepOptions, shard: Shard | undefined, shardRuns: number, jobs: number, early: Early): Promise<SweepSummary> {
+  // Workers start now, so loading their modules overlaps validation and the --resume scan.
+  const pool = (jobs > 1 || opts.handleSignals) && shardRuns > 0 ? new Pool(Math.min(jobs, shardRuns)) : null;
+  try {
+    return await validateAndRun(plan, opts, shard, shardRuns, pool, early);
   } finally {
     await pool?.close();
   }
 }
 
-async function validateAndRun(plan: SweepPlan, opts: SweepOptions, shard: Shard | undefined, shardRuns: number, pool: Pool | null): Promise<SweepSummary> {
+async function validateAndRun(plan: SweepPlan, opts: SweepOptions, shard: Shard | undefined, shardRuns: number, pool: Pool | null, early: Early): Promise<SweepSummary> {
   if (shardRuns > 20000) opts.note?.(`checking the configs of ${shardRuns} runs before starting`);
   plan.validate(shardIds(plan.total, shard));
 
   const out = opts.out;
   let done: Uint8Array | null = null;
   let skipped = 0;
+  let failedBefore: number[] = [];
   if (out) {
-    if (opts.resume) ({ done, skipped } = scanForResume(plan, out, shard, opts.note));
+    if (opts.resume) ({ done, skipped, failed: failedBefore } = scanForResume(plan, out, shard, opts.note));
     else refuseExisting(out);
   }
   const todo = shardRuns - skipped;
@@ -109,7 +149,7 @@ async function validateAndRun(plan: SweepPlan, opts: SweepOptions, shard: Shard 
     }
   };
 
-  const summary: SweepSummary = { total: plan.total, shardRuns, skipped, finished: 0, failed: [], interrupted: null, workers: 0, seconds: 0 };
+  const summary: SweepSummary = { total: plan.total, shardRuns, skipped, finished: 0, failed: [], failedBefore, interrupted: null, workers: 0, seconds: 0 };
   const pending = (function* () {
     for (const id of shardIds(plan.total, shard)) if (!done || !done[id]) yield id;
   })();
@@ -127,19 +167,29 @@ async function validateAndRun(plan: SweepPlan, opts: SweepOptions, shard: Shard 
   };
 
   const onSignal = (sig: "SIGINT" | "SIGTERM") => {
+    if (summary.interrupted && sig === "SIGINT" && pool) {
+      pool.stop(); // the second Ctrl-C: at once
+      return;
+    }
     if (summary.interrupted) return;
     summary.interrupted = sig;
-    pool?.stop();
+    if (sig === "SIGINT" && pool) {
+      opts.note?.("interrupted: finishing the runs in progress (Ctrl-C again stops at once; their lines are then dropped)");
+      pool.drain();
+    } else pool?.stop();
   };
   const onInt = () => onSignal("SIGINT");
   const onTerm = () => onSignal("SIGTERM");
+  await new Promise((r) => setImmediate(r)); // hear a signal sent during the checks
+  early.off();
+  summary.interrupted = early.signal;
   if (opts.handleSignals) {
     process.on("SIGINT", onInt);
     process.on("SIGTERM", onTerm);
   }
   const t0 = performance.now();
   try {
-    if (todo > 0) {
+    if (todo > 0 && !summary.interrupted) {
       opts.onProgress?.(0, todo);
       if (!pool) {
         for (let job = nextJob(); job; job = nextJob()) {
@@ -154,7 +204,7 @@ async function validateAndRun(plan: SweepPlan, opts: SweepOptions, shard: Shard 
     }
   } finally {
     summary.seconds = (performance.now() - t0) / 1000;
-    if (summary.finished === todo) summary.interrupted = null; // the signal came after the last run
+    if (summary.finished === todo && todo > 0) summary.interrupted = null; // the signal came after the last run
     if (opts.handleSignals) {
       process.off("SIGINT", onInt);
       process.off("SIGTERM", onTerm);
@@ -189,13 +239,15 @@ function refuseExisting(out: string): void {
  * The ids of this shard already in `out`. Drops a partial last line first (truncating the
  * file); every other line must be a sweep line of this config (same config_hash for its id).
  */
-function scanForResume(plan: SweepPlan, out: string, shard: Shard | undefined, note?: (m: string) => void): { done: Uint8Array; skipped: number } {
+function scanForResume(plan: SweepPlan, out: string, shard: Shard | undefined, note?: (m: string) => void): { done: Uint8Array; skipped: number; failed: number[] } {
   const done = new Uint8Array(plan.total);
   let skipped = 0;
+  const failed: number[] = [];
   if (!existsSync(out)) {
     note?.(`${out} does not exist yet; starting the sweep`);
-    return { done, skipped };
+    return { done, skipped, failed };
   }
+  if (statSync(out).isDirectory()) throw new SweepError(`${out}: is a directory; --out needs a file name`);
   dropPartialLine(out, note);
   forEachLine(out, (buf, lineNo, _offset, terminated) => {
     const text = buf.toString("utf8");
@@ -210,9 +262,11 @@ function scanForResume(plan: SweepPlan, out: string, shard: Shard | undefined, n
     if (!done[head.id]) {
       done[head.id] = 1;
       skipped++;
+      if ("error" in head) failed.push(head.id);
     }
   });
-  return { done, skipped };
+  failed.sort((a, b) => a - b);
+  return { done, skipped, failed };
 }
 
 /** Truncate `path` after its last "\n" (a line cut short by a crash or a full disk). */
@@ -248,6 +302,7 @@ function dropPartialLine(path: string, note?: (m: string) => void): void {
 class Pool {
   private readonly workers: { w: Worker; load: number }[] = [];
   private finish: ((err?: unknown) => void) | null = null;
+  private onDrain: (() => void) | null = null;
   private failure: unknown = undefined; // a worker that failed before run()
 
   constructor(readonly size: number) {
@@ -268,6 +323,11 @@ class Pool {
     this.finish?.();
   }
 
+  /** Start no new run; end once the runs in progress have reported (their results are kept). */
+  drain(): void {
+    this.onDrain?.();
+  }
+
   async close(): Promise<void> {
     const ws = this.workers.splice(0);
     for (const x of ws) x.w.removeAllListeners().on("error", () => {}); // terminating: nothing more to hear
@@ -281,14 +341,23 @@ class Pool {
       let ready: Job | null | undefined; // the next job, built ahead (null: none left)
       let meanMs = 0; // mean run time so far
       let runsTimed = 0;
+      // Draining: the workers busy when drain() was called; each one's next result is kept,
+      // and whatever it runs after that is dropped.
+      let draining: Set<{ w: Worker; load: number }> | null = null;
       const end = (err?: unknown) => {
         if (ended) return;
         ended = true;
         this.finish = null;
+        this.onDrain = null;
         const settle = () => (err === undefined ? resolve() : reject(err));
         this.close().then(settle, settle); // also drops the results of unfinished runs
       };
       this.finish = end;
+      this.onDrain = () => {
+        if (draining) return;
+        draining = new Set(this.workers.filter((x) => x.load > 0));
+        if (draining.size === 0) end();
+      };
       if (this.failure !== undefined) return end(this.failure);
       const take = (): Job | null => {
         const job = ready === undefined ? nextJob() : ready;
@@ -316,6 +385,7 @@ class Pool {
       for (const x of this.workers) {
         x.w.on("message", (r: JobReply) => {
           if (ended) return;
+          if (draining && !draining.has(x)) return; // a run started after drain(): dropped
           x.load--;
           inflight--;
           if ("internal" in r) {
@@ -329,6 +399,11 @@ class Pool {
             onResult(r);
           } catch (e) {
             end(e);
+            return;
+          }
+          if (draining) {
+            draining.delete(x);
+            if (draining.size === 0) end();
             return;
           }
           feed(x);

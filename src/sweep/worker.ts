@@ -36,6 +36,7 @@ export function runJob(job: Job): { line: string; failure?: string } {
       overrides,
       final: { loss: result.final.loss },
       skills: result.skills,
+      warnings: result.warnings,
       trace: { t: result.trace.t, loss: result.trace.loss },
       config: cfg,
       config_hash: result.provenance.config_hash,

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Rng } from "../../src/engine/rng.js";
 import {
@@ -18,8 +18,8 @@ import {
 } from "../../src/analysis/scaling.js";
 import { Lbfgs } from "../../src/analysis/lbfgs.js";
 
-/** <repo>/../shared/data/chinchilla-fig4.csv, from dist/test/analysis/. */
-const CSV = fileURLToPath(new URL("../../../../shared/data/chinchilla-fig4.csv", import.meta.url));
+/** <repo>/data/chinchilla-fig4.csv, from dist/test/analysis/. */
+const CSV = fileURLToPath(new URL("../../../data/chinchilla-fig4.csv", import.meta.url));
 
 /**
  * Reference optimum from NumPy/SciPy L-BFGS-B (analytic gradient, default options) over the
@@ -60,7 +60,7 @@ function loadChinchilla(): { N: number[]; D: number[]; L: number[] } {
   return { N, D, L };
 }
 
-test("Chinchilla fit on the Figure 4 data reaches the SciPy L-BFGS-B optimum", { skip: !existsSync(CSV) && `no ${CSV}` }, () => {
+test("Chinchilla fit on the Figure 4 data reaches the SciPy L-BFGS-B optimum", () => {
   const { N, D, L } = loadChinchilla();
   assert.equal(L.length, 240);
   let calls = 0, last = [0, 0];

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempDir } from "../helpers.js";
 
@@ -28,5 +28,6 @@ test("sweep --plot needs --out, a figure extension and a swept key", () => {
   assert.match(badExt.stderr, /must end in \.svg or \.png/);
   const badKey = cli(["sweep", "configs/sweep-resource-N0.yaml", "--out", join(dir, "y.jsonl"), "--plot", join(dir, "a.svg"), "--plot-x", "nope", "--quiet"]);
   assert.equal(badKey.code, 2);
-  assert.match(badKey.stderr, /x key "nope" is not a numeric swept key/);
+  assert.match(badKey.stderr, /^skillsim: --plot-x nope: not a swept key; the sweep block of configs\/sweep-resource-N0\.yaml sweeps N0, skills\.frequencies\.zipf\n$/);
+  assert.equal(existsSync(join(dir, "y.jsonl")), false, "checked before any run");
 });

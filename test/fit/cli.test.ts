@@ -1,11 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempDir, ROOT } from "../helpers.js";
 import { powerLawCsv, sweepJsonl, sweepLine } from "./fixtures.js";
 
-const CHINCHILLA_CSV = join(ROOT, "../shared/data/chinchilla-fig4.csv");
+const CHINCHILLA_CSV = join(ROOT, "data/chinchilla-fig4.csv");
 
 function write(name: string, text: string): string {
   const path = join(tempDir(), name);
@@ -18,7 +18,7 @@ function close(actual: number, expected: number, rel: number, what: string): voi
   assert.ok(Math.abs(actual - expected) <= rel * Math.abs(expected), `${what}: ${actual} vs ${expected}`);
 }
 
-test("Chinchilla Figure 4 data: same optimum as fitChinchilla, through the CLI", { skip: !existsSync(CHINCHILLA_CSV) && "shared/data/chinchilla-fig4.csv is missing" }, () => {
+test("Chinchilla Figure 4 data: same optimum as fitChinchilla, through the CLI", () => {
   const r = cli(["fit", CHINCHILLA_CSV, "--form", "chinchilla", "--x", "N,D", "--y", "loss", "--where", "loss<3.4469", "--compute", "5.76e23", "--json"]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, "skillsim: note: --where kept 240 of 245 rows\n");
@@ -81,7 +81,7 @@ test("--bootstrap: percentile intervals around the estimate, reproducible with -
   const a = cli(args);
   assert.equal(a.code, 0, a.stderr);
   const j = JSON.parse(a.stdout);
-  assert.deepEqual(j.bootstrap, { K: 40, seed: 3, level: 0.9 });
+  assert.deepEqual(j.bootstrap, { K: 40, seed: 3, level: 0.9, by: "row" });
   for (const k of ["E", "A", "alpha"]) {
     const [lo, hi] = j.intervals[k];
     assert.ok(lo <= hi, k);
@@ -97,7 +97,9 @@ test("sweep JSON Lines: --by fits each group (one JSON entry and one table row p
   const file = write("sweep.jsonl", sweepJsonl());
   const r = cli(["fit", file, "--x", "params", "--final", "--by", "skills.frequencies.zipf", "--json"]);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stderr, "");
+  // Four sizes from 20 to 160: less than a decade, said on stderr and in each group's JSON.
+  assert.match(r.stderr, /^skillsim: warning \(skills\.frequencies\.zipf=1\): params spans less than a decade \(20 to 160, a factor 8\)/);
+  assert.equal(JSON.parse(r.stdout).groups[1].warnings[0].code, "narrow-range");
   const j = JSON.parse(r.stdout);
   assert.equal(j.by, "skills.frequencies.zipf");
   assert.deepEqual(j.groups.map((g: { value: number }) => g.value), [1, 2]);

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { computeOptimal, fitPowerLaw, type ChinchillaParams, type FitResult } from "../../src/analysis/scaling.js";
+import { DEFAULT_LOSS, computeOptimal, fitPowerLaw, type ChinchillaParams, type FitResult } from "../../src/analysis/scaling.js";
 import { asciiScatter, byJson, fitJson, fmtNum, renderByText, renderFitText, type FitOutcome } from "../../src/report/fit.js";
 
 const X = [10, 20, 40, 80, 160, 320];
@@ -17,19 +17,26 @@ function chinchillaOutcome(): FitOutcome {
   const D = [1e9, 1e10, 1e9, 1e10, 1e10, 1e11];
   const L = N.map((n, i) => params.E + params.A * n ** -params.alpha + params.B * D[i] ** -params.beta);
   const fit: FitResult<ChinchillaParams> = {
-    form: "chinchilla", n: 6, params, objective: 1e-30, rmse_log: 1e-16, starts: 4500, evaluations: 1,
+    form: "chinchilla", n: 6, params, loss: DEFAULT_LOSS, objective: 1e-30, rmse_log: 1e-16, starts: 4500, evaluations: 1, theta: new Float64Array(5),
     intervals: { E: [1.7, 1.9], A: [400, 560], B: [1800, 2400], alpha: [0.33, 0.37], beta: [0.35, 0.39] },
   };
   return {
     fit, x: ["N", "D"], y: "loss", xs: [Float64Array.from(N), Float64Array.from(D)], ys: Float64Array.from(L),
-    bootstrap: { K: 100, seed: 0, level: 0.95 },
+    bootstrap: { K: 100, seed: 0, level: 0.95, by: "row" },
     allocation: { ...computeOptimal(params, [1e21, 1e24]), flopsPerParamToken: 6 },
   };
 }
 
 test("fitJson: the documented shape, parameters in order, full-precision numbers", () => {
   const p = fitJson(powerOutcome());
-  assert.deepEqual(Object.keys(p), ["form", "x", "y", "n", "params", "objective", "rmse_log", "intervals", "bootstrap", "allocation"]);
+  assert.deepEqual(Object.keys(p), [
+    "form", "x", "y", "n", "params", "fixed", "loss", "objective", "rmse_log", "intervals", "bootstrap", "holdout", "predictions", "warnings", "allocation",
+  ]);
+  assert.deepEqual(p.loss, { name: "huber", delta: 0.001, description: "sum of Huber(0.001) of log residuals" });
+  assert.deepEqual(p.warnings, []);
+  assert.equal(p.holdout, null);
+  assert.equal(p.predictions, null);
+  assert.equal(p.fixed, null);
   assert.equal(p.form, "powerlaw");
   assert.deepEqual(Object.keys(p.params as object), ["E", "A", "alpha"]);
   assert.equal(p.intervals, null);
@@ -37,7 +44,7 @@ test("fitJson: the documented shape, parameters in order, full-precision numbers
   const c = JSON.parse(JSON.stringify(fitJson(chinchillaOutcome())));
   assert.deepEqual(Object.keys(c.params), ["E", "A", "B", "alpha", "beta"]);
   assert.deepEqual(c.intervals.alpha, [0.33, 0.37]);
-  assert.deepEqual(c.bootstrap, { K: 100, seed: 0, level: 0.95 });
+  assert.deepEqual(c.bootstrap, { K: 100, seed: 0, level: 0.95, by: "row" });
   assert.deepEqual(Object.keys(c.allocation), ["flops_per_param_token", "a", "b", "G", "rows"]);
   assert.deepEqual(Object.keys(c.allocation.rows[0]), ["C", "N_opt", "D_opt", "loss"]);
   assert.equal(c.allocation.a, 0.37 / 0.72); // full precision survives JSON
@@ -58,7 +65,7 @@ test("fmtNum: significant digits, exponent form outside [1e-3, 1e6)", () => {
 
 test("asciiScatter: log-log grid, points where they belong, axis labels and legend", () => {
   const s = asciiScatter(
-    [{ label: "data", points: [[1, 1], [10, 10], [100, 100]], curve: [[1, 1], [100, 100]] }],
+    [{ label: "data", x: [1, 10, 100], y: [1, 10, 100], curve: [[1, 1], [100, 100]] }],
     { width: 41, height: 11, xLabel: "x", yLabel: "y", color: false },
   );
   const lines = s.split("\n");
@@ -74,7 +81,7 @@ test("asciiScatter: log-log grid, points where they belong, axis labels and lege
   assert.match(s, /x \(log scale\)/);
   assert.match(s, /o data {3}· fitted law/);
   assert.ok(lines.every((l) => l.length <= 4 + 2 + 41 + 4), "fits the width");
-  assert.equal(asciiScatter([{ label: "none", points: [] }], { width: 40, height: 10, xLabel: "x", yLabel: "y", color: false }), "");
+  assert.equal(asciiScatter([{ label: "none", x: [], y: [] }], { width: 40, height: 10, xLabel: "x", yLabel: "y", color: false }), "");
 });
 
 test("renderFitText: parameter table, intervals, objective, n, plot and allocation", () => {

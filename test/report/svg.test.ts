@@ -8,10 +8,11 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
-  chooseKeys, escapeXml, fitFigure, formula, groupByD, linearLabels, logTicks, niceLinearTicks, powerLabel, runFigure,
+  chooseKeys, chooseKeysOf, keyInfo, escapeXml, fitFigure, formula, groupByD, linearLabels, logTicks, niceLinearTicks, powerLabel, runFigure,
   sweepFigure, type RunResult,
 } from "../../src/report/svg.js";
-import { canRenderText, svgToPng } from "../../src/report/png.js";
+import { Resvg } from "@resvg/resvg-js";
+import { bundledFontFiles, fontCodePoints, missingGlyphs, svgToPng } from "../../src/report/png.js";
 import { chinchillaData, chinchillaFit, powerData, powerFit, runFixture, sweepFixture } from "./fixtures.js";
 
 // Compiled to dist/test/report/; the goldens live in the source tree.
@@ -175,48 +176,105 @@ test("text is escaped for XML", () => {
   assert.ok(svg.includes("A &lt;b&gt; &amp; &quot;c&quot;"));
 });
 
-test("log ticks: [20, 500] includes 100 with 1-2-5 labels", () => {
+const labelled = (t: { value: number; label?: string }[]) => t.filter((x) => x.label !== undefined);
+
+test("log ticks (d3-scale): [20, 500] labels 20 and the decade 100, integer multiples as minor ticks", () => {
   const t = logTicks(20, 500);
-  const labelled = t.filter((x) => x.label !== undefined).map((x) => x.value);
-  assert.deepEqual(labelled, [20, 50, 100, 200, 500]);
-  assert.ok(t.some((x) => x.value === 30 && x.label === undefined), "minor ticks at the other integers");
+  const values = labelled(t).map((x) => x.value);
+  assert.ok(values.includes(20) && values.includes(100) && values.includes(200), `labels ${values}`);
+  assert.ok(values.length >= 4 && values.length <= 8, `${values.length} labels`);
+  assert.ok(t.some((x) => x.value === 70 && x.label === undefined), "minor ticks at the other integers");
 });
 
 test("log ticks: [1e-3, 1] are decades with minor ticks between", () => {
   const t = logTicks(1e-3, 1);
-  assert.deepEqual(t.filter((x) => x.label !== undefined).map((x) => x.value), [0.001, 0.01, 0.1, 1]);
-  assert.deepEqual(t.filter((x) => x.label !== undefined).map((x) => x.label), ["0.001", "0.01", "0.1", "1"]);
+  assert.deepEqual(labelled(t).map((x) => x.value), [0.001, 0.01, 0.1, 1]);
+  assert.deepEqual(labelled(t).map((x) => x.label), ["0.001", "0.01", "0.1", "1"]);
   assert.equal(t.filter((x) => x.label === undefined).length, 8 * 3);
 });
 
 test("log ticks: large ranges use powers of ten and skip decades when crowded", () => {
   const t = logTicks(1e7, 1e10);
-  assert.deepEqual(t.filter((x) => x.label).map((x) => x.label), ["10⁷", "10⁸", "10⁹", "10¹⁰"]);
-  const wide = logTicks(1e-12, 1e12, 8).filter((x) => x.label !== undefined);
+  assert.deepEqual(labelled(t).map((x) => x.label), ["10⁷", "10⁸", "10⁹", "10¹⁰"]);
+  const wide = labelled(logTicks(1e-12, 1e12, 8));
   assert.ok(wide.length <= 8 && wide.length >= 4);
-  assert.ok(wide.every((x) => Math.round(Math.log10(x.value)) % 4 === 0));
+  const exps = wide.map((x) => Math.round(Math.log10(x.value)));
+  assert.ok(exps.every((e, i) => i === 0 || e - exps[i - 1] === exps[1] - exps[0]), `evenly spaced decades: ${exps}`);
   // less than a decade: integer multiples
-  assert.deepEqual(logTicks(2, 5.5).filter((x) => x.label).map((x) => x.value), [2, 3, 4, 5]);
+  assert.deepEqual(labelled(logTicks(2, 5.5)).map((x) => x.value), [2, 3, 4, 5]);
 });
 
-test("nice linear ticks", () => {
+test("a log axis within one decade gets enough labels to read (the ce loss panel: 0.29 to 0.69)", () => {
+  for (const budget of [4, 5, 8]) {
+    const l = labelled(logTicks(0.29 / 1.07, 0.69 * 1.07, budget));
+    assert.ok(l.length >= 3 && l.length <= budget, `budget ${budget}: ${l.map((x) => x.label)}`);
+  }
+  assert.deepEqual(labelled(logTicks(0.28, 0.72, 4)).map((x) => x.label), ["0.3", "0.4", "0.5", "0.6"]);
+  // A narrow range falls back to d3's linear ticks, still labelled.
+  assert.ok(labelled(logTicks(1.7, 1.9, 5)).length >= 3);
+});
+
+test("nice linear ticks (d3-scale) and labels (d3-format)", () => {
   assert.deepEqual(niceLinearTicks(0, 1000), [0, 200, 400, 600, 800, 1000]);
   assert.deepEqual(niceLinearTicks(0, 1, 5), [0, 0.2, 0.4, 0.6, 0.8, 1]);
-  assert.deepEqual(niceLinearTicks(-0.04, 1.04, 5), [0, 0.25, 0.5, 0.75, 1]);
+  assert.deepEqual(niceLinearTicks(-0.04, 1.04, 5), [0, 0.2, 0.4, 0.6, 0.8, 1]);
   assert.deepEqual(niceLinearTicks(3, 97, 5), [20, 40, 60, 80]);
   assert.deepEqual(niceLinearTicks(0.1, 0.35, 5), [0.1, 0.15, 0.2, 0.25, 0.3, 0.35]);
   assert.deepEqual(linearLabels([0, 0.25, 0.5]), ["0", "0.25", "0.50"]);
+  assert.deepEqual(linearLabels([-0.5, 0, 0.5]), ["−0.5", "0", "0.5"]);
   assert.deepEqual(linearLabels([0, 20000, 40000]), ["0", "20k", "40k"]);
+  assert.deepEqual(linearLabels([0, 1.5e6, 3e6]), ["0", "1.5M", "3.0M"]);
   assert.deepEqual(linearLabels([0, 2500, 5000]), ["0", "2500", "5000"]);
   assert.equal(powerLabel(2e8), "2×10⁸");
   assert.equal(powerLabel(1e-3), "10⁻³");
 });
 
-test("svgToPng renders a PNG of the requested width", (t) => {
-  if (!canRenderText()) { t.skip("no font for resvg on this machine (apt-get install fonts-dejavu-core)"); return; }
+test("svgToPng renders a PNG of the requested width", () => {
   const png = svgToPng(sweepSvg, 360);
   assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   assert.equal(png.readUInt32BE(16), 360);
   assert.equal(png.readUInt32BE(20), 240);
   assert.ok(svgToPng(runSvg).readUInt32BE(16) === 720);
+});
+
+/** Pixels that are not white in a rendered SVG. */
+function inked(svg: string, font: object): number {
+  const px = new Resvg(svg, { font, background: "#ffffff" }).render().pixels;
+  let n = 0;
+  for (let i = 0; i < px.length; i += 4) if (px[i] < 250 || px[i + 1] < 250 || px[i + 2] < 250) n++;
+  return n;
+}
+
+test("PNG text is drawn with the bundled DejaVu Sans only, never the machine's fonts", () => {
+  const f = bundledFontFiles();
+  for (const file of Object.values(f)) assert.ok(existsSync(file), file);
+  const probe = '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="24"><text x="2" y="18" font-size="16" font-family="DejaVu Sans, Arial, Helvetica, sans-serif">MW α</text></svg>';
+  // With no fonts at all resvg draws nothing; with the bundled files alone it draws the text.
+  assert.equal(inked(probe, { loadSystemFonts: false, fontFiles: [] }), 0);
+  assert.ok(inked(probe, { loadSystemFonts: false, fontFiles: [f.regular], defaultFontFamily: "DejaVu Sans" }) > 50);
+  // svgToPng's output is the bundled font's: the same bytes as rendering with it explicitly.
+  const png = svgToPng(probe);
+  const explicit = new Resvg(probe, {
+    font: { loadSystemFonts: false, fontFiles: [f.regular, f.bold, f.oblique, f.boldOblique], defaultFontFamily: "DejaVu Sans", sansSerifFamily: "DejaVu Sans" },
+    background: "#ffffff", fitTo: { mode: "original" }, shapeRendering: 2, textRendering: 1,
+  }).render().asPng();
+  assert.ok(png.equals(explicit));
+  assert.ok(svgToPng(runSvg).equals(svgToPng(runSvg)), "deterministic bytes");
+});
+
+test("missingGlyphs names the characters the bundled font cannot draw", () => {
+  const cps = fontCodePoints(bundledFontFiles().regular);
+  for (const ch of "Aα×⁻−→∝≈") assert.ok(cps.has(ch.codePointAt(0)!), `DejaVu Sans has ${ch}`);
+  assert.ok(!cps.has("学".codePointAt(0)!));
+  for (const svg of [runSvg, sweepSvg, powerSvg, chinSvg]) assert.deepEqual(missingGlyphs(svg), []);
+  const cjk = runFigure(runFixture, { title: "学习 & <技能> α" });
+  assert.deepEqual(missingGlyphs(cjk), ["学", "习", "技", "能"]);
+});
+
+test("sweep figure keys from a sweep block alone: never seed by default", () => {
+  assert.equal(chooseKeysOf([keyInfo("seed", [0, 1, 2]), keyInfo("params", [20, 40])]).x, "params");
+  assert.equal(chooseKeysOf([keyInfo("seed", [0, 1]), keyInfo("params", [20])]).x, "params", "a fixed numeric key beats seed");
+  assert.throws(() => chooseKeysOf([keyInfo("seed", [0, 1]), keyInfo("optimizer", ["sgd", "adam"])]), /no numeric swept key other than seed for the x axis \(swept: seed, optimizer\)/);
+  assert.equal(chooseKeysOf([keyInfo("seed", [0, 1])], { x: "seed" }).x, "seed", "seed when asked for");
+  assert.deepEqual(keyInfo("k", [3, 1, 3, 2]).values, [1, 2, 3]);
 });

@@ -58,6 +58,7 @@ for (const [signal, code, jobs] of [["SIGTERM", 143, "2"], ["SIGINT", 130, "1"]]
     assert.ok(lines.length >= r.linesAtKill && lines.length < 8, `${lines.length} lines after the signal`);
     assert.equal(
       r.stderr,
+      (signal === "SIGINT" ? "skillsim: note: interrupted: finishing the runs in progress (Ctrl-C again stops at once; their lines are then dropped)\n" : "") +
       `skillsim: interrupted by ${signal}: ${lines.length} of 8 runs finished and are in ${out}; ` +
         `run the rest with: skillsim sweep ${cfg} --out ${out} --resume --jobs ${jobs}\n`,
     );

@@ -1,12 +1,15 @@
 /**
  * Plotting core for the SVG figures: number and text formatting, XML escaping, an
  * approximate text-width table (DejaVu Sans advance widths, so layout needs no font at
- * run time), linear and log scales with "nice" ticks, axes with tick labels, legends that
+ * run time), linear and log scales (d3-scale, labels by d3-format), axes with tick labels, legends that
  * place themselves where they cover the least data, markers and a compact viridis table.
  *
  * Everything here is pure and deterministic: strings in, strings out, coordinates printed
  * with at most two decimals, no ids other than ones the caller names, no clock, no random.
  */
+
+import { format, formatPrefix, precisionFixed, precisionPrefix } from "d3-format";
+import { scaleLinear, scaleLog } from "d3-scale";
 
 export const FONT_FAMILY = "DejaVu Sans, Arial, Helvetica, sans-serif";
 
@@ -206,123 +209,72 @@ export interface Tick {
   label?: string;
 }
 
-/** Clean floating noise: 0.30000000000000004 -> 0.3. */
-function clean(v: number): number {
-  return v === 0 ? 0 : Number(v.toPrecision(12));
-}
+// Tick positions and number labels come from d3-scale and d3-format (nice 1-2-5 steps,
+// log ticks at integer multiples of powers of ten, label precision from the tick step);
+// what is ours is only the typography: "−" for minus, m×10ᵏ with superscripts, k/M/G.
 
-/** The nice step (1, 2, 2.5 or 5 × 10^k) for about `target` intervals over `span`. */
-export function niceStep(span: number, target: number): number {
-  const raw = span / Math.max(1, target);
-  if (!(raw > 0) || !Number.isFinite(raw)) return 1;
-  const e = Math.floor(Math.log10(raw));
-  const f = raw / Math.pow(10, e);
-  const nf = f <= 1 + 1e-9 ? 1 : f <= 2 + 1e-9 ? 2 : f <= 2.5 + 1e-9 ? 2.5 : f <= 5 + 1e-9 ? 5 : 10;
-  return clean(nf * Math.pow(10, e));
-}
-
-/** Multiples of a nice step inside [lo, hi] (about `target` intervals). [0,1000] -> 0,200,…,1000. */
+/** Nice linear ticks inside [lo, hi], about `target` intervals (d3's ticks). [0, 1000] -> 0, 200, …, 1000. */
 export function niceLinearTicks(lo: number, hi: number, target = 5): number[] {
   if (!(hi > lo)) return [lo];
-  const step = niceStep(hi - lo, target);
-  const i0 = Math.ceil(lo / step - 1e-9);
-  const i1 = Math.floor(hi / step + 1e-9);
-  const out: number[] = [];
-  for (let i = i0; i <= i1; i++) out.push(clean(i * step));
-  return out;
+  return scaleLinear().domain([lo, hi]).ticks(target);
 }
 
-/** Decimal places needed to print multiples of `step` exactly. */
-function decimalsFor(step: number): number {
-  for (let d = 0; d < 12; d++) {
-    const s = step * Math.pow(10, d);
-    if (Math.abs(s - Math.round(s)) < 1e-6 * Math.max(1, s)) return d;
-  }
-  return 12;
-}
-
-/** Labels for linear ticks: fixed decimals from the step; k/M/G suffixes from 10⁴ up. */
+/** Labels for linear ticks: decimals from the step (d3-format precisionFixed); k/M/G from 10⁴ up. */
 export function linearLabels(ticks: number[]): string[] {
   if (ticks.length === 0) return [];
   const step = ticks.length > 1 ? Math.abs(ticks[1] - ticks[0]) : Math.abs(ticks[0]) || 1;
-  const maxAbs = Math.max(...ticks.map(Math.abs));
-  const units: [number, string][] = [[1e9, "G"], [1e6, "M"], [1e3, "k"]];
+  let maxAbs = 0;
+  for (const v of ticks) maxAbs = Math.max(maxAbs, Math.abs(v));
+  // d3's precision for the step, raised when the step needs more digits than d3's own
+  // 1-2-5 steps would (a step of 0.25 needs 2 decimals, 1.5M needs "1.5M").
+  const enough = (d: number, unit: number) => {
+    while (d < 12 && Math.abs((step / unit) * 10 ** d - Math.round((step / unit) * 10 ** d)) > 1e-6 * Math.max(1, (step / unit) * 10 ** d)) d++;
+    return d;
+  };
   if (maxAbs >= 1e4) {
-    for (const [u, suf] of units) {
-      if (maxAbs >= 10 * u || (u === 1e3 && maxAbs >= 1e4)) {
-        const d = decimalsFor(step / u);
-        return ticks.map((v) => (v === 0 ? "0" : (v < 0 ? "−" : "") + Math.abs(v / u).toFixed(d) + suf));
-      }
-    }
+    const unit = 10 ** (3 * Math.floor(Math.log10(maxAbs) / 3));
+    const f = formatPrefix(`.${enough(precisionPrefix(step, maxAbs), unit)}`, maxAbs);
+    return ticks.map((v) => (v === 0 ? "0" : f(v)));
   }
   if (maxAbs > 0 && maxAbs < 1e-3) return ticks.map((v) => powerLabel(v));
-  const d = decimalsFor(step);
-  return ticks.map((v) => {
-    const s = Math.abs(v).toFixed(d);
-    return Number(s) === 0 ? "0" : (v < 0 ? "−" : "") + s;
-  });
+  const f = format(`.${enough(precisionFixed(step), 1)}f`);
+  return ticks.map((v) => (Math.abs(v) < step * 1e-9 ? "0" : f(v)));
 }
 
-/** Labels for log ticks: plain decimals when all lie in [10⁻³, 10⁴], else m×10ᵏ. */
+/** Labels for log ticks: plain numbers when all lie in [10⁻³, 10⁴], else m×10ᵏ. */
 function logLabels(vals: number[]): string[] {
-  const plain = vals.every((v) => v >= 1e-3 - 1e-15 && v <= 1e4 + 1e-9);
-  if (!plain) return vals.map(powerLabel);
-  return vals.map((v) => trimZeros(v.toFixed(Math.max(0, -Math.floor(Math.log10(v) + 1e-9)) + 2)));
+  const plain = vals.every((v) => v >= 1e-3 * (1 - 1e-9) && v <= 1e4 * (1 + 1e-9));
+  return plain ? vals.map(format("~g")) : vals.map(powerLabel);
 }
 
 /**
- * Ticks for a log axis over [lo, hi] (lo > 0). Labels decades when at least 3 fall inside
- * (every m-th decade when more than `maxLabels`), else 1-2-5 multiples, else every integer
- * multiple, else nice linear ticks. Unlabelled multiples become minor ticks when decades
- * are not skipped. [20, 500] -> 20, 50, 100, 200, 500; [1e-3, 1] -> 10⁻³ … 1.
+ * Ticks for a log axis over [lo, hi] (lo > 0), at most `maxLabels` labelled: d3's log ticks
+ * (every integer multiple of each power of ten when few decades are shown, else powers of
+ * ten, skipping some when there are many; nice linear ticks inside a narrow range) and
+ * d3's choice of which to label for the given count; the others are minor ticks.
+ * [1e-3, 1] -> 10⁻³ … 1 with minor ticks; [0.3, 0.7] -> 0.3, 0.4, 0.5, 0.6, 0.7.
  */
 export function logTicks(lo: number, hi: number, maxLabels = 8): Tick[] {
   if (!(lo > 0) || !(hi > lo)) return lo > 0 ? [{ value: lo, label: logLabels([lo])[0] }] : [];
-  const k0 = Math.floor(Math.log10(lo) + 1e-9);
-  const k1 = Math.ceil(Math.log10(hi) - 1e-9);
-  const inside = (v: number) => v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9);
-  const multiples = (ms: number[]) => {
-    const out: number[] = [];
-    for (let k = k0; k <= k1; k++) for (const m of ms) { const v = clean(m * Math.pow(10, k)); if (inside(v)) out.push(v); }
-    return out;
-  };
-  const all = multiples([1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  const decades = multiples([1]);
-  let labelled: number[];
-  let minor: number[];
-  if (decades.length >= 3 || (decades.length >= 2 && hi / lo >= 30)) {
-    if (decades.length > maxLabels) {
-      const m = Math.ceil(decades.length / maxLabels);
-      labelled = decades.filter((v) => Math.round(Math.log10(v)) % m === 0);
-      minor = decades.filter((v) => !labelled.includes(v));
-    } else {
-      labelled = decades;
-      minor = decades.length <= 7 ? all.filter((v) => !decades.includes(v)) : [];
-    }
-  } else {
-    const ot = multiples([1, 2, 5]);
-    if (ot.length >= 3 && ot.length <= maxLabels) {
-      labelled = ot;
-      minor = all.filter((v) => !ot.includes(v));
-    } else if (all.length >= 3 && all.length <= maxLabels) {
-      labelled = all;
-      minor = [];
-    } else if (ot.length > maxLabels || all.length > maxLabels) {
-      labelled = ot.length <= maxLabels ? ot : decades;
-      minor = all.filter((v) => !labelled.includes(v));
-    } else {
-      labelled = niceLinearTicks(lo, hi, 4).filter((v) => v > 0);
-      minor = all.filter((v) => !labelled.some((l) => Math.abs(l - v) < 1e-9 * v));
-      const labels = linearLabels(labelled);
-      return mergeTicks(labelled.map((v, i) => ({ value: v, label: labels[i] })), minor);
-    }
+  const sc = scaleLog().domain([lo, hi]);
+  // d3 accepts a function as the specifier (its typings say string): "+" marks a label.
+  const keep = (() => "+") as unknown as string;
+  let best: { all: number[]; labelled: number[] } | null = null;
+  for (let count = Math.max(2, maxLabels); count >= 1; count--) {
+    const all = sc.ticks(count);
+    const mark = sc.tickFormat(count, keep);
+    const labelled = all.filter((v) => mark(v) !== "");
+    best = { all, labelled };
+    if (labelled.length <= maxLabels) break;
   }
+  const { all } = best!;
+  let { labelled } = best!;
+  // With three or more powers of ten on the axis, label only those (10⁷ 10⁸ 10⁹, not 2×10⁷ …).
+  const decades = labelled.filter((v) => Math.abs(Math.log10(v) - Math.round(Math.log10(v))) < 1e-9);
+  if (decades.length >= 3) labelled = decades;
   const labels = logLabels(labelled);
-  return mergeTicks(labelled.map((v, i) => ({ value: v, label: labels[i] })), minor);
-}
-
-function mergeTicks(major: Tick[], minor: number[]): Tick[] {
-  return [...major, ...minor.map((value) => ({ value }))].sort((a, b) => a.value - b.value);
+  const byValue = new Map(labelled.map((v, i) => [v, labels[i]] as const));
+  return all.map((value) => (byValue.has(value) ? { value, label: byValue.get(value) } : { value }));
 }
 
 export interface Scale {
@@ -335,37 +287,37 @@ export interface Scale {
   ticks(maxLabels: number): Tick[];
 }
 
+/** A linear scale (d3 scaleLinear); a flat domain is widened by 0.5 each way. */
 export function linearScale(domain: readonly [number, number], range: readonly [number, number]): Scale {
   let [d0, d1] = domain;
   if (!(d1 > d0)) { d0 -= 0.5; d1 += 0.5; }
-  const [r0, r1] = range;
+  const sc = scaleLinear().domain([d0, d1]).range([range[0], range[1]]);
   return {
     type: "linear",
     domain: [d0, d1],
     range,
-    map: (v) => r0 + ((v - d0) / (d1 - d0)) * (r1 - r0),
+    map: (v) => sc(v),
     ticks: (maxLabels) => {
       let target = Math.max(2, Math.min(6, maxLabels - 1));
-      let t = niceLinearTicks(d0, d1, target);
-      while (t.length > maxLabels && target > 1) t = niceLinearTicks(d0, d1, --target);
+      let t = sc.ticks(target);
+      while (t.length > maxLabels && target > 1) t = sc.ticks(--target);
       const labels = linearLabels(t);
       return t.map((value, i) => ({ value, label: labels[i] }));
     },
   };
 }
 
+/** A base-10 log scale (d3 scaleLog) over a positive domain; values <= 0 map to -Infinity. */
 export function logScale(domain: readonly [number, number], range: readonly [number, number]): Scale {
   let [d0, d1] = domain;
   if (!(d0 > 0)) d0 = 1e-12;
   if (!(d1 > d0)) { d0 /= 2; d1 = d0 * 4; }
-  const l0 = Math.log10(d0);
-  const l1 = Math.log10(d1);
-  const [r0, r1] = range;
+  const sc = scaleLog().domain([d0, d1]).range([range[0], range[1]]);
   return {
     type: "log",
     domain: [d0, d1],
     range,
-    map: (v) => (v > 0 ? r0 + ((Math.log10(v) - l0) / (l1 - l0)) * (r1 - r0) : -Infinity),
+    map: (v) => (v > 0 ? sc(v) : -Infinity),
     ticks: (maxLabels) => logTicks(d0, d1, maxLabels),
   };
 }
@@ -554,6 +506,11 @@ export function marker(shape: MarkerShape, x: number, y: number, r: number, styl
   }
 }
 
+/** Append every element of `src` to `dst` (push(...src) overflows the stack on large inputs). */
+export function pushAll<T>(dst: T[], src: readonly T[]): void {
+  for (const v of src) dst.push(v);
+}
+
 /** Points along a polyline every `step` px (for legend placement scoring). */
 export function samplePolyline(pts: readonly Pt[], step = 4): Pt[] {
   const out: Pt[] = [];
@@ -586,7 +543,9 @@ export type Corner = "top-right" | "top-left" | "bottom-right" | "bottom-left";
 /** Size of a legend box in px. */
 export function legendSize(items: LegendItem[]): { w: number; h: number } {
   const lh = FS.legend + 6;
-  const w = Math.max(...items.map((it) => (it.kind === "text" ? 0 : 30) + richWidth(it.label, FS.legend))) + 16;
+  let w = 0;
+  for (const it of items) w = Math.max(w, (it.kind === "text" ? 0 : 30) + richWidth(it.label, FS.legend));
+  w += 16;
   return { w, h: items.length * lh + 8 };
 }
 
@@ -738,7 +697,7 @@ export function svgDocument(width: number, height: number, title: string, body: 
   const parts = [head, `<title>${escapeXml(title)}</title>`];
   if (defs.length) parts.push(`<defs>${defs.join("")}</defs>`);
   parts.push(`<rect width="${num(width)}" height="${num(height)}" fill="#ffffff"/>`);
-  parts.push(...body.filter((s) => s.length > 0));
+  pushAll(parts, body.filter((s) => s.length > 0));
   parts.push("</svg>");
   return parts.join("\n") + "\n";
 }

@@ -11,7 +11,7 @@
 import {
   FS, INK, MARKERS, MUTED, type LegendItem, type Panel, type Pt, type Scale,
   axes, clipRect, extent, fmtValue, heading, legend, legendAt, legendSize, logScale, marker, num,
-  padLog, pathData, plainText, powerLabel, samplePolyline, svgDocument, text, viridisCategory,
+  padLog, pathData, pushAll, plainText, powerLabel, samplePolyline, svgDocument, text, viridisCategory,
 } from "./core.js";
 
 export interface ChinchillaParams { E: number; A: number; B: number; alpha: number; beta: number }
@@ -88,6 +88,9 @@ export function fitFigure(fit: FitResult, data: FitData, opts: FitFigureOptions 
   return fit.form === "chinchilla" ? chinchillaFigure(fit, data, opts) : powerLawFigure(fit, data, opts);
 }
 
+/** How far below the data (a factor) the y axis may extend to show the fitted floor E. */
+const EXTEND_FOR_E = 3;
+
 function powerLawFigure(fit: FitResult, data: FitData, opts: FitFigureOptions): string {
   const H = 480;
   const p = fit.params as PowerLawParams;
@@ -101,8 +104,12 @@ function powerLawFigure(fit: FitResult, data: FitData, opts: FitFigureOptions): 
   const xs = logScale(padLog(xe, 0.06), [panel.x, panel.x + panel.w]);
   const xsCurve = logspace(xs.domain[0], xs.domain[1], 80);
   const model = (x: number) => p.E + p.A * Math.pow(x, -p.alpha);
-  // The floor E is part of the picture when positive (the curve approaches it).
-  const ye = extent([...pts.map(([, y]) => y), ...xsCurve.map(model).filter((v) => v > 0), ...(p.E > 0 ? [p.E] : [])], true) ?? [0.1, 1];
+  // The y axis is the data's and the fitted curve's over the data: a floor E far below them
+  // (a fitted E of 1e-14 means "no floor") would squash the data into a line, so E joins
+  // the axis only when it lies within a factor EXTEND_FOR_E below; otherwise the legend says where it is.
+  const dataY = extent([...pts.map(([, y]) => y), ...xsCurve.map(model)], true) ?? [0.1, 1];
+  const showE = p.E > 0 && p.E >= dataY[0] / EXTEND_FOR_E;
+  const ye: [number, number] = showE ? [Math.min(dataY[0], p.E), dataY[1]] : dataY;
   const ys = logScale(padLog(ye, 0.06), [panel.y + panel.h, panel.y]);
 
   const body: string[] = [head.svg];
@@ -111,10 +118,10 @@ function powerLawFigure(fit: FitResult, data: FitData, opts: FitFigureOptions): 
   const curve: Pt[] = xsCurve.map((x) => [xs.map(x), ys.map(model(x))]);
   const layer: string[] = [];
   const avoid: Pt[] = samplePolyline(curve, 4);
-  if (p.E > 0 && p.E >= ys.domain[0]) {
+  if (showE) {
     const yE = ys.map(p.E);
     layer.push(`<path d="M${num(panel.x)} ${num(yE)}H${num(panel.x + panel.w)}" stroke="${MUTED}" stroke-width="1.2" stroke-dasharray="5 3" fill="none"/>`);
-    avoid.push(...samplePolyline([[panel.x, yE], [panel.x + panel.w, yE]], 6));
+    pushAll(avoid, samplePolyline([[panel.x, yE], [panel.x + panel.w, yE]], 6));
   }
   layer.push(`<path d="${pathData(curve)}" stroke="#D55E00" stroke-width="2" fill="none"/>`);
   for (const [x, y] of pts) {
@@ -126,7 +133,8 @@ function powerLawFigure(fit: FitResult, data: FitData, opts: FitFigureOptions): 
     { label: `data (${pts.length} points)`, kind: "marker", color: "#0072B2" },
     { label: `fit: ${formula(fit, xName)}`, kind: "line", color: "#D55E00" },
   ];
-  if (p.E > 0) items.push({ label: "E (irreducible loss)", kind: "dash", color: MUTED });
+  if (showE) items.push({ label: "E (irreducible loss)", kind: "dash", color: MUTED });
+  else if (p.E > 0) items.push({ label: "(E lies far below the axis: not drawn)", kind: "text" });
   for (const l of paramLines(fit)) items.push({ label: l, kind: "text" });
   body.push(legend(items, panel, avoid));
   return svgDocument(W, H, plainText(title), body, defs);
@@ -197,7 +205,7 @@ function chinchillaFigure(fit: FitResult, data: FitData, opts: FitFigureOptions)
     const shape = MARKERS[k % MARKERS.length];
     const curve: Pt[] = nCurve.map((n) => [xs.map(n), ys.map(L(n, g.d))]);
     layer.push(`<path d="${pathData(curve)}" stroke="${colour}" stroke-width="1.8" fill="none"/>`);
-    avoid.push(...samplePolyline(curve, 4));
+    pushAll(avoid, samplePolyline(curve, 4));
     for (const i of g.idx) {
       layer.push(marker(shape, xs.map(N[i]), ys.map(y[i]), 3.2, `fill="${colour}" fill-opacity="0.85" stroke="#ffffff" stroke-width="0.6"`));
       avoid.push([xs.map(N[i]), ys.map(y[i])]);

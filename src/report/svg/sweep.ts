@@ -8,7 +8,7 @@
 import {
   FS, MARKERS, MUTED, type LegendItem, type Panel, type Pt, type Scale, type Tick,
   axes, clipRect, extent, fmtAny, fmtValue, heading, legend, linearScale, logScale, marker, num,
-  padLinear, padLog, pathData, samplePolyline, svgDocument, viridisCategory,
+  padLinear, padLog, pathData, pushAll, samplePolyline, svgDocument, viridisCategory,
 } from "./core.js";
 
 export interface SweepLine {
@@ -21,7 +21,7 @@ export interface SweepLine {
 }
 
 export interface SweepFigureOptions {
-  /** Key on the x axis (default: the first numeric key that varies, other than seed). */
+  /** Key on the x axis (default: the first numeric key that varies, other than seed; never seed unless named). */
   x?: string;
   /** Key whose values make the series (default: the next key that varies, other than seed). */
   series?: string;
@@ -45,10 +45,20 @@ export function shortKey(k: string): string {
   return parts[parts.length - 1];
 }
 
-interface KeyInfo {
+export interface KeyInfo {
   key: string;
   numeric: boolean;
   values: unknown[]; // distinct, in sorted (numeric) or first-seen order
+}
+
+/** A swept key and its values as KeyInfo (distinct values, numeric ones sorted). */
+export function keyInfo(key: string, values: unknown[]): KeyInfo {
+  const m = new Map<string, unknown>();
+  for (const v of values) m.set(JSON.stringify(v), v);
+  const distinct = [...m.values()];
+  const numeric = distinct.every((v) => typeof v === "number" && Number.isFinite(v));
+  if (numeric) (distinct as number[]).sort((a, b) => a - b);
+  return { key, numeric, values: distinct };
 }
 
 /** Swept keys in order of first appearance, with their distinct values. */
@@ -60,24 +70,29 @@ export function sweptKeys(lines: SweepLine[]): KeyInfo[] {
       seen.get(k)!.set(JSON.stringify(v), v);
     }
   }
-  const out: KeyInfo[] = [];
-  for (const [key, m] of seen) {
-    const values = [...m.values()];
-    const numeric = values.every((v) => typeof v === "number" && Number.isFinite(v));
-    if (numeric) (values as number[]).sort((a, b) => a - b);
-    out.push({ key, numeric, values });
-  }
-  return out;
+  return [...seen].map(([key, m]) => keyInfo(key, [...m.values()]));
 }
 
 /** Default x and series keys for a sweep (see SweepFigureOptions). */
 export function chooseKeys(lines: SweepLine[], opts: SweepFigureOptions = {}): { x: string; series: string | null; pooled: KeyInfo[] } {
-  const keys = sweptKeys(lines);
+  return chooseKeysOf(sweptKeys(lines), opts);
+}
+
+/**
+ * The same choice from the swept keys and their values alone (e.g. a config's `sweep:`
+ * block, as `keyInfo` builds them), so a caller can check --plot-x before any run. Throws
+ * an Error naming the problem when no x key fits.
+ */
+export function chooseKeysOf(keys: KeyInfo[], opts: SweepFigureOptions = {}): { x: string; series: string | null; pooled: KeyInfo[] } {
   const varies = (k: KeyInfo) => k.values.length > 1;
   let x = opts.x;
   if (x === undefined) {
-    const k = keys.find((k) => k.numeric && varies(k) && k.key !== "seed") ?? keys.find((k) => k.numeric && k.key !== "seed") ?? keys.find((k) => k.numeric);
-    if (!k) throw new Error("sweepFigure: no numeric swept key to put on the x axis");
+    // Never seed by default: final loss against the seed number shows nothing; it is spread.
+    const k = keys.find((k) => k.numeric && varies(k) && k.key !== "seed") ?? keys.find((k) => k.numeric && k.key !== "seed");
+    if (!k) {
+      const swept = keys.map((k) => k.key).join(", ") || "none";
+      throw new Error(`sweepFigure: no numeric swept key other than seed for the x axis (swept: ${swept}); name one as x (--plot-x), seed included`);
+    }
     x = k.key;
   }
   const xi = keys.find((k) => k.key === x);
@@ -125,7 +140,7 @@ export function sweepFigure(input: SweepLine[] | string, opts: SweepFigureOption
       byX.get(xv)!.push(lossOf(l));
     }
     const groups: Group[] = [...byX.entries()].sort((a, b) => a[0] - b[0]).map(([x, ys]) => ({
-      x, ys, mean: ys.reduce((s, v) => s + v, 0) / ys.length, min: Math.min(...ys), max: Math.max(...ys),
+      x, ys, mean: ys.reduce((s, v) => s + v, 0) / ys.length, min: ys.reduce((a, v) => Math.min(a, v), Infinity), max: ys.reduce((a, v) => Math.max(a, v), -Infinity),
     }));
     return { value: sv, colour: colourOf(k), shape: MARKERS[k % MARKERS.length], groups };
   });
@@ -139,7 +154,8 @@ export function sweepFigure(input: SweepLine[] | string, opts: SweepFigureOption
   const ye = extent(ysVals) ?? [0.1, 1];
 
   const title = opts.title ?? `Final loss vs ${xKey}` + (sKey ? ` by ${shortKey(sKey)}` : "");
-  const maxGroup = Math.max(0, ...series.flatMap((s) => s.groups.map((g) => g.ys.length)));
+  let maxGroup = 0;
+  for (const s of series) for (const g of s.groups) maxGroup = Math.max(maxGroup, g.ys.length);
   const pooledText = pooled.map((k) => `${k.key} (${k.values.length} values)`).join(", ");
   const sub1 = [`${lines.length} run${lines.length === 1 ? "" : "s"}`, `x: ${xKey}`];
   if (sKey) sub1.push(`series: ${sKey}`);
@@ -188,7 +204,7 @@ export function sweepFigure(input: SweepLine[] | string, opts: SweepFigureOption
     }
     means.push(`<path d="${pathData(pts)}" stroke="${s.colour}" stroke-width="1.8" fill="none" stroke-linejoin="round"/>`);
     for (const [px, py] of pts) means.push(marker(s.shape, px, py, 3.6, `fill="${s.colour}" stroke="#ffffff" stroke-width="0.8"`));
-    avoid.push(...samplePolyline(pts, 4));
+    pushAll(avoid, samplePolyline(pts, 4));
     const slope = logX && logY ? logSlope(s.groups.map((g) => [g.x, g.mean])) : null;
     const name = sKey ? `${shortKey(sKey)} = ${fmtAny(s.value)}` : "mean";
     items.push({ label: name + (slope !== null && s.groups.length >= 3 ? `   (slope ${fmtValue(slope)})` : ""), kind: "line+marker", color: s.colour, marker: s.shape });

@@ -1,24 +1,36 @@
 #!/usr/bin/env python3
-"""Reference fit of the Chinchilla loss law with NumPy/SciPy, for test/analysis/scaling.test.ts.
+"""Reference fits of the Chinchilla loss law with NumPy/SciPy, for test/analysis/*.test.ts.
 
 Fits L(N, D) = E + A / N^alpha + B / D^beta to the Chinchilla Figure 4 runs the way
-Hoffmann et al. 2022 (Approach 3) and Besiroglu et al. 2024 do: minimise
+Hoffmann et al. 2022 (Approach 3) and Besiroglu et al. 2024 do: with A = e^a, B = e^b,
+E = e^e and the log residual
 
-    sum_k Huber_delta( LSE(a - alpha log N_k, b - beta log D_k, e) - log L_k ),  delta = 1e-3,
+    r_k = LSE(a - alpha log N_k, b - beta log D_k, e) - log L_k,
 
-with A = e^a, B = e^b, E = e^e, by scipy.optimize.minimize(method="L-BFGS-B") with its
-default options, from every start of the grid alpha, beta in {0, 0.5, ..., 2},
-e in {-1, -0.5, ..., 1}, a, b in {0, 5, ..., 25} (4500 starts), keeping the best objective.
-Huber is scipy.special.huber's convention: r^2/2 for |r| <= delta, delta (|r| - delta/2) beyond.
+minimise one of three objectives (skillsim fit --loss):
 
-Data: shared/data/chinchilla-fig4.csv (columns N,D,C,loss; 245 runs) less the 5 highest-loss
-runs (loss >= 3.4469), as in the original analysis: 240 rows.
+    huber       sum_k Huber_delta(r_k), delta = 1e-3 (--delta); scipy.special.huber's
+                convention: r^2/2 for |r| <= delta, delta (|r| - delta/2) beyond
+    mse         sum_k r_k^2
+    asymmetric  sum_k w(r_k) r_k^2 with w = K (--penalty, default 10) when r_k > 0 (the law
+                over-predicts the loss) and 1 otherwise
 
-Usage (from the repository root; about a minute with the analytic gradient):
-    python3 test/analysis/reference/chinchilla_scipy.py [CSV] [--numerical-gradient]
+by scipy.optimize.minimize(method="L-BFGS-B") with its default options and the analytic
+gradient, from every start of the grid alpha, beta in {0, 0.5, ..., 2}, e in {-1, ..., 1},
+a, b in {0, 5, ..., 25} (4500 starts, in itertools.product(alpha, beta, e, a, b) order),
+keeping the best objective.
+
+Data: data/chinchilla-fig4.csv (columns N,D,C,loss; 245 runs) less the 5 highest-loss runs
+(loss >= 3.4469), as in the original analysis: 240 rows.
+
+Usage (from the repository root; 1 to 5 minutes per loss, more on a loaded machine):
+    python3 test/analysis/reference/chinchilla_scipy.py [CSV] [--loss huber|mse|asymmetric]
+        [--delta 1e-3] [--penalty 10] [--numerical-gradient]
 --numerical-gradient lets SciPy difference the objective itself (2-point), as Besiroglu et
 al.'s code does; the default passes the analytic gradient (jac=True).
-Prints one JSON object: best objective, parameters, the start it came from, versions.
+Prints one JSON object: the loss, best objective, parameters, the start it came from,
+versions and the time taken. test/analysis/reference/chinchilla-scipy.json holds its output
+for the three losses (see the README next to it).
 """
 import json
 import os
@@ -31,8 +43,6 @@ import scipy
 from scipy.optimize import minimize
 from scipy.special import logsumexp
 
-DELTA = 1e-3
-
 
 def load(path):
     d = np.genfromtxt(path, delimiter=",", names=True)
@@ -40,7 +50,7 @@ def load(path):
     return d["N"][keep], d["D"][keep], d["loss"][keep]
 
 
-def make_objective(N, D, L):
+def make_objective(N, D, L, loss, delta, penalty):
     logN, logD, logL = np.log(N), np.log(D), np.log(L)
 
     def terms(p):
@@ -49,15 +59,24 @@ def make_objective(N, D, L):
         lse = logsumexp(t, axis=0)
         return t, lse, lse - logL
 
+    def rho(r):
+        """Per-datum loss and its derivative."""
+        if loss == "huber":
+            f = np.where(np.abs(r) <= delta, 0.5 * r * r, delta * (np.abs(r) - 0.5 * delta))
+            return f, np.clip(r, -delta, delta)
+        if loss == "mse":
+            return r * r, 2 * r
+        w = np.where(r > 0, penalty, 1.0)
+        return w * r * r, 2 * w * r
+
     def f(p):
         _, _, r = terms(p)
-        return float(np.sum(np.where(np.abs(r) <= DELTA, 0.5 * r * r, DELTA * (np.abs(r) - 0.5 * DELTA))))
+        return float(np.sum(rho(r)[0]))
 
     def f_and_grad(p):
         t, lse, r = terms(p)
-        fval = float(np.sum(np.where(np.abs(r) <= DELTA, 0.5 * r * r, DELTA * (np.abs(r) - 0.5 * DELTA))))
-        h = np.clip(r, -DELTA, DELTA)  # Huber'(r)
-        w = np.exp(t - lse)            # softmax weights = d LSE / d t
+        fr, h = rho(r)
+        w = np.exp(t - lse)  # softmax weights = d LSE / d t
         g = np.array([
             np.sum(h * w[0]),
             np.sum(h * w[1]),
@@ -65,18 +84,41 @@ def make_objective(N, D, L):
             -np.sum(h * w[0] * logN),
             -np.sum(h * w[1] * logD),
         ])
-        return fval, g
+        return float(np.sum(fr)), g
 
     return f, f_and_grad, terms
 
 
+def option(name, default):
+    if name in sys.argv:
+        i = sys.argv.index(name)
+        return sys.argv[i + 1]
+    return default
+
+
 def main():
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    argv = sys.argv[1:]
+    args = []
+    skip = False
+    for i, a in enumerate(argv):
+        if skip:
+            skip = False
+            continue
+        if a in ("--loss", "--delta", "--penalty"):
+            skip = True
+            continue
+        if not a.startswith("--"):
+            args.append(a)
     numerical = "--numerical-gradient" in sys.argv
+    loss = option("--loss", "huber")
+    if loss not in ("huber", "mse", "asymmetric"):
+        sys.exit(f"--loss {loss}: expected huber, mse or asymmetric")
+    delta = float(option("--delta", "1e-3"))
+    penalty = float(option("--penalty", "10"))
     here = os.path.dirname(os.path.abspath(__file__))
-    path = args[0] if args else os.path.join(here, "..", "..", "..", "..", "shared", "data", "chinchilla-fig4.csv")
+    path = args[0] if args else os.path.join(here, "..", "..", "..", "data", "chinchilla-fig4.csv")
     N, D, L = load(path)
-    f, f_and_grad, terms = make_objective(N, D, L)
+    f, f_and_grad, terms = make_objective(N, D, L, loss, delta, penalty)
 
     grid = product(
         np.arange(0, 2.5, 0.5),   # alpha
@@ -102,7 +144,12 @@ def main():
     fun, x, x0 = best
     a, b, e, alpha, beta = x
     _, _, r = terms(x)
-    print(json.dumps({
+    out = {"loss": loss}
+    if loss == "huber":
+        out["delta"] = delta
+    if loss == "asymmetric":
+        out["penalty"] = penalty
+    out.update({
         "objective": fun,
         "params": {"E": float(np.exp(e)), "A": float(np.exp(a)), "B": float(np.exp(b)),
                    "alpha": float(alpha), "beta": float(beta)},
@@ -113,7 +160,8 @@ def main():
         "gradient": "numerical" if numerical else "analytic",
         "seconds": round(time.time() - t0, 1),
         "scipy": scipy.__version__, "numpy": np.__version__,
-    }, indent=2))
+    })
+    print(json.dumps(out, indent=2))
 
 
 if __name__ == "__main__":

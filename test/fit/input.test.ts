@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  TableError, applyWhere, csvCell, detectFormat, groupBy, numericColumn, parseTable, parseWhere, selectRows,
-} from "../../src/analysis/table.js";
+  TableError, applyWhere, csvCell, whereOf, detectFormat, groupBy, numericColumn, parseTable, parseWhere, selectRows,
+} from "../../src/analysis/fit-input.js";
 import { suggest } from "../../src/config/load.js";
 import { sweepLine } from "./fixtures.js";
 
@@ -23,7 +23,7 @@ test("CSV: quoting, CRLF, BOM, blank lines, numbers, text and empty cells", () =
   assert.equal(table.cells.get("loss")![0], 2.5);
   assert.equal(table.cells.get("loss")![1], null);
   assert.ok(Number.isNaN(table.cells.get("loss")![2] as number));
-  assert.deepEqual(table.where, ["t.csv:2", "t.csv:4", "t.csv:5"]);
+  assert.deepEqual([0, 1, 2].map((i) => whereOf(table, i)), ["t.csv:2", "t.csv:4", "t.csv:5"]);
   assert.equal(csvCell("0x10"), "0x10"); // not a decimal number
   assert.equal(csvCell(" .5 "), 0.5);
 });
@@ -46,7 +46,7 @@ test("numericColumn: text and empty cells are errors naming file:line and column
 });
 
 test("--where: every operator, numeric comparison, syntax errors", () => {
-  assert.deepEqual(parseWhere("loss<3.4469"), { key: "loss", op: "<", value: "3.4469", num: 3.4469, text: "loss<3.4469" });
+  assert.deepEqual(parseWhere("loss<3.4469"), { key: "loss", op: "<", value: "3.4469", num: 3.4469, canon: null, text: "loss<3.4469" });
   assert.equal(parseWhere(" a >= 2 ").op, ">=");
   assert.equal(parseWhere("a==2").op, "=");
   assert.equal(parseWhere("skills.frequencies.zipf=1.5").key, "skills.frequencies.zipf");
@@ -55,7 +55,7 @@ test("--where: every operator, numeric comparison, syntax errors", () => {
     assert.throws(() => parseWhere(bad), (e: Error) => e instanceof TableError && /--where/.test(e.message), bad);
   }
   const { table } = parseTable("k,v,opt\n1e-4,1,adam\n0.001,2,sgd\n0.01,3,adam\n0.1,4,sgd\n", "w.csv");
-  const rows = (exprs: string[]) => Array.from(numericColumn(applyWhere(table, exprs.map(parseWhere)), "v"));
+  const rows = (exprs: string[]) => Array.from(numericColumn(applyWhere(table, exprs.map((e) => parseWhere(e))), "v"));
   assert.deepEqual(rows(["k=0.0001"]), [1]); // 1e-4 and 0.0001 are the same number
   assert.deepEqual(rows(["k!=1e-4"]), [2, 3, 4]);
   assert.deepEqual(rows(["k<0.01"]), [1, 2]);
@@ -73,7 +73,7 @@ test("--by: groups by distinct value, numbers ascending", () => {
   const groups = groupBy(table, "z");
   assert.deepEqual(groups.map((g) => g.value), [1, 1.5, 2]);
   assert.deepEqual(groups.map((g) => Array.from(numericColumn(g.table, "x"))), [[2, 5], [3], [1, 4]]);
-  assert.deepEqual(groups[0].table.where, ["g.csv:3", "g.csv:6"]);
+  assert.deepEqual([0, 1].map((i) => whereOf(groups[0].table, i)), ["g.csv:3", "g.csv:6"]);
 });
 
 test("sweep JSON Lines: a row per recorded point, N, D = step x batch, overrides by dotted key", () => {
@@ -93,7 +93,7 @@ test("sweep JSON Lines: a row per recorded point, N, D = step x batch, overrides
   assert.deepEqual(table.cells.get("loss"), [3, 2, 2.5, 1.5]);
   assert.deepEqual(table.cells.get("id"), [0, 0, 1, 1]);
   assert.deepEqual(table.cells.get("skills.frequencies.zipf"), [1, 1, 1, 1]);
-  assert.equal(table.where[1], "s.jsonl:1 (run 0, step 100)");
+  assert.equal(whereOf(table, 1), "s.jsonl:1 (run 0, step 100)");
 
   const fin = parseTable(text, "s.jsonl", { final: true });
   assert.equal(fin.droppedStepZero, 0);

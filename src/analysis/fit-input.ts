@@ -1,0 +1,639 @@
+/**
+ * Tables of named columns for `skillsim fit`: parsed from CSV text (header row), from the JSON
+ * Lines of `skillsim sweep` or from one `skillsim run --json` document, then filtered
+ * (--where), grouped (--by) and read as numeric columns for a fit. Pure: text in, plain
+ * objects out; every problem is a TableError whose message names the file and line
+ * ("runs.jsonl:12: ..."). (`skillsim table`, the readable view of a sweep, is ./sweep-table.ts.)
+ *
+ * CSV is read by papaparse (RFC 4180 quoting, CRLF): the separator is detected among comma,
+ * semicolon and tab (a note says when it is not a comma), lines starting with # are comments,
+ * blank lines are skipped, a UTF-8 BOM is ignored. A cell is a number when it reads as a
+ * decimal number (also inf/nan), else text; an empty cell has no value. Nothing is required
+ * of a column until it is used: `numericColumn` rejects text and empty cells, naming
+ * file:line and column. Row locations are computed only when a message needs one, so a
+ * million-row file costs no million strings.
+ *
+ * Sweep JSON Lines: every recorded point (trace.t[k], trace.loss[k]) of every run is a row
+ * with columns
+ *   N     config.params (overrides.params when the line carries no config)
+ *   D     step x batch (config.batch; overrides.batch or the `batch` option without config)
+ *   step  trace.t[k]
+ *   loss  trace.loss[k]
+ *   id    the run id
+ * and every override by its dotted key ("params", "seed", "skills.frequencies.zipf", ...;
+ * list and object values as canonical JSON text, which --where compares as values).
+ * Points at step 0 are dropped (D = 0; logs are taken) and counted; `final` keeps only each
+ * run's last recorded point. Runs that diverged (an "error" instead of results) are skipped
+ * and listed; an id on more than one line is reported (both lines are kept).
+ * A run JSON (`skillsim run --json`) is read the same way, as a sweep of one run (id 0).
+ */
+import Papa from "papaparse";
+import { parse as parseYaml } from "yaml";
+
+/** A cell: a number, text (CSV text, non-numeric overrides), or null (no value). */
+export type Cell = number | string | null;
+
+export interface Table {
+  /** File name, for messages. */
+  file: string;
+  format: "csv" | "jsonl" | "run";
+  /** Column names in order (header order; for sweeps N, D, step, loss, id, then the overrides). */
+  columns: string[];
+  /** Column name -> one cell per row. */
+  cells: Map<string, Cell[]>;
+  /** Where a row of the table as parsed came from ("file:line", plus run and step for sweeps). */
+  locate: (origin: number) => string;
+  /** Column name -> why a row may have no value there (appended to "no value" errors); a
+   * function gets the row's `origin`. */
+  hints: Map<string, string | ((origin: number) => string)>;
+  /** Per row: its index in the table as parsed (kept through selectRows). */
+  origin: number[];
+  /** Sweeps and runs: per parsed row (by origin), the index of the run (line) it belongs to. */
+  runOf?: Int32Array;
+  /** Number of rows. */
+  length: number;
+}
+
+/** Where row i of the table came from. */
+export function whereOf(t: Table, i: number): string {
+  return t.locate(t.origin[i]);
+}
+
+/** Bad input or a bad request on the table: one line, naming file:line where it can. */
+export class TableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "TableError";
+  }
+}
+
+export interface ParseOptions {
+  /** Sweep JSON Lines: keep only each run's last recorded point. */
+  final?: boolean;
+  /** Sweep JSON Lines: batch size for D = step x batch when a line carries no config. */
+  batch?: number;
+}
+
+export interface ParseResult {
+  table: Table;
+  /** Points dropped because their step is 0 (sweep JSON Lines). */
+  droppedStepZero: number;
+  /** Ids of runs that diverged (lines with "error"), skipped (sweep JSON Lines). */
+  diverged: number[];
+  /** Run ids found on more than one line, with their lines (sweep JSON Lines). */
+  duplicates: { id: number; lines: number[] }[];
+  /** Things worth saying on stderr (e.g. the separator detected). */
+  notes: string[];
+}
+
+/** "jsonl" when the first non-blank character is "{", "empty" when there is none, else "csv". */
+export function detectFormat(text: string): "csv" | "jsonl" | "empty" {
+  const m = /[^\s\uFEFF]/.exec(text);
+  if (!m) return "empty";
+  return m[0] === "{" ? "jsonl" : "csv";
+}
+
+/** Parse CSV, sweep JSON Lines or a run JSON (told apart by the content). */
+export function parseTable(text: string, file: string, opts: ParseOptions = {}): ParseResult {
+  const format = detectFormat(text);
+  if (format === "empty") throw new TableError(`${file}: empty file (expected CSV with a header row, sweep JSON Lines or a run JSON)`);
+  if (format === "jsonl") {
+    const run = asRunJson(text);
+    if (run) return parseRunJson(run, file, opts);
+    return parseSweepJsonl(text, file, opts);
+  }
+  if (opts.final) throw new TableError(`--final applies to sweep JSON Lines (one run per line) and run JSON; ${file} is CSV`);
+  if (opts.batch !== undefined) throw new TableError(`--batch applies to sweep JSON Lines (D = step x batch); ${file} is CSV`);
+  return parseCsv(text, file);
+}
+
+// ---------------------------------------------------------------------------------------------
+// CSV
+
+const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+const SPECIAL: Record<string, number> = {
+  inf: Infinity, "+inf": Infinity, "-inf": -Infinity, infinity: Infinity, "+infinity": Infinity, "-infinity": -Infinity, nan: NaN,
+};
+
+/** A CSV cell as a Cell: number when it reads as one, null when empty, else the text. */
+export function csvCell(s: string): Cell {
+  const t = s.trim();
+  if (t === "") return null;
+  if (NUMBER_RE.test(t)) return Number(t);
+  const special = SPECIAL[t.toLowerCase()];
+  return special !== undefined ? special : t;
+}
+
+/** Line numbers (1-based) of character offsets in `text`, via a newline index built on first use. */
+function lineFinder(text: string): (offset: number) => number {
+  let nl: Int32Array | null = null;
+  return (offset: number) => {
+    if (!nl) {
+      let count = 0;
+      for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) count++;
+      nl = new Int32Array(count);
+      let k = 0;
+      for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) nl[k++] = i;
+    }
+    let lo = 0, hi = nl.length; // number of newlines before offset
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (nl[mid] < offset) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  };
+}
+
+const SEPARATOR_NAMES: Record<string, string> = { ";": "semicolon", "\t": "tab" };
+
+function parseCsv(raw: string, file: string): ParseResult {
+  const text = raw.replace(/^\uFEFF/, "");
+  const lineAt = lineFinder(text);
+  let columns: string[] | null = null;
+  let headLine = 0;
+  let cols: Cell[][] = [];
+  // Per data row: the offset where it ends, and how many newlines its quoted cells hold.
+  let ends = new Float64Array(1024);
+  const inner = new Map<number, number>();
+  let rows = 0;
+  let delimiter = ",";
+  let failure: TableError | null = null;
+  Papa.parse<string[]>(text, {
+    comments: "#",
+    skipEmptyLines: "greedy",
+    delimitersToGuess: [",", ";", "\t"],
+    step: (res, parser) => {
+      const e = res.errors.find((x) => x.type === "Quotes");
+      if (e) {
+        const at = lineAt(e.index ?? res.meta.cursor);
+        failure = new TableError(e.code === "MissingQuotes" ? `${file}:${at}: a quoted cell is never closed` : `${file}:${at}: unexpected text after a quoted cell`);
+        parser.abort();
+        return;
+      }
+      const cells = res.data;
+      let nl = 0;
+      for (let j = 0; j < cells.length; j++) {
+        // Newlines inside quoted cells (a last cell may end with the line's own newline when line endings are mixed).
+        const c = j === cells.length - 1 ? cells[j].replace(/[\r\n]+$/, "") : cells[j];
+        if (c.indexOf("\n") >= 0) nl += c.split("\n").length - 1;
+      }
+      if (columns === null) {
+        delimiter = res.meta.delimiter;
+        headLine = lineAt(res.meta.cursor - 1) - nl;
+        columns = cells.map((c) => c.trim());
+        const seen = new Set<string>();
+        columns.forEach((name, j) => {
+          if (name === "") failure ??= new TableError(`${file}:${headLine}: header cell ${j + 1} is empty; every column needs a name`);
+          else if (seen.has(name)) failure ??= new TableError(`${file}:${headLine}: column "${name}" appears twice in the header`);
+          seen.add(name);
+        });
+        if (failure) parser.abort();
+        cols = columns.map(() => []);
+        return;
+      }
+      if (cells.length !== columns.length) {
+        failure = new TableError(`${file}:${lineAt(res.meta.cursor - 1) - nl}: ${cells.length} cells, but the header has ${columns.length} columns`);
+        parser.abort();
+        return;
+      }
+      for (let j = 0; j < cells.length; j++) cols[j].push(csvCell(cells[j]));
+      if (rows === ends.length) {
+        const grown = new Float64Array(2 * rows);
+        grown.set(ends);
+        ends = grown;
+      }
+      ends[rows] = res.meta.cursor;
+      if (nl) inner.set(rows, nl);
+      rows++;
+    },
+  });
+  if (failure) throw failure;
+  if (columns === null) throw new TableError(`${file}: empty file (expected CSV with a header row, sweep JSON Lines or a run JSON)`);
+  const header: string[] = columns;
+  if (rows === 0) throw new TableError(`${file}: a header row but no data rows`);
+  const cells = new Map<string, Cell[]>(header.map((c, j) => [c, cols[j]]));
+  const notes: string[] = [];
+  if (delimiter !== ",") notes.push(`${file}: read as a ${SEPARATOR_NAMES[delimiter] ?? JSON.stringify(delimiter)}-separated file (detected from its lines)`);
+  const finalEnds = ends;
+  const table: Table = {
+    file, format: "csv", columns: header, cells, hints: new Map(), length: rows,
+    origin: Array.from({ length: rows }, (_, i) => i),
+    locate: (o: number) => `${file}:${lineAt(finalEnds[o] - 1) - (inner.get(o) ?? 0)}`,
+  };
+  return { table, droppedStepZero: 0, diverged: [], duplicates: [], notes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sweep JSON Lines and run JSON
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** JSON with object keys sorted, so equal values have equal text. */
+export function canonicalJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
+  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(",")}}`;
+  return JSON.stringify(v) ?? "null";
+}
+
+/** An override value as a cell: numbers stay numbers, lists and objects become canonical JSON text. */
+function overrideCell(v: unknown): Cell {
+  if (typeof v === "number") return v;
+  if (v === null || v === undefined) return null;
+  if (typeof v === "string") return v;
+  return typeof v === "boolean" ? String(v) : canonicalJson(v);
+}
+
+const DERIVED = ["N", "D", "step", "loss", "id"];
+
+/** One run's recorded points and what the rows need from its line. */
+interface Run {
+  line: number; id: number; N: number | null; batch: number | null; noBatch: string;
+  overrides: Record<string, unknown>; t: unknown[]; loss: unknown[];
+}
+
+/** The N and batch of a run from its config (or overrides), and why there is no batch when there is none. */
+function runSizes(v: Record<string, unknown>, overrides: Record<string, unknown>, id: number, at: string, opts: ParseOptions): Pick<Run, "N" | "batch" | "noBatch"> {
+  const config = isObject(v.config) ? v.config : null;
+  const N = config && typeof config.params === "number" ? config.params : typeof overrides.params === "number" ? overrides.params : null;
+  let batch: number | null = null;
+  let noBatch = "";
+  if (config) {
+    if (typeof config.batch === "number") batch = config.batch;
+    else if (config.batch === "full") noBatch = `run ${id} has batch "full" in its config`;
+    else noBatch = `run ${id} is a ${typeof config.model === "string" ? config.model : "model"} run, which has no batch size`;
+  } else if (typeof overrides.batch === "number") {
+    batch = overrides.batch;
+  } else {
+    noBatch = `run ${id}'s line carries no "config", so no batch size`;
+  }
+  if (batch !== null && opts.batch !== undefined && batch !== opts.batch) {
+    throw new TableError(`${at}: run ${id} has batch ${batch} but --batch is ${opts.batch}; drop --batch (the line's own batch is used)`);
+  }
+  if (batch === null && opts.batch !== undefined) batch = opts.batch;
+  return { N, batch, noBatch };
+}
+
+/** The document, when the text is one `skillsim run --json` result (not a sweep line). */
+function asRunJson(text: string): Record<string, unknown> | null {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isObject(v) || "overrides" in v || "id" in v) return null;
+  return "model" in v && "trace" in v ? v : null;
+}
+
+function checkBatchOption(opts: ParseOptions): void {
+  if (opts.batch !== undefined && !(Number.isFinite(opts.batch) && opts.batch > 0)) {
+    throw new TableError(`--batch must be a positive number, got ${opts.batch}`);
+  }
+}
+
+function checkTrace(trace: unknown, at: string, what: string): asserts trace is { t: unknown[]; loss: unknown[] } {
+  if (!isObject(trace) || !Array.isArray(trace.t) || !Array.isArray(trace.loss)) {
+    throw new TableError(`${at}: ${what} has no "trace" with "t" and "loss" arrays (is this \`sweep --dry-run\` output?)`);
+  }
+  if (trace.t.length !== trace.loss.length) {
+    throw new TableError(`${at}: ${what}: trace.t has ${trace.t.length} values but trace.loss has ${trace.loss.length}`);
+  }
+}
+
+function parseRunJson(v: Record<string, unknown>, file: string, opts: ParseOptions): ParseResult {
+  checkBatchOption(opts);
+  checkTrace(v.trace, file, "the run");
+  const sizes = runSizes(v, {}, 0, file, opts);
+  const run: Run = { line: 1, id: 0, ...sizes, noBatch: sizes.noBatch.replace(/^run 0/, "the run"), overrides: {}, t: v.trace.t, loss: v.trace.loss };
+  return tableOfRuns([run], [], file, "run", opts, []);
+}
+
+function parseSweepJsonl(text: string, file: string, opts: ParseOptions): ParseResult {
+  checkBatchOption(opts);
+  const lines = text.replace(/^\uFEFF/, "").split("\n");
+  const overrideKeys: string[] = [];
+  const overrideSeen = new Set<string>();
+  const runs: Run[] = [];
+  const diverged: number[] = [];
+  const linesOf = new Map<number, number[]>();
+  for (let k = 0; k < lines.length; k++) {
+    const raw = lines[k];
+    if (raw.trim() === "") continue;
+    const at = `${file}:${k + 1}`;
+    let v: unknown;
+    try {
+      v = JSON.parse(raw);
+    } catch {
+      const last = k === lines.length - 1 && !text.endsWith("\n");
+      throw new TableError(`${at}: not a JSON line${last ? " (an incomplete last line? an interrupted sweep leaves one; `sweep --resume` drops it)" : ""}; sweep outputs have one JSON object per line`);
+    }
+    if (!isObject(v)) throw new TableError(`${at}: not a sweep result (expected a JSON object per line)`);
+    const id = v.id;
+    if (!Number.isSafeInteger(id) || (id as number) < 0) throw new TableError(`${at}: no run "id" (a whole number >= 0); is this the output of \`skillsim sweep\`?`);
+    if (!isObject(v.overrides)) throw new TableError(`${at}: run ${id} has no "overrides" object; is this the output of \`skillsim sweep\`?`);
+    const seenAt = linesOf.get(id as number);
+    if (seenAt) seenAt.push(k + 1);
+    else linesOf.set(id as number, [k + 1]);
+    if ("error" in v && !("trace" in v)) {
+      diverged.push(id as number);
+      continue;
+    }
+    checkTrace(v.trace, at, `run ${id}`);
+    const overrides = v.overrides;
+    for (const key of Object.keys(overrides)) {
+      if (!overrideSeen.has(key)) {
+        overrideSeen.add(key);
+        overrideKeys.push(key);
+      }
+    }
+    runs.push({ line: k + 1, id: id as number, ...runSizes(v, overrides, id as number, at, opts), overrides, t: v.trace.t, loss: v.trace.loss });
+  }
+  if (runs.length === 0) {
+    if (diverged.length > 0) throw new TableError(`${file}: every run diverged (${diverged.length} runs); nothing to fit`);
+    throw new TableError(`${file}: empty file (expected CSV with a header row, sweep JSON Lines or a run JSON)`);
+  }
+  const duplicates = [...linesOf].filter(([, ls]) => ls.length > 1).map(([id, ls]) => ({ id, lines: ls }));
+  return tableOfRuns(runs, diverged, file, "jsonl", opts, overrideKeys, duplicates);
+}
+
+function tableOfRuns(
+  runs: Run[], diverged: number[], file: string, format: "jsonl" | "run", opts: ParseOptions, overrideKeys: string[],
+  duplicates: ParseResult["duplicates"] = [],
+): ParseResult {
+  const extra = overrideKeys.filter((k) => !DERIVED.includes(k));
+  const columns = format === "run" ? ["N", "D", "step", "loss"] : [...DERIVED, ...extra];
+  const cells = new Map<string, Cell[]>(columns.map((c) => [c, []]));
+  const colN = cells.get("N")!, colD = cells.get("D")!, colStep = cells.get("step")!, colLoss = cells.get("loss")!;
+  const colId = cells.get("id") ?? [];
+  const colExtra = extra.map((k) => cells.get(k) ?? []);
+  const rowRun: number[] = [];
+  let droppedStepZero = 0;
+  runs.forEach((run, r) => {
+    const from = opts.final ? Math.max(0, run.t.length - 1) : 0;
+    for (let k = from; k < run.t.length; k++) {
+      const t = run.t[k];
+      if (t === 0) {
+        droppedStepZero++;
+        continue;
+      }
+      const step = typeof t === "number" ? t : null;
+      const loss = run.loss[k];
+      colN.push(run.N);
+      colD.push(step !== null && run.batch !== null ? step * run.batch : null);
+      colStep.push(step);
+      colLoss.push(typeof loss === "number" ? loss : null);
+      if (format === "jsonl") {
+        colId.push(run.id);
+        for (let j = 0; j < extra.length; j++) colExtra[j].push(overrideCell(run.overrides[extra[j]]));
+      }
+      rowRun.push(r);
+    }
+  });
+  const hints = new Map<string, string | ((origin: number) => string)>([
+    ["N", "N is config.params (overrides.params when a line carries no config)"],
+    ["D", (i: number) => {
+      if (colStep[i] === null) return "D = step x batch, and trace.t is not a number here";
+      return `D = step x batch, and ${runs[rowRun[i]].noBatch}; give the batch size with --batch B`;
+    }],
+    ["step", "trace.t has a value that is not a number here"],
+    ["loss", "trace.loss has null here (a NaN or infinite loss)"],
+  ]);
+  const length = rowRun.length;
+  const table: Table = {
+    file, format, columns, cells, hints, length,
+    origin: Array.from({ length }, (_, i) => i),
+    runOf: Int32Array.from(rowRun),
+    locate: (o: number) => {
+      const run = runs[rowRun[o]];
+      const s = colStep[o];
+      return format === "run" ? `${file} (step ${s})` : `${file}:${run.line} (run ${run.id}, step ${s === null ? "?" : s})`;
+    },
+  };
+  return { table, droppedStepZero, diverged, duplicates, notes: [] };
+}
+
+/** Does column `name` have at least one numeric value? */
+export function hasNumbers(t: Table, name: string): boolean {
+  const col = t.cells.get(name);
+  return !!col && col.some((v) => typeof v === "number");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Columns
+
+/** The columns, comma-separated, for messages. */
+export function listColumns(t: Table): string {
+  return t.columns.join(", ");
+}
+
+/** Throw unless `name` is a column; the message lists the columns and, given `suggest`, the closest. */
+export function requireColumn(t: Table, name: string, purpose: string, suggest?: (w: string, c: readonly string[]) => string): void {
+  if (t.cells.has(name)) return;
+  const hint = suggest ? suggest(name, t.columns) : "";
+  throw new TableError(`${purpose}: no column "${name}" in ${t.file} (columns: ${listColumns(t)})${hint}`);
+}
+
+/** The values of a column as numbers; throws on a text or empty cell (file:line, column). */
+export function numericColumn(t: Table, name: string, purpose = ""): Float64Array {
+  const col = t.cells.get(name);
+  if (!col) throw new TableError(`no column "${name}" in ${t.file}; columns: ${listColumns(t)}`);
+  const out = new Float64Array(t.length);
+  const why = purpose ? ` (${purpose})` : "";
+  for (let i = 0; i < t.length; i++) {
+    const v = col[i];
+    if (typeof v === "number") {
+      out[i] = v;
+      continue;
+    }
+    if (v === null) {
+      const h = t.hints.get(name);
+      const hint = typeof h === "function" ? h(t.origin[i]) : h;
+      throw new TableError(`${whereOf(t, i)}: column "${name}" has no value${why}${hint ? `; ${hint}` : ""}`);
+    }
+    throw new TableError(`${whereOf(t, i)}: column "${name}": ${JSON.stringify(v)} is not a number${why}`);
+  }
+  return out;
+}
+
+/** The rows `idx` (in that order) as a new table. */
+export function selectRows(t: Table, idx: readonly number[]): Table {
+  const cells = new Map<string, Cell[]>();
+  for (const [k, col] of t.cells) cells.set(k, idx.map((i) => col[i]));
+  return { ...t, cells, origin: idx.map((i) => t.origin[i]), length: idx.length };
+}
+
+// ---------------------------------------------------------------------------------------------
+// --where
+
+export type WhereOp = "=" | "!=" | "<" | "<=" | ">" | ">=";
+
+export interface WhereClause {
+  key: string;
+  op: WhereOp;
+  /** The value as written. */
+  value: string;
+  /** The value as a number, when it reads as one. */
+  num: number | null;
+  /** A list or mapping value (`k=[0.9, 0.1]`) as canonical JSON, compared with such cells as values. */
+  canon: string | null;
+  /** The expression as written, for messages. */
+  text: string;
+}
+
+/** Parse "KEY=VALUE", "KEY<VALUE", "KEY<=VALUE", "KEY>VALUE", "KEY>=VALUE", "KEY!=VALUE" ("==" also). */
+export function parseWhere(expr: string, flag = "--where"): WhereClause {
+  const m = /^\s*([^<>=!\s][^<>=!]*?)\s*(==|!=|<=|>=|=|<|>)\s*(.*?)\s*$/.exec(expr);
+  const form = "expected KEY=VALUE, KEY!=VALUE, KEY<VALUE, KEY<=VALUE, KEY>VALUE or KEY>=VALUE";
+  if (!m) throw new TableError(`${flag} ${JSON.stringify(expr)}: ${form}`);
+  const [, key, rawOp, value] = m;
+  if (value === "") throw new TableError(`${flag} ${JSON.stringify(expr)}: no value after "${rawOp}"; ${form}`);
+  if (/^(==|!=|<=|>=|=|<|>)/.test(value)) throw new TableError(`${flag} ${JSON.stringify(expr)}: bad operator; ${form}`);
+  const op = (rawOp === "==" ? "=" : rawOp) as WhereOp;
+  const cell = csvCell(value);
+  const num = typeof cell === "number" && !Number.isNaN(cell) ? cell : null;
+  if (num === null && op !== "=" && op !== "!=") {
+    throw new TableError(`${flag} ${JSON.stringify(expr)}: "${value}" is not a number, and ${op} compares numbers`);
+  }
+  let canon: string | null = null;
+  if (/^[[{]/.test(value)) {
+    try {
+      const v: unknown = parseYaml(value);
+      if (v !== null && typeof v === "object") canon = canonicalJson(v);
+    } catch {
+      // not YAML: compared as text
+    }
+  }
+  return { key, op, value, num, canon, text: expr.trim() };
+}
+
+function compare(op: WhereOp, a: number, b: number): boolean {
+  switch (op) {
+    case "=": return a === b;
+    case "!=": return a !== b;
+    case "<": return a < b;
+    case "<=": return a <= b;
+    case ">": return a > b;
+    case ">=": return a >= b;
+  }
+}
+
+/** Does the cell satisfy the clause? (No value never matches.) Numbers compare numerically. */
+function matches(c: WhereClause, v: Cell, t: Table, i: number): boolean {
+  if (v === null) return false;
+  if (typeof v === "number") {
+    if (c.num !== null) return compare(c.op, v, c.num);
+    return c.op === "!="; // a number is never equal to a non-numeric value
+  }
+  const want = c.canon ?? c.value;
+  if (c.op === "=") return v === want;
+  if (c.op === "!=") return v !== want;
+  throw new TableError(`${whereOf(t, i)}: column "${c.key}": ${JSON.stringify(v)} is not a number (--where ${c.text})`);
+}
+
+/** "from 1.9 to 5" for a numeric column, for "matches nothing" messages. */
+function rangeOf(t: Table, key: string): string {
+  const col = t.cells.get(key)!;
+  let lo = Infinity, hi = -Infinity, k = 0;
+  const text = new Set<string>();
+  for (const v of col) {
+    if (typeof v === "number" && !Number.isNaN(v)) {
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+      k++;
+    } else if (typeof v === "string" && text.size < 6) text.add(v);
+  }
+  const parts: string[] = [];
+  const short = (v: number) => String(Number(v.toPrecision(6)));
+  if (k > 0) parts.push(lo === hi ? `${key} is ${short(lo)}` : `${key} goes from ${short(lo)} to ${short(hi)}`);
+  if (text.size > 0) parts.push(`values such as ${[...text].map((s) => JSON.stringify(s)).join(", ")}`);
+  return parts.length ? ` (${parts.join("; ")})` : ` (${key} has no values)`;
+}
+
+/**
+ * Keep the rows matching every clause, applied in order; a clause that leaves no row is an
+ * error saying which one. Unknown keys are errors (listing the columns, via `suggest`).
+ */
+export function applyWhere(t: Table, clauses: readonly WhereClause[], suggest?: (w: string, c: readonly string[]) => string): Table {
+  for (const c of clauses) requireColumn(t, c.key, `--where ${c.text}`, suggest);
+  let cur = t;
+  clauses.forEach((c, j) => {
+    const col = cur.cells.get(c.key)!;
+    const keep: number[] = [];
+    for (let i = 0; i < cur.length; i++) if (matches(c, col[i], cur, i)) keep.push(i);
+    if (keep.length === 0) {
+      const before = j === 0 ? `the ${cur.length} rows` : `the ${cur.length} rows left by --where ${clauses.slice(0, j).map((p) => p.text).join(" --where ")}`;
+      throw new TableError(`--where ${c.text} matches none of ${before}${rangeOf(cur, c.key)}`);
+    }
+    cur = keep.length === cur.length ? cur : selectRows(cur, keep);
+  });
+  return cur;
+}
+
+// ---------------------------------------------------------------------------------------------
+// --by
+
+export interface Group {
+  /** The column's value for this group (a number when the column is numeric there). */
+  value: number | string;
+  table: Table;
+}
+
+/** Split by the distinct values of `key`: numbers ascending, then text in first-seen order. */
+export function groupBy(t: Table, key: string, suggest?: (w: string, c: readonly string[]) => string): Group[] {
+  requireColumn(t, key, `--by ${key}`, suggest);
+  const col = t.cells.get(key)!;
+  const order: (number | string)[] = [];
+  const rows = new Map<number | string, number[]>();
+  for (let i = 0; i < t.length; i++) {
+    const v = col[i];
+    if (v === null) throw new TableError(`${whereOf(t, i)}: column "${key}" has no value (--by ${key})`);
+    // NaN is its own group; Map treats NaN keys as equal.
+    let list = rows.get(v);
+    if (!list) {
+      list = [];
+      rows.set(v, list);
+      order.push(v);
+    }
+    list.push(i);
+  }
+  const nums = order.filter((v): v is number => typeof v === "number").sort((a, b) => a - b);
+  const texts = order.filter((v): v is string => typeof v === "string");
+  return [...nums, ...texts].map((value) => ({ value, table: selectRows(t, rows.get(value)!) }));
+}
+
+/**
+ * Split the rows into those matching every clause (--holdout: left out of the fit) and the
+ * rest. A clause list that matches no row is an error naming it.
+ */
+export function partitionWhere(
+  t: Table,
+  clauses: readonly WhereClause[],
+  flag = "--holdout",
+  suggest?: (w: string, c: readonly string[]) => string,
+): { matched: Table; rest: Table } {
+  for (const c of clauses) requireColumn(t, c.key, `${flag} ${c.text}`, suggest);
+  const cols = clauses.map((c) => t.cells.get(c.key)!);
+  const inside: number[] = [], outside: number[] = [];
+  for (let i = 0; i < t.length; i++) {
+    let all = true;
+    for (let j = 0; j < clauses.length && all; j++) all = matches(clauses[j], cols[j][i], t, i);
+    (all ? inside : outside).push(i);
+  }
+  return { matched: selectRows(t, inside), rest: selectRows(t, outside) };
+}
+
+/** Rows grouped by the run (sweep line) they come from: clusters for a bootstrap by run. */
+export function runClusters(t: Table): Int32Array[] | null {
+  if (!t.runOf) return null;
+  const byRun = new Map<number, number[]>();
+  for (let i = 0; i < t.length; i++) {
+    const r = t.runOf[t.origin[i]];
+    let list = byRun.get(r);
+    if (!list) byRun.set(r, (list = []));
+    list.push(i);
+  }
+  return [...byRun.values()].map((v) => Int32Array.from(v));
+}

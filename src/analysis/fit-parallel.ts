@@ -1,0 +1,150 @@
+/**
+ * Scaling fits on several threads: the starts of a Chinchilla fit and the refits of a
+ * bootstrap are independent, so they are split into chunks and run on worker threads
+ * (./fit-worker.ts), the results put back in task order. The end points of the starts are
+ * ranked by (objective, start index) and the resamples are drawn up front from the seeded
+ * generator, so the result is bit-identical for any number of threads (tested), including
+ * one, which runs everything on the calling thread.
+ */
+import { Worker } from "node:worker_threads";
+import {
+  FitInputError, chinchillaProblem, chinchillaRefitOptions, finishChinchilla, fitChinchilla, fitPowerLaw, mergeEndPoints,
+  problemObjective, runStarts, take,
+  type ChinchillaFitOptions, type ChinchillaParams, type EndPoint, type FitResult, type Loss, type PowerLawFitOptions,
+  type PowerLawParams,
+} from "./scaling.js";
+
+/** A unit of work for a worker (see ./fit-worker.ts). */
+export type FitTask =
+  | { kind: "starts"; lN: Float64Array; lD: Float64Array; lL: Float64Array; loss: Loss; starts: Float64Array; from: number; to: number }
+  | { kind: "chinchilla"; N: Float64Array; D: Float64Array; L: Float64Array; opts: ChinchillaFitOptions; resamples: Int32Array[] }
+  | { kind: "powerlaw"; x: Float64Array; L: Float64Array; opts: PowerLawFitOptions; resamples: Int32Array[] };
+
+export type FitTaskResult = { top: EndPoint[]; evaluations: number } | { params: object[] };
+
+/** Run one task on this thread (also what a worker does). */
+export function runTask(t: FitTask): FitTaskResult {
+  switch (t.kind) {
+    case "starts": {
+      const fn = problemObjective({ lN: t.lN, lD: t.lD, lL: t.lL, loss: t.loss, starts: t.starts, count: 0 });
+      return runStarts(fn, 5, t.starts, t.from, t.to);
+    }
+    case "chinchilla":
+      return { params: t.resamples.map((idx) => fitChinchilla(take(t.N, idx), take(t.D, idx), take(t.L, idx), t.opts).params) };
+    case "powerlaw":
+      return { params: t.resamples.map((idx) => fitPowerLaw(take(t.x, idx), take(t.L, idx), t.opts).params) };
+  }
+}
+
+/** A pool of worker threads, started on first use; `threads` <= 1 runs tasks on the calling thread. */
+export class FitPool {
+  private workers: Worker[] = [];
+  constructor(readonly threads: number) {}
+
+  /** Run the tasks (on the workers, as they come free); results in task order. */
+  async map(tasks: FitTask[], onDone?: (done: number, total: number) => void): Promise<FitTaskResult[]> {
+    const results: FitTaskResult[] = new Array(tasks.length);
+    if (this.threads <= 1 || tasks.length <= 1) {
+      tasks.forEach((t, i) => {
+        results[i] = runTask(t);
+        onDone?.(i + 1, tasks.length);
+      });
+      return results;
+    }
+    const n = Math.min(this.threads, tasks.length);
+    while (this.workers.length < n) {
+      const w = new Worker(new URL("./fit-worker.js", import.meta.url));
+      w.unref();
+      this.workers.push(w);
+    }
+    let next = 0, done = 0;
+    await new Promise<void>((resolve, reject) => {
+      let failed = false;
+      const feed = (w: Worker): void => {
+        if (failed) return;
+        if (next >= tasks.length) {
+          if (done === tasks.length) resolve();
+          return;
+        }
+        const i = next++;
+        const onMessage = (m: { result?: FitTaskResult; error?: string; name?: string }): void => {
+          w.off("message", onMessage);
+          w.off("error", onError);
+          if (m.error !== undefined) {
+            failed = true;
+            reject(m.name === "FitInputError" ? new FitInputError(m.error) : new Error(m.error));
+            return;
+          }
+          results[i] = m.result!;
+          done++;
+          onDone?.(done, tasks.length);
+          if (done === tasks.length) resolve();
+          else feed(w);
+        };
+        const onError = (e: Error): void => {
+          failed = true;
+          reject(e);
+        };
+        w.on("message", onMessage);
+        w.once("error", onError);
+        w.postMessage(tasks[i]);
+      };
+      for (const w of this.workers.slice(0, n)) feed(w);
+    });
+    return results;
+  }
+
+  async close(): Promise<void> {
+    const ws = this.workers;
+    this.workers = [];
+    await Promise.all(ws.map((w) => w.terminate()));
+  }
+}
+
+/** Split [0, count) into about `parts` chunks. */
+function chunks(count: number, parts: number): [number, number][] {
+  const size = Math.max(1, Math.ceil(count / parts));
+  const out: [number, number][] = [];
+  for (let from = 0; from < count; from += size) out.push([from, Math.min(count, from + size)]);
+  return out;
+}
+
+/** fitChinchilla on the pool (the same result, bit for bit, for any number of threads). */
+export async function fitChinchillaParallel(
+  pool: FitPool,
+  N: ArrayLike<number>,
+  D: ArrayLike<number>,
+  L: ArrayLike<number>,
+  opts: ChinchillaFitOptions = {},
+): Promise<FitResult<ChinchillaParams>> {
+  const p = chinchillaProblem(N, D, L, opts);
+  if (pool.threads <= 1) return fitChinchilla(N, D, L, opts);
+  // Chunks of ~100 starts: small enough to balance two busy cores, large enough that messages are cheap.
+  const parts = chunks(p.count, Math.ceil(p.count / 100));
+  const tasks: FitTask[] = parts.map(([from, to]) => ({ kind: "starts", lN: p.lN, lD: p.lD, lL: p.lL, loss: p.loss, starts: p.starts, from, to }));
+  const res = (await pool.map(tasks, opts.onProgress ? (d, t) => opts.onProgress!(Math.round((d / t) * p.count), p.count) : undefined)) as {
+    top: EndPoint[];
+    evaluations: number;
+  }[];
+  const evaluations = res.reduce((s, r) => s + r.evaluations, 0);
+  return finishChinchilla(p, mergeEndPoints(res.map((r) => r.top)), evaluations);
+}
+
+/** The refits of a bootstrap, one per resample (in order), on the pool. */
+export async function bootstrapRefits<P extends object>(
+  pool: FitPool,
+  task: { kind: "chinchilla"; N: Float64Array; D: Float64Array; L: Float64Array; opts: ChinchillaFitOptions } | { kind: "powerlaw"; x: Float64Array; L: Float64Array; opts: PowerLawFitOptions },
+  resamples: Int32Array[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<P[]> {
+  const K = resamples.length;
+  const opts = { ...task.opts, onProgress: undefined };
+  const parts = chunks(K, pool.threads <= 1 ? K : Math.min(K, pool.threads * 4));
+  const tasks = parts.map(([from, to]) => ({ ...task, opts, resamples: resamples.slice(from, to) }) as FitTask);
+  let done = 0;
+  const res = await pool.map(tasks, onProgress ? (d) => { done = parts.slice(0, d).reduce((s, [a, b]) => s + b - a, 0); onProgress(done, K); } : undefined);
+  return res.flatMap((r) => (r as { params: object[] }).params) as P[];
+}
+
+export { chinchillaRefitOptions };
+export type { PowerLawParams };

@@ -1,0 +1,273 @@
+/**
+ * `skillsim table`: a sweep's JSON Lines as a table people can read, for pandas, R or a
+ * spreadsheet. Pure: text in, a table (column names and rows of cells) out, and writers for
+ * CSV, TSV, JSON and aligned text. (The reader behind `skillsim fit` is ./fit-input.ts.)
+ *
+ * Wide (default): one row per run: id, each swept key (dotted name), final_loss, then for every
+ * skill k: onset_k, half_k, learned_k (the first times its progress reached the timeline
+ * thresholds; empty when never reached). Diverged runs keep their row, with `error`.
+ * Long (--long): one row per run and skill: id, keys, final_loss, skill, frequency, onset,
+ * half, learned, level (its final level).
+ * Summary (--summary): runs that differ only in `seed` form a group; per group the number of
+ * runs and, for the final loss and each skill's learned time, the mean, the standard deviation
+ * and a 95% confidence interval of the mean (Student t, n - 1 degrees of freedom); a learned
+ * time counts only the runs that learned the skill (learned_k_n says how many).
+ * Skill selection: `skills` (indices, e.g. [1, 2, 5]) or `top` (the K most frequent skills).
+ */
+
+export type TableCell = number | string | null;
+
+export interface SweepTable {
+  columns: string[];
+  rows: TableCell[][];
+  /** Skills shown, and how many the runs have. */
+  skillsShown: number[];
+  skillCount: number;
+  /** Run ids found on more than one line, with their lines. */
+  duplicates: { id: number; lines: number[] }[];
+}
+
+/** Bad input: one line naming file:line. */
+export class SweepTableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SweepTableError";
+  }
+}
+
+interface SkillRow { index: number; frequency: number | null; onset: number | null; half: number | null; learned: number | null; final: number | null }
+
+export interface SweepRun {
+  line: number;
+  id: number;
+  overrides: Record<string, unknown>;
+  finalLoss: number | null;
+  skills: SkillRow[];
+  error: string | null;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
+
+/** Parse the JSON Lines of `skillsim sweep` (one run per line). */
+export function parseSweepRuns(text: string, file: string): SweepRun[] {
+  const lines = text.replace(/^\uFEFF/, "").split("\n");
+  const runs: SweepRun[] = [];
+  for (let k = 0; k < lines.length; k++) {
+    if (lines[k].trim() === "") continue;
+    const at = `${file}:${k + 1}`;
+    let v: unknown;
+    try {
+      v = JSON.parse(lines[k]);
+    } catch {
+      throw new SweepTableError(`${at}: not a JSON line; \`skillsim table\` reads the JSON Lines of \`skillsim sweep\` (one run per line)`);
+    }
+    if (!isObject(v) || !Number.isSafeInteger(v.id) || !isObject(v.overrides)) {
+      throw new SweepTableError(`${at}: not a sweep result (expected an object with "id" and "overrides"); is this the output of \`skillsim sweep\`?`);
+    }
+    const error = typeof v.error === "string" ? v.error : null;
+    if (!error && !Array.isArray(v.skills)) throw new SweepTableError(`${at}: run ${v.id} has no "skills" list (is this \`sweep --dry-run\` output?)`);
+    const skills: SkillRow[] = (Array.isArray(v.skills) ? v.skills : []).map((s: unknown, i: number) => {
+      const o = isObject(s) ? s : {};
+      return { index: num(o.index) ?? i + 1, frequency: num(o.frequency), onset: num(o.onset), half: num(o.half), learned: num(o.learned), final: num(o.final) };
+    });
+    const final = isObject(v.final) ? num(v.final.loss) : null;
+    runs.push({ line: k + 1, id: v.id as number, overrides: v.overrides, finalLoss: final, skills, error });
+  }
+  if (runs.length === 0) throw new SweepTableError(`${file}: empty file (expected the JSON Lines of \`skillsim sweep\`)`);
+  return runs;
+}
+
+export interface TableOptions {
+  long?: boolean;
+  summary?: boolean;
+  /** Show the K most frequent skills. */
+  top?: number;
+  /** Show these skill indices (1-based). */
+  skills?: number[];
+}
+
+/** The skills to show: --skills as given, --top by frequency (ties by index), else all. */
+function chooseSkills(runs: SweepRun[], opts: TableOptions): { shown: number[]; count: number } {
+  const withSkills = runs.find((r) => r.skills.length > 0);
+  const count = runs.reduce((m, r) => Math.max(m, r.skills.length), 0);
+  if (opts.skills) {
+    for (const k of opts.skills) {
+      if (k > count) throw new SweepTableError(`--skills ${opts.skills.join(",")}: skill ${k} does not exist; the runs have ${count} skills`);
+    }
+    return { shown: opts.skills, count };
+  }
+  const all = Array.from({ length: count }, (_, i) => i + 1);
+  if (opts.top === undefined || opts.top >= count) return { shown: all, count };
+  const freq = (k: number) => withSkills?.skills[k - 1]?.frequency ?? 0;
+  const ranked = [...all].sort((a, b) => freq(b) - freq(a) || a - b);
+  return { shown: ranked.slice(0, opts.top).sort((a, b) => a - b), count };
+}
+
+/** Override keys in first-seen order. */
+function keysOf(runs: SweepRun[]): string[] {
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  for (const r of runs) for (const k of Object.keys(r.overrides)) if (!seen.has(k)) { seen.add(k); keys.push(k); }
+  return keys;
+}
+
+/** An override value as a cell (lists and objects as JSON text). */
+function keyCell(v: unknown): TableCell {
+  if (v === undefined || v === null) return null;
+  if (typeof v === "number" || typeof v === "string") return v;
+  return typeof v === "boolean" ? String(v) : JSON.stringify(v);
+}
+
+function duplicatesOf(runs: SweepRun[]): SweepTable["duplicates"] {
+  const lines = new Map<number, number[]>();
+  for (const r of runs) {
+    const l = lines.get(r.id);
+    if (l) l.push(r.line);
+    else lines.set(r.id, [r.line]);
+  }
+  return [...lines].filter(([, l]) => l.length > 1).map(([id, l]) => ({ id, lines: l }));
+}
+
+/** Two-sided 97.5% Student t quantiles for 1..30 degrees of freedom (then the normal 1.96). */
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+/** Mean, sample standard deviation and the 95% t interval of the mean (nulls when undefined). */
+export function meanInterval(v: number[]): { n: number; mean: number | null; sd: number | null; lo: number | null; hi: number | null } {
+  const n = v.length;
+  if (n === 0) return { n, mean: null, sd: null, lo: null, hi: null };
+  const mean = v.reduce((a, b) => a + b, 0) / n;
+  if (n === 1) return { n, mean, sd: null, lo: null, hi: null };
+  const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) * (b - mean), 0) / (n - 1));
+  const t = n - 1 <= 30 ? T975[n - 2] : 1.96;
+  const half = (t * sd) / Math.sqrt(n);
+  return { n, mean, sd, lo: mean - half, hi: mean + half };
+}
+
+/** Build the table (see the file comment). */
+export function buildSweepTable(runs: SweepRun[], opts: TableOptions = {}): SweepTable {
+  if (opts.long && opts.summary) throw new SweepTableError("--long and --summary do not go together: --summary has one row per group of seeds");
+  const { shown, count } = chooseSkills(runs, opts);
+  const keys = keysOf(runs);
+  const anyError = runs.some((r) => r.error);
+  const duplicates = duplicatesOf(runs);
+  if (opts.summary) return { ...summaryTable(runs, keys, shown), skillsShown: shown, skillCount: count, duplicates };
+  const head = ["id", ...keys, "final_loss"];
+  if (anyError) head.push("error");
+  if (opts.long) {
+    const columns = [...head, "skill", "frequency", "onset", "half", "learned", "level"];
+    const rows: TableCell[][] = [];
+    for (const r of runs) {
+      const base: TableCell[] = [r.id, ...keys.map((k) => keyCell(r.overrides[k])), r.finalLoss];
+      if (anyError) base.push(r.error);
+      if (r.skills.length === 0) {
+        rows.push([...base, null, null, null, null, null, null]);
+        continue;
+      }
+      for (const k of shown) {
+        const s = r.skills[k - 1];
+        rows.push([...base, k, s?.frequency ?? null, s?.onset ?? null, s?.half ?? null, s?.learned ?? null, s?.final ?? null]);
+      }
+    }
+    return { columns, rows, skillsShown: shown, skillCount: count, duplicates };
+  }
+  const columns = [...head];
+  for (const m of ["onset", "half", "learned"]) for (const k of shown) columns.push(`${m}_${k}`);
+  const rows = runs.map((r) => {
+    const row: TableCell[] = [r.id, ...keys.map((k) => keyCell(r.overrides[k])), r.finalLoss];
+    if (anyError) row.push(r.error);
+    for (const m of ["onset", "half", "learned"] as const) for (const k of shown) row.push(r.skills[k - 1]?.[m] ?? null);
+    return row;
+  });
+  return { columns, rows, skillsShown: shown, skillCount: count, duplicates };
+}
+
+function summaryTable(runs: SweepRun[], keys: string[], shown: number[]): { columns: string[]; rows: TableCell[][] } {
+  const groupKeys = keys.filter((k) => k !== "seed");
+  const groups = new Map<string, SweepRun[]>();
+  for (const r of runs) {
+    const key = JSON.stringify(groupKeys.map((k) => keyCell(r.overrides[k])));
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  const stat = (prefix: string) => [`${prefix}_mean`, `${prefix}_sd`, `${prefix}_lo95`, `${prefix}_hi95`];
+  const columns = [...groupKeys, "runs", "diverged", ...stat("final_loss")];
+  for (const k of shown) columns.push(...stat(`learned_${k}`), `learned_${k}_n`);
+  const rows = [...groups.values()].map((g) => {
+    const ok = g.filter((r) => !r.error);
+    const fl = meanInterval(ok.map((r) => r.finalLoss).filter((v): v is number => v !== null));
+    const row: TableCell[] = [...groupKeys.map((k) => keyCell(g[0].overrides[k])), g.length, g.length - ok.length, fl.mean, fl.sd, fl.lo, fl.hi];
+    for (const k of shown) {
+      const times = ok.map((r) => r.skills[k - 1]?.learned ?? null).filter((v): v is number => v !== null);
+      const s = meanInterval(times);
+      row.push(s.mean, s.sd, s.lo, s.hi, s.n);
+    }
+    return row;
+  });
+  return { columns, rows };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writers
+
+/** A number at full precision (as JSON writes it); null as an empty cell. */
+function plain(c: TableCell): string {
+  if (c === null) return "";
+  return typeof c === "number" ? String(c) : c;
+}
+
+/** CSV (RFC 4180 quoting) or TSV (tabs and newlines in text replaced by spaces). */
+export function toDelimited(t: SweepTable, sep: "," | "\t"): string {
+  const cell = (c: TableCell): string => {
+    const s = plain(c);
+    if (sep === "\t") return s.replace(/[\t\r\n]/g, " ");
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  return [t.columns.map((c) => cell(c)).join(sep), ...t.rows.map((r) => r.map(cell).join(sep))].join("\n") + "\n";
+}
+
+/** An array of records, one object per row. */
+export function toJson(t: SweepTable): string {
+  return JSON.stringify(t.rows.map((r) => Object.fromEntries(t.columns.map((c, j) => [c, r[j]])))) + "\n";
+}
+
+/** Short text for a number: integers as they are, others to 4 significant digits. */
+function short(c: TableCell): string {
+  if (c === null) return "-";
+  if (typeof c !== "number") return c;
+  if (Number.isInteger(c) && Math.abs(c) < 1e9) return String(c);
+  const a = Math.abs(c);
+  if (a !== 0 && (a >= 1e6 || a < 1e-3)) return c.toExponential(3);
+  return String(Number(c.toPrecision(4)));
+}
+
+/** Columns the text report prints: everything but onset and half times in the wide form (too many to read). */
+function textColumns(t: SweepTable, opts: TableOptions): number[] {
+  if (opts.long || opts.summary) return t.columns.map((_, j) => j);
+  return t.columns.map((c, j) => (/^(onset|half)_\d+$/.test(c) ? -1 : j)).filter((j) => j >= 0);
+}
+
+/** The aligned text report, with a note on what is shown. */
+export function toText(t: SweepTable, opts: TableOptions = {}): string {
+  const cols = textColumns(t, opts);
+  const cells = [cols.map((j) => t.columns[j]), ...t.rows.map((r) => cols.map((j) => short(r[j])))];
+  const w = cols.map((_, i) => cells.reduce((m, r) => Math.max(m, r[i].length), 0));
+  const lines = cells.map((r) => r.map((c, i) => c.padStart(w[i])).join("  ").replace(/\s+$/, ""));
+  const notes: string[] = [];
+  if (t.skillsShown.length < t.skillCount) {
+    notes.push(`skills shown: ${t.skillsShown.length} of ${t.skillCount} (${t.skillsShown.length <= 12 ? t.skillsShown.join(", ") : `${t.skillsShown.slice(0, 12).join(", ")}, ...`}); --top K or --skills LIST chooses`);
+  }
+  if (!opts.long && !opts.summary) notes.push("learned_k: the first step at which skill k's progress reached the `learned` threshold (- never); onset and half times: --long, --csv, --tsv or --json");
+  if (opts.summary) notes.push("per group of runs differing only in seed: mean, standard deviation and the 95% interval of the mean (Student t); learned_k_n: runs that learned skill k");
+  return lines.join("\n") + "\n" + (notes.length ? "\n" + notes.join("\n") + "\n" : "");
+}
+
+/** The skills to show by default in the text report when the runs have many. */
+export const TEXT_DEFAULT_TOP = 10;

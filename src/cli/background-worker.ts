@@ -1,0 +1,52 @@
+/**
+ * The worker-thread side of background.ts: imports `task.module` (relative to dist/src/),
+ * calls `task.fn(...task.args, {onProgress})` and posts progress, the result or the error.
+ * Imports nothing else heavy, so the thread starts quickly.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import { DivergenceError } from "../models/types.js";
+
+export interface Task {
+  skillsimBackground: true;
+  module: string;
+  fn: string;
+  args: unknown[];
+}
+
+export type Reply =
+  | { kind: "progress"; done: number; total: number }
+  | { kind: "result"; value: unknown }
+  | { kind: "error"; cls: string; name: string; message: string; stack?: string; fields: Record<string, unknown> };
+
+/** Progress messages at most this often (the models call onProgress a few hundred times). */
+const PROGRESS_MS = 50;
+
+if (parentPort && (workerData as Partial<Task> | null)?.skillsimBackground) {
+  const port = parentPort;
+  const task = workerData as Task;
+  void (async () => {
+    try {
+      const mod = (await import(new URL(`../${task.module}`, import.meta.url).href)) as Record<string, (...a: unknown[]) => unknown>;
+      let lastAt = 0;
+      const onProgress = (done: number, total: number) => {
+        const now = Date.now();
+        if (now - lastAt < PROGRESS_MS && done < total) return;
+        lastAt = now;
+        port.postMessage({ kind: "progress", done, total } satisfies Reply);
+      };
+      const value = await mod[task.fn](...task.args, { onProgress });
+      port.postMessage({ kind: "result", value } satisfies Reply);
+    } catch (e) {
+      const err = e as Error;
+      const cls = e instanceof DivergenceError ? "DivergenceError" : (err?.name ?? "");
+      const fields: Record<string, unknown> = {};
+      if (err && typeof err === "object") for (const [k, v] of Object.entries(err)) if (typeof v !== "function") fields[k] = v;
+      const reply: Reply = { kind: "error", cls, name: err?.name ?? "Error", message: err?.message ?? String(e), stack: err?.stack, fields };
+      try {
+        port.postMessage(reply);
+      } catch {
+        port.postMessage({ ...reply, fields: {} }); // a field that cannot be copied
+      }
+    }
+  })();
+}

@@ -1,0 +1,67 @@
+/**
+ * Long computations off the main thread, so that the main thread stays free to hear Ctrl-C
+ * (a signal is only delivered between two pieces of JavaScript, never during a long one) and
+ * to draw progress. `inBackground(module, fn, args)` runs `fn(...args, {onProgress})` exported
+ * by `module` (a path relative to dist/src/) in a worker thread and resolves to its result;
+ * errors come back as the same classes (DivergenceError, ConfigError), with their fields.
+ *
+ * `interruptible(what, work)`: while `work` runs, SIGINT/SIGTERM stop the process at once,
+ * saying on stderr that it was interrupted and that nothing was written (exit 130/143).
+ * Commands write their outputs after `work`, atomically, so that statement is true.
+ */
+import { Worker } from "node:worker_threads";
+import { ConfigError } from "../config/load.js";
+import { DivergenceError } from "../models/types.js";
+
+import type { Reply, Task } from "./background-worker.js";
+
+/** Classes an error may come back as (instanceof still holds in the main thread). */
+const ERROR_CLASSES: Record<string, { prototype: object }> = { DivergenceError, ConfigError };
+
+export function inBackground<T>(module: string, fn: string, args: unknown[], onProgress?: (done: number, total: number) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const task: Task = { skillsimBackground: true, module, fn, args };
+    const w = new Worker(new URL("./background-worker.js", import.meta.url), { workerData: task });
+    let settled = false;
+    const settle = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      f();
+      void w.terminate();
+    };
+    w.on("message", (r: Reply) => {
+      if (r.kind === "progress") onProgress?.(r.done, r.total);
+      else if (r.kind === "result") settle(() => resolve(r.value as T));
+      else settle(() => reject(revive(r)));
+    });
+    w.on("error", (e) => settle(() => reject(e)));
+    w.on("exit", (code) => settle(() => reject(new Error(`the computation's worker thread exited unexpectedly (code ${code})`))));
+  });
+}
+
+function revive(r: Extract<Reply, { kind: "error" }>): Error {
+  const cls = ERROR_CLASSES[r.cls];
+  const e = (cls ? Object.create(cls.prototype) : new Error(r.message)) as Error;
+  Object.assign(e, r.fields);
+  Object.defineProperty(e, "message", { value: r.message, writable: true, configurable: true });
+  Object.defineProperty(e, "name", { value: r.name, writable: true, configurable: true });
+  if (r.stack) Object.defineProperty(e, "stack", { value: r.stack, writable: true, configurable: true });
+  return e;
+}
+
+export async function interruptible<T>(what: string, work: () => Promise<T>): Promise<T> {
+  const stop = (sig: "SIGINT" | "SIGTERM") => () => {
+    process.stderr.write(`\nskillsim: interrupted by ${sig}: ${what} stopped; nothing was written\n`);
+    process.exit(sig === "SIGINT" ? 130 : 143);
+  };
+  const onInt = stop("SIGINT");
+  const onTerm = stop("SIGTERM");
+  process.on("SIGINT", onInt);
+  process.on("SIGTERM", onTerm);
+  try {
+    return await work();
+  } finally {
+    process.off("SIGINT", onInt);
+    process.off("SIGTERM", onTerm);
+  }
+}

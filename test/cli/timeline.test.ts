@@ -1,0 +1,79 @@
+/** `timeline.on: level | progress`, through the real CLI, for every model. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cli, tempDir } from "../helpers.js";
+
+type Skill = { index: number; onset: number | null; half: number | null; learned: number | null };
+function skills(args: string[]): Skill[] {
+  const r = cli(["run", "--json", "--quiet", ...args]);
+  assert.equal(r.code, 0, r.stderr);
+  return JSON.parse(r.stdout).skills;
+}
+const learned = (s: Skill[]) => s.map((x) => x.learned);
+
+// ce skills start at s = 1/2, so level 0.9 is progress 0.8; level 0.75 is progress 0.5.
+const CE_CASES: [string, string[]][] = [
+  ["geometry ce", ["configs/geometry-ce-overparam.yaml", "--set", "steps=400", "--set", "skills.count=20"]],
+  ["resource ce (map)", ["--set", "loss=ce", "--set", "steps=800"]],
+];
+
+for (const [name, args] of CE_CASES) {
+  test(`${name}: on: level applies the thresholds to the level (level 0.9 = progress 0.8)`, () => {
+    const level = skills([...args, "--set", "timeline={onset: 0.55, half: 0.75, learned: 0.9, on: level}"]);
+    const progress = skills([...args, "--set", "timeline={onset: 0.1, half: 0.5, learned: 0.8}"]);
+    const dflt = skills(args);
+    assert.deepEqual(learned(level), learned(progress));
+    assert.deepEqual(level.map((s) => s.half), progress.map((s) => s.half));
+    assert.ok(level.some((s) => s.learned !== null), "some skill is learned");
+    // The default (progress 0.9 = level 0.95) is later for every skill learned under both.
+    for (let i = 0; i < level.length; i++) {
+      const a = level[i].learned, b = dflt[i].learned;
+      if (a !== null && b !== null) assert.ok(b > a, `skill ${i + 1}: ${b} > ${a}`);
+    }
+  });
+}
+
+test("resource ce (rk45): on: level locates the crossing of the level on the dense output", () => {
+  const args = ["configs/resource-ode.yaml", "--set", "loss=ce"];
+  const level = skills([...args, "--set", "timeline={onset: 0.55, half: 0.75, learned: 0.9, on: level}"]);
+  const progress = skills([...args, "--set", "timeline={onset: 0.1, half: 0.5, learned: 0.8}"]);
+  for (let i = 0; i < level.length; i++) {
+    const a = level[i].learned, b = progress[i].learned;
+    assert.equal(a === null, b === null);
+    if (a !== null && b !== null) assert.ok(Math.abs(a - b) <= 1e-9 * b, `${a} vs ${b}`);
+  }
+});
+
+for (const [name, args] of [
+  ["resource mse", []],
+  ["domino", ["configs/domino-serial.yaml"]],
+  ["geometry mse", ["configs/geometry-minimal.yaml"]],
+] as [string, string[]][]) {
+  test(`${name}: levels start at 0, so on: level and on: progress agree`, () => {
+    const a = skills([...args, "--set", "timeline.on=level"]);
+    const b = skills(args);
+    assert.deepEqual(a, b);
+  });
+}
+
+test("on: level with a threshold at or below a ce skill's initial level is a config error", () => {
+  const dir = tempDir();
+  const f = join(dir, "ce.yaml");
+  writeFileSync(f, "model: geometry\nloss: ce\ntimeline:\n  on: level\n");
+  const r = cli(["run", f]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /ce\.yaml:\d+:\d+: timeline\.onset: with on: level .* starts at 0\.5/);
+  const bad = cli(["run", "--set", "timeline.on=accuracy"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /timeline\.on/);
+});
+
+test("the text report says the thresholds are levels", () => {
+  const r = cli(["run", "--quiet", "configs/geometry-minimal.yaml", "--set", "timeline.on=level"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /onset\(s>0\.1\)\s+half\(s>0\.5\)\s+learned\(s>0\.9\)/);
+  const p = cli(["run", "--quiet", "configs/geometry-minimal.yaml"]);
+  assert.match(p.stdout, /onset\(0\.1\)\s+half\(0\.5\)\s+learned\(0\.9\)/);
+});
