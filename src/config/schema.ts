@@ -119,7 +119,7 @@ export const dominoSchema = z.strictObject({
   timeline: z.strictObject(timelineFields).default(timelineDefaults),
 });
 
-export const optimizerNames = ["sgd", "momentum", "signgd", "adam", "rmsprop", "lion", "ademamix", "adamw"] as const;
+export const optimizerNames = ["sgd", "momentum", "signgd", "adam", "rmsprop", "lion", "ademamix", "adamw", "natural"] as const;
 export type OptimizerName = (typeof optimizerNames)[number];
 
 /** Optimizer hyper-parameters; defaults per optimizer are filled in by `normaliseOptimizer`. */
@@ -136,6 +136,8 @@ export const optimizerSchema = z.union([
     beta3_warmup: posInt.optional(), // ademamix: steps of beta3 half-life warm-up (off when absent)
     eps: z.number().positive().optional(), // adam, rmsprop, signgd, ademamix
     weight_decay: z.number().min(0).finite().optional(), // adamw (decoupled, as torch.optim.AdamW)
+    power: z.number().min(0).max(1).optional(), // adam, rmsprop: divide by v^power (absent: 0.5, the published rule)
+    damping: z.number().positive().finite().optional(), // natural (geometry only): (F + damping I)^-1 g
   }),
 ]);
 
@@ -237,6 +239,8 @@ export interface OptimizerConfig {
   beta3_warmup?: number;
   eps?: number;
   weight_decay?: number;
+  power?: number;
+  damping?: number;
 }
 
 type Resolved<T> = Omit<T, "skills"> & { skills: Omit<T extends { skills: infer S } ? S : never, "count"> & { count: number } };
@@ -292,4 +296,5 @@ export const optimizerDefaults: Record<OptimizerName, Omit<OptimizerConfig, "nam
   lion: { beta1: 0.9, beta2: 0.99 },
   ademamix: { beta1: 0.9, beta2: 0.999, beta3: 0.9999, alpha: 2, eps: 1e-8 },
   adamw: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01 }, // torch.optim.AdamW's defaults
+  natural: { damping: 1e-4 }, // exact natural gradient (Geometry): small against the rarest usual p_i
 };

@@ -7,6 +7,7 @@ import { totalmem } from "node:os";
 import { getHeapStatistics } from "node:v8";
 import type { Config, ResourceConfig } from "./schema.js";
 import { checkNetwork } from "./network.js";
+import { naturalLimitError } from "../engine/natural.js";
 
 export interface Problem {
   path: (string | number)[];
@@ -69,6 +70,14 @@ export function checkSemantics(c: Config, limits: MemoryLimits = machineLimits()
     const p = checkNetwork(c, limits.bytes);
     if (p) return p;
   }
+  if (c.model === "geometry" || c.model === "network") {
+    const o = c.optimizer;
+    if (o.power !== undefined && o.name !== "adam" && o.name !== "rmsprop")
+      return { path: ["optimizer", "power"], message: `the preconditioner power applies to adam and rmsprop (v^power); ${o.name} has no second moment` };
+    if (o.damping !== undefined && o.name !== "natural") return { path: ["optimizer", "damping"], message: `is the natural-gradient damping; ${o.name} does not use it` };
+    if (o.name === "natural" && c.model === "network")
+      return { path: ["optimizer"], message: "natural (exact natural gradient) needs the model's closed-form Fisher, which only the geometry model has" };
+  }
   // Skills that start at s = 1/2 (ce losses): a level threshold at or below it is passed at t = 0.
   const s0 = (c.model === "geometry" || c.model === "resource") && c.loss === "ce" ? 0.5 : 0;
   if (t.on === "level" && t.onset <= s0)
@@ -120,6 +129,10 @@ export function checkSemantics(c: Config, limits: MemoryLimits = machineLimits()
     if (c.init !== undefined && c.init.length !== c.params)
       return { path: ["init"], message: `lists ${c.init.length} numbers but params is ${c.params}; theta(0) needs one per parameter` };
     const o = c.optimizer;
+    if (o.name === "natural") {
+      const why = naturalLimitError(n, c.params);
+      if (why !== null) return { path: ["optimizer"], message: why };
+    }
     if (o.name === "rmsprop" && o.alpha !== undefined && o.alpha >= 1)
       return { path: ["optimizer", "alpha"], message: `rmsprop's smoothing constant must be < 1, got ${o.alpha}` };
     for (const k of ["beta3", "alpha_warmup", "beta3_warmup"] as const)
