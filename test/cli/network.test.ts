@@ -119,7 +119,8 @@ test("sweeps, check and figures work unchanged for the network model", () => {
   const out = join(dir, "runs.jsonl");
   const s = cli(["sweep", f, "--out", out, "--jobs", "2", "--quiet"]);
   assert.equal(s.code, 0, s.stderr);
-  const lines = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  // lines are written as runs finish (two workers: in either order); sort by id
+  const lines = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l)).sort((a, b) => a.id - b.id);
   assert.equal(lines.length, 2);
   assert.deepEqual(lines.map((l) => l.overrides.seed), [0, 1]);
   assert.equal(lines[0].skills.length, 2);
