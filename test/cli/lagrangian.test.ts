@@ -66,3 +66,15 @@ test("bad optimizer settings are config errors with the key", () => {
   assert.equal(net.code, 2);
   assert.match(net.stderr, /only the geometry model/);
 });
+
+test("every configs/lagrangian/ config runs (shortened) and its kinematics report", () => {
+  const dir = tempDir();
+  for (const f of ["two-skill", "minimal", "scaling", "network"]) {
+    const out = join(dir, `${f}.json`);
+    const r = cli(["run", `configs/lagrangian/${f}.yaml`, "--set", "steps=30", "--json", "--out", out, "--quiet"]);
+    assert.equal(r.code, 0, `${f}: ${r.stderr}`);
+    const k = cli(["kinematics", out, "--json", "--quiet"]);
+    assert.equal(k.code, 0, `${f}: ${k.stderr}`);
+    assert.ok(JSON.parse(k.stdout).aggregate.velocity.length > 0);
+  }
+});
