@@ -49,9 +49,9 @@ test("adam power 0.5 gives the same bytes as adam; other powers change the run",
 
 test("bad optimizer settings are config errors with the key", () => {
   const cases: [string, RegExp][] = [
-    ["optimizer: {name: sgd, power: 0.5}", /optimizer\.power: .*adam and rmsprop/],
+    ["optimizer: {name: sgd, power: 0.5}", /optimizer\.power: sgd does not use power/],
     ["optimizer: {name: adam, power: 1.5}", /optimizer\.power/],
-    ["optimizer: {name: adam, damping: 0.1}", /optimizer\.damping: .*natural/],
+    ["optimizer: {name: adam, damping: 0.1}", /optimizer\.damping: adam does not use damping/],
   ];
   for (const [opt, re] of cases) {
     const r = cli(["run", file(`model: geometry\nparams: 10\nskills: {count: 2}\n${opt}\n`)]);
