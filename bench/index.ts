@@ -1,11 +1,12 @@
 /**
  * `npm run bench`: skillsim against the NumPy/SciPy peers in bench/peers/, side by side
  * on this machine, reported as ratios. Timing lives here, never in tests' pass/fail.
- * Usage: npm run bench [-- resource geometry fit sweep calibrate]   (default: all)
+ * Usage: npm run bench [-- resource geometry fit sweep calibrate network]   (default: all)
  */
 import { benchCalibrate } from "./calibrate.js";
 import { benchFit } from "./fit.js";
 import { benchGeometry } from "./geometry.js";
+import { benchNetwork } from "./network.js";
 import { benchResource } from "./resource.js";
 import { benchSweep } from "./sweep.js";
 
@@ -15,6 +16,12 @@ const benches: Record<string, () => Promise<{ text: string }>> = {
   fit: benchFit,
   sweep: benchSweep,
   calibrate: benchCalibrate,
+  network: async () => {
+    const parity = await benchNetwork("parity");
+    const modular = await benchNetwork("modular");
+    return { text: `${parity.text}
+${modular.text}` };
+  },
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in benches);

@@ -19,3 +19,5 @@ export { fitWarnings } from "./analysis/fit-diagnostics.js";
 export { buildSweepTable, parseSweepRuns } from "./analysis/sweep-table.js";
 export { runFigure, sweepFigure, fitFigure } from "./report/svg.js";
 export { calibrate, parseObserved, plan as planCalibration, CalibrateError, type CalibrationResult } from "./analysis/calibrate.js";
+export { kinematics, parseDeltas, type Kinematics } from "./analysis/kinematics.js";
+export { NaturalPreconditioner, naturalLimitError } from "./engine/natural.js";

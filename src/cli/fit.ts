@@ -464,7 +464,7 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
       const o = await fitOne(table, plan, ctx, "");
       warn(o.warnings);
       emit(opts.json ? JSON.stringify({ ...fitJson(o), provenance: fitProvenance(file, text, opts) }) + "\n" : renderFitText(o, summary, textOpts), opts.out);
-      if (opts.plot) await writeFigure(opts.plot, figureFor(o));
+      if (opts.plot) await writeFigure(opts.plot, figureFor(o), Boolean(opts.quiet));
       return;
     }
     const groups: GroupOutcome[] = [];
@@ -479,7 +479,7 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
       for (const g of groups) {
         const path = groupFigurePath(opts.plot, g.value);
         const kind = g.fit.form === "chinchilla" ? "Chinchilla fit" : `Power-law fit of ${g.y} vs ${g.x[0]}`;
-        await writeFigure(path, figureFor(g, `${kind} (${opts.by} = ${g.value})`));
+        await writeFigure(path, figureFor(g, `${kind} (${opts.by} = ${g.value})`), Boolean(opts.quiet));
         paths.push(path);
       }
       say(`wrote ${paths.length} figures: ${paths.join(", ")}`);

@@ -119,23 +119,50 @@ export const dominoSchema = z.strictObject({
   timeline: z.strictObject(timelineFields).default(timelineDefaults),
 });
 
-export const optimizerNames = ["sgd", "momentum", "signgd", "adam", "rmsprop", "lion", "ademamix"] as const;
+export const optimizerNames = ["sgd", "momentum", "signgd", "adam", "rmsprop", "lion", "ademamix", "adamw", "natural"] as const;
 export type OptimizerName = (typeof optimizerNames)[number];
 
-/** Optimizer hyper-parameters; defaults per optimizer are filled in by `normaliseOptimizer`. */
+const decay = z.number().min(0).lt(1); // an EMA coefficient in [0, 1)
+const epsilon = z.number().positive().finite();
+
+/** Each optimizer's own hyper-parameters (defaults in `optimizerDefaults`): a key that does not
+ * belong to the named optimizer is an error, never silently ignored. */
+const optimizerHyper = {
+  sgd: {},
+  momentum: { beta: decay.optional() },
+  signgd: { eps: epsilon.optional() },
+  // power p: divide by v^p instead of sqrt(v) (absent: 0.5, the published rule; Guo and Schoelkopf's family)
+  adam: { beta1: decay.optional(), beta2: decay.optional(), eps: epsilon.optional(), power: z.number().min(0).max(1).optional() },
+  rmsprop: { alpha: decay.optional(), eps: epsilon.optional(), power: z.number().min(0).max(1).optional() }, // alpha: the smoothing of v
+  lion: { beta1: decay.optional(), beta2: decay.optional() },
+  ademamix: {
+    beta1: decay.optional(),
+    beta2: decay.optional(),
+    beta3: decay.optional(), // the slow EMA
+    alpha: z.number().min(0).finite().optional(), // mixing weight of the slow EMA
+    alpha_warmup: posInt.optional(), // steps of linear alpha warm-up (off when absent)
+    beta3_warmup: posInt.optional(), // steps of beta3 half-life warm-up (off when absent)
+    eps: epsilon.optional(),
+  },
+  adamw: {
+    beta1: decay.optional(),
+    beta2: decay.optional(),
+    eps: epsilon.optional(),
+    weight_decay: z.number().min(0).finite().optional(), // decoupled, as torch.optim.AdamW
+  },
+  natural: { damping: z.number().positive().finite().optional() }, // geometry only: (F + damping I)^-1 g
+} satisfies Record<OptimizerName, Record<string, z.ZodType>>;
+
+/** An optimizer: its name, or {name, ...its hyper-parameters} (a discriminated union on name). */
 export const optimizerSchema = z.union([
   z.enum(optimizerNames),
-  z.strictObject({
-    name: z.enum(optimizerNames),
-    beta: z.number().min(0).lt(1).optional(), // momentum
-    beta1: z.number().min(0).lt(1).optional(), // adam, lion, ademamix
-    beta2: z.number().min(0).lt(1).optional(), // adam, lion, ademamix
-    beta3: z.number().min(0).lt(1).optional(), // ademamix: the slow EMA
-    alpha: z.number().min(0).finite().optional(), // rmsprop smoothing (< 1); ademamix mixing weight of the slow EMA
-    alpha_warmup: posInt.optional(), // ademamix: steps of linear alpha warm-up (off when absent)
-    beta3_warmup: posInt.optional(), // ademamix: steps of beta3 half-life warm-up (off when absent)
-    eps: z.number().positive().optional(), // adam, rmsprop, signgd, ademamix
-  }),
+  z.discriminatedUnion(
+    "name",
+    optimizerNames.map((name) => z.strictObject({ name: z.literal(name), ...optimizerHyper[name] })) as unknown as [
+      z.ZodObject<{ name: z.ZodLiteral<OptimizerName> }>,
+      ...z.ZodObject<{ name: z.ZodLiteral<OptimizerName> }>[],
+    ],
+  ),
 ]);
 
 export const geometrySchema = z.strictObject({
@@ -157,20 +184,61 @@ export const geometrySchema = z.strictObject({
   // true: aligned dimensions per skill and |dtheta| at each recorded step; average: their
   // means over the steps of each recorded interval (every step counts, without record: every)
   diagnostics: z.union([z.boolean(), z.literal("average")]).default(false),
-  timeline: z
-    .strictObject({
-      ...timelineFields,
-      // every: check thresholds after every step (costs count*params per step);
-      // recorded: only at recorded steps. auto: every when count <= 100.
-      check: z.enum(["auto", "every", "recorded"]).default("auto"),
-    })
-    .default({ ...timelineDefaults, check: "auto" }),
+  timeline: z.strictObject(timelineFields).default(timelineDefaults), // always exact (first step past each threshold)
 });
 
-export const modelNames = ["resource", "domino", "geometry"] as const;
+export const taskKinds = ["sparse-parity", "multitask-parity", "modular-addition", "squares"] as const;
+export type TaskKind = (typeof taskKinds)[number];
+
+/**
+ * The `network` model: small MLPs trained by backpropagation on synthetic multitask data
+ * (src/models/network/). Keys that depend on task.kind (sizes, architecture, loss) are optional
+ * here and filled per kind by src/config/network.ts (networkDefaults), the one place for them.
+ */
+export const networkSchema = z.strictObject({
+  model: z.literal("network"),
+  title: common.title,
+  seed: common.seed,
+  lr: posNum.default(1e-3),
+  steps: posNum.default(1000),
+  record: common.record,
+  sweep: common.sweep,
+  task: z
+    .strictObject({
+      kind: z.enum(taskKinds).default("sparse-parity"),
+      bits: posInt.max(1e6).optional(), // input bits (parity tasks)
+      samples: posInt.optional(), // data set size (not modular-addition: all modulus^2 pairs)
+      train_fraction: z.number().gt(0).max(1).optional(), // the rest is held out
+      subtasks: z.array(z.array(posInt).min(1)).min(1).optional(), // sparse-parity: bits (from 1) per output
+      k: posInt.optional(), // multitask-parity: bits per task
+      control: posInt.optional(), // multitask-parity: one-hot control bits (default: one per task)
+      modulus: z.number().int().min(2).max(1e6).optional(), // modular-addition
+    })
+    .default({ kind: "sparse-parity" }),
+  skills: z
+    .strictObject({
+      count: posInt.optional(),
+      frequencies: frequenciesSchema.optional(),
+    })
+    .optional(),
+  network: z
+    .strictObject({
+      hidden: z.array(posInt.max(1e6)).optional(), // hidden widths, e.g. [50] or [100, 100]
+      activation: z.enum(["relu", "silu"]).optional(),
+      modules: posInt.default(1), // k independent (block-diagonal) sub-networks
+      embedding: posInt.max(1e6).optional(), // modular-addition: embedding size d per operand
+    })
+    .default({ modules: 1 }),
+  loss: z.enum(["mse", "ce"]).optional(),
+  batch: z.union([z.literal("full"), posInt]).default("full"),
+  optimizer: optimizerSchema.default("adam"),
+  timeline: z.strictObject(timelineFields).default(timelineDefaults),
+});
+
+export const modelNames = ["resource", "domino", "geometry", "network"] as const;
 export type ModelName = (typeof modelNames)[number];
 
-export const schemas = { resource: resourceSchema, domino: dominoSchema, geometry: geometrySchema } as const;
+export const schemas = { resource: resourceSchema, domino: dominoSchema, geometry: geometrySchema, network: networkSchema } as const;
 
 export type Frequencies = z.infer<typeof frequenciesSchema>;
 export type RecordSpec = z.infer<typeof recordSchema>;
@@ -187,6 +255,9 @@ export interface OptimizerConfig {
   alpha_warmup?: number;
   beta3_warmup?: number;
   eps?: number;
+  weight_decay?: number;
+  power?: number;
+  damping?: number;
 }
 
 type Resolved<T> = Omit<T, "skills"> & { skills: Omit<T extends { skills: infer S } ? S : never, "count"> & { count: number } };
@@ -194,15 +265,40 @@ export type ResourceConfig = Resolved<z.infer<typeof resourceSchema>>;
 export type DominoConfig = Resolved<z.infer<typeof dominoSchema>>;
 type GeometryParsed = Resolved<z.infer<typeof geometrySchema>>;
 /** After loading, `{file: ...}` references are replaced by the numbers read from the file. */
-export type GeometryConfig = Omit<GeometryParsed, "optimizer" | "timeline" | "skills" | "init"> & {
+export type GeometryConfig = Omit<GeometryParsed, "optimizer" | "skills" | "init"> & {
   skills: Omit<GeometryParsed["skills"], "vectors"> & { vectors: VectorKind | number[][] };
   init?: number[];
   optimizer: OptimizerConfig;
-  timeline: { onset: number; half: number; learned: number; on: "progress" | "level"; check: "every" | "recorded" };
 };
 export type CorrelationFromGeometry = z.infer<typeof correlationFromGeometrySchema>;
 export type FrequencySwitch = z.infer<typeof switchSchema>;
-export type Config = ResourceConfig | DominoConfig | GeometryConfig;
+/** The network model's config with every per-kind default filled in (src/config/network.ts). */
+export type NetworkConfig = {
+  model: "network";
+  title?: string;
+  seed: number;
+  lr: number;
+  steps: number;
+  record: RecordSpec;
+  sweep?: Record<string, unknown[]>;
+  task: {
+    kind: TaskKind;
+    bits?: number;
+    samples?: number;
+    train_fraction: number;
+    subtasks?: number[][];
+    k?: number;
+    control?: number;
+    modulus?: number;
+  };
+  skills: { count: number; frequencies: Frequencies };
+  network: { hidden: number[]; activation: "relu" | "silu"; modules: number; embedding?: number };
+  loss: "mse" | "ce";
+  batch: "full" | number;
+  optimizer: OptimizerConfig;
+  timeline: z.infer<typeof networkSchema>["timeline"];
+};
+export type Config = ResourceConfig | DominoConfig | GeometryConfig | NetworkConfig;
 
 /** Default hyper-parameters: the spec's (adam 0.9/0.999/1e-8, momentum 0.9, signgd eps 1e-8),
  * PyTorch's for rmsprop (alpha 0.99, eps 1e-8), Chen et al. 2023's for lion (0.9, 0.99), and
@@ -215,4 +311,6 @@ export const optimizerDefaults: Record<OptimizerName, Omit<OptimizerConfig, "nam
   rmsprop: { alpha: 0.99, eps: 1e-8 },
   lion: { beta1: 0.9, beta2: 0.99 },
   ademamix: { beta1: 0.9, beta2: 0.999, beta3: 0.9999, alpha: 2, eps: 1e-8 },
+  adamw: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01 }, // torch.optim.AdamW's defaults
+  natural: { damping: 1e-4 }, // exact natural gradient (Geometry): small against the rarest usual p_i
 };

@@ -22,6 +22,17 @@
  *               alpha(t) = (t / T_alpha) alpha
  *               beta3(t) = 0.5^(1 / (h(t) + 1)),  h(t) = (1 - t/T_b3) f(b1) + (t/T_b3) f(b3),
  *               f(b) = ln 0.5 / ln(b + 1e-8) - 1   (linear in the EMA's half-life, from b1)
+ *   power p   (adam and rmsprop, `power: p`; Guo & Schoelkopf 2025's preconditioner family)
+ *             the sqrt above becomes v^p: theta -= eta m_hat / (v_hat^p + eps).  p = 0.5 is the
+ *             published rule bit for bit (Math.sqrt); p = 0 is momentum sgd with bias
+ *             correction, theta -= eta m_hat / (1 + eps); p = 1 divides by the second moment.
+ *   natural   theta -= eta (F + damping I)^-1 g, with the model's own Fisher F (Geometry only;
+ *             the preconditioning is src/engine/natural.ts, the step here is sgd's)
+ *   adamw     theta -= eta wd theta;  then adam's update with the same m, v, bias corrections
+ *                                                   (Loshchilov & Hutter 2019, decoupled weight
+ *                                                    decay, exactly torch.optim.AdamW's algorithm:
+ *                                                    theta_t = theta_{t-1} - gamma lambda theta_{t-1}
+ *                                                    before the moment update; default wd 0.01)
  *
  * State lives in Float64Arrays allocated once; `step` allocates nothing and returns the
  * squared length |theta_t - theta_{t-1}|^2 of the update it applied, which callers use for
@@ -38,15 +49,14 @@ export interface Optimizer {
   reset(): void;
 }
 
-function hyper(cfg: OptimizerConfig, key: "beta" | "beta1" | "beta2" | "beta3" | "alpha" | "eps"): number {
+function hyper(cfg: OptimizerConfig, key: "beta" | "beta1" | "beta2" | "beta3" | "alpha" | "eps" | "weight_decay" | "damping"): number {
   const v = cfg[key] ?? optimizerDefaults[cfg.name][key];
   if (v === undefined) throw new Error(`optimizer ${cfg.name}: missing hyper-parameter ${key}`);
   return v;
 }
 
 class Sgd implements Optimizer {
-  readonly name = "sgd" as const;
-  constructor(private readonly lr: number) {}
+  constructor(private readonly lr: number, readonly name: "sgd" | "natural" = "sgd") {}
   step(theta: Float64Array, g: Float64Array): number {
     const lr = this.lr;
     let sq = 0;
@@ -110,12 +120,14 @@ class Adam implements Optimizer {
     private readonly beta2: number,
     private readonly eps: number,
     dim: number,
+    private readonly power = 0.5,
   ) {
     this.m = new Float64Array(dim);
     this.v = new Float64Array(dim);
   }
   step(theta: Float64Array, g: Float64Array, t: number): number {
     const b1 = this.beta1, b2 = this.beta2, eps = this.eps, lr = this.lr;
+    const pw = this.power, half = pw === 0.5;
     const m = this.m, v = this.v;
     const bc1 = 1 - Math.pow(b1, t);
     const bc2 = 1 - Math.pow(b2, t);
@@ -128,8 +140,53 @@ class Adam implements Optimizer {
       const vj = b2 * v[j] + a2 * gj * gj;
       m[j] = mj;
       v[j] = vj;
-      const d = (-lr * (mj / bc1)) / (Math.sqrt(vj / bc2) + eps);
+      // power 0.5 is Adam exactly (Math.sqrt, bit for bit); otherwise v_hat^power
+      const den = half ? Math.sqrt(vj / bc2) : Math.pow(vj / bc2, pw);
+      const d = (-lr * (mj / bc1)) / (den + eps);
       theta[j] += d;
+      sq += d * d;
+    }
+    return sq;
+  }
+  reset(): void {
+    this.m.fill(0);
+    this.v.fill(0);
+  }
+}
+
+class AdamW implements Optimizer {
+  readonly name = "adamw" as const;
+  private readonly m: Float64Array;
+  private readonly v: Float64Array;
+  constructor(
+    private readonly lr: number,
+    private readonly beta1: number,
+    private readonly beta2: number,
+    private readonly eps: number,
+    private readonly wd: number,
+    dim: number,
+  ) {
+    this.m = new Float64Array(dim);
+    this.v = new Float64Array(dim);
+  }
+  step(theta: Float64Array, g: Float64Array, t: number): number {
+    const b1 = this.beta1, b2 = this.beta2, eps = this.eps, lr = this.lr;
+    const decay = 1 - lr * this.wd; // theta <- theta - lr wd theta (torch: param.mul_(1 - lr * wd))
+    const m = this.m, v = this.v;
+    const bc1 = 1 - Math.pow(b1, t);
+    const bc2 = 1 - Math.pow(b2, t);
+    const a1 = 1 - b1, a2 = 1 - b2;
+    let sq = 0;
+    for (let j = 0; j < theta.length; j++) {
+      const gj = g[j];
+      const mj = b1 * m[j] + a1 * gj;
+      const vj = b2 * v[j] + a2 * gj * gj;
+      m[j] = mj;
+      v[j] = vj;
+      const old = theta[j];
+      const next = old * decay + (-lr * (mj / bc1)) / (Math.sqrt(vj / bc2) + eps);
+      theta[j] = next;
+      const d = next - old;
       sq += d * d;
     }
     return sq;
@@ -143,17 +200,18 @@ class Adam implements Optimizer {
 class RmsProp implements Optimizer {
   readonly name = "rmsprop" as const;
   private readonly v: Float64Array;
-  constructor(private readonly lr: number, private readonly alpha: number, private readonly eps: number, dim: number) {
+  constructor(private readonly lr: number, private readonly alpha: number, private readonly eps: number, dim: number, private readonly power = 0.5) {
     this.v = new Float64Array(dim);
   }
   step(theta: Float64Array, g: Float64Array): number {
     const lr = this.lr, alpha = this.alpha, a = 1 - alpha, eps = this.eps, v = this.v;
+    const pw = this.power, half = pw === 0.5;
     let sq = 0;
     for (let j = 0; j < theta.length; j++) {
       const gj = g[j];
       const vj = alpha * v[j] + a * gj * gj;
       v[j] = vj;
-      const d = (-lr * gj) / (Math.sqrt(vj) + eps);
+      const d = (-lr * gj) / ((half ? Math.sqrt(vj) : Math.pow(vj, pw)) + eps);
       theta[j] += d;
       sq += d * d;
     }
@@ -263,13 +321,18 @@ export function createOptimizer(cfg: OptimizerConfig, lr: number, dim: number): 
     case "signgd":
       return new SignGd(lr, hyper(cfg, "eps"));
     case "adam":
-      return new Adam(lr, hyper(cfg, "beta1"), hyper(cfg, "beta2"), hyper(cfg, "eps"), dim);
+      return new Adam(lr, hyper(cfg, "beta1"), hyper(cfg, "beta2"), hyper(cfg, "eps"), dim, cfg.power ?? 0.5);
     case "rmsprop":
-      return new RmsProp(lr, hyper(cfg, "alpha"), hyper(cfg, "eps"), dim);
+      return new RmsProp(lr, hyper(cfg, "alpha"), hyper(cfg, "eps"), dim, cfg.power ?? 0.5);
+    case "natural":
+      // the model preconditions g with (F + damping I)^-1 (src/engine/natural.ts); the step is sgd's
+      return new Sgd(lr, "natural");
     case "lion":
       return new Lion(lr, hyper(cfg, "beta1"), hyper(cfg, "beta2"), dim);
     case "ademamix":
       return new AdEMAMix(lr, hyper(cfg, "beta1"), hyper(cfg, "beta2"), hyper(cfg, "beta3"), hyper(cfg, "alpha"), hyper(cfg, "eps"), cfg.alpha_warmup, cfg.beta3_warmup, dim);
+    case "adamw":
+      return new AdamW(lr, hyper(cfg, "beta1"), hyper(cfg, "beta2"), hyper(cfg, "eps"), hyper(cfg, "weight_decay"), dim);
     default: {
       const never: never = cfg.name;
       throw new Error(`unknown optimizer ${String(never)}`);

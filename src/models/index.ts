@@ -2,6 +2,7 @@
 import type { Config } from "../config/schema.js";
 import { runDomino } from "./domino.js";
 import { runGeometry } from "./geometry.js";
+import { runNetwork } from "./network/index.js";
 import { runResource } from "./resource.js";
 import type { ModelOutput, RunHooks } from "./types.js";
 
@@ -13,5 +14,7 @@ export function runModel(cfg: Config, hooks: RunHooks = {}): ModelOutput {
       return runDomino(cfg);
     case "geometry":
       return runGeometry(cfg, hooks);
+    case "network":
+      return runNetwork(cfg, hooks);
   }
 }

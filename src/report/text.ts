@@ -29,7 +29,11 @@ export function header(r: RunResult): string {
   if (r.model === "resource") parts.push(`${c.integrator}${c.loss === "ce" ? ", ce" : ""}`, `N0 ${fmt(c.N0)}`);
   if (r.model === "domino") parts.push(c.variant + (c.modules > 1 ? `, ${c.modules} modules` : ""));
   if (r.model === "geometry") parts.push(`${c.optimizer.name}, ${c.loss}, ${c.skills.vectors}, batch ${c.batch}`);
-  parts.push(c.rate !== undefined ? `rate ${fmt(c.rate)}` : `lr ${fmt(c.lr)}, N ${c.params}`);
+  if (r.model === "network") {
+    const m = r.summary as { architecture?: string; parameters?: number };
+    parts.push(`${c.task.kind}, MLP ${m.architecture} ${c.network.activation}${c.network.modules > 1 ? ` in ${c.network.modules} modules` : ""} (${m.parameters} parameters), ${c.optimizer.name}, ${c.loss}, batch ${c.batch}`);
+  }
+  parts.push(c.rate !== undefined ? `rate ${fmt(c.rate)}` : c.params !== undefined ? `lr ${fmt(c.lr)}, N ${c.params}` : `lr ${fmt(c.lr)}`);
   if (typeof r.summary.eta_eff === "number") parts.push(`eta_eff ${fmt(r.summary.eta_eff as number, 6)}`);
   parts.push(`${fmt(c.steps)} ${r.model === "resource" && c.integrator === "rk45" ? "time units" : "steps"}`, `seed ${c.seed}`);
   const title = c.title ? `${c.title}\n` : "";

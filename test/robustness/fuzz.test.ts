@@ -173,7 +173,7 @@ test("CLI validate: mutated config files exit 0 or 2 with one line, no stack tra
       assert.ok(!/^\s+at /m.test(r.stderr), r.stderr);
       if (r.status === 0) {
         assert.equal(r.stderr, "");
-        assert.match(r.stdout, /^model: (resource|domino|geometry)$/m);
+        assert.match(r.stdout, /^model: (resource|domino|geometry|network)$/m);
       } else {
         assert.equal(r.stdout, "");
         assert.equal(r.stderr.replace(/\n$/, "").split("\n").length, 1, r.stderr);

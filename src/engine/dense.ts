@@ -1,0 +1,416 @@
+import { readFileSync } from "node:fs";
+
+/**
+ * Dense kernels for the `network` model: the one place where matrix products happen.
+ * Every layer (dense, grouped/modular, output) calls these; nothing else multiplies matrices.
+ *
+ * Layout: row-major flat Float64Arrays addressed by (array, offset, leading dimension), so a
+ * kernel can work on a block of a bigger array (a module's columns, a group's weights).
+ * Weights are stored as PyTorch stores nn.Linear.weight: W[j][k] (out x in), row j at
+ * wOff + j * K.
+ *
+ *   gemmNT        C[i][j] (+)= sum_k A[i][k] B[j][k]            (both operands row-major in k)
+ *   transpose     T[j][i] = S[i][j]
+ *   denseForward  Z = X W^T + b,  H = act(Z)                    (fused bias and activation;
+ *                 silu also keeps s = sigmoid(Z) for the backward pass)
+ *   denseBackward dW = dZ^T X,  db = sum_i dZ[i],  dX (+)= dZ W (optional)
+ *   actBackward   dZ = dH * act'(Z)
+ *
+ * Order of operations (fixed, so every back-end gives the same bits): each C[i][j] is one
+ * accumulator summed over k = 0, 1, ..., K-1 in order, starting from 0; then the old C (when
+ * accumulating) or the bias is added: C = C_old + acc, Z = acc + b. The backward products are
+ * computed as gemmNT on transposed copies (dZ^T, X^T, W^T written into caller-provided scratch),
+ * so the contraction index is contiguous in memory for both operands.
+ *
+ * Speed (plain JS): register blocking 4 rows x 2 columns of C (8 accumulators, 6 loads for
+ * 8 multiply-adds per k), no allocation, no closures.
+ *
+ * WebAssembly SIMD (asm/dense.ts, built to dist/asm/dense.wasm): arrays allocated from a
+ * DenseArena of kind "wasm" live in the module's memory, and the three products run there as
+ * gemm_nn (C = A Bt, SIMD over adjacent outputs), on W^T for the forward pass, dZ^T and X
+ * for dW, dZ and W for dX. Each output keeps the order above (one accumulator from 0, k in
+ * order, multiply then add), so both back-ends give bit-identical results (tested); only
+ * speed differs. Arrays not from a wasm arena always take the JavaScript path.
+ */
+
+export const ACT_NONE = 0;
+export const ACT_RELU = 1;
+export const ACT_SILU = 2;
+export type Activation = typeof ACT_NONE | typeof ACT_RELU | typeof ACT_SILU;
+
+/**
+ * C[cOff + i*ldc + j] = (accumulate ? C[...] : 0) + sum_{k<K} A[aOff + i*lda + k] * B[bOff + j*ldb + k]
+ * for i < M, j < N.
+ */
+export function gemmNT(
+  M: number, N: number, K: number,
+  A: Float64Array, aOff: number, lda: number,
+  B: Float64Array, bOff: number, ldb: number,
+  C: Float64Array, cOff: number, ldc: number,
+  accumulate: boolean,
+): void {
+  const M4 = M - (M & 3), N2 = N - (N & 1);
+  let i = 0;
+  for (; i < M4; i += 4) {
+    const a0 = aOff + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+    const c0 = cOff + i * ldc, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+    let j = 0;
+    for (; j < N2; j += 2) {
+      const b0 = bOff + j * ldb, b1 = b0 + ldb;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+      for (let k = 0; k < K; k++) {
+        const x0 = B[b0 + k], x1 = B[b1 + k];
+        const y0 = A[a0 + k], y1 = A[a1 + k], y2 = A[a2 + k], y3 = A[a3 + k];
+        s00 += y0 * x0; s01 += y0 * x1;
+        s10 += y1 * x0; s11 += y1 * x1;
+        s20 += y2 * x0; s21 += y2 * x1;
+        s30 += y3 * x0; s31 += y3 * x1;
+      }
+      if (accumulate) {
+        C[c0 + j] += s00; C[c0 + j + 1] += s01;
+        C[c1 + j] += s10; C[c1 + j + 1] += s11;
+        C[c2 + j] += s20; C[c2 + j + 1] += s21;
+        C[c3 + j] += s30; C[c3 + j + 1] += s31;
+      } else {
+        C[c0 + j] = s00; C[c0 + j + 1] = s01;
+        C[c1 + j] = s10; C[c1 + j + 1] = s11;
+        C[c2 + j] = s20; C[c2 + j + 1] = s21;
+        C[c3 + j] = s30; C[c3 + j + 1] = s31;
+      }
+    }
+    if (j < N) {
+      const b0 = bOff + j * ldb;
+      let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (let k = 0; k < K; k++) {
+        const x0 = B[b0 + k];
+        s0 += A[a0 + k] * x0; s1 += A[a1 + k] * x0; s2 += A[a2 + k] * x0; s3 += A[a3 + k] * x0;
+      }
+      if (accumulate) {
+        C[c0 + j] += s0; C[c1 + j] += s1; C[c2 + j] += s2; C[c3 + j] += s3;
+      } else {
+        C[c0 + j] = s0; C[c1 + j] = s1; C[c2 + j] = s2; C[c3 + j] = s3;
+      }
+    }
+  }
+  for (; i < M; i++) {
+    const a0 = aOff + i * lda, c0 = cOff + i * ldc;
+    for (let j = 0; j < N; j++) {
+      const b0 = bOff + j * ldb;
+      let s = 0;
+      for (let k = 0; k < K; k++) s += A[a0 + k] * B[b0 + k];
+      if (accumulate) C[c0 + j] += s;
+      else C[c0 + j] = s;
+    }
+  }
+}
+
+/**
+ * C[cOff + i*ldc + j] = sum_{k<K} A[aOff + i*lda + k] * Bt[bOff + k*ldb + j] (overwritten):
+ * the same sum, in the same order, as gemmNT on B = Bt^T; the JavaScript twin of the
+ * WebAssembly kernel (for tests, and for callers whose second operand is already K x N).
+ */
+export function gemmNN(
+  M: number, N: number, K: number,
+  A: Float64Array, aOff: number, lda: number,
+  Bt: Float64Array, bOff: number, ldb: number,
+  C: Float64Array, cOff: number, ldc: number,
+): void {
+  for (let i = 0; i < M; i++) {
+    const a = aOff + i * lda, c = cOff + i * ldc;
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += A[a + k] * Bt[bOff + k * ldb + j];
+      C[c + j] = s;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Memory for the kernels: one arena per run, in WebAssembly memory when the SIMD module
+// loads (and the choice allows), else ordinary typed arrays.
+
+interface WasmExports {
+  gemm_nn(M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number, acc: number): void;
+  bias_act(M: number, N: number, b: number, Z: number, H: number, ld: number, act: number): void;
+  relu_back(M: number, N: number, Z: number, dH: number, dZ: number, ld: number): void;
+  transpose(rows: number, cols: number, S: number, lds: number, T: number, ldt: number): void;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+  Memory: new (descriptor: { initial: number; maximum?: number }) => { buffer: ArrayBuffer };
+}
+
+export type DenseKernels = "auto" | "js" | "wasm";
+let kernelChoice: DenseKernels = "auto";
+let wasmModule: { api: WasmApi; module: object } | null | undefined; // undefined: not tried
+/** The arena whose memory the wasm kernels currently address (one run at a time per thread). */
+let active: { ex: WasmExports; buffer: ArrayBuffer } | null = null;
+
+/** "auto" (wasm when dist/asm/dense.wasm loads), "js", or "wasm" (an error if unavailable). */
+export function useDenseKernels(choice: DenseKernels): void {
+  kernelChoice = choice;
+}
+
+export function denseWasmAvailable(): boolean {
+  return loadWasm() !== null;
+}
+
+function loadWasm(): { api: WasmApi; module: object } | null {
+  if (wasmModule !== undefined) return wasmModule;
+  wasmModule = null;
+  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+  if (!api) return null;
+  try {
+    // dist/src/engine/dense.js -> dist/asm/dense.wasm
+    const bytes = readFileSync(new URL("../../asm/dense.wasm", import.meta.url));
+    wasmModule = { api, module: new api.Module(bytes) };
+  } catch {
+    wasmModule = null; // not built, or no SIMD support: the JS kernels are used
+  }
+  return wasmModule;
+}
+
+/** A bump allocator of Float64Arrays (16-byte aligned), sized once; never grows. */
+export class DenseArena {
+  readonly kind: "js" | "wasm";
+  private readonly buffer: ArrayBuffer;
+  private next = 0; // bytes
+  constructor(doubles: number) {
+    const bytes = Math.ceil(doubles) * 8 + 64;
+    let buffer: ArrayBuffer | null = null;
+    if (kernelChoice !== "js") {
+      const w = loadWasm();
+      const pages = Math.ceil(bytes / 65536);
+      if (w && pages <= 65536) {
+        try {
+          const memory = new w.api.Memory({ initial: pages, maximum: pages });
+          const ex = new w.api.Instance(w.module, { env: { memory } }).exports as WasmExports;
+          buffer = memory.buffer;
+          active = { ex, buffer };
+        } catch (e) {
+          if (kernelChoice === "wasm") throw e;
+          buffer = null;
+        }
+      } else if (kernelChoice === "wasm") {
+        throw new Error("dense: WebAssembly kernels unavailable (build dist/asm/dense.wasm)");
+      }
+    }
+    this.kind = buffer ? "wasm" : "js";
+    this.buffer = buffer ?? new ArrayBuffer(bytes);
+  }
+  /** n zeroed doubles. */
+  alloc(n: number): Float64Array {
+    const off = this.next;
+    this.next = off + Math.ceil((n * 8) / 16) * 16;
+    if (this.next > this.buffer.byteLength) throw new RangeError(`dense arena: out of room (${this.next} > ${this.buffer.byteLength} bytes)`);
+    return new Float64Array(this.buffer, off, n);
+  }
+}
+
+/** Doubles an arena needs for these allocations (with alignment padding). */
+export function arenaDoubles(sizes: number[]): number {
+  let d = 0;
+  for (const n of sizes) d += Math.ceil(n / 2) * 2;
+  return d;
+}
+
+/** The wasm exports when every array lives in the active wasm arena, else null. */
+function wasmFor(a: Float64Array, b: Float64Array, c: Float64Array, d: Float64Array): WasmExports | null {
+  if (active === null) return null;
+  const buf = active.buffer;
+  return a.buffer === buf && b.buffer === buf && c.buffer === buf && d.buffer === buf ? active.ex : null;
+}
+
+/** T[tOff + j*ldt + i] = S[sOff + i*lds + j] for i < rows, j < cols (blocked 8 x 8 for the cache). */
+export function transpose(
+  rows: number, cols: number,
+  S: Float64Array, sOff: number, lds: number,
+  T: Float64Array, tOff: number, ldt: number,
+): void {
+  const ex = wasmFor(S, T, S, T);
+  if (ex) {
+    ex.transpose(rows, cols, S.byteOffset + 8 * sOff, lds, T.byteOffset + 8 * tOff, ldt);
+    return;
+  }
+  for (let i0 = 0; i0 < rows; i0 += 8) {
+    const i1 = Math.min(rows, i0 + 8);
+    for (let j0 = 0; j0 < cols; j0 += 8) {
+      const j1 = Math.min(cols, j0 + 8);
+      for (let i = i0; i < i1; i++) {
+        const s = sOff + i * lds;
+        for (let j = j0; j < j1; j++) T[tOff + j * ldt + i] = S[s + j];
+      }
+    }
+  }
+}
+
+/** silu(z) = z sigmoid(z), computed as z * (1 / (1 + e^-z)) (the kernels' order). */
+export function silu(z: number): number {
+  return z * (1 / (1 + Math.exp(-z)));
+}
+
+/** d silu / dz = s (1 + z (1 - s)), s = sigmoid(z). */
+export function siluGrad(z: number): number {
+  const s = 1 / (1 + Math.exp(-z));
+  return s * (1 + z * (1 - s));
+}
+
+/**
+ * C[i][j] = sum_k X[i][k] W[j][k] (i < M, j < N, k < K): X at xOff (leading dimension ldx),
+ * W at wOff (leading dimension ldw, rows = outputs, as torch's weight), C at cOff (ldc).
+ * scratch: at least N K doubles (W^T for the wasm kernel).
+ */
+export function matmulWT(
+  M: number, N: number, K: number,
+  X: Float64Array, xOff: number, ldx: number,
+  W: Float64Array, wOff: number, ldw: number,
+  C: Float64Array, cOff: number, ldc: number,
+  scratch: Float64Array,
+): void {
+  const ex = wasmFor(X, W, C, scratch);
+  if (ex) {
+    transpose(N, K, W, wOff, ldw, scratch, 0, N); // W^T, K x N
+    ex.gemm_nn(M, N, K, X.byteOffset + 8 * xOff, ldx, scratch.byteOffset, N, C.byteOffset + 8 * cOff, ldc, 0);
+  } else gemmNT(M, N, K, X, xOff, ldx, W, wOff, ldw, C, cOff, ldc, false);
+}
+
+/**
+ * Forward pass of one dense layer (or one module's block of it):
+ *   Z[i][j] = sum_k X[i][k] W[j][k] + b[j],  H[i][j] = act(Z[i][j])   (i < M, j < N, k < K)
+ * X at xOff with leading dimension ldx; Z and H share (oOff, ldo); W is N x K contiguous at
+ * wOff, b at bOff. With act = ACT_NONE, H may be Z itself (it is then written once).
+ * scratch: at least N K doubles. S (same layout as Z, silu only): sigmoid(Z).
+ */
+export function denseForward(
+  M: number, N: number, K: number,
+  X: Float64Array, xOff: number, ldx: number,
+  W: Float64Array, wOff: number,
+  b: Float64Array, bOff: number,
+  Z: Float64Array, H: Float64Array, oOff: number, ldo: number,
+  act: Activation,
+  scratch: Float64Array,
+  S: Float64Array | null,
+): void {
+  matmulWT(M, N, K, X, xOff, ldx, W, wOff, K, Z, oOff, ldo, scratch);
+  const ex = act !== ACT_SILU ? wasmFor(Z, H, b, scratch) : null; // silu needs exp: JavaScript's
+  if (ex) ex.bias_act(M, N, b.byteOffset + 8 * bOff, Z.byteOffset + 8 * oOff, H.byteOffset + 8 * oOff, ldo, act);
+  else biasActivation(M, N, b, bOff, Z, H, oOff, ldo, act, S);
+}
+
+/** Z += b (row-wise), H = act(Z); silu: S = sigmoid(Z), H = Z * S. */
+export function biasActivation(
+  M: number, N: number, b: Float64Array, bOff: number,
+  Z: Float64Array, H: Float64Array, oOff: number, ldo: number, act: Activation,
+  S: Float64Array | null,
+): void {
+  for (let i = 0; i < M; i++) {
+    const o = oOff + i * ldo;
+    if (act === ACT_RELU) {
+      for (let j = 0; j < N; j++) {
+        const z = Z[o + j] + b[bOff + j];
+        Z[o + j] = z;
+        H[o + j] = z > 0 ? z : 0;
+      }
+    } else if (act === ACT_SILU) {
+      const Sg = S!;
+      for (let j = 0; j < N; j++) {
+        const z = Z[o + j] + b[bOff + j];
+        const s = 1 / (1 + Math.exp(-z));
+        Z[o + j] = z;
+        Sg[o + j] = s;
+        H[o + j] = z * s;
+      }
+    } else {
+      for (let j = 0; j < N; j++) Z[o + j] = Z[o + j] + b[bOff + j];
+      if (H !== Z) for (let j = 0; j < N; j++) H[o + j] = Z[o + j];
+    }
+  }
+}
+
+/**
+ * dZ = dH * act'(Z), in place into dH's storage (dZ may be dH). relu'(z) = [z > 0];
+ * silu'(z) = s (1 + z (1 - s)) with s = S (kept by the forward pass).
+ */
+export function actBackward(
+  M: number, N: number,
+  Z: Float64Array, S: Float64Array | null, dH: Float64Array, dZ: Float64Array, off: number, ld: number,
+  act: Activation,
+): void {
+  if (act === ACT_NONE) {
+    if (dZ !== dH) for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) dZ[off + i * ld + j] = dH[off + i * ld + j];
+    return;
+  }
+  if (act === ACT_RELU) {
+    const ex = wasmFor(Z, dH, dZ, dZ);
+    if (ex) {
+      ex.relu_back(M, N, Z.byteOffset + 8 * off, dH.byteOffset + 8 * off, dZ.byteOffset + 8 * off, ld);
+      return;
+    }
+  }
+  for (let i = 0; i < M; i++) {
+    const o = off + i * ld;
+    if (act === ACT_RELU) {
+      for (let j = 0; j < N; j++) dZ[o + j] = Z[o + j] > 0 ? dH[o + j] : 0;
+    } else {
+      const Sg = S!;
+      for (let j = 0; j < N; j++) {
+        const z = Z[o + j], s = Sg[o + j];
+        dZ[o + j] = dH[o + j] * (s * (1 + z * (1 - s)));
+      }
+    }
+  }
+}
+
+/** Scratch doubles denseBackward needs for an M x N output over K inputs. */
+export function denseScratchSize(M: number, N: number, K: number): number {
+  return M * N + M * K + N * K;
+}
+
+/**
+ * Backward pass of one dense layer (or one module's block), given dZ = dL/dZ:
+ *   dW[j][k] = sum_i dZ[i][j] X[i][k]     (written, not accumulated: one layer, one pass)
+ *   db[j]    = sum_i dZ[i][j]             (summed over i in order; skipped when db is null)
+ *   dX[i][k] = (accX ? dX : 0) + sum_j dZ[i][j] W[j][k]   (only when dX is given)
+ * W and dW have leading dimension ldw (K for a whole layer). scratch holds dZ^T (N x M),
+ * X^T (K x M) and W^T (K x N): denseScratchSize(M, N, K) doubles.
+ */
+export function denseBackward(
+  M: number, N: number, K: number,
+  dZ: Float64Array, dzOff: number, ldz: number,
+  X: Float64Array, xOff: number, ldx: number,
+  W: Float64Array, wOff: number, ldw: number,
+  dW: Float64Array, dwOff: number,
+  db: Float64Array | null, dbOff: number,
+  dX: Float64Array | null, dxOff: number, lddx: number, accX: boolean,
+  scratch: Float64Array,
+): void {
+  const dZT = 0, XT = M * N, WT = M * N + M * K;
+  transpose(M, N, dZ, dzOff, ldz, scratch, dZT, M);
+  const ex = wasmFor(dZ, X, W, scratch);
+  if (ex && wasmFor(dW, db ?? dW, dX ?? dW, scratch)) {
+    // dW = dZ^T X and dX = dZ W as gemm_nn: X and W are already "K x N" operands.
+    const s = scratch.byteOffset;
+    ex.gemm_nn(N, K, M, s + 8 * dZT, M, X.byteOffset + 8 * xOff, ldx, dW.byteOffset + 8 * dwOff, ldw, 0);
+    if (dX) ex.gemm_nn(M, K, N, dZ.byteOffset + 8 * dzOff, ldz, W.byteOffset + 8 * wOff, ldw, dX.byteOffset + 8 * dxOff, lddx, accX ? 1 : 0);
+    if (db) biasGrad(N, M, scratch, dZT, db, dbOff);
+    return;
+  }
+  transpose(M, K, X, xOff, ldx, scratch, XT, M);
+  gemmNT(N, K, M, scratch, dZT, M, scratch, XT, M, dW, dwOff, ldw, false);
+  if (db) biasGrad(N, M, scratch, dZT, db, dbOff);
+  if (dX) {
+    transpose(N, K, W, wOff, ldw, scratch, WT, N);
+    gemmNT(M, K, N, dZ, dzOff, ldz, scratch, WT, N, dX, dxOff, lddx, accX);
+  }
+}
+
+/** db[j] = sum_i dZT[j][i], i in order. */
+function biasGrad(N: number, M: number, dZT: Float64Array, off: number, db: Float64Array, dbOff: number): void {
+  for (let j = 0; j < N; j++) {
+    const r = off + j * M;
+    let s = 0;
+    for (let i = 0; i < M; i++) s += dZT[r + i];
+    db[dbOff + j] = s;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * Dense kernels (src/engine/dense.ts): products against a plain triple loop, and the
+ * WebAssembly SIMD back-end against the JavaScript one, bit for bit, on odd sizes (tails of
+ * the 4 x 2 and 4 x 4 blocks), strided operands and accumulation.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  ACT_NONE, ACT_RELU, ACT_SILU, actBackward, DenseArena, denseBackward, denseForward, denseScratchSize, denseWasmAvailable,
+  gemmNN, gemmNT, silu, siluGrad, transpose, useDenseKernels,
+} from "../../src/engine/dense.js";
+import { Rng } from "../../src/engine/rng.js";
+
+function randomArray(n: number, rng: Rng): Float64Array {
+  const a = new Float64Array(n);
+  for (let i = 0; i < n; i++) a[i] = 2 * rng.nextDouble() - 1;
+  return a;
+}
+
+test("gemmNT and gemmNN: the same sums as a plain loop (one accumulator, k in order)", () => {
+  const rng = new Rng(1);
+  for (const [M, N, K] of [[1, 1, 1], [5, 3, 7], [9, 6, 4], [4, 2, 33], [13, 11, 10]]) {
+    const A = randomArray(M * (K + 2), rng), B = randomArray(N * K, rng), C = new Float64Array(M * N);
+    gemmNT(M, N, K, A, 1, K + 2, B, 0, K, C, 0, N, false);
+    const Bt = new Float64Array(K * N);
+    transpose(N, K, B, 0, K, Bt, 0, N);
+    const C2 = new Float64Array(M * N);
+    gemmNN(M, N, K, A, 1, K + 2, Bt, 0, N, C2, 0, N);
+    for (let i = 0; i < M; i++)
+      for (let j = 0; j < N; j++) {
+        let s = 0;
+        for (let k = 0; k < K; k++) s += A[1 + i * (K + 2) + k] * B[j * K + k];
+        assert.equal(C[i * N + j], s, `gemmNT ${M}x${N}x${K} at ${i},${j}`);
+        assert.equal(C2[i * N + j], s, `gemmNN ${M}x${N}x${K} at ${i},${j}`);
+      }
+    const old = Float64Array.from(C);
+    gemmNT(M, N, K, A, 1, K + 2, B, 0, K, C, 0, N, true);
+    for (let q = 0; q < C.length; q++) assert.equal(C[q], old[q] + old[q]);
+  }
+});
+
+test("silu and its derivative", () => {
+  for (const z of [-30, -2, -0.5, 0, 0.3, 4, 40]) {
+    assert.ok(Math.abs(silu(z) - z / (1 + Math.exp(-z))) <= 1e-15 * Math.max(1, Math.abs(z)));
+    const h = 1e-6, fd = (silu(z + h) - silu(z - h)) / (2 * h);
+    assert.ok(Math.abs(fd - siluGrad(z)) < 1e-8, `silu'(${z})`);
+  }
+});
+
+/** One dense layer forward and backward in an arena of the given kind; returns every output. */
+function layer(kind: "js" | "wasm", M: number, N: number, K: number, act: 0 | 1 | 2, accX: boolean): Float64Array[] {
+  useDenseKernels(kind);
+  try {
+    const rng = new Rng(7);
+    const sizes = [M * K, N * K, N, M * N, M * N, M * N, M * N, N * K, N, M * K, denseScratchSize(M, N, K)];
+    const arena = new DenseArena(sizes.reduce((a, b) => a + b + 2, 0));
+    assert.equal(arena.kind, kind);
+    const [X, W, b, Z, H, S, dZ, dW, db, dX, scratch] = sizes.map((n) => arena.alloc(n));
+    X.set(randomArray(M * K, rng));
+    W.set(randomArray(N * K, rng));
+    b.set(randomArray(N, rng));
+    dZ.set(randomArray(M * N, rng));
+    dX.set(randomArray(M * K, rng));
+    denseForward(M, N, K, X, 0, K, W, 0, b, 0, Z, H, 0, N, act, scratch, S);
+    actBackward(M, N, Z, S, dZ, dZ, 0, N, act);
+    denseBackward(M, N, K, dZ, 0, N, X, 0, K, W, 0, K, dW, 0, db, 0, dX, 0, K, accX, scratch);
+    return [Z, H, dZ, dW, db, dX].map((a) => Float64Array.from(a));
+  } finally {
+    useDenseKernels("auto");
+  }
+}
+
+test("WebAssembly SIMD kernels give bit-identical results to the JavaScript kernels", { skip: !denseWasmAvailable() && "dist/asm/dense.wasm not built" }, () => {
+  for (const [M, N, K] of [[1, 1, 1], [7, 5, 3], [8, 8, 8], [10, 50, 32], [13, 6, 9], [4, 3, 2]]) {
+    for (const act of [ACT_NONE, ACT_RELU, ACT_SILU] as const) {
+      for (const accX of [false, true]) {
+        const js = layer("js", M, N, K, act, accX), wasm = layer("wasm", M, N, K, act, accX);
+        for (let q = 0; q < js.length; q++) assert.deepEqual(Array.from(wasm[q]), Array.from(js[q]), `${M}x${N}x${K} act ${act} accX ${accX} output ${q}`);
+      }
+    }
+  }
+});
+
+test("denseBackward: dW = dZ^T X, db = column sums, dX = dZ W (plain loops)", () => {
+  const [M, N, K] = [6, 5, 7];
+  const rng = new Rng(3);
+  const X = randomArray(M * K, rng), W = randomArray(N * K, rng), dZ = randomArray(M * N, rng);
+  const dW = new Float64Array(N * K), db = new Float64Array(N), dX = new Float64Array(M * K);
+  denseBackward(M, N, K, dZ, 0, N, X, 0, K, W, 0, K, dW, 0, db, 0, dX, 0, K, false, new Float64Array(denseScratchSize(M, N, K)));
+  for (let j = 0; j < N; j++) {
+    let sb = 0;
+    for (let i = 0; i < M; i++) sb += dZ[i * N + j];
+    assert.equal(db[j], sb);
+    for (let k = 0; k < K; k++) {
+      let s = 0;
+      for (let i = 0; i < M; i++) s += dZ[i * N + j] * X[i * K + k];
+      assert.equal(dW[j * K + k], s);
+    }
+  }
+  for (let i = 0; i < M; i++)
+    for (let k = 0; k < K; k++) {
+      let s = 0;
+      for (let j = 0; j < N; j++) s += dZ[i * N + j] * W[j * K + k];
+      assert.equal(dX[i * K + k], s);
+    }
+});
