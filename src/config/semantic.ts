@@ -7,6 +7,7 @@ import { totalmem } from "node:os";
 import { getHeapStatistics } from "node:v8";
 import { rk45Defaults, type Config, type ResourceConfig } from "./schema.js";
 import { checkNetwork } from "./network.js";
+import { naturalLimitError } from "../engine/natural.js";
 
 export interface Problem {
   path: (string | number)[];
@@ -91,6 +92,11 @@ export function checkSemantics(c: Config, limits: MemoryLimits = machineLimits()
     const p = checkNetwork(c, limits.bytes);
     if (p) return p;
   }
+  if (c.model === "geometry" || c.model === "network") {
+    const o = c.optimizer;
+    if (o.name === "natural" && c.model === "network")
+      return { path: ["optimizer"], message: "natural (exact natural gradient) needs the model's closed-form Fisher, which only the geometry model has" };
+  }
   // Skills that start at s = 1/2 (ce losses): a level threshold at or below it is passed at t = 0.
   const s0 = (c.model === "geometry" || c.model === "resource") && c.loss === "ce" ? 0.5 : 0;
   if (t.on === "level" && t.onset <= s0)
@@ -142,6 +148,10 @@ export function checkSemantics(c: Config, limits: MemoryLimits = machineLimits()
     if (c.init !== undefined && c.init.length !== c.params)
       return { path: ["init"], message: `lists ${c.init.length} numbers but params is ${c.params}; theta(0) needs one per parameter` };
     // Each optimizer's hyper-parameters and their ranges: the schema's discriminated union.
+    if (c.optimizer.name === "natural") {
+      const why = naturalLimitError(n, c.params);
+      if (why !== null) return { path: ["optimizer"], message: why };
+    }
     if (typeof c.batch === "number" && c.batch > 1e7)
       return { path: ["batch"], message: `${c.batch} samples per step is more than sensible; use batch: full for the exact expected gradient` };
     bytes += n * c.params * 8 + 8 * c.params * 8; // skill vectors; theta, gradient, optimizer state

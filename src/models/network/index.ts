@@ -170,7 +170,11 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
       drawMask(B);
       if (tokens) mlp.forwardTokens(theta, tokens, rows, 0, B, true);
       else {
-        for (let r = 0; r < B; r++) mlp.X0.set(X!.subarray(rows[r] * nIn, rows[r] * nIn + nIn), r * nIn);
+        const X0 = mlp.X0, Xd = X!;
+        for (let r = 0; r < B; r++) {
+          const src = rows[r] * nIn, dst = r * nIn;
+          for (let k = 0; k < nIn; k++) X0[dst + k] = Xd[src + k];
+        }
         mlp.forward(theta, mlp.X0, 0, B);
       }
       obj.lossGrad(mlp.out, B, rows, 0, mlp.dOut, mask);
