@@ -43,6 +43,9 @@ const timelineFields = {
 };
 const timelineDefaults = { onset: 0.1, half: 0.5, learned: 0.9, on: "progress" } as const;
 
+/** The rk45 integrator's default tolerances (the map has none). */
+export const rk45Defaults = { rtol: 1e-8, atol: 1e-12 } as const;
+
 /** Keys every model shares. */
 const common = {
   title: z.string().optional(), // free text shown in report headers and figures
@@ -99,8 +102,8 @@ export const resourceSchema = z.strictObject({
   clip: z.boolean().optional(),
   loss: z.enum(["mse", "ce"]).default("mse"),
   integrator: z.enum(["map", "rk45"]).default("map"),
-  rtol: z.number().positive().max(0.1).default(1e-8),
-  atol: z.number().positive().max(0.1).default(1e-12),
+  rtol: z.number().positive().max(0.1).default(rk45Defaults.rtol),
+  atol: z.number().positive().max(0.1).default(rk45Defaults.atol),
   timeline: z.strictObject(timelineFields).default(timelineDefaults),
 });
 
@@ -119,7 +122,7 @@ export const dominoSchema = z.strictObject({
   timeline: z.strictObject(timelineFields).default(timelineDefaults),
 });
 
-export const optimizerNames = ["sgd", "momentum", "signgd", "adam", "rmsprop", "lion", "ademamix", "adamw"] as const;
+export const optimizerNames = ["sgd", "momentum", "signgd", "adam", "rmsprop", "lion", "ademamix", "adamw", "natural"] as const;
 export type OptimizerName = (typeof optimizerNames)[number];
 
 const decay = z.number().min(0).lt(1); // an EMA coefficient in [0, 1)
@@ -131,8 +134,9 @@ const optimizerHyper = {
   sgd: {},
   momentum: { beta: decay.optional() },
   signgd: { eps: epsilon.optional() },
-  adam: { beta1: decay.optional(), beta2: decay.optional(), eps: epsilon.optional() },
-  rmsprop: { alpha: decay.optional(), eps: epsilon.optional() }, // alpha: the smoothing of v
+  // power p: divide by v^p instead of sqrt(v) (absent: 0.5, the published rule; Guo and Schoelkopf's family)
+  adam: { beta1: decay.optional(), beta2: decay.optional(), eps: epsilon.optional(), power: z.number().min(0).max(1).optional() },
+  rmsprop: { alpha: decay.optional(), eps: epsilon.optional(), power: z.number().min(0).max(1).optional() }, // alpha: the smoothing of v
   lion: { beta1: decay.optional(), beta2: decay.optional() },
   ademamix: {
     beta1: decay.optional(),
@@ -149,6 +153,7 @@ const optimizerHyper = {
     eps: epsilon.optional(),
     weight_decay: z.number().min(0).finite().optional(), // decoupled, as torch.optim.AdamW
   },
+  natural: { damping: z.number().positive().finite().optional() }, // geometry only: (F + damping I)^-1 g
 } satisfies Record<OptimizerName, Record<string, z.ZodType>>;
 
 /** An optimizer: its name, or {name, ...its hyper-parameters} (a discriminated union on name). */
@@ -254,6 +259,8 @@ export interface OptimizerConfig {
   beta3_warmup?: number;
   eps?: number;
   weight_decay?: number;
+  power?: number;
+  damping?: number;
 }
 
 type Resolved<T> = Omit<T, "skills"> & { skills: Omit<T extends { skills: infer S } ? S : never, "count"> & { count: number } };
@@ -308,4 +315,5 @@ export const optimizerDefaults: Record<OptimizerName, Omit<OptimizerConfig, "nam
   lion: { beta1: 0.9, beta2: 0.99 },
   ademamix: { beta1: 0.9, beta2: 0.999, beta3: 0.9999, alpha: 2, eps: 1e-8 },
   adamw: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01 }, // torch.optim.AdamW's defaults
+  natural: { damping: 1e-4 }, // exact natural gradient (Geometry): small against the rarest usual p_i
 };

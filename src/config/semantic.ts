@@ -5,8 +5,9 @@
 import { constants as bufferConstants } from "node:buffer";
 import { totalmem } from "node:os";
 import { getHeapStatistics } from "node:v8";
-import type { Config, ResourceConfig } from "./schema.js";
+import { rk45Defaults, type Config, type ResourceConfig } from "./schema.js";
 import { checkNetwork } from "./network.js";
+import { naturalLimitError } from "../engine/natural.js";
 
 export interface Problem {
   path: (string | number)[];
@@ -68,9 +69,12 @@ export function checkUnused(raw: Record<string, unknown>, c: Config): Problem | 
   const has = (k: string) => raw[k] !== undefined && raw[k] !== null;
   if (c.model === "geometry" && c.rate !== undefined)
     return { path: ["rate"], message: "the Geometry model has no eta_eff: it steps theta with lr (and the optimizer); remove rate (it sets eta_eff of the resource and domino models)" };
+  // (A written-out resolved config, e.g. from `validate` or `calibrate --config-out`, carries the
+  // default tolerances; those are accepted so that it runs again unchanged.)
   if (c.model === "resource" && c.integrator === "map")
-    for (const k of ["rtol", "atol"])
-      if (has(k)) return { path: [k], message: `is a tolerance of the rk45 integrator; the map (integrator: map) has none: remove ${k} or set integrator: rk45` };
+    for (const k of ["rtol", "atol"] as const)
+      if (has(k) && c[k] !== rk45Defaults[k])
+        return { path: [k], message: `is a tolerance of the rk45 integrator; the map (integrator: map) has none: remove ${k} or set integrator: rk45` };
   if (c.model === "resource" && c.loss === "ce" && has("clip"))
     return { path: ["clip"], message: "clip applies to the mse map (u <- max(0, u - ...)); the ce variant has nothing to clip: remove it" };
   return null;
@@ -87,6 +91,11 @@ export function checkSemantics(c: Config, limits: MemoryLimits = machineLimits()
   if (c.model === "network") {
     const p = checkNetwork(c, limits.bytes);
     if (p) return p;
+  }
+  if (c.model === "geometry" || c.model === "network") {
+    const o = c.optimizer;
+    if (o.name === "natural" && c.model === "network")
+      return { path: ["optimizer"], message: "natural (exact natural gradient) needs the model's closed-form Fisher, which only the geometry model has" };
   }
   // Skills that start at s = 1/2 (ce losses): a level threshold at or below it is passed at t = 0.
   const s0 = (c.model === "geometry" || c.model === "resource") && c.loss === "ce" ? 0.5 : 0;
@@ -139,6 +148,10 @@ export function checkSemantics(c: Config, limits: MemoryLimits = machineLimits()
     if (c.init !== undefined && c.init.length !== c.params)
       return { path: ["init"], message: `lists ${c.init.length} numbers but params is ${c.params}; theta(0) needs one per parameter` };
     // Each optimizer's hyper-parameters and their ranges: the schema's discriminated union.
+    if (c.optimizer.name === "natural") {
+      const why = naturalLimitError(n, c.params);
+      if (why !== null) return { path: ["optimizer"], message: why };
+    }
     if (typeof c.batch === "number" && c.batch > 1e7)
       return { path: ["batch"], message: `${c.batch} samples per step is more than sensible; use batch: full for the exact expected gradient` };
     bytes += n * c.params * 8 + 8 * c.params * 8; // skill vectors; theta, gradient, optimizer state

@@ -66,8 +66,10 @@ loss: mse             # mse (s = z) | ce (s = sigmoid z, initial loss ln 2)
 batch: full           # full (expected gradient) | B (skills drawn per step from p)
 noise: 0              # sigma of Gaussian noise added to g, the gradient of (1/2)(1 - s)^2 (mse);
                       # the authors' Fig 7 adds it to the gradient of (1 - s)^2: their sigma = 2 x this
-optimizer: signgd     # sgd | momentum | signgd | adam | rmsprop | lion | ademamix, or with settings:
+optimizer: signgd     # sgd | momentum | signgd | adam | rmsprop | lion | ademamix | natural, or with settings:
 # optimizer: {name: adam, beta1: 0.9, beta2: 0.999, eps: 1.0e-8}
+# optimizer: {name: adam, power: 0.75}   # divide by v^power (0.5: adam; 0: momentum sgd; 1: v itself)
+# optimizer: {name: natural, damping: 1.0e-4}   # exact natural gradient: (Fisher + damping I)^-1 g
 #   momentum: beta 0.9 · signgd: eps 1e-8 · rmsprop: alpha 0.99, eps 1e-8 · lion: beta1 0.9, beta2 0.99
 #   ademamix: beta1 0.9, beta2 0.999, beta3 0.9999, alpha 2, eps 1e-8, alpha_warmup/beta3_warmup (steps; off)
 diagnostics: false    # true: aligned dimensions per skill and |dtheta| at recorded steps;

@@ -42,6 +42,7 @@ import { CrossingTracker, levelAtThreshold, OverlapWatch, thresholdList } from "
 import { Rng } from "../engine/rng.js";
 import { AliasSampler } from "../engine/sampling.js";
 import { createOptimizer } from "../engine/optimizers.js";
+import { NaturalPreconditioner } from "../engine/natural.js";
 import { normalised, skillFrequencies } from "./skills.js";
 import { RunGuard } from "./guard.js";
 import { DivergenceError, type ModelOutput, type RunHooks, type Trace } from "./types.js";
@@ -481,6 +482,11 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}, timelineM
   } else fillSkillVectors(ws, V, n, N, rng);
   if (cfg.init) for (let j = 0; j < N; j++) theta[j] = cfg.init[j];
   const opt = createOptimizer(cfg.optimizer, cfg.lr, N);
+  // natural: g <- (F + damping I)^-1 g with F = sum_i w_i t_i t_i^T, w_i = p_i (mse, constant)
+  // or p_i s_i (1 - s_i) (ce, from the levels at theta_{t-1}); src/engine/natural.ts
+  const natural = cfg.optimizer.name === "natural" ? new NaturalPreconditioner(T, n, N, cfg.optimizer.damping ?? 1e-4) : null;
+  const fisherW = new Float64Array(natural ? n : 0);
+  const gNat = new Float64Array(natural ? N : 0);
   const sampler = full ? null : new AliasSampler(p, rng);
 
   const z = new Float64Array(n); // all overlaps, valid for the current theta when zFresh
@@ -623,8 +629,9 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}, timelineM
   // t = 0
   computeAll(0);
   // With interfering skill directions (anything but orthogonal or modular rows) an mse level
-  // z_i = t_i . theta may sit anywhere at the optimum (n > N: Fig 8): only the loss is guarded.
-  const interfering = cfg.skills.vectors !== "orthogonal" && cfg.skills.vectors !== "modular";
+  // z_i = t_i . theta may sit anywhere at the optimum (n > N: Fig 8), and a chosen theta(0)
+  // (`init`) may start it anywhere (Fig 12 starts a skill at level 2): only the loss is guarded.
+  const interfering = (cfg.skills.vectors !== "orthogonal" && cfg.skills.vectors !== "modular") || cfg.init !== undefined;
   guard = new RunGuard({ initialLoss: lossNow(), range: ce || interfering ? null : { lo: 0, hi: 1 }, cause });
   guard.levels(0, s);
   if (watch) {
@@ -663,7 +670,15 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}, timelineM
     }
     // 2. noise
     if (sigma > 0) for (let j = 0; j < N; j++) g[j] += sigma * rng.normal();
-    // 3. update
+    // 3. update (natural gradient: precondition first)
+    if (natural) {
+      if (ce) {
+        if (!zFresh) computeAll(t - 1);
+        for (let i = 0; i < n; i++) fisherW[i] = p[i] * s[i] * (1 - s[i]);
+      } else if (t === 1) fisherW.set(p);
+      natural.apply(fisherW, g, gNat, !ce);
+      g.set(gNat);
+    }
     const sq = opt.step(theta, g, t);
     zFresh = false;
     if (!Number.isFinite(sq)) throw new DivergenceError(t, "theta", cause);
