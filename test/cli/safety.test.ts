@@ -120,6 +120,9 @@ test("one writer per sweep --out: a live holder is named (exit 2), a stale lock 
   // removed after an error too (the sweep refuses to append to a finished file)
   assert.equal(cli(["sweep", p("s.yaml"), "--out", out]).code, 2);
   assert.equal(existsSync(lock), false);
+  // a device gets no lock file beside it
+  assert.equal(cli(["sweep", p("s.yaml"), "--out", "/dev/null", "-q"]).code, 0);
+  assert.equal(existsSync("/dev/null.lock"), false);
 });
 
 test("--jobs is capped at the runs and at 4x the CPUs, with a note", () => {
