@@ -7,8 +7,8 @@
  *
  *   node scripts/network-physics.mjs [--seeds 0,1,2,3,4] [--level 0.9] [--set k=v ...] CONFIG...
  *
- * Prints one JSON line per run (config, seed, learned steps, ratios to skill 1, final levels,
- * CPU seconds) on stdout.
+ * Prints one JSON line per run on stdout: config, seed, learned steps, their ratios to skill 1,
+ * final levels, the run's summary and its configured timeline (onset, half, learned) per skill.
  */
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -40,7 +40,6 @@ for (const config of configs) {
       return k < 0 ? null : t[k];
     });
     const ratios = learned.map((x) => (x === null || learned[0] === null || learned[0] === 0 ? null : +(x / learned[0]).toFixed(3)));
-    const cpu = (r.stdout.length, process.resourceUsage ? null : null);
     console.log(JSON.stringify({ config, seed, sets: sets.filter((_, i) => i % 2), learned, ratios, final: lv.map((s) => +s[s.length - 1].toFixed(4)), summary: res.summary, progressTimeline: res.skills.map((s) => [s.onset, s.half, s.learned]) }));
   }
 }

@@ -278,7 +278,7 @@ export function emit(data: string, out?: string): void {
 }
 
 /** Write a figure: FILE.svg as SVG text, FILE.png rendered by resvg with the bundled font. */
-export async function writeFigure(path: string, svg: string): Promise<void> {
+export async function writeFigure(path: string, svg: string, quiet = false): Promise<void> {
   const lower = path.toLowerCase();
   if (lower.endsWith(".svg")) return writeFileAtomic(path, svg);
   if (lower.endsWith(".png")) {
@@ -290,7 +290,7 @@ export async function writeFigure(path: string, svg: string): Promise<void> {
       throw new CliError(`${path}: cannot render PNG: ${(e as Error).message}`, 1);
     }
     const missing = missingGlyphs(svg);
-    if (missing.length) {
+    if (missing.length && !quiet) {
       process.stderr.write(`skillsim: note: ${path}: the bundled font (DejaVu Sans) has no glyph for ${missing.map((c) => JSON.stringify(c)).join(" ")}; the PNG leaves them out (the SVG keeps them)\n`);
     }
     return writeFileAtomic(path, png);

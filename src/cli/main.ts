@@ -17,6 +17,7 @@ import { registerCheck } from "./check.js";
 import { registerFit } from "./fit.js";
 import { registerTable } from "./table.js";
 import { registerCalibrate } from "./calibrate.js";
+import { registerKinematics } from "./kinematics.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -45,6 +46,7 @@ Models and equations: docs/models.md (in the package and the repository); usage:
   registerFit(program);
   registerTable(program);
   registerCalibrate(program);
+  registerKinematics(program);
   registerInit(program);
   for (const c of program.commands) c.exitOverride();
   guardFit(program);

@@ -1,7 +1,7 @@
 /**
  * Network model: small MLPs trained by backpropagation on synthetic multitask data, each task
- * a skill (the paper's real-network experiments, Fig 2, 13, 16, 19; ../shared/spec/models.md,
- * "Real networks"; exact definitions in docs/network.md).
+ * a skill (the paper's real-network experiments, Fig 2, 13, 16, 19; exact definitions in
+ * docs/network.md).
  *
  *   data        tasks.ts (sparse-parity, multitask-parity, modular-addition, squares)
  *   network     mlp.ts (dense layers, optional modules and token embedding), float64,
@@ -170,7 +170,11 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
       drawMask(B);
       if (tokens) mlp.forwardTokens(theta, tokens, rows, 0, B, true);
       else {
-        for (let r = 0; r < B; r++) mlp.X0.set(X!.subarray(rows[r] * nIn, rows[r] * nIn + nIn), r * nIn);
+        const X0 = mlp.X0, Xd = X!;
+        for (let r = 0; r < B; r++) {
+          const src = rows[r] * nIn, dst = r * nIn;
+          for (let k = 0; k < nIn; k++) X0[dst + k] = Xd[src + k];
+        }
         mlp.forward(theta, mlp.X0, 0, B);
       }
       obj.lossGrad(mlp.out, B, rows, 0, mlp.dOut, mask);
