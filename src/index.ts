@@ -16,3 +16,5 @@ export { mergeSweepFiles } from "./sweep/merge.js";
 export { fitChinchilla, fitPowerLaw, bootstrapChinchilla, bootstrapPowerLaw, computeOptimal } from "./analysis/scaling.js";
 export { runFigure, sweepFigure, fitFigure } from "./report/svg.js";
 export { calibrate, parseObserved, plan as planCalibration, CalibrateError, type CalibrationResult } from "./analysis/calibrate.js";
+export { kinematics, parseDeltas, type Kinematics } from "./analysis/kinematics.js";
+export { NaturalPreconditioner, naturalLimitError } from "./engine/natural.js";

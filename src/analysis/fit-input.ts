@@ -50,6 +50,8 @@ export interface Table {
   origin: number[];
   /** Sweeps and runs: per parsed row (by origin), the index of the run (line) it belongs to. */
   runOf?: Int32Array;
+  /** Sweeps and runs: why the first run without a batch size has none (D is then undefined). */
+  noBatch?: string;
   /** Number of rows. */
   length: number;
 }
@@ -72,6 +74,8 @@ export interface ParseOptions {
   final?: boolean;
   /** Sweep JSON Lines: batch size for D = step x batch when a line carries no config. */
   batch?: number;
+  /** CSV: called now and then with (characters read, characters in all). */
+  onProgress?: (done: number, total: number) => void;
 }
 
 export interface ParseResult {
@@ -104,7 +108,7 @@ export function parseTable(text: string, file: string, opts: ParseOptions = {}):
   }
   if (opts.final) throw new TableError(`--final applies to sweep JSON Lines (one run per line) and run JSON; ${file} is CSV`);
   if (opts.batch !== undefined) throw new TableError(`--batch applies to sweep JSON Lines (D = step x batch); ${file} is CSV`);
-  return parseCsv(text, file);
+  return parseCsv(text, file, opts.onProgress);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -147,7 +151,7 @@ function lineFinder(text: string): (offset: number) => number {
 
 const SEPARATOR_NAMES: Record<string, string> = { ";": "semicolon", "\t": "tab" };
 
-function parseCsv(raw: string, file: string): ParseResult {
+function parseCsv(raw: string, file: string, onProgress?: (done: number, total: number) => void): ParseResult {
   const text = raw.replace(/^\uFEFF/, "");
   const lineAt = lineFinder(text);
   let columns: string[] | null = null;
@@ -206,6 +210,7 @@ function parseCsv(raw: string, file: string): ParseResult {
       ends[rows] = res.meta.cursor;
       if (nl) inner.set(rows, nl);
       rows++;
+      if (onProgress && (rows & 0xffff) === 0) onProgress(res.meta.cursor, text.length);
     },
   });
   if (failure) throw failure;
@@ -406,6 +411,7 @@ function tableOfRuns(
     file, format, columns, cells, hints, length,
     origin: Array.from({ length }, (_, i) => i),
     runOf: Int32Array.from(rowRun),
+    noBatch: runs.find((r) => r.batch === null)?.noBatch,
     locate: (o: number) => {
       const run = runs[rowRun[o]];
       const s = colStep[o];

@@ -118,3 +118,92 @@ export function dominoStats(frequencies: number[], c: Crossings): DominoStats {
   }
   return { gaps, ratio21 };
 }
+
+/**
+ * Which skills could have crossed, without evaluating them: for levels that are monotone
+ * functions of linear overlaps z_i = t_i . theta (the Geometry model). Two bounds, both from
+ * Cauchy-Schwarz, |z_i(theta) - z_i(theta')| <= |t_i| |theta - theta'|:
+ *  - from the checkpoint theta_c, where every z_i is known: skill i can have reached its next
+ *    event (its next threshold, or a guard limit) only once |theta - theta_c| >= margin_i =
+ *    (distance in z to the nearest event) / |t_i|; the largest distance moved since the
+ *    checkpoint is kept, so a skill, once near, stays near until the next checkpoint;
+ *  - from the skill's own last exact evaluation at theta_tau (a drawn skill's overlap comes
+ *    free with every batch step): |theta - theta_tau| <= the path length walked since tau
+ *    (the sum of the step lengths).
+ * A skill is `due` when neither bound rules an event out. A caller that evaluates every due
+ * skill at every step sees every step at which any skill could be past a threshold, so the
+ * first such step is found exactly, whatever the trajectory does in between (it need not be
+ * monotone). Both bounds are rounded up by more than the rounding of the computed overlaps
+ * (order N eps |t_i| |theta|). O(N) per step to advance, O(n) comparisons to list the due.
+ */
+export class OverlapWatch {
+  private readonly marginC: Float64Array; // margin at the checkpoint (theta units)
+  private readonly due: Float64Array; // path length at which the skill's own bound runs out
+  private readonly thetaC: Float64Array;
+  private normC = 0;
+  private moved = 0; // largest |theta - theta_c| since the checkpoint, rounded up
+  private path = 0; // path length walked since the start, rounded up
+  private slack = 0; // rounding of the computed overlaps, in theta units
+
+  constructor(
+    n: number,
+    private readonly N: number,
+    /** |t_i| for each skill. */
+    private readonly norms: Float64Array,
+  ) {
+    this.marginC = new Float64Array(n);
+    this.due = new Float64Array(n);
+    this.thetaC = new Float64Array(N);
+  }
+
+  private toMargin(i: number, d: number): number {
+    const w = this.norms[i];
+    return d <= 0 ? -1 : w > 0 ? d / w : Infinity; // a zero vector never moves
+  }
+
+  /** Make theta the checkpoint; distance(i) >= 0 is how far (in z) skill i is from its nearest
+   * event (Infinity: none left; 0: evaluate it at every step). */
+  checkpoint(theta: Float64Array, distance: (i: number) => number): void {
+    let sq = 0;
+    for (let j = 0; j < this.N; j++) sq += theta[j] * theta[j];
+    this.thetaC.set(theta);
+    this.normC = Math.sqrt(sq);
+    for (let i = 0; i < this.marginC.length; i++) {
+      const m = this.toMargin(i, distance(i));
+      this.marginC[i] = m;
+      this.due[i] = this.path + m;
+    }
+    this.moved = 0;
+  }
+
+  /** Skill i was evaluated exactly at the current theta and is `distance` (in z) from its next event. */
+  evaluated(i: number, distance: number): void {
+    this.due[i] = this.path + this.toMargin(i, distance);
+  }
+
+  /** After an update of length `stepLength` (to theta). */
+  advance(theta: Float64Array, stepLength: number): void {
+    const N = this.N, c = this.thetaC;
+    let dd = 0, tt = 0;
+    for (let j = 0; j < N; j++) {
+      const d = theta[j] - c[j];
+      dd += d * d;
+      tt += theta[j] * theta[j];
+    }
+    const normT = Math.sqrt(tt);
+    // The applied step differs from the intended one by the rounding of theta + d (eps |theta|).
+    this.path += stepLength * (1 + 1e-12) + 2.3e-16 * normT;
+    const slack = 4e-16 * N * (normT + this.normC) + 1e-300;
+    if (slack > this.slack) this.slack = slack;
+    const D = Math.sqrt(dd) * (1 + 1e-12) + slack;
+    if (D > this.moved) this.moved = D;
+  }
+
+  /** Write the skills that are due (neither bound rules out an event) into out; returns how many. */
+  listDue(out: Int32Array): number {
+    const mc = this.marginC, due = this.due, moved = this.moved, reach = this.path + this.slack;
+    let m = 0;
+    for (let i = 0; i < mc.length; i++) if (mc[i] <= moved && due[i] <= reach) out[m++] = i;
+    return m;
+  }
+}

@@ -6,14 +6,16 @@
  * errors come back as the same classes (DivergenceError, ConfigError), with their fields.
  *
  * `interruptible(what, work)`: while `work` runs, SIGINT/SIGTERM stop the process at once,
- * saying on stderr that it was interrupted and that nothing was written (exit 130/143).
- * Commands write their outputs after `work`, atomically, so that statement is true.
+ * saying on stderr that it was interrupted and that nothing was written (exit 130/143), or
+ * which outputs had been written (io.ts keeps the list; every write is atomic, so there are
+ * no half-written files to report). installInterruptHandler() does the same until removed.
  */
 import { Worker } from "node:worker_threads";
 import { ConfigError } from "../config/load.js";
 import { DivergenceError } from "../models/types.js";
 
 import type { Reply, Task } from "./background-worker.js";
+import { written } from "./io.js";
 
 /** Classes an error may come back as (instanceof still holds in the main thread). */
 const ERROR_CLASSES: Record<string, { prototype: object }> = { DivergenceError, ConfigError };
@@ -50,18 +52,29 @@ function revive(r: Extract<Reply, { kind: "error" }>): Error {
 }
 
 export async function interruptible<T>(what: string, work: () => Promise<T>): Promise<T> {
+  const remove = installInterruptHandler(what);
+  try {
+    const value = await work();
+    await new Promise((r) => setTimeout(r, 1)); // a signal sent during the work is heard now, before any output
+    return value;
+  } finally {
+    remove();
+  }
+}
+
+/** SIGINT/SIGTERM -> a message naming what stopped and what was written, exit 130/143. Returns the remover. */
+export function installInterruptHandler(what: string): () => void {
   const stop = (sig: "SIGINT" | "SIGTERM") => () => {
-    process.stderr.write(`\nskillsim: interrupted by ${sig}: ${what} stopped; nothing was written\n`);
+    const wrote = written.length === 0 ? "nothing was written" : `${written.join(", ")} had been written (whole); nothing else was`;
+    process.stderr.write(`\nskillsim: interrupted by ${sig}: ${what} stopped; ${wrote}\n`);
     process.exit(sig === "SIGINT" ? 130 : 143);
   };
   const onInt = stop("SIGINT");
   const onTerm = stop("SIGTERM");
   process.on("SIGINT", onInt);
   process.on("SIGTERM", onTerm);
-  try {
-    return await work();
-  } finally {
+  return () => {
     process.off("SIGINT", onInt);
     process.off("SIGTERM", onTerm);
-  }
+  };
 }

@@ -191,9 +191,8 @@ function planFrom(opts: FitCliOptions, table: Table, early: EarlyOptions): Plan 
     );
   }
   if (table.format !== "csv" && x.includes("D") && !hasNumbers(table, "D")) {
-    const why = table.format === "run" ? "this run has" : "these runs have";
     throw new CliError(
-      `${table.file}: ${why} no batch size (Resource, Domino and full-batch runs have none), so there is no D = step x batch for a Chinchilla fit; ` +
+      `${table.file}: no D = step x batch for a Chinchilla fit: ${table.noBatch ?? "no run has a batch size"} (Resource, Domino and full-batch runs have none); ` +
         `fit loss against one column instead: --x step (loss vs time) or --x N --final (final loss vs params)` +
         (table.format === "jsonl" ? `, or give --batch B if the runs had one` : ""),
     );
@@ -418,7 +417,13 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
   const text = readTextFile(file, "data file");
   const pool = new FitPool(early.jobs);
   try {
-    const parsed = parseTable(text, file, { final: opts.final, batch: early.batch });
+    const reading = progressBar(`reading ${file}`, quiet, "MB");
+    let parsed;
+    try {
+      parsed = parseTable(text, file, { final: opts.final, batch: early.batch, onProgress: (d, t) => reading.update(d / 1e6, t / 1e6) });
+    } finally {
+      reading.stop();
+    }
     const all = parsed.table;
     const plan = planFrom(opts, all, early);
     // Check every named column before filtering, so a typo fails first.
@@ -459,7 +464,7 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
       const o = await fitOne(table, plan, ctx, "");
       warn(o.warnings);
       emit(opts.json ? JSON.stringify({ ...fitJson(o), provenance: fitProvenance(file, text, opts) }) + "\n" : renderFitText(o, summary, textOpts), opts.out);
-      if (opts.plot) await writeFigure(opts.plot, figureFor(o));
+      if (opts.plot) await writeFigure(opts.plot, figureFor(o), Boolean(opts.quiet));
       return;
     }
     const groups: GroupOutcome[] = [];
@@ -474,7 +479,7 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
       for (const g of groups) {
         const path = groupFigurePath(opts.plot, g.value);
         const kind = g.fit.form === "chinchilla" ? "Chinchilla fit" : `Power-law fit of ${g.y} vs ${g.x[0]}`;
-        await writeFigure(path, figureFor(g, `${kind} (${opts.by} = ${g.value})`));
+        await writeFigure(path, figureFor(g, `${kind} (${opts.by} = ${g.value})`), Boolean(opts.quiet));
         paths.push(path);
       }
       say(`wrote ${paths.length} figures: ${paths.join(", ")}`);

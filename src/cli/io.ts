@@ -224,8 +224,16 @@ function fsReasonAt(path: string): string {
   }
 }
 
+/** Every output this process has finished writing, in order (what an interrupt message reports). */
+export const written: string[] = [];
+
 /** Write a whole file atomically: a temporary file beside it, fsync, rename. */
 export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+  writeWhole(path, data);
+  written.push(path);
+}
+
+function writeWhole(path: string, data: string | Uint8Array): void {
   // A device or pipe (--out /dev/stdout, /dev/null, a FIFO) cannot be replaced by a rename:
   // write to it directly.
   try {
@@ -263,11 +271,14 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 /** Write results to --out (atomically) or stdout. */
 export function emit(data: string, out?: string): void {
   if (out) writeFileAtomic(out, data);
-  else process.stdout.write(data);
+  else {
+    process.stdout.write(data);
+    written.push("stdout");
+  }
 }
 
 /** Write a figure: FILE.svg as SVG text, FILE.png rendered by resvg with the bundled font. */
-export async function writeFigure(path: string, svg: string): Promise<void> {
+export async function writeFigure(path: string, svg: string, quiet = false): Promise<void> {
   const lower = path.toLowerCase();
   if (lower.endsWith(".svg")) return writeFileAtomic(path, svg);
   if (lower.endsWith(".png")) {
@@ -279,7 +290,7 @@ export async function writeFigure(path: string, svg: string): Promise<void> {
       throw new CliError(`${path}: cannot render PNG: ${(e as Error).message}`, 1);
     }
     const missing = missingGlyphs(svg);
-    if (missing.length) {
+    if (missing.length && !quiet) {
       process.stderr.write(`skillsim: note: ${path}: the bundled font (DejaVu Sans) has no glyph for ${missing.map((c) => JSON.stringify(c)).join(" ")}; the PNG leaves them out (the SVG keeps them)\n`);
     }
     return writeFileAtomic(path, png);

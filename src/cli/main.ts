@@ -6,7 +6,8 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/load.js";
 import { DivergenceError } from "../models/types.js";
 import { VERSION } from "../version.js";
-import { CliError } from "./io.js";
+import { CliError, checkOutputs, type NamedPath } from "./io.js";
+import { installInterruptHandler } from "./background.js";
 import { registerInit } from "./init.js";
 import { registerRun } from "./run.js";
 import { registerSweep } from "./sweep.js";
@@ -16,6 +17,7 @@ import { registerCheck } from "./check.js";
 import { registerFit } from "./fit.js";
 import { registerTable } from "./table.js";
 import { registerCalibrate } from "./calibrate.js";
+import { registerKinematics } from "./kinematics.js";
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -44,9 +46,37 @@ Models and equations: docs/models.md (in the package and the repository); usage:
   registerFit(program);
   registerTable(program);
   registerCalibrate(program);
+  registerKinematics(program);
   registerInit(program);
   for (const c of program.commands) c.exitOverride();
+  guardFit(program);
   return program;
+}
+
+/**
+ * \`fit\` gets what every command that writes gets: its outputs checked against its input
+ * and each other before any work, and an interrupt handler that says what was written.
+ * (Hooks, so that fit.ts stays the fit's own.)
+ */
+function guardFit(program: Command): void {
+  let remove: (() => void) | null = null;
+  program.hook("preAction", async (_p, cmd) => {
+    if (cmd.name() !== "fit") return;
+    const o = cmd.opts() as { out?: string; plot?: string };
+    const outputs: NamedPath[] = [];
+    if (o.out) outputs.push({ flag: "--out", path: o.out });
+    if (o.plot && /\.(svg|png)$/i.test(o.plot)) outputs.push({ flag: "--plot", path: o.plot });
+    checkOutputs(cmd.args.slice(0, 1).map((path) => ({ flag: "data", path })), outputs);
+    remove = installInterruptHandler("the fit");
+    // One turn of the event loop with a timer: only then does a signal that arrives during
+    // synchronous work reach the handler (measured; setImmediate is not enough).
+    await new Promise((r) => setTimeout(r, 1));
+  });
+  program.hook("postAction", async () => {
+    await new Promise((r) => setTimeout(r, 1)); // a signal sent during the fit is heard (and reported) now
+    remove?.();
+    remove = null;
+  });
 }
 
 /** Run the CLI; resolves to the exit code. */

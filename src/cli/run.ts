@@ -89,5 +89,5 @@ export async function runCommand(config: string | undefined, opts: RunOptions): 
   else text = renderText(result, { color: !opts.out && colorAllowed(process.stdout), width: process.stdout.columns || 100 });
   emit(text, opts.out);
   if (opts.vectors && cfg.model === "geometry") writeFileAtomic(opts.vectors, skillVectorsCsv(cfg));
-  if (opts.plot) await writeFigure(opts.plot, runFigure(result, { logTime: opts.logTime, title: cfg.title }));
+  if (opts.plot) await writeFigure(opts.plot, runFigure(result, { logTime: opts.logTime, title: cfg.title }), Boolean(opts.quiet));
 }

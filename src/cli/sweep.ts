@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { parseShard, planSweep, shardIds, shardSize, SweepError, type Shard, type SweepPlan } from "../sweep/grid.js";
 import { runSweep } from "../sweep/run.js";
-import { parseJsonLines, sweepFigure } from "../report/svg.js";
+import { chooseKeysOf, keyInfo, parseJsonLines, sweepFigure } from "../report/svg.js";
 import { CliError, checkOutputs, inputName, readTextFile, writeFigure, type NamedPath } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
@@ -35,7 +35,7 @@ export function registerSweep(program: Command): void {
     .option("--dry-run", "validate every run and print {id, overrides, config_hash} per run; run nothing")
     .option("-q, --quiet", "no progress or notes on stderr")
     .option("--plot <file>", "when the sweep is done, draw final loss vs a swept key: FILE.svg or FILE.png (needs --out)")
-    .option("--plot-x <key>", "with --plot: the swept key on the x axis (default: the first numeric one other than seed)")
+    .option("--plot-x <key>", "with --plot: the swept key on the x axis (default: the first numeric one that varies, else the first other one, as categories; never seed unless named)")
     .option("--plot-series <key>", "with --plot: one line per value of this swept key (default: the next one that varies)")
     .addHelpText(
       "after",
@@ -108,8 +108,14 @@ function checkPlotKeys(plan: SweepPlan, opts: SweepCliOptions): void {
     if (key === undefined) continue;
     const k = plan.keys.find((x) => x.key === key);
     if (!k) throw new CliError(`${flag} ${key}: not a swept key; the sweep block of ${plan.file} sweeps ${swept.join(", ")}${suggest(key, swept)}`);
-    if (flag === "--plot-x" && !k.values.every((v) => typeof v === "number"))
-      throw new CliError(`${flag} ${key}: the x axis needs numbers, and ${key} sweeps ${k.values.map((v) => JSON.stringify(v)).join(", ")}; use it as --plot-series instead`);
+  }
+  // The figure's own choice of keys (non-numeric x keys are drawn as categories; never the
+  // seed by default), made now from the sweep block so that a figure it cannot draw fails
+  // before the first run.
+  try {
+    chooseKeysOf(plan.keys.map((k) => keyInfo(k.key, k.values)), { x: opts.plotX, series: opts.plotSeries });
+  } catch (e) {
+    throw new CliError(`--plot: ${(e as Error).message.replace(/^sweepFigure: /, "")}`);
   }
 }
 
@@ -231,5 +237,5 @@ async function plotSweep(out: string, plot: string, opts: SweepCliOptions): Prom
   } catch (e) {
     throw new CliError(`--plot: ${(e as Error).message}`);
   }
-  await writeFigure(plot, svg);
+  await writeFigure(plot, svg, Boolean(opts.quiet));
 }

@@ -11,7 +11,7 @@ import type { z } from "zod";
 import { schemas, modelNames, optimizerDefaults, type Config, type ModelName, type OptimizerConfig } from "./schema.js";
 import { readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
-import { checkSemantics } from "./semantic.js";
+import { checkSemantics, checkUnused } from "./semantic.js";
 import { resolveNetwork } from "./network.js";
 
 export class ConfigError extends Error {
@@ -149,7 +149,7 @@ export function loadConfig(text: string, opts: LoadOptions): Config {
     cfg = r;
   } else cfg = resolve(data);
   if (cfg.model === "geometry") checkFileShapes(loc, cfg, fromFiles);
-  const problem = checkSemantics(cfg);
+  const problem = checkSemantics(cfg) ?? checkUnused(raw, cfg);
   if (problem) throw new ConfigError(problem.message, whereOf(loc, problem.path), problem.path.join("."));
   return cfg;
 }
@@ -213,8 +213,6 @@ function resolve(c: Record<string, any>): Config {
   if (c.model === "geometry") {
     const o = typeof c.optimizer === "string" ? { name: c.optimizer } : c.optimizer;
     out.optimizer = { name: o.name, ...optimizerDefaults[o.name as keyof typeof optimizerDefaults], ...stripUndefined(o) } as OptimizerConfig;
-    const check = c.timeline.check === "auto" ? (skills.count <= 100 ? "every" : "recorded") : c.timeline.check;
-    out.timeline = { ...c.timeline, check };
   }
   return out as Config;
 }
@@ -400,12 +398,23 @@ function zodToConfigError(loc: Located, schema: z.ZodType, issues: readonly Issu
   if (issue.code === "unrecognized_keys") {
     const bad = issue.keys[0];
     const full = [...path, bad];
-    const valid = keysAt(schema, path);
+    const here = valueAt(raw, path);
+    const valid = keysAt(schema, path, here);
     const hint = suggest(bad, valid);
     const list = valid.length ? `; valid keys here: ${valid.join(", ")}` : "";
+    // A key of another option of a discriminated union ({name: sgd, beta1: 0.9}): say so.
+    const name = (here as Record<string, unknown> | undefined)?.name;
+    if (typeof name === "string" && keysAt(schema, path).includes(bad))
+      return new ConfigError(`${name} does not use ${bad}${hint || list}`, whereOf(loc, full, true), dotted(full));
     return new ConfigError(`unknown key${hint || list}`, whereOf(loc, full, true), dotted(full));
   }
   const value = valueAt(raw, path);
+  // A discriminated union (optimizer: {name, ...}) whose discriminator matches no option.
+  const disc = issue as Issue & { note?: string; options?: unknown[] };
+  if (issue.code === "invalid_union" && disc.note === "No matching discriminator" && Array.isArray(disc.options)) {
+    const names = disc.options.map(String);
+    return new ConfigError(`must be one of ${names.join(", ")}, got ${describeValue(value)}${suggest(String(value), names)}`, whereOf(loc, path), dotted(path));
+  }
   const forms = scalarUnionForms(schema, path);
   const message = forms ? `must be ${forms.join(" or ")}, got ${describeValue(value)}` : describe(issue, value);
   return new ConfigError(message, whereOf(loc, path), dotted(path) || "(top level)");
@@ -566,7 +575,7 @@ function valueAt(raw: unknown, path: Path): unknown {
 }
 
 /** The keys an object schema accepts at `path` (walking defaults, optionals, unions, arrays). */
-export function keysAt(schema: z.ZodType, path: Path): string[] {
+export function keysAt(schema: z.ZodType, path: Path, value?: unknown): string[] {
   let cur: any[] = [schema];
   const unwrap = (s: any): any[] => {
     const def = s?._zod?.def;
@@ -585,8 +594,18 @@ export function keysAt(schema: z.ZodType, path: Path): string[] {
     }
     cur = next;
   }
+  // Of a discriminated union's options, only those whose literal fields agree with the value
+  // ({name: sgd, ...} is checked against sgd's keys, not every optimizer's).
+  const fits = (s: any): boolean => {
+    if (typeof value !== "object" || value === null) return true;
+    for (const [key, f] of Object.entries(s._zod.def.shape as Record<string, any>)) {
+      const d = f?._zod?.def;
+      if (d?.type === "literal" && key in value && !d.values.includes((value as Record<string, unknown>)[key])) return false;
+    }
+    return true;
+  };
   const keys = new Set<string>();
-  for (const s of cur) if (s._zod.def.type === "object") for (const key of Object.keys(s._zod.def.shape)) keys.add(key);
+  for (const s of cur) if (s._zod.def.type === "object" && fits(s)) for (const key of Object.keys(s._zod.def.shape)) keys.add(key);
   return [...keys];
 }
 

@@ -119,24 +119,50 @@ export const dominoSchema = z.strictObject({
   timeline: z.strictObject(timelineFields).default(timelineDefaults),
 });
 
-export const optimizerNames = ["sgd", "momentum", "signgd", "adam", "rmsprop", "lion", "ademamix", "adamw"] as const;
+export const optimizerNames = ["sgd", "momentum", "signgd", "adam", "rmsprop", "lion", "ademamix", "adamw", "natural"] as const;
 export type OptimizerName = (typeof optimizerNames)[number];
 
-/** Optimizer hyper-parameters; defaults per optimizer are filled in by `normaliseOptimizer`. */
+const decay = z.number().min(0).lt(1); // an EMA coefficient in [0, 1)
+const epsilon = z.number().positive().finite();
+
+/** Each optimizer's own hyper-parameters (defaults in `optimizerDefaults`): a key that does not
+ * belong to the named optimizer is an error, never silently ignored. */
+const optimizerHyper = {
+  sgd: {},
+  momentum: { beta: decay.optional() },
+  signgd: { eps: epsilon.optional() },
+  // power p: divide by v^p instead of sqrt(v) (absent: 0.5, the published rule; Guo and Schoelkopf's family)
+  adam: { beta1: decay.optional(), beta2: decay.optional(), eps: epsilon.optional(), power: z.number().min(0).max(1).optional() },
+  rmsprop: { alpha: decay.optional(), eps: epsilon.optional(), power: z.number().min(0).max(1).optional() }, // alpha: the smoothing of v
+  lion: { beta1: decay.optional(), beta2: decay.optional() },
+  ademamix: {
+    beta1: decay.optional(),
+    beta2: decay.optional(),
+    beta3: decay.optional(), // the slow EMA
+    alpha: z.number().min(0).finite().optional(), // mixing weight of the slow EMA
+    alpha_warmup: posInt.optional(), // steps of linear alpha warm-up (off when absent)
+    beta3_warmup: posInt.optional(), // steps of beta3 half-life warm-up (off when absent)
+    eps: epsilon.optional(),
+  },
+  adamw: {
+    beta1: decay.optional(),
+    beta2: decay.optional(),
+    eps: epsilon.optional(),
+    weight_decay: z.number().min(0).finite().optional(), // decoupled, as torch.optim.AdamW
+  },
+  natural: { damping: z.number().positive().finite().optional() }, // geometry only: (F + damping I)^-1 g
+} satisfies Record<OptimizerName, Record<string, z.ZodType>>;
+
+/** An optimizer: its name, or {name, ...its hyper-parameters} (a discriminated union on name). */
 export const optimizerSchema = z.union([
   z.enum(optimizerNames),
-  z.strictObject({
-    name: z.enum(optimizerNames),
-    beta: z.number().min(0).lt(1).optional(), // momentum
-    beta1: z.number().min(0).lt(1).optional(), // adam, lion, ademamix
-    beta2: z.number().min(0).lt(1).optional(), // adam, lion, ademamix
-    beta3: z.number().min(0).lt(1).optional(), // ademamix: the slow EMA
-    alpha: z.number().min(0).finite().optional(), // rmsprop smoothing (< 1); ademamix mixing weight of the slow EMA
-    alpha_warmup: posInt.optional(), // ademamix: steps of linear alpha warm-up (off when absent)
-    beta3_warmup: posInt.optional(), // ademamix: steps of beta3 half-life warm-up (off when absent)
-    eps: z.number().positive().optional(), // adam, rmsprop, signgd, ademamix
-    weight_decay: z.number().min(0).finite().optional(), // adamw (decoupled, as torch.optim.AdamW)
-  }),
+  z.discriminatedUnion(
+    "name",
+    optimizerNames.map((name) => z.strictObject({ name: z.literal(name), ...optimizerHyper[name] })) as unknown as [
+      z.ZodObject<{ name: z.ZodLiteral<OptimizerName> }>,
+      ...z.ZodObject<{ name: z.ZodLiteral<OptimizerName> }>[],
+    ],
+  ),
 ]);
 
 export const geometrySchema = z.strictObject({
@@ -158,14 +184,7 @@ export const geometrySchema = z.strictObject({
   // true: aligned dimensions per skill and |dtheta| at each recorded step; average: their
   // means over the steps of each recorded interval (every step counts, without record: every)
   diagnostics: z.union([z.boolean(), z.literal("average")]).default(false),
-  timeline: z
-    .strictObject({
-      ...timelineFields,
-      // every: check thresholds after every step (costs count*params per step);
-      // recorded: only at recorded steps. auto: every when count <= 100.
-      check: z.enum(["auto", "every", "recorded"]).default("auto"),
-    })
-    .default({ ...timelineDefaults, check: "auto" }),
+  timeline: z.strictObject(timelineFields).default(timelineDefaults), // always exact (first step past each threshold)
 });
 
 export const taskKinds = ["sparse-parity", "multitask-parity", "modular-addition", "squares"] as const;
@@ -237,6 +256,8 @@ export interface OptimizerConfig {
   beta3_warmup?: number;
   eps?: number;
   weight_decay?: number;
+  power?: number;
+  damping?: number;
 }
 
 type Resolved<T> = Omit<T, "skills"> & { skills: Omit<T extends { skills: infer S } ? S : never, "count"> & { count: number } };
@@ -244,11 +265,10 @@ export type ResourceConfig = Resolved<z.infer<typeof resourceSchema>>;
 export type DominoConfig = Resolved<z.infer<typeof dominoSchema>>;
 type GeometryParsed = Resolved<z.infer<typeof geometrySchema>>;
 /** After loading, `{file: ...}` references are replaced by the numbers read from the file. */
-export type GeometryConfig = Omit<GeometryParsed, "optimizer" | "timeline" | "skills" | "init"> & {
+export type GeometryConfig = Omit<GeometryParsed, "optimizer" | "skills" | "init"> & {
   skills: Omit<GeometryParsed["skills"], "vectors"> & { vectors: VectorKind | number[][] };
   init?: number[];
   optimizer: OptimizerConfig;
-  timeline: { onset: number; half: number; learned: number; on: "progress" | "level"; check: "every" | "recorded" };
 };
 export type CorrelationFromGeometry = z.infer<typeof correlationFromGeometrySchema>;
 export type FrequencySwitch = z.infer<typeof switchSchema>;
@@ -292,4 +312,5 @@ export const optimizerDefaults: Record<OptimizerName, Omit<OptimizerConfig, "nam
   lion: { beta1: 0.9, beta2: 0.99 },
   ademamix: { beta1: 0.9, beta2: 0.999, beta3: 0.9999, alpha: 2, eps: 1e-8 },
   adamw: { beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.01 }, // torch.optim.AdamW's defaults
+  natural: { damping: 1e-4 }, // exact natural gradient (Geometry): small against the rarest usual p_i
 };

@@ -7,6 +7,7 @@ import { totalmem } from "node:os";
 import { getHeapStatistics } from "node:v8";
 import type { Config, ResourceConfig } from "./schema.js";
 import { checkNetwork } from "./network.js";
+import { naturalLimitError } from "../engine/natural.js";
 
 export interface Problem {
   path: (string | number)[];
@@ -57,6 +58,25 @@ export function formatBytes(b: number): string {
   return `${b.toFixed(b < 10 ? 1 : 0)} ${units[u]}`;
 }
 
+/**
+ * Keys the user wrote that the run would not use: refused, never silently ignored (issue: a
+ * setting accepted and ignored looks like it acted). `raw` is the config as written (after
+ * --set), before defaults fill it; `c` the resolved config. (`rate` with `lr` and `params` is
+ * not here: rate overrides eta_eff = 2 lr sqrt(params) by design, so that `--set rate=...`
+ * works on any config; the report header then shows the rate instead of lr and N.)
+ */
+export function checkUnused(raw: Record<string, unknown>, c: Config): Problem | null {
+  const has = (k: string) => raw[k] !== undefined && raw[k] !== null;
+  if (c.model === "geometry" && c.rate !== undefined)
+    return { path: ["rate"], message: "the Geometry model has no eta_eff: it steps theta with lr (and the optimizer); remove rate (it sets eta_eff of the resource and domino models)" };
+  if (c.model === "resource" && c.integrator === "map")
+    for (const k of ["rtol", "atol"])
+      if (has(k)) return { path: [k], message: `is a tolerance of the rk45 integrator; the map (integrator: map) has none: remove ${k} or set integrator: rk45` };
+  if (c.model === "resource" && c.loss === "ce" && has("clip"))
+    return { path: ["clip"], message: "clip applies to the mse map (u <- max(0, u - ...)); the ce variant has nothing to clip: remove it" };
+  return null;
+}
+
 export function checkSemantics(c: Config, limits: MemoryLimits = machineLimits()): Problem | null {
   const n = c.skills.count;
   const f = c.skills.frequencies;
@@ -68,6 +88,11 @@ export function checkSemantics(c: Config, limits: MemoryLimits = machineLimits()
   if (c.model === "network") {
     const p = checkNetwork(c, limits.bytes);
     if (p) return p;
+  }
+  if (c.model === "geometry" || c.model === "network") {
+    const o = c.optimizer;
+    if (o.name === "natural" && c.model === "network")
+      return { path: ["optimizer"], message: "natural (exact natural gradient) needs the model's closed-form Fisher, which only the geometry model has" };
   }
   // Skills that start at s = 1/2 (ce losses): a level threshold at or below it is passed at t = 0.
   const s0 = (c.model === "geometry" || c.model === "resource") && c.loss === "ce" ? 0.5 : 0;
@@ -119,11 +144,11 @@ export function checkSemantics(c: Config, limits: MemoryLimits = machineLimits()
     }
     if (c.init !== undefined && c.init.length !== c.params)
       return { path: ["init"], message: `lists ${c.init.length} numbers but params is ${c.params}; theta(0) needs one per parameter` };
-    const o = c.optimizer;
-    if (o.name === "rmsprop" && o.alpha !== undefined && o.alpha >= 1)
-      return { path: ["optimizer", "alpha"], message: `rmsprop's smoothing constant must be < 1, got ${o.alpha}` };
-    for (const k of ["beta3", "alpha_warmup", "beta3_warmup"] as const)
-      if (o[k] !== undefined && o.name !== "ademamix") return { path: ["optimizer", k], message: `is an ademamix hyper-parameter; ${o.name} does not use it` };
+    // Each optimizer's hyper-parameters and their ranges: the schema's discriminated union.
+    if (c.optimizer.name === "natural") {
+      const why = naturalLimitError(n, c.params);
+      if (why !== null) return { path: ["optimizer"], message: why };
+    }
     if (typeof c.batch === "number" && c.batch > 1e7)
       return { path: ["batch"], message: `${c.batch} samples per step is more than sensible; use batch: full for the exact expected gradient` };
     bytes += n * c.params * 8 + 8 * c.params * 8; // skill vectors; theta, gradient, optimizer state

@@ -39,8 +39,8 @@ N0: 0.003             # wasted resource (0: strictly serial; large: independent,
 loss: mse             # mse (u <- u - eta_eff r) | ce (z <- z + eta_eff r, s = sigmoid z)
 integrator: map       # map (one update per step, the reference) | rk45 (adaptive ODE)
 # clip: true          # map, mse: u <- max(0, u - ...); false never clips (u < 0 and levels > 1 possible)
-rtol: 1.0e-8          # rk45 relative tolerance
-atol: 1.0e-12         # rk45 absolute tolerance
+# rtol: 1.0e-8        # rk45 only: relative tolerance (refused with the map, which has none)
+# atol: 1.0e-12       # rk45 only: absolute tolerance
 ${COMMON}
 `,
   domino: `# skillsim config: the Domino model (skills learned strictly one after another).
@@ -66,13 +66,15 @@ loss: mse             # mse (s = z) | ce (s = sigmoid z, initial loss ln 2)
 batch: full           # full (expected gradient) | B (skills drawn per step from p)
 noise: 0              # sigma of Gaussian noise added to g, the gradient of (1/2)(1 - s)^2 (mse);
                       # the authors' Fig 7 adds it to the gradient of (1 - s)^2: their sigma = 2 x this
-optimizer: signgd     # sgd | momentum | signgd | adam | rmsprop | lion | ademamix, or with settings:
+optimizer: signgd     # sgd | momentum | signgd | adam | rmsprop | lion | ademamix | natural, or with settings:
 # optimizer: {name: adam, beta1: 0.9, beta2: 0.999, eps: 1.0e-8}
+# optimizer: {name: adam, power: 0.75}   # divide by v^power (0.5: adam; 0: momentum sgd; 1: v itself)
+# optimizer: {name: natural, damping: 1.0e-4}   # exact natural gradient: (Fisher + damping I)^-1 g
 #   momentum: beta 0.9 · signgd: eps 1e-8 · rmsprop: alpha 0.99, eps 1e-8 · lion: beta1 0.9, beta2 0.99
 #   ademamix: beta1 0.9, beta2 0.999, beta3 0.9999, alpha 2, eps 1e-8, alpha_warmup/beta3_warmup (steps; off)
 diagnostics: false    # true: aligned dimensions per skill and |dtheta| at recorded steps;
                       # average: their means over each recorded interval (every step counts)
-${COMMON.replace(/(  on: progress.*)/, "$1\n  check: auto         #   every | recorded | auto (every when count <= 100): when thresholds are checked")}
+${COMMON}
 `,
   network: `# skillsim config: the network model (a small MLP trained by backpropagation; each task
 # is a skill). The paper's Fig 2 setting: two sparse-parity tasks, the second counting on 5% of

@@ -22,6 +22,12 @@
  *               alpha(t) = (t / T_alpha) alpha
  *               beta3(t) = 0.5^(1 / (h(t) + 1)),  h(t) = (1 - t/T_b3) f(b1) + (t/T_b3) f(b3),
  *               f(b) = ln 0.5 / ln(b + 1e-8) - 1   (linear in the EMA's half-life, from b1)
+ *   power p   (adam and rmsprop, `power: p`; Guo & Schoelkopf 2025's preconditioner family)
+ *             the sqrt above becomes v^p: theta -= eta m_hat / (v_hat^p + eps).  p = 0.5 is the
+ *             published rule bit for bit (Math.sqrt); p = 0 is momentum sgd with bias
+ *             correction, theta -= eta m_hat / (1 + eps); p = 1 divides by the second moment.
+ *   natural   theta -= eta (F + damping I)^-1 g, with the model's own Fisher F (Geometry only;
+ *             the preconditioning is src/engine/natural.ts, the step here is sgd's)
  *   adamw     theta -= eta wd theta;  then adam's update with the same m, v, bias corrections
  *                                                   (Loshchilov & Hutter 2019, decoupled weight
  *                                                    decay, exactly torch.optim.AdamW's algorithm:
@@ -43,15 +49,14 @@ export interface Optimizer {
   reset(): void;
 }
 
-function hyper(cfg: OptimizerConfig, key: "beta" | "beta1" | "beta2" | "beta3" | "alpha" | "eps" | "weight_decay"): number {
+function hyper(cfg: OptimizerConfig, key: "beta" | "beta1" | "beta2" | "beta3" | "alpha" | "eps" | "weight_decay" | "damping"): number {
   const v = cfg[key] ?? optimizerDefaults[cfg.name][key];
   if (v === undefined) throw new Error(`optimizer ${cfg.name}: missing hyper-parameter ${key}`);
   return v;
 }
 
 class Sgd implements Optimizer {
-  readonly name = "sgd" as const;
-  constructor(private readonly lr: number) {}
+  constructor(private readonly lr: number, readonly name: "sgd" | "natural" = "sgd") {}
   step(theta: Float64Array, g: Float64Array): number {
     const lr = this.lr;
     let sq = 0;
@@ -115,12 +120,14 @@ class Adam implements Optimizer {
     private readonly beta2: number,
     private readonly eps: number,
     dim: number,
+    private readonly power = 0.5,
   ) {
     this.m = new Float64Array(dim);
     this.v = new Float64Array(dim);
   }
   step(theta: Float64Array, g: Float64Array, t: number): number {
     const b1 = this.beta1, b2 = this.beta2, eps = this.eps, lr = this.lr;
+    const pw = this.power, half = pw === 0.5;
     const m = this.m, v = this.v;
     const bc1 = 1 - Math.pow(b1, t);
     const bc2 = 1 - Math.pow(b2, t);
@@ -133,7 +140,9 @@ class Adam implements Optimizer {
       const vj = b2 * v[j] + a2 * gj * gj;
       m[j] = mj;
       v[j] = vj;
-      const d = (-lr * (mj / bc1)) / (Math.sqrt(vj / bc2) + eps);
+      // power 0.5 is Adam exactly (Math.sqrt, bit for bit); otherwise v_hat^power
+      const den = half ? Math.sqrt(vj / bc2) : Math.pow(vj / bc2, pw);
+      const d = (-lr * (mj / bc1)) / (den + eps);
       theta[j] += d;
       sq += d * d;
     }
@@ -191,17 +200,18 @@ class AdamW implements Optimizer {
 class RmsProp implements Optimizer {
   readonly name = "rmsprop" as const;
   private readonly v: Float64Array;
-  constructor(private readonly lr: number, private readonly alpha: number, private readonly eps: number, dim: number) {
+  constructor(private readonly lr: number, private readonly alpha: number, private readonly eps: number, dim: number, private readonly power = 0.5) {
     this.v = new Float64Array(dim);
   }
   step(theta: Float64Array, g: Float64Array): number {
     const lr = this.lr, alpha = this.alpha, a = 1 - alpha, eps = this.eps, v = this.v;
+    const pw = this.power, half = pw === 0.5;
     let sq = 0;
     for (let j = 0; j < theta.length; j++) {
       const gj = g[j];
       const vj = alpha * v[j] + a * gj * gj;
       v[j] = vj;
-      const d = (-lr * gj) / (Math.sqrt(vj) + eps);
+      const d = (-lr * gj) / ((half ? Math.sqrt(vj) : Math.pow(vj, pw)) + eps);
       theta[j] += d;
       sq += d * d;
     }
@@ -311,9 +321,12 @@ export function createOptimizer(cfg: OptimizerConfig, lr: number, dim: number): 
     case "signgd":
       return new SignGd(lr, hyper(cfg, "eps"));
     case "adam":
-      return new Adam(lr, hyper(cfg, "beta1"), hyper(cfg, "beta2"), hyper(cfg, "eps"), dim);
+      return new Adam(lr, hyper(cfg, "beta1"), hyper(cfg, "beta2"), hyper(cfg, "eps"), dim, cfg.power ?? 0.5);
     case "rmsprop":
-      return new RmsProp(lr, hyper(cfg, "alpha"), hyper(cfg, "eps"), dim);
+      return new RmsProp(lr, hyper(cfg, "alpha"), hyper(cfg, "eps"), dim, cfg.power ?? 0.5);
+    case "natural":
+      // the model preconditions g with (F + damping I)^-1 (src/engine/natural.ts); the step is sgd's
+      return new Sgd(lr, "natural");
     case "lion":
       return new Lion(lr, hyper(cfg, "beta1"), hyper(cfg, "beta2"), dim);
     case "ademamix":

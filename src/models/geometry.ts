@@ -24,9 +24,11 @@
  * one nextDouble each; none for full batch), then the noise (N normals, only if sigma > 0).
  *
  * Cost: a batch step touches only the m distinct drawn skills, O(m N + N), m <= min(B, n);
- * a full-batch step is O(n N). All z_i (O(n N)) are computed only at recorded steps, or
- * every step when the timeline is checked every step. Every z_i anywhere comes from the
- * same dot product, so the trajectory does not depend on the record or check mode.
+ * a full-batch step is O(n N). All z_i (O(n N)) are computed only at recorded steps and at
+ * the exact timeline's checkpoints; between them the timeline evaluates only the skills that
+ * could have reached a threshold (OverlapWatch, src/analysis/timeline.ts). Every z_i anywhere
+ * comes from the same dot product, so neither the trajectory nor the timeline depends on the
+ * record settings.
  *
  * The two O(m N) loops (dot products with the drawn rows, and g = sum_k w_k t_k) run in a
  * WebAssembly SIMD kernel (asm/geometry.ts, built to dist/asm/geometry.wasm) when it is
@@ -36,10 +38,11 @@
 import { readFileSync } from "node:fs";
 import type { GeometryConfig, VectorKind } from "../config/schema.js";
 import { recordTimes } from "../analysis/record.js";
-import { CrossingTracker } from "../analysis/timeline.js";
+import { CrossingTracker, levelAtThreshold, OverlapWatch, thresholdList } from "../analysis/timeline.js";
 import { Rng } from "../engine/rng.js";
 import { AliasSampler } from "../engine/sampling.js";
 import { createOptimizer } from "../engine/optimizers.js";
+import { NaturalPreconditioner } from "../engine/natural.js";
 import { normalised, skillFrequencies } from "./skills.js";
 import { RunGuard } from "./guard.js";
 import { DivergenceError, type ModelOutput, type RunHooks, type Trace } from "./types.js";
@@ -140,6 +143,17 @@ function alignedCount(T: Float64Array, off: number, g: Float64Array, N: number):
 // ---------------------------------------------------------------------------------------
 // Set-up and closed-form helpers.
 
+/** |t_i| for each row of T. */
+function rowNorms(T: Float64Array, n: number, N: number): Float64Array {
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let sq = 0;
+    for (let j = i * N; j < (i + 1) * N; j++) sq += T[j] * T[j];
+    out[i] = Math.sqrt(sq);
+  }
+  return out;
+}
+
 /** L = sum_i p_i l_i(t_i . theta), p normalised. O(n N). */
 export function totalLoss(T: Float64Array, p: ArrayLike<number>, theta: Float64Array, ce: boolean): number {
   const N = theta.length;
@@ -170,7 +184,11 @@ interface Workspace {
   readonly touched: Int32Array; // distinct drawn skills
   readonly zb: Float64Array; // per-index overlaps
   readonly wb: Float64Array; // per-index weights
+  readonly nearIdx: Int32Array; // skills the timeline evaluates at a step (n)
+  readonly zn: Float64Array; // their overlaps (n)
   dots(idx: Int32Array, m: number): void;
+  /** out[k] = t_{idx[k]} . theta, k < m (out: zn or zb). */
+  dotsInto(idx: Int32Array, m: number, out: Float64Array): void;
   accumulate(idx: Int32Array, m: number): void;
 }
 
@@ -189,6 +207,8 @@ class JsWorkspace implements Workspace {
   readonly touched: Int32Array;
   readonly zb: Float64Array;
   readonly wb: Float64Array;
+  readonly nearIdx: Int32Array;
+  readonly zn: Float64Array;
   constructor(n: number, private readonly N: number, nTouched: number) {
     this.T = new Float64Array(n * N);
     this.theta = new Float64Array(N);
@@ -197,10 +217,15 @@ class JsWorkspace implements Workspace {
     this.touched = new Int32Array(nTouched);
     this.zb = new Float64Array(n);
     this.wb = new Float64Array(n);
+    this.nearIdx = new Int32Array(n);
+    this.zn = new Float64Array(n);
   }
   dots(idx: Int32Array, m: number): void {
-    const T = this.T, theta = this.theta, zb = this.zb, N = this.N;
-    for (let k = 0; k < m; k++) zb[k] = dotRow(T, idx[k] * N, theta, N);
+    this.dotsInto(idx, m, this.zb);
+  }
+  dotsInto(idx: Int32Array, m: number, out: Float64Array): void {
+    const T = this.T, theta = this.theta, N = this.N;
+    for (let k = 0; k < m; k++) out[k] = dotRow(T, idx[k] * N, theta, N);
   }
   accumulate(idx: Int32Array, m: number): void {
     const T = this.T, g = this.g, wb = this.wb, N = this.N;
@@ -228,10 +253,12 @@ class WasmWorkspace implements Workspace {
   readonly touched: Int32Array;
   readonly zb: Float64Array;
   readonly wb: Float64Array;
+  readonly nearIdx: Int32Array;
+  readonly zn: Float64Array;
   private readonly ex: WasmExports;
   /** Throws (RangeError) when the memory cannot be had; the caller then falls back to JS. */
   constructor(api: WasmApi, module: object, n: number, private readonly N: number, nTouched: number) {
-    const sizes = [8 * n * N, 8 * N, 8 * N, 4 * n, 4 * nTouched, 8 * n, 8 * n];
+    const sizes = [8 * n * N, 8 * N, 8 * N, 4 * n, 4 * nTouched, 8 * n, 8 * n, 4 * n, 8 * n];
     const offsets: number[] = [];
     let bytes = 0;
     for (const size of sizes) {
@@ -250,9 +277,14 @@ class WasmWorkspace implements Workspace {
     this.touched = new Int32Array(buf, offsets[4], nTouched);
     this.zb = new Float64Array(buf, offsets[5], n);
     this.wb = new Float64Array(buf, offsets[6], n);
+    this.nearIdx = new Int32Array(buf, offsets[7], n);
+    this.zn = new Float64Array(buf, offsets[8], n);
   }
   dots(idx: Int32Array, m: number): void {
     this.ex.dots(this.T.byteOffset, this.theta.byteOffset, idx.byteOffset, m, this.N, this.zb.byteOffset);
+  }
+  dotsInto(idx: Int32Array, m: number, out: Float64Array): void {
+    this.ex.dots(this.T.byteOffset, this.theta.byteOffset, idx.byteOffset, m, this.N, out.byteOffset);
   }
   accumulate(idx: Int32Array, m: number): void {
     this.ex.accumulate(this.T.byteOffset, idx.byteOffset, this.wb.byteOffset, m, this.N, this.g.byteOffset);
@@ -404,20 +436,42 @@ export function geometryMemoryBytes(cfg: GeometryConfig): number {
 // ---------------------------------------------------------------------------------------
 // The run.
 
-export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOutput {
+/** Exact timelines' refresh rule: a new checkpoint (all n overlaps) once the due-skill
+ * evaluations since the last one have cost REFRESH_AFTER x n dot products (measured on the
+ * 1000-skill bench setting: 1, 2 and 4 cost the same within the noise; 2 is the middle). */
+const REFRESH_AFTER = 2;
+
+/**
+ * How the timeline is found. "exact" (what every run does): the first step past each
+ * threshold, by the bounds of OverlapWatch. The other two are for tests and `npm run bench`
+ * only, never for a report: "every-step" evaluates every skill at every step (the brute-force
+ * reference the exact timeline must equal), "recorded-only" checks thresholds only at recorded
+ * steps (what a run cost before timelines were exact).
+ */
+export type GeometryTimeline = "exact" | "every-step" | "recorded-only";
+
+let lastStats: { checkpoints: number; dueDotsPerStep: number } | null = null;
+/** What the last runGeometry's exact timeline cost: checkpoints (all n overlaps) and the
+ * due skills' dot products per step (not part of the output, which must not depend on it). */
+export function lastGeometryTimelineStats(): { checkpoints: number; dueDotsPerStep: number } | null {
+  return lastStats;
+}
+
+export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}, timelineMode: GeometryTimeline = "exact"): ModelOutput {
   const n = cfg.skills.count, N = cfg.params;
   const steps = Math.floor(cfg.steps);
   const ce = cfg.loss === "ce";
   const full = cfg.batch === "full";
   const B = full ? 0 : (cfg.batch as number);
   const sigma = cfg.noise;
-  const every = cfg.timeline.check === "every";
+  const every = timelineMode === "every-step";
+  const exact = timelineMode === "exact";
 
   const freq = skillFrequencies(cfg.skills.frequencies, n);
   const p = normalised(freq);
 
   const ws = makeWorkspace(n, N, Math.min(B, n) + 1);
-  const { T, theta, g, all, touched, zb, wb } = ws;
+  const { T, theta, g, all, touched, zb, wb, nearIdx, zn } = ws;
   lastKernels = ws.kind;
 
   const rng = new Rng(cfg.seed);
@@ -428,6 +482,11 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
   } else fillSkillVectors(ws, V, n, N, rng);
   if (cfg.init) for (let j = 0; j < N; j++) theta[j] = cfg.init[j];
   const opt = createOptimizer(cfg.optimizer, cfg.lr, N);
+  // natural: g <- (F + damping I)^-1 g with F = sum_i w_i t_i t_i^T, w_i = p_i (mse, constant)
+  // or p_i s_i (1 - s_i) (ce, from the levels at theta_{t-1}); src/engine/natural.ts
+  const natural = cfg.optimizer.name === "natural" ? new NaturalPreconditioner(T, n, N, cfg.optimizer.damping ?? 1e-4) : null;
+  const fisherW = new Float64Array(natural ? n : 0);
+  const gNat = new Float64Array(natural ? N : 0);
   const sampler = full ? null : new AliasSampler(p, rng);
 
   const z = new Float64Array(n); // all overlaps, valid for the current theta when zFresh
@@ -453,17 +512,79 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
     `learning rate too large for ${cfg.optimizer.name} (lr=${cfg.lr})` + (sigma > 0 ? ` or gradient noise too large (noise=${sigma})` : "");
   const progressEvery = Math.max(1, Math.ceil(steps / 200));
 
-  // The run guard (./guard.ts): the loss at recorded steps; mse levels (s = z) in [0, 1] up to
-  // LEVEL_TOL wherever they are computed (overshoot and interference are real dynamics of a
-  // discrete optimizer, so within the tolerance they are not warnings); ce levels are sigmoids.
+  // The run guard (./guard.ts): the loss at recorded steps; mse levels (s = z) of independent
+  // skill directions in [0, 1] up to LEVEL_TOL wherever they are computed (overshoot is real
+  // dynamics of a discrete optimizer, so within the tolerance it is not a warning).
   let guard: RunGuard | null = null;
 
-  /** z_i, s_i for every skill at the current theta, which is theta_t. */
+  /** z_i, s_i for every skill at the current theta, which is theta_t (and the timeline there). */
   const computeAll = (t: number): void => {
     ws.dots(all, n);
     levels(zb, ce, z, s);
     zFresh = true;
     guard?.levels(t, s);
+    if (exact || every) tracker.observe(t, s);
+  };
+
+  // Exact timelines in batch mode (full batch computes every overlap at every step anyway).
+  // At step t + 1 the drawn skills' overlaps at theta_t are computed for the gradient; the
+  // timeline at t uses them, and evaluates only the other skills that could have reached an
+  // event since the last checkpoint (OverlapWatch: Cauchy-Schwarz on |theta_t - theta_c|).
+  // Events: the next threshold (as an overlap; levels are increasing in z), and for mse the
+  // guard's limits, so a level leaving the range is caught at its first step too.
+  const watch = exact && !full ? new OverlapWatch(n, N, rowNorms(T, n, N)) : null;
+  const pos = new Int32Array(watch ? n : 0).fill(-1); // k with touched[k] = i, else -1
+  const dueIdx = new Int32Array(watch ? n : 0);
+  let spent = 0; // near-set dot products since the checkpoint
+  let checkpoints = 0, nearDots = 0;
+  const zThreshold = new Float64Array(3 * n); // skill i's threshold j as an overlap, rounded down
+  const zLimit = { lo: -Infinity, hi: Infinity };
+  /** How far (in z) skill i, at overlap zi, is from its next event. */
+  const distanceAt = (i: number, zi: number): number => {
+    const j = tracker.nextThreshold(i);
+    let d = j < 3 ? zThreshold[3 * i + j] - zi : Infinity;
+    if (zi - zLimit.lo < d) d = zi - zLimit.lo;
+    if (zLimit.hi - zi < d) d = zLimit.hi - zi;
+    return d > 0 ? d : 0;
+  };
+  const distance = (i: number): number => distanceAt(i, z[i]);
+  const checkpoint = (): void => {
+    watch!.checkpoint(theta, distance);
+    spent = 0;
+    checkpoints++;
+  };
+  const observeAt = (t: number, i: number, zi: number): void => {
+    if (!ce) guard!.level(t, i, zi); // s = z
+    else if (zi !== zi) guard!.level(t, i, zi); // NaN
+    const j = tracker.nextThreshold(i);
+    // Below the (rounded-down) overlap of its next threshold, a skill is not past it: skip s(z).
+    if (j < 3 && zi >= zThreshold[3 * i + j]) tracker.observeSkill(t, i, skillLevel(zi, ce));
+    watch!.evaluated(i, distanceAt(i, zi));
+  };
+  /** The timeline at step t for the due skills (theta = theta_t; touched/zb: the batch drawn at t + 1). */
+  const nearStep = (t: number, m: number): void => {
+    const q = watch!.listDue(dueIdx);
+    if (q === 0) return;
+    for (let k = 0; k < m; k++) pos[touched[k]] = k;
+    let m2 = 0;
+    for (let r = 0; r < q; r++) {
+      const i = dueIdx[r];
+      const k = pos[i];
+      if (k >= 0) observeAt(t, i, zb[k]); // drawn: a free exact evaluation
+      else nearIdx[m2++] = i;
+    }
+    for (let k = 0; k < m; k++) pos[touched[k]] = -1;
+    if (m2 > 0) {
+      ws.dotsInto(nearIdx, m2, zn);
+      for (let k = 0; k < m2; k++) observeAt(t, nearIdx[k], zn[k]);
+    }
+    spent += m2;
+    nearDots += m2;
+    if (spent >= REFRESH_AFTER * n) {
+      computeAll(t); // overwrites zb: put the drawn skills' overlaps back (the same values)
+      for (let k = 0; k < m; k++) zb[k] = z[touched[k]];
+      checkpoint();
+    }
   };
 
   // diagnostics: average: per-step sums since the last recorded time
@@ -501,17 +622,32 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
       for (let i = 0; i < n; i++) aligned[i].push(t > 0 ? alignedCount(T, i * N, g, N) : 0);
     }
     finalLoss = L;
-    if (!every) tracker.observe(t, s);
+    if (!exact && !every) tracker.observe(t, s);
+    if (watch) checkpoint(); // every overlap is known here: a free checkpoint
   };
 
   // t = 0
   computeAll(0);
   // With interfering skill directions (anything but orthogonal or modular rows) an mse level
-  // z_i = t_i . theta may sit anywhere at the optimum (n > N: Fig 8): only the loss is guarded.
-  const interfering = cfg.skills.vectors !== "orthogonal" && cfg.skills.vectors !== "modular";
+  // z_i = t_i . theta may sit anywhere at the optimum (n > N: Fig 8), and a chosen theta(0)
+  // (`init`) may start it anywhere (Fig 12 starts a skill at level 2): only the loss is guarded.
+  const interfering = (cfg.skills.vectors !== "orthogonal" && cfg.skills.vectors !== "modular") || cfg.init !== undefined;
   guard = new RunGuard({ initialLoss: lossNow(), range: ce || interfering ? null : { lo: 0, hi: 1 }, cause });
   guard.levels(0, s);
-  if (every) tracker.observe(0, s);
+  if (watch) {
+    const th = thresholdList(cfg.timeline);
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < 3; j++) {
+        const L = levelAtThreshold(th[j], initialLevel[i], cfg.timeline.on);
+        const zt = ce ? Math.log(L / (1 - L)) : L; // the level's inverse: sigmoid^-1 or identity
+        zThreshold[3 * i + j] = zt - 1e-9 * (1 + Math.abs(zt)); // below it, never past (rounding of s(z))
+      }
+    if (!ce && !interfering) {
+      zLimit.lo = guard.allowed.lo;
+      zLimit.hi = guard.allowed.hi;
+    }
+    checkpoint();
+  }
   if (times[rk] === 0) record(times[rk++]);
 
   for (let t = 1; t <= steps; t++) {
@@ -527,17 +663,27 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
       else {
         ws.dots(touched, m);
         for (let k = 0; k < m; k++) guard.level(t - 1, touched[k], zb[k]); // s = z (mse); ce: only NaN
+        if (watch) nearStep(t - 1, m);
       }
       batchWeights(zb, touched, counts, m, B, ce, wb);
       ws.accumulate(touched, m);
     }
     // 2. noise
     if (sigma > 0) for (let j = 0; j < N; j++) g[j] += sigma * rng.normal();
-    // 3. update
+    // 3. update (natural gradient: precondition first)
+    if (natural) {
+      if (ce) {
+        if (!zFresh) computeAll(t - 1);
+        for (let i = 0; i < n; i++) fisherW[i] = p[i] * s[i] * (1 - s[i]);
+      } else if (t === 1) fisherW.set(p);
+      natural.apply(fisherW, g, gNat, !ce);
+      g.set(gNat);
+    }
     const sq = opt.step(theta, g, t);
     zFresh = false;
     if (!Number.isFinite(sq)) throw new DivergenceError(t, "theta", cause);
     lastStepSq = sq;
+    if (watch) watch.advance(theta, Math.sqrt(sq));
     if (cfg.diagnostics === "average") {
       for (let i = 0; i < n; i++) avgAligned[i] += alignedCount(T, i * N, g, N);
       avgLength += Math.sqrt(sq);
@@ -553,16 +699,10 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}): ModelOut
   }
 
   const last = trace.t.length - 1;
-  const extra: Record<string, unknown> = {
-    vectors: Array.isArray(cfg.skills.vectors) ? "explicit" : cfg.skills.vectors,
-    timelineCheck: cfg.timeline.check,
-  };
+  const extra: Record<string, unknown> = { vectors: Array.isArray(cfg.skills.vectors) ? "explicit" : cfg.skills.vectors };
   if (Array.isArray(cfg.skills.frequencies)) extra.normalisedFrequencies = Array.from(p);
   if (!full) extra.meanDistinctSkillsPerStep = steps > 0 ? distinctTotal / steps : 0;
-  if (!every) {
-    extra.timelineNote =
-      "timeline.check: recorded, so crossing times are resolved only to the recorded steps (each is the first recorded t past the threshold)";
-  }
+  lastStats = watch ? { checkpoints, dueDotsPerStep: steps > 0 ? nearDots / steps : 0 } : null;
   if (cfg.diagnostics === "average") {
     extra.diagnosticsNote =
       "averaged: aligned[i][k] is the mean over the steps u in (t[k-1], t[k]] of the number of coordinates j with t_ij * (-g_j(u)) > 0, g(u) the gradient of step u; stepLength[k] the mean of |theta(u) - theta(u - 1)| over the same steps (both 0 at t = 0)";

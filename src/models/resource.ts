@@ -222,7 +222,8 @@ function output(dyn: ResourceDynamics, rec: Recorder, crossings: Crossings, y: F
 
 /** The run guard (./guard.ts): mse levels 1 - u live in [0, 1], and a correlation matrix with
  * negative entries can push u above 1 (a level below 0): a warning within LEVEL_TOL, beyond it
- * a divergence; ce levels are sigmoids, so only the loss is guarded. */
+ * a divergence (with clip: false, a warning however far); ce levels are sigmoids, so only the
+ * loss is guarded. */
 function resourceGuard(dyn: ResourceDynamics, y0: Float64Array): RunGuard {
   const mse = dyn.cfg.loss === "mse";
   // Unclipped maps (clip: false) and correlations derived from Geometry vectors (Fig 8) leave

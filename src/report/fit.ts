@@ -439,9 +439,11 @@ export interface DataSummary {
   where: string[];
 }
 
-function dataLine(d: DataSummary, n: number): string {
+function dataLine(d: DataSummary, n: number, held = 0): string {
   const where = d.where.length ? ` (${d.where.map((w) => `--where ${w}`).join(" ")})` : "";
-  return n === d.rows ? `data: ${d.file}, ${n} rows${where}` : `data: ${d.file}, ${n} of ${d.rows} rows${where}`;
+  const all = n + held;
+  const line = all === d.rows ? `data: ${d.file}, ${all} rows${where}` : `data: ${d.file}, ${all} of ${d.rows} rows${where}`;
+  return held ? `${line}; ${held} held out, ${n} fitted` : line;
 }
 
 function title(o: FitOutcome): string {
@@ -498,7 +500,7 @@ function warningSection(o: FitOutcome, label = ""): string {
 
 /** The text report of one fit. */
 export function renderFitText(o: FitOutcome, d: DataSummary, opts: TextOptions): string {
-  const parts = [title(o), dataLine(d, o.fit.n), "", paramTable(o), "", fitLines(o), "", plotFor(o, opts)];
+  const parts = [title(o), dataLine(d, o.fit.n, o.holdout?.n ?? 0), "", paramTable(o), "", fitLines(o), "", plotFor(o, opts)];
   for (const section of [holdoutSection(o), predictionSection(o), allocationTable(o), warningSection(o)]) {
     if (section) parts.push("", section);
   }
@@ -522,10 +524,11 @@ export function renderByText(key: string, groups: readonly GroupOutcome[], d: Da
     return cells;
   });
   const total = groups.reduce((s, g) => s + g.fit.n, 0);
+  const heldTotal = groups.reduce((s, g) => s + (g.holdout?.n ?? 0), 0);
   const name = first.fit.form === "chinchilla" ? "Chinchilla fits" : "power-law fits";
   const parts = [
     `${name} of ${first.y} on ${first.x.join(", ")}, one per value of ${key}: ${lawSymbolic({ form: first.fit.form, x: first.x, y: first.y })}`,
-    dataLine(d, total),
+    dataLine(d, total, heldTotal),
     "",
     alignTable(head, rows),
   ];

@@ -135,3 +135,39 @@ test("a non-finite gradient shows up in the returned step length", () => {
     assert.ok(!Number.isFinite(sq), `${name}: ${sq}`);
   }
 });
+
+test("adam power p: theta -= lr m_hat / (v_hat^p + eps); p = 0.5 is Adam bit for bit; p = 0 and p = 1 closed forms", () => {
+  const b1 = 0.9, b2 = 0.999, eps = 1e-8;
+  const rule = (p: number) => {
+    const m = [0, 0, 0], v = [0, 0, 0];
+    return reference((j, g, t) => {
+      m[j] = b1 * m[j] + (1 - b1) * g;
+      v[j] = b2 * v[j] + (1 - b2) * g * g;
+      const vh = v[j] / (1 - b2 ** t);
+      const den = p === 0 ? 1 : p === 1 ? vh : vh ** p;
+      return (lr * (m[j] / (1 - b1 ** t))) / (den + eps);
+    });
+  };
+  // p = 0: momentum sgd with bias correction, theta -= lr m_hat / (1 + eps)
+  checkAgainst({ name: "adam", beta1: b1, beta2: b2, eps, power: 0 }, rule(0));
+  // p = 1: divides by the second moment itself
+  checkAgainst({ name: "adam", beta1: b1, beta2: b2, eps, power: 1 }, rule(1));
+  checkAgainst({ name: "adam", beta1: b1, beta2: b2, eps, power: 0.25 }, rule(0.25));
+  // p = 0.5 and no power at all: identical bits
+  const a = run({ name: "adam", beta1: b1, beta2: b2, eps, power: 0.5 });
+  const b = run({ name: "adam", beta1: b1, beta2: b2, eps });
+  assert.deepEqual(a, b);
+});
+
+test("rmsprop power p: theta -= lr g / (v^p + eps); p = 0.5 is rmsprop bit for bit", () => {
+  const alpha = 0.99, eps = 1e-8;
+  const rule = (p: number) => {
+    const v = [0, 0, 0];
+    return reference((j, g) => {
+      v[j] = alpha * v[j] + (1 - alpha) * g * g;
+      return (lr * g) / (v[j] ** p + eps);
+    });
+  };
+  checkAgainst({ name: "rmsprop", alpha, eps, power: 0.75 }, rule(0.75));
+  assert.deepEqual(run({ name: "rmsprop", alpha, eps, power: 0.5 }), run({ name: "rmsprop", alpha, eps }));
+});

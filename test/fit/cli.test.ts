@@ -21,7 +21,8 @@ function close(actual: number, expected: number, rel: number, what: string): voi
 test("Chinchilla Figure 4 data: same optimum as fitChinchilla, through the CLI", () => {
   const r = cli(["fit", CHINCHILLA_CSV, "--form", "chinchilla", "--x", "N,D", "--y", "loss", "--where", "loss<3.4469", "--compute", "5.76e23", "--json"]);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stderr, "skillsim: note: --where kept 240 of 245 rows\n");
+  // (On a slow machine, progress lines may come too.)
+  assert.equal(r.stderr.split("\n").filter((l) => !/^skillsim: progress: /.test(l)).join("\n"), "skillsim: note: --where kept 240 of 245 rows\n");
   const j = JSON.parse(r.stdout);
   assert.equal(j.form, "chinchilla");
   assert.equal(j.n, 240);
@@ -42,7 +43,7 @@ test("Chinchilla Figure 4 data: same optimum as fitChinchilla, through the CLI",
   close(6 * row.N_opt * row.D_opt, 5.76e23, 1e-9, "C = 6 N D");
 });
 
-test("powerlaw: recovers the parameters of a generated CSV; --fix-E 0 is least squares in log-log", () => {
+test("powerlaw: recovers the parameters of a generated CSV, with E free and with --fix-E 0", () => {
   const csv = write("pl.csv", powerLawCsv(0.5, 30, 0.6));
   const r = cli(["fit", csv, "--x", "params", "--json"]);
   assert.equal(r.code, 0, r.stderr);
@@ -162,7 +163,7 @@ test("sweep lines without config: --batch gives D; without it, a clear error", (
   const file = write("nocfg.jsonl", text);
   const bad = cli(["fit", file, "--x", "N,D"]);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /skillsim: .*nocfg\.jsonl:1 \(run 0, step 10\): column "D" has no value .*no "config", so no batch size; give the batch size with --batch B\n$/);
+  assert.match(bad.stderr, /^skillsim: .*nocfg\.jsonl: no D = step x batch for a Chinchilla fit: run 0's line carries no "config", so no batch size .*--x step .*, or give --batch B if the runs had one\n$/);
   const ok = cli(["fit", file, "--x", "D", "--batch", "4", "--where", "params=20", "--json", "-q"]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(JSON.parse(ok.stdout).n, 3);

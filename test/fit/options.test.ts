@@ -166,7 +166,7 @@ test("a Resource or Domino sweep (no batch): no default --x N,D; the message say
   const file = write("res.jsonl", lines.join("\n") + "\n");
   const r = cli(["fit", file]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^skillsim: .*res\.jsonl: these runs have no batch size .* --x step \(loss vs time\) or --x N --final \(final loss vs params\)/);
+  assert.match(r.stderr, /^skillsim: .*res\.jsonl: no D = step x batch for a Chinchilla fit: run 0 is a resource run, which has no batch size .* --x step \(loss vs time\) or --x N --final \(final loss vs params\)/);
   assert.equal(r.stderr.trim().split("\n").length, 1);
   const ok = cli(["fit", file, "--x", "N", "--final", "--json", "-q"]);
   assert.equal(ok.code, 0, ok.stderr);
@@ -186,7 +186,7 @@ test("a single `run --json` is read as rows (its trace); the default fit is loss
   assert.ok(j.n > 100, `${j.n} recorded points`);
   const fin = cli(["fit", out, "--x", "N,D"]);
   assert.equal(fin.code, 2);
-  assert.match(fin.stderr, /^skillsim: .*run\.json: this run has no batch size/);
+  assert.match(fin.stderr, /^skillsim: .*run\.json: no D = step x batch for a Chinchilla fit: the run is a resource run, which has no batch size/);
 });
 
 test("duplicate run ids in sweep input: a note names them; both lines are used", () => {

@@ -38,7 +38,7 @@ function config(over: Over = {}): GeometryConfig {
     diagnostics: false,
     ...rest,
     skills: { count: 10, frequencies: { zipf: 2 }, vectors: "orthogonal", ...skills },
-    timeline: { onset: 0.1, half: 0.5, learned: 0.9, on: "progress", check: "every", ...timeline } as GeometryConfig["timeline"],
+    timeline: { onset: 0.1, half: 0.5, learned: 0.9, on: "progress", ...timeline },
   };
 }
 
@@ -201,7 +201,7 @@ test("divergence: sgd with a huge learning rate on mse throws DivergenceError qu
 });
 
 test("same config and seed: identical output; another seed: different output (batch mode, with noise)", () => {
-  const c = config({ params: 64, steps: 300, batch: 32, loss: "ce", optimizer: { name: "adam" }, lr: 0.01, skills: { count: 200, vectors: "random", frequencies: { zipf: 1 } }, timeline: { check: "recorded" } });
+  const c = config({ params: 64, steps: 300, batch: 32, loss: "ce", optimizer: { name: "adam" }, lr: 0.01, skills: { count: 200, vectors: "random", frequencies: { zipf: 1 } } });
   const a = JSON.stringify(runGeometry(c));
   const b = JSON.stringify(runGeometry(c));
   assert.equal(a, b);
@@ -212,24 +212,43 @@ test("same config and seed: identical output; another seed: different output (ba
   assert.notEqual(n1, a);
 });
 
-test("the trajectory does not depend on the record or timeline-check mode", () => {
+test("the trajectory and the timeline do not depend on the record settings or the timeline mode", () => {
   const base = config({ params: 30, steps: 200, batch: 8, loss: "ce", lr: 0.05, optimizer: { name: "adam" }, skills: { count: 12, vectors: "random", frequencies: { zipf: 1 } } });
-  const every = runGeometry({ ...base, record: "every", timeline: { ...base.timeline, check: "every" } });
-  const recorded = runGeometry({ ...base, record: "every", timeline: { ...base.timeline, check: "recorded" } });
-  assert.deepEqual(recorded.trace, every.trace);
-  assert.deepEqual(recorded.crossings, every.crossings); // every step is recorded here
-  const sparse = runGeometry({ ...base, record: { points: 20, spacing: "log" }, timeline: { ...base.timeline, check: "recorded" } });
+  const every = runGeometry({ ...base, record: "every" }, {}, "every-step");
+  const exact = runGeometry({ ...base, record: "every" });
+  assert.deepEqual(exact.trace, every.trace);
+  assert.deepEqual(exact.crossings, every.crossings);
+  const sparse = runGeometry({ ...base, record: { points: 20, spacing: "log" } });
   sparse.trace.t.forEach((t, k) => {
     assert.equal(sparse.trace.loss[k], every.trace.loss[t]);
     for (let i = 0; i < 12; i++) assert.equal(sparse.trace.level[i][k], every.trace.level[i][t]);
   });
-  // crossings checked at recorded steps only: the first recorded step at or after the exact one
-  sparse.crossings.half.forEach((t, i) => {
-    const exact = every.crossings.half[i];
-    if (exact === null) assert.equal(t, null);
-    else assert.equal(t, sparse.trace.t.find((r) => r >= exact) ?? null);
+  assert.deepEqual(sparse.crossings, every.crossings); // exact, whatever is recorded
+  // the coarse mode (tests and bench only) rounds up to the recorded steps
+  const coarse = runGeometry({ ...base, record: { points: 20, spacing: "log" } }, {}, "recorded-only");
+  coarse.crossings.half.forEach((t, i) => {
+    const e = every.crossings.half[i];
+    if (e === null) assert.equal(t, null);
+    else assert.equal(t, coarse.trace.t.find((r) => r >= e) ?? null);
   });
   assert.equal(sparse.final.loss, every.final.loss);
+});
+
+test("exact timelines equal the every-step reference (batch and full, mse and ce, independent and interfering skills)", () => {
+  const cases: GeometryConfig[] = [
+    config({ params: 40, steps: 400, batch: 64, loss: "ce", lr: 0.02, optimizer: { name: "adam" }, skills: { count: 150, vectors: "random", frequencies: { zipf: 1 } }, record: { points: 9, spacing: "log" } }),
+    config({ params: 40, steps: 400, batch: 16, loss: "mse", lr: 0.05, optimizer: { name: "sgd" }, skills: { count: 120, vectors: "random", frequencies: { zipf: 1.2 } }, record: { points: 5, spacing: "linear" } }),
+    config({ params: 64, steps: 300, batch: 32, lr: 0.01, optimizer: { name: "momentum" }, skills: { count: 50, frequencies: { zipf: 1 } }, noise: 0.002, record: { points: 6, spacing: "log" } }),
+    config({ params: 50, steps: 300, batch: 8, lr: 3e-3, optimizer: { name: "signgd" }, skills: { count: 40, vectors: "modular" }, timeline: { onset: 0.3, half: 0.6, learned: 0.95, on: "level" } }),
+    config({ params: 30, steps: 150, batch: "full", loss: "ce", lr: 0.05, optimizer: { name: "lion" }, skills: { count: 60, vectors: "random" }, record: { points: 4, spacing: "log" } }),
+  ];
+  for (const c of cases) {
+    const ref = runGeometry(c, {}, "every-step");
+    const out = runGeometry(c);
+    assert.deepEqual(out.crossings, ref.crossings, `${c.optimizer.name} ${c.loss} ${c.skills.vectors}`);
+    assert.deepEqual(out.trace, ref.trace);
+    assert.ok(out.crossings.half.some((x) => x !== null));
+  }
 });
 
 test("WebAssembly and JavaScript kernels give identical output", (t) => {
@@ -239,9 +258,9 @@ test("WebAssembly and JavaScript kernels give identical output", (t) => {
   }
   const configs: GeometryConfig[] = [
     // N not a multiple of 4, distinct draws not a multiple of 4, ce, random, interference
-    config({ params: 37, steps: 150, batch: 61, loss: "ce", lr: 0.02, optimizer: { name: "adam" }, skills: { count: 97, vectors: "random", frequencies: { zipf: 1 } }, timeline: { check: "recorded" }, diagnostics: true }),
+    config({ params: 37, steps: 150, batch: 61, loss: "ce", lr: 0.02, optimizer: { name: "adam" }, skills: { count: 97, vectors: "random", frequencies: { zipf: 1 } }, diagnostics: true }),
     config({ params: 18, steps: 100, batch: "full", optimizer: { name: "rmsprop" }, lr: 0.01, skills: { count: 13, vectors: "random" }, noise: 0.001 }),
-    config({ params: 41, steps: 100, batch: 5, optimizer: { name: "lion" }, lr: 0.003, skills: { count: 30, vectors: "modular" }, timeline: { check: "every" } }),
+    config({ params: 41, steps: 100, batch: 5, optimizer: { name: "lion" }, lr: 0.003, skills: { count: 30, vectors: "modular" } }),
     config({ params: 1000, steps: 200, batch: 128, optimizer: { name: "sgd" }, lr: 3e-2, skills: { count: 2, frequencies: [0.95, 0.05] } }),
     config({ params: 61, steps: 50, batch: 16, optimizer: { name: "momentum" }, lr: 0.01, skills: { count: 60 }, record: "every" }),
   ];
@@ -303,7 +322,7 @@ test("explicit frequencies are reported as given; the run samples from the norma
 test("every optimizer learns the minimal example without diverging", () => {
   const lrs = { sgd: 0.5, momentum: 0.05, signgd: 3e-4, adam: 3e-4, rmsprop: 3e-4, lion: 3e-4 } as const;
   for (const [name, lr] of Object.entries(lrs) as [keyof typeof lrs, number][]) {
-    const out = runGeometry(config({ params: 200, lr, steps: 600, optimizer: { name }, timeline: { check: "recorded" } }));
+    const out = runGeometry(config({ params: 200, lr, steps: 600, optimizer: { name }}));
     assert.ok(out.final.loss < 0.2 * out.trace.loss[0], `${name}: final loss ${out.final.loss}`);
     assert.ok(out.crossings.learned[0] !== null, `${name}: skill 1 not learned`);
   }

@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runGeometry, skillVectors } from "../../src/models/geometry.js";
+import { geometryWasmAvailable, runGeometry, skillVectors, useGeometryKernels } from "../../src/models/geometry.js";
 import { runResource } from "../../src/models/resource.js";
 import { Rng } from "../../src/engine/rng.js";
 import type { GeometryConfig, ResourceConfig } from "../../src/config/schema.js";
@@ -183,6 +183,9 @@ record: every
 `;
   const free = runResource(resource(yaml, ["clip=false"]));
   assert.deepEqual(free.trace.level[0], [0, 1.5, 3, 4.5]);
+  // levels beyond [0, 1] however far are the warnings route, not a divergence; no timeline
+  assert.match(free.warnings![0], /^skill 1's level left the model's range \[0, 1\] at step 1 \(reaching 4\.5\)/);
+  assert.equal(free.crossings.learned[0], null);
   const clipped = runResource(resource(yaml));
   assert.deepEqual(clipped.trace.level[0], [0, 1, 1, 1]);
 });
@@ -213,4 +216,33 @@ clip: false
   const g = geometry(`model: geometry\nseed: 7\nparams: ${N}\nskills: {count: ${n}, vectors: random}\nsteps: 1\n`);
   assert.equal(g.skills.vectors, "random");
   for (let i = 0; i < n; i++) assert.ok(Math.abs(C[i][i] - 1) < 1e-15);
+});
+
+test("gaussian and explicit vectors, init and averaged diagnostics: the JS and WebAssembly kernels agree bit for bit", (t) => {
+  if (!geometryWasmAvailable()) return t.skip("dist/asm/geometry.wasm not built");
+  const yaml = `model: geometry
+params: 13
+skills: {count: 6, vectors: gaussian}
+init: [0.1, -0.2, 0.3, 0, 0, 0, 0, 0, 0, 0, 0, 0.5, -0.5]
+batch: 8
+noise: 0.01
+optimizer: ademamix
+lr: 0.01
+steps: 200
+diagnostics: average
+record: {points: 11, spacing: linear}
+`;
+  const runWith = (k: "js" | "wasm", sets: string[] = []) => {
+    useGeometryKernels(k);
+    try {
+      return runGeometry(geometry(yaml, sets));
+    } finally {
+      useGeometryKernels("auto");
+    }
+  };
+  for (const sets of [[], ["skills.vectors=[[1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3], [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]]"]]) {
+    const js = runWith("js", sets), wasm = runWith("wasm", sets);
+    assert.deepEqual(wasm.trace, js.trace);
+    assert.deepEqual(wasm.crossings, js.crossings);
+  }
 });

@@ -59,10 +59,11 @@ test("sweep --plot never puts the seed on the x axis unless asked", () => {
   writeFileSync(cfg, "model: geometry\nparams: 20\nsteps: 50\nskills: {count: 3}\nsweep:\n  seed: [0, 1, 2]\n");
   const out = join(dir, "s.jsonl");
   const r = cli(["sweep", cfg, "--out", out, "--plot", join(dir, "s.svg"), "--jobs", "1", "--quiet"]);
-  assert.notEqual(r.code, 0);
-  assert.match(r.stderr, /no numeric swept key other than seed for the x axis \(swept: seed\)/);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^skillsim: --plot: no swept key other than seed for the x axis \(swept: seed\)/);
   assert.ok(!existsSync(join(dir, "s.svg")));
-  const asked = cli(["sweep", cfg, "--out", out, "--resume", "--plot", join(dir, "t.svg"), "--plot-x", "seed", "--quiet"]);
+  assert.ok(!existsSync(out), "refused before any run");
+  const asked = cli(["sweep", cfg, "--out", out, "--plot", join(dir, "t.svg"), "--plot-x", "seed", "--quiet"]);
   assert.equal(asked.code, 0, asked.stderr);
   assert.match(readFileSync(join(dir, "t.svg"), "utf8"), /<title>Final loss vs seed<\/title>/);
 });
@@ -77,4 +78,18 @@ test("PNG figures: drawn with the bundled font; characters it lacks are named on
   const cjk = cli(["run", "configs/resource-default.yaml", "--set", "title=学习 α", "--plot", join(dir, "b.png")]);
   assert.equal(cjk.code, 0, cjk.stderr);
   assert.match(cjk.stderr, /the bundled font \(DejaVu Sans\) has no glyph for "学" "习"; the PNG leaves them out \(the SVG keeps them\)/);
+  const quiet = cli(["run", "configs/resource-default.yaml", "--set", "title=学习 α", "--plot", join(dir, "c.png"), "--quiet"]);
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.equal(quiet.stderr, "", "--quiet: nothing on stderr");
+});
+
+test("sweep --plot: a sweep over lists (the two-skill frequencies) is drawn as categories, not against the seed", () => {
+  const dir = tempDir();
+  const out = join(dir, "two.jsonl");
+  const r = cli(["sweep", "configs/geometry-two-skill-sgd.yaml", "--set", "steps=100", "--out", out, "--plot", join(dir, "two.svg"), "--jobs", "1", "--quiet"]);
+  assert.equal(r.code, 0, r.stderr);
+  const svg = readFileSync(join(dir, "two.svg"), "utf8");
+  assert.match(svg, /<title>Final loss vs skills\.frequencies<\/title>/);
+  for (const label of ["[0.5, 0.5]", "[0.9, 0.1]", "[0.95, 0.05]"]) assert.ok(svg.includes(`>${label}</text>`), `x label ${label}`);
+  assert.match(svg, /mean over seed \(3 values\)/);
 });

@@ -149,7 +149,7 @@ test("sweep figure: x = first numeric varying key other than seed, series = the 
   assert.ok(sweepSvg.includes("slope −0.35"), "log-log slope in the legend");
   const jsonl = sweepFixture.map((l) => JSON.stringify(l)).join("\n") + "\n";
   assert.equal(sweepFigure(jsonl), sweepSvg, "JSON Lines text gives the same figure");
-  assert.throws(() => sweepFigure(sweepFixture, { x: "nope" }), /not a numeric swept key/);
+  assert.throws(() => sweepFigure(sweepFixture, { x: "nope" }), /x key "nope" is not a swept key \(swept: params, seed, skills\.frequencies\.zipf\)/);
 });
 
 test("fit figures: formula, parameters with intervals, axis labels", () => {
@@ -274,7 +274,17 @@ test("missingGlyphs names the characters the bundled font cannot draw", () => {
 test("sweep figure keys from a sweep block alone: never seed by default", () => {
   assert.equal(chooseKeysOf([keyInfo("seed", [0, 1, 2]), keyInfo("params", [20, 40])]).x, "params");
   assert.equal(chooseKeysOf([keyInfo("seed", [0, 1]), keyInfo("params", [20])]).x, "params", "a fixed numeric key beats seed");
-  assert.throws(() => chooseKeysOf([keyInfo("seed", [0, 1]), keyInfo("optimizer", ["sgd", "adam"])]), /no numeric swept key other than seed for the x axis \(swept: seed, optimizer\)/);
+  assert.equal(chooseKeysOf([keyInfo("seed", [0, 1]), keyInfo("optimizer", ["sgd", "adam"])]).x, "optimizer", "categories before seed");
+  assert.throws(() => chooseKeysOf([keyInfo("seed", [0, 1])]), /no swept key other than seed for the x axis \(swept: seed\)/);
   assert.equal(chooseKeysOf([keyInfo("seed", [0, 1])], { x: "seed" }).x, "seed", "seed when asked for");
   assert.deepEqual(keyInfo("k", [3, 1, 3, 2]).values, [1, 2, 3]);
+});
+
+test("the sweep figure takes more repeats of one setting than Math.min(...ys) can (130,000)", () => {
+  // One setting repeated 130,000 times (its min-max band used Math.min(...ys)), and one other.
+  const n = 130_000;
+  const lines = Array.from({ length: n + 2 }, (_, i) => ({ id: i, overrides: { params: i < n ? 10 : 20 }, final: { loss: i < n ? 0.1 + (i % 7) / 100 : 0.05 } }));
+  const svg = sweepFigure(lines);
+  assert.match(svg, /130002 runs/);
+  assert.match(svg, /band: min–max/);
 });

@@ -1,7 +1,7 @@
 /**
  * Network model: small MLPs trained by backpropagation on synthetic multitask data, each task
- * a skill (the paper's real-network experiments, Fig 2, 13, 16, 19; docs/models.md
- * "Network model"; exact definitions in docs/network.md).
+ * a skill (the paper's real-network experiments, Fig 2, 13, 16, 19; exact definitions in
+ * docs/network.md).
  *
  *   data        tasks.ts (sparse-parity, multitask-parity, modular-addition, squares)
  *   network     mlp.ts (dense layers, optional modules and token embedding), float64,

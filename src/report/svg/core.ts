@@ -90,6 +90,7 @@ export function fmtAny(v: unknown): string {
   if (typeof v === "number") return fmtValue(v);
   if (typeof v === "string") return v;
   if (typeof v === "boolean") return String(v);
+  if (Array.isArray(v)) return `[${v.map(fmtAny).join(", ")}]`;
   return JSON.stringify(v) ?? "";
 }
 

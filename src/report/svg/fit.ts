@@ -169,7 +169,9 @@ function chinchillaFigure(fit: FitResult, data: FitData, opts: FitFigureOptions)
   const D = data.D ?? [];
   const y = data.y;
   const ok = N.map((_, i) => i).filter((i) => N[i] > 0 && D[i] > 0 && y[i] > 0 && [N[i], D[i], y[i]].every(Number.isFinite));
-  const groups = groupByD(D.map((d, i) => (ok.includes(i) ? d : NaN)), opts.groups ?? 4);
+  const usable = new Uint8Array(N.length);
+  for (const i of ok) usable[i] = 1;
+  const groups = groupByD(D.map((d, i) => (usable[i] ? d : NaN)), opts.groups ?? 4);
   const L = (n: number, d: number) => p.E + p.A * Math.pow(n, -p.alpha) + p.B * Math.pow(d, -p.beta);
 
   const title = opts.title ?? "Chinchilla fit: L(N, D) = E + A/N^{α} + B/D^{β}";

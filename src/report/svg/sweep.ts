@@ -21,7 +21,8 @@ export interface SweepLine {
 }
 
 export interface SweepFigureOptions {
-  /** Key on the x axis (default: the first numeric key that varies, other than seed; never seed unless named). */
+  /** Key on the x axis (default: the first numeric key that varies, other than seed, else the
+   * first other key that varies, drawn as categories; never seed unless named). */
   x?: string;
   /** Key whose values make the series (default: the next key that varies, other than seed). */
   series?: string;
@@ -88,15 +89,19 @@ export function chooseKeysOf(keys: KeyInfo[], opts: SweepFigureOptions = {}): { 
   let x = opts.x;
   if (x === undefined) {
     // Never seed by default: final loss against the seed number shows nothing; it is spread.
-    const k = keys.find((k) => k.numeric && varies(k) && k.key !== "seed") ?? keys.find((k) => k.numeric && k.key !== "seed");
+    // A numeric key that varies first, then any key that varies (drawn as categories, e.g.
+    // the two-skill sweep's frequency lists), then a numeric key that does not.
+    const k = keys.find((k) => k.numeric && varies(k) && k.key !== "seed") ??
+      keys.find((k) => varies(k) && k.key !== "seed") ??
+      keys.find((k) => k.numeric && k.key !== "seed");
     if (!k) {
       const swept = keys.map((k) => k.key).join(", ") || "none";
-      throw new Error(`sweepFigure: no numeric swept key other than seed for the x axis (swept: ${swept}); name one as x (--plot-x), seed included`);
+      throw new Error(`sweepFigure: no swept key other than seed for the x axis (swept: ${swept}); name one as x (--plot-x), seed included`);
     }
     x = k.key;
   }
   const xi = keys.find((k) => k.key === x);
-  if (!xi || !xi.numeric) throw new Error(`sweepFigure: x key "${x}" is not a numeric swept key`);
+  if (!xi) throw new Error(`sweepFigure: x key "${x}" is not a swept key (swept: ${keys.map((k) => k.key).join(", ") || "none"})`);
   let series: string | null = opts.series ?? null;
   if (opts.series === undefined) series = keys.find((k) => varies(k) && k.key !== x && k.key !== "seed")?.key ?? null;
   if (series !== null && !keys.some((k) => k.key === series)) throw new Error(`sweepFigure: series key "${series}" is not a swept key`);
@@ -121,7 +126,13 @@ export function sweepFigure(input: SweepLine[] | string, opts: SweepFigureOption
   const all = typeof input === "string" ? parseJsonLines(input) : input;
   const { x: xKey, series: sKey, pooled } = chooseKeys(all, opts);
   const lossOf = (l: SweepLine) => Number(l.final?.loss);
-  const lines = all.filter((l) => Number.isFinite(lossOf(l)) && typeof l.overrides?.[xKey] === "number" && Number.isFinite(l.overrides[xKey] as number));
+  // A non-numeric x key is drawn as categories at 0, 1, 2, … in the order first swept.
+  const xInfo = sweptKeys(all).find((k) => k.key === xKey)!;
+  const categorical = !xInfo.numeric;
+  const categories = xInfo.values.map((v) => JSON.stringify(v));
+  const xOf = (l: SweepLine): number =>
+    categorical ? (l.overrides?.[xKey] === undefined ? NaN : categories.indexOf(JSON.stringify(l.overrides[xKey]))) : Number(l.overrides?.[xKey]);
+  const lines = all.filter((l) => Number.isFinite(lossOf(l)) && (categorical || typeof l.overrides?.[xKey] === "number") && Number.isFinite(xOf(l)));
   const dropped = all.length - lines.length;
 
   // Series, in numeric order (or first-seen order).
@@ -135,7 +146,7 @@ export function sweepFigure(input: SweepLine[] | string, opts: SweepFigureOption
     const mine = lines.filter((l) => sKey === null || JSON.stringify(l.overrides[sKey]) === JSON.stringify(sv));
     const byX = new Map<number, number[]>();
     for (const l of mine) {
-      const xv = l.overrides[xKey] as number;
+      const xv = xOf(l);
       if (!byX.has(xv)) byX.set(xv, []);
       byX.get(xv)!.push(lossOf(l));
     }
@@ -146,11 +157,11 @@ export function sweepFigure(input: SweepLine[] | string, opts: SweepFigureOption
   });
 
   // Scales.
-  const xsVals = lines.map((l) => l.overrides[xKey] as number);
+  const xsVals = lines.map(xOf);
   const ysVals = lines.map(lossOf);
-  const logX = xsVals.length > 0 && xsVals.every((v) => v > 0);
+  const logX = !categorical && xsVals.length > 0 && xsVals.every((v) => v > 0);
   const logY = ysVals.length > 0 && ysVals.every((v) => v > 0);
-  const xe = extent(xsVals) ?? [1, 10];
+  const xe: [number, number] = categorical ? [-0.5, categories.length - 0.5] : extent(xsVals) ?? [1, 10];
   const ye = extent(ysVals) ?? [0.1, 1];
 
   const title = opts.title ?? `Final loss vs ${xKey}` + (sKey ? ` by ${shortKey(sKey)}` : "");
@@ -166,13 +177,15 @@ export function sweepFigure(input: SweepLine[] | string, opts: SweepFigureOption
   const head = heading(W, title, [sub1.join(" · "), sub2]);
 
   const p: Panel = { x: 84, y: head.height + 10, w: W - 84 - 22, h: H - head.height - 10 - 58 };
-  const xs: Scale = logX ? logScale(padLog(xe, 0.05), [p.x, p.x + p.w]) : linearScale(padLinear(xe), [p.x, p.x + p.w]);
+  const xs: Scale = logX ? logScale(padLog(xe, 0.05), [p.x, p.x + p.w]) : linearScale(categorical ? xe : padLinear(xe), [p.x, p.x + p.w]);
   const ys: Scale = logY ? logScale(padLog(ye, 0.08), [p.y + p.h, p.y]) : linearScale(padLinear(ye), [p.y + p.h, p.y]);
 
   // Few distinct x values on a log axis: label exactly those.
   const distinctX = [...new Set(xsVals)].sort((a, b) => a - b);
   let xTicks: Tick[] | undefined;
-  if (logX && distinctX.length >= 2 && distinctX.length <= 10) {
+  if (categorical) {
+    xTicks = xInfo.values.map((v, i) => ({ value: i, label: fmtAny(v) }));
+  } else if (logX && distinctX.length >= 2 && distinctX.length <= 10) {
     xTicks = [
       ...distinctX.map((v) => ({ value: v, label: fmtValue(v) })),
       ...xs.ticks(10).filter((t) => !distinctX.includes(t.value)).map((t) => ({ value: t.value })),

@@ -1,0 +1,215 @@
+/**
+ * Learning kinematics of a recorded run (Guo and Schölkopf 2025, "Physics of Learning: A
+ * Lagrangian perspective to different learning paradigms", arXiv 2509.21049): learning as
+ * motion of the information gained, I(t) = -ln L(t).
+ *
+ * On a recorded trace (t_k, L_k), k = 0..K-1, for each recorded interval [t_k, t_{k+1}]:
+ *   aggregate information velocity   v_k = -(ln L_{k+1} - ln L_k) / (t_{k+1} - t_k)
+ *   its acceleration (between interval midpoints m_k = (t_k + t_{k+1}) / 2)
+ *                                    a_k = (v_{k+1} - v_k) / (m_{k+1} - m_k)
+ *   decelerating_fraction            share of consecutive pairs (v_k, v_{k+1}) with v_{k+1} < v_k
+ * per skill, with progress pi = (s - s(0)) / (1 - s(0)) (or the level itself when the run's
+ * timeline reads levels, `timeline.on: level`):
+ *   progress velocity                w_k = (pi_{k+1} - pi_k) / (t_{k+1} - t_k)
+ *   accelerating_fraction            share of consecutive pairs, among those where the skill
+ *                                    moves at all (w_k or w_{k+1} nonzero), with w_{k+1} > w_k
+ *   accelerating_fraction_learning   the same share restricted to pairs whose three trace points
+ *                                    all have 0 < pi < 1 (the skill's own ramp)
+ *   peak_velocity_time               midpoint of the interval with the largest w_k (the domino falls)
+ * least time (the paper's T(delta)): the first recorded t with L <= delta (null if never).
+ *
+ * "Rises" and "falls" ignore differences below REL_TOL times the largest |velocity| of that
+ * series: floating-point noise in a constant velocity (e.g. the Domino model's ramp) is not
+ * acceleration. With `record: every` every interval is one step and all of this is exact per
+ * step; on a sparser trace each velocity is the average over its recorded interval and T(delta)
+ * is the first recorded time, an upper bound at the trace's resolution (the report says so).
+ */
+
+/** Relative size below which two velocities count as equal (see above). */
+export const REL_TOL = 1e-9;
+
+export interface KinematicsInput {
+  t: number[];
+  loss: number[];
+  /** level[i][k]: skill i+1's level at t[k]. */
+  level: number[][];
+  /** Optional per-step series of the same length as t (Geometry diagnostics: |delta theta|). */
+  stepLength?: number[];
+  /** Per-skill baseline s(0) for progress; null reads the thresholds on the level itself. */
+  baseline: number[] | null;
+  deltas: number[];
+  /** Total steps of the run (to say whether the trace is per-step). */
+  steps: number;
+}
+
+export interface SkillKinematics {
+  index: number;
+  accelerating_fraction: number | null;
+  accelerating_fraction_learning: number | null;
+  peak_velocity: number;
+  peak_velocity_time: number | null;
+  velocity: number[];
+}
+
+export interface Kinematics {
+  /** True when every interval is one step (exact per-step kinematics). */
+  per_step: boolean;
+  points: number;
+  /** Interval midpoints, where velocities live. */
+  t_mid: number[];
+  aggregate: {
+    velocity: number[];
+    acceleration: number[];
+    decelerating_fraction: number | null;
+    accelerating_fraction: number | null;
+    peak_velocity: number;
+    peak_velocity_time: number | null;
+    mean_velocity: number;
+  };
+  skills: SkillKinematics[];
+  least_time: Record<string, number | null>;
+  step_length: null | {
+    first: number;
+    last: number;
+    decelerating_fraction: number | null;
+  };
+  notes: string[];
+}
+
+export class KinematicsInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "KinematicsInputError";
+  }
+}
+
+/** Share of consecutive pairs of `v` that change in direction `sign` (+1 rise, -1 fall); `keep` filters pairs. */
+function changeFraction(v: ArrayLike<number>, sign: 1 | -1, keep: (k: number) => boolean): number | null {
+  let scale = 0;
+  for (let k = 0; k < v.length; k++) scale = Math.max(scale, Math.abs(v[k]));
+  const tol = REL_TOL * scale;
+  let n = 0, hits = 0;
+  for (let k = 0; k + 1 < v.length; k++) {
+    if (!keep(k)) continue;
+    n++;
+    if (sign * (v[k + 1] - v[k]) > tol) hits++;
+  }
+  return n === 0 ? null : hits / n;
+}
+
+/** Index of the largest value (first one on ties), -1 for an empty array. */
+function argMax(v: ArrayLike<number>): number {
+  let best = -1;
+  for (let k = 0; k < v.length; k++) if (best < 0 || v[k] > v[best]) best = k;
+  return best;
+}
+
+export function kinematics(inp: KinematicsInput): Kinematics {
+  const { t, loss, level } = inp;
+  const K = t.length;
+  if (K < 2) throw new KinematicsInputError(`the trace has ${K} recorded point${K === 1 ? "" : "s"}; kinematics needs at least 2 (record more points)`);
+  for (let k = 0; k < K; k++) {
+    if (!(loss[k] > 0) || !Number.isFinite(loss[k])) {
+      throw new KinematicsInputError(
+        `trace.loss[${k}] = ${loss[k]} at t = ${t[k]}: the information velocity needs ln L, so every recorded loss must be positive and finite ` +
+          `(a run whose loss reaches exactly 0, such as a Domino run past its last skill, can be shortened with --set steps=...)`,
+      );
+    }
+    if (k > 0 && !(t[k] > t[k - 1])) throw new KinematicsInputError(`trace.t is not increasing at point ${k} (t = ${t[k - 1]} then ${t[k]})`);
+  }
+  const I = K - 1; // intervals
+  const tMid = new Array<number>(I);
+  const v = new Array<number>(I);
+  for (let k = 0; k < I; k++) {
+    const dt = t[k + 1] - t[k];
+    tMid[k] = (t[k] + t[k + 1]) / 2;
+    v[k] = -(Math.log(loss[k + 1]) - Math.log(loss[k])) / dt;
+  }
+  const acc = new Array<number>(Math.max(0, I - 1));
+  for (let k = 0; k + 1 < I; k++) acc[k] = (v[k + 1] - v[k]) / (tMid[k + 1] - tMid[k]);
+  const aPeak = argMax(v);
+
+  const skills: SkillKinematics[] = level.map((row, i) => {
+    const s0 = inp.baseline === null ? 0 : inp.baseline[i];
+    const denom = inp.baseline === null ? 1 : 1 - s0;
+    const pi = row.map((s) => (s - s0) / denom);
+    const w = new Array<number>(I);
+    for (let k = 0; k < I; k++) w[k] = (pi[k + 1] - pi[k]) / (t[k + 1] - t[k]);
+    const inside = (k: number) => pi[k] > 0 && pi[k] < 1;
+    const peak = argMax(w);
+    const moving = peak >= 0 && w[peak] > 0;
+    return {
+      index: i + 1,
+      accelerating_fraction: changeFraction(w, 1, (k) => w[k] !== 0 || w[k + 1] !== 0),
+      accelerating_fraction_learning: changeFraction(w, 1, (k) => inside(k) && inside(k + 1) && inside(k + 2)),
+      peak_velocity: moving ? w[peak] : 0,
+      peak_velocity_time: moving ? tMid[peak] : null,
+      velocity: w,
+    };
+  });
+
+  const least: Record<string, number | null> = {};
+  for (const d of inp.deltas) {
+    let hit: number | null = null;
+    for (let k = 0; k < K; k++) {
+      if (loss[k] <= d) {
+        hit = t[k];
+        break;
+      }
+    }
+    least[String(d)] = hit;
+  }
+
+  let stepLength: Kinematics["step_length"] = null;
+  if (inp.stepLength && inp.stepLength.length === K) {
+    // stepLength[0] is |theta(0) - nothing|: start from the first real step (t > 0).
+    const first = t[0] === 0 ? 1 : 0;
+    const sl = inp.stepLength.slice(first);
+    stepLength = {
+      first: sl[0],
+      last: sl[sl.length - 1],
+      decelerating_fraction: changeFraction(sl, -1, () => true),
+    };
+  }
+
+  const perStep = t.every((x, k) => k === 0 || x - t[k - 1] === 1) && t[0] <= 1 && t[K - 1] >= inp.steps;
+  const notes: string[] = [];
+  if (!perStep) {
+    notes.push(
+      `the trace has ${K} recorded points over ${inp.steps} steps: velocities are averages over each recorded interval, ` +
+        "and least times are the first recorded time (an upper bound); record: every makes them exact per step",
+    );
+  }
+  return {
+    per_step: perStep,
+    points: K,
+    t_mid: tMid,
+    aggregate: {
+      velocity: v,
+      acceleration: acc,
+      decelerating_fraction: changeFraction(v, -1, () => true),
+      accelerating_fraction: changeFraction(v, 1, () => true),
+      peak_velocity: aPeak >= 0 ? v[aPeak] : 0,
+      peak_velocity_time: aPeak >= 0 ? tMid[aPeak] : null,
+      mean_velocity: -(Math.log(loss[K - 1]) - Math.log(loss[0])) / (t[K - 1] - t[0]),
+    },
+    skills,
+    least_time: least,
+    step_length: stepLength,
+    notes,
+  };
+}
+
+/** Parse `--delta 0.1,1e-2`: positive finite numbers, comma-separated. */
+export function parseDeltas(spec: string): number[] {
+  const parts = spec.split(",").map((s) => s.trim());
+  const out: number[] = [];
+  for (const p of parts) {
+    const x = p === "" ? NaN : Number(p);
+    if (!Number.isFinite(x) || x <= 0) {
+      throw new KinematicsInputError(`--delta ${spec}: "${p}" is not a positive number (give loss thresholds like 0.1,1e-2,1e-3)`);
+    }
+    out.push(x);
+  }
+  return out;
+}

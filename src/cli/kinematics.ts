@@ -1,0 +1,126 @@
+/** `skillsim kinematics RESULT`: learning as motion (information velocity, acceleration, least time). */
+import type { Command } from "commander";
+import { kinematics, KinematicsInputError, parseDeltas, type Kinematics } from "../analysis/kinematics.js";
+import { renderKinematics, type KinematicsDoc } from "../report/kinematics.js";
+import { kinematicsFigure } from "../report/svg/kinematics.js";
+import { CliError, emit, readTextFile, writeFigure } from "./io.js";
+import { note } from "./shared.js";
+
+export interface KinematicsOptions {
+  delta?: string;
+  json?: boolean;
+  out?: string;
+  plot?: string;
+  quiet?: boolean;
+}
+
+export function registerKinematics(program: Command): void {
+  program
+    .command("kinematics")
+    .argument("<result>", "a run result: the JSON of `skillsim run --json` (any model)")
+    .description("learning as motion: information velocity and acceleration, per-skill velocity, least time T(delta)")
+    .option("--delta <list>", "loss thresholds for the least time T(delta), comma-separated (default: L(0) x 0.5, 0.1, 0.01, 0.001)")
+    .option("--json", "print one JSON document")
+    .option("-o, --out <file>", "write the report to FILE (atomically) instead of stdout")
+    .option("--plot <file>", "draw the velocities: FILE.svg or FILE.png")
+    .option("-q, --quiet", "no notes on stderr")
+    .addHelpText(
+      "after",
+      `
+What it measures, on the run's recorded trace (t_k, L_k) (Guo and Schoelkopf 2025):
+  information velocity  v_k = -(ln L_{k+1} - ln L_k) / (t_{k+1} - t_k)   (per recorded interval)
+  decelerating_fraction the share of consecutive intervals where v falls: is learning decelerating?
+  per skill             progress velocity w_k = (pi_{k+1} - pi_k) / (t_{k+1} - t_k), the share of
+                        intervals where it rises (overall, and inside the skill's own ramp 0 < pi < 1),
+                        and when it peaks (when that domino falls)
+  least time            T(delta) = first recorded t with L <= delta
+  step length           for Geometry runs with diagnostics: |delta theta| and whether it decelerates
+
+With record: every these are exact per step; on a sparser trace velocities are interval
+averages and T(delta) is the first recorded time (the report says so).
+
+Examples:
+  $ skillsim run configs/geometry-minimal.yaml --set record=every --json --out run.json
+  $ skillsim kinematics run.json
+  $ skillsim kinematics run.json --delta 0.1,0.01 --json | jq .least_time
+  $ skillsim kinematics run.json --plot velocity.svg
+
+Exit codes: 0 success, 2 bad input (not a run JSON, fewer than 2 points, a loss <= 0).`,
+    )
+    .action((result: string, opts: KinematicsOptions) => kinematicsCommand(result, opts));
+}
+
+interface RunLike {
+  model: string;
+  config: { steps?: number; loss?: string; timeline?: { on?: string } };
+  trace: { t: number[]; loss: number[]; level: number[][]; extra?: Record<string, unknown> };
+}
+
+/** Check that `text` is a run JSON with a usable trace; every failure is one line naming the file. */
+export function parseRunJson(text: string, name: string): RunLike {
+  let v: any;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    throw new CliError(`${name}: not a JSON document (${(e as Error).message}); give the output of \`skillsim run --json\``);
+  }
+  if (!v || typeof v !== "object" || Array.isArray(v) || typeof v.model !== "string" || !v.trace || typeof v.trace !== "object") {
+    throw new CliError(`${name}: not a run result (expected the JSON of \`skillsim run --json\`, with model and trace)`);
+  }
+  const tr = v.trace;
+  const isNums = (a: unknown): a is number[] => Array.isArray(a) && a.every((x) => typeof x === "number");
+  if (!isNums(tr.t) || !isNums(tr.loss) || tr.t.length !== tr.loss.length) {
+    throw new CliError(`${name}: trace.t and trace.loss must be number lists of the same length`);
+  }
+  if (!Array.isArray(tr.level) || !tr.level.every((row: unknown) => isNums(row) && (row as number[]).length === tr.t.length)) {
+    throw new CliError(`${name}: trace.level must hold one number list per skill, each as long as trace.t`);
+  }
+  if (!v.config || typeof v.config !== "object") throw new CliError(`${name}: the run result has no config`);
+  return v as RunLike;
+}
+
+export function kinematicsCommand(resultPath: string, opts: KinematicsOptions): Promise<void> | void {
+  if (opts.plot && !/\.(svg|png)$/i.test(opts.plot)) throw new CliError(`--plot ${opts.plot}: the figure file must end in .svg or .png`);
+  let deltas: number[] | null = null;
+  try {
+    if (opts.delta !== undefined) deltas = parseDeltas(opts.delta);
+  } catch (e) {
+    if (e instanceof KinematicsInputError) throw new CliError(e.message);
+    throw e;
+  }
+  const run = parseRunJson(readTextFile(resultPath, "run result"), resultPath);
+  const { t, loss, level } = run.trace;
+  const onLevel = run.config.timeline?.on === "level";
+  // Progress baseline s(0): the level at t = 0 when it was recorded (every model records it).
+  let baseline: number[] | null = null;
+  if (!onLevel) {
+    if (t.length > 0 && t[0] === 0) baseline = level.map((row) => row[0]);
+    else {
+      const s0 = run.config.loss === "ce" ? 0.5 : 0;
+      baseline = level.map(() => s0);
+      if (!opts.quiet) note(`${resultPath}: the trace does not start at t = 0; progress uses s(0) = ${s0}`);
+    }
+  }
+  const L0 = loss[0];
+  const steps = typeof run.config.steps === "number" ? run.config.steps : t[t.length - 1];
+  const stepLength = run.trace.extra?.stepLength;
+  let k: Kinematics;
+  try {
+    k = kinematics({
+      t,
+      loss,
+      level,
+      baseline,
+      deltas: deltas ?? [0.5, 0.1, 0.01, 0.001].map((f) => Number((f * L0).toPrecision(6))),
+      steps,
+      stepLength: Array.isArray(stepLength) && stepLength.every((x) => typeof x === "number") ? (stepLength as number[]) : undefined,
+    });
+  } catch (e) {
+    if (e instanceof KinematicsInputError) throw new CliError(`${resultPath}: ${e.message}`);
+    throw e;
+  }
+  if (!opts.quiet) for (const n of k.notes) note(n);
+  const doc: KinematicsDoc = { model: run.model, progress: onLevel ? "level" : "progress", ...k };
+  emit(opts.json ? JSON.stringify(doc) + "\n" : renderKinematics(doc), opts.out);
+  if (opts.plot) return writeFigure(opts.plot, kinematicsFigure(doc));
+}
