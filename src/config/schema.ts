@@ -43,6 +43,9 @@ const timelineFields = {
 };
 const timelineDefaults = { onset: 0.1, half: 0.5, learned: 0.9, on: "progress" } as const;
 
+/** The rk45 integrator's default tolerances (the map has none). */
+export const rk45Defaults = { rtol: 1e-8, atol: 1e-12 } as const;
+
 /** Keys every model shares. */
 const common = {
   title: z.string().optional(), // free text shown in report headers and figures
@@ -99,8 +102,8 @@ export const resourceSchema = z.strictObject({
   clip: z.boolean().optional(),
   loss: z.enum(["mse", "ce"]).default("mse"),
   integrator: z.enum(["map", "rk45"]).default("map"),
-  rtol: z.number().positive().max(0.1).default(1e-8),
-  atol: z.number().positive().max(0.1).default(1e-12),
+  rtol: z.number().positive().max(0.1).default(rk45Defaults.rtol),
+  atol: z.number().positive().max(0.1).default(rk45Defaults.atol),
   timeline: z.strictObject(timelineFields).default(timelineDefaults),
 });
 

@@ -5,7 +5,7 @@
 import { constants as bufferConstants } from "node:buffer";
 import { totalmem } from "node:os";
 import { getHeapStatistics } from "node:v8";
-import type { Config, ResourceConfig } from "./schema.js";
+import { rk45Defaults, type Config, type ResourceConfig } from "./schema.js";
 import { checkNetwork } from "./network.js";
 import { naturalLimitError } from "../engine/natural.js";
 
@@ -69,9 +69,12 @@ export function checkUnused(raw: Record<string, unknown>, c: Config): Problem | 
   const has = (k: string) => raw[k] !== undefined && raw[k] !== null;
   if (c.model === "geometry" && c.rate !== undefined)
     return { path: ["rate"], message: "the Geometry model has no eta_eff: it steps theta with lr (and the optimizer); remove rate (it sets eta_eff of the resource and domino models)" };
+  // (A written-out resolved config, e.g. from `validate` or `calibrate --config-out`, carries the
+  // default tolerances; those are accepted so that it runs again unchanged.)
   if (c.model === "resource" && c.integrator === "map")
-    for (const k of ["rtol", "atol"])
-      if (has(k)) return { path: [k], message: `is a tolerance of the rk45 integrator; the map (integrator: map) has none: remove ${k} or set integrator: rk45` };
+    for (const k of ["rtol", "atol"] as const)
+      if (has(k) && c[k] !== rk45Defaults[k])
+        return { path: [k], message: `is a tolerance of the rk45 integrator; the map (integrator: map) has none: remove ${k} or set integrator: rk45` };
   if (c.model === "resource" && c.loss === "ce" && has("clip"))
     return { path: ["clip"], message: "clip applies to the mse map (u <- max(0, u - ...)); the ce variant has nothing to clip: remove it" };
   return null;

@@ -36,6 +36,18 @@ refused("resource map with rtol", "model: resource\nrtol: 1.0e-6\n", /^f\.yaml:2
 refused("resource map with atol", "model: resource\nintegrator: map\natol: 1.0e-9\n", /^f\.yaml:3:7: atol: is a tolerance of the rk45 integrator/);
 refused("resource ce with clip", "model: resource\nloss: ce\nclip: true\n", /^f\.yaml:3:7: clip: .*the ce variant has nothing to clip/);
 
+test("a resolved config, as validate prints it, runs again (the default tolerances are accepted with the map)", () => {
+  for (const model of ["resource-default", "resource-ode", "domino-serial", "geometry-minimal"]) {
+    const v = cli(["validate", `configs/${model}.yaml`]);
+    assert.equal(v.code, 0, v.stderr);
+    const f = join(dir, `resolved-${model}.yaml`);
+    writeFileSync(f, v.stdout);
+    const r = cli(["validate", f]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.replace(f, ""), v.stdout.replace(`configs/${model}.yaml`, ""));
+  }
+});
+
 test("the same keys where they act are accepted, and act", () => {
   const f = join(dir, "ok.yaml");
   writeFileSync(f, "model: resource\nintegrator: rk45\nrtol: 1.0e-6\nsteps: 300\n");

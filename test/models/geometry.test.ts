@@ -251,6 +251,26 @@ test("exact timelines equal the every-step reference (batch and full, mse and ce
   }
 });
 
+test("a level leaving the range is caught at the same step as by the every-step reference", () => {
+  const errs: string[] = [];
+  for (const [name, lr] of [["sgd", 2.9], ["sgd", 3.0], ["momentum", 2]] as const) {
+    const c = config({ params: 40, steps: 400, batch: 16, lr, optimizer: { name }, skills: { count: 20 }, record: { points: 5, spacing: "log" } });
+    const msg = (mode: "exact" | "every-step") => {
+      try {
+        runGeometry(c, {}, mode);
+        return "finished";
+      } catch (e) {
+        assert.ok(e instanceof DivergenceError, String(e));
+        return e.message;
+      }
+    };
+    const a = msg("exact");
+    assert.equal(a, msg("every-step"));
+    errs.push(a);
+  }
+  assert.ok(errs.some((m) => /diverged at step ([2-9]|\d\d+): skill \d+'s level/.test(m)), errs.join("\n"));
+});
+
 test("WebAssembly and JavaScript kernels give identical output", (t) => {
   if (!geometryWasmAvailable()) {
     t.skip("dist/asm/geometry.wasm not built");
