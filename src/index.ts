@@ -1,10 +1,11 @@
 /** skillsim as a library: config loading, the models, analysis and reporters. */
 export { loadConfig, ConfigError, DEFAULT_CONFIG_YAML } from "./config/load.js";
-export type { Config, ResourceConfig, DominoConfig, GeometryConfig } from "./config/schema.js";
+export type { Config, ResourceConfig, DominoConfig, GeometryConfig, NetworkConfig } from "./config/schema.js";
 export { runModel } from "./models/index.js";
 export { runResource } from "./models/resource.js";
 export { runDomino } from "./models/domino.js";
 export { runGeometry } from "./models/geometry.js";
+export { runNetwork } from "./models/network/index.js";
 export type { ModelOutput, Trace, Crossings } from "./models/types.js";
 export { buildResult, type RunResult } from "./report/result.js";
 export { renderText, renderCsv } from "./report/text.js";

@@ -26,7 +26,9 @@ export function cli(args: string[], opts: { cwd?: string; input?: string; env?: 
     cwd: opts.cwd ?? ROOT,
     input: opts.input,
     encoding: "utf8",
-    env: { ...process.env, NO_COLOR: "1", ...opts.env },
+    // No progress lines off a terminal (a slow, loaded machine would otherwise add them to
+    // stderr that tests compare exactly); tests of progress set the interval themselves.
+    env: { ...process.env, NO_COLOR: "1", SKILLSIM_PROGRESS_INTERVAL: "1e9", ...opts.env },
     timeout: 120000,
     maxBuffer: 256 * 1024 * 1024,
   });

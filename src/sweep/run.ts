@@ -85,7 +85,7 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions = {}): Promis
     };
   }
   try {
-    const lock = opts.out ? acquireLock(opts.out, opts.note) : null;
+    const lock = opts.out && !isDevice(opts.out) ? acquireLock(opts.out, opts.note) : null;
     try {
       return await poolAndRun(plan, opts, shard, shardRuns, jobs, early);
     } finally {
@@ -93,6 +93,16 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions = {}): Promis
     }
   } finally {
     early.off();
+  }
+}
+
+/** A device or pipe (--out /dev/stdout): no lock file beside it (that would be /dev/stdout.lock). */
+function isDevice(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return !st.isFile() && !st.isDirectory();
+  } catch {
+    return false;
   }
 }
 

@@ -18,6 +18,11 @@ const files = readdirSync(DIR).filter((f) => f.endsWith(".yaml")).sort();
 /** Reduced sizes for the long runs (the test checks that they run, not their physics). */
 function reduce(text: string): string[] {
   const sets: string[] = [];
+  if (/^model: network/m.test(text)) {
+    // Real networks (figs 2, 13, 16, 19): a few updates on a small data set; full runs take minutes.
+    sets.push("steps=20", /kind: modular-addition/.test(text) ? "task.modulus=11" : "task.samples=400");
+    return sets;
+  }
   const steps = Number(/^steps: (\S+)/m.exec(text)?.[1] ?? 1000);
   if (steps > 1500) sets.push("steps=1500");
   if (/count: 1000/.test(text)) sets.push("steps=200", "record={points: 20, spacing: log}");
@@ -27,6 +32,22 @@ function reduce(text: string): string[] {
 test("the gallery covers the toy-model figures", () => {
   for (const fig of [4, 5, 6, 7, 8, 9, 10, 12, 15, 16, 17, 18])
     assert.ok(files.some((f) => f.startsWith(`fig${fig}-`)), `no configs/paper/fig${fig}-*.yaml`);
+});
+
+test("the gallery covers the real-network figures", () => {
+  for (const prefix of ["fig2-", "fig13-", "fig16-network-", "fig19-"])
+    assert.ok(files.some((f) => f.startsWith(prefix)), `no configs/paper/${prefix}*.yaml`);
+});
+
+test("gallery: Fig 16's network is Fig 2's p2 = 0.05 run, and Fig 13's two runs differ only in betas and length", () => {
+  const load = (f: string, sets: string[] = []) => {
+    const c = loadConfig(readFileSync(join(DIR, f), "utf8"), { file: join(DIR, f), sets }) as unknown as Record<string, unknown>;
+    const { title: _t, record: _r, timeline: _l, sweep: _s, ...rest } = c;
+    return rest;
+  };
+  assert.deepEqual(load("fig16-network-calibrate.yaml"), load("fig2-bottom-rare.yaml"));
+  assert.deepEqual(load("fig13-adam.yaml", ["optimizer.beta1=0", "optimizer.beta2=0", "steps=1000"]), load("fig13-signgd.yaml"));
+  assert.deepEqual(load("fig19-modular.yaml", ["network.modules=1"]), load("fig19-one-network.yaml"));
 });
 
 for (const f of files) {

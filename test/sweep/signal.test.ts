@@ -22,7 +22,7 @@ function lineCount(path: string): number {
 /** Start a sweep, wait until `out` has a line, send `signal`; resolves to the exit code and stderr. */
 function interrupt(args: string[], out: string, signal: NodeJS.Signals): Promise<{ code: number | null; stderr: string; linesAtKill: number }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: "1", SKILLSIM_PROGRESS_INTERVAL: "1e9" } });
     let stderr = "";
     let linesAtKill = -1;
     child.stderr.on("data", (d) => (stderr += d));
