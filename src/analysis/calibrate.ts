@@ -245,7 +245,8 @@ function parseCsv(text: string, source: string): ObservedInput {
       if (!by.has(skill)) by.set(skill, []);
       by.get(skill)!.push({ t: tk, v: x, line: r.line });
     }
-    const n = Math.max(...by.keys());
+    let n = 0;
+    for (const k of by.keys()) if (k > n) n = k; // no spread: skills may be many
     for (let i = 1; i <= n; i++) {
       const pts = by.get(i);
       if (!pts) throw new CalibrateError(`${source}: skill ${i} has no rows (skills ${[...by.keys()].sort((a, b) => a - b).join(", ")} do); number skills 1..n`);
@@ -374,7 +375,8 @@ export function plan(inputs: ObservedInput[], opts: CalibrateOptions): Plan {
   const rateKnownBySet = keys.some((k) => k === "rate" || k === "lr" || k === "params");
   const observedRate = first.rate;
   const horizonSet = keys.includes("steps");
-  const tMax = Math.max(...inputs.flatMap((o) => o.t.map((ti) => (ti.length ? ti[ti.length - 1] : 0))));
+  let tMax = -Infinity; // a loop, not Math.max(...): observed curves may hold very many points
+  for (const o of inputs) for (const ti of o.t) tMax = Math.max(tMax, ti.length ? ti[ti.length - 1] : 0);
   if (!(tMax > 0)) throw new CalibrateError(`${first.source}: every recorded time is 0; nothing to fit`);
 
   // Frequencies given as a list by --set decide the skill count themselves.
@@ -471,7 +473,7 @@ export function plan(inputs: ObservedInput[], opts: CalibrateOptions): Plan {
   for (const o of inputs) for (const ti of o.t) for (const x of ti) if (x <= horizon) all.add(x);
   const times = Float64Array.from([...all].sort((a, b) => a - b));
   if (times.length === 0 || times[times.length - 1] <= 0)
-    throw new CalibrateError(`no observed point lies within the model's horizon (steps = ${horizon}${horizonSet ? ", from --set steps" : ""}); the observations run from t = ${Math.min(...inputs.flatMap((o) => o.t.flat()))} to ${tMax}`);
+    throw new CalibrateError(`no observed point lies within the model's horizon (steps = ${horizon}${horizonSet ? ", from --set steps" : ""}); the observations run from t = ${minObserved(inputs)} to ${tMax}`);
   const K = times.length;
   const index = new Map<number, number>();
   times.forEach((x, k) => index.set(x, k));
@@ -728,7 +730,8 @@ function levenbergMarquardt(obj: Objective, toValues: (x: Float64Array, out: Flo
       toValues(xt, vals);
       const ft = obj.mse(vals);
       if (ft <= f) {
-        const moved = Math.max(...Array.from(step, Math.abs));
+        let moved = 0;
+        for (let j = 0; j < step.length; j++) moved = Math.max(moved, Math.abs(step[j]));
         x.set(xt);
         f = ft;
         lambda = Math.max(1e-12, lambda / 10);
@@ -948,4 +951,11 @@ export function fittedCurves(p: Plan, result: CalibrationResult, times: Float64A
   const out = new Float64Array(p.n * times.length);
   obj.evaluateModel(vals, times, out);
   return Array.from({ length: p.n }, (_, i) => Array.from(out.subarray(i * times.length, (i + 1) * times.length)));
+}
+
+/** The earliest observed time over all inputs (a loop: no argument-spread limit). */
+function minObserved(inputs: { t: number[][] }[]): number {
+  let m = Infinity;
+  for (const o of inputs) for (const ti of o.t) for (const x of ti) if (x < m) m = x;
+  return m;
 }

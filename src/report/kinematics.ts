@@ -13,7 +13,7 @@ const fmt = (x: number | null, digits = 4): string => {
 const pct = (x: number | null): string => (x === null ? "-" : `${(100 * x).toFixed(1)}%`);
 
 function pad(rows: string[][]): string {
-  const w = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
+  const w = rows[0].map((_, j) => rows.reduce((m, r) => Math.max(m, r[j].length), 0));
   return rows.map((r) => r.map((c, j) => (j === 0 ? c.padEnd(w[j]) : c.padStart(w[j]))).join("  ")).join("\n");
 }
 
