@@ -1,5 +1,3 @@
-import { readFileSync } from "node:fs";
-
 /**
  * Dense kernels for the `network` model: the one place where matrix products happen.
  * Every layer (dense, grouped/modular, output) calls these; nothing else multiplies matrices.
@@ -32,6 +30,7 @@ import { readFileSync } from "node:fs";
  * order, multiply then add), so both back-ends give bit-identical results (tested); only
  * speed differs. Arrays not from a wasm arena always take the JavaScript path.
  */
+import { loadWasmModule, type LoadedWasm } from "./wasm.js";
 
 export const ACT_NONE = 0;
 export const ACT_RELU = 1;
@@ -135,15 +134,9 @@ interface WasmExports {
   relu_back(M: number, N: number, Z: number, dH: number, dZ: number, ld: number): void;
   transpose(rows: number, cols: number, S: number, lds: number, T: number, ldt: number): void;
 }
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: new (descriptor: { initial: number; maximum?: number }) => { buffer: ArrayBuffer };
-}
 
 export type DenseKernels = "auto" | "js" | "wasm";
 let kernelChoice: DenseKernels = "auto";
-let wasmModule: { api: WasmApi; module: object } | null | undefined; // undefined: not tried
 /** The arena whose memory the wasm kernels currently address (one run at a time per thread). */
 let active: { ex: WasmExports; buffer: ArrayBuffer } | null = null;
 
@@ -156,19 +149,9 @@ export function denseWasmAvailable(): boolean {
   return loadWasm() !== null;
 }
 
-function loadWasm(): { api: WasmApi; module: object } | null {
-  if (wasmModule !== undefined) return wasmModule;
-  wasmModule = null;
-  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-  if (!api) return null;
-  try {
-    // dist/src/engine/dense.js -> dist/asm/dense.wasm
-    const bytes = readFileSync(new URL("../../asm/dense.wasm", import.meta.url));
-    wasmModule = { api, module: new api.Module(bytes) };
-  } catch {
-    wasmModule = null; // not built, or no SIMD support: the JS kernels are used
-  }
-  return wasmModule;
+function loadWasm(): LoadedWasm | null {
+  // dist/src/engine/dense.js -> dist/asm/dense.wasm
+  return loadWasmModule(new URL("../../asm/dense.wasm", import.meta.url));
 }
 
 /** A bump allocator of Float64Arrays (16-byte aligned), sized once; never grows. */

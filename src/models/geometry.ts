@@ -35,7 +35,7 @@
  * available, else in JavaScript (`dotRow`, `axpyRow`). Both do the same floating-point
  * operations in the same order, so results are bit-identical (tested); only speed differs.
  */
-import { readFileSync } from "node:fs";
+import { loadWasmModule, type LoadedWasm, type WasmApi } from "../engine/wasm.js";
 import type { GeometryConfig, VectorKind } from "../config/schema.js";
 import { recordTimes } from "../analysis/record.js";
 import { CrossingTracker, levelAtThreshold, OverlapWatch, thresholdList } from "../analysis/timeline.js";
@@ -238,11 +238,6 @@ interface WasmExports {
   dots(T: number, theta: number, idx: number, m: number, N: number, z: number): void;
   accumulate(T: number, idx: number, w: number, m: number, N: number, g: number): void;
 }
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: new (descriptor: { initial: number; maximum?: number }) => { buffer: ArrayBuffer };
-}
 
 class WasmWorkspace implements Workspace {
   readonly kind = "wasm" as const;
@@ -293,7 +288,6 @@ class WasmWorkspace implements Workspace {
 
 export type GeometryKernels = "auto" | "js" | "wasm";
 let kernelChoice: GeometryKernels = "auto";
-let wasmModule: { api: WasmApi; module: object } | null | undefined; // undefined: not tried yet
 
 /**
  * Which kernels runGeometry uses: "auto" (wasm when dist/asm/geometry.wasm loads, else JS),
@@ -308,19 +302,9 @@ export function geometryWasmAvailable(): boolean {
   return loadWasm() !== null;
 }
 
-function loadWasm(): { api: WasmApi; module: object } | null {
-  if (wasmModule !== undefined) return wasmModule;
-  wasmModule = null;
-  const api = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
-  if (!api) return null;
-  try {
-    // dist/src/models/geometry.js -> dist/asm/geometry.wasm
-    const bytes = readFileSync(new URL("../../asm/geometry.wasm", import.meta.url));
-    wasmModule = { api, module: new api.Module(bytes) };
-  } catch {
-    wasmModule = null; // not built, or no SIMD support: the JS kernels are used
-  }
-  return wasmModule;
+function loadWasm(): LoadedWasm | null {
+  // dist/src/models/geometry.js -> dist/asm/geometry.wasm
+  return loadWasmModule(new URL("../../asm/geometry.wasm", import.meta.url));
 }
 
 function makeWorkspace(n: number, N: number, nTouched: number): Workspace {
