@@ -10,28 +10,15 @@
  */
 
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { fitChinchilla } from "../src/analysis/scaling.js";
 import { FitPool, fitChinchillaParallel } from "../src/analysis/fit-parallel.js";
+import { CHINCHILLA_CSV as CSV, loadChinchilla } from "../test/chinchilla.js";
 
 /** <repo>/data/chinchilla-fig4.csv, from dist/bench/fit.js. */
-const CSV = fileURLToPath(new URL("../../data/chinchilla-fig4.csv", import.meta.url));
 const BIN = fileURLToPath(new URL("../../bin/skillsim.js", import.meta.url));
 
-function loadRows(path: string): { N: number[]; D: number[]; L: number[] } {
-  const lines = readFileSync(path, "utf8").trim().split(/\r?\n/);
-  const head = lines[0].split(",");
-  const iN = head.indexOf("N"), iD = head.indexOf("D"), iL = head.indexOf("loss");
-  const N: number[] = [], D: number[] = [], L: number[] = [];
-  for (const line of lines.slice(1)) {
-    const c = line.split(",").map(Number);
-    if (c[iL] >= 3.4469) continue; // the 5 highest-loss runs, dropped as in the original analysis
-    N.push(c[iN]); D.push(c[iD]); L.push(c[iL]);
-  }
-  return { N, D, L };
-}
 
 /** Best-of-`reps` wall time of the whole CLI process, in ms, and its stdout. */
 function wholeCommand(args: string[], reps = 3): { ms: number; stdout: string } {
@@ -49,7 +36,7 @@ function wholeCommand(args: string[], reps = 3): { ms: number; stdout: string } 
 }
 
 export async function benchFit(): Promise<{ ms: number; text: string }> {
-  const { N, D, L } = loadRows(CSV);
+  const { N, D, L } = loadChinchilla();
   const t0 = performance.now();
   const r = fitChinchilla(N, D, L);
   const ms = performance.now() - t0;

@@ -24,6 +24,7 @@ import {
   type GeometryTimeline,
 } from "../src/models/geometry.js";
 import type { ModelOutput } from "../src/models/types.js";
+import { PEER_WRAPPER } from "./peer.js";
 
 const N = 220;
 const STEPS = 20000;
@@ -45,16 +46,6 @@ export function benchConfig(steps = STEPS): GeometryConfig {
     timeline: { onset: 0.1, half: 0.5, learned: 0.9, on: "progress" },
   };
 }
-
-// Runs the peer script unchanged (it prints its own wall-clock us/step) and also reports the
-// CPU time of the run (time.process_time around it), which is steadier on a busy machine.
-const PEER_WRAPPER = [
-  "import runpy, sys, time",
-  "sys.argv = sys.argv[1:]",
-  "c = time.process_time()",
-  "runpy.run_path(sys.argv[0], run_name='__main__')",
-  "print(f'cpu_s={time.process_time() - c}')",
-].join("\n");
 
 function numpyPeer(steps: number): { us: number; cpuUs: number; loss: number } | null {
   // dist/bench/geometry.js -> <repo>/bench/peers/geometry_numpy.py

@@ -17,6 +17,7 @@ import { loadConfig } from "../src/config/load.js";
 import { useDenseKernels, type DenseKernels } from "../src/engine/dense.js";
 import { lastNetworkKernels, runNetwork } from "../src/models/network/index.js";
 import type { NetworkConfig } from "../src/config/schema.js";
+import { PEER_WRAPPER } from "./peer.js";
 
 const SETTINGS = {
   parity: {
@@ -44,14 +45,6 @@ record: {points: 50}`,
   },
 } as const;
 type Setting = keyof typeof SETTINGS;
-
-const PEER_WRAPPER = [
-  "import runpy, sys, time",
-  "sys.argv = sys.argv[1:]",
-  "c = time.process_time()",
-  "runpy.run_path(sys.argv[0], run_name='__main__')",
-  "print(f'cpu_s={time.process_time() - c}')",
-].join("\n");
 
 function peer(setting: Setting, steps: number): { us: number; cpuUs: number; loss: number } | null {
   // dist/bench/network.js -> <repo>/bench/peers/network_numpy.py

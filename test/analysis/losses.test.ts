@@ -10,8 +10,8 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { chinchillaObjectiveFn, makeLoss, type LossName } from "../../src/analysis/scaling.js";
 import { FitPool, fitChinchillaParallel } from "../../src/analysis/fit-parallel.js";
+import { loadChinchilla } from "../chinchilla.js";
 
-const CSV = fileURLToPath(new URL("../../../data/chinchilla-fig4.csv", import.meta.url));
 const REF = fileURLToPath(new URL("../../../test/analysis/reference/chinchilla-scipy.json", import.meta.url));
 
 interface Reference {
@@ -24,18 +24,6 @@ interface Reference {
   starts: number;
 }
 
-function loadChinchilla(): { N: number[]; D: number[]; L: number[] } {
-  const lines = readFileSync(CSV, "utf8").trim().split(/\r?\n/);
-  const head = lines[0].split(",");
-  const iN = head.indexOf("N"), iD = head.indexOf("D"), iL = head.indexOf("loss");
-  const N: number[] = [], D: number[] = [], L: number[] = [];
-  for (const line of lines.slice(1)) {
-    const c = line.split(",").map(Number);
-    if (c[iL] >= 3.4469) continue; // the 5 highest-loss runs, dropped as in the original analysis
-    N.push(c[iN]); D.push(c[iD]); L.push(c[iL]);
-  }
-  return { N, D, L };
-}
 
 const refs = (JSON.parse(readFileSync(REF, "utf8")) as { results: Reference[] }).results;
 const { N, D, L } = loadChinchilla();

@@ -1,7 +1,5 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Rng } from "../../src/engine/rng.js";
 import {
   FitInputError,
@@ -17,9 +15,9 @@ import {
   type ChinchillaParams,
 } from "../../src/analysis/scaling.js";
 import { Lbfgs } from "../../src/analysis/lbfgs.js";
+import { loadChinchilla } from "../chinchilla.js";
 
 /** <repo>/data/chinchilla-fig4.csv, from dist/test/analysis/. */
-const CSV = fileURLToPath(new URL("../../../data/chinchilla-fig4.csv", import.meta.url));
 
 /**
  * Reference optimum from NumPy/SciPy L-BFGS-B (analytic gradient, default options) over the
@@ -47,18 +45,6 @@ function relErr(a: number, b: number): number {
   return Math.abs(a - b) / Math.abs(b);
 }
 
-function loadChinchilla(): { N: number[]; D: number[]; L: number[] } {
-  const lines = readFileSync(CSV, "utf8").trim().split(/\r?\n/);
-  const head = lines[0].split(",");
-  const iN = head.indexOf("N"), iD = head.indexOf("D"), iL = head.indexOf("loss");
-  const N: number[] = [], D: number[] = [], L: number[] = [];
-  for (const line of lines.slice(1)) {
-    const c = line.split(",").map(Number);
-    if (c[iL] >= 3.4469) continue; // drop the 5 highest-loss runs, as the original analysis
-    N.push(c[iN]); D.push(c[iD]); L.push(c[iL]);
-  }
-  return { N, D, L };
-}
 
 test("Chinchilla fit on the Figure 4 data reaches the SciPy L-BFGS-B optimum", () => {
   const { N, D, L } = loadChinchilla();
