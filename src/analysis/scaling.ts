@@ -33,6 +33,7 @@
 
 import { Lbfgs, type Objective } from "./lbfgs.js";
 import { Rng } from "../engine/rng.js";
+import { expAffine } from "../engine/exp.js";
 
 export interface ChinchillaParams { E: number; A: number; B: number; alpha: number; beta: number }
 export interface PowerLawParams { E: number; A: number; alpha: number }
@@ -332,8 +333,8 @@ function chinchillaObjectiveHuber(lN: Float64Array, lD: Float64Array, lL: Float6
   const uN = new Float64Array(nN), uD = new Float64Array(nD);
   return (x: Float64Array, g: Float64Array): number => {
     const a = x[0], b = x[1], e = x[2], alpha = x[3], beta = x[4];
-    for (let j = 0; j < nN; j++) uN[j] = Math.exp(a - alpha * lNu[j]);
-    for (let j = 0; j < nD; j++) uD[j] = Math.exp(b - beta * lDu[j]);
+    expAffine(uN, a, alpha, lNu, nN);
+    expAffine(uD, b, beta, lDu, nD);
     const ee = Math.exp(e);
     let fq = 0; // quadratic-zone and shifted-path terms
     let prodPos = 1, logPos = 0, nPos = 0; // r > delta: sum r = logPos + log(prodPos)
@@ -412,8 +413,8 @@ function chinchillaObjectiveSquared(lN: Float64Array, lD: Float64Array, lL: Floa
   const uN = new Float64Array(nN), uD = new Float64Array(nD);
   return (x: Float64Array, g: Float64Array): number => {
     const a = x[0], b = x[1], e = x[2], alpha = x[3], beta = x[4];
-    for (let j = 0; j < nN; j++) uN[j] = Math.exp(a - alpha * lNu[j]);
-    for (let j = 0; j < nD; j++) uD[j] = Math.exp(b - beta * lDu[j]);
+    expAffine(uN, a, alpha, lNu, nN);
+    expAffine(uD, b, beta, lDu, nD);
     const ee = Math.exp(e);
     let f = 0;
     let ga = 0, gb = 0, ge = 0, galpha = 0, gbeta = 0;
@@ -630,7 +631,7 @@ function powerLawObjectiveHuber(lx: Float64Array, lL: Float64Array, delta: numbe
   return (x: Float64Array, g: Float64Array): number => {
     const a = x[0], alpha = x[1];
     const e = eFixed === null ? x[2] : eFixed;
-    for (let j = 0; j < nx; j++) ux[j] = Math.exp(a - alpha * lxu[j]);
+    expAffine(ux, a, alpha, lxu, nx);
     const ee = Math.exp(e);
     let fq = 0;
     let prodPos = 1, logPos = 0, nPos = 0;
@@ -700,7 +701,7 @@ function powerLawObjectiveSquared(lx: Float64Array, lL: Float64Array, wPos: numb
   return (x: Float64Array, g: Float64Array): number => {
     const a = x[0], alpha = x[1];
     const e = eFixed === null ? x[2] : eFixed;
-    for (let j = 0; j < nx; j++) ux[j] = Math.exp(a - alpha * lxu[j]);
+    expAffine(ux, a, alpha, lxu, nx);
     const ee = Math.exp(e);
     let f = 0, ga = 0, galpha = 0, ge = 0;
     for (let k = 0; k < n; k++) {
