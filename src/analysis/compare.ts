@@ -18,7 +18,7 @@
  * (a different config is an input error, reported with the keys that differ).
  */
 import { LineCounter, isMap, isPair, isScalar, parseDocument, type Node } from "yaml";
-import { describeValue, suggest } from "../config/load.js";
+import { describeValue, suggest } from "../config/errors.js";
 
 export type ResultKind = "run" | "sweep" | "fit";
 

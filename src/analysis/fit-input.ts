@@ -28,7 +28,17 @@
  * A run JSON (`skillsim run --json`) is read the same way, as a sweep of one run (id 0).
  */
 import Papa from "papaparse";
-import { parse as parseYaml } from "yaml";
+import { createRequire } from "node:module";
+
+// yaml is loaded on first use (a list or mapping value in --where), not with this module:
+// most fits never need it, and loading it costs the CLI's start-up. Its Node entry is
+// CommonJS, so require() gives the same module an `import` would.
+const requireHere = createRequire(import.meta.url);
+let yaml: typeof import("yaml") | undefined;
+function parseYaml(text: string): unknown {
+  yaml ??= requireHere("yaml") as typeof import("yaml");
+  return yaml.parse(text);
+}
 
 /** A cell: a number, text (CSV text, non-numeric overrides), or null (no value). */
 export type Cell = number | string | null;

@@ -11,7 +11,7 @@
  * no half-written files to report). installInterruptHandler() does the same until removed.
  */
 import { Worker } from "node:worker_threads";
-import { ConfigError } from "../config/load.js";
+import { ConfigError } from "../config/errors.js";
 import { DivergenceError } from "../models/types.js";
 
 import type { Reply, Task } from "./background-worker.js";

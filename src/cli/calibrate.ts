@@ -4,7 +4,6 @@ import { stringify } from "yaml";
 import {
   CalibrateError, TOLERANCE, calibrate, fittedCurves, parseObserved, plan, type CalibrationResult, type Plan,
 } from "../analysis/calibrate.js";
-import { calibrateFigure } from "../report/svg/calibrate.js";
 import { VERSION } from "../version.js";
 import { CliError, checkOutputs, emit, inputName, readTextFile, writeFigure, writeFileAtomic, type NamedPath } from "./io.js";
 import { progressBar } from "./progress.js";
@@ -156,6 +155,7 @@ export async function calibrateCommand(paths: string[], opts: CalibrateCliOption
       : Float64Array.from({ length: 801 }, (_, k) => (k / 800) * T);
     const curves = fittedCurves(p, result, dense);
     const observed = observedCurves(p);
+    const { calibrateFigure } = await import("../report/svg/calibrate.js"); // d3 and the figure code only when --plot asks
     await writeFigure(opts.plot, calibrateFigure({ result, files, times: Array.from(dense), fitted: curves, observed, logTime: opts.logTime }));
   }
 }

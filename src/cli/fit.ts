@@ -15,12 +15,11 @@ import {
   whereOf, type Table, type WhereClause,
 } from "../analysis/fit-input.js";
 import { Rng } from "../engine/rng.js";
-import { suggest } from "../config/load.js";
+import { suggest } from "../config/errors.js";
 import {
   byJson, fitJson, renderByText, renderFitText, type AnyParams, type BootstrapSpec, type FitOutcome, type GroupOutcome,
   type HoldoutReport, type Prediction,
 } from "../report/fit.js";
-import { fitFigure } from "../report/svg.js";
 import { CliError, colorAllowed, emit, readTextFile, writeFigure } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
@@ -401,7 +400,8 @@ function groupFigurePath(path: string, value: number | string): string {
   return `${path.slice(0, m.index)}-${safe}${m[0]}`;
 }
 
-function figureFor(o: FitOutcome, title?: string): string {
+async function figureFor(o: FitOutcome, title?: string): Promise<string> {
+  const { fitFigure } = await import("../report/svg.js"); // d3 and the figure code only when --plot asks
   const data = o.fit.form === "chinchilla"
     ? { N: Array.from(o.xs[0]), D: Array.from(o.xs[1]), y: Array.from(o.ys) }
     : { x: Array.from(o.xs[0]), y: Array.from(o.ys) };
@@ -464,7 +464,7 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
       const o = await fitOne(table, plan, ctx, "");
       warn(o.warnings);
       emit(opts.json ? JSON.stringify({ ...fitJson(o), provenance: fitProvenance(file, text, opts) }) + "\n" : renderFitText(o, summary, textOpts), opts.out);
-      if (opts.plot) await writeFigure(opts.plot, figureFor(o), Boolean(opts.quiet));
+      if (opts.plot) await writeFigure(opts.plot, await figureFor(o), Boolean(opts.quiet));
       return;
     }
     const groups: GroupOutcome[] = [];
@@ -479,7 +479,7 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
       for (const g of groups) {
         const path = groupFigurePath(opts.plot, g.value);
         const kind = g.fit.form === "chinchilla" ? "Chinchilla fit" : `Power-law fit of ${g.y} vs ${g.x[0]}`;
-        await writeFigure(path, figureFor(g, `${kind} (${opts.by} = ${g.value})`), Boolean(opts.quiet));
+        await writeFigure(path, await figureFor(g, `${kind} (${opts.by} = ${g.value})`), Boolean(opts.quiet));
         paths.push(path);
       }
       say(`wrote ${paths.length} figures: ${paths.join(", ")}`);

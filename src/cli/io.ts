@@ -5,8 +5,7 @@
 import { fsReason } from "../fs-errors.js";
 import { accessSync, closeSync, constants, fsyncSync, openSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { ConfigError, DEFAULT_CONFIG_YAML, defaultConfigYaml, loadConfig, modelOfSets } from "../config/load.js";
-import type { Config } from "../config/schema.js";
+import { ConfigError } from "../config/errors.js";
 
 /** An error the CLI reports as one line and exit code `code` (2: usage/input, 1: run failed). */
 export class CliError extends Error {
@@ -127,19 +126,6 @@ function firstInvalidUtf8(buf: Buffer): number {
     i += len;
   }
   return -1;
-}
-
-/**
- * Load a config from a path ("-": standard input), or without one the built-in default of
- * the model a `--set model=NAME` asks for (the Resource model's when none does).
- */
-export function loadConfigFile(path: string | undefined, sets: string[] = []): Config {
-  if (path === undefined) {
-    const model = modelOfSets(sets);
-    const text = defaultConfigYaml(model);
-    return loadConfig(text, { file: text === DEFAULT_CONFIG_YAML ? "<built-in default>" : `<built-in ${model} default>`, sets });
-  }
-  return loadConfig(readTextFile(path, "config"), { file: inputName(path), sets });
 }
 
 /** Any path that names the same file as another: [dev, ino] when it exists, else its resolved place. */

@@ -2,7 +2,6 @@
 import type { Command } from "commander";
 import { kinematics, KinematicsInputError, parseDeltas, type Kinematics } from "../analysis/kinematics.js";
 import { renderKinematics, type KinematicsDoc } from "../report/kinematics.js";
-import { kinematicsFigure } from "../report/svg/kinematics.js";
 import { CliError, emit, readTextFile, writeFigure } from "./io.js";
 import { note } from "./shared.js";
 
@@ -122,5 +121,7 @@ export function kinematicsCommand(resultPath: string, opts: KinematicsOptions): 
   if (!opts.quiet) for (const n of k.notes) note(n);
   const doc: KinematicsDoc = { model: run.model, progress: onLevel ? "level" : "progress", ...k };
   emit(opts.json ? JSON.stringify(doc) + "\n" : renderKinematics(doc), opts.out);
-  if (opts.plot) return writeFigure(opts.plot, kinematicsFigure(doc));
+  const plot = opts.plot;
+  // d3 and the figure code are loaded only when --plot asks for them.
+  if (plot) return import("../report/svg/kinematics.js").then(({ kinematicsFigure }) => writeFigure(plot, kinematicsFigure(doc)));
 }

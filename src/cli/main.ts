@@ -3,23 +3,43 @@
  * line on stderr and an exit code (0 ok, 1 run failed, 2 usage or input error).
  */
 import { Command, CommanderError } from "commander";
-import { ConfigError } from "../config/load.js";
+import { ConfigError } from "../config/errors.js";
 import { DivergenceError } from "../models/types.js";
 import { VERSION } from "../version.js";
 import { CliError, checkOutputs, type NamedPath } from "./io.js";
 import { installInterruptHandler } from "./background.js";
-import { registerInit } from "./init.js";
-import { registerRun } from "./run.js";
-import { registerSweep } from "./sweep.js";
-import { registerMerge } from "./merge.js";
-import { registerValidate } from "./validate.js";
-import { registerCheck } from "./check.js";
-import { registerFit } from "./fit.js";
-import { registerTable } from "./table.js";
-import { registerCalibrate } from "./calibrate.js";
-import { registerKinematics } from "./kinematics.js";
 
-export function buildProgram(): Command {
+/**
+ * Every command, in the order `--help` lists them, with a loader of its module. Commands are
+ * loaded on demand: `skillsim fit` loads the fit's modules and nothing of the models, the
+ * YAML parser, the config schema or d3, which keeps start-up short (the test suite starts
+ * hundreds of processes, and a fit of a small CSV is mostly start-up).
+ */
+const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<(program: Command) => void>]> = [
+  ["run", async () => (await import("./run.js")).registerRun],
+  ["validate", async () => (await import("./validate.js")).registerValidate],
+  ["sweep", async () => (await import("./sweep.js")).registerSweep],
+  ["merge", async () => (await import("./merge.js")).registerMerge],
+  ["check", async () => (await import("./check.js")).registerCheck],
+  ["fit", async () => (await import("./fit.js")).registerFit],
+  ["table", async () => (await import("./table.js")).registerTable],
+  ["calibrate", async () => (await import("./calibrate.js")).registerCalibrate],
+  ["kinematics", async () => (await import("./kinematics.js")).registerKinematics],
+  ["init", async () => (await import("./init.js")).registerInit],
+];
+
+/**
+ * The program for `argv` (as process.argv: node, script, arguments). When the first argument
+ * names a command, only that command is loaded and registered; for `--version` (which prints
+ * and exits before any command is looked at) none is. Anything else (no arguments, --help,
+ * `help`, an unknown or misspelt command) gets every command, so that help listings, "did you
+ * mean" suggestions and errors are the same as with all of them loaded.
+ */
+export async function buildProgram(argv: readonly string[]): Promise<Command> {
+  const first = argv[2];
+  const only = COMMANDS.filter(([name]) => name === first);
+  const wanted = first === "-V" || first === "--version" ? [] : only.length ? only : COMMANDS;
+  const registers = await Promise.all(wanted.map(([, load]) => load()));
   const program = new Command();
   program
     .name("skillsim")
@@ -38,16 +58,7 @@ Start here:
   $ skillsim run g.yaml --json | jq .skills
 
 Models and equations: docs/models.md (in the package and the repository); usage: README.md.`);
-  registerRun(program);
-  registerValidate(program);
-  registerSweep(program);
-  registerMerge(program);
-  registerCheck(program);
-  registerFit(program);
-  registerTable(program);
-  registerCalibrate(program);
-  registerKinematics(program);
-  registerInit(program);
+  for (const register of registers) register(program);
   for (const c of program.commands) c.exitOverride();
   guardFit(program);
   return program;
@@ -86,7 +97,7 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   });
   try {
-    await buildProgram().parseAsync(argv);
+    await (await buildProgram(argv)).parseAsync(argv);
     return 0;
   } catch (e) {
     return report(e);

@@ -3,10 +3,10 @@ import type { Command } from "commander";
 import type { ModelOutput } from "../models/types.js";
 import { buildResult } from "../report/result.js";
 import { renderCsv, renderText } from "../report/text.js";
-import { runFigure } from "../report/svg.js";
 import { skillVectorsCsv } from "../report/vectors.js";
 import { inBackground, interruptible } from "./background.js";
-import { CliError, checkOutputs, colorAllowed, emit, inputName, loadConfigFile, writeFigure, writeFileAtomic, type NamedPath } from "./io.js";
+import { CliError, checkOutputs, colorAllowed, emit, inputName, writeFigure, writeFileAtomic, type NamedPath } from "./io.js";
+import { loadConfigFile } from "./config-file.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
 
@@ -89,5 +89,8 @@ export async function runCommand(config: string | undefined, opts: RunOptions): 
   else text = renderText(result, { color: !opts.out && colorAllowed(process.stdout), width: process.stdout.columns || 100 });
   emit(text, opts.out);
   if (opts.vectors && cfg.model === "geometry") writeFileAtomic(opts.vectors, skillVectorsCsv(cfg));
-  if (opts.plot) await writeFigure(opts.plot, runFigure(result, { logTime: opts.logTime, title: cfg.title }), Boolean(opts.quiet));
+  if (opts.plot) {
+    const { runFigure } = await import("../report/svg.js"); // d3 and the figure code only when --plot asks
+    await writeFigure(opts.plot, runFigure(result, { logTime: opts.logTime, title: cfg.title }), Boolean(opts.quiet));
+  }
 }

@@ -7,7 +7,7 @@ import { chooseKeysOf, keyInfo, parseJsonLines, sweepFigure } from "../report/sv
 import { CliError, checkOutputs, inputName, readTextFile, writeFigure, type NamedPath } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
-import { suggest } from "../config/load.js";
+import { suggest } from "../config/errors.js";
 
 export interface SweepCliOptions {
   out?: string;

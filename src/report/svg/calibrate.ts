@@ -8,7 +8,7 @@ import {
   axes, clipRect, extent, fmtValue, heading, legendRow, legendRowWidth, linearScale, logScale, marker, num, pathData,
   svgDocument, text, viridis, VIRIDIS_MAX,
 } from "./core.js";
-import { evenlySpaced } from "./run.js";
+import { evenlySpaced } from "./plain.js";
 import { frequencyOrder, skillFrequencies } from "../../models/skills.js";
 import type { CalibrationResult } from "../../analysis/calibrate.js";
 

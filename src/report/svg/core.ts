@@ -10,6 +10,9 @@
 
 import { format, formatPrefix, precisionFixed, precisionPrefix } from "d3-format";
 import { scaleLinear, scaleLog } from "d3-scale";
+import { powerLabel, superscript, trimZeros } from "./plain.js";
+
+export { powerLabel, superscript };
 
 export const FONT_FAMILY = "DejaVu Sans, Arial, Helvetica, sans-serif";
 
@@ -42,33 +45,6 @@ export function escapeXml(s: string): string {
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
     .replace(/'/g, "&apos;");
-}
-
-/** Trim trailing zeros of a fixed/precision number string ("0.350" -> "0.35", "2.0" -> "2"). */
-function trimZeros(s: string): string {
-  if (!s.includes(".") || s.includes("e")) return s;
-  return s.replace(/0+$/, "").replace(/\.$/, "");
-}
-
-const SUP: Record<string, string> = {
-  "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹", "-": "⁻",
-};
-
-/** Integer exponent in Unicode superscripts: 10 + sup(-3) = "10⁻³". */
-export function superscript(k: number): string {
-  return String(k).split("").map((c) => SUP[c] ?? c).join("");
-}
-
-/** m×10ᵏ form ("10⁸", "2×10⁸", "2.5×10⁻³") for a value with at most 3 significant digits. */
-export function powerLabel(v: number): string {
-  if (v === 0) return "0";
-  const sign = v < 0 ? "−" : "";
-  const a = Math.abs(v);
-  let k = Math.floor(Math.log10(a) + 1e-9);
-  let m = Number((a / Math.pow(10, k)).toPrecision(3));
-  if (m >= 10) { m /= 10; k += 1; }
-  const mant = trimZeros(m.toFixed(2));
-  return sign + (mant === "1" ? "" : mant + "×") + "10" + superscript(k);
 }
 
 /**

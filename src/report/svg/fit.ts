@@ -11,8 +11,11 @@
 import {
   FS, INK, MARKERS, MUTED, type LegendItem, type Panel, type Pt, type Scale,
   axes, clipRect, extent, fmtValue, heading, legend, legendAt, legendSize, logScale, marker, num,
-  padLog, pathData, pushAll, plainText, powerLabel, samplePolyline, svgDocument, text, viridisCategory,
+  padLog, pathData, pushAll, plainText, samplePolyline, svgDocument, text, viridisCategory,
 } from "./core.js";
+import { groupByD } from "./plain.js";
+
+export { groupByD };
 
 export interface ChinchillaParams { E: number; A: number; B: number; alpha: number; beta: number }
 export interface PowerLawParams { E: number; A: number; alpha: number }
@@ -138,29 +141,6 @@ function powerLawFigure(fit: FitResult, data: FitData, opts: FitFigureOptions): 
   for (const l of paramLines(fit)) items.push({ label: l, kind: "text" });
   body.push(legend(items, panel, avoid));
   return svgDocument(W, H, plainText(title), body, defs);
-}
-
-interface DGroup { d: number; label: string; idx: number[] }
-
-/** Group Chinchilla points by D: exact values when at most 6 distinct, else `k` quantile bins. */
-export function groupByD(D: number[], k = 4): DGroup[] {
-  const idx = D.map((_, i) => i).filter((i) => D[i] > 0 && Number.isFinite(D[i]));
-  const distinct = [...new Set(idx.map((i) => D[i]))].sort((a, b) => a - b);
-  const two = (v: number) => powerLabel(Number(v.toPrecision(2)));
-  if (distinct.length <= 6) {
-    return distinct.map((d) => ({ d, label: `D = ${two(d)}`, idx: idx.filter((i) => D[i] === d) }));
-  }
-  const sorted = [...idx].sort((a, b) => D[a] - D[b] || a - b);
-  const groups: DGroup[] = [];
-  for (let g = 0; g < k; g++) {
-    const part = sorted.slice(Math.floor((g * sorted.length) / k), Math.floor(((g + 1) * sorted.length) / k));
-    if (part.length === 0) continue;
-    const med = D[part[Math.floor(part.length / 2)]];
-    const lo = D[part[0]];
-    const hi = D[part[part.length - 1]];
-    groups.push({ d: med, label: `D ${two(lo)}–${two(hi)}`, idx: part });
-  }
-  return groups;
 }
 
 function chinchillaFigure(fit: FitResult, data: FitData, opts: FitFigureOptions): string {

@@ -11,7 +11,10 @@ import {
   axes, clipRect, extent, fmtAny, fmtValue, heading, legendRow, legendRowWidth, linearScale, logScale, num, padLog,
   pathData, svgDocument, text, textWidth, viridis, viridisGradient, VIRIDIS_MAX,
 } from "./core.js";
+import { evenlySpaced } from "./plain.js";
 import type { SkillRow } from "../result.js";
+
+export { evenlySpaced };
 
 /** One row of a run's skill timeline (the run JSON's `skills`), 1-based index. */
 export type RunSkill = SkillRow;
@@ -66,17 +69,6 @@ function capitalise(s: string): string {
 /** Ranks (0 = most frequent) of the skills, ties broken by index. */
 function frequencyOrder(skills: RunSkill[]): number[] {
   return skills.map((_, i) => i).sort((a, b) => skills[b].frequency - skills[a].frequency || skills[a].index - skills[b].index);
-}
-
-/** `m` ranks out of 0..n-1, evenly spaced, always including the first and last. */
-export function evenlySpaced(n: number, m: number): number[] {
-  if (n <= m) return Array.from({ length: n }, (_, i) => i);
-  const out: number[] = [];
-  for (let j = 0; j < m; j++) {
-    const r = Math.round((j * (n - 1)) / (m - 1));
-    if (out[out.length - 1] !== r) out.push(r);
-  }
-  return out;
 }
 
 /** The run figure as an SVG document (see the file comment). */

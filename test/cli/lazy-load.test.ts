@@ -1,0 +1,73 @@
+/**
+ * Commands load only what they need (src/cli/main.ts loads a command's module on demand):
+ * `skillsim fit` on a CSV and `skillsim --version` load neither the config stack (yaml, zod)
+ * nor d3 (figures only). Through the real CLI: a module preloaded with `--import` records every
+ * module the process and its worker threads load, ES modules through a module-loader hook and
+ * CommonJS ones (yaml's files, required by one another) from require.cache at exit. Controls
+ * show that the probe sees each kind of load, so a passing test means the modules were absent.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { cli, tempDir } from "../helpers.js";
+
+const HOOKS = `import { appendFileSync } from "node:fs";
+export async function load(url, context, nextLoad) {
+  appendFileSync(process.env.SKILLSIM_TEST_MODULE_LOG, url + "\\n");
+  return nextLoad(url, context);
+}
+`;
+
+const PROBE = `import { appendFileSync } from "node:fs";
+import { createRequire, register } from "node:module";
+register(new URL("./hooks.mjs", import.meta.url));
+const cache = createRequire(import.meta.url).cache;
+process.on("exit", () => appendFileSync(process.env.SKILLSIM_TEST_MODULE_LOG, Object.keys(cache).map((p) => p + "\\n").join("")));
+`;
+
+const probeDir = tempDir();
+writeFileSync(join(probeDir, "hooks.mjs"), HOOKS);
+writeFileSync(join(probeDir, "probe.mjs"), PROBE);
+
+/** Run the CLI with the probe; its result and the packages (under node_modules) it loaded. */
+function loaded(args: string[]): { code: number; stdout: string; stderr: string; packages: Set<string>; modules: string[] } {
+  const log = join(tempDir(), "modules.txt");
+  writeFileSync(log, "");
+  const nodeOptions = `${process.env.NODE_OPTIONS ?? ""} --import=${pathToFileURL(join(probeDir, "probe.mjs")).href}`.trim();
+  const r = cli(args, { env: { NODE_OPTIONS: nodeOptions, SKILLSIM_TEST_MODULE_LOG: log } });
+  const modules = readFileSync(log, "utf8").split("\n").filter(Boolean);
+  const packages = new Set(modules.map((m) => /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(m)?.[1]).filter((p): p is string => p !== undefined));
+  return { ...r, packages, modules };
+}
+
+const HEAVY = /^(zod|yaml|d3-[a-z-]+)$/;
+
+test("skillsim fit on the Chinchilla CSV loads neither yaml, zod nor d3", () => {
+  const r = loaded(["fit", "data/chinchilla-fig4.csv", "--json", "-q"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).form, "chinchilla");
+  assert.ok(r.packages.has("commander") && r.packages.has("papaparse"), `the probe saw the fit's own packages: ${[...r.packages]}`);
+  assert.ok(r.modules.some((m) => m.endsWith("/dist/src/cli/fit.js")), "the probe saw the fit command's module");
+  assert.deepEqual([...r.packages].filter((p) => HEAVY.test(p)), []);
+});
+
+test("skillsim --version loads no command and neither yaml, zod nor d3", () => {
+  const r = loaded(["--version"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^\d+\.\d+\.\d+/);
+  assert.ok(r.packages.has("commander"), `the probe saw commander: ${[...r.packages]}`);
+  assert.deepEqual([...r.packages].filter((p) => HEAVY.test(p)), []);
+  const commandOrConfig = /\/dist\/src\/(cli\/(run|validate|sweep|merge|check|fit|table|calibrate|kinematics|init)|config\/(load|schema))\.js$/;
+  assert.deepEqual(r.modules.filter((m) => commandOrConfig.test(m)), []);
+});
+
+test("controls: the probe sees ES modules (--help loads every command) and required CommonJS ones", () => {
+  const help = loaded(["--help"]);
+  assert.equal(help.code, 0, help.stderr);
+  for (const p of ["zod", "yaml", "d3-scale", "d3-format"]) assert.ok(help.packages.has(p), `--help loads ${p}: ${[...help.packages]}`);
+  // A list value in --where is read by yaml, required on first use (its files require one another).
+  const where = loaded(["fit", "data/chinchilla-fig4.csv", "--where", "N=[1, 2]", "--json", "-q"]);
+  assert.ok(where.modules.some((m) => /node_modules[\\/]yaml[\\/]dist[\\/]compose[\\/]/.test(m)), `yaml's own files seen: ${[...where.packages]}`);
+});
