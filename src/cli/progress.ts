@@ -8,8 +8,13 @@
  * since the last one and either 10% more is done or 12 x INTERVAL (a minute) has passed;
  * a job that printed a line prints a last one when it completes.
  */
-import cliProgress from "cli-progress";
+import { createRequire } from "node:module";
+import type { SingleBar } from "cli-progress";
 import { colorAllowed } from "./io.js";
+
+// cli-progress is loaded only when a bar is drawn (a terminal, a job longer than a second),
+// not at start-up; it is CommonJS, so require() gives the module an `import` would.
+const requireHere = createRequire(import.meta.url);
 
 export interface Progress {
   update(done: number, total: number, extra?: string): void;
@@ -22,11 +27,12 @@ export function progressBar(label: string, quiet: boolean, unit = "steps"): Prog
   if (quiet) return silent;
   if (!process.stderr.isTTY) return progressLines(label, unit, progressInterval());
   const started = Date.now();
-  let bar: cliProgress.SingleBar | null = null;
+  let bar: SingleBar | null = null;
   return {
     update(done, total, extra = "") {
       if (!bar) {
         if (Date.now() - started < 1000) return;
+        const cliProgress = requireHere("cli-progress") as typeof import("cli-progress");
         bar = new cliProgress.SingleBar(
           {
             stream: process.stderr,

@@ -3,7 +3,6 @@ import type { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { parseShard, planSweep, shardIds, shardSize, SweepError, type Shard, type SweepPlan } from "../sweep/grid.js";
 import { runSweep } from "../sweep/run.js";
-import { chooseKeysOf, keyInfo, parseJsonLines, sweepFigure } from "../report/svg.js";
 import { CliError, checkOutputs, inputName, readTextFile, writeFigure, type NamedPath } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
@@ -102,7 +101,7 @@ function capJobs(jobs: number, runs: number, given: boolean, say: (m: string) =>
 }
 
 /** --plot-x/--plot-series must name swept keys; checked before the first run, not after the last. */
-function checkPlotKeys(plan: SweepPlan, opts: SweepCliOptions): void {
+async function checkPlotKeys(plan: SweepPlan, opts: SweepCliOptions): Promise<void> {
   const swept = plan.keys.map((k) => k.key);
   for (const [flag, key] of [["--plot-x", opts.plotX], ["--plot-series", opts.plotSeries]] as const) {
     if (key === undefined) continue;
@@ -112,6 +111,7 @@ function checkPlotKeys(plan: SweepPlan, opts: SweepCliOptions): void {
   // The figure's own choice of keys (non-numeric x keys are drawn as categories; never the
   // seed by default), made now from the sweep block so that a figure it cannot draw fails
   // before the first run.
+  const { chooseKeysOf, keyInfo } = await import("../report/svg.js"); // d3 and the figure code only with --plot
   try {
     chooseKeysOf(plan.keys.map((k) => keyInfo(k.key, k.values)), { x: opts.plotX, series: opts.plotSeries });
   } catch (e) {
@@ -157,7 +157,7 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
   if (opts.plot && !opts.dryRun) outputs.push({ flag: "--plot", path: opts.plot });
   checkOutputs([{ flag: "config", path: config }], outputs);
   const plan = planSweep(readTextFile(config, "config"), { file: inputName(config), sets: opts.set });
-  if (opts.plot) checkPlotKeys(plan, opts);
+  if (opts.plot) await checkPlotKeys(plan, opts);
   noteSetsOnSweptKeys(plan, opts.set, say);
 
   if (opts.dryRun) {
@@ -229,6 +229,7 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
 
 /** Draw the finished lines of a sweep output (runs that diverged carry no loss and are left out). */
 async function plotSweep(out: string, plot: string, opts: SweepCliOptions): Promise<void> {
+  const { parseJsonLines, sweepFigure } = await import("../report/svg.js");
   const lines = parseJsonLines(readTextFile(out, "sweep output")).filter((l) => l && typeof l === "object" && "final" in l);
   if (lines.length === 0) throw new CliError(`--plot: no finished runs in ${out} to draw`, 1);
   let svg: string;

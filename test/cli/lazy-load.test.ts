@@ -4,7 +4,8 @@
  * nor d3 (figures only). Through the real CLI: a module preloaded with `--import` records every
  * module the process and its worker threads load, ES modules through a module-loader hook and
  * CommonJS ones (yaml's files, required by one another) from require.cache at exit. Controls
- * show that the probe sees each kind of load, so a passing test means the modules were absent.
+ * show that the probe sees each kind of load (and that --plot does load d3), so a passing
+ * test means the modules were absent.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -45,7 +46,7 @@ function loaded(args: string[]): { code: number; stdout: string; stderr: string;
 const HEAVY = /^(zod|yaml|d3-[a-z-]+)$/;
 
 test("skillsim fit on the Chinchilla CSV loads neither yaml, zod nor d3", () => {
-  const r = loaded(["fit", "data/chinchilla-fig4.csv", "--json", "-q"]);
+  const r = loaded(["fit", "data/chinchilla-fig4.csv", "--json", "-q", "--jobs", "2"]); // worker threads included
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).form, "chinchilla");
   assert.ok(r.packages.has("commander") && r.packages.has("papaparse"), `the probe saw the fit's own packages: ${[...r.packages]}`);
@@ -63,10 +64,13 @@ test("skillsim --version loads no command and neither yaml, zod nor d3", () => {
   assert.deepEqual(r.modules.filter((m) => commandOrConfig.test(m)), []);
 });
 
-test("controls: the probe sees ES modules (--help loads every command) and required CommonJS ones", () => {
+test("controls: the probe sees ES modules (--help loads every command, --plot d3) and required CommonJS ones", () => {
   const help = loaded(["--help"]);
   assert.equal(help.code, 0, help.stderr);
-  for (const p of ["zod", "yaml", "d3-scale", "d3-format"]) assert.ok(help.packages.has(p), `--help loads ${p}: ${[...help.packages]}`);
+  for (const p of ["zod", "yaml"]) assert.ok(help.packages.has(p), `--help loads ${p}: ${[...help.packages]}`);
+  const plot = loaded(["fit", "data/chinchilla-fig4.csv", "--form", "powerlaw", "--x", "N", "-q", "--plot", join(tempDir(), "fit.svg")]);
+  assert.equal(plot.code, 0, plot.stderr);
+  for (const p of ["d3-scale", "d3-format"]) assert.ok(plot.packages.has(p), `fit --plot loads ${p}: ${[...plot.packages]}`);
   // A list value in --where is read by yaml, required on first use (its files require one another).
   const where = loaded(["fit", "data/chinchilla-fig4.csv", "--where", "N=[1, 2]", "--json", "-q"]);
   assert.ok(where.modules.some((m) => /node_modules[\\/]yaml[\\/]dist[\\/]compose[\\/]/.test(m)), `yaml's own files seen: ${[...where.packages]}`);
