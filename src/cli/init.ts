@@ -1,6 +1,7 @@
 /** `skillsim init MODEL`: print a commented example config. */
 import type { Command } from "commander";
-import { modelNames, type ModelName } from "../config/schema.js";
+import { modelNames } from "../config/constants.js";
+import type { ModelName } from "../config/schema.js";
 import { suggest } from "../config/errors.js";
 import { TEMPLATES } from "../config/templates.js";
 import { CliError } from "./io.js";

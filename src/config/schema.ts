@@ -6,6 +6,7 @@
  * fully defaulted, so the models never guess (see `skillsim validate`).
  */
 import { z } from "zod";
+import { modelNames } from "./constants.js";
 
 const posInt = z.number().int().positive();
 const nonNegInt = z.number().int().nonnegative();
@@ -238,7 +239,7 @@ export const networkSchema = z.strictObject({
   timeline: z.strictObject(timelineFields).default(timelineDefaults),
 });
 
-export const modelNames = ["resource", "domino", "geometry", "network"] as const;
+export { modelNames };
 export type ModelName = (typeof modelNames)[number];
 
 export const schemas = { resource: resourceSchema, domino: dominoSchema, geometry: geometrySchema, network: networkSchema } as const;
@@ -304,4 +305,4 @@ export type NetworkConfig = {
 export type Config = ResourceConfig | DominoConfig | GeometryConfig | NetworkConfig;
 
 // The defaults live in a module without zod: the optimizers (run on worker threads) need them, not the schema.
-export { optimizerDefaults } from "./optimizer-defaults.js";
+export { optimizerDefaults } from "./constants.js";
