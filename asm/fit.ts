@@ -59,8 +59,8 @@ function expOne(x: f64): f64 {
 
 /**
  * out[i] = e^(a - b v[i]), i < n: exp.ts's expAffine, two lanes at a time. The integer k comes
- * from the bits of x / C + SHIFT (its low mantissa bits hold k + 2^51 exactly), so j, the
- * exponent and 2^(k >> 8) are SIMD integer operations; only the table reads are per lane.
+ * from the bits of x / C + SHIFT (its low mantissa bits hold k + 2^51 exactly), so j and
+ * 2^(k >> 8) are SIMD integer operations; only the table reads are per lane.
  */
 export function exp_affine(out: usize, a: f64, b: f64, v: usize, n: i32): void {
   const va = f64x2.splat(a), vb = f64x2.splat(b);
@@ -69,7 +69,8 @@ export function exp_affine(out: usize, a: f64, b: f64, v: usize, n: i32): void {
   const one = f64x2.splat(1.0), half = f64x2.splat(0.5);
   const c6 = f64x2.splat(1.0 / 6.0), c24 = f64x2.splat(1.0 / 24.0);
   const hiBound = f64x2.splat(700.0), loBound = f64x2.splat(-700.0);
-  const mask = i64x2.splat(255), bias = i64x2.splat(1023);
+  const mask = i64x2.splat(255), bias = i64x2.splat(<i64>1023 - (<i64>1 << 43));
+  const vTwo52 = f64x2.splat(4503599627370496.0);
   const tab = TAB, tabLo = TAB_LO;
   let i = 0;
   for (; i + 2 <= n; i += 2) {
@@ -82,10 +83,12 @@ export function exp_affine(out: usize, a: f64, b: f64, v: usize, n: i32): void {
     }
     const y = f64x2.add(f64x2.mul(x, vInvC), vShift);
     const kf = f64x2.sub(y, vShift);
-    const k = i64x2.sub(y, vShift); // the bits: k as a signed integer
-    const j = i64x2.shl(v128.and(k, mask), 3);
+    // The bits of y minus those of 2^52 are k + 2^51 >= 0, a multiple of 256 away from k: so
+    // j = k & 255 and k >> 8 = ((k + 2^51) >>> 8) - 2^43 use only native SIMD shifts.
+    const k51 = i64x2.sub(y, vTwo52);
+    const j = i64x2.shl(v128.and(k51, mask), 3);
     const j0 = <usize>i64x2.extract_lane(j, 0), j1 = <usize>i64x2.extract_lane(j, 1);
-    const p2 = i64x2.shl(i64x2.add(i64x2.shr_s(k, 8), bias), 52);
+    const p2 = i64x2.shl(i64x2.add(i64x2.shr_u(k51, 8), bias), 52);
     const r = f64x2.sub(f64x2.sub(x, f64x2.mul(kf, vChi)), f64x2.mul(kf, vClo));
     const hi = v128.load64_lane(tab + j1, v128.load64_zero(tab + j0), 1);
     const lo = v128.load64_lane(tabLo + j1, v128.load64_zero(tabLo + j0), 1);
@@ -129,80 +132,174 @@ export function set_data(
   gUN = uN; gUD = uD; pG = g;
 }
 
-/** scaling.ts's chinchillaObjectiveHuber at x = [a, b, e, alpha, beta]; the gradient goes to g. */
+// One datum of the Huber objective done the scalar way (rare: in Huber's zone, or s out of
+// range), results in these globals: its h = Huber'(r), the terms u1, u2, u3 and their sum s
+// (shifted for s out of range), its fq contribution, and whether it counts in the products.
+let Lh: f64 = 0, Lu1: f64 = 0, Lu2: f64 = 0, Lu3: f64 = 0, Ls: f64 = 0, Lfq: f64 = 0;
+let Lpos: bool = false, Lneg: bool = false;
+
+function huberDatum(
+  k: i32, u1: f64, u2: f64, u3: f64, s: f64, a: f64, b: f64, e: f64, alpha: f64, beta: f64,
+  delta: f64, upper: f64, lower: f64,
+): void {
+  const halfDelta = 0.5 * delta;
+  Lpos = false;
+  Lneg = false;
+  Lfq = 0;
+  if (s > 1e-280 && s < 1e280) {
+    const q = s * f64at(gInvL, k);
+    if (q > upper) {
+      Lpos = true;
+      Lh = delta;
+    } else if (q < lower) {
+      Lneg = true;
+      Lh = -delta;
+    } else {
+      const r = jsLog(q);
+      Lfq = 0.5 * r * r;
+      Lh = r;
+    }
+  } else {
+    const t1 = a - alpha * f64at(gLN, k);
+    const t2 = b - beta * f64at(gLD, k);
+    let m = t1 > t2 ? t1 : t2;
+    if (e > m) m = e;
+    u1 = jsExp(t1 - m);
+    u2 = jsExp(t2 - m);
+    u3 = jsExp(e - m);
+    s = u1 + u2 + u3;
+    const r = m + jsLog(s) - f64at(gLL, k);
+    if (r > delta) {
+      Lfq = delta * (r - halfDelta);
+      Lh = delta;
+    } else if (r < -delta) {
+      Lfq = -(delta * (r + halfDelta));
+      Lh = -delta;
+    } else {
+      Lfq = 0.5 * r * r;
+      Lh = r;
+    }
+  }
+  Lu1 = u1;
+  Lu2 = u2;
+  Lu3 = u3;
+  Ls = s;
+}
+
+/**
+ * scaling.ts's chinchillaObjectiveHuber at x = [a, b, e, alpha, beta]; the gradient goes to g.
+ * Rows are taken in pairs, one per f64x2 lane: lane 0 sums the even rows and lane 1 the odd
+ * ones (the JavaScript keeps the same two sets of sums), and the two are added at the end.
+ * A pair where a row is inside Huber's zone or out of range goes through huberDatum.
+ */
 export function chinchilla_huber(a: f64, b: f64, e: f64, alpha: f64, beta: f64, delta: f64, upper: f64, lower: f64): f64 {
   // Globals to locals: a global is re-read after every call (the imports could change it).
-  const n = rows, pLN = gLN, pLD = gLD, pLL = gLL, pInvL = gInvL, pIN = gIN, pID = gID, pUN = gUN, pUD = gUD;
+  const n = rows, pLN = gLN, pLD = gLD, pInvL = gInvL, pIN = gIN, pID = gID, pUN = gUN, pUD = gUD;
   const halfDelta = 0.5 * delta;
   exp_affine(pUN, a, alpha, pLNu, nN);
   exp_affine(pUD, b, beta, pLDu, nD);
   const ee = jsExp(e);
-  let fq: f64 = 0;
-  let prodPos: f64 = 1, logPos: f64 = 0;
-  let nPos: i32 = 0;
-  let prodNeg: f64 = 1, logNeg: f64 = 0;
-  let nNeg: i32 = 0;
-  let ga: f64 = 0, gb: f64 = 0, ge: f64 = 0, galpha: f64 = 0, gbeta: f64 = 0;
-  for (let k = 0; k < n; k++) {
-    let u1 = f64at(pUN, i32at(pIN, k));
-    let u2 = f64at(pUD, i32at(pID, k));
-    let u3 = ee;
-    let s = u1 + u2 + u3;
-    let h: f64;
-    if (s > 1e-280 && s < 1e280) {
-      const q = s * f64at(pInvL, k);
-      if (q > upper) {
-        prodPos *= q;
-        if (prodPos > 1e20) { logPos += jsLog(prodPos); prodPos = 1; }
-        nPos++;
-        h = delta;
-      } else if (q < lower) {
-        prodNeg *= q;
-        if (prodNeg < 1e-20) { logNeg += jsLog(prodNeg); prodNeg = 1; }
-        nNeg++;
-        h = -delta;
-      } else {
-        const r = jsLog(q);
-        fq += 0.5 * r * r;
-        h = r;
-      }
+  const zero = f64x2.splat(0), one = f64x2.splat(1);
+  const vU3 = f64x2.splat(ee), vUp = f64x2.splat(upper), vLow = f64x2.splat(lower);
+  const vDelta = f64x2.splat(delta), vNegDelta = f64x2.splat(-delta);
+  const vTiny = f64x2.splat(1e-280), vHuge = f64x2.splat(1e280), vFlushUp = f64x2.splat(1e20), vFlushDown = f64x2.splat(1e-20);
+  let fq = zero, prodPos = one, logPos = zero, nPos = zero, prodNeg = one, logNeg = zero, nNeg = zero;
+  let ga = zero, gb = zero, ge = zero, galpha = zero, gbeta = zero;
+  let k = 0;
+  for (; k + 2 <= n; k += 2) {
+    const o8 = (<usize>k) << 3, o4 = (<usize>k) << 2;
+    const i0 = (<usize>load<i32>(pIN + o4)) << 3, i1 = (<usize>load<i32>(pIN + o4, 4)) << 3;
+    const d0 = (<usize>load<i32>(pID + o4)) << 3, d1 = (<usize>load<i32>(pID + o4, 4)) << 3;
+    let u1 = v128.load64_lane(pUN + i1, v128.load64_zero(pUN + i0), 1);
+    let u2 = v128.load64_lane(pUD + d1, v128.load64_zero(pUD + d0), 1);
+    let u3 = vU3;
+    let s = f64x2.add(f64x2.add(u1, u2), u3);
+    const q = f64x2.mul(s, v128.load(pInvL + o8));
+    let pos = f64x2.gt(q, vUp), neg = f64x2.lt(q, vLow);
+    let h: v128;
+    const inRange = v128.and(f64x2.gt(s, vTiny), f64x2.lt(s, vHuge));
+    if (i64x2.all_true(v128.and(inRange, v128.or(pos, neg)))) {
+      h = v128.bitselect(vDelta, vNegDelta, pos);
     } else {
-      const t1 = a - alpha * f64at(pLN, k);
-      const t2 = b - beta * f64at(pLD, k);
-      let m = t1 > t2 ? t1 : t2;
-      if (e > m) m = e;
-      u1 = jsExp(t1 - m);
-      u2 = jsExp(t2 - m);
-      u3 = jsExp(e - m);
-      s = u1 + u2 + u3;
-      const r = m + jsLog(s) - f64at(pLL, k);
-      if (r > delta) {
-        fq += delta * (r - halfDelta);
-        h = delta;
-      } else if (r < -delta) {
-        fq -= delta * (r + halfDelta);
-        h = -delta;
-      } else {
-        fq += 0.5 * r * r;
-        h = r;
-      }
+      huberDatum(k, f64x2.extract_lane(u1, 0), f64x2.extract_lane(u2, 0), ee, f64x2.extract_lane(s, 0), a, b, e, alpha, beta, delta, upper, lower);
+      const h0 = Lh, a0 = Lu1, b0 = Lu2, c0 = Lu3, s0 = Ls, f0 = Lfq, p0 = Lpos, n0 = Lneg;
+      huberDatum(k + 1, f64x2.extract_lane(u1, 1), f64x2.extract_lane(u2, 1), ee, f64x2.extract_lane(s, 1), a, b, e, alpha, beta, delta, upper, lower);
+      h = f64x2.replace_lane(f64x2.splat(h0), 1, Lh);
+      u1 = f64x2.replace_lane(f64x2.splat(a0), 1, Lu1);
+      u2 = f64x2.replace_lane(f64x2.splat(b0), 1, Lu2);
+      u3 = f64x2.replace_lane(f64x2.splat(c0), 1, Lu3);
+      s = f64x2.replace_lane(f64x2.splat(s0), 1, Ls);
+      fq = f64x2.add(fq, f64x2.replace_lane(f64x2.splat(f0), 1, Lfq)); // fq >= +0: adding +0 is exact
+      pos = i64x2.replace_lane(i64x2.splat(p0 ? -1 : 0), 1, Lpos ? -1 : 0);
+      neg = i64x2.replace_lane(i64x2.splat(n0 ? -1 : 0), 1, Lneg ? -1 : 0);
     }
-    const hs = h / s;
-    const w1 = hs * u1, w2 = hs * u2;
-    ga += w1;
-    gb += w2;
-    ge += hs * u3;
-    galpha -= w1 * f64at(pLN, k);
-    gbeta -= w2 * f64at(pLD, k);
+    // Products of the ratios beyond the zone (times 1 elsewhere: exact), flushed to their log.
+    prodPos = f64x2.mul(prodPos, v128.bitselect(q, one, pos));
+    prodNeg = f64x2.mul(prodNeg, v128.bitselect(q, one, neg));
+    nPos = f64x2.add(nPos, v128.and(pos, one));
+    nNeg = f64x2.add(nNeg, v128.and(neg, one));
+    if (v128.any_true(v128.or(f64x2.gt(prodPos, vFlushUp), f64x2.lt(prodNeg, vFlushDown)))) {
+      let p0 = f64x2.extract_lane(prodPos, 0), p1 = f64x2.extract_lane(prodPos, 1);
+      let l0 = f64x2.extract_lane(logPos, 0), l1 = f64x2.extract_lane(logPos, 1);
+      if (p0 > 1e20) { l0 += jsLog(p0); p0 = 1; }
+      if (p1 > 1e20) { l1 += jsLog(p1); p1 = 1; }
+      prodPos = f64x2.replace_lane(f64x2.splat(p0), 1, p1);
+      logPos = f64x2.replace_lane(f64x2.splat(l0), 1, l1);
+      let m0 = f64x2.extract_lane(prodNeg, 0), m1 = f64x2.extract_lane(prodNeg, 1);
+      let k0 = f64x2.extract_lane(logNeg, 0), k1 = f64x2.extract_lane(logNeg, 1);
+      if (m0 < 1e-20) { k0 += jsLog(m0); m0 = 1; }
+      if (m1 < 1e-20) { k1 += jsLog(m1); m1 = 1; }
+      prodNeg = f64x2.replace_lane(f64x2.splat(m0), 1, m1);
+      logNeg = f64x2.replace_lane(f64x2.splat(k0), 1, k1);
+    }
+    const hs = f64x2.div(h, s);
+    const w1 = f64x2.mul(hs, u1), w2 = f64x2.mul(hs, u2);
+    ga = f64x2.add(ga, w1);
+    gb = f64x2.add(gb, w2);
+    ge = f64x2.add(ge, f64x2.mul(hs, u3));
+    galpha = f64x2.sub(galpha, f64x2.mul(w1, v128.load(pLN + o8)));
+    gbeta = f64x2.sub(gbeta, f64x2.mul(w2, v128.load(pLD + o8)));
   }
-  store<f64>(pG, ga);
-  store<f64>(pG, gb, 8);
-  store<f64>(pG, ge, 16);
-  store<f64>(pG, galpha, 24);
-  store<f64>(pG, gbeta, 32);
-  const sumPos = nPos > 0 ? logPos + jsLog(prodPos) : 0;
-  const sumNeg = nNeg > 0 ? logNeg + jsLog(prodNeg) : 0;
-  return fq + delta * (sumPos - <f64>nPos * halfDelta) - delta * (sumNeg + <f64>nNeg * halfDelta);
+  // Lane sums as scalars; an odd last row joins lane 0.
+  let fq0 = f64x2.extract_lane(fq, 0), pp0 = f64x2.extract_lane(prodPos, 0), lp0 = f64x2.extract_lane(logPos, 0);
+  let np0 = f64x2.extract_lane(nPos, 0), pn0 = f64x2.extract_lane(prodNeg, 0), ln0 = f64x2.extract_lane(logNeg, 0);
+  let nn0 = f64x2.extract_lane(nNeg, 0);
+  let ga0 = f64x2.extract_lane(ga, 0), gb0 = f64x2.extract_lane(gb, 0), ge0 = f64x2.extract_lane(ge, 0);
+  let gal0 = f64x2.extract_lane(galpha, 0), gbe0 = f64x2.extract_lane(gbeta, 0);
+  if (k < n) {
+    const u1 = f64at(pUN, load<i32>(pIN + ((<usize>k) << 2)));
+    const u2 = f64at(pUD, load<i32>(pID + ((<usize>k) << 2)));
+    huberDatum(k, u1, u2, ee, u1 + u2 + ee, a, b, e, alpha, beta, delta, upper, lower);
+    fq0 += Lfq;
+    if (Lpos) {
+      pp0 *= Ls * f64at(pInvL, k);
+      np0 += 1;
+      if (pp0 > 1e20) { lp0 += jsLog(pp0); pp0 = 1; }
+    }
+    if (Lneg) {
+      pn0 *= Ls * f64at(pInvL, k);
+      nn0 += 1;
+      if (pn0 < 1e-20) { ln0 += jsLog(pn0); pn0 = 1; }
+    }
+    const hs = Lh / Ls;
+    const w1 = hs * Lu1, w2 = hs * Lu2;
+    ga0 += w1;
+    gb0 += w2;
+    ge0 += hs * Lu3;
+    gal0 -= w1 * f64at(pLN, k);
+    gbe0 -= w2 * f64at(pLD, k);
+  }
+  const pp1 = f64x2.extract_lane(prodPos, 1), pn1 = f64x2.extract_lane(prodNeg, 1);
+  const np1 = f64x2.extract_lane(nPos, 1), nn1 = f64x2.extract_lane(nNeg, 1);
+  store<f64>(pG, ga0 + f64x2.extract_lane(ga, 1));
+  store<f64>(pG, gb0 + f64x2.extract_lane(gb, 1), 8);
+  store<f64>(pG, ge0 + f64x2.extract_lane(ge, 1), 16);
+  store<f64>(pG, gal0 + f64x2.extract_lane(galpha, 1), 24);
+  store<f64>(pG, gbe0 + f64x2.extract_lane(gbeta, 1), 32);
+  const sumPos = (np0 > 0 ? lp0 + jsLog(pp0) : 0) + (np1 > 0 ? f64x2.extract_lane(logPos, 1) + jsLog(pp1) : 0);
+  const sumNeg = (nn0 > 0 ? ln0 + jsLog(pn0) : 0) + (nn1 > 0 ? f64x2.extract_lane(logNeg, 1) + jsLog(pn1) : 0);
+  const nP = np0 + np1, nN2 = nn0 + nn1;
+  return fq0 + f64x2.extract_lane(fq, 1) + delta * (sumPos - nP * halfDelta) - delta * (sumNeg + nN2 * halfDelta);
 }
 
 /** scaling.ts's chinchillaObjectiveSquared (weight wPos on r > 0) at x = [a, b, e, alpha, beta]. */

@@ -21,12 +21,12 @@ const BIN = fileURLToPath(new URL("../../bin/skillsim.js", import.meta.url));
 
 
 /** Best-of-`reps` wall time of the whole CLI process, in ms, and its stdout. */
-function wholeCommand(args: string[], reps = 3): { ms: number; stdout: string } {
+function wholeCommand(args: string[], reps = 3, env: NodeJS.ProcessEnv = process.env): { ms: number; stdout: string } {
   let best = Infinity;
   let stdout = "";
   for (let i = 0; i < reps; i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env });
     const ms = performance.now() - t0;
     if (r.status !== 0) throw new Error(`skillsim ${args.join(" ")}: exit ${r.status}: ${r.stderr}`);
     if (ms < best) best = ms;
@@ -52,6 +52,8 @@ export async function benchFit(): Promise<{ ms: number; text: string }> {
   const startup = wholeCommand(["--version"], 5);
   const one = wholeCommand([...base, "--jobs", "1"]);
   const all = wholeCommand(base);
+  // The JavaScript objective, the fallback when WebAssembly is unavailable.
+  const js = wholeCommand([...base, "--jobs", "1"], 3, { ...process.env, SKILLSIM_FIT_KERNELS: "js" });
   const boot = wholeCommand([...base, "--bootstrap", "100"], 1);
   const bootOne = wholeCommand([...base, "--bootstrap", "100", "--jobs", "1"], 1);
   const text =
@@ -61,6 +63,8 @@ export async function benchFit(): Promise<{ ms: number; text: string }> {
     `  whole command \`skillsim fit data/chinchilla-fig4.csv --where loss<3.4469 --json\` (best of 3): ` +
     `${(one.ms / 1000).toFixed(2)} s with --jobs 1, ${(all.ms / 1000).toFixed(2)} s with --jobs ${threads} (goal <= 1 s)` +
     `${one.stdout === all.stdout ? "" : " OUTPUTS DIFFER"}; the process start alone (\`skillsim --version\`, best of 5): ${(startup.ms / 1000).toFixed(2)} s\n` +
+    `  the same with the JavaScript objective instead of WebAssembly (SKILLSIM_FIT_KERNELS=js), --jobs 1: ${(js.ms / 1000).toFixed(2)} s` +
+    `${js.stdout === one.stdout ? " (byte-identical output)" : " OUTPUTS DIFFER"}\n` +
     `  with --bootstrap 100: ${(bootOne.ms / 1000).toFixed(2)} s with --jobs 1, ${(boot.ms / 1000).toFixed(2)} s with --jobs ${threads}` +
     `${bootOne.stdout === boot.stdout ? "" : " OUTPUTS DIFFER"}\n` +
     `  E=${p.E.toFixed(4)} A=${p.A.toFixed(2)} B=${p.B.toFixed(1)} alpha=${p.alpha.toFixed(5)} beta=${p.beta.toFixed(5)} ` +

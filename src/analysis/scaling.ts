@@ -321,7 +321,8 @@ function distinct(v: Float64Array): { values: Float64Array; index: Int32Array } 
  * overflow) replaces one log per datum. On the 240 Figure 4 rows (140 distinct N) that is
  * ~1.6 exps per datum and a log only for the few data in the quadratic zone.
  * When s_k leaves [1e-280, 1e280] (far-out line-search trials) the datum is recomputed
- * shifted by its largest term, so nothing overflows for any x.
+ * shifted by its largest term, so nothing overflows for any x. The even and the odd rows are
+ * summed apart and added at the end: the order of the two-lane WebAssembly kernel.
  */
 function chinchillaObjectiveHuber(d: ChinchillaArrays, delta: number): Objective {
   const { lN, lD, lL, invL, lNu, iN, lDu, iD } = d;
@@ -329,16 +330,16 @@ function chinchillaObjectiveHuber(d: ChinchillaArrays, delta: number): Objective
   const halfDelta = 0.5 * delta;
   const upper = Math.exp(delta), lower = Math.exp(-delta); // r > delta <=> s / L > e^delta
   const uN = new Float64Array(nN), uD = new Float64Array(nD);
+  const acc = new Float64Array(2 * LANE); // the sums of the even rows, then of the odd rows
   return (x: Float64Array, g: Float64Array): number => {
     const a = x[0], b = x[1], e = x[2], alpha = x[3], beta = x[4];
     expAffine(uN, a, alpha, lNu, nN);
     expAffine(uD, b, beta, lDu, nD);
     const ee = Math.exp(e);
-    let fq = 0; // quadratic-zone and shifted-path terms
-    let prodPos = 1, logPos = 0, nPos = 0; // r > delta: sum r = logPos + log(prodPos)
-    let prodNeg = 1, logNeg = 0, nNeg = 0; // r < -delta
-    let ga = 0, gb = 0, ge = 0, galpha = 0, gbeta = 0;
+    acc.fill(0);
+    acc[PROD_POS] = acc[LANE + PROD_POS] = acc[PROD_NEG] = acc[LANE + PROD_NEG] = 1;
     for (let k = 0; k < n; k++) {
+      const o = (k & 1) * LANE;
       let u1 = uN[iN[k]];
       let u2 = uD[iD[k]];
       let u3 = ee;
@@ -347,18 +348,21 @@ function chinchillaObjectiveHuber(d: ChinchillaArrays, delta: number): Objective
       if (s > 1e-280 && s < 1e280) {
         const q = s * invL[k];
         if (q > upper) {
-          prodPos *= q; // q < 1e281 / L, so the product stays below 1e301 before a flush
-          if (prodPos > 1e20) { logPos += Math.log(prodPos); prodPos = 1; }
-          nPos++;
+          // sum r = log(prodPos) + logPos; q < 1e281 / L, so the product stays below 1e301 before a flush
+          let p = acc[o + PROD_POS] * q;
+          if (p > 1e20) { acc[o + LOG_POS] += Math.log(p); p = 1; }
+          acc[o + PROD_POS] = p;
+          acc[o + N_POS] += 1;
           h = delta;
         } else if (q < lower) {
-          prodNeg *= q;
-          if (prodNeg < 1e-20) { logNeg += Math.log(prodNeg); prodNeg = 1; }
-          nNeg++;
+          let p = acc[o + PROD_NEG] * q;
+          if (p < 1e-20) { acc[o + LOG_NEG] += Math.log(p); p = 1; }
+          acc[o + PROD_NEG] = p;
+          acc[o + N_NEG] += 1;
           h = -delta;
         } else {
           const r = Math.log(q);
-          fq += 0.5 * r * r;
+          acc[o + FQ] += 0.5 * r * r;
           h = r;
         }
       } else {
@@ -372,29 +376,42 @@ function chinchillaObjectiveHuber(d: ChinchillaArrays, delta: number): Objective
         s = u1 + u2 + u3;
         const r = m + Math.log(s) - lL[k];
         if (r > delta) {
-          fq += delta * (r - halfDelta);
+          acc[o + FQ] += delta * (r - halfDelta);
           h = delta;
         } else if (r < -delta) {
-          fq -= delta * (r + halfDelta);
+          acc[o + FQ] -= delta * (r + halfDelta);
           h = -delta;
         } else {
-          fq += 0.5 * r * r;
+          acc[o + FQ] += 0.5 * r * r;
           h = r;
         }
       }
       const hs = h / s;
       const w1 = hs * u1, w2 = hs * u2;
-      ga += w1;
-      gb += w2;
-      ge += hs * u3;
-      galpha -= w1 * lN[k];
-      gbeta -= w2 * lD[k];
+      acc[o + GA] += w1;
+      acc[o + GB] += w2;
+      acc[o + GE] += hs * u3;
+      acc[o + GALPHA] -= w1 * lN[k];
+      acc[o + GBETA] -= w2 * lD[k];
     }
-    g[0] = ga; g[1] = gb; g[2] = ge; g[3] = galpha; g[4] = gbeta;
-    const sumPos = nPos > 0 ? logPos + Math.log(prodPos) : 0;
-    const sumNeg = nNeg > 0 ? logNeg + Math.log(prodNeg) : 0;
-    return fq + delta * (sumPos - nPos * halfDelta) - delta * (sumNeg + nNeg * halfDelta);
+    for (let i = 0; i < 5; i++) g[i] = acc[GA + i] + acc[LANE + GA + i];
+    const sumPos = lanePart(acc, 0, N_POS, LOG_POS, PROD_POS) + lanePart(acc, LANE, N_POS, LOG_POS, PROD_POS);
+    const sumNeg = lanePart(acc, 0, N_NEG, LOG_NEG, PROD_NEG) + lanePart(acc, LANE, N_NEG, LOG_NEG, PROD_NEG);
+    const nPos = acc[N_POS] + acc[LANE + N_POS], nNeg = acc[N_NEG] + acc[LANE + N_NEG];
+    return acc[FQ] + acc[LANE + FQ] + delta * (sumPos - nPos * halfDelta) - delta * (sumNeg + nNeg * halfDelta);
   };
+}
+
+// The Huber objective's sums, kept separately for the even and the odd rows (one f64x2 lane
+// each in asm/fit.ts, which must add in the same order to give the same bits): the
+// quadratic-zone and shifted-path terms, the products of the ratios beyond the zone on each
+// side (flushed to logs), their counts, and the gradient.
+const FQ = 0, PROD_POS = 1, LOG_POS = 2, N_POS = 3, PROD_NEG = 4, LOG_NEG = 5, N_NEG = 6;
+const GA = 7, GB = 8, GE = 9, GALPHA = 10, GBETA = 11, LANE = 12;
+
+/** One lane's sum of the residuals beyond the zone on one side: logs so far + log of the product. */
+function lanePart(acc: Float64Array, o: number, count: number, logs: number, prod: number): number {
+  return acc[o + count] > 0 ? acc[o + logs] + Math.log(acc[o + prod]) : 0;
 }
 
 /**
