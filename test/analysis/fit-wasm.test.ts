@@ -9,7 +9,8 @@ import assert from "node:assert/strict";
 import { Rng } from "../../src/engine/rng.js";
 import { chinchillaObjectiveFn, fitChinchilla, makeLoss, type ChinchillaGrid } from "../../src/analysis/scaling.js";
 import { fitWasmAvailable, useFitKernels } from "../../src/analysis/fit-wasm.js";
-import { loadChinchilla } from "../chinchilla.js";
+import { CHINCHILLA_CSV, loadChinchilla } from "../chinchilla.js";
+import { cli } from "../helpers.js";
 
 const skip = !fitWasmAvailable() && "dist/asm/fit.wasm not built";
 
@@ -75,4 +76,14 @@ test("WebAssembly and JavaScript give the same Chinchilla fit on the Figure 4 da
     assert.ok(Object.is(wasm.objective, js.objective));
     assert.equal(wasm.evaluations, js.evaluations);
   }
+});
+
+test("SKILLSIM_FIT_KERNELS=js (the JavaScript objective) gives byte-identical fit output", { skip }, () => {
+  const args = ["fit", CHINCHILLA_CSV, "--where", "N<4e8", "--loss", "huber", "--json", "-q", "--jobs", "1"];
+  const wasm = cli(args);
+  const js = cli(args, { env: { SKILLSIM_FIT_KERNELS: "js" } });
+  assert.equal(wasm.code, 0, wasm.stderr);
+  assert.equal(js.code, 0, js.stderr);
+  assert.ok(JSON.parse(wasm.stdout).n > 20);
+  assert.equal(js.stdout, wasm.stdout);
 });
