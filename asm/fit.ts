@@ -302,13 +302,44 @@ export function chinchilla_huber(a: f64, b: f64, e: f64, alpha: f64, beta: f64, 
   return fq0 + f64x2.extract_lane(fq, 1) + delta * (sumPos - nP * halfDelta) - delta * (sumNeg + nN2 * halfDelta);
 }
 
-/** scaling.ts's chinchillaObjectiveSquared (weight wPos on r > 0) at x = [a, b, e, alpha, beta]. */
+// @ts-ignore: decorator
+@external("env", "logs")
+declare function jsLogs(p: usize, n: i32): void;
+
+let gScratch: usize = 0;
+
+/** Where chinchilla_squared keeps its n logs (n doubles). */
+export function set_scratch(p: usize): void {
+  gScratch = p;
+}
+
+/**
+ * scaling.ts's chinchillaObjectiveSquared (weight wPos on r > 0) at x = [a, b, e, alpha, beta].
+ * It needs a log per row: the arguments are gathered first and their logs taken by one call
+ * to JavaScript's Math.log over them all (env.logs), which costs far less than a call per row.
+ */
 export function chinchilla_squared(a: f64, b: f64, e: f64, alpha: f64, beta: f64, wPos: f64): f64 {
   // Globals to locals: a global is re-read after every call (the imports could change it).
   const n = rows, pLN = gLN, pLD = gLD, pLL = gLL, pInvL = gInvL, pIN = gIN, pID = gID, pUN = gUN, pUD = gUD;
+  const pR = gScratch;
   exp_affine(pUN, a, alpha, pLNu, nN);
   exp_affine(pUD, b, beta, pLDu, nD);
   const ee = jsExp(e);
+  // Pass 1: the argument of each row's log (s / L, or the shifted sum when s is out of range).
+  for (let k = 0; k < n; k++) {
+    const s = f64at(pUN, i32at(pIN, k)) + f64at(pUD, i32at(pID, k)) + ee;
+    if (s > 1e-280 && s < 1e280) {
+      store<f64>(pR + ((<usize>k) << 3), s * f64at(pInvL, k));
+    } else {
+      const t1 = a - alpha * f64at(pLN, k);
+      const t2 = b - beta * f64at(pLD, k);
+      let m = t1 > t2 ? t1 : t2;
+      if (e > m) m = e;
+      store<f64>(pR + ((<usize>k) << 3), jsExp(t1 - m) + jsExp(t2 - m) + jsExp(e - m));
+    }
+  }
+  jsLogs(pR, n);
+  // Pass 2: the residuals, the objective and the gradient, row by row as the JavaScript.
   let f: f64 = 0;
   let ga: f64 = 0, gb: f64 = 0, ge: f64 = 0, galpha: f64 = 0, gbeta: f64 = 0;
   for (let k = 0; k < n; k++) {
@@ -318,7 +349,7 @@ export function chinchilla_squared(a: f64, b: f64, e: f64, alpha: f64, beta: f64
     let s = u1 + u2 + u3;
     let r: f64;
     if (s > 1e-280 && s < 1e280) {
-      r = jsLog(s * f64at(pInvL, k));
+      r = f64at(pR, k);
     } else {
       const t1 = a - alpha * f64at(pLN, k);
       const t2 = b - beta * f64at(pLD, k);
@@ -328,7 +359,7 @@ export function chinchilla_squared(a: f64, b: f64, e: f64, alpha: f64, beta: f64
       u2 = jsExp(t2 - m);
       u3 = jsExp(e - m);
       s = u1 + u2 + u3;
-      r = m + jsLog(s) - f64at(pLL, k);
+      r = m + f64at(pR, k) - f64at(pLL, k);
     }
     const w: f64 = r > 0 ? wPos : 1;
     f += w * r * r;

@@ -20,6 +20,7 @@ interface FitExports {
   ): void;
   chinchilla_huber(a: number, b: number, e: number, alpha: number, beta: number, delta: number, upper: number, lower: number): number;
   chinchilla_squared(a: number, b: number, e: number, alpha: number, beta: number, wPos: number): number;
+  set_scratch(p: number): void;
 }
 
 export type FitKernels = "auto" | "js" | "wasm";
@@ -70,13 +71,19 @@ export function wasmChinchillaObjective(d: ChinchillaArrays, huberDelta: number 
   const pTab = block(256 * 8), pTabLo = block(256 * 8);
   const pLN = block(n * 8), pLD = block(n * 8), pLL = block(n * 8), pInvL = block(n * 8);
   const pLNu = block(nN * 8), pLDu = block(nD * 8), pUN = block(nN * 8), pUD = block(nD * 8), pG = block(5 * 8);
+  const pR = block(n * 8);
   const pIN = block(n * 4), pID = block(n * 4);
   const pages = Math.ceil(at / 65536);
   let ex: FitExports;
   let buffer: ArrayBuffer;
   try {
     const memory = new w.api.Memory({ initial: pages, maximum: pages });
-    ex = new w.api.Instance(w.module, { env: { memory, exp: Math.exp, log: Math.log } }).exports as FitExports;
+    const R = new Float64Array(memory.buffer, pR, n);
+    // The rows' logs for chinchilla_squared, in one call: Math.log itself, so the same bits.
+    const logs = (): void => {
+      for (let k = 0; k < n; k++) R[k] = Math.log(R[k]);
+    };
+    ex = new w.api.Instance(w.module, { env: { memory, exp: Math.exp, log: Math.log, logs } }).exports as FitExports;
     buffer = memory.buffer;
   } catch (e) {
     if (choice === "wasm") throw e;
@@ -94,6 +101,7 @@ export function wasmChinchillaObjective(d: ChinchillaArrays, huberDelta: number 
   new Int32Array(buffer, pID, n).set(d.iD);
   ex.set_tables(pTab, pTabLo, EXP_TABLES.invC, EXP_TABLES.cHi, EXP_TABLES.cLo);
   ex.set_data(n, nN, nD, pLN, pLD, pLL, pInvL, pLNu, pLDu, pIN, pID, pUN, pUD, pG);
+  ex.set_scratch(pR);
   const G = new Float64Array(buffer, pG, 5);
   if (huberDelta !== null) {
     const delta = huberDelta, upper = Math.exp(delta), lower = Math.exp(-delta);
