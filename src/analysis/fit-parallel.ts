@@ -13,21 +13,40 @@ import {
   type ChinchillaFitOptions, type ChinchillaParams, type EndPoint, type FitResult, type Loss, type PowerLawFitOptions,
   type PowerLawParams,
 } from "./scaling.js";
+import type { Objective } from "./lbfgs.js";
 
 /** A unit of work for a worker (see ./fit-worker.ts). */
 export type FitTask =
-  | { kind: "starts"; lN: Float64Array; lD: Float64Array; lL: Float64Array; loss: Loss; starts: Float64Array; from: number; to: number }
+  | {
+      kind: "starts";
+      /** Which problem of this process (a thread builds one objective per problem: see problemObjective). */
+      problem: number;
+      lN: Float64Array; lD: Float64Array; lL: Float64Array; loss: Loss;
+      /** Starts [from, to) of the problem. */
+      starts: Float64Array; from: number; to: number;
+    }
   | { kind: "chinchilla"; N: Float64Array; D: Float64Array; L: Float64Array; opts: ChinchillaFitOptions; resamples: Int32Array[] }
   | { kind: "powerlaw"; x: Float64Array; L: Float64Array; opts: PowerLawFitOptions; resamples: Int32Array[] };
 
 export type FitTaskResult = { top: EndPoint[]; evaluations: number } | { params: object[] };
 
+/** This thread's objective for the problem of its latest "starts" task. */
+let cached: { problem: number; fn: Objective } | null = null;
+/** Problem numbers, per process. */
+let problems = 0;
+
 /** Run one task on this thread (also what a worker does). */
 export function runTask(t: FitTask): FitTaskResult {
   switch (t.kind) {
     case "starts": {
-      const fn = problemObjective({ lN: t.lN, lD: t.lD, lL: t.lL, loss: t.loss, starts: t.starts, count: 0 });
-      return runStarts(fn, 5, t.starts, t.from, t.to);
+      if (cached?.problem !== t.problem) {
+        cached = { problem: t.problem, fn: problemObjective({ lN: t.lN, lD: t.lD, lL: t.lL, loss: t.loss, starts: t.starts, count: 0 }) };
+      }
+      const fn = cached.fn;
+      // t.starts holds starts [from, to) only (a compact copy: a message copies a view's whole buffer).
+      const r = runStarts(fn, 5, t.starts, 0, t.to - t.from);
+      for (const e of r.top) e.index += t.from;
+      return r;
     }
     case "chinchilla":
       return { params: t.resamples.map((idx) => fitChinchilla(take(t.N, idx), take(t.D, idx), take(t.L, idx), t.opts).params) };
@@ -121,7 +140,8 @@ export async function fitChinchillaParallel(
   if (pool.threads <= 1) return fitChinchilla(N, D, L, opts);
   // Chunks of ~100 starts: small enough to balance two busy cores, large enough that messages are cheap.
   const parts = chunks(p.count, Math.ceil(p.count / 100));
-  const tasks: FitTask[] = parts.map(([from, to]) => ({ kind: "starts", lN: p.lN, lD: p.lD, lL: p.lL, loss: p.loss, starts: p.starts, from, to }));
+  const problem = ++problems;
+  const tasks: FitTask[] = parts.map(([from, to]) => ({ kind: "starts", problem, lN: p.lN, lD: p.lD, lL: p.lL, loss: p.loss, starts: p.starts.slice(5 * from, 5 * to), from, to }));
   const res = (await pool.map(tasks, opts.onProgress ? (d, t) => opts.onProgress!(Math.round((d / t) * p.count), p.count) : undefined)) as {
     top: EndPoint[];
     evaluations: number;

@@ -34,6 +34,7 @@
 import { Lbfgs, type Objective } from "./lbfgs.js";
 import { Rng } from "../engine/rng.js";
 import { expAffine } from "../engine/exp.js";
+import { wasmChinchillaObjective, type ChinchillaArrays } from "./fit-wasm.js";
 
 export interface ChinchillaParams { E: number; A: number; B: number; alpha: number; beta: number }
 export interface PowerLawParams { E: number; A: number; alpha: number }
@@ -320,27 +321,25 @@ function distinct(v: Float64Array): { values: Float64Array; index: Int32Array } 
  * overflow) replaces one log per datum. On the 240 Figure 4 rows (140 distinct N) that is
  * ~1.6 exps per datum and a log only for the few data in the quadratic zone.
  * When s_k leaves [1e-280, 1e280] (far-out line-search trials) the datum is recomputed
- * shifted by its largest term, so nothing overflows for any x.
+ * shifted by its largest term, so nothing overflows for any x. The even and the odd rows are
+ * summed apart and added at the end: the order of the two-lane WebAssembly kernel.
  */
-function chinchillaObjectiveHuber(lN: Float64Array, lD: Float64Array, lL: Float64Array, delta: number): Objective {
-  const n = lL.length;
+function chinchillaObjectiveHuber(d: ChinchillaArrays, delta: number): Objective {
+  const { lN, lD, lL, invL, lNu, iN, lDu, iD } = d;
+  const n = lL.length, nN = lNu.length, nD = lDu.length;
   const halfDelta = 0.5 * delta;
   const upper = Math.exp(delta), lower = Math.exp(-delta); // r > delta <=> s / L > e^delta
-  const invL = lL.map((v) => Math.exp(-v));
-  const dN = distinct(lN), dD = distinct(lD);
-  const lNu = dN.values, iN = dN.index, nN = lNu.length;
-  const lDu = dD.values, iD = dD.index, nD = lDu.length;
   const uN = new Float64Array(nN), uD = new Float64Array(nD);
+  const acc = new Float64Array(2 * LANE); // the sums of the even rows, then of the odd rows
   return (x: Float64Array, g: Float64Array): number => {
     const a = x[0], b = x[1], e = x[2], alpha = x[3], beta = x[4];
     expAffine(uN, a, alpha, lNu, nN);
     expAffine(uD, b, beta, lDu, nD);
     const ee = Math.exp(e);
-    let fq = 0; // quadratic-zone and shifted-path terms
-    let prodPos = 1, logPos = 0, nPos = 0; // r > delta: sum r = logPos + log(prodPos)
-    let prodNeg = 1, logNeg = 0, nNeg = 0; // r < -delta
-    let ga = 0, gb = 0, ge = 0, galpha = 0, gbeta = 0;
+    acc.fill(0);
+    acc[PROD_POS] = acc[LANE + PROD_POS] = acc[PROD_NEG] = acc[LANE + PROD_NEG] = 1;
     for (let k = 0; k < n; k++) {
+      const o = (k & 1) * LANE;
       let u1 = uN[iN[k]];
       let u2 = uD[iD[k]];
       let u3 = ee;
@@ -349,18 +348,21 @@ function chinchillaObjectiveHuber(lN: Float64Array, lD: Float64Array, lL: Float6
       if (s > 1e-280 && s < 1e280) {
         const q = s * invL[k];
         if (q > upper) {
-          prodPos *= q; // q < 1e281 / L, so the product stays below 1e301 before a flush
-          if (prodPos > 1e20) { logPos += Math.log(prodPos); prodPos = 1; }
-          nPos++;
+          // sum r = log(prodPos) + logPos; q < 1e281 / L, so the product stays below 1e301 before a flush
+          let p = acc[o + PROD_POS] * q;
+          if (p > 1e20) { acc[o + LOG_POS] += Math.log(p); p = 1; }
+          acc[o + PROD_POS] = p;
+          acc[o + N_POS] += 1;
           h = delta;
         } else if (q < lower) {
-          prodNeg *= q;
-          if (prodNeg < 1e-20) { logNeg += Math.log(prodNeg); prodNeg = 1; }
-          nNeg++;
+          let p = acc[o + PROD_NEG] * q;
+          if (p < 1e-20) { acc[o + LOG_NEG] += Math.log(p); p = 1; }
+          acc[o + PROD_NEG] = p;
+          acc[o + N_NEG] += 1;
           h = -delta;
         } else {
           const r = Math.log(q);
-          fq += 0.5 * r * r;
+          acc[o + FQ] += 0.5 * r * r;
           h = r;
         }
       } else {
@@ -374,29 +376,42 @@ function chinchillaObjectiveHuber(lN: Float64Array, lD: Float64Array, lL: Float6
         s = u1 + u2 + u3;
         const r = m + Math.log(s) - lL[k];
         if (r > delta) {
-          fq += delta * (r - halfDelta);
+          acc[o + FQ] += delta * (r - halfDelta);
           h = delta;
         } else if (r < -delta) {
-          fq -= delta * (r + halfDelta);
+          acc[o + FQ] -= delta * (r + halfDelta);
           h = -delta;
         } else {
-          fq += 0.5 * r * r;
+          acc[o + FQ] += 0.5 * r * r;
           h = r;
         }
       }
       const hs = h / s;
       const w1 = hs * u1, w2 = hs * u2;
-      ga += w1;
-      gb += w2;
-      ge += hs * u3;
-      galpha -= w1 * lN[k];
-      gbeta -= w2 * lD[k];
+      acc[o + GA] += w1;
+      acc[o + GB] += w2;
+      acc[o + GE] += hs * u3;
+      acc[o + GALPHA] -= w1 * lN[k];
+      acc[o + GBETA] -= w2 * lD[k];
     }
-    g[0] = ga; g[1] = gb; g[2] = ge; g[3] = galpha; g[4] = gbeta;
-    const sumPos = nPos > 0 ? logPos + Math.log(prodPos) : 0;
-    const sumNeg = nNeg > 0 ? logNeg + Math.log(prodNeg) : 0;
-    return fq + delta * (sumPos - nPos * halfDelta) - delta * (sumNeg + nNeg * halfDelta);
+    for (let i = 0; i < 5; i++) g[i] = acc[GA + i] + acc[LANE + GA + i];
+    const sumPos = lanePart(acc, 0, N_POS, LOG_POS, PROD_POS) + lanePart(acc, LANE, N_POS, LOG_POS, PROD_POS);
+    const sumNeg = lanePart(acc, 0, N_NEG, LOG_NEG, PROD_NEG) + lanePart(acc, LANE, N_NEG, LOG_NEG, PROD_NEG);
+    const nPos = acc[N_POS] + acc[LANE + N_POS], nNeg = acc[N_NEG] + acc[LANE + N_NEG];
+    return acc[FQ] + acc[LANE + FQ] + delta * (sumPos - nPos * halfDelta) - delta * (sumNeg + nNeg * halfDelta);
   };
+}
+
+// The Huber objective's sums, kept separately for the even and the odd rows (one f64x2 lane
+// each in asm/fit.ts, which must add in the same order to give the same bits): the
+// quadratic-zone and shifted-path terms, the products of the ratios beyond the zone on each
+// side (flushed to logs), their counts, and the gradient.
+const FQ = 0, PROD_POS = 1, LOG_POS = 2, N_POS = 3, PROD_NEG = 4, LOG_NEG = 5, N_NEG = 6;
+const GA = 7, GB = 8, GE = 9, GALPHA = 10, GBETA = 11, LANE = 12;
+
+/** One lane's sum of the residuals beyond the zone on one side: logs so far + log of the product. */
+function lanePart(acc: Float64Array, o: number, count: number, logs: number, prod: number): number {
+  return acc[o + count] > 0 ? acc[o + logs] + Math.log(acc[o + prod]) : 0;
 }
 
 /**
@@ -404,12 +419,9 @@ function chinchillaObjectiveHuber(lN: Float64Array, lD: Float64Array, lL: Float6
  * beta]: sum_k w_k r_k^2 with w_k = wPos when r_k > 0, else 1 (mse: wPos = 1). One log per
  * datum; the same overflow guard as the Huber objective.
  */
-function chinchillaObjectiveSquared(lN: Float64Array, lD: Float64Array, lL: Float64Array, wPos: number): Objective {
-  const n = lL.length;
-  const invL = lL.map((v) => Math.exp(-v));
-  const dN = distinct(lN), dD = distinct(lD);
-  const lNu = dN.values, iN = dN.index, nN = lNu.length;
-  const lDu = dD.values, iD = dD.index, nD = lDu.length;
+function chinchillaObjectiveSquared(d: ChinchillaArrays, wPos: number): Objective {
+  const { lN, lD, lL, invL, lNu, iN, lDu, iD } = d;
+  const n = lL.length, nN = lNu.length, nD = lDu.length;
   const uN = new Float64Array(nN), uD = new Float64Array(nD);
   return (x: Float64Array, g: Float64Array): number => {
     const a = x[0], b = x[1], e = x[2], alpha = x[3], beta = x[4];
@@ -452,12 +464,19 @@ function chinchillaObjectiveSquared(lN: Float64Array, lD: Float64Array, lL: Floa
   };
 }
 
+/** What both objectives precompute: 1 / L, and the distinct log N and log D with each row's index. */
+function chinchillaArrays(lN: Float64Array, lD: Float64Array, lL: Float64Array): ChinchillaArrays {
+  const dN = distinct(lN), dD = distinct(lD);
+  return { lN, lD, lL, invL: lL.map((v) => Math.exp(-v)), lNu: dN.values, iN: dN.index, lDu: dD.values, iD: dD.index };
+}
+
+/** The objective: on WebAssembly when it loads (./fit-wasm.ts, the same bits), else in JavaScript. */
 function chinchillaObjective(lN: Float64Array, lD: Float64Array, lL: Float64Array, loss: Loss): Objective {
-  switch (loss.name) {
-    case "huber": return chinchillaObjectiveHuber(lN, lD, lL, loss.delta);
-    case "mse": return chinchillaObjectiveSquared(lN, lD, lL, 1);
-    case "asymmetric": return chinchillaObjectiveSquared(lN, lD, lL, loss.penalty);
-  }
+  const d = chinchillaArrays(lN, lD, lL);
+  const wPos = loss.name === "asymmetric" ? loss.penalty : 1;
+  const w = wasmChinchillaObjective(d, loss.name === "huber" ? loss.delta : null, wPos);
+  if (w) return w;
+  return loss.name === "huber" ? chinchillaObjectiveHuber(d, loss.delta) : chinchillaObjectiveSquared(d, wPos);
 }
 
 /**
@@ -557,15 +576,26 @@ export function chinchillaProblem(
   return { lN, lD, lL, loss, starts, count };
 }
 
-/** The objective of a problem (each thread builds its own: it keeps work buffers). */
+/**
+ * The objective of a problem (each thread builds its own: it keeps work buffers). Build it
+ * once per problem and thread and reuse it: V8 specialises the first closure of a function
+ * literal to its captured data, and the code of every later closure of the same literal runs
+ * ~25-45% slower (measured on the Chinchilla fit), so the starts and the polish of one fit
+ * share one objective.
+ */
 export function problemObjective(p: ChinchillaProblem): Objective {
   return chinchillaObjective(p.lN, p.lD, p.lL, p.loss);
 }
 
 /** Polish the merged end points of a problem's starts and return the fit. */
-export function finishChinchilla(p: ChinchillaProblem, top: readonly EndPoint[], evaluations: number): FitResult<ChinchillaParams> {
+export function finishChinchilla(
+  p: ChinchillaProblem,
+  top: readonly EndPoint[],
+  evaluations: number,
+  fn: Objective = problemObjective(p),
+): FitResult<ChinchillaParams> {
   if (top.length === 0) throw new FitInputError("Chinchilla fit: no start reached a finite objective");
-  const best = polish(problemObjective(p), 5, top);
+  const best = polish(fn, 5, top);
   const bx = best.x;
   return {
     form: "chinchilla",
@@ -590,8 +620,9 @@ export function fitChinchilla(
   const p = chinchillaProblem(N, D, L, opts);
   let done = 0;
   const onStart = opts.onProgress ? () => opts.onProgress!(++done, p.count) : undefined;
-  const r = runStarts(problemObjective(p), 5, p.starts, 0, p.count, onStart);
-  return finishChinchilla(p, r.top, r.evaluations);
+  const fn = problemObjective(p);
+  const r = runStarts(fn, 5, p.starts, 0, p.count, onStart);
+  return finishChinchilla(p, r.top, r.evaluations, fn);
 }
 
 /** Chinchilla prediction E + A / N^alpha + B / D^beta. */

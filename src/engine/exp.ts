@@ -86,3 +86,6 @@ export function expAffine(out: Float64Array, a: number, b: number, v: Float64Arr
     out[i] = t + (t * q + TABLE_LO[j] * p2);
   }
 }
+
+/** The tables and constants above, for the WebAssembly copy of expAffine (asm/fit.ts). */
+export const EXP_TABLES = Object.freeze({ hi: TABLE, lo: TABLE_LO, invC: INV_C, cHi: C_HI, cLo: C_LO });

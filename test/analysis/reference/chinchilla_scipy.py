@@ -23,7 +23,7 @@ keeping the best objective.
 Data: data/chinchilla-fig4.csv (columns N,D,C,loss; 245 runs) less the 5 highest-loss runs
 (loss >= 3.4469), as in the original analysis: 240 rows.
 
-Usage (from the repository root; 1 to 5 minutes per loss, more on a loaded machine):
+Usage (from the repository root; 5 to 10 minutes per loss on a 2-core machine, more when loaded):
     python3 test/analysis/reference/chinchilla_scipy.py [CSV] [--loss huber|mse|asymmetric]
         [--delta 1e-3] [--penalty 10] [--every K] [--numerical-gradient]
 --every K runs every K-th start of the grid only (in grid order: starts 0, K, 2K, ...), for a
