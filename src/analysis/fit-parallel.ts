@@ -55,12 +55,20 @@ export function runTask(t: FitTask): FitTaskResult {
   }
 }
 
-/** A pool of worker threads, started on first use; `threads` <= 1 runs tasks on the calling thread. */
+/**
+ * A pool of `threads` threads: the calling thread and `threads` - 1 workers, started on first
+ * use (`threads` <= 1: everything on the calling thread). The calling thread takes a task
+ * whenever it is free and yields between tasks so that the workers' results are collected and
+ * each worker is kept two tasks ahead (it never waits for the calling thread to finish one).
+ * A worker costs its start-up and its own warm-up of the code, so the calling thread does a
+ * worker's share at no such cost (measured: the 4,500 Chinchilla starts in 0.65-0.71 s on 2 cores
+ * instead of 0.80 s with two workers).
+ */
 export class FitPool {
   private workers: Worker[] = [];
   constructor(readonly threads: number) {}
 
-  /** Run the tasks (on the workers, as they come free); results in task order. */
+  /** Run the tasks; results in task order. */
   async map(tasks: FitTask[], onDone?: (done: number, total: number) => void): Promise<FitTaskResult[]> {
     const results: FitTaskResult[] = new Array(tasks.length);
     if (this.threads <= 1 || tasks.length <= 1) {
@@ -70,46 +78,75 @@ export class FitPool {
       });
       return results;
     }
-    const n = Math.min(this.threads, tasks.length);
-    while (this.workers.length < n) {
+    const nw = Math.min(this.threads - 1, tasks.length - 1);
+    while (this.workers.length < nw) {
       const w = new Worker(new URL("./fit-worker.js", import.meta.url));
       w.unref();
       this.workers.push(w);
     }
+    const workers = this.workers.slice(0, nw);
     let next = 0, done = 0;
-    await new Promise<void>((resolve, reject) => {
-      let failed = false;
-      const feed = (w: Worker): void => {
-        if (failed) return;
-        if (next >= tasks.length) {
-          if (done === tasks.length) resolve();
-          return;
-        }
-        const i = next++;
-        const onMessage = (m: { result?: FitTaskResult; error?: string; name?: string }): void => {
-          w.off("message", onMessage);
-          w.off("error", onError);
-          if (m.error !== undefined) {
-            failed = true;
-            reject(m.name === "FitInputError" ? new FitInputError(m.error) : new Error(m.error));
-            return;
-          }
-          results[i] = m.result!;
-          done++;
-          onDone?.(done, tasks.length);
-          if (done === tasks.length) resolve();
-          else feed(w);
-        };
-        const onError = (e: Error): void => {
-          failed = true;
-          reject(e);
-        };
-        w.on("message", onMessage);
-        w.once("error", onError);
-        w.postMessage(tasks[i]);
+    let failure: Error | null = null;
+    let wake: (() => void) | null = null;
+    const finished = (i: number, r: FitTaskResult): void => {
+      results[i] = r;
+      done++;
+      onDone?.(done, tasks.length);
+    };
+    // Each worker answers its tasks in the order sent: a queue of the task indices in flight.
+    const inFlight = workers.map(() => [] as number[]);
+    const send = (k: number): void => {
+      if (failure || next >= tasks.length) return;
+      const i = next++;
+      inFlight[k].push(i);
+      workers[k].postMessage(tasks[i]);
+    };
+    const listeners = workers.map((w, k) => {
+      const onMessage = (m: { result?: FitTaskResult; error?: string; name?: string }): void => {
+        const i = inFlight[k].shift()!;
+        if (m.error !== undefined) failure ??= m.name === "FitInputError" ? new FitInputError(m.error) : new Error(m.error);
+        else finished(i, m.result!);
+        send(k);
+        wake?.();
       };
-      for (const w of this.workers.slice(0, n)) feed(w);
+      const onError = (e: Error): void => {
+        failure ??= e;
+        wake?.();
+      };
+      w.on("message", onMessage);
+      w.on("error", onError);
+      return { w, onMessage, onError };
     });
+    try {
+      for (let k = 0; k < nw; k++) {
+        send(k);
+        send(k);
+      }
+      // The calling thread's share, a task at a time, yielding in between.
+      while (!failure && next < tasks.length) {
+        const i = next++;
+        try {
+          finished(i, runTask(tasks[i]));
+        } catch (e) {
+          failure ??= e as Error;
+        }
+        await new Promise((r) => setImmediate(r));
+      }
+      while (!failure && done < tasks.length) {
+        await new Promise<void>((r) => (wake = r));
+        wake = null;
+      }
+    } finally {
+      for (const { w, onMessage, onError } of listeners) {
+        w.off("message", onMessage);
+        w.off("error", onError);
+      }
+    }
+    if (failure) {
+      // Workers may still be busy with tasks of this map: drop them (the next map starts afresh).
+      await this.close();
+      throw failure;
+    }
     return results;
   }
 
