@@ -59,7 +59,7 @@ export async function benchFit(): Promise<{ ms: number; text: string }> {
   const text =
     `chinchilla fit: ${r.n} rows, ${r.starts} starts, ${r.evaluations} evaluations\n` +
     `  in process: ${(ms / 1000).toFixed(2)} s on 1 thread (${((ms * 1000) / r.evaluations).toFixed(1)} us/evaluation), ` +
-    `${(msPar / 1000).toFixed(2)} s on ${threads} worker threads (${same ? "bit-identical result" : "RESULT DIFFERS"})\n` +
+    `${(msPar / 1000).toFixed(2)} s on ${threads} threads (the main thread and ${threads - 1} worker${threads === 2 ? "" : "s"}; ${same ? "bit-identical result" : "RESULT DIFFERS"})\n` +
     `  whole command \`skillsim fit data/chinchilla-fig4.csv --where loss<3.4469 --json\` (best of 3): ` +
     `${(one.ms / 1000).toFixed(2)} s with --jobs 1, ${(all.ms / 1000).toFixed(2)} s with --jobs ${threads} (goal <= 1 s)` +
     `${one.stdout === all.stdout ? "" : " OUTPUTS DIFFER"}; the process start alone (\`skillsim --version\`, best of 5): ${(startup.ms / 1000).toFixed(2)} s\n` +
