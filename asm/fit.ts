@@ -132,6 +132,24 @@ export function set_data(
   gUN = uN; gUD = uD; pG = g;
 }
 
+let Lm: f64 = 0;
+
+/**
+ * Row k's three terms shifted by the largest exponent m (for when their plain sum over- or
+ * underflows), as the JavaScript's shifted path: Lu1, Lu2, Lu3, their sum Ls, and Lm.
+ */
+function shifted(k: i32, a: f64, b: f64, e: f64, alpha: f64, beta: f64): void {
+  const t1 = a - alpha * f64at(gLN, k);
+  const t2 = b - beta * f64at(gLD, k);
+  let m = t1 > t2 ? t1 : t2;
+  if (e > m) m = e;
+  Lu1 = jsExp(t1 - m);
+  Lu2 = jsExp(t2 - m);
+  Lu3 = jsExp(e - m);
+  Ls = Lu1 + Lu2 + Lu3;
+  Lm = m;
+}
+
 // One datum of the Huber objective done the scalar way (rare: in Huber's zone, or s out of
 // range), results in these globals: its h = Huber'(r), the terms u1, u2, u3 and their sum s
 // (shifted for s out of range), its fq contribution, and whether it counts in the products.
@@ -160,15 +178,12 @@ function huberDatum(
       Lh = r;
     }
   } else {
-    const t1 = a - alpha * f64at(gLN, k);
-    const t2 = b - beta * f64at(gLD, k);
-    let m = t1 > t2 ? t1 : t2;
-    if (e > m) m = e;
-    u1 = jsExp(t1 - m);
-    u2 = jsExp(t2 - m);
-    u3 = jsExp(e - m);
-    s = u1 + u2 + u3;
-    const r = m + jsLog(s) - f64at(gLL, k);
+    shifted(k, a, b, e, alpha, beta);
+    u1 = Lu1;
+    u2 = Lu2;
+    u3 = Lu3;
+    s = Ls;
+    const r = Lm + jsLog(s) - f64at(gLL, k);
     if (r > delta) {
       Lfq = delta * (r - halfDelta);
       Lh = delta;
@@ -331,11 +346,8 @@ export function chinchilla_squared(a: f64, b: f64, e: f64, alpha: f64, beta: f64
     if (s > 1e-280 && s < 1e280) {
       store<f64>(pR + ((<usize>k) << 3), s * f64at(pInvL, k));
     } else {
-      const t1 = a - alpha * f64at(pLN, k);
-      const t2 = b - beta * f64at(pLD, k);
-      let m = t1 > t2 ? t1 : t2;
-      if (e > m) m = e;
-      store<f64>(pR + ((<usize>k) << 3), jsExp(t1 - m) + jsExp(t2 - m) + jsExp(e - m));
+      shifted(k, a, b, e, alpha, beta);
+      store<f64>(pR + ((<usize>k) << 3), Ls);
     }
   }
   jsLogs(pR, n);
@@ -351,15 +363,12 @@ export function chinchilla_squared(a: f64, b: f64, e: f64, alpha: f64, beta: f64
     if (s > 1e-280 && s < 1e280) {
       r = f64at(pR, k);
     } else {
-      const t1 = a - alpha * f64at(pLN, k);
-      const t2 = b - beta * f64at(pLD, k);
-      let m = t1 > t2 ? t1 : t2;
-      if (e > m) m = e;
-      u1 = jsExp(t1 - m);
-      u2 = jsExp(t2 - m);
-      u3 = jsExp(e - m);
-      s = u1 + u2 + u3;
-      r = m + f64at(pR, k) - f64at(pLL, k);
+      shifted(k, a, b, e, alpha, beta);
+      u1 = Lu1;
+      u2 = Lu2;
+      u3 = Lu3;
+      s = Ls;
+      r = Lm + f64at(pR, k) - f64at(pLL, k);
     }
     const w: f64 = r > 0 ? wPos : 1;
     f += w * r * r;
