@@ -88,11 +88,16 @@ export class Objective {
             const y = lab[rows ? rows[r] : start + r], o0 = r * nOut;
             let mx = -Infinity;
             for (let j = 0; j < nOut; j++) if (out[o0 + j] > mx) mx = out[o0 + j];
+            // e^(o_j - max) once per output, kept in dOut until the softmax gradient replaces it.
             let z = 0;
-            for (let j = 0; j < nOut; j++) z += Math.exp(out[o0 + j] - mx);
+            for (let j = 0; j < nOut; j++) {
+              const ej = Math.exp(out[o0 + j] - mx);
+              dOut[o0 + j] = ej;
+              z += ej;
+            }
             L += mx + Math.log(z) - out[o0 + y];
             const iz = 1 / z;
-            for (let j = 0; j < nOut; j++) dOut[o0 + j] = (Math.exp(out[o0 + j] - mx) * iz - (j === y ? 1 : 0)) * inv;
+            for (let j = 0; j < nOut; j++) dOut[o0 + j] = (dOut[o0 + j] * iz - (j === y ? 1 : 0)) * inv;
           }
           return L * inv;
         }
