@@ -105,7 +105,14 @@ export class FitPool {
       const onMessage = (m: { result?: FitTaskResult; error?: string; name?: string }): void => {
         const i = inFlight[k].shift()!;
         if (m.error !== undefined) failure ??= m.name === "FitInputError" ? new FitInputError(m.error) : new Error(m.error);
-        else finished(i, m.result!);
+        else {
+          // A throwing onDone fails the map, as on the calling thread (not an uncaught exception in this listener).
+          try {
+            finished(i, m.result!);
+          } catch (e) {
+            failure ??= e as Error;
+          }
+        }
         send(k);
         wake?.();
       };
