@@ -72,10 +72,12 @@ export class FitPool {
   async map(tasks: FitTask[], onDone?: (done: number, total: number) => void): Promise<FitTaskResult[]> {
     const results: FitTaskResult[] = new Array(tasks.length);
     if (this.threads <= 1 || tasks.length <= 1) {
-      tasks.forEach((t, i) => {
-        results[i] = runTask(t);
+      // On this thread alone, yielding between tasks so that a signal (Ctrl-C) is heard.
+      for (let i = 0; i < tasks.length; i++) {
+        if (i > 0) await new Promise((r) => setImmediate(r));
+        results[i] = runTask(tasks[i]);
         onDone?.(i + 1, tasks.length);
-      });
+      }
       return results;
     }
     const nw = Math.min(this.threads - 1, tasks.length - 1);
@@ -181,7 +183,6 @@ export async function fitChinchillaParallel(
   opts: ChinchillaFitOptions = {},
 ): Promise<FitResult<ChinchillaParams>> {
   const p = chinchillaProblem(N, D, L, opts);
-  if (pool.threads <= 1) return fitChinchilla(N, D, L, opts);
   // Chunks of ~100 starts: small enough to balance two busy cores, large enough that messages are cheap.
   const parts = chunks(p.count, Math.ceil(p.count / 100));
   const problem = ++problems;

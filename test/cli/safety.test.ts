@@ -3,6 +3,7 @@
  * user types: each through the real CLI in a child process.
  */
 import { test } from "node:test";
+import { fileURLToPath } from "node:url";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, linkSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
@@ -305,6 +306,16 @@ test("off a terminal, long work prints a progress line now and then on stderr; -
   assert.equal(cli([...args, "-q"], { env }).stderr, "");
   // the default interval (5 s) keeps short work silent
   assert.equal(cli(["run", "--set", "steps=10"], { env: { SKILLSIM_PROGRESS_INTERVAL: "5" } }).stderr, "");
+});
+
+test("fit --jobs 1: SIGINT stops the Chinchilla starts promptly (the fit yields between chunks of starts)", async () => {
+  const csv = fileURLToPath(new URL("../../../data/chinchilla-fig4.csv", import.meta.url));
+  const r = await signalled(["fit", csv, "--jobs", "1", "--json"], (e) => /progress: /.test(e), ["SIGINT"], 0, 0, { SKILLSIM_PROGRESS_INTERVAL: "0" });
+  assert.equal(r.code, 130, r.stderr);
+  assert.match(r.stderr, /interrupted by SIGINT: the fit stopped; nothing was written\n$/);
+  assert.equal(r.stdout, "");
+  // A chunk of 100 starts takes ~25 ms; allow for a loaded machine, but not for the whole fit.
+  assert.ok(r.ms < 600, `stopped ${r.ms} ms after the signal`);
 });
 
 test("fit: SIGINT says it was interrupted and what, if anything, was written", async () => {
