@@ -136,7 +136,7 @@ let Lm: f64 = 0;
 
 /**
  * Row k's three terms shifted by the largest exponent m (for when their plain sum over- or
- * underflows), as the JavaScript's shifted path: Lu1, Lu2, Lu3, their sum Ls, and Lm.
+ * underflows), as scaling.ts's shiftedTerms: Lu1, Lu2, Lu3, their sum Ls, and Lm.
  */
 function shifted(k: i32, a: f64, b: f64, e: f64, alpha: f64, beta: f64): void {
   const t1 = a - alpha * f64at(gLN, k);
@@ -177,13 +177,13 @@ function huberDatum(
       Lfq = 0.5 * r * r;
       Lh = r;
     }
+    Lu1 = u1;
+    Lu2 = u2;
+    Lu3 = u3;
+    Ls = s;
   } else {
-    shifted(k, a, b, e, alpha, beta);
-    u1 = Lu1;
-    u2 = Lu2;
-    u3 = Lu3;
-    s = Ls;
-    const r = Lm + jsLog(s) - f64at(gLL, k);
+    shifted(k, a, b, e, alpha, beta); // sets Lu1, Lu2, Lu3, Ls
+    const r = Lm + jsLog(Ls) - f64at(gLL, k);
     if (r > delta) {
       Lfq = delta * (r - halfDelta);
       Lh = delta;
@@ -195,10 +195,6 @@ function huberDatum(
       Lh = r;
     }
   }
-  Lu1 = u1;
-  Lu2 = u2;
-  Lu3 = u3;
-  Ls = s;
 }
 
 /**

@@ -11,9 +11,6 @@
  * the recorded steps (the cost before timelines were exact); their ratio is the exact
  * timeline's cost (budget: 1.3x).
  */
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { GeometryConfig } from "../src/config/schema.js";
 import {
   lastGeometryKernels,
@@ -24,7 +21,7 @@ import {
   type GeometryTimeline,
 } from "../src/models/geometry.js";
 import type { ModelOutput } from "../src/models/types.js";
-import { PEER_WRAPPER } from "./peer.js";
+import { runPeer, type PeerResult } from "./peer.js";
 
 const N = 220;
 const STEPS = 20000;
@@ -47,23 +44,8 @@ export function benchConfig(steps = STEPS): GeometryConfig {
   };
 }
 
-function numpyPeer(steps: number): { us: number; cpuUs: number; loss: number } | null {
-  // dist/bench/geometry.js -> <repo>/bench/peers/geometry_numpy.py
-  const script = fileURLToPath(new URL("../../bench/peers/geometry_numpy.py", import.meta.url));
-  if (!existsSync(script)) return null;
-  try {
-    const out = execFileSync("python3", ["-c", PEER_WRAPPER, script, String(N), String(steps)], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    const us = /us\/step=([0-9.]+)/.exec(out);
-    const loss = /final_loss=([0-9.eE+-]+)/.exec(out);
-    const cpu = /cpu_s=([0-9.eE+-]+)/.exec(out);
-    if (!us) return null;
-    return { us: Number(us[1]), cpuUs: cpu ? (Number(cpu[1]) * 1e6) / steps : NaN, loss: loss ? Number(loss[1]) : NaN };
-  } catch {
-    return null;
-  }
+function numpyPeer(steps: number): PeerResult | null {
+  return runPeer("geometry_numpy.py", [String(N), String(steps)], steps);
 }
 
 /** One timed run: wall-clock and CPU us/step. */

@@ -10,14 +10,11 @@
  *
  * Wall-clock is what the peer prints; CPU time is shown too (steadier on a busy machine).
  */
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { loadConfig } from "../src/config/load.js";
 import { useDenseKernels, type DenseKernels } from "../src/engine/dense.js";
 import { lastNetworkKernels, runNetwork } from "../src/models/network/index.js";
 import type { NetworkConfig } from "../src/config/schema.js";
-import { PEER_WRAPPER } from "./peer.js";
+import { runPeer, type PeerResult } from "./peer.js";
 
 const SETTINGS = {
   parity: {
@@ -46,24 +43,8 @@ record: {points: 50}`,
 } as const;
 type Setting = keyof typeof SETTINGS;
 
-function peer(setting: Setting, steps: number): { us: number; cpuUs: number; loss: number } | null {
-  // dist/bench/network.js -> <repo>/bench/peers/network_numpy.py
-  const script = fileURLToPath(new URL("../../bench/peers/network_numpy.py", import.meta.url));
-  if (!existsSync(script)) return null;
-  try {
-    const out = execFileSync("python3", ["-c", PEER_WRAPPER, script, setting, String(steps)], {
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" },
-    });
-    const us = /us\/step=([0-9.]+)/.exec(out);
-    const loss = /final_loss=([0-9.eE+-]+)/.exec(out);
-    const cpu = /cpu_s=([0-9.eE+-]+)/.exec(out);
-    if (!us) return null;
-    return { us: Number(us[1]), cpuUs: cpu ? (Number(cpu[1]) * 1e6) / steps : NaN, loss: loss ? Number(loss[1]) : NaN };
-  } catch {
-    return null;
-  }
+function peer(setting: Setting, steps: number): PeerResult | null {
+  return runPeer("network_numpy.py", [setting, String(steps)], steps, { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" });
 }
 
 export async function benchNetwork(setting: Setting = "parity", steps?: number, kernels: DenseKernels = "auto"): Promise<{ text: string; ratio: number | null }> {

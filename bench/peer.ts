@@ -1,7 +1,11 @@
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
 /**
  * Running a NumPy peer from bench/peers/ unchanged: the script prints its own wall-clock
  * figures, and this wrapper adds the CPU time of the run (time.process_time around it), which
- * is steadier on a busy machine. Use: execFileSync("python3", ["-c", PEER_WRAPPER, script, ...args]).
+ * is steadier on a busy machine. runPeer below does it all.
  */
 export const PEER_WRAPPER = [
   "import runpy, sys, time",
@@ -10,3 +14,27 @@ export const PEER_WRAPPER = [
   "runpy.run_path(sys.argv[0], run_name='__main__')",
   "print(f'cpu_s={time.process_time() - c}')",
 ].join("\n");
+
+/** A peer's figures: wall-clock and CPU microseconds per step, and its final loss (NaN if not printed). */
+export interface PeerResult { us: number; cpuUs: number; loss: number }
+
+/**
+ * Run bench/peers/NAME (e.g. "geometry_numpy.py") with args through PEER_WRAPPER and read the
+ * `us/step=`, `final_loss=` and `cpu_s=` it prints; null when the script, python3 or NumPy is
+ * missing or the run fails.
+ */
+export function runPeer(name: string, args: string[], steps: number, env: NodeJS.ProcessEnv = process.env): PeerResult | null {
+  // dist/bench/peer.js -> <repo>/bench/peers/NAME
+  const script = fileURLToPath(new URL(`../../bench/peers/${name}`, import.meta.url));
+  if (!existsSync(script)) return null;
+  try {
+    const out = execFileSync("python3", ["-c", PEER_WRAPPER, script, ...args], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env });
+    const us = /us\/step=([0-9.]+)/.exec(out);
+    const loss = /final_loss=([0-9.eE+-]+)/.exec(out);
+    const cpu = /cpu_s=([0-9.eE+-]+)/.exec(out);
+    if (!us) return null;
+    return { us: Number(us[1]), cpuUs: cpu ? (Number(cpu[1]) * 1e6) / steps : NaN, loss: loss ? Number(loss[1]) : NaN };
+  } catch {
+    return null;
+  }
+}

@@ -309,6 +309,25 @@ function distinct(v: Float64Array): { values: Float64Array; index: Int32Array } 
   return { values: Float64Array.from(values), index };
 }
 
+/** The three terms of shiftedTerms, e^(t_i - m) for t = (a - alpha log N, b - beta log D, e). */
+const SHIFTED = new Float64Array(3);
+
+/**
+ * A row's terms shifted by their largest exponent m, for when their plain sum over- or
+ * underflows (far-out line-search trials): writes the terms to SHIFTED, returns m, so that
+ * LSE = m + log(sum). asm/fit.ts's shifted() is the same arithmetic.
+ */
+function shiftedTerms(a: number, b: number, e: number, alpha: number, beta: number, lNk: number, lDk: number): number {
+  const t1 = a - alpha * lNk;
+  const t2 = b - beta * lDk;
+  let m = t1 > t2 ? t1 : t2;
+  if (e > m) m = e;
+  SHIFTED[0] = Math.exp(t1 - m);
+  SHIFTED[1] = Math.exp(t2 - m);
+  SHIFTED[2] = Math.exp(e - m);
+  return m;
+}
+
 /**
  * Summed Huber objective over x = [a, b, e, alpha, beta] with its analytic gradient.
  *
@@ -366,13 +385,10 @@ function chinchillaObjectiveHuber(d: ChinchillaArrays, delta: number): Objective
           h = r;
         }
       } else {
-        const t1 = a - alpha * lN[k];
-        const t2 = b - beta * lD[k];
-        let m = t1 > t2 ? t1 : t2;
-        if (e > m) m = e;
-        u1 = Math.exp(t1 - m);
-        u2 = Math.exp(t2 - m);
-        u3 = Math.exp(e - m);
+        const m = shiftedTerms(a, b, e, alpha, beta, lN[k], lD[k]);
+        u1 = SHIFTED[0];
+        u2 = SHIFTED[1];
+        u3 = SHIFTED[2];
         s = u1 + u2 + u3;
         const r = m + Math.log(s) - lL[k];
         if (r > delta) {
@@ -439,13 +455,10 @@ function chinchillaObjectiveSquared(d: ChinchillaArrays, wPos: number): Objectiv
       if (s > 1e-280 && s < 1e280) {
         r = Math.log(s * invL[k]);
       } else {
-        const t1 = a - alpha * lN[k];
-        const t2 = b - beta * lD[k];
-        let m = t1 > t2 ? t1 : t2;
-        if (e > m) m = e;
-        u1 = Math.exp(t1 - m);
-        u2 = Math.exp(t2 - m);
-        u3 = Math.exp(e - m);
+        const m = shiftedTerms(a, b, e, alpha, beta, lN[k], lD[k]);
+        u1 = SHIFTED[0];
+        u2 = SHIFTED[1];
+        u3 = SHIFTED[2];
         s = u1 + u2 + u3;
         r = m + Math.log(s) - lL[k];
       }

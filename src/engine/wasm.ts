@@ -26,12 +26,10 @@ const cache = new Map<string, LoadedWasm | null>();
  * in the background; on a busy 2-core machine that re-compilation sometimes comes late, and
  * the same 4,500-start fit then took 1.15-1.2 s instead of 0.9 s (measured: 3 of 9 runs).
  * The kernels are small, so compiling them fully costs a few milliseconds. The flag is
- * process-wide (threads started later share it) and only affects WebAssembly compilation.
+ * process-wide (threads started later share it) and only affects WebAssembly compilation;
+ * setting it again (once per module and thread, see the cache below) changes nothing.
  */
-let tiered = false;
 function compileOptimised(): void {
-  if (tiered) return;
-  tiered = true;
   try {
     setFlagsFromString("--no-liftoff");
   } catch {
