@@ -25,6 +25,8 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<(progr
   ["table", async () => (await import("./table.js")).registerTable],
   ["calibrate", async () => (await import("./calibrate.js")).registerCalibrate],
   ["kinematics", async () => (await import("./kinematics.js")).registerKinematics],
+  ["study", async () => (await import("./study.js")).registerStudy],
+  ["paper", async () => (await import("./paper.js")).registerPaper],
   ["init", async () => (await import("./init.js")).registerInit],
 ];
 
