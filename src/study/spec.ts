@@ -124,6 +124,16 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
   }
   if (!isMap(doc.contents)) throw new ConfigError("a study must be a mapping with a `study:` block", `${file}:1:1`);
   const at = (path: (string | number)[]): string => {
+    // A key of a mapping: where the key is written (its value may start on a later line).
+    const parent = path.length > 0 ? doc.getIn(path.slice(0, -1), true) : null;
+    if (isMap(parent)) {
+      const pair = parent.items.find((it) => (it.key as { value?: unknown } | null)?.value === path[path.length - 1]);
+      const k = pair?.key as Node | undefined;
+      if (k?.range) {
+        const p = lc.linePos(k.range[0]);
+        return `${file}:${p.line}:${p.col}`;
+      }
+    }
     let node: unknown = doc.getIn(path, true);
     for (let k = path.length; (node === undefined || node === null) && k > 0; k--) node = doc.getIn(path.slice(0, k - 1), true);
     const n = node as Node | undefined;

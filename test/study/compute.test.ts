@@ -84,12 +84,12 @@ test("figures are Vega-Lite with the data inline and error bars from the t inter
 
 test("bad studies: one message naming file:line:col and the key", () => {
   const cases: [string, RegExp][] = [
-    [CONFIG.replace("skills[2].learned / skills[1].learned", "skills[2].lerned / skills[1].learned"), /^s\.yaml:9:12: study\.derive\.ratio: skills\[2\]\.lerned: unknown field; a skill has .*did you mean "learned"/],
-    [CONFIG.replace("skills[2].learned / skills[1].learned", "skills[4].learned"), /s\.yaml:9:12: study\.derive\.ratio: skills\[4\]\.learned: unknown field: the runs have 3 skills/],
+    [CONFIG.replace("skills[2].learned / skills[1].learned", "skills[2].lerned / skills[1].learned"), /^s\.yaml:9:5: study\.derive\.ratio: skills\[2\]\.lerned: unknown field; a skill has .*did you mean "learned"/],
+    [CONFIG.replace("skills[2].learned / skills[1].learned", "skills[4].learned"), /s\.yaml:9:5: study\.derive\.ratio: skills\[4\]\.learned: unknown field: the runs have 3 skills/],
     [CONFIG.replace("skills[2].learned / skills[1].learned", "parms * 2"), /study\.derive\.ratio: parms: unknown field.*did you mean "params"/],
-    [CONFIG.replace("skills[2].learned / skills[1].learned", "(1 + "), /s\.yaml:9:12: study\.derive\.ratio: the expression ends too early/],
+    [CONFIG.replace("skills[2].learned / skills[1].learned", "(1 + "), /s\.yaml:9:5: study\.derive\.ratio: the expression ends too early/],
     [CONFIG.replace("ratio * 2", "later * 2"), /study\.derive\.late: later: unknown field/],
-    [CONFIG.replace("y: ratio", "y: ratoi"), /s\.yaml:12:41: study\.figures\.0\.y: "ratoi" is not a column of the groups table.*did you mean "ratio"/],
+    [CONFIG.replace("y: ratio", "y: ratoi"), /s\.yaml:12:38: study\.figures\.0\.y: "ratoi" is not a column of the groups table.*did you mean "ratio"/],
     [CONFIG.replace("  derive:", "  derived:"), /s\.yaml:8:3: study\.derived: unknown key.*did you mean "derive"/],
   ];
   for (const [text, re] of cases) {
