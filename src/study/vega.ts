@@ -51,7 +51,8 @@ export function figureSpec(result: StudyResult, f: FigureSpec, title?: string): 
   if (lo && hi) {
     layers.push({
       mark: { type: "rule" },
-      transform: [{ filter: `isValid(datum[${JSON.stringify(lo)}]) && isValid(datum[${JSON.stringify(hi)}])` }],
+      // On a log axis an interval reaching 0 or below (few seeds, a wide spread) cannot be drawn: left out.
+      transform: [{ filter: `isValid(datum[${JSON.stringify(lo)}]) && isValid(datum[${JSON.stringify(hi)}])${f.logY ? ` && datum[${JSON.stringify(lo)}] > 0` : ""}` }],
       encoding: { x: enc.x, y: { field: field(lo), type: "quantitative", ...(f.logY ? { scale: { type: "log" } } : {}) }, y2: { field: field(hi) }, ...(f.color ? { color: enc.color } : {}) },
     });
   }
@@ -60,6 +61,6 @@ export function figureSpec(result: StudyResult, f: FigureSpec, title?: string): 
     title: f.title ?? title ?? f.name,
     data: { values },
   };
-  if (f.column) return { ...spec, facet: { column: { field: field(f.column), type: "nominal", title: f.column } }, spec: { width: 260, height: 200, layer: layers }, resolve: { scale: { y: "independent" } } };
+  if (f.column) return { ...spec, facet: { column: { field: field(f.column), type: "nominal", title: f.column } }, spec: { width: 260, height: 200, layer: layers } };
   return { ...spec, width: 400, height: 260, layer: layers };
 }
