@@ -33,16 +33,18 @@ export function registerPaper(program: Command): void {
     .description("run each paper figure's study at its documented size and compare with the paper's numbers")
     .option("-o, --out <dir>", "folder for each figure's runs, tables and figures, and the verdicts", "paper-out")
     .option("-j, --jobs <n>", `worker threads for the runs (default: ${availableParallelism()})`)
+    .option("--all", "also the figures whose studies are marked slow (real networks: minutes per run)")
     .option("--docs <file>", "rewrite the verdict table between the markers in this Markdown file (docs/paper.md)")
     .option("-q, --quiet", "no progress or notes on stderr")
     .addHelpText("after", `
-Each figure's study is configs/paper/fig<N>.study.yaml; its paper: block holds the paper's (or
+Each figure's study is configs/paper/fig<N>.study.yaml (studies marked slow: true, the real
+networks, run only when named or with --all); its paper: block holds the paper's (or
 the authors' code's) numbers with their source and a tolerance. Prints one row per number:
 figure, quantity, reference, skillsim's value (mean ± sd over seeds, n), tolerance, verdict;
 writes <dir>/fig<N>/ (as \`skillsim study\`), <dir>/verdicts.json and <dir>/paper.md.
 Exit codes: 0 every number within its tolerance, 1 some number outside it (or a run failed),
 2 bad arguments or study.`)
-    .action(async (figs: string[], opts: { out: string; jobs?: string; docs?: string; quiet?: boolean }) => {
+    .action(async (figs: string[], opts: { out: string; jobs?: string; docs?: string; quiet?: boolean; all?: boolean }) => {
       const quiet = Boolean(opts.quiet);
       const all = paperStudies();
       const want = figs.map((f) => f.replace(/^fig/i, ""));
@@ -50,7 +52,10 @@ Exit codes: 0 every number within its tolerance, 1 some number outside it (or a 
       const chosen = want.length ? all.filter((s) => want.includes(s.figure)) : all;
       const jobs = opts.jobs === undefined ? availableParallelism() : Number(opts.jobs);
       if (!Number.isInteger(jobs) || jobs < 1) throw new CliError(`--jobs: expected a whole number >= 1, got "${opts.jobs}"`);
-      const studies = chosen.map((s) => ({ ...s, study: loadStudy(s.file) })); // every study checked before any run
+      const loaded = chosen.map((s) => ({ ...s, study: loadStudy(s.file) })); // every study checked before any run
+      const skipped = want.length || opts.all ? [] : loaded.filter((s) => s.study.paper?.slow);
+      const studies = loaded.filter((s) => !skipped.includes(s));
+      if (skipped.length && !quiet) note(`figure${skipped.length === 1 ? "" : "s"} ${skipped.map((s) => s.figure).join(", ")} skipped: real-network runs of minutes each; name ${skipped.length === 1 ? "it" : "them"} (skillsim paper ${skipped.map((s) => s.figure).join(" ")}) or give --all`);
       const rows: Verdict[] = [];
       const times: { figure: string; seconds: number }[] = [];
       const t0 = performance.now();

@@ -88,7 +88,11 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
     if (!quiet) note(m);
   };
   if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new CliError(`--out ${opts.out}: exists and is not a folder`);
-  mkdirSync(opts.out, { recursive: true });
+  try {
+    mkdirSync(opts.out, { recursive: true });
+  } catch (e) {
+    throw new CliError(`--out ${opts.out}: cannot create the folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
 
   // Runs: each config's sweep into its own JSON Lines file, resuming what is there.
   let failed = 0;

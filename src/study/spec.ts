@@ -93,7 +93,8 @@ export interface Study {
   fit: FitSpec | null;
   calibrate: CalibrateSpec | null;
   figures: FigureSpec[];
-  paper: { figure: string; title: string; checks: PaperCheck[] } | null;
+  /** `slow: true`: real-network runs of minutes each, which `skillsim paper` runs only when named or with --all. */
+  paper: { figure: string; title: string; slow: boolean; checks: PaperCheck[] } | null;
 }
 
 /** Fields of a run's skill (skills[k].<field>). */
@@ -325,7 +326,8 @@ function parsePaper(v: unknown, at: (p: (string | number)[]) => string, qs: stri
     if (!isObj(tol) || (typeof tol.abs !== "number" && typeof tol.rel !== "number")) throw new ConfigError("tolerance: {abs: X} or {rel: X}", at([...p, "tolerance"]), `${key}.tolerance`);
     checks.push({ quantity: String(c.quantity ?? column), row, table, column, value, source: c.source, tolerance: { abs: tol.abs as number | undefined, rel: tol.rel as number | undefined }, where: at(p) });
   });
-  return { figure: String(v.figure ?? ""), title: String(v.title ?? ""), checks };
+  if (v.slow !== undefined && typeof v.slow !== "boolean") throw new ConfigError("slow: true or false", at(["paper", "slow"]), "paper.slow");
+  return { figure: String(v.figure ?? ""), title: String(v.title ?? ""), slow: v.slow === true, checks };
 }
 
 /**

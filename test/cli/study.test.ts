@@ -126,7 +126,7 @@ test("paper 16: the study, its verdicts and the Markdown table; exit 1 when a nu
 
   const unknown = cli(["paper", "99", "--out", join(dir, "o2")]);
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /no study for figure 99; the studies are for figures 4, 6, 7, 8, 9, 10, 16, 17, 18/);
+  assert.match(unknown.stderr, /no study for figure 99; the studies are for figures 2, 4, 6, 7, 8, 9, 10, 15, 16, 17, 18/);
 });
 
 test("a study: block changes no run: run and sweep give the same config hashes with and without it", () => {
@@ -140,4 +140,15 @@ test("a study: block changes no run: run and sweep give the same config hashes w
   const rb = cli(["run", without.file, "--json", "-q"]);
   assert.equal(ra.code, 0, ra.stderr);
   assert.equal(ra.stdout, rb.stdout);
+});
+
+test("study: an --out that cannot be a folder is one line, exit 2, nothing run", () => {
+  const { dir, file } = tiny();
+  writeFileSync(join(dir, "plain"), "x");
+  const r = cli(["study", file, "--out", join(dir, "plain")]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^skillsim: --out .*plain: exists and is not a folder\n$/);
+  const r2 = cli(["study", file, "--out", join(dir, "plain", "sub")]);
+  assert.equal(r2.code, 2);
+  assert.match(r2.stderr, /^skillsim: --out .*sub: cannot create the folder: (ENOTDIR|EEXIST)\n$/);
 });
