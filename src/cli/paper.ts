@@ -52,6 +52,7 @@ Exit codes: 0 every number within its tolerance, 1 some number outside it (or a 
       const chosen = want.length ? all.filter((s) => want.includes(s.figure)) : all;
       const jobs = opts.jobs === undefined ? availableParallelism() : Number(opts.jobs);
       if (!Number.isInteger(jobs) || jobs < 1) throw new CliError(`--jobs: expected a whole number >= 1, got "${opts.jobs}"`);
+      if (opts.docs) docsMarkers(opts.docs); // before any run
       const loaded = chosen.map((s) => ({ ...s, study: loadStudy(s.file) })); // every study checked before any run
       const skipped = want.length || opts.all ? [] : loaded.filter((s) => s.study.paper?.slow);
       const studies = loaded.filter((s) => !skipped.includes(s));
@@ -77,10 +78,21 @@ Exit codes: 0 every number within its tolerance, 1 some number outside it (or a 
     });
 }
 
-function updateDocs(path: string, md: string): void {
-  const text = readFileSync(path, "utf8");
+/** The --docs file's text and where the table goes; one clear line if it cannot be had. */
+function docsMarkers(path: string): { text: string; a: number; b: number } {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw new CliError(`--docs ${path}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
   const a = text.indexOf(BEGIN), b = text.indexOf(END);
   if (a < 0 || b < a) throw new CliError(`--docs ${path}: no "${BEGIN}" ... "${END}" markers to write between`);
+  return { text, a, b };
+}
+
+function updateDocs(path: string, md: string): void {
+  const { text, a, b } = docsMarkers(path);
   writeFileAtomic(path, text.slice(0, a + BEGIN.length) + "\n\n" + md + "\n" + text.slice(b));
 }
 

@@ -152,3 +152,12 @@ test("study: an --out that cannot be a folder is one line, exit 2, nothing run",
   assert.equal(r2.code, 2);
   assert.match(r2.stderr, /^skillsim: --out .*sub: cannot create the folder: (ENOTDIR|EEXIST)\n$/);
 });
+
+test("paper --docs: a file without the markers is refused before any run", () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, "d.md"), "# no markers\n");
+  const r = cli(["paper", "16", "--out", join(dir, "o"), "--docs", join(dir, "d.md")]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--docs .*d\.md: no "<!-- skillsim paper: begin/);
+  assert.equal(existsSync(join(dir, "o")), false);
+});
