@@ -35,7 +35,7 @@ export interface StudyResult {
   groups: Table;
   fits: Table | null;
   calibration: Table | null;
-  /** Per-run values of each quantity, by run (label:id). */
+  /** Notes for stderr (runs a fit left out, fits that failed). */
   notes: string[];
 }
 

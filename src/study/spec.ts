@@ -22,7 +22,7 @@ import { ConfigError, loadConfig } from "../config/load.js";
 import { suggest } from "../config/errors.js";
 import type { Config } from "../config/schema.js";
 import { planSweep, type SweepPlan } from "../sweep/grid.js";
-import { ExprError, parseExpr, pathText, pathsOf, type Expr, type Seg } from "./expr.js";
+import { ExprError, parseExpr, pathsOf, type Expr, type Seg } from "./expr.js";
 
 /** One config whose runs the study reads. */
 export interface StudySource {
@@ -385,7 +385,6 @@ export function getPath(obj: unknown, keys: (string | number)[]): unknown {
   return v;
 }
 
-export { pathText };
 
 function isObj(v: unknown): v is Record<string, any> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
