@@ -134,7 +134,7 @@ interface WasmExports {
   relu_back(M: number, N: number, Z: number, dH: number, dZ: number, ld: number): void;
   transpose(rows: number, cols: number, S: number, lds: number, T: number, ldt: number): void;
   sel_forward(M: number, N: number, K: number, X: number, ldx: number, Wt: number, ldw: number, b: number, Z: number, H: number, ld: number, act: number, idx: number): void;
-  sel_dw(M: number, N: number, K: number, X: number, ldx: number, dZ: number, ldz: number, dWt: number, db: number): void;
+  sel_dw(M: number, N: number, K: number, X: number, ldx: number, dZ: number, ldz: number, dWt: number, db: number, idx: number): void;
 }
 
 export type DenseKernels = "auto" | "js" | "wasm";
@@ -474,7 +474,7 @@ export function selBackward(
   const ex = wasmFor(dZ, X, dW, scratch);
   const sums = N * K; // db's sums after the K x N gradient
   if (ex && wasmFor(db ?? dW, dW, dW, dW)) {
-    ex.sel_dw(M, N, K, X.byteOffset + 8 * xOff, ldx, dZ.byteOffset + 8 * dzOff, ldz, scratch.byteOffset, db ? scratch.byteOffset + 8 * sums : 0);
+    ex.sel_dw(M, N, K, X.byteOffset + 8 * xOff, ldx, dZ.byteOffset + 8 * dzOff, ldz, scratch.byteOffset, db ? scratch.byteOffset + 8 * sums : 0, scratch.byteOffset + 8 * (sums + N));
   } else {
     scratch.fill(0, 0, sums + N);
     for (let i = 0; i < M; i++) {
