@@ -1,11 +1,8 @@
 /**
- * The config's plain values that code needs without the schema: the model names and each
- * optimizer's default hyper-parameters. Apart from ./schema.ts (which re-exports them) so that
- * their users (`init`, the optimizers on worker threads) do not load zod.
+ * Each optimizer's default hyper-parameters: plain values, apart from ./schema.ts (which
+ * re-exports them) so that the optimizers on worker threads do not load zod.
  */
 import type { OptimizerConfig, OptimizerName } from "./schema.js";
-
-export const modelNames = ["resource", "domino", "geometry", "network"] as const;
 
 /** Default hyper-parameters: the spec's (adam 0.9/0.999/1e-8, momentum 0.9, signgd eps 1e-8),
  * PyTorch's for rmsprop (alpha 0.99, eps 1e-8), Chen et al. 2023's for lion (0.9, 0.99), and
