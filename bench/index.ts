@@ -5,14 +5,18 @@
  */
 import { benchCalibrate } from "./calibrate.js";
 import { benchFit } from "./fit.js";
-import { benchGeometry } from "./geometry.js";
+import { benchGeometry, benchGeometryProcess } from "./geometry.js";
 import { benchNetwork } from "./network.js";
 import { benchResource } from "./resource.js";
 import { benchSweep } from "./sweep.js";
 
 const benches: Record<string, () => Promise<{ text: string }>> = {
   resource: benchResource,
-  geometry: () => benchGeometry(),
+  geometry: async () => {
+    const kernels = await benchGeometry();
+    const processes = benchGeometryProcess();
+    return { text: `${kernels.text}\n${processes.text}` };
+  },
   fit: benchFit,
   sweep: benchSweep,
   calibrate: benchCalibrate,
