@@ -189,6 +189,8 @@ export const geometrySchema = z.strictObject({
   // means over the steps of each recorded interval (every step counts, without record: every)
   diagnostics: z.union([z.boolean(), z.literal("average")]).default(false),
   timeline: z.strictObject(timelineFields).default(timelineDefaults), // always exact (first step past each threshold)
+  // float32: vectors, overlaps and gradient in float32 (src/models/geometry/float32.ts); absent: float64
+  precision: z.enum(["float64", "float32"]).optional(),
 });
 
 export const taskKinds = ["sparse-parity", "multitask-parity", "modular-addition", "squares"] as const;

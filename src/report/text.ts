@@ -28,7 +28,7 @@ export function header(r: RunResult): string {
   parts.push(`${c.skills.count} skills, ${freq}`);
   if (r.model === "resource") parts.push(`${c.integrator}${c.loss === "ce" ? ", ce" : ""}`, `N0 ${fmt(c.N0)}`);
   if (r.model === "domino") parts.push(c.variant + (c.modules > 1 ? `, ${c.modules} modules` : ""));
-  if (r.model === "geometry") parts.push(`${c.optimizer.name}, ${c.loss}, ${c.skills.vectors}, batch ${c.batch}`);
+  if (r.model === "geometry") parts.push(`${c.optimizer.name}, ${c.loss}, ${c.skills.vectors}, batch ${c.batch}${c.precision === "float32" ? ", float32" : ""}`);
   if (r.model === "network") {
     const m = r.summary as { architecture?: string; parameters?: number };
     parts.push(`${c.task.kind}, MLP ${m.architecture} ${c.network.activation}${c.network.modules > 1 ? ` in ${c.network.modules} modules` : ""} (${m.parameters} parameters), ${c.optimizer.name}, ${c.loss}, batch ${c.batch}`);
