@@ -55,10 +55,10 @@ function numpyPeer(steps: number): PeerResult | null {
 }
 
 /** One timed run: wall-clock and CPU us/step. */
-function timed(steps: number, mode: GeometryTimeline): { us: number; cpuUs: number; out: ModelOutput } {
+function timed(steps: number, mode: GeometryTimeline, precision?: "float32"): { us: number; cpuUs: number; out: ModelOutput } {
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
-  const out = runGeometry(benchConfig(steps), {}, mode);
+  const out = runGeometry({ ...benchConfig(steps), precision }, {}, mode);
   const us = Number(process.hrtime.bigint() - t0) / 1e3 / steps;
   const cpu = process.cpuUsage(c0);
   return { us, cpuUs: (cpu.user + cpu.system) / steps, out };
@@ -74,13 +74,15 @@ export async function benchGeometry(
   // Exact timelines (every run) against thresholds checked at recorded steps only (what a run
   // cost before timelines were exact), interleaved twice; the faster of each pair is kept,
   // as the machine's neighbours only ever add time.
-  const exactRuns = [], coarseRuns = [];
+  runGeometry({ ...benchConfig(500), precision: "float32" });
+  const exactRuns = [], coarseRuns = [], f32Runs = [];
   for (let r = 0; r < 2; r++) {
     coarseRuns.push(timed(steps, "recorded-only"));
     exactRuns.push(timed(steps, "exact"));
+    f32Runs.push(timed(steps, "exact", "float32"));
   }
   const best = (rs: ReturnType<typeof timed>[]) => rs.reduce((a, b) => (b.cpuUs < a.cpuUs ? b : a));
-  const exactRun = best(exactRuns), coarseRun = best(coarseRuns);
+  const exactRun = best(exactRuns), coarseRun = best(coarseRuns), f32Run = best(f32Runs);
   const stats = lastGeometryTimelineStats();
   const out = exactRun.out;
   const ours_us = exactRun.us;
@@ -98,6 +100,9 @@ export async function benchGeometry(
     `geometry: N=${N}, n=1000 random, zipf 1, ce, batch 1024, adam lr 0.01, ${steps} steps (${distinct.toFixed(0)} distinct skills/step)`,
     row(`skillsim (${used})`, ours_us, oursCpuUs, out.final.loss),
     row("  recorded-only", coarseRun.us, coarseRun.cpuUs, coarseRun.out.final.loss),
+    row("  float32", f32Run.us, f32Run.cpuUs, f32Run.out.final.loss),
+    `  float32: ${(exactRun.cpuUs / f32Run.cpuUs).toFixed(2)}x the float64 run (cpu time; wall ${(exactRun.us / f32Run.us).toFixed(2)}x; goal at least 1.6x), ` +
+      `final loss ${Math.abs(f32Run.out.final.loss - out.final.loss).toExponential(1)} from float64's`,
     `  exact timelines cost ${exactCost.toFixed(3)}x the recorded-only run (cpu time; wall ${(exactRun.us / coarseRun.us).toFixed(3)}x; budget 1.3x): ` +
       `${stats ? `${stats.checkpoints} checkpoints, ${stats.dueDotsPerStep.toFixed(1)} due-skill dot products/step` : ""}`,
     peer ? row("numpy", peer.us, peer.cpuUs, peer.loss) : "  numpy    (peer not available: python3 with numpy needed for bench/peers/geometry_numpy.py)",
@@ -203,6 +208,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const stepsArg = args.find((a) => /^\d+$/.test(a));
   const steps = stepsArg ? Number(stepsArg) : STEPS;
-  if (args.includes("--process")) console.log(benchGeometryProcess(steps, 5).text);
+  if (args.includes("--process")) console.log(benchGeometryProcess(steps, 5, [{ name: "skillsim run, float32", set: ["precision=float32"] }]).text);
   else console.log((await benchGeometry(steps, args.includes("--js") ? "js" : "auto")).text);
 }

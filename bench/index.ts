@@ -14,7 +14,7 @@ const benches: Record<string, () => Promise<{ text: string }>> = {
   resource: benchResource,
   geometry: async () => {
     const kernels = await benchGeometry();
-    const processes = benchGeometryProcess();
+    const processes = benchGeometryProcess(undefined, 3, [{ name: "skillsim run, float32", set: ["precision=float32"] }]);
     return { text: `${kernels.text}\n${processes.text}` };
   },
   fit: benchFit,
