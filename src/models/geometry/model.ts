@@ -34,6 +34,7 @@
  * WebAssembly SIMD kernel (asm/geometry.ts, built to dist/asm/geometry.wasm) when it is
  * available, else in JavaScript (`dotRow`, `axpyRow`). Both do the same floating-point
  * operations in the same order, so results are bit-identical (tested); only speed differs.
+ * `precision: float32` swaps in float32 vectors and kernels (./float32.ts, asm/geometry32.ts).
  */
 import { loadWasmModule, type LoadedWasm, type WasmApi } from "../../engine/wasm.js";
 import type { GeometryConfig, VectorKind } from "../../config/schema.js";
@@ -234,7 +235,8 @@ class JsWorkspace implements Workspace {
     const T = this.T, g = this.g, wb = this.wb, N = this.N;
     g.fill(0);
     for (let k = 0; k < m; k++) axpyRow(g, wb[k], T, idx[k] * N, N);
-  }  thetaChanged(): void {}
+  }
+  thetaChanged(): void {}
 }
 
 interface WasmExports {
@@ -286,7 +288,8 @@ class WasmWorkspace implements Workspace {
   }
   accumulate(idx: Int32Array, m: number): void {
     this.ex.accumulate(this.T.byteOffset, idx.byteOffset, this.wb.byteOffset, m, this.N, this.g.byteOffset);
-  }  thetaChanged(): void {}
+  }
+  thetaChanged(): void {}
 }
 
 export type GeometryKernels = "auto" | "js" | "wasm";
