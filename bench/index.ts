@@ -6,7 +6,7 @@
  */
 import { benchCalibrate } from "./calibrate.js";
 import { benchFit } from "./fit.js";
-import { benchGeometry } from "./geometry.js";
+import { benchGeometry, benchGeometryProcess } from "./geometry.js";
 import { benchNetwork } from "./network.js";
 import { benchResource } from "./resource.js";
 import { benchSweep } from "./sweep.js";
@@ -14,7 +14,11 @@ import { benchTable } from "./table.js";
 
 const benches: Record<string, () => Promise<{ text: string }>> = {
   resource: benchResource,
-  geometry: () => benchGeometry(),
+  geometry: async () => {
+    const kernels = await benchGeometry();
+    const processes = benchGeometryProcess(undefined, 3, [{ name: "skillsim run, float32", set: ["precision=float32"] }]);
+    return { text: `${kernels.text}\n${processes.text}` };
+  },
   fit: benchFit,
   sweep: benchSweep,
   calibrate: benchCalibrate,
