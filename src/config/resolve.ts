@@ -1,5 +1,5 @@
 /** Defaults that depend on other values, shared by the models' `resolve` (src/models/NAME/index.ts). */
-import { optimizerDefaults } from "./constants.js";
+import { optimizerDefaults } from "../engine/optimizer-settings.js";
 import type { OptimizerConfig } from "./schema.js";
 
 /** skills.count from the frequencies list (or the vectors' rows), else 10. */

@@ -6,6 +6,7 @@
  * fully defaulted, so the models never guess (see `skillsim validate`).
  */
 import { z } from "zod";
+import { optimizerNames, type OptimizerName } from "../engine/optimizer-settings.js";
 
 export const posInt = z.number().int().positive();
 export const nonNegInt = z.number().int().nonnegative();
@@ -55,8 +56,6 @@ export const common = {
   sweep: z.record(z.string(), z.array(z.unknown()).min(1)).optional(), // used by `skillsim sweep`
 };
 
-export const optimizerNames = ["sgd", "momentum", "signgd", "adam", "rmsprop", "lion", "ademamix", "adamw", "natural"] as const;
-export type OptimizerName = (typeof optimizerNames)[number];
 
 const decay = z.number().min(0).lt(1); // an EMA coefficient in [0, 1)
 const epsilon = z.number().positive().finite();
@@ -104,21 +103,6 @@ export const optimizerSchema = z.union([
 export type Frequencies = z.infer<typeof frequenciesSchema>;
 export type RecordSpec = z.infer<typeof recordSchema>;
 
-/** Fully-resolved optimizer settings. */
-export interface OptimizerConfig {
-  name: OptimizerName;
-  beta?: number;
-  beta1?: number;
-  beta2?: number;
-  beta3?: number;
-  alpha?: number;
-  alpha_warmup?: number;
-  beta3_warmup?: number;
-  eps?: number;
-  weight_decay?: number;
-  power?: number;
-  damping?: number;
-}
 
 /** A parsed config with skills.count filled in (from the frequencies, vectors or the default 10). */
 export type Resolved<T> = Omit<T, "skills"> & { skills: Omit<T extends { skills: infer S } ? S : never, "count"> & { count: number } };
@@ -130,5 +114,5 @@ export type { DominoConfig } from "../models/domino/schema.js";
 export type { GeometryConfig, VectorKind } from "../models/geometry/schema.js";
 export type { NetworkConfig, TaskKind } from "../models/network/schema.js";
 
-// The defaults live in a module without zod: the optimizers (run on worker threads) need them, not the schema.
-export { optimizerDefaults } from "./constants.js";
+// The optimizers' names, settings and defaults belong to the engine (no zod there: the optimizers run on worker threads).
+export { optimizerDefaults, optimizerNames, type OptimizerConfig, type OptimizerName } from "../engine/optimizer-settings.js";
