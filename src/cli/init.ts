@@ -4,10 +4,10 @@ import { modelNames } from "../config/constants.js";
 import type { ModelName } from "../config/schema.js";
 import { suggest } from "../config/errors.js";
 import { TEMPLATES } from "../config/templates.js";
-import { CliError } from "./io.js";
+import { CliError, declareIo } from "./io.js";
 
 export function registerInit(program: Command): void {
-  program
+  const cmd = program
     .command("init")
     .argument("<model>", `one of ${modelNames.join(", ")}`)
     .description("print a commented example config listing every key and its default")
@@ -20,4 +20,5 @@ Examples:
         throw new CliError(`unknown model "${model}"; expected one of ${modelNames.join(", ")}${suggest(model, modelNames)}`);
       process.stdout.write(TEMPLATES[model as ModelName]);
     });
+  declareIo(cmd, { args: null });
 }

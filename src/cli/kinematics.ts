@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { kinematics, KinematicsInputError, parseDeltas, type Kinematics } from "../analysis/kinematics.js";
 import { renderKinematics, type KinematicsDoc } from "../report/kinematics.js";
-import { CliError, emit, readTextFile, writeFigure } from "./io.js";
+import { CliError, declareIo, emit, readTextFile, writeFigure } from "./io.js";
 import { note } from "./shared.js";
 
 export interface KinematicsOptions {
@@ -14,7 +14,7 @@ export interface KinematicsOptions {
 }
 
 export function registerKinematics(program: Command): void {
-  program
+  const cmd = program
     .command("kinematics")
     .argument("<result>", "a run result: the JSON of `skillsim run --json` (any model)")
     .description("learning as motion: information velocity and acceleration, per-skill velocity, least time T(delta)")
@@ -47,6 +47,7 @@ Examples:
 Exit codes: 0 success, 2 bad input (not a run JSON, fewer than 2 points, a loss <= 0).`,
     )
     .action((result: string, opts: KinematicsOptions) => kinematicsCommand(result, opts));
+  declareIo(cmd, { args: "run result", outputs: ["--out", "--plot"] });
 }
 
 interface RunLike {

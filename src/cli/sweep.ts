@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { parseShard, planSweep, shardIds, shardSize, SweepError, type Shard, type SweepPlan } from "../sweep/grid.js";
 import { runSweep } from "../sweep/run.js";
-import { CliError, checkOutputs, inputName, readTextFile, writeFigure, type NamedPath } from "./io.js";
+import { CliError, declareIo, inputName, readTextFile, writeFigure } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
 import { suggest } from "../config/errors.js";
@@ -22,7 +22,7 @@ export interface SweepCliOptions {
 }
 
 export function registerSweep(program: Command): void {
-  program
+  const cmd = program
     .command("sweep")
     .argument("<config>", "YAML config with a `sweep:` block (dotted key -> list of values), or - for stdin")
     .description("run every combination of a config's sweep block; one JSON line per finished run")
@@ -75,6 +75,7 @@ Exit codes: 0 all runs finished, 1 some runs diverged (the rest finished; also a
 runs the rest). Cluster recipes: docs/cluster.md.`,
     )
     .action((config: string, opts: SweepCliOptions) => sweepCommand(config, opts));
+  declareIo(cmd, { args: "config", outputs: ["--out", "--plot"], writes: (o) => !o.dryRun });
 }
 
 /** More worker threads than this many per CPU only cost memory (each holds a whole runtime). */
@@ -152,10 +153,6 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
     for (const [flag, v] of [["--plot-x", opts.plotX], ["--plot-series", opts.plotSeries]] as const)
       if (v !== undefined) say(`${flag} only acts with --plot (the sweep figure); ignored`);
   }
-  const outputs: NamedPath[] = [];
-  if (opts.out && !opts.dryRun) outputs.push({ flag: "--out", path: opts.out });
-  if (opts.plot && !opts.dryRun) outputs.push({ flag: "--plot", path: opts.plot });
-  checkOutputs([{ flag: "config", path: config }], outputs);
   const plan = planSweep(readTextFile(config, "config"), { file: inputName(config), sets: opts.set });
   if (opts.plot) await checkPlotKeys(plan, opts);
   noteSetsOnSweptKeys(plan, opts.set, say);

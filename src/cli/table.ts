@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import {
   SweepTableError, TEXT_DEFAULT_TOP, buildSweepTable, parseSweepRuns, toDelimited, toJson, toText, type TableOptions,
 } from "../analysis/sweep-table.js";
-import { CliError, emit, readTextFile } from "./io.js";
+import { CliError, declareIo, emit, readTextFile } from "./io.js";
 import { note } from "./shared.js";
 
 export interface TableCliOptions {
@@ -19,7 +19,7 @@ export interface TableCliOptions {
 }
 
 export function registerTable(program: Command): void {
-  program
+  const cmd = program
     .command("table")
     .argument("<file>", "the JSON Lines of `skillsim sweep`")
     .description("a sweep's runs as a table: swept keys, final loss and each skill's onset/half/learned times")
@@ -49,6 +49,7 @@ Examples:
 Exit codes: 0 success, 2 bad usage or input (unreadable file, a line that is not a sweep result).`,
     )
     .action((file: string, opts: TableCliOptions) => tableCommand(file, opts));
+  declareIo(cmd, { args: "sweep", outputs: ["--out"] });
 }
 
 function positiveInt(flag: string, s: string): number {
