@@ -49,9 +49,11 @@ id 0 is params=20 zipf=1 seed=0, id 1 is params=20 zipf=1 seed=1, id 2 is params
 seed=0, ... up to id 17. Unless seed is swept, run id uses seed deriveSeed(config seed, id).
 Every run's config is validated before any run starts.
 
-Each output line: {"id", "overrides" (swept key -> value), "final": {"loss"}, "skills" (as run
---json), "warnings" (as run --json), "trace": {"t", "loss"}, "config" (the run's full config), "config_hash"}; a diverged
-run has "error" instead of final, skills, warnings and trace.
+Each output line is the run's record of run --json without the per-step trace: {"id",
+"overrides" (swept key -> value), "final": {"loss"}, "skills", "warnings", "summary", "domino"
+(as run --json, plus "ratios": every learned_r / learned_1), "trace": {"t", "loss"}, "config"
+(the run's full config), "config_hash"}; a diverged run has "error" instead of final, skills,
+warnings, summary, domino and trace.
 Lines are written whole as runs finish (completion order with --jobs > 1; \`skillsim merge\` sorts).
 
 Examples:

@@ -35,10 +35,14 @@ export function registerTable(program: Command): void {
     .addHelpText(
       "after",
       `
-Wide columns (default): id, each swept key, final_loss, then onset_k, half_k and learned_k for
-every skill k (the first step at which its progress reached the timeline's thresholds; empty
-when never reached). The text report prints learned_k only, for the ${TEXT_DEFAULT_TOP} most frequent skills
-unless --top or --skills says otherwise; --csv, --tsv and --json carry every skill.
+Rows are in run id order. Wide columns (default): id, each swept key, final_loss, then
+onset_k, half_k and learned_k for every skill k (the first step at which its progress reached
+the timeline's thresholds; empty when never reached), final_k (its final level), ratio_k
+(learned_k / the most frequent skill's learned time), gap_j_k (the domino gap from skill j's
+learned time to skill k's onset), the run's summary (summary.KEY) and warnings. The text
+report prints learned_k only, for the ${TEXT_DEFAULT_TOP} most frequent skills unless --top or --skills says
+otherwise; --csv, --tsv and --json carry every skill (--json keeps lists as lists).
+--summary: the 95% interval of a mean uses Student's t quantile with n - 1 degrees of freedom.
 
 Examples:
   $ skillsim table runs.jsonl
@@ -58,6 +62,9 @@ function positiveInt(flag: string, s: string): number {
   return v;
 }
 
+/** A wide CSV with more columns than this gets the --long hint (some spreadsheets open no more than 1024). */
+const WIDE_COLUMNS = 1024;
+
 export function tableCommand(file: string, opts: TableCliOptions): void {
   const formats = [opts.csv && "--csv", opts.tsv && "--tsv", opts.json && "--json"].filter(Boolean);
   if (formats.length > 1) throw new CliError(`${formats.join(" and ")}: choose one output format`);
@@ -73,6 +80,9 @@ export function tableCommand(file: string, opts: TableCliOptions): void {
     const t = buildSweepTable(runs, sel);
     if (!opts.quiet) {
       for (const d of t.duplicates.slice(0, 5)) note(`${file}: run id ${d.id} is on lines ${d.lines.join(", ")}; every line is a row`);
+      if ((opts.csv || opts.tsv) && !opts.long && !opts.summary && t.columns.length > WIDE_COLUMNS) {
+        note(`${t.columns.length} columns (${t.skillsShown.length} skills); --long gives one row per run and skill (id, keys, skill, onset, half, learned, level, ratio), which pandas and R read more easily`);
+      }
     }
     const out = opts.csv ? toDelimited(t, ",") : opts.tsv ? toDelimited(t, "\t") : opts.json ? toJson(t) : toText(t, sel);
     emit(out, opts.out);
