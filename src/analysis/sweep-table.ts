@@ -22,6 +22,7 @@
  */
 
 /** A cell: swept values and summary entries keep their JSON type (lists stay lists in --json). */
+import { ResultsError, sweepLines } from "../results/index.js";
 import { studentTQuantile } from "./student-t.js";
 
 export type TableCell = number | string | boolean | null | unknown[] | { [k: string]: unknown };
@@ -69,20 +70,15 @@ const num = (v: unknown): number | null => (typeof v === "number" && Number.isFi
 
 /** Parse the JSON Lines of `skillsim sweep` (one run per line). */
 export function parseSweepRuns(text: string, file: string): SweepRun[] {
-  const lines = text.replace(/^\uFEFF/, "").split("\n");
+  let lines;
+  try {
+    lines = sweepLines(text, file);
+  } catch (e) {
+    throw e instanceof ResultsError ? new SweepTableError(e.message) : e;
+  }
   const runs: SweepRun[] = [];
-  for (let k = 0; k < lines.length; k++) {
-    if (lines[k].trim() === "") continue;
-    const at = `${file}:${k + 1}`;
-    let v: unknown;
-    try {
-      v = JSON.parse(lines[k]);
-    } catch {
-      throw new SweepTableError(`${at}: not a JSON line; \`skillsim table\` reads the JSON Lines of \`skillsim sweep\` (one run per line)`);
-    }
-    if (!isObject(v) || !Number.isSafeInteger(v.id) || !isObject(v.overrides)) {
-      throw new SweepTableError(`${at}: not a sweep result (expected an object with "id" and "overrides"); is this the output of \`skillsim sweep\`?`);
-    }
+  for (const { line, value: v } of lines) {
+    const at = `${file}:${line}`;
     const error = typeof v.error === "string" ? v.error : null;
     if (!error && !Array.isArray(v.skills)) throw new SweepTableError(`${at}: run ${v.id} has no "skills" list (is this \`sweep --dry-run\` output?)`);
     const skills: SkillRow[] = (Array.isArray(v.skills) ? v.skills : []).map((s: unknown, i: number) => {
@@ -95,7 +91,7 @@ export function parseSweepRuns(text: string, file: string): SweepRun[] {
     for (const r of Array.isArray(domino.ratios) ? domino.ratios : []) if (isObject(r) && num(r.skill) !== null) ratios.set(r.skill as number, num(r.ratio));
     const gaps = (Array.isArray(domino.gaps) ? domino.gaps : []).filter(isObject).map((g) => ({ from: num(g.from) ?? 0, to: num(g.to) ?? 0, gap: num(g.gap) }));
     runs.push({
-      line: k + 1, id: v.id as number, overrides: v.overrides, finalLoss: final, skills, error,
+      line, id: v.id as number, overrides: v.overrides, finalLoss: final, skills, error,
       warnings: Array.isArray(v.warnings) ? v.warnings.map(String) : null,
       summary: isObject(v.summary) ? v.summary : null,
       ratios,

@@ -6,6 +6,7 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/errors.js";
 import { DivergenceError } from "../models/types.js";
 import { VERSION } from "../version.js";
+import { ResultsError } from "../results/errors.js";
 import { CliError, checkDeclared } from "./io.js";
 import { installInterruptHandler } from "./background.js";
 
@@ -119,6 +120,10 @@ function report(e: unknown): number {
   if (e instanceof DivergenceError) {
     process.stderr.write(`skillsim: run failed: ${e.message}\n`);
     return 1;
+  }
+  if (e instanceof ResultsError) {
+    process.stderr.write(`skillsim: ${e.message}\n`);
+    return 2;
   }
   if ((e as Error)?.name === "FitInputError") {
     process.stderr.write(`skillsim: ${(e as Error).message}\n`);

@@ -229,7 +229,7 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
 /** Draw the finished lines of a sweep output (runs that diverged carry no loss and are left out). */
 async function plotSweep(out: string, plot: string, opts: SweepCliOptions): Promise<void> {
   const { parseJsonLines, sweepFigure } = await import("../report/svg.js");
-  const lines = parseJsonLines(readTextFile(out, "sweep output")).filter((l) => l && typeof l === "object" && "final" in l);
+  const lines = parseJsonLines(readTextFile(out, "sweep output"), out).filter((l) => "final" in l);
   if (lines.length === 0) throw new CliError(`--plot: no finished runs in ${out} to draw`, 1);
   let svg: string;
   try {
