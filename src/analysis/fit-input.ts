@@ -28,7 +28,7 @@
  * A run JSON (`skillsim run --json`) is read the same way, as a sweep of one run (id 0).
  */
 import Papa from "papaparse";
-import { ResultsError, canonicalJson, csvCell, lineFinder, readSweepLine, type SweepLine } from "../results/index.js";
+import { ResultsError, canonicalJson, csvCell, lineFinder, newlinesInCells, readSweepLine, type SweepLine } from "../results/index.js";
 
 export { canonicalJson, csvCell };
 import { createRequire } from "node:module";
@@ -154,12 +154,7 @@ function parseCsv(raw: string, file: string, onProgress?: (done: number, total: 
         return;
       }
       const cells = res.data;
-      let nl = 0;
-      for (let j = 0; j < cells.length; j++) {
-        // Newlines inside quoted cells (a last cell may end with the line's own newline when line endings are mixed).
-        const c = j === cells.length - 1 ? cells[j].replace(/[\r\n]+$/, "") : cells[j];
-        if (c.indexOf("\n") >= 0) nl += c.split("\n").length - 1;
-      }
+      const nl = newlinesInCells(cells);
       if (columns === null) {
         delimiter = res.meta.delimiter;
         headLine = lineAt(res.meta.cursor - 1) - nl;

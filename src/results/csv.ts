@@ -48,6 +48,16 @@ export function lineFinder(text: string): (offset: number) => number {
   };
 }
 
+/** Newlines inside a papaparse record's quoted cells (a last cell may end with the line's own newline when line endings are mixed). */
+export function newlinesInCells(cells: string[]): number {
+  let nl = 0;
+  for (let j = 0; j < cells.length; j++) {
+    const c = j === cells.length - 1 ? cells[j].replace(/[\r\n]+$/, "") : cells[j];
+    if (c.indexOf("\n") >= 0) nl += c.split("\n").length - 1;
+  }
+  return nl;
+}
+
 /**
  * The records of comma-separated text with the line each starts on (blank and `#` lines
  * skipped; cells trimmed). A quote never closed is a ResultsError naming file:line.
@@ -70,12 +80,7 @@ export function csvRecords(raw: string, file: string): { line: number; cells: st
       }
       // The line the record ends on, less the newlines inside its quoted cells.
       const cells = res.data;
-      let inner = 0;
-      for (let j = 0; j < cells.length; j++) {
-        const c = j === cells.length - 1 ? cells[j].replace(/[\r\n]+$/, "") : cells[j];
-        for (let i = c.indexOf("\n"); i >= 0; i = c.indexOf("\n", i + 1)) inner++;
-      }
-      out.push({ line: lineAt(res.meta.cursor - 1) - inner, cells: cells.map((c) => c.trim()) });
+      out.push({ line: lineAt(res.meta.cursor - 1) - newlinesInCells(cells), cells: cells.map((c) => c.trim()) });
     },
   });
   if (failure) throw failure;
