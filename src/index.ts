@@ -22,3 +22,7 @@ export { runFigure, sweepFigure, fitFigure } from "./report/svg.js";
 export { calibrate, parseObserved, plan as planCalibration, CalibrateError, type CalibrationResult } from "./analysis/calibrate.js";
 export { kinematics, parseDeltas, type Kinematics } from "./analysis/kinematics.js";
 export { NaturalPreconditioner, naturalLimitError } from "./engine/natural.js";
+export {
+  ResultsError, canonicalJson, baseConfig, firstDifference, csvCell, csvNumber, csvRecords, readRunJson, forEachLine, readSweepLine, sweepLines,
+  type RunJson, type SweepLine,
+} from "./results/index.js";

@@ -27,6 +27,7 @@ import { dominoLevelsAt } from "../models/domino/model.js";
 import { resourceLevelsAt } from "../models/resource/model.js";
 import { effectiveRate } from "../models/skills.js";
 import { Rng } from "../engine/rng.js";
+import { ResultsError, csvNumber, csvRecords } from "../results/index.js";
 
 /** Bad input for calibration: the CLI prints the message as one line and exits 2. */
 export class CalibrateError extends Error {
@@ -182,47 +183,29 @@ function fmt(x: number): string {
   return Number(x.toPrecision(4)).toString();
 }
 
-/** Split one CSV line (double quotes allowed around a field). */
-function splitCsv(line: string): string[] {
-  if (!line.includes('"')) return line.split(",").map((s) => s.trim());
-  const out: string[] = [];
-  let cur = "", q = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (q) {
-      if (ch === '"' && line[i + 1] === '"') { cur += '"'; i++; }
-      else if (ch === '"') q = false;
-      else cur += ch;
-    } else if (ch === '"') q = true;
-    else if (ch === ",") { out.push(cur.trim()); cur = ""; }
-    else cur += ch;
-  }
-  out.push(cur.trim());
-  return out;
-}
-
 function parseCsv(text: string, source: string): ObservedInput {
-  const lines = text.split(/\r?\n/);
-  let h = 0;
-  while (h < lines.length && (lines[h].trim() === "" || lines[h].trimStart().startsWith("#"))) h++;
-  if (h === lines.length) throw new CalibrateError(`${source}: is empty; expected a \`skillsim run --json\` result or a CSV of curves`);
-  const header = splitCsv(lines[h].replace(/^\uFEFF/, "")).map((c) => c.toLowerCase());
+  let records: { line: number; cells: string[] }[];
+  try {
+    records = csvRecords(text, source);
+  } catch (e) {
+    throw e instanceof ResultsError ? new CalibrateError(e.message) : e;
+  }
+  if (records.length === 0) throw new CalibrateError(`${source}: is empty; expected a \`skillsim run --json\` result or a CSV of curves`);
+  const h = records[0].line - 1;
+  const header = records[0].cells.map((c) => c.toLowerCase());
   const want = "expected a `skillsim run --json` result, or a CSV with a header `t,s1,...,sn` (as `run --csv` writes: t,loss,s1..sn) or `step,skill,level`";
   const timeCol = header.indexOf("t") >= 0 ? header.indexOf("t") : header.indexOf("step");
-  if (timeCol < 0) throw new CalibrateError(`${source}:${h + 1}: no time column (t or step) in the header "${lines[h].slice(0, 60)}"; ${want}`);
+  if (timeCol < 0) throw new CalibrateError(`${source}:${h + 1}: no time column (t or step) in the header "${records[0].cells.join(",").slice(0, 60)}"; ${want}`);
   const long = header.includes("skill") && header.includes("level");
   const notes: string[] = [];
-  const rows: { line: number; cells: string[] }[] = [];
-  for (let l = h + 1; l < lines.length; l++) {
-    if (lines[l].trim() === "" || lines[l].trimStart().startsWith("#")) continue;
-    const cells = splitCsv(lines[l]);
-    if (cells.length !== header.length) throw new CalibrateError(`${source}:${l + 1}: ${cells.length} fields, but the header has ${header.length}`);
-    rows.push({ line: l + 1, cells });
+  const rows = records.slice(1);
+  for (const r of rows) {
+    if (r.cells.length !== header.length) throw new CalibrateError(`${source}:${r.line}: ${r.cells.length} fields, but the header has ${header.length}`);
   }
   if (rows.length === 0) throw new CalibrateError(`${source}: has a header but no data rows`);
   const num = (r: { line: number; cells: string[] }, j: number, what: string): number => {
     const s = r.cells[j];
-    const x = s === "" ? NaN : Number(s);
+    const x = csvNumber(s) ?? NaN;
     if (!Number.isFinite(x)) {
       const why = /^[+-]?nan$/i.test(s) ? "is NaN" : s === "" ? "is empty" : `is "${s.slice(0, 30)}", not a finite number`;
       throw new CalibrateError(`${source}:${r.line}: ${what} (column ${header[j]}) ${why}`);

@@ -28,6 +28,9 @@
  * A run JSON (`skillsim run --json`) is read the same way, as a sweep of one run (id 0).
  */
 import Papa from "papaparse";
+import { ResultsError, canonicalJson, csvCell, lineFinder, newlinesInCells, readSweepLine, type SweepLine } from "../results/index.js";
+
+export { canonicalJson, csvCell };
 import { createRequire } from "node:module";
 
 // yaml is loaded on first use (a list or mapping value in --where), not with this module:
@@ -124,41 +127,6 @@ export function parseTable(text: string, file: string, opts: ParseOptions = {}):
 // ---------------------------------------------------------------------------------------------
 // CSV
 
-const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-const SPECIAL: Record<string, number> = {
-  inf: Infinity, "+inf": Infinity, "-inf": -Infinity, infinity: Infinity, "+infinity": Infinity, "-infinity": -Infinity, nan: NaN,
-};
-
-/** A CSV cell as a Cell: number when it reads as one, null when empty, else the text. */
-export function csvCell(s: string): Cell {
-  const t = s.trim();
-  if (t === "") return null;
-  if (NUMBER_RE.test(t)) return Number(t);
-  const special = SPECIAL[t.toLowerCase()];
-  return special !== undefined ? special : t;
-}
-
-/** Line numbers (1-based) of character offsets in `text`, via a newline index built on first use. */
-function lineFinder(text: string): (offset: number) => number {
-  let nl: Int32Array | null = null;
-  return (offset: number) => {
-    if (!nl) {
-      let count = 0;
-      for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) count++;
-      nl = new Int32Array(count);
-      let k = 0;
-      for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) nl[k++] = i;
-    }
-    let lo = 0, hi = nl.length; // number of newlines before offset
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (nl[mid] < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo + 1;
-  };
-}
-
 const SEPARATOR_NAMES: Record<string, string> = { ";": "semicolon", "\t": "tab" };
 
 function parseCsv(raw: string, file: string, onProgress?: (done: number, total: number) => void): ParseResult {
@@ -186,12 +154,7 @@ function parseCsv(raw: string, file: string, onProgress?: (done: number, total: 
         return;
       }
       const cells = res.data;
-      let nl = 0;
-      for (let j = 0; j < cells.length; j++) {
-        // Newlines inside quoted cells (a last cell may end with the line's own newline when line endings are mixed).
-        const c = j === cells.length - 1 ? cells[j].replace(/[\r\n]+$/, "") : cells[j];
-        if (c.indexOf("\n") >= 0) nl += c.split("\n").length - 1;
-      }
+      const nl = newlinesInCells(cells);
       if (columns === null) {
         delimiter = res.meta.delimiter;
         headLine = lineAt(res.meta.cursor - 1) - nl;
@@ -246,12 +209,6 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-/** JSON with object keys sorted, so equal values have equal text. */
-export function canonicalJson(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(",")}]`;
-  if (isObject(v)) return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k])}`).join(",")}}`;
-  return JSON.stringify(v) ?? "null";
-}
 
 /** An override value as a cell: numbers stay numbers, lists and objects become canonical JSON text. */
 function overrideCell(v: unknown): Cell {
@@ -338,17 +295,13 @@ function parseSweepJsonl(text: string, file: string, opts: ParseOptions): ParseR
     const raw = lines[k];
     if (raw.trim() === "") continue;
     const at = `${file}:${k + 1}`;
-    let v: unknown;
+    let v: SweepLine;
     try {
-      v = JSON.parse(raw);
-    } catch {
-      const last = k === lines.length - 1 && !text.endsWith("\n");
-      throw new TableError(`${at}: not a JSON line${last ? " (an incomplete last line? an interrupted sweep leaves one; `sweep --resume` drops it)" : ""}; sweep outputs have one JSON object per line`);
+      v = readSweepLine(raw, at, k < lines.length - 1);
+    } catch (e) {
+      throw e instanceof ResultsError ? new TableError(e.message) : e;
     }
-    if (!isObject(v)) throw new TableError(`${at}: not a sweep result (expected a JSON object per line)`);
-    const id = v.id;
-    if (!Number.isSafeInteger(id) || (id as number) < 0) throw new TableError(`${at}: no run "id" (a whole number >= 0); is this the output of \`skillsim sweep\`?`);
-    if (!isObject(v.overrides)) throw new TableError(`${at}: run ${id} has no "overrides" object; is this the output of \`skillsim sweep\`?`);
+    const id = v.id as number;
     const seenAt = linesOf.get(id as number);
     if (seenAt) seenAt.push(k + 1);
     else linesOf.set(id as number, [k + 1]);

@@ -3,11 +3,17 @@
  * spreadsheet. Pure: text in, a table (column names and rows of cells) out, and writers for
  * CSV, TSV, JSON and aligned text. (The reader behind `skillsim fit` is ./fit-input.ts.)
  *
+ * Rows are in run id order (lines with one id in file order).
+ *
  * Wide (default): one row per run: id, each swept key (dotted name), final_loss, then for every
  * skill k: onset_k, half_k, learned_k (the first times its progress reached the timeline
- * thresholds; empty when never reached). Diverged runs keep their row, with `error`.
+ * thresholds; empty when never reached), final_k (its final level), ratio_k (learned_k over the
+ * learned time of the most frequent skill, the line's domino.ratios), gap_j_k (the domino gap
+ * from skill j's learned time to skill k's onset), each number of the run's summary
+ * (summary.KEY, nested keys dotted, lists as lists) and warnings. Diverged runs keep their row,
+ * with `error`. Lines written before sweep lines carried summary and domino leave those empty.
  * Long (--long): one row per run and skill: id, keys, final_loss, skill, frequency, onset,
- * half, learned, level (its final level).
+ * half, learned, level (its final level), ratio.
  * Summary (--summary): runs that differ only in `seed` form a group; per group the number of
  * runs and, for the final loss and each skill's learned time, the mean, the standard deviation
  * and a 95% confidence interval of the mean (Student t, n - 1 degrees of freedom); a learned
@@ -15,7 +21,11 @@
  * Skill selection: `skills` (indices, e.g. [1, 2, 5]) or `top` (the K most frequent skills).
  */
 
-export type TableCell = number | string | null;
+/** A cell: swept values and summary entries keep their JSON type (lists stay lists in --json). */
+import { ResultsError, sweepLines } from "../results/index.js";
+import { studentTQuantile } from "./student-t.js";
+
+export type TableCell = number | string | boolean | null | unknown[] | { [k: string]: unknown };
 
 export interface SweepTable {
   columns: string[];
@@ -44,6 +54,12 @@ export interface SweepRun {
   finalLoss: number | null;
   skills: SkillRow[];
   error: string | null;
+  /** Absent (null) on lines written before sweep lines carried them. */
+  warnings: string[] | null;
+  summary: Record<string, unknown> | null;
+  /** learned_k / learned of the most frequent skill, by skill index k. */
+  ratios: Map<number, number | null>;
+  gaps: { from: number; to: number; gap: number | null }[];
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -54,20 +70,15 @@ const num = (v: unknown): number | null => (typeof v === "number" && Number.isFi
 
 /** Parse the JSON Lines of `skillsim sweep` (one run per line). */
 export function parseSweepRuns(text: string, file: string): SweepRun[] {
-  const lines = text.replace(/^\uFEFF/, "").split("\n");
+  let lines;
+  try {
+    lines = sweepLines(text, file);
+  } catch (e) {
+    throw e instanceof ResultsError ? new SweepTableError(e.message) : e;
+  }
   const runs: SweepRun[] = [];
-  for (let k = 0; k < lines.length; k++) {
-    if (lines[k].trim() === "") continue;
-    const at = `${file}:${k + 1}`;
-    let v: unknown;
-    try {
-      v = JSON.parse(lines[k]);
-    } catch {
-      throw new SweepTableError(`${at}: not a JSON line; \`skillsim table\` reads the JSON Lines of \`skillsim sweep\` (one run per line)`);
-    }
-    if (!isObject(v) || !Number.isSafeInteger(v.id) || !isObject(v.overrides)) {
-      throw new SweepTableError(`${at}: not a sweep result (expected an object with "id" and "overrides"); is this the output of \`skillsim sweep\`?`);
-    }
+  for (const { line, value: v } of lines) {
+    const at = `${file}:${line}`;
     const error = typeof v.error === "string" ? v.error : null;
     if (!error && !Array.isArray(v.skills)) throw new SweepTableError(`${at}: run ${v.id} has no "skills" list (is this \`sweep --dry-run\` output?)`);
     const skills: SkillRow[] = (Array.isArray(v.skills) ? v.skills : []).map((s: unknown, i: number) => {
@@ -75,7 +86,17 @@ export function parseSweepRuns(text: string, file: string): SweepRun[] {
       return { index: num(o.index) ?? i + 1, frequency: num(o.frequency), onset: num(o.onset), half: num(o.half), learned: num(o.learned), final: num(o.final) };
     });
     const final = isObject(v.final) ? num(v.final.loss) : null;
-    runs.push({ line: k + 1, id: v.id as number, overrides: v.overrides, finalLoss: final, skills, error });
+    const domino = isObject(v.domino) ? v.domino : {};
+    const ratios = new Map<number, number | null>();
+    for (const r of Array.isArray(domino.ratios) ? domino.ratios : []) if (isObject(r) && num(r.skill) !== null) ratios.set(r.skill as number, num(r.ratio));
+    const gaps = (Array.isArray(domino.gaps) ? domino.gaps : []).filter(isObject).map((g) => ({ from: num(g.from) ?? 0, to: num(g.to) ?? 0, gap: num(g.gap) }));
+    runs.push({
+      line, id: v.id as number, overrides: v.overrides, finalLoss: final, skills, error,
+      warnings: Array.isArray(v.warnings) ? v.warnings.map(String) : null,
+      summary: isObject(v.summary) ? v.summary : null,
+      ratios,
+      gaps,
+    });
   }
   if (runs.length === 0) throw new SweepTableError(`${file}: empty file (expected the JSON Lines of \`skillsim sweep\`)`);
   return runs;
@@ -115,11 +136,18 @@ function keysOf(runs: SweepRun[]): string[] {
   return keys;
 }
 
-/** An override value as a cell (lists and objects as JSON text). */
+/** An override or summary value as a cell (kept as it is: the writers render lists and objects). */
 function keyCell(v: unknown): TableCell {
-  if (v === undefined || v === null) return null;
-  if (typeof v === "number" || typeof v === "string") return v;
-  return typeof v === "boolean" ? String(v) : JSON.stringify(v);
+  return v === undefined ? null : (v as TableCell);
+}
+
+/** A summary's entries as dotted keys (nested objects flattened; lists kept whole). */
+function flatten(o: Record<string, unknown>, prefix: string, into: Map<string, unknown>): Map<string, unknown> {
+  for (const [k, v] of Object.entries(o)) {
+    if (isObject(v)) flatten(v, `${prefix}${k}.`, into);
+    else into.set(`${prefix}${k}`, v);
+  }
+  return into;
 }
 
 function duplicatesOf(runs: SweepRun[]): SweepTable["duplicates"] {
@@ -132,11 +160,6 @@ function duplicatesOf(runs: SweepRun[]): SweepTable["duplicates"] {
   return [...lines].filter(([, l]) => l.length > 1).map(([id, l]) => ({ id, lines: l }));
 }
 
-/** Two-sided 97.5% Student t quantiles for 1..30 degrees of freedom (then the normal 1.96). */
-const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
-  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
 
 /** Mean, sample standard deviation and the 95% t interval of the mean (nulls when undefined). */
 export function meanInterval(v: number[]): { n: number; mean: number | null; sd: number | null; lo: number | null; hi: number | null } {
@@ -145,14 +168,15 @@ export function meanInterval(v: number[]): { n: number; mean: number | null; sd:
   const mean = v.reduce((a, b) => a + b, 0) / n;
   if (n === 1) return { n, mean, sd: null, lo: null, hi: null };
   const sd = Math.sqrt(v.reduce((a, b) => a + (b - mean) * (b - mean), 0) / (n - 1));
-  const t = n - 1 <= 30 ? T975[n - 2] : 1.96;
+  const t = studentTQuantile(0.975, n - 1);
   const half = (t * sd) / Math.sqrt(n);
   return { n, mean, sd, lo: mean - half, hi: mean + half };
 }
 
 /** Build the table (see the file comment). */
-export function buildSweepTable(runs: SweepRun[], opts: TableOptions = {}): SweepTable {
+export function buildSweepTable(lines: SweepRun[], opts: TableOptions = {}): SweepTable {
   if (opts.long && opts.summary) throw new SweepTableError("--long and --summary do not go together: --summary has one row per group of seeds");
+  const runs = [...lines].sort((a, b) => a.id - b.id || a.line - b.line);
   const { shown, count } = chooseSkills(runs, opts);
   const keys = keysOf(runs);
   const anyError = runs.some((r) => r.error);
@@ -161,31 +185,52 @@ export function buildSweepTable(runs: SweepRun[], opts: TableOptions = {}): Swee
   const head = ["id", ...keys, "final_loss"];
   if (anyError) head.push("error");
   if (opts.long) {
-    const columns = [...head, "skill", "frequency", "onset", "half", "learned", "level"];
+    const columns = [...head, "skill", "frequency", "onset", "half", "learned", "level", "ratio"];
     const rows: TableCell[][] = [];
     for (const r of runs) {
       const base: TableCell[] = [r.id, ...keys.map((k) => keyCell(r.overrides[k])), r.finalLoss];
       if (anyError) base.push(r.error);
       if (r.skills.length === 0) {
-        rows.push([...base, null, null, null, null, null, null]);
+        rows.push([...base, null, null, null, null, null, null, null]);
         continue;
       }
       for (const k of shown) {
         const s = r.skills[k - 1];
-        rows.push([...base, k, s?.frequency ?? null, s?.onset ?? null, s?.half ?? null, s?.learned ?? null, s?.final ?? null]);
+        rows.push([...base, k, s?.frequency ?? null, s?.onset ?? null, s?.half ?? null, s?.learned ?? null, s?.final ?? null, r.ratios.get(k) ?? null]);
       }
     }
     return { columns, rows, skillsShown: shown, skillCount: count, duplicates };
   }
   const columns = [...head];
-  for (const m of ["onset", "half", "learned"]) for (const k of shown) columns.push(`${m}_${k}`);
-  const rows = runs.map((r) => {
+  for (const m of ["onset", "half", "learned", "final"]) for (const k of shown) columns.push(`${m}_${k}`);
+  // Ratios and gaps for the skills shown, in the order the lines give them (by frequency).
+  const isShown = new Set(shown);
+  const ratioSkills = firstSeen(runs, (r) => [...r.ratios.keys()].filter((k) => isShown.has(k)));
+  const gapPairs = firstSeen(runs, (r) => r.gaps.filter((g) => isShown.has(g.from) && isShown.has(g.to)).map((g) => `${g.from}_${g.to}`));
+  const summaries = runs.map((r) => flatten(r.summary ?? {}, "summary.", new Map()));
+  const summaryKeys = firstSeen(summaries, (s) => [...s.keys()]);
+  const anyWarnings = runs.some((r) => r.warnings !== null);
+  columns.push(...ratioSkills.map((k) => `ratio_${k}`), ...gapPairs.map((g) => `gap_${g}`), ...summaryKeys);
+  if (anyWarnings) columns.push("warnings");
+  const rows = runs.map((r, i) => {
     const row: TableCell[] = [r.id, ...keys.map((k) => keyCell(r.overrides[k])), r.finalLoss];
     if (anyError) row.push(r.error);
-    for (const m of ["onset", "half", "learned"] as const) for (const k of shown) row.push(r.skills[k - 1]?.[m] ?? null);
+    for (const m of ["onset", "half", "learned", "final"] as const) for (const k of shown) row.push(r.skills[k - 1]?.[m] ?? null);
+    for (const k of ratioSkills) row.push(r.ratios.get(k) ?? null);
+    const gaps = new Map(r.gaps.map((g) => [`${g.from}_${g.to}`, g.gap]));
+    for (const g of gapPairs) row.push(gaps.get(g) ?? null);
+    for (const k of summaryKeys) row.push(keyCell(summaries[i].get(k)));
+    if (anyWarnings) row.push(r.warnings);
     return row;
   });
   return { columns, rows, skillsShown: shown, skillCount: count, duplicates };
+}
+
+/** The distinct items `of` gives over `xs`, in first-seen order. */
+function firstSeen<T, K>(xs: T[], of: (x: T) => K[]): K[] {
+  const seen = new Set<K>();
+  for (const x of xs) for (const k of of(x)) seen.add(k);
+  return [...seen];
 }
 
 function summaryTable(runs: SweepRun[], keys: string[], shown: number[]): { columns: string[]; rows: TableCell[][] } {
@@ -217,10 +262,11 @@ function summaryTable(runs: SweepRun[], keys: string[], shown: number[]): { colu
 // ---------------------------------------------------------------------------------------------
 // Writers
 
-/** A number at full precision (as JSON writes it); null as an empty cell. */
+/** A number at full precision (as JSON writes it); null as an empty cell; lists and objects as JSON text. */
 function plain(c: TableCell): string {
   if (c === null) return "";
-  return typeof c === "number" ? String(c) : c;
+  if (typeof c === "string") return c;
+  return typeof c === "number" || typeof c === "boolean" ? String(c) : JSON.stringify(c);
 }
 
 /** CSV (RFC 4180 quoting) or TSV (tabs and newlines in text replaced by spaces). */
@@ -241,17 +287,17 @@ export function toJson(t: SweepTable): string {
 /** Short text for a number: integers as they are, others to 4 significant digits. */
 function short(c: TableCell): string {
   if (c === null) return "-";
-  if (typeof c !== "number") return c;
+  if (typeof c !== "number") return plain(c);
   if (Number.isInteger(c) && Math.abs(c) < 1e9) return String(c);
   const a = Math.abs(c);
   if (a !== 0 && (a >= 1e6 || a < 1e-3)) return c.toExponential(3);
   return String(Number(c.toPrecision(4)));
 }
 
-/** Columns the text report prints: everything but onset and half times in the wide form (too many to read). */
+/** Columns the text report prints: in the wide form the keys, final loss and learned times only (the rest are too many to read). */
 function textColumns(t: SweepTable, opts: TableOptions): number[] {
   if (opts.long || opts.summary) return t.columns.map((_, j) => j);
-  return t.columns.map((c, j) => (/^(onset|half)_\d+$/.test(c) ? -1 : j)).filter((j) => j >= 0);
+  return t.columns.map((c, j) => (/^(onset|half|final|ratio|gap)_[\d_]+$|^summary\.|^warnings$/.test(c) ? -1 : j)).filter((j) => j >= 0);
 }
 
 /** The aligned text report, with a note on what is shown. */
@@ -264,7 +310,7 @@ export function toText(t: SweepTable, opts: TableOptions = {}): string {
   if (t.skillsShown.length < t.skillCount) {
     notes.push(`skills shown: ${t.skillsShown.length} of ${t.skillCount} (${t.skillsShown.length <= 12 ? t.skillsShown.join(", ") : `${t.skillsShown.slice(0, 12).join(", ")}, ...`}); --top K or --skills LIST chooses`);
   }
-  if (!opts.long && !opts.summary) notes.push("learned_k: the first step at which skill k's progress reached the `learned` threshold (- never); onset and half times: --long, --csv, --tsv or --json");
+  if (!opts.long && !opts.summary) notes.push("learned_k: the first step at which skill k's progress reached the `learned` threshold (- never); onset and half times, final levels, learned-time ratios, domino gaps, the run's summary and warnings: --csv, --tsv or --json");
   if (opts.summary) notes.push("per group of runs differing only in seed: mean, standard deviation and the 95% interval of the mean (Student t); learned_k_n: runs that learned skill k");
   return lines.join("\n") + "\n" + (notes.length ? "\n" + notes.join("\n") + "\n" : "");
 }

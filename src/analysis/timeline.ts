@@ -120,6 +120,20 @@ export function dominoStats(frequencies: number[], c: Crossings): DominoStats {
 }
 
 /**
+ * Every learned-time ratio learned_r / learned_1 over skills ranked by frequency (rank 1 the
+ * most frequent, whose own ratio is left out): `skill` is the index of the rank-r skill, and the
+ * ratio is null when either time is missing or learned_1 is 0. ratios[0] is DominoStats.ratio21.
+ */
+export function learnedRatios(frequencies: number[], learned: (number | null)[]): { skill: number; ratio: number | null }[] {
+  const order = frequencyOrder(frequencies);
+  const l1 = learned[order[0]];
+  return order.slice(1).map((b) => {
+    const l = learned[b];
+    return { skill: b + 1, ratio: l1 !== null && l !== null && l1 > 0 ? l / l1 : null };
+  });
+}
+
+/**
  * Which skills could have crossed, without evaluating them: for levels that are monotone
  * functions of linear overlaps z_i = t_i . theta (the Geometry model). Two bounds, both from
  * Cauchy-Schwarz, |z_i(theta) - z_i(theta')| <= |t_i| |theta - theta'|:

@@ -5,7 +5,7 @@ import {
   CalibrateError, TOLERANCE, calibrate, fittedCurves, parseObserved, plan, type CalibrationResult, type Plan,
 } from "../analysis/calibrate.js";
 import { VERSION } from "../version.js";
-import { CliError, checkOutputs, emit, inputName, readTextFile, writeFigure, writeFileAtomic, type NamedPath } from "./io.js";
+import { CliError, declareIo, emit, inputName, readTextFile, writeFigure, writeFileAtomic } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
 
@@ -27,7 +27,7 @@ export interface CalibrateCliOptions {
 }
 
 export function registerCalibrate(program: Command): void {
-  program
+  const cmd = program
     .command("calibrate")
     .argument("<observed...>", "a `skillsim run --json` result (several: runs of one setting, e.g. seeds), or a CSV of curves; - reads standard input")
     .description("fit a toy model (Resource or Domino) to observed skill curves: N0, rate, t0 or tau")
@@ -75,6 +75,7 @@ skill count that does not match the frequencies, a --fit key the model lacks, no
 with the model's horizon).`,
     )
     .action((files: string[], opts: CalibrateCliOptions) => calibrateCommand(files, opts));
+  declareIo(cmd, { args: "input", outputs: ["--out", "--config-out", "--plot"] });
 }
 
 function parseNumber(flag: string, s: string, check: (v: number) => boolean, want: string): number {
@@ -101,12 +102,6 @@ export async function calibrateCommand(paths: string[], opts: CalibrateCliOption
   if (fit !== undefined && fit.length === 0) throw new CliError(`--fit ${opts.fit}: name the parameters to fit, e.g. --fit N0,rate`);
 
   if (opts.logTime && !opts.plot && !quiet) note("--log-time only acts with --plot (the figure's time axis); ignored");
-  // Before any work: every output writable, none of them an input or another output.
-  const outputs: NamedPath[] = [];
-  if (opts.out) outputs.push({ flag: "--out", path: opts.out });
-  if (opts.configOut) outputs.push({ flag: "--config-out", path: opts.configOut });
-  if (opts.plot) outputs.push({ flag: "--plot", path: opts.plot });
-  checkOutputs(paths.map((f) => ({ flag: "input", path: f })), outputs);
 
   let p: Plan;
   let result: CalibrationResult;

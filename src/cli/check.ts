@@ -12,7 +12,7 @@ import {
   summaryLine,
   type CompareOptions,
 } from "../analysis/compare.js";
-import { CliError, readTextFile } from "./io.js";
+import { CliError, declareIo, readTextFile } from "./io.js";
 import { note } from "./shared.js";
 
 export interface CheckOptions {
@@ -25,7 +25,7 @@ export interface CheckOptions {
 }
 
 export function registerCheck(program: Command): void {
-  program
+  const cmd = program
     .command("check")
     .argument("<result>", "the new result: run JSON (run --json), sweep JSON Lines, or fit JSON (fit --json)")
     .requiredOption("--baseline <file>", "the reference result of the same kind and config")
@@ -71,6 +71,7 @@ Exit codes: 0 all within tolerance, 1 something moved beyond tolerance, 2 bad in
 (unreadable or non-JSON file, different kinds or configs, a bad tolerance file).`,
     )
     .action((result: string, opts: CheckOptions) => checkCommand(result, opts));
+  declareIo(cmd, { args: "result", inputs: ["--baseline", "--tolerances"] });
 }
 
 export function checkCommand(resultPath: string, opts: CheckOptions): void {

@@ -20,7 +20,7 @@ import {
   byJson, fitJson, renderByText, renderFitText, type AnyParams, type BootstrapSpec, type FitOutcome, type GroupOutcome,
   type HoldoutReport, type Prediction,
 } from "../report/fit.js";
-import { CliError, colorAllowed, emit, readTextFile, writeFigure } from "./io.js";
+import { CliError, colorAllowed, declareIo, emit, readTextFile, writeFigure } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
 
@@ -52,7 +52,7 @@ export interface FitCliOptions {
 }
 
 export function registerFit(program: Command): void {
-  program
+  const cmd = program
     .command("fit")
     .argument("<file>", "CSV with a header row, the JSON Lines of `skillsim sweep`, or one `skillsim run --json`")
     .description("fit a scaling law, L = E + A/x^alpha or L = E + A/N^alpha + B/D^beta, to a CSV, sweep or run output")
@@ -111,6 +111,7 @@ non-numeric or non-positive values, too few points, a --where or --holdout that 
 nothing or leaves too few rows, an unknown --loss, --predict with the wrong arity).`,
     )
     .action((file: string, opts: FitCliOptions) => fitCommand(file, opts));
+  declareIo(cmd, { args: "data", outputs: ["--out", "--plot"] });
 }
 
 function countGrid(): number {

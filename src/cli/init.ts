@@ -2,10 +2,10 @@
 import type { Command } from "commander";
 import { suggest } from "../config/errors.js";
 import { isModelName, modelNames, modelSpec } from "../models/index.js";
-import { CliError } from "./io.js";
+import { CliError, declareIo } from "./io.js";
 
 export function registerInit(program: Command): void {
-  program
+  const cmd = program
     .command("init")
     .argument("<model>", `one of ${modelNames.join(", ")}`)
     .description("print a commented example config listing every key and its default")
@@ -21,4 +21,5 @@ Examples:
         throw new CliError(`unknown model "${model}"; expected one of ${modelNames.join(", ")}${suggest(model, modelNames)}`);
       process.stdout.write(modelSpec(model).template);
     });
+  declareIo(cmd, { args: null });
 }

@@ -6,6 +6,7 @@ import { fsReason } from "../fs-errors.js";
 import { accessSync, closeSync, constants, fsyncSync, openSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError } from "../config/errors.js";
+import type { Command } from "commander";
 
 /** An error the CLI reports as one line and exit code `code` (2: usage/input, 1: run failed). */
 export class CliError extends Error {
@@ -158,11 +159,11 @@ export interface NamedPath {
  * CliError (exit 2) naming the flag. Devices and pipes (/dev/null, /dev/stdout) are always fine.
  */
 export function checkOutputs(inputs: NamedPath[], outputs: NamedPath[]): void {
-  const seen = new Map<string, NamedPath>();
+  const seen = new Map<string, NamedPath & { input: boolean }>();
   for (const i of inputs) {
     if (i.path === STDIN) continue;
     const id = identity(i.path);
-    if (id?.exists && id.regular && !seen.has(id.key)) seen.set(id.key, i);
+    if (id?.exists && id.regular && !seen.has(id.key)) seen.set(id.key, { ...i, input: true });
   }
   for (const o of outputs) {
     const say = `${o.flag} ${o.path}`;
@@ -189,12 +190,108 @@ export function checkOutputs(inputs: NamedPath[], outputs: NamedPath[]): void {
     if (prev) {
       const which = prev.path === o.path ? "itself" : `${prev.path} (the same file under another name)`;
       throw new CliError(
-        prev.flag.startsWith("-")
-          ? `${say}: is the same file as ${prev.flag} ${prev.path}; give each output its own file`
-          : `${say}: is the ${prev.flag} file ${which}; writing it would destroy the input, so nothing was done`,
+        prev.input
+          ? `${say}: is the ${prev.flag} file ${which}; writing it would destroy the input, so nothing was done`
+          : `${say}: is the same file as ${prev.flag} ${prev.path}; give each output its own file`,
       );
     }
-    seen.set(id.key, o);
+    seen.set(id.key, { ...o, input: false });
+  }
+}
+
+/**
+ * What a command reads and writes, declared where it is registered. main.ts checks every
+ * command's declaration before its action runs (checkOutputs), so a command cannot write
+ * without the checks; test/cli/outputs.test.ts enumerates the commander program and fails on
+ * a command with no declaration or a file option that is neither an input nor an output.
+ */
+export interface IoDeclaration {
+  /** What its positional arguments are called in messages ("config", "input", "data"), or null when they are not files. */
+  args: string | null;
+  /** Options (long flags) that name files the command reads. */
+  inputs?: string[];
+  /** Options (long flags) that name files the command writes. */
+  outputs?: string[];
+  /** False when, with these options, the command writes nothing (`sweep --dry-run`). */
+  writes?: (opts: Record<string, unknown>) => boolean;
+  /** Options that name a folder the command writes its files into (created when missing): it must
+   * not be a file, and its parent must exist and be writable. */
+  folders?: string[];
+}
+
+const declarations = new WeakMap<Command, IoDeclaration>();
+
+/** Declare a command's inputs and outputs (returns the command, for chaining). */
+export function declareIo(cmd: Command, io: IoDeclaration): Command {
+  for (const flag of [...(io.inputs ?? []), ...(io.outputs ?? []), ...(io.folders ?? [])]) {
+    if (!cmd.options.some((o) => o.long === flag)) throw new Error(`declareIo: ${cmd.name()} has no option ${flag}`);
+  }
+  declarations.set(cmd, io);
+  return cmd;
+}
+
+export function ioDeclaration(cmd: Command): IoDeclaration | undefined {
+  return declarations.get(cmd);
+}
+
+/** The paths `cmd` was given for its declared inputs and outputs, as parsed. */
+export function declaredPaths(cmd: Command): { inputs: NamedPath[]; outputs: NamedPath[] } {
+  const io = declarations.get(cmd);
+  if (!io) throw new Error(`the command ${cmd.name()} declares no inputs and outputs (declareIo)`);
+  const opts = cmd.opts() as Record<string, unknown>;
+  const valueOf = (flag: string): string[] => {
+    const o = cmd.options.find((x) => x.long === flag)!;
+    const v = opts[o.attributeName()];
+    return typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  };
+  const inputs: NamedPath[] = [];
+  if (io.args !== null) {
+    for (const a of cmd.processedArgs as unknown[]) {
+      for (const path of Array.isArray(a) ? a : [a]) if (typeof path === "string") inputs.push({ flag: io.args, path });
+    }
+  }
+  for (const flag of io.inputs ?? []) for (const path of valueOf(flag)) inputs.push({ flag, path });
+  const outputs: NamedPath[] = [];
+  if (io.writes?.(opts) ?? true) for (const flag of io.outputs ?? []) for (const path of valueOf(flag)) outputs.push({ flag, path });
+  return { inputs, outputs };
+}
+
+/** Check a parsed command's declared outputs against its inputs and each other (before any work). */
+export function checkDeclared(cmd: Command): void {
+  const { inputs, outputs } = declaredPaths(cmd);
+  checkOutputs(inputs, outputs);
+  const io = declarations.get(cmd)!;
+  const opts = cmd.opts() as Record<string, unknown>;
+  for (const flag of io.folders ?? []) {
+    const o = cmd.options.find((x) => x.long === flag)!;
+    const v = opts[o.attributeName()];
+    if (typeof v === "string") checkFolder(flag, v);
+  }
+}
+
+/** A folder a command will write into: a folder already, or a new one in a writable folder. */
+export function checkFolder(flag: string, path: string): void {
+  const say = `${flag} ${path}`;
+  let st;
+  try {
+    st = statSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new CliError(`${say}: cannot use: ${fsReason(e)}`);
+  }
+  if (st && !st.isDirectory()) throw new CliError(`${say}: is a file, not a folder; give a folder name`);
+  if (st) return;
+  const parent = dirname(resolve(path));
+  let pst;
+  try {
+    pst = statSync(parent);
+  } catch {
+    throw new CliError(`${say}: cannot create: the directory ${dirname(path)} does not exist`);
+  }
+  if (!pst.isDirectory()) throw new CliError(`${say}: cannot create: ${dirname(path)} is not a directory`);
+  try {
+    accessSync(parent, constants.W_OK | constants.X_OK);
+  } catch {
+    throw new CliError(`${say}: cannot create: permission denied in the directory ${dirname(path)}`);
   }
 }
 

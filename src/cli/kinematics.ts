@@ -2,7 +2,8 @@
 import type { Command } from "commander";
 import { kinematics, KinematicsInputError, parseDeltas, type Kinematics } from "../analysis/kinematics.js";
 import { renderKinematics, type KinematicsDoc } from "../report/kinematics.js";
-import { CliError, emit, readTextFile, writeFigure } from "./io.js";
+import { readRunJson } from "../results/run-json.js";
+import { CliError, declareIo, emit, readTextFile, writeFigure } from "./io.js";
 import { note } from "./shared.js";
 
 export interface KinematicsOptions {
@@ -14,7 +15,7 @@ export interface KinematicsOptions {
 }
 
 export function registerKinematics(program: Command): void {
-  program
+  const cmd = program
     .command("kinematics")
     .argument("<result>", "a run result: the JSON of `skillsim run --json` (any model)")
     .description("learning as motion: information velocity and acceleration, per-skill velocity, least time T(delta)")
@@ -47,35 +48,7 @@ Examples:
 Exit codes: 0 success, 2 bad input (not a run JSON, fewer than 2 points, a loss <= 0).`,
     )
     .action((result: string, opts: KinematicsOptions) => kinematicsCommand(result, opts));
-}
-
-interface RunLike {
-  model: string;
-  config: { steps?: number; loss?: string; timeline?: { on?: string } };
-  trace: { t: number[]; loss: number[]; level: number[][]; extra?: Record<string, unknown> };
-}
-
-/** Check that `text` is a run JSON with a usable trace; every failure is one line naming the file. */
-export function parseRunJson(text: string, name: string): RunLike {
-  let v: any;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new CliError(`${name}: not a JSON document (${(e as Error).message}); give the output of \`skillsim run --json\``);
-  }
-  if (!v || typeof v !== "object" || Array.isArray(v) || typeof v.model !== "string" || !v.trace || typeof v.trace !== "object") {
-    throw new CliError(`${name}: not a run result (expected the JSON of \`skillsim run --json\`, with model and trace)`);
-  }
-  const tr = v.trace;
-  const isNums = (a: unknown): a is number[] => Array.isArray(a) && a.every((x) => typeof x === "number");
-  if (!isNums(tr.t) || !isNums(tr.loss) || tr.t.length !== tr.loss.length) {
-    throw new CliError(`${name}: trace.t and trace.loss must be number lists of the same length`);
-  }
-  if (!Array.isArray(tr.level) || !tr.level.every((row: unknown) => isNums(row) && (row as number[]).length === tr.t.length)) {
-    throw new CliError(`${name}: trace.level must hold one number list per skill, each as long as trace.t`);
-  }
-  if (!v.config || typeof v.config !== "object") throw new CliError(`${name}: the run result has no config`);
-  return v as RunLike;
+  declareIo(cmd, { args: "run result", outputs: ["--out", "--plot"] });
 }
 
 export function kinematicsCommand(resultPath: string, opts: KinematicsOptions): Promise<void> | void {
@@ -87,7 +60,7 @@ export function kinematicsCommand(resultPath: string, opts: KinematicsOptions): 
     if (e instanceof KinematicsInputError) throw new CliError(e.message);
     throw e;
   }
-  const run = parseRunJson(readTextFile(resultPath, "run result"), resultPath);
+  const run = readRunJson(readTextFile(resultPath, "run result"), resultPath);
   const { t, loss, level } = run.trace;
   const onLevel = run.config.timeline?.on === "level";
   // Progress baseline s(0): the level at t = 0 when it was recorded (every model records it).

@@ -6,7 +6,8 @@ import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/errors.js";
 import { DivergenceError } from "../models/types.js";
 import { VERSION } from "../version.js";
-import { CliError, checkOutputs, type NamedPath } from "./io.js";
+import { ResultsError } from "../results/errors.js";
+import { CliError, checkDeclared } from "./io.js";
 import { installInterruptHandler, prepareBackground } from "./background.js";
 
 /**
@@ -64,30 +65,29 @@ Start here:
 Models and equations: docs/models.md (in the package and the repository); usage: README.md.`);
   for (const register of registers) register(program);
   for (const c of program.commands) c.exitOverride();
-  guardFit(program);
+  guardOutputs(program);
   return program;
 }
 
 /**
- * \`fit\` gets what every command that writes gets: its outputs checked against its input
- * and each other before any work, and an interrupt handler that says what was written.
- * (Hooks, so that fit.ts stays the fit's own.)
+ * Every command's declared outputs (declareIo, where it is registered) are checked against its
+ * inputs and each other before its action runs: nothing is read or computed for a command line
+ * that would destroy an input, write two outputs to one file, or fail to write at the end.
+ * \`fit\` also gets an interrupt handler that says what was written (hooks, so that fit.ts
+ * stays the fit's own).
  */
-function guardFit(program: Command): void {
+function guardOutputs(program: Command): void {
   let remove: (() => void) | null = null;
   program.hook("preAction", async (_p, cmd) => {
+    checkDeclared(cmd);
     if (cmd.name() !== "fit") return;
-    const o = cmd.opts() as { out?: string; plot?: string };
-    const outputs: NamedPath[] = [];
-    if (o.out) outputs.push({ flag: "--out", path: o.out });
-    if (o.plot && /\.(svg|png)$/i.test(o.plot)) outputs.push({ flag: "--plot", path: o.plot });
-    checkOutputs(cmd.args.slice(0, 1).map((path) => ({ flag: "data", path })), outputs);
     remove = installInterruptHandler("the fit");
     // One turn of the event loop with a timer: only then does a signal that arrives during
     // synchronous work reach the handler (measured; setImmediate is not enough).
     await new Promise((r) => setTimeout(r, 1));
   });
-  program.hook("postAction", async () => {
+  program.hook("postAction", async (_p, cmd) => {
+    if (cmd.name() !== "fit") return;
     await new Promise((r) => setTimeout(r, 1)); // a signal sent during the fit is heard (and reported) now
     remove?.();
     remove = null;
@@ -124,6 +124,10 @@ function report(e: unknown): number {
   if (e instanceof DivergenceError) {
     process.stderr.write(`skillsim: run failed: ${e.message}\n`);
     return 1;
+  }
+  if (e instanceof ResultsError) {
+    process.stderr.write(`skillsim: ${e.message}\n`);
+    return 2;
   }
   if ((e as Error)?.name === "FitInputError") {
     process.stderr.write(`skillsim: ${(e as Error).message}\n`);

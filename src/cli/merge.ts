@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { planSweep, SweepError } from "../sweep/grid.js";
 import { mergeSweepFiles } from "../sweep/merge.js";
-import { CliError, checkOutputs, inputName, readTextFile } from "./io.js";
+import { CliError, declareIo, inputName, readTextFile } from "./io.js";
 import { collect, note } from "./shared.js";
 
 export interface MergeCliOptions {
@@ -13,7 +13,7 @@ export interface MergeCliOptions {
 }
 
 export function registerMerge(program: Command): void {
-  program
+  const cmd = program
     .command("merge")
     .argument("<files...>", "JSON Lines outputs of `skillsim sweep` (shards, or resumed runs)")
     .description("combine sweep outputs into one JSON Lines file sorted by run id")
@@ -40,14 +40,11 @@ Exit codes: 0 merged, 2 bad input (unreadable file, bad line, conflicting runs; 
 a config_hash that does not match, or missing runs).`,
     )
     .action((files: string[], opts: MergeCliOptions) => mergeCommand(files, opts));
+  declareIo(cmd, { args: "input", inputs: ["--config"], outputs: ["--out"] });
 }
 
 export async function mergeCommand(files: string[], opts: MergeCliOptions): Promise<void> {
   if (opts.set.length > 0 && !opts.config) throw new CliError("--set only applies with --config (the sweep's config)");
-  checkOutputs(
-    [...files.map((path) => ({ flag: "input", path })), ...(opts.config ? [{ flag: "--config", path: opts.config }] : [])],
-    opts.out ? [{ flag: "--out", path: opts.out }] : [],
-  );
   const plan = opts.config ? planSweep(readTextFile(opts.config, "config"), { file: inputName(opts.config), sets: opts.set }) : undefined;
   try {
     const s = await mergeSweepFiles(files, {

@@ -5,7 +5,7 @@ import { buildResult } from "../report/result.js";
 import { renderCsv, renderText } from "../report/text.js";
 import { modelSpec } from "../models/index.js";
 import { inBackground, interruptible } from "./background.js";
-import { CliError, checkOutputs, colorAllowed, emit, inputName, writeFigure, writeFileAtomic, type NamedPath } from "./io.js";
+import { CliError, colorAllowed, declareIo, emit, inputName, writeFigure, writeFileAtomic } from "./io.js";
 import { loadConfigFile } from "./config-file.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
@@ -22,7 +22,7 @@ export interface RunOptions {
 }
 
 export function registerRun(program: Command): void {
-  program
+  const cmd = program
     .command("run")
     .argument("[config]", "YAML config file, or - to read it from stdin (default: the paper's minimal example of the model --set model=NAME names; Resource without one)")
     .description("run one experiment and report each skill's onset timeline")
@@ -54,16 +54,12 @@ Exit codes: 0 success, 1 the run failed (diverged), 2 bad usage or config (nothi
 130/143 interrupted by SIGINT/SIGTERM (nothing written).`,
     )
     .action((config: string | undefined, opts: RunOptions) => runCommand(config, opts));
+  declareIo(cmd, { args: "config", outputs: ["--out", "--plot", "--vectors"] });
 }
 
 export async function runCommand(config: string | undefined, opts: RunOptions): Promise<void> {
   if (opts.json && opts.csv) throw new CliError("choose one of --json and --csv");
   if (opts.plot && !/\.(svg|png)$/i.test(opts.plot)) throw new CliError(`--plot ${opts.plot}: the figure file must end in .svg or .png`);
-  const outputs: NamedPath[] = [];
-  if (opts.out) outputs.push({ flag: "--out", path: opts.out });
-  if (opts.plot) outputs.push({ flag: "--plot", path: opts.plot });
-  if (opts.vectors) outputs.push({ flag: "--vectors", path: opts.vectors });
-  checkOutputs(config === undefined ? [] : [{ flag: "config", path: config }], outputs);
   const cfg = loadConfigFile(config, opts.set);
   const writeVectors = modelSpec(cfg.model).exports?.vectors;
   if (opts.vectors && !writeVectors) throw new CliError(`--vectors ${opts.vectors}: only the geometry model has skill vectors (this config is ${cfg.model})`);

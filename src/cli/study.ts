@@ -10,7 +10,7 @@ import { parseSweepRuns, SweepTableError } from "../analysis/sweep-table.js";
 import { parseStudy, type Study } from "../study/spec.js";
 import { computeStudy, toCsv, toRecords, type StudyResult, type StudyRun, type Table } from "../study/compute.js";
 import { figureSpec } from "../study/vega.js";
-import { CliError, inputName, readTextFile, writeFileAtomic } from "./io.js";
+import { CliError, declareIo, inputName, readTextFile, writeFileAtomic } from "./io.js";
 import { progressBar } from "./progress.js";
 import { note } from "./shared.js";
 
@@ -24,7 +24,7 @@ export interface StudyCliOptions {
 export const INTERVAL_NOTE = "mean over each group's runs, sd the sample standard deviation (n - 1), lo/hi the 95% confidence interval of the mean (Student t, n - 1 degrees of freedom; empty for n < 2)";
 
 export function registerStudy(program: Command): void {
-  program
+  const cmd = program
     .command("study")
     .argument("<file>", "a config with sweep: and study: blocks, or a study file naming several configs")
     .description("run a study's sweeps (resuming), write its tidy tables (CSV and JSON) and Vega-Lite figures")
@@ -56,6 +56,7 @@ Exit codes: 0 done, 1 some runs diverged (the rest are used) or a run failed, 2 
       if (!quiet) note(`wrote ${out}/: runs, groups${result.fits ? ", fits" : ""}${result.calibration ? ", calibration" : ""} (CSV and JSON)${study.figures.length ? `, ${study.figures.map((f) => `${f.name}.vl.json`).join(", ")}` : ""}${opts.long ? ", curves.csv" : ""}`);
       if (failed > 0) throw new CliError(`${failed} run${failed === 1 ? "" : "s"} diverged (their rows carry "error"); the other runs were used`, 1);
     });
+  declareIo(cmd, { args: "study", folders: ["--out"] });
 }
 
 function parseJobs(s: string | undefined): number {

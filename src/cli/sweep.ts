@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import { availableParallelism } from "node:os";
 import { parseShard, planSweep, shardIds, shardSize, SweepError, type Shard, type SweepPlan } from "../sweep/grid.js";
 import { runSweep } from "../sweep/run.js";
-import { CliError, checkOutputs, inputName, readTextFile, writeFigure, type NamedPath } from "./io.js";
+import { CliError, declareIo, inputName, readTextFile, writeFigure } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
 import { suggest } from "../config/errors.js";
@@ -22,7 +22,7 @@ export interface SweepCliOptions {
 }
 
 export function registerSweep(program: Command): void {
-  program
+  const cmd = program
     .command("sweep")
     .argument("<config>", "YAML config with a `sweep:` block (dotted key -> list of values), or - for stdin")
     .description("run every combination of a config's sweep block; one JSON line per finished run")
@@ -49,9 +49,11 @@ id 0 is params=20 zipf=1 seed=0, id 1 is params=20 zipf=1 seed=1, id 2 is params
 seed=0, ... up to id 17. Unless seed is swept, run id uses seed deriveSeed(config seed, id).
 Every run's config is validated before any run starts.
 
-Each output line: {"id", "overrides" (swept key -> value), "final": {"loss"}, "skills" (as run
---json), "warnings" (as run --json), "trace": {"t", "loss"}, "config" (the run's full config), "config_hash"}; a diverged
-run has "error" instead of final, skills, warnings and trace.
+Each output line is the run's record of run --json without the per-step trace: {"id",
+"overrides" (swept key -> value), "final": {"loss"}, "skills", "warnings", "summary", "domino"
+(as run --json, plus "ratios": every learned_r / learned_1), "trace": {"t", "loss"}, "config"
+(the run's full config), "config_hash"}; a diverged run has "error" instead of final, skills,
+warnings, summary, domino and trace.
 Lines are written whole as runs finish (completion order with --jobs > 1; \`skillsim merge\` sorts).
 
 Examples:
@@ -75,6 +77,7 @@ Exit codes: 0 all runs finished, 1 some runs diverged (the rest finished; also a
 runs the rest). Cluster recipes: docs/cluster.md.`,
     )
     .action((config: string, opts: SweepCliOptions) => sweepCommand(config, opts));
+  declareIo(cmd, { args: "config", outputs: ["--out", "--plot"], writes: (o) => !o.dryRun });
 }
 
 /** More worker threads than this many per CPU only cost memory (each holds a whole runtime). */
@@ -152,10 +155,6 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
     for (const [flag, v] of [["--plot-x", opts.plotX], ["--plot-series", opts.plotSeries]] as const)
       if (v !== undefined) say(`${flag} only acts with --plot (the sweep figure); ignored`);
   }
-  const outputs: NamedPath[] = [];
-  if (opts.out && !opts.dryRun) outputs.push({ flag: "--out", path: opts.out });
-  if (opts.plot && !opts.dryRun) outputs.push({ flag: "--plot", path: opts.plot });
-  checkOutputs([{ flag: "config", path: config }], outputs);
   const plan = planSweep(readTextFile(config, "config"), { file: inputName(config), sets: opts.set });
   if (opts.plot) await checkPlotKeys(plan, opts);
   noteSetsOnSweptKeys(plan, opts.set, say);
@@ -230,7 +229,7 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
 /** Draw the finished lines of a sweep output (runs that diverged carry no loss and are left out). */
 async function plotSweep(out: string, plot: string, opts: SweepCliOptions): Promise<void> {
   const { parseJsonLines, sweepFigure } = await import("../report/svg.js");
-  const lines = parseJsonLines(readTextFile(out, "sweep output")).filter((l) => l && typeof l === "object" && "final" in l);
+  const lines = parseJsonLines(readTextFile(out, "sweep output"), out).filter((l) => "final" in l);
   if (lines.length === 0) throw new CliError(`--plot: no finished runs in ${out} to draw`, 1);
   let svg: string;
   try {

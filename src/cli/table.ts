@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import {
   SweepTableError, TEXT_DEFAULT_TOP, buildSweepTable, parseSweepRuns, toDelimited, toJson, toText, type TableOptions,
 } from "../analysis/sweep-table.js";
-import { CliError, emit, readTextFile } from "./io.js";
+import { CliError, declareIo, emit, readTextFile } from "./io.js";
 import { note } from "./shared.js";
 
 export interface TableCliOptions {
@@ -19,7 +19,7 @@ export interface TableCliOptions {
 }
 
 export function registerTable(program: Command): void {
-  program
+  const cmd = program
     .command("table")
     .argument("<file>", "the JSON Lines of `skillsim sweep`")
     .description("a sweep's runs as a table: swept keys, final loss and each skill's onset/half/learned times")
@@ -35,10 +35,14 @@ export function registerTable(program: Command): void {
     .addHelpText(
       "after",
       `
-Wide columns (default): id, each swept key, final_loss, then onset_k, half_k and learned_k for
-every skill k (the first step at which its progress reached the timeline's thresholds; empty
-when never reached). The text report prints learned_k only, for the ${TEXT_DEFAULT_TOP} most frequent skills
-unless --top or --skills says otherwise; --csv, --tsv and --json carry every skill.
+Rows are in run id order. Wide columns (default): id, each swept key, final_loss, then
+onset_k, half_k and learned_k for every skill k (the first step at which its progress reached
+the timeline's thresholds; empty when never reached), final_k (its final level), ratio_k
+(learned_k / the most frequent skill's learned time), gap_j_k (the domino gap from skill j's
+learned time to skill k's onset), the run's summary (summary.KEY) and warnings. The text
+report prints learned_k only, for the ${TEXT_DEFAULT_TOP} most frequent skills unless --top or --skills says
+otherwise; --csv, --tsv and --json carry every skill (--json keeps lists as lists).
+--summary: the 95% interval of a mean uses Student's t quantile with n - 1 degrees of freedom.
 
 Examples:
   $ skillsim table runs.jsonl
@@ -49,6 +53,7 @@ Examples:
 Exit codes: 0 success, 2 bad usage or input (unreadable file, a line that is not a sweep result).`,
     )
     .action((file: string, opts: TableCliOptions) => tableCommand(file, opts));
+  declareIo(cmd, { args: "sweep", outputs: ["--out"] });
 }
 
 function positiveInt(flag: string, s: string): number {
@@ -56,6 +61,9 @@ function positiveInt(flag: string, s: string): number {
   if (!(Number.isInteger(v) && v >= 1)) throw new CliError(`${flag} ${s}: expected a whole number >= 1`);
   return v;
 }
+
+/** A wide CSV with more columns than this gets the --long hint (some spreadsheets open no more than 1024). */
+const WIDE_COLUMNS = 1024;
 
 export function tableCommand(file: string, opts: TableCliOptions): void {
   const formats = [opts.csv && "--csv", opts.tsv && "--tsv", opts.json && "--json"].filter(Boolean);
@@ -72,6 +80,9 @@ export function tableCommand(file: string, opts: TableCliOptions): void {
     const t = buildSweepTable(runs, sel);
     if (!opts.quiet) {
       for (const d of t.duplicates.slice(0, 5)) note(`${file}: run id ${d.id} is on lines ${d.lines.join(", ")}; every line is a row`);
+      if ((opts.csv || opts.tsv) && !opts.long && !opts.summary && t.columns.length > WIDE_COLUMNS) {
+        note(`${t.columns.length} columns (${t.skillsShown.length} skills); --long gives one row per run and skill (id, keys, skill, onset, half, learned, level, ratio), which pandas and R read more easily`);
+      }
     }
     const out = opts.csv ? toDelimited(t, ",") : opts.tsv ? toDelimited(t, "\t") : opts.json ? toJson(t) : toText(t, sel);
     emit(out, opts.out);

@@ -4,10 +4,10 @@ import { stringify } from "yaml";
 import { collect } from "./shared.js";
 import { loadConfig } from "../config/load.js";
 import { planSweep, shardIds, SweepError } from "../sweep/grid.js";
-import { CliError, inputName, readTextFile } from "./io.js";
+import { CliError, declareIo, inputName, readTextFile } from "./io.js";
 
 export function registerValidate(program: Command): void {
-  program
+  const cmd = program
     .command("validate")
     .argument("<config>", "YAML config file, or - to read it from stdin")
     .description("check a config and print it with every default filled in")
@@ -36,4 +36,5 @@ Exit codes: 0 valid (the defaulted config is printed), 2 invalid (one message na
       }
       process.stdout.write(opts.json ? JSON.stringify(cfg, null, 2) + "\n" : stringify(cfg));
     });
+  declareIo(cmd, { args: "config" });
 }

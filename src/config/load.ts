@@ -14,6 +14,7 @@ import { readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { checkSemantics, checkUnused } from "./semantic.js";
 import { ConfigError, describeValue, shorten, suggest } from "./errors.js";
+import { csvNumber } from "../results/csv.js";
 
 // Defined in ./errors.ts (no yaml or zod), so that the CLI can classify errors without loading them.
 export { ConfigError, describeValue, suggest };
@@ -216,7 +217,9 @@ function readDataFiles(loc: Located, data: Record<string, any>, refs: readonly D
 }
 
 /**
- * Numbers from CSV text: one row per line, values separated by commas and/or whitespace;
+ * Numbers from CSV text: one row per line, values separated by commas and/or whitespace
+ * (a whitespace-separated matrix, as NumPy's savetxt writes, is not CSV, so papaparse cannot
+ * split it); each value read by the one CSV number reader (results/csv.ts: `0x10` is refused);
  * blank lines and lines starting with # are skipped. Throws "LINE: message" on the first
  * thing that is not a finite number, and on rows of unequal length.
  */
@@ -231,7 +234,7 @@ export function parseNumberCsv(text: string): { rows: number[][]; lines: number[
     const row = new Array<number>(cells.length);
     for (let k = 0; k < cells.length; k++) {
       const c = cells[k];
-      const x = c === "" ? NaN : Number(c);
+      const x = csvNumber(c) ?? NaN;
       if (!Number.isFinite(x)) throw new Error(`${l + 1}: entry ${k + 1} ${JSON.stringify(shorten(c))} is not a finite number`);
       row[k] = x;
     }

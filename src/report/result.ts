@@ -11,6 +11,7 @@ import type { Config } from "../config/schema.js";
 import { dominoStats, type DominoStats } from "../analysis/timeline.js";
 import type { ModelOutput, Trace } from "../models/types.js";
 import { VERSION } from "../version.js";
+import { canonicalJson } from "../results/canonical.js";
 
 export interface SkillRow {
   index: number;
@@ -40,12 +41,8 @@ export interface RunResult {
   provenance: Provenance;
 }
 
-/** JSON with keys sorted at every level: the canonical form that is hashed. */
-export function canonicalJson(v: unknown): string {
-  return JSON.stringify(v, (_k, x) =>
-    x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x,
-  );
-}
+/** Canonical JSON (keys sorted at every level): the form that is hashed. */
+export { canonicalJson };
 
 export function configHash(cfg: Config): string {
   return createHash("sha256").update(canonicalJson(cfg)).digest("hex").slice(0, 16);

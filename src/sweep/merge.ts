@@ -11,59 +11,18 @@
  * an error. Lines are copied byte for byte, so merging the shards of a sweep gives exactly
  * the bytes of one serial run (`--jobs 1`, no shard).
  */
-import { fsReason } from "../fs-errors.js";
 import { createHash } from "node:crypto";
-import { closeSync, fsyncSync, openSync, readSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { SweepError, type SweepPlan } from "./grid.js";
+import { ResultsError, baseConfig, canonicalJson, firstDifference, forEachLine as forEachFileLine, openForReading as openFile, readSweepLine } from "../results/index.js";
 
-/** Open a file for reading, or a SweepError saying why not. */
-export function openForReading(path: string, what = "sweep output"): number {
-  let st;
+/** openForReading of the results layer, its errors as SweepError. */
+function openForReading(path: string): number {
   try {
-    st = statSync(path);
+    return openFile(path);
   } catch (e) {
-    throw new SweepError(`${path}: cannot read ${what}: ${fsReason(e)}`);
-  }
-  if (st.isDirectory()) throw new SweepError(`${path}: is a directory, expected a ${what} (JSON Lines)`);
-  if (!st.isFile()) throw new SweepError(`${path}: not a regular file; merge reads its inputs twice, so save a stream to a file first`);
-  try {
-    return openSync(path, "r");
-  } catch (e) {
-    throw new SweepError(`${path}: cannot read ${what}: ${fsReason(e)}`);
-  }
-}
-
-/**
- * Call `cb` for each line of a file (without its "\n"; a trailing "\r" is kept), with its
- * 1-based number, byte offset, and whether a "\n" ended it (false only for a last partial line).
- * Reads in 1 MiB chunks, so files of any size work.
- */
-export function forEachLine(path: string, cb: (line: Buffer, lineNo: number, offset: number, terminated: boolean) => void): void {
-  const fd = openForReading(path);
-  try {
-    const CHUNK = 1 << 20;
-    const buf = Buffer.allocUnsafe(CHUNK);
-    let carry = Buffer.alloc(0);
-    let carryOffset = 0; // file offset of carry[0]
-    let pos = 0;
-    let lineNo = 0;
-    for (;;) {
-      const n = readSync(fd, buf, 0, CHUNK, pos);
-      if (n === 0) break;
-      pos += n;
-      const data = carry.length > 0 ? Buffer.concat([carry, buf.subarray(0, n)]) : buf.subarray(0, n);
-      let start = 0;
-      for (let nl = data.indexOf(10, start); nl >= 0; nl = data.indexOf(10, start)) {
-        cb(data.subarray(start, nl), ++lineNo, carryOffset + start, true);
-        start = nl + 1;
-      }
-      carry = Buffer.from(data.subarray(start)); // a copy: buf is reused
-      carryOffset += start;
-    }
-    if (carry.length > 0) cb(carry, ++lineNo, carryOffset, false);
-  } finally {
-    closeSync(fd);
+    throw e instanceof ResultsError ? new SweepError(e.message) : e;
   }
 }
 
@@ -76,21 +35,22 @@ export interface LineHead {
   config?: Record<string, unknown>;
 }
 
-/** Parse and check one sweep output line; throws SweepError naming `where` (file:line). */
+/** Parse and check one sweep output line, which must carry its config_hash; throws SweepError naming `where` (file:line). */
 export function parseSweepLine(text: string, where: string, terminated: boolean): LineHead {
-  let v: unknown;
   try {
-    v = JSON.parse(text);
-  } catch {
-    if (!terminated) throw new SweepError(`${where}: incomplete last line, left by an interrupted sweep; finish that sweep with --resume (it drops the partial line) before merging`);
-    throw new SweepError(`${where}: not a JSON line; sweep outputs have one JSON object per line`);
+    return readSweepLine(text, where, terminated, true) as LineHead;
+  } catch (e) {
+    throw e instanceof ResultsError ? new SweepError(e.message) : e;
   }
-  const o = v as Partial<LineHead> | null;
-  if (o === null || typeof o !== "object" || Array.isArray(o)) throw new SweepError(`${where}: not a sweep result (expected a JSON object per line)`);
-  if (!Number.isSafeInteger(o.id) || (o.id as number) < 0) throw new SweepError(`${where}: no run "id" (a whole number >= 0); is this the output of \`skillsim sweep\`?`);
-  if (typeof o.config_hash !== "string") throw new SweepError(`${where}: run ${o.id} has no "config_hash"; is this the output of \`skillsim sweep\`?`);
-  if (o.overrides === null || typeof o.overrides !== "object" || Array.isArray(o.overrides)) throw new SweepError(`${where}: run ${o.id} has no "overrides" object; is this the output of \`skillsim sweep\`?`);
-  return o as LineHead;
+}
+
+/** forEachLine of the results layer, its errors as SweepError (merge and resume report those). */
+export function forEachLine(path: string, cb: (line: Buffer, lineNo: number, offset: number, terminated: boolean) => void): void {
+  try {
+    forEachFileLine(path, cb);
+  } catch (e) {
+    throw e instanceof ResultsError ? new SweepError(e.message) : e;
+  }
 }
 
 interface Entry {
@@ -145,7 +105,7 @@ export async function mergeSweepFiles(files: string[], opts: MergeOptions = {}):
         throw new SweepError(`${where}: swept keys (${keys.join(", ")}) differ from those at ${keysOf.where} (${keysOf.keys.join(", ")}); these files come from different sweeps`);
       if (head.config && typeof head.config === "object" && !keys.includes("model")) {
         const base = baseConfig(head.config, keys);
-        const text = canonical(base);
+        const text = canonicalJson(base);
         if (baseOf === null) baseOf = { text, base, where, id: head.id };
         else if (text !== baseOf.text) {
           const d = firstDifference(baseOf.base, base) ?? { path: "config", a: "?", b: "?" };
@@ -200,54 +160,6 @@ export async function mergeSweepFiles(files: string[], opts: MergeOptions = {}):
     opts.note?.(`run${dupIds.length === 1 ? "" : "s"} ${listIds(dupIds)} appear${dupIds.length === 1 ? "s" : ""} more than once (identical lines: ${duplicates} dropped, each run kept once); were shards overlapping, a file given twice, or two sweeps writing one file?`);
   await writeSorted(files, ids, entries, opts);
   return { runs: ids.length, duplicates, duplicateIds: dupIds, missing: missing.length };
-}
-
-/**
- * What every run of one sweep shares: the run's config without the swept keys and the seed
- * (derived per run unless swept), nor the values the loader derives from a swept key
- * (skills.count from a swept frequency list, an optimizer's default settings from its name,
- * timeline.check from the number of skills).
- */
-export function baseConfig(config: Record<string, unknown>, swept: string[]): unknown {
-  const c = structuredClone(config) as Record<string, unknown>;
-  const drop = (path: string) => {
-    const parts = path.split(".");
-    let o: unknown = c;
-    for (let i = 0; i < parts.length - 1; i++) {
-      if (o === null || typeof o !== "object") return;
-      o = (o as Record<string, unknown>)[parts[i]];
-    }
-    if (o !== null && typeof o === "object") delete (o as Record<string, unknown>)[parts[parts.length - 1]];
-  };
-  const under = (prefix: string) => swept.some((k) => k === prefix || k.startsWith(`${prefix}.`) || prefix.startsWith(`${k}.`));
-  drop("seed");
-  for (const k of swept) drop(k);
-  if (under("skills.frequencies")) drop("skills.count");
-  if (under("optimizer.name") || swept.includes("optimizer")) drop("optimizer");
-  if (under("skills.count") || under("skills.frequencies")) drop("timeline.check");
-  return c;
-}
-
-/** JSON with keys sorted, so that key order never makes two configs differ. */
-function canonical(v: unknown): string {
-  if (v === null || typeof v !== "object") return JSON.stringify(v) ?? "null";
-  if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
-  const o = v as Record<string, unknown>;
-  return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
-}
-
-/** The first dotted key whose value differs between a and b, with both values (short). */
-function firstDifference(a: unknown, b: unknown, path = ""): { path: string; a: string; b: string } | null {
-  const show = (v: unknown) => (v === undefined ? "absent" : (s => (s.length > 40 ? `${s.slice(0, 37)}...` : s))(canonical(v)));
-  if (canonical(a) === canonical(b)) return null;
-  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
-    const keys = [...new Set([...Object.keys(a as object), ...Object.keys(b as object)])].sort();
-    for (const k of keys) {
-      const d = firstDifference((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], path ? `${path}.${k}` : k);
-      if (d) return d;
-    }
-  }
-  return { path: path || "config", a: show(a), b: show(b) };
 }
 
 /** Copy the lines in id order to --out (temporary file, fsync, rename) or to opts.write. */

@@ -1,10 +1,14 @@
 /**
  * One sweep run -> one JSON line, in a worker thread or in-process (`--jobs 1`).
  *
- * Line (keys in this order; a public contract read by `merge`, `fit` and the sweep figure):
- *   {"id", "overrides", "final": {"loss"}, "skills": [as `run --json`], "trace": {"t", "loss"},
+ * Line (keys in this order; a public contract read by `merge`, `fit`, `table` and the sweep
+ * figure): the record of `run --json` without its per-step trace:
+ *   {"id", "overrides", "final": {"loss"}, "skills": [as `run --json`, with each final level],
+ *    "warnings", "summary" (as `run --json`: the model's own numbers, e.g. lossBelow),
+ *    "domino" (as `run --json`, plus "ratios": every learned_r / learned_1), "trace": {"t", "loss"},
  *    "config" (the run's full config, so `fit` finds N and the batch size), "config_hash",
  *    "provenance" (skillsim and Node versions, config hash, seed)}
+ * Lines written before summary and domino were added lack them; every reader accepts both.
  * A run that diverges gives {"id", "overrides", "error", "config", "config_hash"}, so the other
  * runs carry on and --resume does not retry a run that would diverge again.
  *
@@ -13,6 +17,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { Config } from "../config/schema.js";
+import { learnedRatios } from "../analysis/timeline.js";
 import { runModel } from "../models/index.js";
 import { DivergenceError } from "../models/types.js";
 import { buildResult, configHash, provenance } from "../report/result.js";
@@ -37,6 +42,8 @@ export function runJob(job: Job): { line: string; failure?: string } {
       final: { loss: result.final.loss },
       skills: result.skills,
       warnings: result.warnings,
+      summary: result.summary,
+      domino: result.domino && { ...result.domino, ratios: learnedRatios(result.skills.map((s) => s.frequency), result.skills.map((s) => s.learned)) },
       trace: { t: result.trace.t, loss: result.trace.loss },
       config: cfg,
       config_hash: result.provenance.config_hash,

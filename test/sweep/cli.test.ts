@@ -56,7 +56,7 @@ test("each line: id, overrides, final.loss, skills and trace as `run --json`, co
   ok(r, "sweep");
   const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l));
   assert.deepEqual(lines.map((l) => l.id), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
-  assert.deepEqual(Object.keys(lines[0]), ["id", "overrides", "final", "skills", "warnings", "trace", "config", "config_hash", "provenance"]);
+  assert.deepEqual(Object.keys(lines[0]), ["id", "overrides", "final", "skills", "warnings", "summary", "domino", "trace", "config", "config_hash", "provenance"]);
   assert.deepEqual(lines[5].provenance, { skillsim: lines[5].provenance.skillsim, node: process.version, config_hash: lines[5].config_hash, seed: lines[5].config.seed });
   assert.match(lines[5].provenance.skillsim, /^\d+\.\d+\.\d+/);
   assert.deepEqual(lines[5].overrides, { N0: 0.1, "skills.frequencies.zipf": 3 }); // last key fastest

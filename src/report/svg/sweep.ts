@@ -10,6 +10,7 @@ import {
   axes, clipRect, extent, fmtAny, fmtValue, heading, legend, linearScale, logScale, marker, num,
   padLinear, padLog, pathData, pushAll, samplePolyline, svgDocument, viridisCategory,
 } from "./core.js";
+import { sweepLines } from "../../results/sweep-lines.js";
 
 export interface SweepLine {
   id: number;
@@ -35,9 +36,9 @@ const H = 480;
 /** Okabe–Ito colours (colour-blind safe) for unordered series. */
 const OKABE_ITO = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"];
 
-/** Parse JSON Lines (blank lines ignored). */
-export function parseJsonLines(s: string): SweepLine[] {
-  return s.split(/\r?\n/).filter((l) => l.trim().length > 0).map((l) => JSON.parse(l) as SweepLine);
+/** A sweep's JSON Lines, each line checked by the results layer's reader (blank lines ignored). */
+export function parseJsonLines(s: string, file = "<sweep>"): SweepLine[] {
+  return sweepLines(s, file).map((l) => l.value as unknown as SweepLine);
 }
 
 /** Last part of a dotted key ("skills.frequencies.zipf" -> "zipf"). */

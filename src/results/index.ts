@@ -1,0 +1,12 @@
+/**
+ * The results layer: the one reader and writer of every format skillsim owns. Run JSON
+ * (./run-json.ts), sweep JSON Lines (./sweep-lines.ts, streamed), CSV (./csv.ts, papaparse and
+ * one number reader), canonical JSON (./canonical.ts) and config comparison (./config-diff.ts).
+ * Errors are ResultsError (bad input: exit 2), each worded once.
+ */
+export { ResultsError } from "./errors.js";
+export { canonicalJson } from "./canonical.js";
+export { baseConfig, firstDifference } from "./config-diff.js";
+export { csvCell, csvNumber, csvRecords, lineFinder, newlinesInCells } from "./csv.js";
+export { readRunJson, type RunJson } from "./run-json.js";
+export { forEachLine, openForReading, readSweepLine, sweepLines, type SweepLine } from "./sweep-lines.js";

@@ -1,0 +1,84 @@
+/** The results layer: one reader per format skillsim owns, each error worded once. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import {
+  ResultsError, baseConfig, canonicalJson, csvCell, csvNumber, csvRecords, firstDifference, readRunJson, readSweepLine, sweepLines,
+} from "../../src/results/index.js";
+import { cli, tempDir } from "../helpers.js";
+
+test("one CSV number reader: decimal numbers only; 0x10, 0b11, 0o7, 1_000 and Infinity are not numbers", () => {
+  for (const [s, v] of [["1", 1], [" -2.5e3 ", -2500], [".5", 0.5], ["+3.", 3]] as const) assert.equal(csvNumber(s), v);
+  for (const s of ["0x10", "0b11", "0o7", "1_000", "Infinity", "", "1e", "--1", "1,5"]) assert.equal(csvNumber(s), null, s);
+  assert.equal(csvCell("0x10"), "0x10");
+  assert.equal(csvCell("-inf"), -Infinity);
+  assert.equal(csvCell(" "), null);
+});
+
+test("csvRecords: papaparse with quotes, comments and blank lines; each record with its line", () => {
+  const recs = csvRecords('\uFEFFt,s1\n# a comment\n\n0,"0.5"\n1,"a\nb"\n2,1\n', "c.csv");
+  assert.deepEqual(recs, [
+    { line: 1, cells: ["t", "s1"] },
+    { line: 4, cells: ["0", "0.5"] },
+    { line: 5, cells: ["1", "a\nb"] },
+    { line: 7, cells: ["2", "1"] },
+  ]);
+  assert.throws(() => csvRecords('t,s1\n0,"open\n', "c.csv"), (e: Error) => e instanceof ResultsError && /^c\.csv:2: a quoted cell is never closed$/.test(e.message));
+});
+
+test("canonical JSON sorts keys at every level; firstDifference names the first differing dotted key", () => {
+  assert.equal(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } }), '{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}');
+  assert.equal(canonicalJson(undefined), "null");
+  assert.equal(firstDifference({ a: 1, b: { c: 2 } }, { b: { c: 2 }, a: 1 }), null);
+  assert.deepEqual(firstDifference({ a: 1, b: { c: 2, d: 0 } }, { a: 1, b: { c: 3 } }), { path: "b.c", a: "2", b: "3" });
+  assert.deepEqual(firstDifference({ a: 1 }, { a: 1, e: [1] }), { path: "e", a: "absent", b: "[1]" });
+  assert.deepEqual(baseConfig({ seed: 3, N0: 1, skills: { count: 3, frequencies: { zipf: 2 } }, steps: 9 }, ["skills.frequencies.zipf"]), { N0: 1, skills: { frequencies: {} }, steps: 9 });
+});
+
+test("sweep lines: one wording per error, with file:line", () => {
+  const bad: [string, boolean, boolean, RegExp][] = [
+    ["{nope", true, false, /^s:3: not a JSON line; sweep outputs have one JSON object per line$/],
+    ['{"id": 1, "over', false, false, /^s:3: incomplete last line, left by an interrupted sweep; `skillsim sweep --resume` drops it$/],
+    ["[1]", true, false, /^s:3: not a sweep result \(expected a JSON object per line\)$/],
+    ['{"id": -1}', true, false, /^s:3: no run "id" \(a whole number >= 0\)/],
+    ['{"id": 1, "overrides": {}}', true, true, /^s:3: run 1 has no "config_hash"/],
+    ['{"id": 1, "config_hash": "x"}', true, false, /^s:3: run 1 has no "overrides" object/],
+  ];
+  for (const [text, terminated, needHash, re] of bad) {
+    assert.throws(() => readSweepLine(text, "s:3", terminated, needHash), (e: Error) => e instanceof ResultsError && re.test(e.message), text);
+  }
+  const ok = sweepLines('{"id":1,"overrides":{"a":[1,2]}}\n\n{"id":0,"overrides":{}}\n', "s");
+  assert.deepEqual(ok.map((l) => [l.line, l.value.id]), [[1, 1], [3, 0]]);
+  assert.throws(() => sweepLines('{"id":1,"overrides":{}}\n{"id":2', "s"), { message: /^s:2: incomplete last line/ });
+});
+
+test("run JSON: the shape every reader relies on, or one line naming the file", () => {
+  const good = { model: "resource", config: {}, trace: { t: [0, 1], loss: [1, 0.5], level: [[0, 0.5]] } };
+  assert.equal(readRunJson(JSON.stringify(good), "r.json").model, "resource");
+  const bad: [unknown, RegExp][] = [
+    ["{", /^r\.json: not a JSON document/],
+    [{ model: "resource" }, /^r\.json: not a run result/],
+    [{ ...good, trace: { ...good.trace, loss: [1] } }, /^r\.json: trace\.t and trace\.loss must be number lists of the same length$/],
+    [{ ...good, trace: { ...good.trace, level: [[0]] } }, /^r\.json: trace\.level must hold one number list per skill/],
+    [{ ...good, config: null }, /^r\.json: the run result has no config$/],
+  ];
+  for (const [v, re] of bad) assert.throws(() => readRunJson(typeof v === "string" ? v : JSON.stringify(v), "r.json"), (e: Error) => e instanceof ResultsError && re.test(e.message));
+});
+
+test("through the CLI: 0x10 and 0b11 are refused in a config's vectors file and in calibrate's CSV, as in fit's", () => {
+  const dir = tempDir();
+  writeFileSync(join(dir, "c.yaml"), "model: geometry\nparams: 2\nskills:\n  frequencies: [0.9, 0.1]\n  vectors: {file: v.csv}\nsteps: 10\n");
+  writeFileSync(join(dir, "v.csv"), "1, 0\n0, 0x10\n");
+  const r = cli(["run", join(dir, "c.yaml"), "-q"]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /v\.csv:2: entry 2 "0x10" is not a finite number/);
+  writeFileSync(join(dir, "curves.csv"), "t,s1\n0,0\n10,0b11\n");
+  const c = cli(["calibrate", join(dir, "curves.csv"), "-q"]);
+  assert.equal(c.code, 2, c.stderr);
+  assert.match(c.stderr, /curves\.csv:3: .*column s1\) is "0b11", not a finite number/);
+  writeFileSync(join(dir, "d.csv"), "x,loss\n1,2\n0x10,1\n4,0.5\n");
+  const f = cli(["fit", join(dir, "d.csv"), "--x", "x"]);
+  assert.equal(f.code, 2, f.stderr);
+  assert.match(f.stderr, /d\.csv:3: .*0x10/);
+});
