@@ -112,10 +112,10 @@ export async function calibrateCommand(paths: string[], opts: CalibrateCliOption
   let result: CalibrationResult;
   const t0 = performance.now();
   try {
-    const inputs = paths.map((f) => parseObserved(readTextFile(f, "observed curves file"), inputName(f), opts.compare as "progress" | "level"));
+    const inputs = paths.map((f) => parseObserved(readTextFile(f, "observed curves"), inputName(f), opts.compare as "progress" | "level"));
     p = plan(inputs, { model: opts.model, fit, sets: opts.set });
     for (const n of p.notes) say(n);
-    const bar = progressBar("calibrate", quiet || !bootstrap, "fits");
+    const bar = progressBar("calibrate", quiet, "trials");
     try {
       result = calibrate(p, { model: opts.model, grid, bootstrap, onProgress: (d, t) => bar.update(d, t) });
     } finally {

@@ -237,7 +237,7 @@ function canonical(v: unknown): string {
 }
 
 /** The first dotted key whose value differs between a and b, with both values (short). */
-function firstDifference(a: unknown, b: unknown, path = ""): { path: string; a: string; b: string } | null {
+export function firstDifference(a: unknown, b: unknown, path = ""): { path: string; a: string; b: string } | null {
   const show = (v: unknown) => (v === undefined ? "absent" : (s => (s.length > 40 ? `${s.slice(0, 37)}...` : s))(canonical(v)));
   if (canonical(a) === canonical(b)) return null;
   if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
