@@ -1,7 +1,7 @@
 /**
  * The run result: the one JSON-shaped object every reporter (text, JSON, CSV, SVG) and
  * `skillsim check` reads. Field names are a public contract (scripts and CI rely on them):
- *   { model, config, skills: [{ index, frequency, onset, half, learned, final }],
+ *   { model, config, skills: [{ index, frequency, onset, half, learned, final, withheld? }],
  *     final: { loss, time }, summary, warnings, domino, trace: { t, loss, level }, provenance }
  * warnings: what a reader must know to trust the numbers (empty for a clean run).
  * trace.level[i][k] is skill i+1's level at trace.t[k]; times are numbers or null.
@@ -19,6 +19,9 @@ export interface SkillRow {
   half: number | null;
   learned: number | null;
   final: number;
+  /** Present only when the skill's timeline is withheld: why (onset, half, learned are then
+   * null without meaning "never reached"). */
+  withheld?: string;
 }
 
 export interface Provenance {
@@ -63,6 +66,7 @@ export function buildResult(cfg: Config, out: ModelOutput): RunResult {
     half: out.crossings.half[i],
     learned: out.crossings.learned[i],
     final: out.final.level[i],
+    ...(out.crossings.withheld?.[i] ? { withheld: out.crossings.withheld[i]! } : {}),
   }));
   return {
     model: cfg.model,
