@@ -12,7 +12,7 @@ import { schemas, modelNames, optimizerDefaults, type Config, type ModelName, ty
 import { readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { checkSemantics, checkUnused } from "./semantic.js";
-import { resolveNetwork } from "./network.js";
+import { resolveNetwork } from "../models/network/config.js";
 import { ConfigError, describeValue, shorten, suggest } from "./errors.js";
 
 // Defined in ./errors.ts (no yaml or zod), so that the CLI can classify errors without loading them.

@@ -66,7 +66,7 @@ const dependencySchema = z.strictObject({
   sharpness: z.number().positive().max(1).default(1e-3), // exponent a in 1 - u^a
 });
 
-/** Skill vector kinds the Geometry model can draw (see models/geometry.ts). */
+/** Skill vector kinds the Geometry model can draw (see models/geometry/model.ts). */
 export const vectorKinds = ["orthogonal", "random", "modular", "gaussian"] as const;
 export type VectorKind = (typeof vectorKinds)[number];
 
@@ -197,7 +197,7 @@ export type TaskKind = (typeof taskKinds)[number];
 /**
  * The `network` model: small MLPs trained by backpropagation on synthetic multitask data
  * (src/models/network/). Keys that depend on task.kind (sizes, architecture, loss) are optional
- * here and filled per kind by src/config/network.ts (networkDefaults), the one place for them.
+ * here and filled per kind by src/models/network/config.ts (networkDefaults), the one place for them.
  */
 export const networkSchema = z.strictObject({
   model: z.literal("network"),
@@ -276,7 +276,7 @@ export type GeometryConfig = Omit<GeometryParsed, "optimizer" | "skills" | "init
 };
 export type CorrelationFromGeometry = z.infer<typeof correlationFromGeometrySchema>;
 export type FrequencySwitch = z.infer<typeof switchSchema>;
-/** The network model's config with every per-kind default filled in (src/config/network.ts). */
+/** The network model's config with every per-kind default filled in (src/models/network/config.ts). */
 export type NetworkConfig = {
   model: "network";
   title?: string;

@@ -6,7 +6,7 @@ import { constants as bufferConstants } from "node:buffer";
 import { totalmem } from "node:os";
 import { getHeapStatistics } from "node:v8";
 import { rk45Defaults, type Config, type ResourceConfig } from "./schema.js";
-import { checkNetwork } from "./network.js";
+import { checkNetwork } from "../models/network/config.js";
 import { naturalLimitError } from "../engine/natural.js";
 
 export interface Problem {

@@ -3,8 +3,8 @@
  * resolution of the parsed YAML into a NetworkConfig, and the checks that need several keys
  * (impossible tasks and networks, memory) with the key to blame.
  */
-import type { Frequencies, NetworkConfig, OptimizerConfig, TaskKind } from "./schema.js";
-import { optimizerDefaults } from "./schema.js";
+import type { Frequencies, NetworkConfig, OptimizerConfig, TaskKind } from "../../config/schema.js";
+import { optimizerDefaults } from "../../config/schema.js";
 
 interface KindDefaults {
   task: Partial<NetworkConfig["task"]>;
