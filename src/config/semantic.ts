@@ -97,12 +97,14 @@ export function checkSemantics(c: Config, limits: MemoryLimits = machineLimits()
     if (o.name === "natural" && c.model === "network")
       return { path: ["optimizer"], message: "natural (exact natural gradient) needs the model's closed-form Fisher, which only the geometry model has" };
   }
-  // Skills that start at s = 1/2 (ce losses): a level threshold at or below it is passed at t = 0.
-  const s0 = (c.model === "geometry" || c.model === "resource") && c.loss === "ce" ? 0.5 : 0;
-  if (t.on === "level" && t.onset <= s0)
+  // One rule for every model: with on: level, a threshold at or below the level a skill starts
+  // at is passed at t = 0. Where the config fixes that level, refused here; where only the run
+  // knows it (a Geometry init, a network's measured accuracy), the run warns (report/result.ts).
+  const start = startingLevel(c);
+  if (t.on === "level" && start && t.onset <= start.level)
     return {
       path: ["timeline", "onset"],
-      message: `with on: level the thresholds apply to the level itself, which starts at ${s0} with ce loss; ${t.onset} would be passed at t = 0. Use thresholds above ${s0} (e.g. onset: 0.6, half: 0.75, learned: 0.9) or on: progress`,
+      message: `with on: level the thresholds apply to the level itself, which starts at ${Number(start.level.toPrecision(6))}${start.what ? ` ${start.what}` : ""}; ${t.onset} would be passed at t = 0. Use thresholds above ${Number(start.level.toPrecision(6))} (e.g. onset: ${start.example}) or on: progress`,
     };
   const discrete = c.model === "geometry" || c.model === "network" || (c.model === "resource" && c.integrator === "map");
   if (discrete && !Number.isInteger(c.steps))
@@ -246,4 +248,25 @@ function findCycle(edges: readonly (readonly [number, readonly number[]])[]): nu
     }
   }
   return null;
+}
+
+/**
+ * The level every skill starts at, when the config alone fixes it (before the lead's per-model
+ * `initialLevels` registry lands, it is computed here): 1/2 for a ce Geometry or Resource run
+ * (sigmoid(0)), chance accuracy for a network's classification tasks (1/2 for the parities,
+ * 1/modulus for modular addition); 0 for the rest (mse levels, a Domino, the squares task's
+ * 1 - l/l(0)). null where the run decides it (a Geometry `init`: t_i . theta(0)).
+ */
+export function startingLevel(c: Config): { level: number; what: string; example: string } | null {
+  if ((c.model === "geometry" || c.model === "resource") && c.loss === "ce") return { level: 0.5, what: "with ce loss", example: "0.6, half: 0.75, learned: 0.9" };
+  if (c.model === "geometry" && c.init !== undefined) return null;
+  if (c.model === "network") {
+    const kind = c.task.kind;
+    if (kind === "sparse-parity" || kind === "multitask-parity") return { level: 0.5, what: "(chance accuracy of a parity)", example: "0.6, half: 0.75, learned: 0.9" };
+    if (kind === "modular-addition") {
+      const m = c.task.modulus!;
+      return { level: 1 / m, what: `(chance accuracy 1/${m} of modular addition)`, example: `${Number((1 / m + 0.1).toPrecision(2))}` };
+    }
+  }
+  return { level: 0, what: "", example: "0.1" };
 }

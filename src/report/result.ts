@@ -74,9 +74,27 @@ export function buildResult(cfg: Config, out: ModelOutput): RunResult {
     skills,
     final: { loss: out.final.loss, time: out.final.time },
     summary: out.extra,
-    warnings: out.warnings ?? [],
+    warnings: [...(out.warnings ?? []), ...startWarnings(cfg, out)],
     domino: skills.length >= 2 ? dominoStats(out.frequencies, out.crossings) : null,
     trace: out.trace,
     provenance: provenance(cfg),
   };
+}
+
+/**
+ * timeline.on: level with a threshold at or below a skill's starting level: the time 0 it
+ * reports means "there from the start", not "learned at once". The config check refuses this
+ * where the config fixes the start (config/semantic.ts `startingLevel`); here, for every model,
+ * the run's own starting levels (a Geometry init, a network's measured accuracy) are checked.
+ */
+function startWarnings(cfg: Config, out: ModelOutput): string[] {
+  const th = cfg.timeline;
+  if (th.on !== "level") return [];
+  const over = out.initialLevel.flatMap((s0, i) => (s0 >= th.onset ? [i + 1] : []));
+  if (over.length === 0) return [];
+  const names = over.length <= 8 ? over.join(", ") : `${over.slice(0, 8).join(", ")}, ... (${over.length} skills)`;
+  const lv = over.map((i) => out.initialLevel[i - 1]);
+  const lo = Math.min(...lv), hi = Math.max(...lv);
+  const at = lo === hi ? `${Number(lo.toPrecision(4))}` : `${Number(lo.toPrecision(4))} to ${Number(hi.toPrecision(4))}`;
+  return [`skill${over.length > 1 ? "s" : ""} ${names} start${over.length > 1 ? "" : "s"} at level ${at}, at or above the timeline's onset threshold ${th.onset} (on: level): a time 0 there means "already there at t = 0", not learned; use higher thresholds or on: progress`];
 }
