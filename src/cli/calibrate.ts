@@ -100,7 +100,6 @@ export async function calibrateCommand(paths: string[], opts: CalibrateCliOption
   const fit = opts.fit === undefined ? undefined : opts.fit.split(",").map((s) => s.trim()).filter((s) => s !== "");
   if (fit !== undefined && fit.length === 0) throw new CliError(`--fit ${opts.fit}: name the parameters to fit, e.g. --fit N0,rate`);
 
-  if (opts.logTime && !opts.plot && !quiet) note("--log-time only acts with --plot (the figure's time axis); ignored");
   // Before any work: every output writable, none of them an input or another output.
   const outputs: NamedPath[] = [];
   if (opts.out) outputs.push({ flag: "--out", path: opts.out });

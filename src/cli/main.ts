@@ -2,6 +2,7 @@
  * The command line: maps subcommands to their modules, and turns every error into one
  * line on stderr and an exit code (0 ok, 1 run failed, 2 usage or input error).
  */
+import { checkPartners } from "./partners.js";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/errors.js";
 import { DivergenceError } from "../models/types.js";
@@ -61,6 +62,7 @@ Models and equations: docs/models.md (in the package and the repository); usage:
   for (const register of registers) register(program);
   for (const c of program.commands) c.exitOverride();
   guardFit(program);
+  program.hook("preAction", (_p, cmd) => checkPartners(cmd)); // options given without their partner: a note
   return program;
 }
 

@@ -148,10 +148,6 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
   const say = (m: string) => {
     if (!quiet) note(m);
   };
-  if (!opts.plot && !opts.dryRun) {
-    for (const [flag, v] of [["--plot-x", opts.plotX], ["--plot-series", opts.plotSeries]] as const)
-      if (v !== undefined) say(`${flag} only acts with --plot (the sweep figure); ignored`);
-  }
   const outputs: NamedPath[] = [];
   if (opts.out && !opts.dryRun) outputs.push({ flag: "--out", path: opts.out });
   if (opts.plot && !opts.dryRun) outputs.push({ flag: "--plot", path: opts.plot });
