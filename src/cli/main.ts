@@ -62,7 +62,8 @@ Models and equations: docs/models.md (in the package and the repository); usage:
   for (const register of registers) register(program);
   for (const c of program.commands) c.exitOverride();
   guardFit(program);
-  program.hook("preAction", (_p, cmd) => checkPartners(cmd)); // options given without their partner: a note
+  // Options given without their partner: a note, once the command has succeeded (bad input gets one line only).
+  program.hook("postAction", (_p, cmd) => checkPartners(cmd));
   return program;
 }
 

@@ -41,6 +41,6 @@ test("calibrate: --seed and --level without --bootstrap get a note; run --log-ti
   const c = cli(["run", "--json", "-q"]);
   const r = cli(["calibrate", "-", "--seed", "3", "--level", "0.9", "--json"], { input: c.stdout });
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /^skillsim: note: --seed only acts with --bootstrap \(the resamples' random seed\); ignored\nskillsim: note: --level only acts with --bootstrap/);
+  assert.match(r.stderr, /^skillsim: note: --seed only acts with --bootstrap \(the resamples' random seed\); ignored\nskillsim: note: --level only acts with --bootstrap/m);
   assert.match(cli(["run", "--log-time"]).stderr, /^skillsim: note: --log-time only acts with --plot \(the figure's time axis\); ignored\n$/);
 });
