@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { ModelOutput } from "../models/types.js";
 import { buildResult } from "../report/result.js";
 import { renderCsv, renderText } from "../report/text.js";
-import { skillVectorsCsv } from "../report/vectors.js";
+import { modelSpec } from "../models/index.js";
 import { inBackground, interruptible } from "./background.js";
 import { CliError, checkOutputs, colorAllowed, emit, inputName, writeFigure, writeFileAtomic, type NamedPath } from "./io.js";
 import { loadConfigFile } from "./config-file.js";
@@ -65,7 +65,8 @@ export async function runCommand(config: string | undefined, opts: RunOptions): 
   if (opts.vectors) outputs.push({ flag: "--vectors", path: opts.vectors });
   checkOutputs(config === undefined ? [] : [{ flag: "config", path: config }], outputs);
   const cfg = loadConfigFile(config, opts.set);
-  if (opts.vectors && cfg.model !== "geometry") throw new CliError(`--vectors ${opts.vectors}: only the geometry model has skill vectors (this config is ${cfg.model})`);
+  const writeVectors = modelSpec(cfg.model).exports?.vectors;
+  if (opts.vectors && !writeVectors) throw new CliError(`--vectors ${opts.vectors}: only the geometry model has skill vectors (this config is ${cfg.model})`);
   if (!opts.quiet) {
     if (cfg.sweep) note("this config has a sweep block; `run` runs the base config only (use `skillsim sweep` for all runs)");
   }
@@ -87,7 +88,7 @@ export async function runCommand(config: string | undefined, opts: RunOptions): 
   else if (opts.csv) text = renderCsv(result);
   else text = renderText(result, { color: !opts.out && colorAllowed(process.stdout), width: process.stdout.columns || 100 });
   emit(text, opts.out);
-  if (opts.vectors && cfg.model === "geometry") writeFileAtomic(opts.vectors, skillVectorsCsv(cfg));
+  if (opts.vectors && writeVectors) writeFileAtomic(opts.vectors, writeVectors(cfg));
   if (opts.plot) {
     const { runFigure } = await import("../report/svg.js"); // d3 and the figure code only when --plot asks
     await writeFigure(opts.plot, runFigure(result, { logTime: opts.logTime, title: cfg.title }), Boolean(opts.quiet));

@@ -85,7 +85,7 @@ test("one rule for every model: a level threshold at or below the starting level
   writeFileSync(net, "model: network\ntask: {kind: sparse-parity, bits: 10, samples: 100, subtasks: [[1, 2], [3, 4]]}\nnetwork: {hidden: [8]}\nsteps: 5\ntimeline: {on: level, onset: 0.45, half: 0.75, learned: 0.9}\n");
   const r = cli(["run", net]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /net\.yaml:\d+:\d+: timeline\.onset: with on: level the thresholds apply to the level itself, which starts at 0\.5 \(chance accuracy of a parity\); 0\.45 would be passed at t = 0/);
+  assert.match(r.stderr, /net\.yaml:\d+:\d+: timeline\.onset: with on: level the thresholds apply to the level itself, which starts at 0\.5 \(the chance accuracy of its task\); 0\.45 would be passed at t = 0/);
   // a Geometry init: the run knows where each skill starts, and warns
   const gi = join(dir, "gi.yaml");
   writeFileSync(gi, "model: geometry\nskills: {count: 4, frequencies: {zipf: 2}}\nparams: 4\ninit: [0.6, 0.6, 0.6, 0.6]\noptimizer: signgd\nlr: 1.0e-3\nsteps: 50\ntimeline: {on: level, onset: 0.3, half: 0.5, learned: 0.95}\n");

@@ -1,0 +1,32 @@
+/** The network model's spec: what the registry (src/models/index.ts) knows of it. */
+import type { ModelSpec } from "../spec.js";
+import { checkNetwork, resolveNetwork } from "./config.js";
+import { runNetwork } from "./model.js";
+import { networkSchema, type NetworkConfig } from "./schema.js";
+import { example, template } from "./template.js";
+
+export const network: ModelSpec<NetworkConfig> = {
+  name: "network",
+  about: "a small MLP trained by backpropagation on synthetic multitask data, each task a skill",
+  schema: networkSchema,
+  template,
+  example,
+  resolve: resolveNetwork,
+  check(c, memoryLimitBytes) {
+    const p = checkNetwork(c, memoryLimitBytes);
+    if (p) return p;
+    if (c.optimizer.name === "natural")
+      return { path: ["optimizer"], message: "natural (exact natural gradient) needs the model's closed-form Fisher, which only the geometry model has" };
+    return null;
+  },
+  time: () => "steps",
+  // chance accuracy: 1/2 for the parities, 1/modulus for modular addition; squares: 1 - l/l(0) = 0
+  startLevel: (c) => (c.task.kind === "sparse-parity" || c.task.kind === "multitask-parity" ? 0.5 : c.task.kind === "modular-addition" ? 1 / c.task.modulus! : 0),
+  memoryBytes: () => 0, // checkNetwork bounds the network's own memory (weights, activations, data)
+  memoryKey: ["skills", "count"],
+  header(c, summary) {
+    const m = summary as { architecture?: string; parameters?: number };
+    return [`${c.task.kind}, MLP ${m.architecture} ${c.network.activation}${c.network.modules > 1 ? ` in ${c.network.modules} modules` : ""} (${m.parameters} parameters), ${c.optimizer.name}, ${c.loss}, batch ${c.batch}`];
+  },
+  run: runNetwork,
+};
