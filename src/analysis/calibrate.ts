@@ -28,6 +28,7 @@ import { resourceLevelsAt } from "../models/resource/model.js";
 import { effectiveRate } from "../models/skills.js";
 import { Rng } from "../engine/rng.js";
 import { ResultsError, csvNumber, csvRecords } from "../results/index.js";
+import { baseConfig, firstDifference } from "../results/config-diff.js";
 
 /** Bad input for calibration: the CLI prints the message as one line and exits 2. */
 export class CalibrateError extends Error {
@@ -59,6 +60,10 @@ export interface ObservedInput {
   rateSource: string | null;
   compare: Comparison;
   seed: number | null;
+  /** The observed run's config (a run JSON), for comparing several inputs; null for a CSV. */
+  config: Record<string, unknown> | null;
+  /** Skills (0-based) whose curves are not compared, with why (no training rows, starts learned). */
+  excluded: Map<number, string>;
   notes: string[];
 }
 
@@ -112,6 +117,13 @@ function parseRunJson(text: string, source: string, mode: "progress" | "level"):
         mode: "progress",
         text: `progress (s - s0)/(1 - s0), as the observed run defines it (s0 = ${describeS0(s0.values)}${s0.how ? `, ${s0.how}` : ""})`,
       };
+  // Skills with nothing to compare: no training rows (a network task the data never shows),
+  // or a level already at 1 at t = 0 (no progress to make; (s - s0)/(1 - s0) is undefined).
+  const excluded = new Map<number, string>();
+  const perTask = doc.summary?.trainSamplesPerTask;
+  if (Array.isArray(perTask) && perTask.length === n)
+    perTask.forEach((c: unknown, i: number) => { if (c === 0) excluded.set(i, "has no training rows"); });
+  if (!onLevel) s0.values.forEach((x, i) => { if (!excluded.has(i) && !(x < 1)) excluded.set(i, `starts at level ${fmt(x)} (nothing to learn)`); });
   const t: number[][] = [], v: number[][] = [];
   for (let i = 0; i < n; i++) {
     const row = levels[i];
@@ -123,7 +135,7 @@ function parseRunJson(text: string, source: string, mode: "progress" | "level"):
       if (typeof x !== "number" || !Number.isFinite(x))
         throw new CalibrateError(`${source}: trace.level[${i}][${k}] (skill ${i + 1} at t = ${times[k]}) is ${x === null ? "null (NaN)" : JSON.stringify(x)}: levels must be finite numbers`);
       ti.push(times[k] as number);
-      vi.push(onLevel ? x : (x - s0.values[i]) / (1 - s0.values[i]));
+      vi.push(onLevel || excluded.has(i) ? x : (x - s0.values[i]) / (1 - s0.values[i]));
     }
     t.push(ti);
     v.push(vi);
@@ -139,7 +151,9 @@ function parseRunJson(text: string, source: string, mode: "progress" | "level"):
     const z = (frequencies as number[]).reduce((a, b) => a + b, 0);
     if (z > 0 && Math.abs(z - 1) > 1e-12) {
       frequencies = (frequencies as number[]).map((x) => x / z);
-      frequencyNote = `the ${model ?? "observed"} run's explicit frequencies, normalised to sum 1 (the distribution it samples)`;
+      frequencyNote = model === "network" && config.task?.kind === "sparse-parity"
+        ? "the sparse-parity run's mask shares (the chance that each task's loss is kept for a sample), normalised to sum 1 as the toy model's frequencies"
+        : `the ${model ?? "observed"} run's explicit frequencies, normalised to sum 1 (the distribution it samples)`;
     }
   }
   let rate: number | null = null, rateSource: string | null = null;
@@ -152,24 +166,25 @@ function parseRunJson(text: string, source: string, mode: "progress" | "level"):
   }
   const seed = typeof config.seed === "number" ? config.seed : null;
   const notes = s0.note ? [s0.note] : [];
+  if (excluded.size) notes.push(`${source}: ${[...excluded].map(([i, why]) => `skill ${i + 1} ${why}`).join("; ")}: ${excluded.size === 1 ? "its curve is" : "their curves are"} left out of the fit`);
   // What the run itself warns about (e.g. levels outside [0, 1]) holds for its calibration too.
   if (Array.isArray(doc.warnings)) for (const w of doc.warnings) if (typeof w === "string") notes.push(`${source} warns: ${w}`);
-  return { source, model, n, t, v, frequencies, frequencyNote, rate, rateSource, compare, seed, notes };
+  return { source, model, n, t, v, frequencies, frequencyNote, rate, rateSource, compare, seed, config, excluded, notes };
 }
 
-/** s_i(0) of an observed run: as its model defines it (see src/models/*), or as it records it. */
-function initialLevels(doc: any, config: any, model: string | null, n: number): { values: number[]; how: string; note: string | null } {
-  const given = doc.initial_level ?? doc.summary?.initial_level ?? doc.summary?.initialLevel;
-  if (Array.isArray(given) && given.length === n && given.every((x: unknown) => typeof x === "number" && Number.isFinite(x) && x < 1))
-    return { values: given, how: "as the run reports it", note: null };
-  if (model === "resource" || model === "geometry") return { values: new Array(n).fill(config.loss === "ce" ? 0.5 : 0), how: config.loss === "ce" ? "sigmoid(0) for ce" : "", note: null };
-  if (model === "domino") return { values: new Array(n).fill(0), how: "", note: null };
-  // Another model: its level at t = 0 as recorded.
-  const t0 = doc.trace.t[0];
-  if (t0 === 0) {
-    const values = doc.trace.level.map((row: unknown[]) => (typeof row?.[0] === "number" && (row[0] as number) < 1 ? row[0] : 0));
-    return { values, how: "the recorded level at t = 0", note: `progress of the ${model ?? "observed"} run is measured from its recorded level at t = 0` };
+/**
+ * s_i(0) of an observed run: its recorded level at t = 0 (trace.level[i][0]), whatever the model
+ * (a Geometry `init`, a ce run's 1/2, an accuracy's chance level, a task that starts learned).
+ * Without a recorded t = 0: the level the run reports as initial, else 0, with a note.
+ */
+function initialLevels(doc: any, _config: any, model: string | null, n: number): { values: number[]; how: string; note: string | null } {
+  if (doc.trace.t[0] === 0) {
+    const values = doc.trace.level.map((row: unknown[]) => (typeof row?.[0] === "number" ? row[0] : 0));
+    return { values, how: "the recorded level at t = 0", note: null };
   }
+  const given = doc.initial_level ?? doc.summary?.initial_level ?? doc.summary?.initialLevel;
+  if (Array.isArray(given) && given.length === n && given.every((x: unknown) => typeof x === "number" && Number.isFinite(x)))
+    return { values: given, how: "as the run reports it (no t = 0 recorded)", note: null };
   return { values: new Array(n).fill(0), how: "", note: `the ${model ?? "observed"} run records no t = 0; progress is measured from 0` };
 }
 
@@ -271,7 +286,7 @@ function parseCsv(text: string, source: string): ObservedInput {
   return {
     source, model: null, n: t.length, t, v, frequencies: null, frequencyNote: null, rate: null, rateSource: null,
     compare: { mode: "as-given", text: "levels as given in the CSV (taken to start from 0: no initial level to rescale by)" },
-    seed: null, notes,
+    seed: null, config: null, excluded: new Map(), notes,
   };
 }
 
@@ -343,6 +358,12 @@ export function plan(inputs: ObservedInput[], opts: CalibrateOptions): Plan {
     if (o.compare.mode !== first.compare.mode) throw new CalibrateError(`${o.source} compares ${o.compare.mode} but ${first.source} compares ${first.compare.mode}; give inputs of one kind`);
     if (JSON.stringify(o.frequencies) !== JSON.stringify(first.frequencies)) throw new CalibrateError(`${o.source} has other skill frequencies than ${first.source}; several inputs must be runs of one setting (e.g. seeds)`);
     if (o.rate !== first.rate) throw new CalibrateError(`${o.source} has another rate (2 lr sqrt(params)) than ${first.source}; several inputs must be runs of one setting`);
+    // The whole configs apart from the seed, as `merge` compares a sweep's runs.
+    if ((o.config === null) !== (first.config === null)) throw new CalibrateError(`${o.source} and ${first.source}: one is a run's JSON, the other a CSV; give inputs of one kind`);
+    if (o.config && first.config) {
+      const d = firstDifference(baseConfig(first.config, []), baseConfig(o.config, []));
+      if (d) throw new CalibrateError(`${o.source} differs from ${first.source} in ${d.path} (${d.b} in ${o.source}, ${d.a} in ${first.source}); several inputs must be runs of one setting that differ only in the seed`);
+    }
   }
   const keys = setKeys(sets);
   for (const k of keys) {
@@ -464,6 +485,7 @@ export function plan(inputs: ObservedInput[], opts: CalibrateOptions): Plan {
   let dropped = 0;
   inputs.forEach((o, r) => {
     for (let i = 0; i < n; i++) {
+      if (o.excluded.has(i)) continue;
       for (let k = 0; k < o.t[i].length; k++) {
         const kk = index.get(o.t[i][k]);
         if (kk === undefined) { dropped++; continue; }
@@ -473,6 +495,7 @@ export function plan(inputs: ObservedInput[], opts: CalibrateOptions): Plan {
       }
     }
   });
+  if (idx.length === 0) throw new CalibrateError(`${first.source}: no skill has a curve to compare (${[...first.excluded.values()].slice(0, 1).join("")}); nothing to fit`);
   const modelS0 = base.model === "resource" && base.loss === "ce" ? 0.5 : 0;
   const notes = [...new Set(inputs.flatMap((o) => o.notes))];
   if (dropped) notes.push(`${dropped} observed point${dropped === 1 ? "" : "s"} after the model's horizon (steps = ${horizon}) left out`);
@@ -591,7 +614,7 @@ interface Minimum {
 }
 
 /** f over the log-spaced grid (G points per parameter); the best point. */
-function gridSearch(ps: Param[], G: number, f: (x: Float64Array) => number): Minimum {
+function gridSearch(ps: Param[], G: number, f: (x: Float64Array) => number, onPoint?: (done: number) => void): Minimum {
   const P = ps.length;
   const x = new Float64Array(P);
   const best: Minimum = { x: new Float64Array(P), f: Infinity };
@@ -609,6 +632,7 @@ function gridSearch(ps: Param[], G: number, f: (x: Float64Array) => number): Min
       best.f = v;
       best.x.set(x);
     }
+    if (onPoint && (c & 15) === 15) onPoint(c + 1);
   }
   return best;
 }
@@ -772,13 +796,15 @@ export interface CalibrationResult {
     grid: { name: string; lo: number; hi: number; points: number; centre: string }[];
     evaluations: number;
     at_bound: string[];
+    /** Why the data do not pin the parameters down (null: they do). */
+    not_identified: string | null;
     tolerance: string;
   };
   notes: string[];
 }
 
 /** The search tolerance stated to the user (and tested: grids of 9 and 41 points agree to it). */
-export const TOLERANCE = "parameters to a relative 1e-6 (Levenberg-Marquardt to a step below 1e-13 in log space)";
+export const TOLERANCE = "parameters to a relative 1e-6 when the data identify them (Levenberg-Marquardt to a step below 1e-13 in log space)";
 
 export function calibrate(p: Plan, opts: CalibrateOptions): CalibrationResult {
   const obj = new Objective(p);
@@ -794,7 +820,10 @@ export function calibrate(p: Plan, opts: CalibrateOptions): CalibrationResult {
     return obj.mse(vals);
   };
   const bootK = opts.bootstrap?.K ?? 0;
-  const progress = (d: number) => opts.onProgress?.(d, 1 + bootK);
+  const gridPoints = P === 0 ? 0 : Math.pow(G, P);
+  // Progress: each grid point, the refinement, each bootstrap refit.
+  const progress = (d: number) => opts.onProgress?.(d, gridPoints + 1 + bootK);
+  checkBudget(p, gridPoints, bootK);
 
   const fitFrom = (start: Minimum, step: Float64Array): Minimum => {
     const nm = nelderMead(f, start.x, step, 1e-5); // near enough for Levenberg-Marquardt, which finishes the job
@@ -805,12 +834,12 @@ export function calibrate(p: Plan, opts: CalibrateOptions): CalibrationResult {
   let opt: Minimum;
   if (P === 0) opt = { x: new Float64Array(0), f: obj.mse(vals) };
   else {
-    const g = gridSearch(p.params, G, f);
+    const g = gridSearch(p.params, G, f, progress);
     if (!Number.isFinite(g.f)) throw new CalibrateError("the toy model failed (not finite) at every grid point; check the --set keys");
     const step = Float64Array.from(p.params, (q) => (Math.log(q.hi) - Math.log(q.lo)) / Math.max(1, G - 1));
     opt = fitFrom(g, step);
   }
-  progress(1);
+  progress(gridPoints + 1);
   toValues(opt.x, vals);
   const fitted = Float64Array.from(vals);
 
@@ -850,7 +879,7 @@ export function calibrate(p: Plan, opts: CalibrateOptions): CalibrationResult {
       const m = fitFrom(start, step);
       if (!Number.isFinite(m.f)) { failed++; continue; }
       for (let j = 0; j < P; j++) draws[j].push(Math.exp(m.x[j]));
-      progress(2 + b);
+      progress(gridPoints + 2 + b);
     }
     obj.weights.fill(1);
     intervals = {};
@@ -867,6 +896,9 @@ export function calibrate(p: Plan, opts: CalibrateOptions): CalibrationResult {
   p.params.forEach((q, j) => (params[q.name] = fitted[j]));
   const atBound = p.params.filter((q, j) => opt.x[j] - lo[j] < 1e-3 || hi[j] - opt.x[j] < 1e-3).map((q) => q.name);
   const notes = [...p.notes];
+  const evaluations = obj.evaluations; // the search's; the identification check below is not part of it
+  const notIdentified = P > 0 ? identification(obj, p, opt, toValues) : null;
+  if (notIdentified) notes.push(`not identified: ${notIdentified}; the value depends on where the search starts (e.g. --grid), not on the data`);
   for (const name of atBound) notes.push(`${name} ran to its search bound: the curves do not constrain it (for N0: a very large N0 is independent, exponential learning; a very small one strictly serial)`);
   if (p.frequencyNote) notes.push(`frequencies: ${p.frequencyNote}`);
   return {
@@ -884,13 +916,99 @@ export function calibrate(p: Plan, opts: CalibrateOptions): CalibrationResult {
     time_alignment: timeAlignment(config),
     search: {
       grid: p.params.map((q) => ({ name: q.name, lo: q.lo, hi: q.hi, points: G, centre: q.start })),
-      evaluations: obj.evaluations,
+      evaluations,
       at_bound: atBound,
+      not_identified: notIdentified,
       tolerance: TOLERANCE,
     },
     notes,
   };
   void sAll;
+}
+
+const sci = (x: number): string => (Math.abs(x) >= 1e5 ? Number(x.toPrecision(3)).toExponential() : fmt(x));
+
+/** Work (skill-steps of the map) a calibration may take before it is refused: minutes at most. */
+export const MAP_WORK_BUDGET = 2e10;
+
+/** The map runs every update up to the last observed time for each trial: refuse what would run for hours. */
+function checkBudget(p: Plan, gridPoints: number, bootK: number): void {
+  const c = p.base;
+  if (c.model !== "resource" || c.integrator !== "map") return;
+  const trials = gridPoints + 400 + bootK * 150; // the refinement takes a few hundred trials at most, a refit about a hundred
+  const work = trials * Math.ceil(p.horizon) * p.n;
+  if (work > MAP_WORK_BUDGET)
+    throw new CalibrateError(
+      `the observations run to t = ${sci(p.horizon)}, and the map runs every update for each of about ${sci(trials)} trials (${sci(work)} skill-steps, more than the ${sci(MAP_WORK_BUDGET)} a calibration may take); ` +
+        `use the ODE (--set integrator=rk45, adaptive steps), a shorter horizon (--set steps=T leaves later points out) or a coarser --grid`,
+    );
+}
+
+/**
+ * Is the optimum pinned down by the data? Along the flattest direction of the residuals'
+ * Gauss-Newton matrix J^T J (in log space; for one parameter, that parameter), a factor of 2 in
+ * the parameter that moves most must move the fitted curves by at least IDENT_SHIFT (rms over the
+ * points, in the compared units) or 5% of the rmse. Otherwise: why, in words; else null.
+ */
+export const IDENT_SHIFT = 1e-4;
+function identification(obj: Objective, p: Plan, opt: Minimum, toValues: (x: Float64Array, out: Float64Array) => void): string | null {
+  const P = opt.x.length, M = p.pIdx.length;
+  const vals = new Float64Array(P);
+  const model = (x: Float64Array): Float64Array | null => {
+    toValues(x, vals);
+    if (!obj.evaluateModel(vals)) return null;
+    const out = new Float64Array(M);
+    for (let j = 0; j < M; j++) out[j] = obj.out[p.pIdx[j]];
+    return out;
+  };
+  const base = model(opt.x);
+  if (!base) return null;
+  // Jacobian columns (central differences, step 1e-4 in log space).
+  const J: Float64Array[] = [];
+  const xt = new Float64Array(P);
+  for (let a = 0; a < P; a++) {
+    xt.set(opt.x); xt[a] += 1e-4;
+    const up = model(xt);
+    xt[a] -= 2e-4;
+    const dn = model(xt);
+    if (!up || !dn) return null;
+    J.push(Float64Array.from(up, (u, j) => (u - dn[j]) / 2e-4));
+  }
+  const dot = (a: Float64Array, b: Float64Array) => { let s = 0; for (let j = 0; j < M; j++) s += a[j] * b[j]; return s; };
+  let v: number[];
+  if (P === 1) v = [1];
+  else {
+    // smallest eigenvector of the 2 x 2 matrix [[a, b], [b, c]]
+    const a = dot(J[0], J[0]), b = dot(J[0], J[1]), c = dot(J[1], J[1]);
+    const lmin = (a + c) / 2 - Math.sqrt(((a - c) / 2) ** 2 + b * b);
+    v = Math.abs(b) > 1e-300 ? [b, lmin - a] : a <= c ? [1, 0] : [0, 1];
+  }
+  const big = Math.max(...v.map(Math.abs));
+  v = v.map((x) => (x / big) * Math.LN2); // the largest component: a factor of 2
+  let worst = 0;
+  for (const sign of [1, -1]) {
+    for (let a = 0; a < P; a++) xt[a] = opt.x[a] + sign * v[a];
+    const m = model(xt);
+    if (!m) return null;
+    let s = 0;
+    for (let j = 0; j < M; j++) s += (m[j] - base[j]) ** 2;
+    worst = Math.max(worst, Math.sqrt(s / M));
+  }
+  const rmse = Math.sqrt(opt.f);
+  if (worst >= Math.max(IDENT_SHIFT, 0.05 * rmse)) return null;
+  const names = p.params.map((q) => q.name);
+  const what = P === 1
+    ? `a factor of 2 in ${names[0]}`
+    : Math.abs(v[0]) > 0.2 && Math.abs(v[1]) > 0.2
+      ? `${names[0]} and ${names[1]} changed together (${names[0]} x ${fmtFactor(v[0])}, ${names[1]} x ${fmtFactor(v[1])})`
+      : `a factor of 2 in ${Math.abs(v[0]) >= Math.abs(v[1]) ? names[0] : names[1]}`;
+  const times = new Set<number>();
+  for (let j = 0; j < M; j++) times.add(p.times[p.pIdx[j] % p.times.length]);
+  return `${what} moves the fitted curves by ${Number(worst.toPrecision(2))} (rms) at most, below ${Number(Math.max(IDENT_SHIFT, 0.05 * rmse).toPrecision(2))}, over ${times.size} observed time${times.size === 1 ? "" : "s"}`;
+}
+
+function fmtFactor(logStep: number): string {
+  return Number(Math.exp(logStep).toPrecision(3)).toString();
 }
 
 function quantile(sorted: number[], q: number): number {

@@ -258,7 +258,7 @@ export function fitWarnings(inp: DiagnosticsInput): FitWarning[] {
   if (!hc && inp.fit.theta.every(Number.isFinite)) {
     out.push({
       code: "flat-direction",
-      message: "the objective is flat in some direction at the optimum (its curvature matrix is singular or not positive definite): at least one parameter, or a combination of them, is not determined by the data. Look at the warnings above and at the bootstrap intervals (--bootstrap).",
+      message: "the objective is flat in some direction at the optimum (its curvature matrix is singular or not positive definite): at least one parameter, or a combination of them, is not determined by the data. FLAT_HINT",
     });
   }
   scan(hc, "curvature at the optimum:");
@@ -269,6 +269,13 @@ export function fitWarnings(inp: DiagnosticsInput): FitWarning[] {
       code: "correlated",
       message: `${name(f.a)} and ${name(f.b)} are strongly correlated (${f.sources.join("; ")}): ${pairMeaning(f.a, f.b)}, so neither is determined alone. Read their intervals together; data over a wider range, or fixing one of them, would separate them.`,
     });
+  }
+  // "the warnings above" only when there are other warnings to look at
+  const flat = out.find((w) => w.code === "flat-direction");
+  if (flat) {
+    const others = out.length > 1;
+    const boot = inp.samples ? "the bootstrap intervals" : "the bootstrap intervals (--bootstrap K)";
+    flat.message = flat.message.replace("FLAT_HINT", others ? `See the other warnings and ${boot}.` : `See ${boot}.`);
   }
   return out;
 }

@@ -15,7 +15,8 @@
  *
  * Sweep JSON Lines: every recorded point (trace.t[k], trace.loss[k]) of every run is a row
  * with columns
- *   N     config.params (overrides.params when the line carries no config)
+ *   N     config.params; a network's parameter count (its summary.parameters) from its config;
+ *         overrides.params when the line carries no config
  *   D     step x batch (config.batch; overrides.batch or the `batch` option without config)
  *   step  trace.t[k]
  *   loss  trace.loss[k]
@@ -27,6 +28,8 @@
  * and listed; an id on more than one line is reported (both lines are kept).
  * A run JSON (`skillsim run --json`) is read the same way, as a sweep of one run (id 0).
  */
+import { parameterCount } from "../models/network/config.js";
+import type { NetworkConfig } from "../config/schema.js";
 import Papa from "papaparse";
 import { ResultsError, canonicalJson, csvCell, lineFinder, newlinesInCells, readSweepLine, type SweepLine } from "../results/index.js";
 
@@ -229,7 +232,9 @@ interface Run {
 /** The N and batch of a run from its config (or overrides), and why there is no batch when there is none. */
 function runSizes(v: Record<string, unknown>, overrides: Record<string, unknown>, id: number, at: string, opts: ParseOptions): Pick<Run, "N" | "batch" | "noBatch"> {
   const config = isObject(v.config) ? v.config : null;
-  const N = config && typeof config.params === "number" ? config.params : typeof overrides.params === "number" ? overrides.params : null;
+  const N = config && typeof config.params === "number" ? config.params
+    : config && config.model === "network" ? networkParameters(config)
+    : typeof overrides.params === "number" ? overrides.params : null;
   let batch: number | null = null;
   let noBatch = "";
   if (config) {
@@ -361,7 +366,7 @@ function tableOfRuns(
     }
   });
   const hints = new Map<string, string | ((origin: number) => string)>([
-    ["N", "N is config.params (overrides.params when a line carries no config)"],
+    ["N", "N is config.params (a network's parameter count, summary.parameters; overrides.params when a line carries no config)"],
     ["D", (i: number) => {
       if (colStep[i] === null) return "D = step x batch, and trace.t is not a number here";
       return `D = step x batch, and ${runs[rowRun[i]].noBatch}; give the batch size with --batch B`;
@@ -605,4 +610,13 @@ export function runClusters(t: Table): Int32Array[] | null {
     list.push(i);
   }
   return [...byRun.values()].map((v) => Int32Array.from(v));
+}
+
+/** A network run's trainable parameters (its run's summary.parameters), from its full config; null if not a valid one. */
+function networkParameters(config: Record<string, unknown>): number | null {
+  try {
+    return parameterCount(config as unknown as NetworkConfig);
+  } catch {
+    return null;
+  }
 }

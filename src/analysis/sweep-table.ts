@@ -10,14 +10,17 @@
  * thresholds; empty when never reached), final_k (its final level), ratio_k (learned_k over the
  * learned time of the most frequent skill, the line's domino.ratios), gap_j_k (the domino gap
  * from skill j's learned time to skill k's onset), each number of the run's summary
- * (summary.KEY, nested keys dotted, lists as lists) and warnings. Diverged runs keep their row,
- * with `error`. Lines written before sweep lines carried summary and domino leave those empty.
+ * (summary.KEY, nested keys dotted, lists as lists), warnings, and withheld_k (why the times are
+ * not reported: the level left the model's range) for skills where some run has one. Diverged
+ * runs keep their row, with `error`. Lines written before sweep lines carried summary and domino
+ * leave those empty.
  * Long (--long): one row per run and skill: id, keys, final_loss, skill, frequency, onset,
  * half, learned, level (its final level), ratio.
  * Summary (--summary): runs that differ only in `seed` form a group; per group the number of
  * runs and, for the final loss and each skill's learned time, the mean, the standard deviation
  * and a 95% confidence interval of the mean (Student t, n - 1 degrees of freedom); a learned
- * time counts only the runs that learned the skill (learned_k_n says how many).
+ * time counts only the runs that learned the skill (learned_k_n says how many; learned_k_withheld,
+ * when some run's timeline is withheld, how many are neither learned nor "never").
  * Skill selection: `skills` (indices, e.g. [1, 2, 5]) or `top` (the K most frequent skills).
  */
 
@@ -35,6 +38,8 @@ export interface SweepTable {
   skillCount: number;
   /** Run ids found on more than one line, with their lines. */
   duplicates: { id: number; lines: number[] }[];
+  /** What the runs' timeline thresholds read (timeline.on): progress, the level itself, or both. */
+  timedOn?: "progress" | "level" | "mixed";
 }
 
 /** Bad input: one line naming file:line. */
@@ -45,7 +50,7 @@ export class SweepTableError extends Error {
   }
 }
 
-interface SkillRow { index: number; frequency: number | null; onset: number | null; half: number | null; learned: number | null; final: number | null }
+interface SkillRow { index: number; frequency: number | null; onset: number | null; half: number | null; learned: number | null; final: number | null; withheld: string | null }
 
 export interface SweepRun {
   line: number;
@@ -60,6 +65,8 @@ export interface SweepRun {
   /** learned_k / learned of the most frequent skill, by skill index k. */
   ratios: Map<number, number | null>;
   gaps: { from: number; to: number; gap: number | null }[];
+  /** What the run's timeline thresholds read: progress (default) or the level itself (timeline.on: level). */
+  timelineOn: "progress" | "level";
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -83,19 +90,25 @@ export function parseSweepRuns(text: string, file: string): SweepRun[] {
     if (!error && !Array.isArray(v.skills)) throw new SweepTableError(`${at}: run ${v.id} has no "skills" list (is this \`sweep --dry-run\` output?)`);
     const skills: SkillRow[] = (Array.isArray(v.skills) ? v.skills : []).map((s: unknown, i: number) => {
       const o = isObject(s) ? s : {};
-      return { index: num(o.index) ?? i + 1, frequency: num(o.frequency), onset: num(o.onset), half: num(o.half), learned: num(o.learned), final: num(o.final) };
+      return {
+        index: num(o.index) ?? i + 1, frequency: num(o.frequency), onset: num(o.onset), half: num(o.half), learned: num(o.learned), final: num(o.final),
+        withheld: typeof o.withheld === "string" ? o.withheld : null,
+      };
     });
     const final = isObject(v.final) ? num(v.final.loss) : null;
     const domino = isObject(v.domino) ? v.domino : {};
     const ratios = new Map<number, number | null>();
     for (const r of Array.isArray(domino.ratios) ? domino.ratios : []) if (isObject(r) && num(r.skill) !== null) ratios.set(r.skill as number, num(r.ratio));
     const gaps = (Array.isArray(domino.gaps) ? domino.gaps : []).filter(isObject).map((g) => ({ from: num(g.from) ?? 0, to: num(g.to) ?? 0, gap: num(g.gap) }));
+    const timeline = isObject(v.config) && isObject(v.config.timeline) ? v.config.timeline : null;
+    const timelineOn = timeline?.on === "level" ? "level" : "progress";
     runs.push({
       line, id: v.id as number, overrides: v.overrides, finalLoss: final, skills, error,
       warnings: Array.isArray(v.warnings) ? v.warnings.map(String) : null,
       summary: isObject(v.summary) ? v.summary : null,
       ratios,
       gaps,
+      timelineOn,
     });
   }
   if (runs.length === 0) throw new SweepTableError(`${file}: empty file (expected the JSON Lines of \`skillsim sweep\`)`);
@@ -181,25 +194,30 @@ export function buildSweepTable(lines: SweepRun[], opts: TableOptions = {}): Swe
   const keys = keysOf(runs);
   const anyError = runs.some((r) => r.error);
   const duplicates = duplicatesOf(runs);
-  if (opts.summary) return { ...summaryTable(runs, keys, shown), skillsShown: shown, skillCount: count, duplicates };
+  const ons = new Set(runs.filter((r) => !r.error).map((r) => r.timelineOn));
+  const timedOn = ons.size > 1 ? "mixed" : ons.has("level") ? "level" : "progress";
+  if (opts.summary) return { ...summaryTable(runs, keys, shown), skillsShown: shown, skillCount: count, duplicates, timedOn };
   const head = ["id", ...keys, "final_loss"];
   if (anyError) head.push("error");
+  // A withheld timeline (the level left the model's range) is not "never reached": its own
+  // column says why, present only when some run has one.
+  const anyWithheld = runs.some((r) => r.skills.some((s) => s.withheld !== null));
   if (opts.long) {
-    const columns = [...head, "skill", "frequency", "onset", "half", "learned", "level", "ratio"];
+    const columns = [...head, "skill", "frequency", "onset", "half", "learned", "level", "ratio", ...(anyWithheld ? ["withheld"] : [])];
     const rows: TableCell[][] = [];
     for (const r of runs) {
       const base: TableCell[] = [r.id, ...keys.map((k) => keyCell(r.overrides[k])), r.finalLoss];
       if (anyError) base.push(r.error);
       if (r.skills.length === 0) {
-        rows.push([...base, null, null, null, null, null, null, null]);
+        rows.push([...base, null, null, null, null, null, null, null, ...(anyWithheld ? [null] : [])]);
         continue;
       }
       for (const k of shown) {
         const s = r.skills[k - 1];
-        rows.push([...base, k, s?.frequency ?? null, s?.onset ?? null, s?.half ?? null, s?.learned ?? null, s?.final ?? null, r.ratios.get(k) ?? null]);
+        rows.push([...base, k, s?.frequency ?? null, s?.onset ?? null, s?.half ?? null, s?.learned ?? null, s?.final ?? null, r.ratios.get(k) ?? null, ...(anyWithheld ? [s?.withheld ?? null] : [])]);
       }
     }
-    return { columns, rows, skillsShown: shown, skillCount: count, duplicates };
+    return { columns, rows, skillsShown: shown, skillCount: count, duplicates, timedOn };
   }
   const columns = [...head];
   for (const m of ["onset", "half", "learned", "final"]) for (const k of shown) columns.push(`${m}_${k}`);
@@ -212,6 +230,8 @@ export function buildSweepTable(lines: SweepRun[], opts: TableOptions = {}): Swe
   const anyWarnings = runs.some((r) => r.warnings !== null);
   columns.push(...ratioSkills.map((k) => `ratio_${k}`), ...gapPairs.map((g) => `gap_${g}`), ...summaryKeys);
   if (anyWarnings) columns.push("warnings");
+  const withheldShown = anyWithheld ? shown.filter((k) => runs.some((r) => (r.skills[k - 1]?.withheld ?? null) !== null)) : [];
+  for (const k of withheldShown) columns.push(`withheld_${k}`);
   const rows = runs.map((r, i) => {
     const row: TableCell[] = [r.id, ...keys.map((k) => keyCell(r.overrides[k])), r.finalLoss];
     if (anyError) row.push(r.error);
@@ -221,9 +241,10 @@ export function buildSweepTable(lines: SweepRun[], opts: TableOptions = {}): Swe
     for (const g of gapPairs) row.push(gaps.get(g) ?? null);
     for (const k of summaryKeys) row.push(keyCell(summaries[i].get(k)));
     if (anyWarnings) row.push(r.warnings);
+    for (const k of withheldShown) row.push(r.skills[k - 1]?.withheld ?? null);
     return row;
   });
-  return { columns, rows, skillsShown: shown, skillCount: count, duplicates };
+  return { columns, rows, skillsShown: shown, skillCount: count, duplicates, timedOn };
 }
 
 /** The distinct items `of` gives over `xs`, in first-seen order. */
@@ -244,7 +265,10 @@ function summaryTable(runs: SweepRun[], keys: string[], shown: number[]): { colu
   }
   const stat = (prefix: string) => [`${prefix}_mean`, `${prefix}_sd`, `${prefix}_lo95`, `${prefix}_hi95`];
   const columns = [...groupKeys, "runs", "diverged", ...stat("final_loss")];
-  for (const k of shown) columns.push(...stat(`learned_${k}`), `learned_${k}_n`);
+  // learned_k_withheld: runs whose skill-k timeline is withheld (neither learned nor "never"),
+  // a column only for skills where some run has one.
+  const withheldShown = shown.filter((k) => runs.some((r) => (r.skills[k - 1]?.withheld ?? null) !== null));
+  for (const k of shown) columns.push(...stat(`learned_${k}`), `learned_${k}_n`, ...(withheldShown.includes(k) ? [`learned_${k}_withheld`] : []));
   const rows = [...groups.values()].map((g) => {
     const ok = g.filter((r) => !r.error);
     const fl = meanInterval(ok.map((r) => r.finalLoss).filter((v): v is number => v !== null));
@@ -253,6 +277,7 @@ function summaryTable(runs: SweepRun[], keys: string[], shown: number[]): { colu
       const times = ok.map((r) => r.skills[k - 1]?.learned ?? null).filter((v): v is number => v !== null);
       const s = meanInterval(times);
       row.push(s.mean, s.sd, s.lo, s.hi, s.n);
+      if (withheldShown.includes(k)) row.push(ok.filter((r) => (r.skills[k - 1]?.withheld ?? null) !== null).length);
     }
     return row;
   });
@@ -296,22 +321,45 @@ function short(c: TableCell): string {
 
 /** Columns the text report prints: in the wide form the keys, final loss and learned times only (the rest are too many to read). */
 function textColumns(t: SweepTable, opts: TableOptions): number[] {
-  if (opts.long || opts.summary) return t.columns.map((_, j) => j);
-  return t.columns.map((c, j) => (/^(onset|half|final|ratio|gap)_[\d_]+$|^summary\.|^warnings$/.test(c) ? -1 : j)).filter((j) => j >= 0);
+  // withheld reasons are long: the text shows "withheld" in the times instead (--csv, --json: the reason)
+  if (opts.long || opts.summary) return t.columns.map((c, j) => (c === "withheld" ? -1 : j)).filter((j) => j >= 0);
+  return t.columns.map((c, j) => (/^(onset|half|final|ratio|gap|withheld)_[\d_]+$|^summary\.|^warnings$/.test(c) ? -1 : j)).filter((j) => j >= 0);
+}
+
+/** Per row, the text cells: a withheld skill's times read "withheld", not "-" (never reached). */
+function textCells(t: SweepTable, row: TableCell[], cols: number[]): string[] {
+  const reason = (j: number): TableCell => {
+    const c = t.columns[j];
+    const m = /^(?:onset|half|learned)_(\d+)$/.exec(c);
+    if (m) {
+      const w = t.columns.indexOf(`withheld_${m[1]}`);
+      return w >= 0 ? row[w] : null;
+    }
+    if (c === "onset" || c === "half" || c === "learned") {
+      const w = t.columns.indexOf("withheld");
+      return w >= 0 ? row[w] : null;
+    }
+    return null;
+  };
+  return cols.map((j) => (row[j] === null && reason(j) !== null ? "withheld" : short(row[j])));
 }
 
 /** The aligned text report, with a note on what is shown. */
 export function toText(t: SweepTable, opts: TableOptions = {}): string {
   const cols = textColumns(t, opts);
-  const cells = [cols.map((j) => t.columns[j]), ...t.rows.map((r) => cols.map((j) => short(r[j])))];
+  const cells = [cols.map((j) => t.columns[j]), ...t.rows.map((r) => textCells(t, r, cols))];
   const w = cols.map((_, i) => cells.reduce((m, r) => Math.max(m, r[i].length), 0));
   const lines = cells.map((r) => r.map((c, i) => c.padStart(w[i])).join("  ").replace(/\s+$/, ""));
   const notes: string[] = [];
   if (t.skillsShown.length < t.skillCount) {
     notes.push(`skills shown: ${t.skillsShown.length} of ${t.skillCount} (${t.skillsShown.length <= 12 ? t.skillsShown.join(", ") : `${t.skillsShown.slice(0, 12).join(", ")}, ...`}); --top K or --skills LIST chooses`);
   }
-  if (!opts.long && !opts.summary) notes.push("learned_k: the first step at which skill k's progress reached the `learned` threshold (- never); onset and half times, final levels, learned-time ratios, domino gaps, the run's summary and warnings: --csv, --tsv or --json");
-  if (opts.summary) notes.push("per group of runs differing only in seed: mean, standard deviation and the 95% interval of the mean (Student t); learned_k_n: runs that learned skill k");
+  const what = t.timedOn === "level" ? "level (timeline.on: level, e.g. an accuracy)" : t.timedOn === "mixed" ? "progress or level (as each run's timeline.on says)" : "progress";
+  const anyWithheld = t.columns.some((c) => c === "withheld" || /^withheld_\d+$/.test(c) || /^learned_\d+_withheld$/.test(c));
+  const withheldNote = anyWithheld ? "; withheld: the level left the model's range and the time is not reported, the reason is in --csv or --json" : "";
+  if (!opts.long && !opts.summary) notes.push(`learned_k: the first step at which skill k's ${what} reached the \`learned\` threshold (- never${withheldNote}); onset and half times, final levels, learned-time ratios, domino gaps, the run's summary and warnings: --long, --csv, --tsv or --json`);
+  if (opts.long && anyWithheld) notes.push(`times: - never${withheldNote}`);
+  if (opts.summary) notes.push(`per group of runs differing only in seed: mean, standard deviation and the 95% interval of the mean (Student t); learned_k_n: runs that learned skill k${anyWithheld ? "; learned_k_withheld: runs whose skill-k timeline is withheld (the level left the model's range), counted in neither" : ""}`);
   return lines.join("\n") + "\n" + (notes.length ? "\n" + notes.join("\n") + "\n" : "");
 }
 

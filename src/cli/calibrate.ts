@@ -101,16 +101,15 @@ export async function calibrateCommand(paths: string[], opts: CalibrateCliOption
   const fit = opts.fit === undefined ? undefined : opts.fit.split(",").map((s) => s.trim()).filter((s) => s !== "");
   if (fit !== undefined && fit.length === 0) throw new CliError(`--fit ${opts.fit}: name the parameters to fit, e.g. --fit N0,rate`);
 
-  if (opts.logTime && !opts.plot && !quiet) note("--log-time only acts with --plot (the figure's time axis); ignored");
 
   let p: Plan;
   let result: CalibrationResult;
   const t0 = performance.now();
   try {
-    const inputs = paths.map((f) => parseObserved(readTextFile(f, "observed curves file"), inputName(f), opts.compare as "progress" | "level"));
+    const inputs = paths.map((f) => parseObserved(readTextFile(f, "observed curves"), inputName(f), opts.compare as "progress" | "level"));
     p = plan(inputs, { model: opts.model, fit, sets: opts.set });
     for (const n of p.notes) say(n);
-    const bar = progressBar("calibrate", quiet || !bootstrap, "fits");
+    const bar = progressBar("calibrate", quiet, "trials");
     try {
       result = calibrate(p, { model: opts.model, grid, bootstrap, onProgress: (d, t) => bar.update(d, t) });
     } finally {

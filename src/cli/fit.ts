@@ -9,7 +9,7 @@ import {
   type ChinchillaParams, type FitResult, type Loss, type PowerLawParams,
 } from "../analysis/scaling.js";
 import { FitPool, bootstrapRefits, fitChinchillaParallel } from "../analysis/fit-parallel.js";
-import { fitWarnings } from "../analysis/fit-diagnostics.js";
+import { fitWarnings, type FitWarning } from "../analysis/fit-diagnostics.js";
 import {
   TableError, applyWhere, groupBy, hasNumbers, numericColumn, parseTable, parseWhere, partitionWhere, requireColumn, runClusters,
   whereOf, type Table, type WhereClause,
@@ -260,6 +260,7 @@ function located(e: FitInputError, table: Table, plan: Plan, group: string): Cli
 interface Context {
   quiet: boolean;
   pool: FitPool;
+  by?: string;
 }
 
 /** The law at a point (x values in the plan's --x order). */
@@ -349,11 +350,18 @@ async function fitOne(table: Table, plan: Plan, ctx: Context, group: string): Pr
     bar.stop();
   }
   let samples: AnyParams[] | null = null;
+  let skippedResamples = 0;
   let sampleCols: Record<string, Float64Array> | null = null;
   if (plan.bootstrap) {
     const { K, seed, level, by } = plan.bootstrap;
     const clusters = by === "run" ? runClusters(fitTable) : null;
-    const resamples = resampleIndices(fitTable.length, K, seed, clusters);
+    const drawn = resampleIndices(fitTable.length, K, seed, clusters);
+    // A resample whose x values (or N or D) are all equal determines no exponent: skipped and counted.
+    const degenerate = (idx: Int32Array) => xs.some((col) => { const v = col[idx[0]]; for (let i = 1; i < idx.length; i++) if (col[idx[i]] !== v) return false; return true; });
+    const resamples = drawn.filter((idx) => !degenerate(idx));
+    skippedResamples = K - resamples.length;
+    if (resamples.length < 2)
+      throw new CliError(`${prefix}--bootstrap ${K}: ${skippedResamples} of ${K} resamples have a single ${plan.x.length > 1 ? `${plan.x.join(" or ")}` : plan.x[0]} value (too few distinct ${by === "run" ? "runs" : "points"} to resample); nothing to give intervals from`);
     const bbar = progressBar(`bootstrap${label}`, ctx.quiet, "resamples");
     try {
       samples = await bootstrapRefits<AnyParams>(
@@ -386,6 +394,14 @@ async function fitOne(table: Table, plan: Plan, ctx: Context, group: string): Pr
     form: plan.form, x: plan.x, y: plan.y, xs, ys, fit, loss: plan.loss, fixE: plan.fixE,
     intervals: fit.intervals as Record<string, [number, number]> | undefined, samples: sampleCols,
   });
+  if (skippedResamples > 0) {
+    const K = plan.bootstrap!.K;
+    warnings.unshift({
+      code: "degenerate-resamples",
+      message: `${skippedResamples} of ${K} bootstrap resamples drew a single ${plan.x.length > 1 ? plan.x.join(" or ") : plan.x[0]} value (no exponent to fit) and were skipped; the intervals come from the other ${K - skippedResamples}`,
+    });
+  }
+  warnings.push(...pooledKeyWarnings(table, plan, ctx.by));
   return {
     fit, x: plan.x, y: plan.y, xs, ys, bootstrap: plan.bootstrap, allocation, fixE: plan.fixE,
     holdout: held ? holdoutReport(held, plan, fit, group) : null,
@@ -456,25 +472,45 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
     const summary = { file, rows: all.length, where: early.where.map((w) => w.text) };
     const color = !opts.out && !opts.json && colorAllowed(process.stdout);
     const textOpts = { color, width: process.stdout.columns || 100 };
-    const ctx: Context = { quiet, pool };
-    const warn = (ws: FitOutcome["warnings"], label = "") => {
-      if (!quiet) for (const w of ws ?? []) process.stderr.write(`skillsim: warning${label}: ${w.message}\n`);
+    const ctx: Context = { quiet, pool, by: opts.by };
+    // Each warning once: on stderr (identical ones of several --by groups in one line, naming
+    // the groups) and in the JSON. The text report on stdout does not repeat what stderr says;
+    // with --quiet, or in a file (--out), it keeps them.
+    const onStderr = !quiet;
+    const textHere = !opts.json && !opts.out;
+    const warn = (list: { label: string; ws: FitOutcome["warnings"] }[]) => {
+      if (!onStderr) return;
+      const by = new Map<string, string[]>();
+      for (const { label, ws } of list) for (const w of ws ?? []) {
+        const g = by.get(w.message);
+        if (g) g.push(label);
+        else by.set(w.message, [label]);
+      }
+      for (const [m, labels] of by) {
+        const named = labels.filter((l) => l !== "");
+        const key = opts.by !== undefined ? `${opts.by}=` : "";
+        const which = key && named.every((l) => l.startsWith(key)) ? `${key}${named.map((l) => l.slice(key.length)).join(", ")}` : named.join("; ");
+        process.stderr.write(`skillsim: warning${named.length ? ` (${which})` : ""}: ${m}\n`);
+      }
     };
+    const forText = <T extends FitOutcome>(o: T): T => (onStderr && textHere ? { ...o, warnings: [] } : o);
+    const stderrLine = (n: number) => (onStderr && textHere && n > 0 ? `\n${n} warning${n === 1 ? "" : "s"}: on stderr (and in --json)\n` : "");
 
     if (opts.by === undefined) {
       const o = await fitOne(table, plan, ctx, "");
-      warn(o.warnings);
-      emit(opts.json ? JSON.stringify({ ...fitJson(o), provenance: fitProvenance(file, text, opts) }) + "\n" : renderFitText(o, summary, textOpts), opts.out);
+      warn([{ label: "", ws: o.warnings }]);
+      emit(opts.json ? JSON.stringify({ ...fitJson(o), provenance: fitProvenance(file, text, opts) }) + "\n" : renderFitText(forText(o), summary, textOpts) + stderrLine(o.warnings?.length ?? 0), opts.out);
       if (opts.plot) await writeFigure(opts.plot, await figureFor(o), Boolean(opts.quiet));
       return;
     }
     const groups: GroupOutcome[] = [];
     for (const g of groupBy(table, opts.by, suggest)) {
       const o = await fitOne(g.table, plan, ctx, `${opts.by}=${g.value}`);
-      warn(o.warnings, ` (${opts.by}=${g.value})`);
       groups.push({ value: g.value, ...o });
     }
-    emit(opts.json ? JSON.stringify({ ...byJson(opts.by, groups), provenance: fitProvenance(file, text, opts) }) + "\n" : renderByText(opts.by, groups, summary, textOpts), opts.out);
+    warn(groups.map((g) => ({ label: `${opts.by}=${g.value}`, ws: g.warnings })));
+    const nWarn = new Set(groups.flatMap((g) => (g.warnings ?? []).map((w) => w.message))).size;
+    emit(opts.json ? JSON.stringify({ ...byJson(opts.by, groups), provenance: fitProvenance(file, text, opts) }) + "\n" : renderByText(opts.by, groups.map(forText), summary, textOpts) + stderrLine(nWarn), opts.out);
     if (opts.plot) {
       const paths: string[] = [];
       for (const g of groups) {
@@ -509,4 +545,41 @@ function fitProvenance(file: string, text: string, cli: FitCliOptions): Record<s
     input_sha256: createHash("sha256").update(text).digest("hex").slice(0, 16),
     options,
   };
+}
+
+/**
+ * A sweep fitted as one law while a swept key other than the x and the seed takes several
+ * values: one law across different experiments. Keys that set the x (params, network.hidden:
+ * each value maps to one N) or D's batch are part of the x.
+ */
+function pooledKeyWarnings(table: Table, plan: Plan, by: string | undefined): FitWarning[] {
+  if (table.format !== "jsonl" || by !== undefined) return [];
+  const out: FitWarning[] = [];
+  const xCols = plan.x.map((c) => table.cells.get(c) ?? []);
+  for (const key of table.columns) {
+    if (["N", "D", "step", "loss", "id", "seed"].includes(key) || plan.x.includes(key) || key === plan.y) continue;
+    if (key === "batch" && plan.x.includes("D")) continue;
+    const col = table.cells.get(key)!;
+    const values = new Set<string>();
+    // does the key's value follow from an x column (one x value per key value)?
+    const xOf = xCols.map(() => new Map<string, unknown>());
+    const follows = xCols.map(() => true);
+    for (let i = 0; i < table.length; i++) {
+      const r = i; // cells are indexed by row (selectRows copies them)
+      const v = String(col[r]);
+      values.add(v);
+      xCols.forEach((xc, j) => {
+        const prev = xOf[j].get(v);
+        if (prev === undefined) xOf[j].set(v, xc[r]);
+        else if (prev !== xc[r]) follows[j] = false;
+      });
+    }
+    if (values.size < 2 || follows.some((f, j) => f && (plan.x[j] === "N"))) continue;
+    const list = [...values].slice(0, 5).join(", ") + (values.size > 5 ? ", ..." : "");
+    out.push({
+      code: "pooled-sweep-key",
+      message: `${key} takes ${values.size} values in the fitted rows (${list}): one law is fitted across them, as if they were one experiment. Fit one law per value with --by ${key}, or keep one with --where ${key}=VALUE.`,
+    });
+  }
+  return out;
 }

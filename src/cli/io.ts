@@ -36,7 +36,7 @@ export function readTextFile(path: string, what = "file"): string {
   }
   if (st.isDirectory()) throw new CliError(`${path}: is a directory, expected a ${what}`);
   // Regular files and pipes (`<(...)`, /dev/stdin from a pipe) only: a device such as /dev/zero never ends.
-  if (!st.isFile() && !st.isFIFO()) throw new CliError(`${path}: is a device or socket, not a ${what} file`);
+  if (!st.isFile() && !st.isFIFO()) throw new CliError(`${path}: is a device or socket, not a regular file or a pipe; expected the ${what}`);
   if (st.size > MAX_INPUT_BYTES) throw new CliError(`${path}: ${what} is ${Math.round(st.size / 2 ** 20)} MiB, too large to be a skillsim input`);
   let buf: Buffer;
   try {

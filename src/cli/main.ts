@@ -2,6 +2,7 @@
  * The command line: maps subcommands to their modules, and turns every error into one
  * line on stderr and an exit code (0 ok, 1 run failed, 2 usage or input error).
  */
+import { checkPartners } from "./partners.js";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/errors.js";
 import { DivergenceError } from "../models/types.js";
@@ -66,6 +67,8 @@ Models and equations: docs/models.md (in the package and the repository); usage:
   for (const register of registers) register(program);
   for (const c of program.commands) c.exitOverride();
   guardOutputs(program);
+  // Options given without their partner: a note, once the command has succeeded (bad input gets one line only).
+  program.hook("postAction", (_p, cmd) => checkPartners(cmd));
   return program;
 }
 

@@ -64,7 +64,6 @@ export async function runCommand(config: string | undefined, opts: RunOptions): 
   const writeVectors = modelSpec(cfg.model).exports?.vectors;
   if (opts.vectors && !writeVectors) throw new CliError(`--vectors ${opts.vectors}: only the geometry model has skill vectors (this config is ${cfg.model})`);
   if (!opts.quiet) {
-    if (opts.logTime && !opts.plot) note("--log-time only acts with --plot (the figure's time axis); ignored");
     if (cfg.sweep) note("this config has a sweep block; `run` runs the base config only (use `skillsim sweep` for all runs)");
   }
   const bar = progressBar(`${cfg.model}`, Boolean(opts.quiet));

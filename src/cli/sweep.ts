@@ -151,10 +151,6 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
   const say = (m: string) => {
     if (!quiet) note(m);
   };
-  if (!opts.plot && !opts.dryRun) {
-    for (const [flag, v] of [["--plot-x", opts.plotX], ["--plot-series", opts.plotSeries]] as const)
-      if (v !== undefined) say(`${flag} only acts with --plot (the sweep figure); ignored`);
-  }
   const plan = planSweep(readTextFile(config, "config"), { file: inputName(config), sets: opts.set });
   if (opts.plot) await checkPlotKeys(plan, opts);
   noteSetsOnSweptKeys(plan, opts.set, say);

@@ -77,13 +77,19 @@ export function checkSemantics(c: Config, limits: MemoryLimits = machineLimits()
     return { path: ["timeline"], message: `thresholds must satisfy onset < half < learned, got ${t.onset}, ${t.half}, ${t.learned}` };
   const own = spec.check?.(c, limits.bytes);
   if (own) return own;
-  // Skills that start at s = 1/2 (ce losses): a level threshold at or below it is passed at t = 0.
-  const s0 = spec.startLevel(c) ?? 0;
-  if (t.on === "level" && t.onset <= s0)
+  // One rule for every model: with on: level, a threshold at or below the level the skills
+  // start at is passed at t = 0. Refused here where the config fixes that level (the model's
+  // startLevel: ce 1/2, a network's chance accuracy); where only the run knows it (startLevel
+  // null: a Geometry init), the run warns (report/result.ts).
+  const s0 = spec.startLevel(c);
+  if (t.on === "level" && s0 !== null && t.onset <= s0) {
+    const lv = Number(s0.toPrecision(6));
+    const what = c.model === "network" ? " (the chance accuracy of its task)" : (c as { loss?: string }).loss === "ce" ? " with ce loss" : "";
     return {
       path: ["timeline", "onset"],
-      message: `with on: level the thresholds apply to the level itself, which starts at ${s0} with ce loss; ${t.onset} would be passed at t = 0. Use thresholds above ${s0} (e.g. onset: 0.6, half: 0.75, learned: 0.9) or on: progress`,
+      message: `with on: level the thresholds apply to the level itself, which starts at ${lv}${what}; ${t.onset} would be passed at t = 0. Use thresholds above ${lv} (e.g. onset: ${lv >= 0.5 ? "0.6, half: 0.75, learned: 0.9" : Number((lv + 0.1).toPrecision(2))}) or on: progress`,
     };
+  }
   const time = spec.time(c);
   const discrete = time === "steps";
   if (discrete && !Number.isInteger(c.steps))

@@ -127,7 +127,11 @@ export class RunGuard {
   withhold(c: Crossings): Crossings {
     if (this.left.size === 0) return c;
     const mask = (a: (number | null)[]) => a.map((x, i) => (this.left.has(i) ? null : x));
-    return { onset: mask(c.onset), half: mask(c.half), learned: mask(c.learned) };
+    const withheld = c.onset.map((_, i) => {
+      const l = this.left.get(i);
+      return l ? `the level left the model's range [${this.lo}, ${this.hi}] at step ${fmt(l.t)} (reaching ${fmt(l.v)})` : null;
+    });
+    return { onset: mask(c.onset), half: mask(c.half), learned: mask(c.learned), withheld };
   }
 
   /** Every warning: one per skill that left the range (why), then the model's own. */

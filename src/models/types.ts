@@ -18,6 +18,9 @@ export interface Crossings {
   onset: (number | null)[];
   half: (number | null)[];
   learned: (number | null)[];
+  /** Per skill: why its timeline is withheld (the times above are null but do not mean "never
+   * reached"), or null; absent when no skill's timeline is withheld. */
+  withheld?: (string | null)[];
 }
 
 export interface ModelOutput {

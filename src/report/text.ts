@@ -34,7 +34,9 @@ function table(r: RunResult): string {
   const th = (r.config as any).timeline;
   const on = th.on === "level" ? "s>" : ""; // on: level, the thresholds are levels
   const cols = ["skill", "frequency", `onset(${on}${th.onset})`, `half(${on}${th.half})`, `learned(${on}${th.learned})`, "final"];
-  const rows = r.skills.map((s) => [String(s.index), fmt(s.frequency), fmt(s.onset, 5), fmt(s.half, 5), fmt(s.learned, 5), s.final.toFixed(4)]);
+  // A withheld time is not "never reached" (-): it is not reported (see the warning).
+  const time = (s: RunResult["skills"][number], x: number | null) => (s.withheld ? "withheld" : fmt(x, 5));
+  const rows = r.skills.map((s) => [String(s.index), fmt(s.frequency), time(s, s.onset), time(s, s.half), time(s, s.learned), s.final.toFixed(4)]);
   const w = cols.map((c, j) => rows.reduce((m, row) => Math.max(m, row[j].length), c.length));
   const line = (cells: string[]) => cells.map((x, j) => x.padStart(w[j])).join("  ");
   return [line(cols), ...rows.map(line)].join("\n");
@@ -92,7 +94,7 @@ function bars(r: RunResult, o: TextOptions): string {
       if (s.half !== null) cells[col(s.half)] = "│";
     }
     const label = `skill ${String(s.index).padStart(String(r.skills.length).length)}`;
-    const span = s.onset === null ? "not started" : `${fmt(s.onset, 5)} → ${s.learned === null ? "…" : fmt(s.learned, 5)}`;
+    const span = s.withheld ? "withheld (see the warning)" : s.onset === null ? "not started" : `${fmt(s.onset, 5)} → ${s.learned === null ? "…" : fmt(s.learned, 5)}`;
     const bar = cells.join("");
     return `${label} ▕${o.color ? `\x1b[36m${bar}\x1b[0m` : bar}▏ ${span}`;
   });

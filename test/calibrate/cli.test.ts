@@ -184,7 +184,7 @@ test("bad input: exit 2 and one clear line", () => {
     [[RESOURCE, "--set", "noise=0.1"], /--set noise=0\.1: noise: unknown key/],
     [[RESOURCE, "--set", "N0=0.1", "--fit", "N0"], /either fitted or fixed/],
     [[RESOURCE, "--model", "geometry"], /--model geometry: expected resource or domino/],
-    [[join(dir, "missing.json")], /cannot read observed curves file/],
+    [[join(dir, "missing.json")], /cannot read observed curves/],
     [[RESOURCE, "--out", RESOURCE], /--out .*resource\.json: is the input file itself; writing it would destroy the input/],
   ];
   for (const [args, re] of cases) {

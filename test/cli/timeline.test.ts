@@ -77,3 +77,25 @@ test("the text report says the thresholds are levels", () => {
   const p = cli(["run", "--quiet", "configs/geometry-minimal.yaml"]);
   assert.match(p.stdout, /onset\(0\.1\)\s+half\(0\.5\)\s+learned\(0\.9\)/);
 });
+
+test("one rule for every model: a level threshold at or below the starting level is refused where the config fixes it, warned where the run measures it", () => {
+  const dir = tempDir();
+  // a network parity starts at chance accuracy 1/2: refused like a ce run
+  const net = join(dir, "net.yaml");
+  writeFileSync(net, "model: network\ntask: {kind: sparse-parity, bits: 10, samples: 100, subtasks: [[1, 2], [3, 4]]}\nnetwork: {hidden: [8]}\nsteps: 5\ntimeline: {on: level, onset: 0.45, half: 0.75, learned: 0.9}\n");
+  const r = cli(["run", net]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /net\.yaml:\d+:\d+: timeline\.onset: with on: level the thresholds apply to the level itself, which starts at 0\.5 \(the chance accuracy of its task\); 0\.45 would be passed at t = 0/);
+  // a Geometry init: the run knows where each skill starts, and warns
+  const gi = join(dir, "gi.yaml");
+  writeFileSync(gi, "model: geometry\nskills: {count: 4, frequencies: {zipf: 2}}\nparams: 4\ninit: [0.6, 0.6, 0.6, 0.6]\noptimizer: signgd\nlr: 1.0e-3\nsteps: 50\ntimeline: {on: level, onset: 0.3, half: 0.5, learned: 0.95}\n");
+  const j = JSON.parse(cli(["run", gi, "--json", "-q"]).stdout);
+  const over = j.trace.level.flatMap((row: number[], i: number) => (row[0] >= 0.3 ? [i + 1] : []));
+  assert.ok(over.length > 0);
+  const w = j.warnings.find((x: string) => x.includes("at or above the timeline's onset threshold 0.3"));
+  assert.ok(w?.startsWith(`skill${over.length > 1 ? "s" : ""} ${over.join(", ")} start`), j.warnings.join("\n"));
+  assert.match(cli(["run", gi]).stdout, /^warning: skills? .* at or above the timeline's onset threshold 0\.3 \(on: level\)/m);
+  // on: progress, or thresholds above the start: no such warning
+  const clean = JSON.parse(cli(["run", gi, "--json", "-q", "--set", "timeline={on: progress}"]).stdout);
+  assert.ok(!clean.warnings.some((x: string) => x.includes("onset threshold")));
+});

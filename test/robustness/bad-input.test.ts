@@ -166,7 +166,7 @@ test("CLI: missing file, a directory, a device", () => {
   const sub = join(dir, "sub.yaml");
   mkdirSync(sub);
   refused(cli(["run", sub]), /^skillsim: .*sub\.yaml: is a directory, expected a config$/);
-  refused(cli(["validate", "/dev/zero"]), /^skillsim: \/dev\/zero: is a device or socket, not a config file$/);
+  refused(cli(["validate", "/dev/zero"]), /^skillsim: \/dev\/zero: is a device or socket, not a regular file or a pipe; expected the config$/);
 });
 
 test("CLI: binary input and invalid UTF-8 name the line and column", () => {

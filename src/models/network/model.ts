@@ -194,7 +194,16 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
     trainSamples: nTrain,
     heldOutSamples: nTest,
   };
-  if (data.trainPerTask) extra.trainSamplesPerTask = Array.from(data.trainPerTask);
+  const warnings: string[] = [];
+  if (data.trainPerTask) {
+    const perTask = Array.from(data.trainPerTask);
+    extra.trainSamplesPerTask = perTask;
+    // A task the training set never shows: its level is not a learning curve (accuracy or loss
+    // over no rows), whatever it reads.
+    const empty = perTask.flatMap((c, i) => (c === 0 ? [i + 1] : []));
+    if (empty.length)
+      warnings.push(`task${empty.length > 1 ? "s" : ""} ${empty.join(", ")} ${empty.length > 1 ? "have" : "has"} no training rows (of ${nTrain}; more task.samples or flatter frequencies give ${empty.length > 1 ? "them" : "it"} some): ${empty.length > 1 ? "their levels are" : "its level is"} not a learning curve`);
+  }
   if (data.kind === "squares") {
     extra.lossBelow = { threshold: SQUARES_LOSS_THRESHOLD, steps: lossBelow };
     extra.initialTaskLoss = Array.from(l0);
@@ -212,5 +221,6 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
     crossings: tracker!.result(),
     final: { loss: finalLoss, level: Array.from(s), time: steps },
     extra,
+    ...(warnings.length ? { warnings } : {}),
   };
 }

@@ -59,6 +59,11 @@ function checkResource(c: ResourceConfig): Problem | null {
   const sw = c.skills.switches ?? [];
   for (let k = 0; k < sw.length; k++)
     if (sw[k].skill > n) return { path: ["skills", "switches", k, "skill"], message: `skill ${sw[k].skill} does not exist (skills are numbered 1..${n})` };
+  // Of a skill's switches that are on, the highest at_level applies: two at one level would be ambiguous.
+  for (let k = 0; k < sw.length; k++)
+    for (let j = 0; j < k; j++)
+      if (sw[j].skill === sw[k].skill && sw[j].at_level === sw[k].at_level)
+        return { path: ["skills", "switches", k, "at_level"], message: `${sw[k].at_level} is also the at_level of switch ${j + 1} of skill ${sw[k].skill}; of a skill's switches that are on, the highest at_level applies, so give them different levels` };
   if (c.clip === false && c.loss !== "mse") return { path: ["clip"], message: "clip applies to the mse map (u <- max(0, u - ...)); the ce variant has nothing to clip" };
   if (c.clip === false && c.integrator !== "map") return { path: ["clip"], message: "clip: false is a property of the discrete map; the ODE holds u at 0 (use integrator: map)" };
   const deps = c.skills.dependencies;

@@ -22,7 +22,10 @@
  *   switches           state-dependent frequencies: p_k is replaced by the switch's frequency
  *                      while s_k >= at_level, judged on the state BEFORE each update (map); the
  *                      ODE integrates piecewise and locates each switch as an event on the
- *                      dense output (several switches of one skill: the last one reached wins)
+ *                      dense output. Several switches of one skill: of those on (s_k >= at_level),
+ *                      the one with the highest at_level applies, whatever their order in the list
+ *                      (as the level rises, the last one reached); the loss at step t uses the
+ *                      frequencies in force at s(t), those of update t + 1
  *
  * When sum_j c_j + N0 = 0 (N0 = 0 and nothing left to learn) the share is 0, not 0/0.
  */
@@ -47,6 +50,8 @@ class ResourceDynamics {
   readonly clip: boolean;
   /** Switches (0-based skill); `active[k]` whether switch k is in force. */
   readonly switches: { skill: number; at: number; frequency: number }[];
+  /** Per skill: the switch that applies (-1: none), scratch for applySwitches. */
+  private readonly winning: Int32Array;
   readonly active: Uint8Array;
   private readonly c: Float64Array;
   private readonly gate: Float64Array;
@@ -61,6 +66,7 @@ class ResourceDynamics {
     this.clip = cfg.clip ?? true;
     this.switches = (cfg.skills.switches ?? []).map((w) => ({ skill: w.skill - 1, at: w.at_level, frequency: w.frequency }));
     this.active = new Uint8Array(this.switches.length);
+    this.winning = new Int32Array(cfg.skills.count);
     this.c = new Float64Array(n);
     this.gate = new Float64Array(n).fill(1);
     this.C = correlationMatrix(cfg);
@@ -98,10 +104,17 @@ class ResourceDynamics {
     return changed;
   }
 
-  /** p from the base frequencies and the active switches (later switches of a skill win). */
+  /** p from the base frequencies and the active switches: of a skill's active switches, the one
+   * with the highest at_level applies (list order does not matter; equal levels are refused). */
   applySwitches(): void {
     this.p.set(this.pBase);
-    for (let k = 0; k < this.switches.length; k++) if (this.active[k]) this.p[this.switches[k].skill] = this.switches[k].frequency;
+    this.winning.fill(-1);
+    for (let k = 0; k < this.switches.length; k++) {
+      if (!this.active[k]) continue;
+      const i = this.switches[k].skill, w = this.winning[i];
+      if (w < 0 || this.switches[k].at > this.switches[w].at) this.winning[i] = k;
+    }
+    for (let i = 0; i < this.n; i++) if (this.winning[i] >= 0) this.p[i] = this.switches[this.winning[i]].frequency;
   }
 
   /** out_i = eta_eff * r_i: the amount u_i falls (mse) or z_i rises (ce) per unit time. */
@@ -263,14 +276,19 @@ function runMap(dyn: ResourceDynamics, hooks: RunHooks): ModelOutput {
   const progressEvery = Math.max(1, Math.floor(steps / 200));
   dyn.levels(y, s);
   tracker.observe(0, s);
+  const switchTimes = new SwitchLog(dyn);
+  // The switches from s(t) right after each update (and at t = 0), so that the loss recorded at
+  // t uses the frequencies in force at t (those of update t + 1); mapStep then finds no change.
+  const setSwitches = (t: number) => { if (dyn.switches.length > 0 && dyn.updateSwitches(y)) switchTimes.note(t); };
+  setSwitches(0);
   let k = 0;
   if (times[0] === 0) {
     record(rec, 0, dyn.loss(y), s);
     k++;
   }
-  const switchTimes = new SwitchLog(dyn);
   for (let t = 1; t <= steps; t++) {
     if (mapStep(dyn, y, d)) switchTimes.note(t - 1);
+    setSwitches(t);
     // ce: z = +Infinity would read as level 1 and loss 0, an overflow that looks like mastery
     if (cfg.loss !== "mse") for (let i = 0; i < n; i++) if (!Number.isFinite(y[i])) throw new DivergenceError(t, `skill ${i + 1}'s logit z`, divergenceCause(cfg));
     dyn.levels(y, s);

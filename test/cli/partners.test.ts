@@ -1,0 +1,46 @@
+/**
+ * "Acts only with": one declaration (src/cli/partners.ts) for every command. Each declared
+ * option given without its partner gets one note on stderr (none with --quiet, none with the
+ * partner), through the real CLI; and every declaration names options the command really has.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { ACTS_ONLY_WITH } from "../../src/cli/partners.js";
+import { buildProgram } from "../../src/cli/main.js";
+import { cli } from "../helpers.js";
+
+test("every declared option and partner is an option of its command", async () => {
+  for (const [name, rules] of Object.entries(ACTS_ONLY_WITH)) {
+    const program = await buildProgram(["node", "skillsim", name]);
+    const cmd = program.commands.find((c) => c.name() === name);
+    assert.ok(cmd, name);
+    const longs = cmd.options.map((o) => o.long);
+    for (const r of rules) for (const f of [r.option, r.with, ...(r.unless ?? [])]) assert.ok(longs.includes(f), `${name} ${f}`);
+  }
+});
+
+const FIT = ["fit", "data/chinchilla-fig4.csv", "--where", "loss<3.4469", "-q"];
+
+test("fit: --seed, --level, --bootstrap-by without --bootstrap and --flops-per-param-token without --compute each get a note", () => {
+  const r = cli(["fit", "data/chinchilla-fig4.csv", "--where", "loss<3.4469", "--seed", "2", "--level", "0.9", "--bootstrap-by", "row", "--flops-per-param-token", "8", "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const notes = r.stderr.split("\n").filter((l) => l.includes("only acts with"));
+  assert.deepEqual(notes, [
+    "skillsim: note: --seed only acts with --bootstrap (the resamples' random seed); ignored",
+    "skillsim: note: --level only acts with --bootstrap (the intervals' coverage); ignored",
+    "skillsim: note: --bootstrap-by only acts with --bootstrap (what is resampled); ignored",
+    "skillsim: note: --flops-per-param-token only acts with --compute (C = k N D for the compute-optimal split); ignored",
+  ]);
+  // with --quiet: nothing; with the partner: no note for it
+  assert.ok(!cli([...FIT, "--seed", "2", "--json"]).stderr.includes("only acts with"));
+  const withPartner = cli(["fit", "data/chinchilla-fig4.csv", "--where", "loss<3.4469", "--flops-per-param-token", "8", "--compute", "1e21", "--json"]);
+  assert.ok(!withPartner.stderr.includes("only acts with"), withPartner.stderr);
+});
+
+test("calibrate: --seed and --level without --bootstrap get a note; run --log-time without --plot too", () => {
+  const c = cli(["run", "--json", "-q"]);
+  const r = cli(["calibrate", "-", "--seed", "3", "--level", "0.9", "--json"], { input: c.stdout });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^skillsim: note: --seed only acts with --bootstrap \(the resamples' random seed\); ignored\nskillsim: note: --level only acts with --bootstrap/m);
+  assert.match(cli(["run", "--log-time"]).stderr, /^skillsim: note: --log-time only acts with --plot \(the figure's time axis\); ignored\n$/);
+});
