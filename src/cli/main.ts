@@ -2,6 +2,7 @@
  * The command line: maps subcommands to their modules, and turns every error into one
  * line on stderr and an exit code (0 ok, 1 run failed, 2 usage or input error).
  */
+import { figureFormat } from "../report/figure/formats.js";
 import { Command, CommanderError } from "commander";
 import { ConfigError } from "../config/errors.js";
 import { DivergenceError } from "../models/types.js";
@@ -76,7 +77,7 @@ function guardFit(program: Command): void {
     const o = cmd.opts() as { out?: string; plot?: string };
     const outputs: NamedPath[] = [];
     if (o.out) outputs.push({ flag: "--out", path: o.out });
-    if (o.plot && /\.(svg|png)$/i.test(o.plot)) outputs.push({ flag: "--plot", path: o.plot });
+    if (o.plot && figureFormat(o.plot) !== null) outputs.push({ flag: "--plot", path: o.plot });
     checkOutputs(cmd.args.slice(0, 1).map((path) => ({ flag: "data", path })), outputs);
     remove = installInterruptHandler("the fit");
     // One turn of the event loop with a timer: only then does a signal that arrives during

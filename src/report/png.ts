@@ -1,8 +1,7 @@
 /**
  * SVG -> PNG with @resvg/resvg-js, for the report figures.
  *
- * Fonts: the figures name "DejaVu Sans, Arial, Helvetica, sans-serif" and their layout
- * assumes DejaVu Sans' advance widths (svg/core.ts). resvg draws no text at all when it
+ * Fonts: the figures name DejaVu Sans (figure/theme.ts). resvg draws no text at all when it
  * finds no font, and it would otherwise pick whatever the machine has. So the PNG is drawn
  * only with the DejaVu Sans files of the `dejavu-fonts-ttf` package, a dependency of
  * skillsim (regular, bold, oblique, bold oblique), with the system fonts NOT loaded: the

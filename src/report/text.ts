@@ -5,7 +5,7 @@
  */
 import asciichart from "asciichart";
 import type { RunResult } from "./result.js";
-import { evenlySpaced } from "./svg/plain.js"; // at most m skills, evenly spread over the ranks
+import { evenlySpaced } from "./format.js"; // at most m skills, evenly spread over the ranks
 
 export interface TextOptions {
   color: boolean;

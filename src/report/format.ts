@@ -1,8 +1,7 @@
 /**
- * The figure helpers that need no d3, shared with the text reports: number labels in the
- * figures' typography ("2.5×10⁻³"), the choice of evenly spaced skills, and Chinchilla points
- * grouped by D. Apart from ./core.ts, ./run.ts and ./fit.ts (which re-export them) so that a
- * text report does not load d3: the CLI loads it only when a figure is asked for.
+ * Number labels in the figures' and reports' typography ("2.5×10⁻³"), the choice of evenly
+ * spaced skills, and Chinchilla points grouped by D: shared by the text reports and the figure
+ * specifications (./figure/), and light (no figure library), so a text report loads none.
  */
 
 /** Trim trailing zeros of a fixed/precision number string ("0.350" -> "0.35", "2.0" -> "2"). */
@@ -64,4 +63,24 @@ export function groupByD(D: number[], k = 4): DGroup[] {
     groups.push({ d: med, label: `D ${two(lo)}–${two(hi)}`, idx: part });
   }
   return groups;
+}
+
+/** A number for a title or label: 3 significant digits, m×10ᵏ outside [10⁻³, 10⁶). */
+export function fmtValue(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  if (v === 0) return "0";
+  const a = Math.abs(v);
+  const sign = v < 0 ? "−" : "";
+  if (a >= 1e6 || a < 1e-3) return powerLabel(v);
+  if (a >= 100) return sign + String(Math.round(a));
+  return sign + trimZeros(a.toPrecision(3));
+}
+
+/** Plain config values for titles: numbers via fmtValue, everything else as text. */
+export function fmtAny(v: unknown): string {
+  if (typeof v === "number") return fmtValue(v);
+  if (typeof v === "string") return v;
+  if (typeof v === "boolean") return String(v);
+  if (Array.isArray(v)) return `[${v.map(fmtAny).join(", ")}]`;
+  return JSON.stringify(v) ?? "";
 }
