@@ -8,9 +8,9 @@
  * same pixels on every machine, and no font to install.
  *
  * Limit: a character DejaVu Sans has no glyph for (it covers Latin, Greek, Cyrillic, the
- * usual mathematical symbols and arrows, not CJK) cannot be drawn in the PNG; the SVG keeps
- * it (a browser uses its own fonts). missingGlyphs() names such characters, and the CLI
- * says so when it writes a PNG.
+ * usual mathematical symbols and arrows, not CJK) cannot be drawn in the PNG: resvg draws the
+ * font's missing-glyph mark, an empty box, in its place. The SVG keeps it (a browser uses its
+ * own fonts). missingGlyphs() names such characters, and the CLI says so when it writes a PNG.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";

@@ -112,6 +112,11 @@ function labelValue(v: unknown): string | number {
 }
 
 
+/** A field name as an encoding names it: dots and brackets escaped ("final.loss" is one field, not final → loss). */
+export function fieldRef(name: string): string {
+  return name.replace(/[.[\]\\]/g, (c) => `\\${c}`);
+}
+
 /** The figure (see the file comment). Throws an Error naming the problem when nothing can be drawn. */
 export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
   const band = o.errorband ?? "ci95";
@@ -164,26 +169,26 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
   const xType = xNumeric ? "quantitative" : "ordinal";
   const xScale: VlSpec = xNumeric ? { type: logX ? "log" : "linear", ...(logX ? {} : { zero: false }), ...(o.xlim ? xDomain(o) : { padding: 10 }) } : {};
   const xSort = xNumeric ? undefined : distinctValues(kept, o.x).map(labelValue);
-  const xEnc: VlSpec = { field: o.x, type: xType, title: o.xTitle ?? o.x, ...(xNumeric ? { scale: xScale } : { sort: xSort }) };
+  const xEnc: VlSpec = { field: fieldRef(o.x), type: xType, title: o.xTitle ?? o.x, ...(xNumeric ? { scale: xScale } : { sort: xSort }) };
   const yScale: VlSpec = { type: logY ? "log" : "linear", ...(logY ? {} : { zero: false }), padding: 10 };
   const colourValues = colour ? distinctValues(kept, colour) : [];
   const ordered = colourValues.length > 0 && colourValues.every((v) => typeof v === "number");
   const colourEnc: VlSpec | null = colour
     ? {
-        field: colour, type: ordered ? "ordinal" : "nominal", title: o.colourTitle ?? colour,
+        field: fieldRef(colour), type: ordered ? "ordinal" : "nominal", title: o.colourTitle ?? colour,
         scale: { domain: colourValues.map(labelValue), range: ordered ? viridisRange(colourValues.length) : okabeIto(colourValues.length) },
       }
     : null;
   const withColour = (enc: VlSpec): VlSpec => (colourEnc ? { ...enc, color: colourEnc } : enc);
   const summaryTooltip = [
-    ...(facet ? [{ field: facet }] : []),
-    ...(colour ? [{ field: colour }] : []),
-    { field: o.x, title: o.xTitle ?? o.x },
+    ...(facet ? [{ field: fieldRef(facet), title: facet }] : []),
+    ...(colour ? [{ field: fieldRef(colour), title: colour }] : []),
+    { field: fieldRef(o.x), title: o.xTitle ?? o.x },
     { field: "mean", title: `mean ${o.yTitle ?? o.y}`, format: ".4~g" },
     ...(repeats ? [{ field: "sd", format: ".3~g" }, { field: "n" }] : []),
   ];
   const tipFields = o.tooltip ?? Object.keys(singles[0] ?? {}).filter((k) => k !== "layer");
-  const runTooltip = tipFields.map((f) => (f === o.y ? { field: f, format: ".4~g" } : { field: f }));
+  const runTooltip = tipFields.map((f) => (f === o.y ? { field: fieldRef(f), title: f, format: ".4~g" } : { field: fieldRef(f), title: f }));
 
   const layers: VlSpec[] = [];
   if (repeats && band !== "none") {
@@ -197,7 +202,7 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
     layers.push({
       transform: [{ filter: "datum.layer === 'run'" }],
       mark: { type: "point", filled: true, size: 18, opacity: 0.45 },
-      encoding: withColour({ x: xEnc, y: { field: o.y, type: "quantitative", scale: yScale, title: o.yTitle ?? o.y }, tooltip: runTooltip }),
+      encoding: withColour({ x: xEnc, y: { field: fieldRef(o.y), type: "quantitative", scale: yScale, title: o.yTitle ?? o.y }, tooltip: runTooltip }),
     });
   }
   layers.push({
@@ -217,7 +222,7 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
   if (dropped) sub.push(`${dropped} row${dropped === 1 ? "" : "s"} without a drawable ${o.y} left out${o.xlim ? " (or outside --xlim)" : ""}`);
   const title = o.title ?? `${o.yTitle ?? o.y} vs ${o.xTitle ?? o.x}`;
   const body: VlSpec = facet
-    ? { data, facet: { field: facet, type: distinctValues(kept, facet).every((v) => typeof v === "number") ? "ordinal" : "nominal" }, spec: { ...size, layer: layers }, resolve: { scale: { y: "shared" } } }
+    ? { data, facet: { field: fieldRef(facet), title: facet, type: distinctValues(kept, facet).every((v) => typeof v === "number") ? "ordinal" : "nominal" }, spec: { ...size, layer: layers }, resolve: { scale: { y: "shared" } } }
     : { data, ...size, layer: layers };
   if (kept.length === 0) throw new Error(`no row with a drawable ${o.y} (a finite number${logY ? ", positive on the log axis" : ""}) against ${o.x}`);
   return topLevel(body, title, sub);

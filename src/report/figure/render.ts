@@ -9,8 +9,9 @@
  * Same specification, same bytes. vega and vega-lite are loaded here only, and this module
  * only when a figure is asked for (the CLI imports it lazily).
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 import type { FigureFormat } from "./formats.js";
 import type { VlSpec } from "./theme.js";
 
@@ -32,7 +33,12 @@ function keepingLogger(): Record<string, unknown> {
       return logger;
     },
     error(...a: unknown[]) { throw new Error(a.map(String).join(" ")); },
-    warn(...a: unknown[]) { renderWarnings.push(a.map(String).join(" ")); return logger; },
+    warn(...a: unknown[]) {
+      const m = a.map(String).join(" ");
+      // Pan and zoom listen to the browser window; drawing in Node there is none, as expected.
+      if (!/^Can not resolve event source: window$/.test(m)) renderWarnings.push(m);
+      return logger;
+    },
     info() { return logger; },
     debug() { return logger; },
   };
@@ -47,17 +53,41 @@ export async function specToSvg(spec: VlSpec): Promise<string> {
   const compiled = vl.compile(spec as never, { logger: logger as never }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none", logger: logger as never });
   try {
-    return await view.toSVG();
+    return renumberClips(await view.toSVG());
   } finally {
     view.finalize();
   }
 }
 
+/**
+ * vega numbers clip paths with a counter that lives as long as the process (clip1, clip2,
+ * ... then clip14 for the next figure): renumbered from 1 in order of appearance, the same
+ * figure is the same bytes however many were drawn before it.
+ */
+function renumberClips(svg: string): string {
+  const ids = new Map<string, number>();
+  return svg.replace(/\b(id="|url\(#)clip(\d+)\b/g, (_m, pre: string, n: string) => {
+    if (!ids.has(n)) ids.set(n, ids.size + 1);
+    return `${pre}clip${ids.get(n)}`;
+  });
+}
+
 const require = createRequire(import.meta.url);
 
-/** A script's text made safe inside <script>…</script>. */
-function inlineScript(file: string): string {
-  return readFileSync(require.resolve(file), "utf8").replace(/<\/(script)/gi, "<\\/$1");
+/** An installed package's folder (its "exports" do not list the browser bundles, so they are found from its entry point). */
+function packageDir(name: string): string {
+  let dir = dirname(require.resolve(name));
+  while (!existsSync(join(dir, "package.json")) || (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { name?: string }).name !== name) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`cannot find the ${name} package`);
+    dir = up;
+  }
+  return dir;
+}
+
+/** A browser bundle's text made safe inside <script>…</script>. */
+function inlineScript(pkg: string, file: string): string {
+  return readFileSync(join(packageDir(pkg), file), "utf8").replace(/<\/(script)/gi, "<\\/$1");
 }
 
 function escapeHtml(s: string): string {
@@ -75,9 +105,9 @@ export function specToHtml(spec: VlSpec): string {
     '<meta charset="utf-8">',
     `<title>${escapeHtml(title)}</title>`,
     "<style>body{margin:16px;font-family:'DejaVu Sans',Verdana,sans-serif;background:#fff}</style>",
-    `<script>${inlineScript("vega/build/vega.min.js")}</script>`,
-    `<script>${inlineScript("vega-lite/build/vega-lite.min.js")}</script>`,
-    `<script>${inlineScript("vega-embed/build/vega-embed.min.js")}</script>`,
+    `<script>${inlineScript("vega", "build/vega.min.js")}</script>`,
+    `<script>${inlineScript("vega-lite", "build/vega-lite.min.js")}</script>`,
+    `<script>${inlineScript("vega-embed", "build/vega-embed.min.js")}</script>`,
     "</head>",
     "<body>",
     '<div id="figure"></div>',
@@ -106,7 +136,7 @@ export async function renderFigure(spec: VlSpec, format: FigureFormat): Promise<
   const { missingGlyphs, svgToPng } = await import("../png.js"); // the native renderer only for a PNG
   const missing = missingGlyphs(svg);
   const notes = missing.length
-    ? [`the bundled font (DejaVu Sans) has no glyph for ${missing.map((c) => JSON.stringify(c)).join(" ")}; the PNG draws nothing in their place (the text closes up around the gap); the .svg, .vl.json and .html keep them (a browser draws them with its own fonts)`]
+    ? [`the bundled font (DejaVu Sans) has no glyph for ${missing.map((c) => JSON.stringify(c)).join(" ")}; the PNG draws an empty box (the font's missing-glyph mark) in place of each; the .svg, .vl.json and .html keep the characters (a browser draws them with its own fonts)`]
     : [];
   return { data: svgToPng(svg), notes };
 }

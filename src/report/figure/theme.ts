@@ -72,9 +72,12 @@ export function topLevel(body: VlSpec, title: string, subtitle: string[] = []): 
   return { $schema: VEGA_LITE_SCHEMA, title: t, ...(shortLogLabels(body) as VlSpec), config: CONFIG };
 }
 
+/** Log-axis labels: plain between 10⁻³ and 10⁵ (0.001, 20, 5000), else one digit and an exponent (1e-8, 2e+8). */
+export const LOG_LABELS = "abs(datum.value) >= 1e-3 && abs(datum.value) < 1e5 ? format(datum.value, '~g') : format(datum.value, '.0e')";
+
 /**
- * Every x/y encoding on a log scale without its own axis format gets "~g" labels (0.001,
- * 2e+8), which stay short where vega's default writes 200,000,000.
+ * Every x/y encoding on a log scale without its own axis labels gets LOG_LABELS, short where
+ * vega's default writes 200,000,000 or 0.000001.
  */
 function shortLogLabels(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(shortLogLabels);
@@ -84,7 +87,7 @@ function shortLogLabels(node: unknown): unknown {
     if (k === "data") out[k] = v;
     else if ((k === "x" || k === "y") && v && typeof v === "object" && ((v as VlSpec).scale as VlSpec | undefined)?.type === "log") {
       const enc = v as VlSpec;
-      const axis = enc.axis === null ? null : { format: "~g", ...((enc.axis as VlSpec | undefined) ?? {}) };
+      const axis = enc.axis === null ? null : { labelExpr: LOG_LABELS, ...((enc.axis as VlSpec | undefined) ?? {}) };
       out[k] = { ...enc, axis };
     } else out[k] = shortLogLabels(v);
   }
