@@ -198,6 +198,13 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
       encoding: withColour({ x: xEnc, y: { field: "lo", type: "quantitative", scale: yScale, title: o.yTitle ?? o.y }, y2: { field: "hi" } }),
     });
   }
+  layers.push({
+    transform: [{ filter: "datum.layer === 'mean'" }],
+    mark: { type: "line", point: { filled: true, size: 36 }, clip: true },
+    encoding: withColour({ x: xEnc, y: { field: "mean", type: "quantitative", scale: yScale, title: o.yTitle ?? o.y }, tooltip: summaryTooltip }),
+    params: [zoom("zoom", xNumeric ? ["x", "y"] : ["y"])],
+  });
+  // The single runs on top: hovering one shows its own overrides.
   if (repeats && o.dots !== false) {
     layers.push({
       transform: [{ filter: "datum.layer === 'run'" }],
@@ -205,12 +212,6 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
       encoding: withColour({ x: xEnc, y: { field: fieldRef(o.y), type: "quantitative", scale: yScale, title: o.yTitle ?? o.y }, tooltip: runTooltip }),
     });
   }
-  layers.push({
-    transform: [{ filter: "datum.layer === 'mean'" }],
-    mark: { type: "line", point: { filled: true, size: 36 }, clip: true },
-    encoding: withColour({ x: xEnc, y: { field: "mean", type: "quantitative", scale: yScale, title: o.yTitle ?? o.y }, tooltip: summaryTooltip }),
-    params: [zoom("zoom", xNumeric ? ["x", "y"] : ["y"])],
-  });
   for (const l of layers) (l.mark as VlSpec).clip = true;
 
   const size = { width: o.width ?? (facet ? 300 : 560), height: o.height ?? (facet ? 240 : 340) };
