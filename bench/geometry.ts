@@ -19,7 +19,7 @@ import {
   useGeometryKernels,
   type GeometryKernels,
   type GeometryTimeline,
-} from "../src/models/geometry.js";
+} from "../src/models/geometry/model.js";
 import type { ModelOutput } from "../src/models/types.js";
 import { runPeer, type PeerResult } from "./peer.js";
 

@@ -12,7 +12,7 @@
  */
 import { loadConfig } from "../src/config/load.js";
 import { useDenseKernels, type DenseKernels } from "../src/engine/dense.js";
-import { lastNetworkKernels, runNetwork } from "../src/models/network/index.js";
+import { lastNetworkKernels, runNetwork } from "../src/models/network/model.js";
 import type { NetworkConfig } from "../src/config/schema.js";
 import { runPeer, type PeerResult } from "./peer.js";
 

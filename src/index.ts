@@ -2,10 +2,10 @@
 export { loadConfig, ConfigError, DEFAULT_CONFIG_YAML } from "./config/load.js";
 export type { Config, ResourceConfig, DominoConfig, GeometryConfig, NetworkConfig } from "./config/schema.js";
 export { runModel } from "./models/index.js";
-export { runResource } from "./models/resource.js";
-export { runDomino } from "./models/domino.js";
-export { runGeometry } from "./models/geometry.js";
-export { runNetwork } from "./models/network/index.js";
+export { runResource } from "./models/resource/model.js";
+export { runDomino } from "./models/domino/model.js";
+export { runGeometry } from "./models/geometry/model.js";
+export { runNetwork } from "./models/network/model.js";
 export type { ModelOutput, Trace, Crossings } from "./models/types.js";
 export { buildResult, type RunResult } from "./report/result.js";
 export { renderText, renderCsv } from "./report/text.js";

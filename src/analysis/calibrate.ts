@@ -23,8 +23,8 @@
 import { parse as parseYaml } from "yaml";
 import { ConfigError, loadConfig } from "../config/load.js";
 import type { Config, DominoConfig, ResourceConfig } from "../config/schema.js";
-import { dominoLevelsAt } from "../models/domino.js";
-import { resourceLevelsAt } from "../models/resource.js";
+import { dominoLevelsAt } from "../models/domino/model.js";
+import { resourceLevelsAt } from "../models/resource/model.js";
 import { effectiveRate } from "../models/skills.js";
 import { Rng } from "../engine/rng.js";
 

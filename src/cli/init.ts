@@ -1,9 +1,7 @@
 /** `skillsim init MODEL`: print a commented example config. */
 import type { Command } from "commander";
-import { modelNames } from "../config/constants.js";
-import type { ModelName } from "../config/schema.js";
 import { suggest } from "../config/errors.js";
-import { TEMPLATES } from "../config/templates.js";
+import { isModelName, modelNames, modelSpec } from "../models/index.js";
 import { CliError } from "./io.js";
 
 export function registerInit(program: Command): void {
@@ -12,12 +10,15 @@ export function registerInit(program: Command): void {
     .argument("<model>", `one of ${modelNames.join(", ")}`)
     .description("print a commented example config listing every key and its default")
     .addHelpText("after", `
+Models:
+${modelNames.map((m) => `  ${m.padEnd(9)} ${modelSpec(m).about}`).join("\n")}
+
 Examples:
   $ skillsim init resource > my.yaml && skillsim run my.yaml
   $ skillsim init geometry | less`)
     .action((model: string) => {
-      if (!(modelNames as readonly string[]).includes(model))
+      if (!isModelName(model))
         throw new CliError(`unknown model "${model}"; expected one of ${modelNames.join(", ")}${suggest(model, modelNames)}`);
-      process.stdout.write(TEMPLATES[model as ModelName]);
+      process.stdout.write(modelSpec(model).template);
     });
 }

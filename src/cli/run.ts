@@ -3,7 +3,7 @@ import type { Command } from "commander";
 import type { ModelOutput } from "../models/types.js";
 import { buildResult } from "../report/result.js";
 import { renderCsv, renderText } from "../report/text.js";
-import { skillVectorsCsv } from "../report/vectors.js";
+import { modelSpec } from "../models/index.js";
 import { inBackground, interruptible } from "./background.js";
 import { CliError, checkOutputs, colorAllowed, emit, inputName, writeFigure, writeFileAtomic, type NamedPath } from "./io.js";
 import { loadConfigFile } from "./config-file.js";
@@ -70,7 +70,8 @@ export async function runCommand(config: string | undefined, opts: RunOptions): 
   if (opts.vectors) outputs.push({ flag: "--vectors", path: opts.vectors });
   checkOutputs(config === undefined ? [] : [{ flag: "config", path: config }], outputs);
   const cfg = loadConfigFile(config, opts.set);
-  if (opts.vectors && cfg.model !== "geometry") throw new CliError(`--vectors ${opts.vectors}: only the geometry model has skill vectors (this config is ${cfg.model})`);
+  const writeVectors = modelSpec(cfg.model).exports?.vectors;
+  if (opts.vectors && !writeVectors) throw new CliError(`--vectors ${opts.vectors}: only the geometry model has skill vectors (this config is ${cfg.model})`);
   if (!opts.quiet) {
     if (opts.logTime && !opts.plot) note("--log-time only acts with --plot (the figure's time axis); ignored");
     for (const m of unusedPlotFlags(opts)) note(m);
@@ -94,7 +95,7 @@ export async function runCommand(config: string | undefined, opts: RunOptions): 
   else if (opts.csv) text = renderCsv(result);
   else text = renderText(result, { color: !opts.out && colorAllowed(process.stdout), width: process.stdout.columns || 100 });
   emit(text, opts.out);
-  if (opts.vectors && cfg.model === "geometry") writeFileAtomic(opts.vectors, skillVectorsCsv(cfg));
+  if (opts.vectors && writeVectors) writeFileAtomic(opts.vectors, writeVectors(cfg));
   if (opts.plot) {
     const { runSpec } = await import("../report/figure/run.js");
     await writeFigure(opts.plot, runSpec(result as never, { logTime: opts.logTime, title: cfg.title, ...size }), Boolean(opts.quiet));

@@ -8,11 +8,11 @@
  */
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, parse as parseYamlValue, visit, type Document, type Node } from "yaml";
 import type { z } from "zod";
-import { schemas, modelNames, optimizerDefaults, type Config, type ModelName, type OptimizerConfig } from "./schema.js";
+import { isModelName, modelNames, modelSpec, type Config } from "../models/index.js";
+import type { DataFileRef } from "../models/spec.js";
 import { readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { checkSemantics, checkUnused } from "./semantic.js";
-import { resolveNetwork } from "./network.js";
 import { ConfigError, describeValue, shorten, suggest } from "./errors.js";
 
 // Defined in ./errors.ts (no yaml or zod), so that the CLI can classify errors without loading them.
@@ -29,51 +29,15 @@ export interface LoadOptions {
 }
 
 /** The built-in default experiment: the paper's minimal Resource-model example. */
-export const DEFAULT_CONFIG_YAML = `# The paper's minimal Resource-model example (docs/models.md: reference numbers).
-model: resource
-skills:
-  count: 10
-  frequencies: {zipf: 2}
-lr: 3.0e-4
-params: 1000
-N0: 0.003
-steps: 1000
-`;
+export const DEFAULT_CONFIG_YAML = modelSpec("resource").example;
 
 /**
- * `skillsim run --set model=NAME` with no config runs NAME's minimal example (the paper's),
- * not the Resource default with its model swapped (whose N0 another model would refuse).
+ * The built-in default config for `model`: `skillsim run --set model=NAME` with no config runs
+ * NAME's minimal example (the paper's), not the Resource default with its model swapped (whose N0
+ * another model would refuse); an unknown name gets the Resource default (and its error later).
  */
-const MODEL_DEFAULTS: Record<string, string> = {
-  resource: DEFAULT_CONFIG_YAML,
-  geometry: `# The authors' minimal Geometry example: SignGD on the full-batch mse gradient.
-model: geometry
-skills:
-  count: 10
-  frequencies: {zipf: 2}
-  vectors: orthogonal
-params: 1000
-loss: mse
-batch: full
-optimizer: signgd
-lr: 3.0e-4
-steps: 1000
-`,
-  domino: `# The paper's minimal Domino example: eta = 3e-4, N = 1000 (t0 = 1 / (2 eta sqrt(N)) steps per skill).
-model: domino
-skills:
-  count: 10
-  frequencies: {zipf: 2}
-lr: 3.0e-4
-params: 1000
-steps: 1000
-`,
-};
-
-/** The built-in default config for `model` (a model without its own: just `model: NAME`, schema defaults). */
 export function defaultConfigYaml(model: string | undefined): string {
-  if (model === undefined) return DEFAULT_CONFIG_YAML;
-  return MODEL_DEFAULTS[model] ?? ((modelNames as readonly string[]).includes(model) ? `model: ${model}\n` : DEFAULT_CONFIG_YAML);
+  return model !== undefined && isModelName(model) ? modelSpec(model).example : DEFAULT_CONFIG_YAML;
 }
 
 /** The model the last `--set model=NAME` asks for, if any. */
@@ -107,7 +71,7 @@ export function loadConfig(text: string, opts: LoadOptions): Config {
   const file = opts.file;
   if (text.includes("\u0000")) throw new ConfigError("this is a binary file, not YAML text", file);
   if (text.trim() === "" || /^(\s*#.*\n?)*\s*$/.test(text))
-    throw new ConfigError("the config is empty: it needs at least `model: resource|domino|geometry`", `${file}:1:1`);
+    throw new ConfigError(`the config is empty: it needs at least \`model: NAME\` (one of ${modelNames.join(", ")})`, `${file}:1:1`);
   const lc = new LineCounter();
   // logLevel "error": yaml's warnings would go to process.emitWarning, i.e. extra lines on stderr.
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: false, logLevel: "error" });
@@ -119,21 +83,20 @@ export function loadConfig(text: string, opts: LoadOptions): Config {
   const raw = toPlain(loc);
   const model = raw.model;
   if (model === undefined) throw new ConfigError(`missing key; add \`model: resource\` (one of ${modelNames.join(", ")})`, whereOf(loc, []), "model");
-  if (typeof model !== "string" || !(modelNames as readonly string[]).includes(model))
+  if (!isModelName(model))
     throw new ConfigError(`unknown model ${JSON.stringify(model)}; expected one of ${modelNames.join(", ")}${suggest(String(model), modelNames)}`, whereOf(loc, ["model"]), "model");
 
-  const schema = schemas[model as ModelName];
+  const spec = modelSpec(model);
+  const schema = spec.schema;
   const parsed = schema.safeParse(raw);
   if (!parsed.success) throw zodToConfigError(loc, schema, parsed.error.issues, raw);
   const data = parsed.data as Record<string, any>;
-  const fromFiles = model === "geometry" ? readDataFiles(loc, data, opts) : {};
-  let cfg: Config;
-  if (model === "network") {
-    const r = resolveNetwork(data);
-    if ("message" in r) throw new ConfigError(r.message, whereOf(loc, r.path), r.path.join("."));
-    cfg = r;
-  } else cfg = resolve(data);
-  if (cfg.model === "geometry") checkFileShapes(loc, cfg, fromFiles);
+  const fromFiles = readDataFiles(loc, data, spec.dataFiles ?? [], opts);
+  const r = spec.resolve(data);
+  if ("message" in r) throw new ConfigError(r.message, whereOf(loc, r.path), r.path.join("."));
+  const cfg = r as Config;
+  const fileProblem = spec.checkFiles?.(cfg, fromFiles);
+  if (fileProblem) throw new ConfigError(fileProblem.message, whereOf(loc, fileProblem.path), fileProblem.path.join("."));
   const problem = checkSemantics(cfg) ?? checkUnused(raw, cfg);
   if (problem) throw new ConfigError(problem.message, whereOf(loc, problem.path), problem.path.join("."));
   return cfg;
@@ -189,19 +152,6 @@ function toPlain(loc: Located): Record<string, unknown> {
   }
 }
 
-/** Fill the values whose defaults depend on other values. */
-function resolve(c: Record<string, any>): Config {
-  const skills = { ...c.skills };
-  if (skills.count === undefined)
-    skills.count = Array.isArray(skills.frequencies) ? skills.frequencies.length : Array.isArray(skills.vectors) ? skills.vectors.length : 10;
-  const out: Record<string, any> = { ...c, skills };
-  if (c.model === "geometry") {
-    const o = typeof c.optimizer === "string" ? { name: c.optimizer } : c.optimizer;
-    out.optimizer = { name: o.name, ...optimizerDefaults[o.name as keyof typeof optimizerDefaults], ...stripUndefined(o) } as OptimizerConfig;
-  }
-  return out as Config;
-}
-
 // ---------------------------------------------------------------------------
 // Data files: `{file: PATH}` for skills.vectors and init.
 
@@ -221,10 +171,11 @@ function defaultReader(configFile: string): (path: string) => string {
   };
 }
 
-/** Replace `{file: PATH}` in skills.vectors and init by the numbers in the file (in place). */
-function readDataFiles(loc: Located, data: Record<string, any>, opts: LoadOptions): { vectors?: FileSource; init?: FileSource } {
+/** Replace each `{file: PATH}` the model accepts (its `dataFiles`) by the numbers in the file, in
+ * place; returns where each came from, by dotted path. */
+function readDataFiles(loc: Located, data: Record<string, any>, refs: readonly DataFileRef[], opts: LoadOptions): Record<string, FileSource> {
   const read = opts.readData ?? defaultReader(opts.file);
-  const out: { vectors?: FileSource; init?: FileSource } = {};
+  const out: Record<string, FileSource> = {};
   const load = (path: Path, ref: { file: string }): { rows: number[][]; src: FileSource } => {
     const where = whereOf(loc, [...path, "file"]);
     const key = dotted([...path, "file"]);
@@ -243,20 +194,20 @@ function readDataFiles(loc: Located, data: Record<string, any>, opts: LoadOption
       throw new ConfigError(`${ref.file}:${(e as Error).message}`, where, key);
     }
   };
-  const v = data.skills?.vectors;
-  if (v && typeof v === "object" && !Array.isArray(v)) {
-    const { rows, src } = load(["skills", "vectors"], v);
-    data.skills.vectors = rows;
-    out.vectors = src;
-  }
-  const init = data.init;
-  if (init && typeof init === "object" && !Array.isArray(init)) {
-    const { rows, src } = load(["init"], init);
-    // one row or one column: theta(0) in order
-    if (rows.length > 1 && rows.some((r) => r.length !== 1))
-      throw new ConfigError(`${init.file}:${src.lines[1]}: theta(0) must be one row or one column of numbers, got ${rows.length} rows of ${rows[0].length}`, whereOf(loc, ["init", "file"]), "init.file");
-    data.init = rows.length === 1 ? rows[0] : rows.map((r) => r[0]);
-    out.init = src;
+  for (const ref of refs) {
+    const parent = ref.path.slice(0, -1).reduce<any>((o, k) => (o && typeof o === "object" ? o[k] : undefined), data);
+    const last = ref.path[ref.path.length - 1];
+    const v = parent?.[last];
+    if (!v || typeof v !== "object" || Array.isArray(v)) continue;
+    const { rows, src } = load(ref.path, v);
+    if (ref.shape === "rows") parent[last] = rows;
+    else {
+      // one row or one column, in order
+      if (rows.length > 1 && rows.some((r) => r.length !== 1))
+        throw new ConfigError(`${v.file}:${src.lines[1]}: ${ref.what} must be one row or one column of numbers, got ${rows.length} rows of ${rows[0].length}`, whereOf(loc, [...ref.path, "file"]), dotted([...ref.path, "file"]));
+      parent[last] = rows.length === 1 ? rows[0] : rows.map((r) => r[0]);
+    }
+    out[ref.path.join(".")] = src;
   }
   return out;
 }
@@ -290,23 +241,7 @@ export function parseNumberCsv(text: string): { rows: number[][]; lines: number[
   return { rows, lines };
 }
 
-/** Rows read from a file must fit params and skills.count: errors name the file's line. */
-function checkFileShapes(loc: Located, c: Record<string, any>, src: { vectors?: FileSource; init?: FileSource }): void {
-  if (src.vectors) {
-    const rows = c.skills.vectors as number[][];
-    const where = whereOf(loc, ["skills", "vectors", "file"]);
-    if (rows.length !== c.skills.count)
-      throw new ConfigError(`${src.vectors.name} has ${rows.length} rows but skills.count is ${c.skills.count}; give one row per skill`, where, "skills.vectors.file");
-    if (rows[0].length !== c.params)
-      throw new ConfigError(`${src.vectors.name}:${src.vectors.lines[0]}: rows have ${rows[0].length} entries but params is ${c.params}; give one entry per parameter`, where, "skills.vectors.file");
-  }
-  if (src.init && c.init.length !== c.params)
-    throw new ConfigError(`${src.init.name} has ${c.init.length} numbers but params is ${c.params}; theta(0) needs one per parameter`, whereOf(loc, ["init", "file"]), "init.file");
-}
 
-function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-}
 
 /** `--set a.b.c=VALUE`: VALUE is parsed as YAML (scalar or flow: `[1, 2]`, `{zipf: 1}`). */
 function applySet(loc: Located, s: string): void {

@@ -39,8 +39,7 @@
  * diagnostics and as an O(1) divergence check (it is NaN/Infinity once anything blew up).
  * Pure code, no I/O.
  */
-import { optimizerDefaults } from "../config/constants.js";
-import type { OptimizerConfig, OptimizerName } from "../config/schema.js";
+import { optimizerDefaults, type OptimizerConfig, type OptimizerName } from "./optimizer-settings.js";
 
 export interface Optimizer {
   readonly name: OptimizerName;

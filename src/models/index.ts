@@ -1,20 +1,39 @@
-/** One entry point for every model: validated config in, plain ModelOutput out. */
-import type { Config } from "../config/schema.js";
-import { runDomino } from "./domino.js";
-import { runGeometry } from "./geometry.js";
-import { runNetwork } from "./network/index.js";
-import { runResource } from "./resource.js";
+/**
+ * The model list: every model skillsim runs, each a folder with one spec (./spec.ts says what a
+ * spec holds). A new model is one folder plus one line here.
+ */
+import type { AnyModelSpec, ModelSpec } from "./spec.js";
 import type { ModelOutput, RunHooks } from "./types.js";
+import { resource } from "./resource/index.js";
+import { domino } from "./domino/index.js";
+import { geometry } from "./geometry/index.js";
+import { network } from "./network/index.js";
+import { quanta } from "./quanta/index.js";
 
+export const MODELS = [resource, domino, geometry, network, quanta] as const;
+
+type ConfigOf<S> = S extends ModelSpec<infer C> ? C : never;
+/** A resolved config of any registered model. */
+export type Config = ConfigOf<(typeof MODELS)[number]>;
+export type ModelName = Config["model"];
+
+export const modelNames: readonly ModelName[] = MODELS.map((m) => m.name as ModelName);
+
+const byName = new Map<string, AnyModelSpec>(MODELS.map((m) => [m.name, m as AnyModelSpec]));
+
+/** The spec of the model `name` (a registered name: configs are validated before anything asks). */
+export function modelSpec(name: string): AnyModelSpec {
+  const s = byName.get(name);
+  if (!s) throw new Error(`no model named ${JSON.stringify(name)} (one of ${modelNames.join(", ")})`);
+  return s;
+}
+
+/** Whether `name` is a registered model. */
+export function isModelName(name: unknown): name is ModelName {
+  return typeof name === "string" && byName.has(name);
+}
+
+/** One entry point for every model: validated config in, plain ModelOutput out. */
 export function runModel(cfg: Config, hooks: RunHooks = {}): ModelOutput {
-  switch (cfg.model) {
-    case "resource":
-      return runResource(cfg, hooks);
-    case "domino":
-      return runDomino(cfg);
-    case "geometry":
-      return runGeometry(cfg, hooks);
-    case "network":
-      return runNetwork(cfg, hooks);
-  }
+  return modelSpec(cfg.model).run(cfg, hooks);
 }

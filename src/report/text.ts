@@ -5,20 +5,14 @@
  */
 import asciichart from "asciichart";
 import type { RunResult } from "./result.js";
-import { evenlySpaced } from "./format.js"; // at most m skills, evenly spread over the ranks
+import { modelSpec } from "../models/index.js";
+import { evenlySpaced, fmt } from "./format.js"; // at most m skills, evenly spread over the ranks
 
 export interface TextOptions {
   color: boolean;
   width: number; // terminal columns
 }
 
-const fmt = (x: number | null | undefined, digits = 4): string => {
-  if (x === null || x === undefined) return "-";
-  if (Number.isInteger(x)) return String(x);
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return Number(x.toPrecision(digits)).toExponential();
-  return Number(x.toPrecision(digits)).toString();
-};
 
 export function header(r: RunResult): string {
   const c = r.config as any;
@@ -26,16 +20,11 @@ export function header(r: RunResult): string {
   const f = c.skills.frequencies;
   const freq = Array.isArray(f) ? `p = [${f.map((x: number) => fmt(x)).join(", ")}]` : "zipf" in f ? `zipf ${f.zipf}` : `exponential ${f.exponential}`;
   parts.push(`${c.skills.count} skills, ${freq}`);
-  if (r.model === "resource") parts.push(`${c.integrator}${c.loss === "ce" ? ", ce" : ""}`, `N0 ${fmt(c.N0)}`);
-  if (r.model === "domino") parts.push(c.variant + (c.modules > 1 ? `, ${c.modules} modules` : ""));
-  if (r.model === "geometry") parts.push(`${c.optimizer.name}, ${c.loss}, ${c.skills.vectors}, batch ${c.batch}`);
-  if (r.model === "network") {
-    const m = r.summary as { architecture?: string; parameters?: number };
-    parts.push(`${c.task.kind}, MLP ${m.architecture} ${c.network.activation}${c.network.modules > 1 ? ` in ${c.network.modules} modules` : ""} (${m.parameters} parameters), ${c.optimizer.name}, ${c.loss}, batch ${c.batch}`);
-  }
-  parts.push(c.rate !== undefined ? `rate ${fmt(c.rate)}` : c.params !== undefined ? `lr ${fmt(c.lr)}, N ${c.params}` : `lr ${fmt(c.lr)}`);
+  parts.push(...modelSpec(r.model).header(c, r.summary));
+  if (c.rate !== undefined) parts.push(`rate ${fmt(c.rate)}`);
+  else if (c.lr !== undefined) parts.push(c.params !== undefined ? `lr ${fmt(c.lr)}, N ${c.params}` : `lr ${fmt(c.lr)}`);
   if (typeof r.summary.eta_eff === "number") parts.push(`eta_eff ${fmt(r.summary.eta_eff as number, 6)}`);
-  parts.push(`${fmt(c.steps)} ${r.model === "resource" && c.integrator === "rk45" ? "time units" : "steps"}`, `seed ${c.seed}`);
+  parts.push(`${fmt(c.steps)} ${modelSpec(r.model).time(c) === "continuous" ? "time units" : "steps"}`, `seed ${c.seed}`);
   const title = c.title ? `${c.title}\n` : "";
   return `${title}skillsim · ${parts.join(" · ")}`;
 }

@@ -5,8 +5,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { dominoLevelsAt, runDomino } from "../../src/models/domino.js";
-import { resourceLevelsAt, runResource } from "../../src/models/resource.js";
+import { dominoLevelsAt, runDomino } from "../../src/models/domino/model.js";
+import { resourceLevelsAt, runResource } from "../../src/models/resource/model.js";
 import type { DominoConfig, ResourceConfig } from "../../src/config/schema.js";
 import { cfgFrom } from "../helpers.js";
 

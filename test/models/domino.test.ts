@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runDomino, frequencyRanks } from "../../src/models/domino.js";
+import { runDomino, frequencyRanks } from "../../src/models/domino/model.js";
 import type { DominoConfig } from "../../src/config/schema.js";
 import { cfgFrom } from "../helpers.js";
 

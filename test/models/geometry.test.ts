@@ -10,7 +10,7 @@ import {
   skillVectors,
   totalLoss,
   useGeometryKernels,
-} from "../../src/models/geometry.js";
+} from "../../src/models/geometry/model.js";
 import { DivergenceError, type ModelOutput } from "../../src/models/types.js";
 import { dominoStats } from "../../src/analysis/timeline.js";
 import { Rng } from "../../src/engine/rng.js";

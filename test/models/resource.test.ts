@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { runResource } from "../../src/models/resource.js";
+import { runResource } from "../../src/models/resource/model.js";
 import type { ResourceConfig } from "../../src/config/schema.js";
 import { cfgFrom } from "../helpers.js";
 

@@ -5,8 +5,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { geometryWasmAvailable, runGeometry, skillVectors, useGeometryKernels } from "../../src/models/geometry.js";
-import { runResource } from "../../src/models/resource.js";
+import { geometryWasmAvailable, runGeometry, skillVectors, useGeometryKernels } from "../../src/models/geometry/model.js";
+import { runResource } from "../../src/models/resource/model.js";
 import { Rng } from "../../src/engine/rng.js";
 import type { GeometryConfig, ResourceConfig } from "../../src/config/schema.js";
 import { cfgFrom } from "../helpers.js";

@@ -11,35 +11,26 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempDir, ROOT } from "../helpers.js";
+import { modelNames } from "../../src/models/index.js";
 
 const CONFIGS = join(ROOT, "test", "regression", "configs");
 const BASELINES = join(ROOT, "test", "regression", "baselines");
 const update = process.env.UPDATE_BASELINES === "1";
 const work = tempDir();
 
-/** Whether `run` accepts the geometry model yet (it is being built). */
-function geometryRunsNow(): boolean {
-  const probe = join(work, "geometry-probe.yaml");
-  writeFileSync(probe, "model: geometry\nskills: {count: 2}\nparams: 4\nsteps: 2\n");
-  return cli(["run", probe, "-q"]).code === 0;
-}
-const geometryRuns = geometryRunsNow();
-
 const configs = readdirSync(CONFIGS).filter((f) => f.endsWith(".yaml")).sort();
 
-test("the regression suite covers every model", () => {
+test("the regression suite covers every registered model", () => {
   const prefixes = new Set(configs.map((f) => f.split("-")[0]));
-  for (const m of ["resource", "domino"]) assert.ok(prefixes.has(m), m);
-  if (geometryRuns) assert.ok(prefixes.has("geometry"), "geometry runs now: add test/regression/configs/geometry-*.yaml and refresh the baselines");
+  for (const m of modelNames) assert.ok(prefixes.has(m), `no test/regression/configs/${m}-*.yaml: add one and create its baseline`);
 });
 
 for (const f of configs) {
   const name = f.replace(/\.yaml$/, "");
-  const skip = name.startsWith("geometry") && !geometryRuns ? "the geometry model does not run yet" : false;
-  test(`regression: ${name} matches its baseline`, { skip }, () => {
+  test(`regression: ${name} matches its baseline`, () => {
     const out = join(work, `${name}.json`);
     const baseline = join(BASELINES, `${name}.json`);
     const run = cli(["run", join(CONFIGS, f), "--json", "-q", "--out", out]);

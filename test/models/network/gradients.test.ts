@@ -10,7 +10,7 @@ import { cfgFrom } from "../../helpers.js";
 import type { NetworkConfig } from "../../../src/config/schema.js";
 import { Rng } from "../../../src/engine/rng.js";
 import { skillFrequencies } from "../../../src/models/skills.js";
-import { generateTask, Mlp, Objective } from "../../../src/models/network/index.js";
+import { generateTask, Mlp, Objective } from "../../../src/models/network/model.js";
 
 function check(yaml: string, label: string): void {
   const cfg = cfgFrom(yaml) as NetworkConfig;

@@ -10,8 +10,8 @@ import { cfgFrom } from "../../helpers.js";
 import type { NetworkConfig } from "../../../src/config/schema.js";
 import { denseWasmAvailable, useDenseKernels } from "../../../src/engine/dense.js";
 import { Rng } from "../../../src/engine/rng.js";
-import { generateTask, lastNetworkKernels, Mlp, runNetwork } from "../../../src/models/network/index.js";
-import { parameterCount } from "../../../src/config/network.js";
+import { generateTask, lastNetworkKernels, Mlp, runNetwork } from "../../../src/models/network/model.js";
+import { parameterCount } from "../../../src/models/network/config.js";
 
 const cfg = (yaml: string, sets: string[] = []) => cfgFrom(`model: network\n${yaml}`, sets) as NetworkConfig;
 

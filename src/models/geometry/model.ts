@@ -35,17 +35,17 @@
  * available, else in JavaScript (`dotRow`, `axpyRow`). Both do the same floating-point
  * operations in the same order, so results are bit-identical (tested); only speed differs.
  */
-import { loadWasmModule, type LoadedWasm, type WasmApi } from "../engine/wasm.js";
-import type { GeometryConfig, VectorKind } from "../config/schema.js";
-import { recordTimes } from "../analysis/record.js";
-import { CrossingTracker, levelAtThreshold, OverlapWatch, thresholdList } from "../analysis/timeline.js";
-import { Rng } from "../engine/rng.js";
-import { AliasSampler } from "../engine/sampling.js";
-import { createOptimizer } from "../engine/optimizers.js";
-import { NaturalPreconditioner } from "../engine/natural.js";
-import { normalised, skillFrequencies } from "./skills.js";
-import { RunGuard } from "./guard.js";
-import { DivergenceError, type ModelOutput, type RunHooks, type Trace } from "./types.js";
+import { loadWasmModule, type LoadedWasm, type WasmApi } from "../../engine/wasm.js";
+import type { GeometryConfig, VectorKind } from "../../config/schema.js";
+import { recordTimes } from "../../analysis/record.js";
+import { CrossingTracker, levelAtThreshold, OverlapWatch, thresholdList } from "../../analysis/timeline.js";
+import { Rng } from "../../engine/rng.js";
+import { AliasSampler } from "../../engine/sampling.js";
+import { createOptimizer } from "../../engine/optimizers.js";
+import { NaturalPreconditioner } from "../../engine/natural.js";
+import { normalised, skillFrequencies } from "../skills.js";
+import { RunGuard } from "../guard.js";
+import { DivergenceError, type ModelOutput, type RunHooks, type Trace } from "../types.js";
 
 export type SkillVectorKind = VectorKind;
 
@@ -303,8 +303,8 @@ export function geometryWasmAvailable(): boolean {
 }
 
 function loadWasm(): LoadedWasm | null {
-  // dist/src/models/geometry.js -> dist/asm/geometry.wasm
-  return loadWasmModule(new URL("../../asm/geometry.wasm", import.meta.url));
+  // dist/src/models/geometry/model.js -> dist/asm/geometry.wasm
+  return loadWasmModule(new URL("../../../asm/geometry.wasm", import.meta.url));
 }
 
 function makeWorkspace(n: number, N: number, nTouched: number): Workspace {

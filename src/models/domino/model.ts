@@ -13,12 +13,12 @@
  *
  * Closed forms, so crossing times are exact: serial (r - 1 + th) t0, parallel -tau ln(1 - th) / p_i.
  */
-import type { DominoConfig } from "../config/schema.js";
-import { recordTimes } from "../analysis/record.js";
-import { levelAtThreshold, thresholdList } from "../analysis/timeline.js";
-import { effectiveRate, frequencyOrder, skillFrequencies } from "./skills.js";
-import { RunGuard } from "./guard.js";
-import type { ModelOutput } from "./types.js";
+import type { DominoConfig } from "../../config/schema.js";
+import { recordTimes } from "../../analysis/record.js";
+import { levelAtThreshold, thresholdList } from "../../analysis/timeline.js";
+import { effectiveRate, frequencyOrder, skillFrequencies } from "../skills.js";
+import { RunGuard } from "../guard.js";
+import type { ModelOutput } from "../types.js";
 
 /** Rank (0-based) of each skill by frequency, most frequent first, ties broken by index. */
 export function frequencyRanks(p: ArrayLike<number>): Int32Array {

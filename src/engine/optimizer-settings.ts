@@ -1,11 +1,26 @@
 /**
- * The config's plain values that code needs without the schema: the model names and each
- * optimizer's default hyper-parameters. Apart from ./schema.ts (which re-exports them) so that
- * their users (`init`, the optimizers on worker threads) do not load zod.
+ * The optimizers' names, their fully-resolved settings and each one's default hyper-parameters:
+ * plain values without zod, so that the optimizers (run on worker threads) need no schema.
+ * The config schema (src/config/schema.ts) builds on these; src/engine/optimizers.ts implements them.
  */
-import type { OptimizerConfig, OptimizerName } from "./schema.js";
+export const optimizerNames = ["sgd", "momentum", "signgd", "adam", "rmsprop", "lion", "ademamix", "adamw", "natural"] as const;
+export type OptimizerName = (typeof optimizerNames)[number];
 
-export const modelNames = ["resource", "domino", "geometry", "network"] as const;
+/** Fully-resolved optimizer settings. */
+export interface OptimizerConfig {
+  name: OptimizerName;
+  beta?: number;
+  beta1?: number;
+  beta2?: number;
+  beta3?: number;
+  alpha?: number;
+  alpha_warmup?: number;
+  beta3_warmup?: number;
+  eps?: number;
+  weight_decay?: number;
+  power?: number;
+  damping?: number;
+}
 
 /** Default hyper-parameters: the spec's (adam 0.9/0.999/1e-8, momentum 0.9, signgd eps 1e-8),
  * PyTorch's for rmsprop (alpha 0.99, eps 1e-8), Chen et al. 2023's for lion (0.9, 0.99), and

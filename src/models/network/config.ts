@@ -3,8 +3,9 @@
  * resolution of the parsed YAML into a NetworkConfig, and the checks that need several keys
  * (impossible tasks and networks, memory) with the key to blame.
  */
-import type { Frequencies, NetworkConfig, OptimizerConfig, TaskKind } from "./schema.js";
-import { optimizerDefaults } from "./schema.js";
+import type { Frequencies } from "../../config/schema.js";
+import type { NetworkConfig, TaskKind } from "./schema.js";
+import { resolveOptimizer } from "../../config/resolve.js";
 
 interface KindDefaults {
   task: Partial<NetworkConfig["task"]>;
@@ -105,8 +106,7 @@ export function resolveNetwork(c: Record<string, any>): NetworkConfig | NetworkP
   } else {
     frequencies = skills.frequencies ?? (d.frequencies === "ones" ? new Array(count).fill(1) : d.frequencies);
   }
-  const o = typeof c.optimizer === "string" ? { name: c.optimizer } : c.optimizer;
-  const optimizer = { name: o.name, ...optimizerDefaults[o.name as keyof typeof optimizerDefaults], ...stripUndefined(o) } as OptimizerConfig;
+  const optimizer = resolveOptimizer(c.optimizer);
   const network: NetworkConfig["network"] = {
     hidden: c.network.hidden ?? d.hidden,
     activation: c.network.activation ?? d.activation,
@@ -130,10 +130,6 @@ export function resolveNetwork(c: Record<string, any>): NetworkConfig | NetworkP
     timeline: c.timeline,
   };
   return out;
-}
-
-function stripUndefined(o: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 
 /** Widths of the network's layers: input, hidden..., output (the input after the embedding). */
