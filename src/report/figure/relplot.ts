@@ -167,10 +167,11 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
   });
 
   const xType = xNumeric ? "quantitative" : "ordinal";
-  const xScale: VlSpec = xNumeric ? { type: logX ? "log" : "linear", ...(logX ? {} : { zero: false }), ...(o.xlim ? xDomain(o) : { padding: 10 }) } : {};
+  const xScale: VlSpec = xNumeric ? { type: logX ? "log" : "linear", ...(logX ? {} : { zero: false }), ...(o.xlim ? xDomain(o) : logX ? {} : { padding: 10 }) } : {};
   const xSort = xNumeric ? undefined : distinctValues(kept, o.x).map(labelValue);
   const xEnc: VlSpec = { field: fieldRef(o.x), type: xType, title: o.xTitle ?? o.x, ...(xNumeric ? { scale: xScale } : { sort: xSort }) };
-  const yScale: VlSpec = { type: logY ? "log" : "linear", ...(logY ? {} : { zero: false }), padding: 10 };
+  // Padding keeps the end points off the frame; a log axis is rounded out to whole decades instead.
+  const yScale: VlSpec = { type: logY ? "log" : "linear", ...(logY ? {} : { zero: false, padding: 10 }) };
   const colourValues = colour ? distinctValues(kept, colour) : [];
   const ordered = colourValues.length > 0 && colourValues.every((v) => typeof v === "number");
   const colourEnc: VlSpec | null = colour

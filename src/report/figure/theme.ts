@@ -72,8 +72,16 @@ export function topLevel(body: VlSpec, title: string, subtitle: string[] = []): 
   return { $schema: VEGA_LITE_SCHEMA, title: t, ...(shortLogLabels(body) as VlSpec), config: CONFIG };
 }
 
-/** Log-axis labels: plain between 10⁻³ and 10⁵ (0.001, 20, 5000), else one digit and an exponent (1e-8, 2e+8). */
-export const LOG_LABELS = "abs(datum.value) >= 1e-3 && abs(datum.value) < 1e5 ? format(datum.value, '~g') : format(datum.value, '.0e')";
+/** The decade of a log-axis tick, its mantissa rounded: 0.000999999 (a tick vega computed) is 1×10⁻³. */
+const DECADE = "floor(round(log(datum.value) / LN10 * 1e6) / 1e6)";
+const MANTISSA = `round(datum.value / pow(10, ${DECADE}) * 1000) / 1000`;
+
+/**
+ * Log-axis labels: at 1, 2, 3 and 5 times a power of ten only (vega ticks every multiple and
+ * would label 9e-4 next to 0.004), plain between 10⁻³ and 10⁵ (0.001, 20, 5000), else with
+ * an exponent (1e-8, 2e+8). Labels that would overlap are dropped by vega.
+ */
+export const LOG_LABELS = `indexof([1, 2, 3, 5], ${MANTISSA}) < 0 ? '' : abs(datum.value) >= 9.9999e-4 && abs(datum.value) < 1e5 ? format(datum.value, '.6~r') : format(datum.value, '.0e')`;
 
 /**
  * Every x/y encoding on a log scale without its own axis labels gets LOG_LABELS, short where
