@@ -163,7 +163,7 @@ function chinchillaSpec(fit: FitResult, data: FitData, opts: FitFigureOptions): 
       x: { field: "C", type: "quantitative", title: "compute C (FLOPs)", scale: { type: "log" } },
       y: { field: "value", type: "quantitative", title: "compute-optimal N and D", scale: { type: "log" } },
       color: { field: "quantity", type: "nominal", title: null, scale: { domain: [nLabel, dLabel], range: ["#0072B2", "#D55E00"] } },
-      strokeDash: { field: "quantity", type: "nominal", legend: null, scale: { domain: [nLabel, dLabel], range: [[1, 0], [6, 3]] } },
+      strokeDash: { field: "quantity", type: "nominal", title: null, scale: { domain: [nLabel, dLabel], range: [[1, 0], [6, 3]] } },
       tooltip: [{ field: "quantity" }, { field: "C", format: ".4~g" }, { field: "value", format: ".4~g" }],
     },
   };
@@ -173,5 +173,5 @@ function chinchillaSpec(fit: FitResult, data: FitData, opts: FitFigureOptions): 
     `fit: ${formula(fit)} · ${fitNote(fit)}`,
     paramLines(fit).join(" · "),
   ];
-  return topLevel({ hconcat: [left, right], spacing: 40, resolve: { scale: { color: "independent", strokeDash: "independent" } } }, title, sub);
+  return topLevel({ hconcat: [left, right], spacing: 40, resolve: { scale: { color: "independent", strokeDash: "independent" }, legend: { color: "independent", strokeDash: "independent" } } }, title, sub);
 }
