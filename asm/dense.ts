@@ -171,3 +171,151 @@ export function transpose(rows: i32, cols: i32, S: usize, lds: i32, T: usize, ld
     }
   }
 }
+
+/** The indices k < K of the row's nonzero values, into idx (without branches: random bits mispredict); their count. */
+// @ts-ignore: decorator
+@inline
+function nonzeros(xr: usize, K: i32, idx: usize): i32 {
+  let na = 0;
+  for (let k = 0; k < K; k++) {
+    store<i32>(idx + ((<usize>na) << 2), k);
+    na += i32(load<f64>(xr + ((<usize>k) << 3)) != 0);
+  }
+  return na;
+}
+
+/** Z = c + b and H = relu(Z) (act 1) or H = Z (copy) for 8 outputs, as bias_act. */
+// @ts-ignore: decorator
+@inline
+function epilogue8(zr: usize, hr: usize, b: usize, c0: v128, c1: v128, c2: v128, c3: v128, act: i32, copy: bool): void {
+  const zero = f64x2.splat(0.0);
+  c0 = f64x2.add(c0, v128.load(b));
+  c1 = f64x2.add(c1, v128.load(b, 16));
+  c2 = f64x2.add(c2, v128.load(b, 32));
+  c3 = f64x2.add(c3, v128.load(b, 48));
+  v128.store(zr, c0); v128.store(zr, c1, 16); v128.store(zr, c2, 32); v128.store(zr, c3, 48);
+  if (act == 1) {
+    v128.store(hr, v128.and(c0, f64x2.gt(c0, zero)));
+    v128.store(hr, v128.and(c1, f64x2.gt(c1, zero)), 16);
+    v128.store(hr, v128.and(c2, f64x2.gt(c2, zero)), 32);
+    v128.store(hr, v128.and(c3, f64x2.gt(c3, zero)), 48);
+  } else if (copy) {
+    v128.store(hr, c0); v128.store(hr, c1, 16); v128.store(hr, c2, 32); v128.store(hr, c3, 48);
+  }
+}
+
+/**
+ * The first layer on 0/1 inputs (sparse parity), forward, with the bias and activation fused:
+ *   Z[i][j] = (sum over k < K with X[i][k] != 0, in order, of Wt[k][j]) + b[j],  H = act(Z)
+ * This is gemm_nn + bias_act bit for bit when every X[i][k] is 0 or 1 and W is finite: x * 1
+ * is x, and a term 0 * w = +-0 leaves the sum unchanged (a sum that starts at +0 is never -0
+ * in round-to-nearest, and s + +-0 = s for every other s). Half the adds on average, no
+ * multiplications. idx: K i32 of scratch (the row's nonzero columns).
+ */
+export function sel_forward(M: i32, N: i32, K: i32, X: usize, ldx: i32, Wt: usize, ldw: i32, b: usize, Z: usize, H: usize, ld: i32, act: i32, idx: usize): void {
+  const zero = f64x2.splat(0.0);
+  const rowW = (<usize>ldw) << 3;
+  const N16 = N & ~15, N8 = N & ~7, N2 = N & ~1;
+  for (let i = 0; i < M; i++) {
+    const xr = at(X, i, ldx, 0);
+    const na = nonzeros(xr, K, idx);
+    const zr = at(Z, i, ld, 0), hr = at(H, i, ld, 0);
+    let j = 0;
+    for (; j < N16; j += 16) {
+      const o = (<usize>j) << 3;
+      let c0 = zero, c1 = zero, c2 = zero, c3 = zero, c4 = zero, c5 = zero, c6 = zero, c7 = zero;
+      for (let a = 0; a < na; a++) {
+        const w = Wt + <usize>load<i32>(idx + ((<usize>a) << 2)) * rowW + o;
+        c0 = f64x2.add(c0, v128.load(w));
+        c1 = f64x2.add(c1, v128.load(w, 16));
+        c2 = f64x2.add(c2, v128.load(w, 32));
+        c3 = f64x2.add(c3, v128.load(w, 48));
+        c4 = f64x2.add(c4, v128.load(w, 64));
+        c5 = f64x2.add(c5, v128.load(w, 80));
+        c6 = f64x2.add(c6, v128.load(w, 96));
+        c7 = f64x2.add(c7, v128.load(w, 112));
+      }
+      epilogue8(zr + o, hr + o, b + o, c0, c1, c2, c3, act, H != Z);
+      epilogue8(zr + o + 64, hr + o + 64, b + o + 64, c4, c5, c6, c7, act, H != Z);
+    }
+    for (; j < N8; j += 8) {
+      const o = (<usize>j) << 3;
+      let c0 = zero, c1 = zero, c2 = zero, c3 = zero;
+      for (let a = 0; a < na; a++) {
+        const w = Wt + <usize>load<i32>(idx + ((<usize>a) << 2)) * rowW + o;
+        c0 = f64x2.add(c0, v128.load(w));
+        c1 = f64x2.add(c1, v128.load(w, 16));
+        c2 = f64x2.add(c2, v128.load(w, 32));
+        c3 = f64x2.add(c3, v128.load(w, 48));
+      }
+      epilogue8(zr + o, hr + o, b + o, c0, c1, c2, c3, act, H != Z);
+    }
+    for (; j < N2; j += 2) {
+      const o = (<usize>j) << 3;
+      let c = zero;
+      for (let a = 0; a < na; a++) c = f64x2.add(c, v128.load(Wt + <usize>load<i32>(idx + ((<usize>a) << 2)) * rowW + o));
+      c = f64x2.add(c, v128.load(b + o));
+      v128.store(zr + o, c);
+      if (act == 1) v128.store(hr + o, v128.and(c, f64x2.gt(c, zero)));
+      else if (H != Z) v128.store(hr + o, c);
+    }
+    for (; j < N; j++) {
+      const o = (<usize>j) << 3;
+      let s = 0.0;
+      for (let a = 0; a < na; a++) s += load<f64>(Wt + <usize>load<i32>(idx + ((<usize>a) << 2)) * rowW + o);
+      const z = s + load<f64>(b + o);
+      store<f64>(zr + o, z);
+      if (act == 1) store<f64>(hr + o, z > 0 ? z : 0.0);
+      else if (H != Z) store<f64>(hr + o, z);
+    }
+  }
+}
+
+/**
+ * The first layer's weight and bias gradients on 0/1 inputs:
+ *   dWt[k][j] = sum over i < M with X[i][k] != 0, in order, of dZ[i][j]   (K x N, ld N)
+ *   db[j]     = sum over i < M, in order, of dZ[i][j]                    (when db != 0)
+ * gemm_nn(dZ^T, X) and the bias gradient bit for bit under the same conditions as
+ * sel_forward (a term dZ * 0 = +-0 leaves a sum from +0 unchanged); dZ is read once, row by
+ * row, and the K x N sums stay in the cache. idx: K i32 of scratch.
+ */
+export function sel_dw(M: i32, N: i32, K: i32, X: usize, ldx: i32, dZ: usize, ldz: i32, dWt: usize, db: usize, idx: usize): void {
+  const rowW = (<usize>N) << 3;
+  memory.fill(dWt, 0, <usize>K * rowW);
+  if (db != 0) memory.fill(db, 0, rowW);
+  const N8 = N & ~7, N2 = N & ~1;
+  for (let i = 0; i < M; i++) {
+    const xr = at(X, i, ldx, 0), zr = at(dZ, i, ldz, 0);
+    if (db != 0) {
+      let j = 0;
+      for (; j < N2; j += 2) {
+        const o = (<usize>j) << 3;
+        v128.store(db + o, f64x2.add(v128.load(db + o), v128.load(zr + o)));
+      }
+      for (; j < N; j++) {
+        const o = (<usize>j) << 3;
+        store<f64>(db + o, load<f64>(db + o) + load<f64>(zr + o));
+      }
+    }
+    const na = nonzeros(xr, K, idx);
+    for (let a = 0; a < na; a++) {
+      const w = dWt + <usize>load<i32>(idx + ((<usize>a) << 2)) * rowW;
+      let j = 0;
+      for (; j < N8; j += 8) {
+        const o = (<usize>j) << 3;
+        v128.store(w + o, f64x2.add(v128.load(w + o), v128.load(zr + o)));
+        v128.store(w + o, f64x2.add(v128.load(w + o, 16), v128.load(zr + o, 16)), 16);
+        v128.store(w + o, f64x2.add(v128.load(w + o, 32), v128.load(zr + o, 32)), 32);
+        v128.store(w + o, f64x2.add(v128.load(w + o, 48), v128.load(zr + o, 48)), 48);
+      }
+      for (; j < N2; j += 2) {
+        const o = (<usize>j) << 3;
+        v128.store(w + o, f64x2.add(v128.load(w + o), v128.load(zr + o)));
+      }
+      for (; j < N; j++) {
+        const o = (<usize>j) << 3;
+        store<f64>(w + o, load<f64>(w + o) + load<f64>(zr + o));
+      }
+    }
+  }
+}

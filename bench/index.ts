@@ -1,18 +1,24 @@
 /**
  * `npm run bench`: skillsim against the NumPy/SciPy peers in bench/peers/, side by side
  * on this machine, reported as ratios. Timing lives here, never in tests' pass/fail.
- * Usage: npm run bench [-- resource geometry fit sweep calibrate network]   (default: all)
+ * Usage: npm run bench [-- resource geometry fit sweep calibrate network table]   (default: all;
+ * `table` is the issue-20 table of every workload against its peer, see ./table.ts)
  */
 import { benchCalibrate } from "./calibrate.js";
 import { benchFit } from "./fit.js";
-import { benchGeometry } from "./geometry.js";
+import { benchGeometry, benchGeometryProcess } from "./geometry.js";
 import { benchNetwork } from "./network.js";
 import { benchResource } from "./resource.js";
 import { benchSweep } from "./sweep.js";
+import { benchTable } from "./table.js";
 
 const benches: Record<string, () => Promise<{ text: string }>> = {
   resource: benchResource,
-  geometry: () => benchGeometry(),
+  geometry: async () => {
+    const kernels = await benchGeometry();
+    const processes = benchGeometryProcess(undefined, 3, [{ name: "skillsim run, float32", set: ["precision=float32"] }]);
+    return { text: `${kernels.text}\n${processes.text}` };
+  },
   fit: benchFit,
   sweep: benchSweep,
   calibrate: benchCalibrate,
@@ -22,6 +28,8 @@ const benches: Record<string, () => Promise<{ text: string }>> = {
     return { text: `${parity.text}
 ${modular.text}` };
   },
+  // Last: the issue-20 table, every workload against its peer in one run.
+  table: () => benchTable(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in benches);

@@ -40,7 +40,7 @@ export function runTask(t: FitTask): FitTaskResult {
   switch (t.kind) {
     case "starts": {
       if (cached?.problem !== t.problem) {
-        cached = { problem: t.problem, fn: problemObjective({ lN: t.lN, lD: t.lD, lL: t.lL, loss: t.loss, starts: t.starts, count: 0 }) };
+        cached = { problem: t.problem, fn: problemObjective({ lN: t.lN, lD: t.lD, lL: t.lL, all: null, loss: t.loss, starts: t.starts, count: 0 }) };
       }
       const fn = cached.fn;
       // t.starts holds starts [from, to) only (a compact copy: a message copies a view's whole buffer).

@@ -150,6 +150,9 @@ export class OverlapWatch {
     private readonly N: number,
     /** |t_i| for each skill. */
     private readonly norms: Float64Array,
+    /** Rounding of a computed overlap per parameter, relative to |t_i| |theta|: about 3.6 units
+     * in the last place of the arithmetic (float64 by default; float32 runs pass theirs). */
+    private readonly roundoff = 4e-16,
   ) {
     this.marginC = new Float64Array(n);
     this.due = new Float64Array(n);
@@ -193,7 +196,7 @@ export class OverlapWatch {
     const normT = Math.sqrt(tt);
     // The applied step differs from the intended one by the rounding of theta + d (eps |theta|).
     this.path += stepLength * (1 + 1e-12) + 2.3e-16 * normT;
-    const slack = 4e-16 * N * (normT + this.normC) + 1e-300;
+    const slack = this.roundoff * N * (normT + this.normC) + 1e-300;
     if (slack > this.slack) this.slack = slack;
     const D = Math.sqrt(dd) * (1 + 1e-12) + slack;
     if (D > this.moved) this.moved = D;

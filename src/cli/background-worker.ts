@@ -9,8 +9,10 @@ import { DivergenceError } from "../models/types.js";
 export interface Task {
   skillsimBackground: true;
   module: string;
-  fn: string;
-  args: unknown[];
+  /** With fn and args absent (prepareBackground), the thread imports the module at once and
+   * waits for them as its first message. */
+  fn?: string;
+  args?: unknown[];
 }
 
 export type Reply =
@@ -26,7 +28,9 @@ if (parentPort && (workerData as Partial<Task> | null)?.skillsimBackground) {
   const task = workerData as Task;
   void (async () => {
     try {
+      const given = task.fn === undefined ? new Promise<Pick<Task, "fn" | "args">>((r) => port.once("message", r)) : Promise.resolve(task);
       const mod = (await import(new URL(`../${task.module}`, import.meta.url).href)) as Record<string, (...a: unknown[]) => unknown>;
+      const { fn, args } = (await given) as Required<Pick<Task, "fn" | "args">>;
       let lastAt = 0;
       const onProgress = (done: number, total: number) => {
         const now = Date.now();
@@ -34,7 +38,7 @@ if (parentPort && (workerData as Partial<Task> | null)?.skillsimBackground) {
         lastAt = now;
         port.postMessage({ kind: "progress", done, total } satisfies Reply);
       };
-      const value = await mod[task.fn](...task.args, { onProgress });
+      const value = await mod[fn](...args, { onProgress });
       port.postMessage({ kind: "result", value } satisfies Reply);
     } catch (e) {
       const err = e as Error;

@@ -5,6 +5,11 @@
  * by `module` (a path relative to dist/src/) in a worker thread and resolves to its result;
  * errors come back as the same classes (DivergenceError, ConfigError), with their fields.
  *
+ * `prepareBackground(module)` starts that worker ahead of its task (the thread's start-up and
+ * the module's loading then overlap the caller's own, e.g. reading and checking the config):
+ * the next `inBackground` call for the same module uses it. Until then the thread does not keep
+ * the process alive, so a config error still exits at once.
+ *
  * `interruptible(what, work)`: while `work` runs, SIGINT/SIGTERM stop the process at once,
  * saying on stderr that it was interrupted and that nothing was written (exit 130/143), or
  * which outputs had been written (io.ts keeps the list; every write is atomic, so there are
@@ -20,10 +25,35 @@ import { written } from "./io.js";
 /** Classes an error may come back as (instanceof still holds in the main thread). */
 const ERROR_CLASSES: Record<string, { prototype: object }> = { DivergenceError, ConfigError };
 
+/** A worker started by prepareBackground, waiting for its task (fn and args) as a message. */
+let prepared: { module: string; worker: Worker; early: Reply[] } | null = null;
+
+export function prepareBackground(module: string): void {
+  if (prepared) return;
+  const task: Task = { skillsimBackground: true, module };
+  const worker = new Worker(new URL("./background-worker.js", import.meta.url), { workerData: task });
+  const early: Reply[] = []; // an error while importing, kept for the task
+  worker.on("message", (r: Reply) => early.push(r));
+  worker.on("error", () => undefined); // reported when the task is run (the worker then exits)
+  worker.unref(); // idle until its task: never holds the process open
+  prepared = { module, worker, early };
+}
+
 export function inBackground<T>(module: string, fn: string, args: unknown[], onProgress?: (done: number, total: number) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const task: Task = { skillsimBackground: true, module, fn, args };
-    const w = new Worker(new URL("./background-worker.js", import.meta.url), { workerData: task });
+    let w: Worker;
+    if (prepared && prepared.module === module && prepared.early.length === 0) {
+      w = prepared.worker;
+      w.removeAllListeners("message");
+      w.removeAllListeners("error");
+      w.ref();
+      w.postMessage({ fn, args } satisfies Pick<Task, "fn" | "args">);
+    } else {
+      if (prepared) void prepared.worker.terminate(); // it failed to import, or is for another module: start afresh
+      const task: Task = { skillsimBackground: true, module, fn, args };
+      w = new Worker(new URL("./background-worker.js", import.meta.url), { workerData: task });
+    }
+    prepared = null;
     let settled = false;
     const settle = (f: () => void) => {
       if (settled) return;

@@ -8,7 +8,7 @@ import { ConfigError } from "../config/errors.js";
 import { DivergenceError } from "../models/types.js";
 import { VERSION } from "../version.js";
 import { CliError, checkOutputs, type NamedPath } from "./io.js";
-import { installInterruptHandler } from "./background.js";
+import { installInterruptHandler, prepareBackground } from "./background.js";
 
 /**
  * Every command, in the order `--help` lists them, with a loader of its module. Commands are
@@ -17,7 +17,9 @@ import { installInterruptHandler } from "./background.js";
  * hundreds of processes, and a fit of a small CSV is mostly start-up).
  */
 const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<(program: Command) => void>]> = [
-  ["run", async () => (await import("./run.js")).registerRun],
+  // run: its worker thread starts now, importing the models while this thread loads the YAML
+  // parser and the schema and reads the config (on 2 cores, about 0.04 s less wall time per run)
+  ["run", async () => (prepareBackground("models/index.js"), (await import("./run.js")).registerRun)],
   ["validate", async () => (await import("./validate.js")).registerValidate],
   ["sweep", async () => (await import("./sweep.js")).registerSweep],
   ["merge", async () => (await import("./merge.js")).registerMerge],
@@ -26,6 +28,8 @@ const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<(progr
   ["table", async () => (await import("./table.js")).registerTable],
   ["calibrate", async () => (await import("./calibrate.js")).registerCalibrate],
   ["kinematics", async () => (await import("./kinematics.js")).registerKinematics],
+  ["study", async () => (await import("./study.js")).registerStudy],
+  ["paper", async () => (await import("./paper.js")).registerPaper],
   ["init", async () => (await import("./init.js")).registerInit],
 ];
 

@@ -78,6 +78,9 @@ export function loadConfig(text: string, opts: LoadOptions): Config {
   if (doc.errors.length > 0) throw yamlError(text, doc, lc, file);
   const loc: Located = { doc, lc, file, setPaths: [] };
   if (!isMap(doc.contents)) throw new ConfigError("the config must be a mapping of keys (e.g. `model: resource`)", whereOf(loc, []));
+  // A `study:` block says what `skillsim study` computes from the runs (src/study/spec.ts reads
+  // and checks it); it is no part of any run's config, so it changes no run, output or hash.
+  doc.delete("study");
   for (const s of opts.sets ?? []) applySet(loc, s);
 
   const raw = toPlain(loc);

@@ -133,6 +133,8 @@ interface WasmExports {
   bias_act(M: number, N: number, b: number, Z: number, H: number, ld: number, act: number): void;
   relu_back(M: number, N: number, Z: number, dH: number, dZ: number, ld: number): void;
   transpose(rows: number, cols: number, S: number, lds: number, T: number, ldt: number): void;
+  sel_forward(M: number, N: number, K: number, X: number, ldx: number, Wt: number, ldw: number, b: number, Z: number, H: number, ld: number, act: number, idx: number): void;
+  sel_dw(M: number, N: number, K: number, X: number, ldx: number, dZ: number, ldz: number, dWt: number, db: number, idx: number): void;
 }
 
 export type DenseKernels = "auto" | "js" | "wasm";
@@ -396,4 +398,95 @@ function biasGrad(N: number, M: number, dZT: Float64Array, off: number, db: Floa
     for (let i = 0; i < M; i++) s += dZT[r + i];
     db[dbOff + j] = s;
   }
+}
+
+// ---------------------------------------------------------------------------------------
+// The first layer on 0/1 inputs (the parity tasks): sums of selected rows.
+//
+// When every input X[i][k] is exactly 0 or 1 (and the weights and gradients are finite), the
+// products of denseForward and denseBackward reduce to sums of selected rows, with the same
+// bits: x * 1 = x, and a skipped term x * 0 = +-0 never changes a sum that starts at +0 (in
+// round-to-nearest such a sum is never -0, and s + +-0 = s for every other s). The order of
+// the remaining adds is kept (k in order for Z, i in order for dW), so these are the general
+// kernels' results, not approximations; half the adds on average and no multiplications.
+
+/** True when every value is exactly 0 or 1 (the inputs the selected-row kernels accept). */
+export function isBinary(X: Float64Array): boolean {
+  for (let i = 0; i < X.length; i++) if (X[i] !== 0 && X[i] !== 1) return false;
+  return true;
+}
+
+/** Scratch doubles selForward / selBackward need (N x K weights or gradient, N sums, K indices). */
+export function selScratchSize(N: number, K: number): number {
+  return N * K + N + K;
+}
+
+/**
+ * denseForward for 0/1 inputs X (same arguments; S unused: relu or none):
+ *   Z[i][j] = (sum over k with X[i][k] != 0, k in order, of W[j][k]) + b[j],  H = act(Z).
+ */
+export function selForward(
+  M: number, N: number, K: number,
+  X: Float64Array, xOff: number, ldx: number,
+  W: Float64Array, wOff: number,
+  b: Float64Array, bOff: number,
+  Z: Float64Array, H: Float64Array, oOff: number, ldo: number,
+  act: Activation,
+  scratch: Float64Array,
+): void {
+  if (act === ACT_SILU) throw new Error("selForward: relu or no activation only");
+  const ex = wasmFor(X, W, Z, scratch);
+  if (ex && wasmFor(b, H, b, H)) {
+    transpose(N, K, W, wOff, K, scratch, 0, N); // W^T, K x N
+    ex.sel_forward(M, N, K, X.byteOffset + 8 * xOff, ldx, scratch.byteOffset, N, b.byteOffset + 8 * bOff, Z.byteOffset + 8 * oOff, H.byteOffset + 8 * oOff, ldo, act, scratch.byteOffset + 8 * N * K);
+    return;
+  }
+  const idx = new Int32Array(scratch.buffer, scratch.byteOffset + 8 * N * K, K);
+  for (let i = 0; i < M; i++) {
+    const x = xOff + i * ldx, o = oOff + i * ldo;
+    let na = 0;
+    for (let k = 0; k < K; k++) if (X[x + k] !== 0) idx[na++] = k;
+    for (let j = 0; j < N; j++) {
+      const w = wOff + j * K;
+      let s = 0;
+      for (let a = 0; a < na; a++) s += W[w + idx[a]];
+      const z = s + b[bOff + j];
+      Z[o + j] = z;
+      if (act === ACT_RELU) H[o + j] = z > 0 ? z : 0;
+      else if (H !== Z) H[o + j] = z;
+    }
+  }
+}
+
+/**
+ * denseBackward's dW and db for 0/1 inputs X (no dX: the first layer has none):
+ *   dW[j][k] = sum over i with X[i][k] != 0, i in order, of dZ[i][j],  db[j] = sum_i dZ[i][j].
+ * scratch: selScratchSize(N, K) doubles.
+ */
+export function selBackward(
+  M: number, N: number, K: number,
+  dZ: Float64Array, dzOff: number, ldz: number,
+  X: Float64Array, xOff: number, ldx: number,
+  dW: Float64Array, dwOff: number, ldw: number,
+  db: Float64Array | null, dbOff: number,
+  scratch: Float64Array,
+): void {
+  const ex = wasmFor(dZ, X, dW, scratch);
+  const sums = N * K; // db's sums after the K x N gradient
+  if (ex && wasmFor(db ?? dW, dW, dW, dW)) {
+    ex.sel_dw(M, N, K, X.byteOffset + 8 * xOff, ldx, dZ.byteOffset + 8 * dzOff, ldz, scratch.byteOffset, db ? scratch.byteOffset + 8 * sums : 0, scratch.byteOffset + 8 * (sums + N));
+  } else {
+    scratch.fill(0, 0, sums + N);
+    for (let i = 0; i < M; i++) {
+      const x = xOff + i * ldx, z = dzOff + i * ldz;
+      if (db) for (let j = 0; j < N; j++) scratch[sums + j] += dZ[z + j];
+      for (let k = 0; k < K; k++) {
+        if (X[x + k] === 0) continue;
+        const w = k * N;
+        for (let j = 0; j < N; j++) scratch[w + j] += dZ[z + j];
+      }
+    }
+  }
+  transpose(K, N, scratch, 0, N, dW, dwOff, ldw);
+  if (db) for (let j = 0; j < N; j++) db[dbOff + j] = scratch[sums + j];
 }

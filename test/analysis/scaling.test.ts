@@ -319,3 +319,42 @@ test("bootstrap still runs when the fitted E (or A, B) underflowed to 0", () => 
   const iv = bootstrapChinchilla(N, D, L, zeroed, { K: 5, seed: 1 });
   assert.ok(iv.alpha[0] <= iv.alpha[1] && Number.isFinite(iv.alpha[0]));
 });
+
+test("Chinchilla fit above CHINCHILLA_LARGE_N rows: starts on a strided subsample, the optimum polished on every row", async () => {
+  const { CHINCHILLA_LARGE_N, CHINCHILLA_SUBSAMPLE, chinchillaProblem } = await import("../../src/analysis/scaling.js");
+  const { FitPool, fitChinchillaParallel } = await import("../../src/analysis/fit-parallel.js");
+  const truth: ChinchillaParams = { E: 1.82, A: 482, B: 2085, alpha: 0.35, beta: 0.37 };
+  const rng = new Rng(11);
+  const n = 3 * CHINCHILLA_LARGE_N + 5;
+  const N: number[] = [], D: number[] = [], L: number[] = [];
+  for (let k = 0; k < n; k++) {
+    const nk = 7e7 * Math.exp(rng.nextDouble() * Math.log(200)), dk = 1e9 * Math.exp(rng.nextDouble() * Math.log(1000));
+    N.push(nk); D.push(dk);
+    L.push(chinchillaLoss(truth, nk, dk) * Math.exp(0.01 * rng.normal()));
+  }
+  const p = chinchillaProblem(N, D, L);
+  assert.ok(p.lL.length <= CHINCHILLA_SUBSAMPLE && p.lL.length > CHINCHILLA_SUBSAMPLE / 2, `subsample of ${p.lL.length} rows`);
+  assert.equal(p.all!.lL.length, n);
+  // Every k-th row, from the first.
+  const k = Math.ceil(n / CHINCHILLA_SUBSAMPLE);
+  assert.equal(p.lL[1], Math.log(L[k]));
+  assert.equal(chinchillaProblem(N.slice(0, CHINCHILLA_LARGE_N), D.slice(0, CHINCHILLA_LARGE_N), L.slice(0, CHINCHILLA_LARGE_N)).all, null);
+
+  const grid = { alpha: [0.5], beta: [0.5], e: [0, 1], a: [5, 10], b: [5, 10] };
+  const fit = fitChinchilla(N, D, L, { grid });
+  assert.equal(fit.n, n);
+  for (const key of ["alpha", "beta"] as const) assert.ok(Math.abs(fit.params[key] - truth[key]) < 0.02, `${key} ${fit.params[key]}`);
+  assert.ok(relErr(fit.params.E, truth.E) < 0.02, `E ${fit.params.E}`);
+  // The reported objective is the one on every row, at the reported point.
+  const fn = chinchillaObjectiveFn(N, D, L);
+  assert.equal(fit.objective, fn(fit.theta!, new Float64Array(5)));
+  // The same bits on two threads.
+  const pool = new FitPool(2);
+  try {
+    const par = await fitChinchillaParallel(pool, N, D, L, { grid });
+    assert.deepEqual(par.params, fit.params);
+    assert.equal(par.objective, fit.objective);
+  } finally {
+    await pool.close();
+  }
+});

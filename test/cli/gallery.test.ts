@@ -10,10 +10,27 @@ import { join } from "node:path";
 import { loadConfig } from "../../src/config/load.js";
 import { runModel } from "../../src/models/index.js";
 import { planSweep } from "../../src/sweep/grid.js";
+import { parseStudy } from "../../src/study/spec.js";
 import { cli, ROOT, tempDir } from "../helpers.js";
 
 const DIR = join(ROOT, "configs", "paper");
-const files = readdirSync(DIR).filter((f) => f.endsWith(".yaml")).sort();
+// Configs; the fig<N>.study.yaml files beside them are studies (tested below and in test/cli/study.test.ts).
+const files = readdirSync(DIR).filter((f) => f.endsWith(".yaml") && !f.endsWith(".study.yaml")).sort();
+const studies = readdirSync(DIR).filter((f) => f.endsWith(".study.yaml")).sort();
+
+for (const f of studies) {
+  test(`gallery: the study ${f} opens with the paper and the command, and every check names its source`, () => {
+    const path = join(DIR, f);
+    const text = readFileSync(path, "utf8");
+    const head = text.split("\n").filter((l) => l.startsWith("#")).join("\n");
+    assert.match(head, /^# Paper, Fig \d+/);
+    assert.match(head, /# Run: +skillsim study configs\/paper\//);
+    const s = parseStudy(text, path, (p) => readFileSync(p, "utf8"));
+    assert.ok(s.paper, "a paper: block");
+    assert.equal(`fig${s.paper.figure}.study.yaml`, f);
+    for (const c of s.paper.checks) assert.ok(c.source.length > 5 && (c.tolerance.abs !== undefined || c.tolerance.rel !== undefined));
+  });
+}
 
 /** Reduced sizes for the long runs (the test checks that they run, not their physics). */
 function reduce(text: string): string[] {

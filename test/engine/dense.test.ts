@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   ACT_NONE, ACT_RELU, ACT_SILU, actBackward, DenseArena, denseBackward, denseForward, denseScratchSize, denseWasmAvailable,
-  gemmNN, gemmNT, silu, siluGrad, transpose, useDenseKernels,
+  gemmNN, gemmNT, isBinary, selBackward, selForward, silu, siluGrad, transpose, useDenseKernels,
 } from "../../src/engine/dense.js";
 import { Rng } from "../../src/engine/rng.js";
 
@@ -103,4 +103,56 @@ test("denseBackward: dW = dZ^T X, db = column sums, dX = dZ W (plain loops)", ()
       for (let j = 0; j < N; j++) s += dZ[i * N + j] * W[j * K + k];
       assert.equal(dX[i * K + k], s);
     }
+});
+
+/** The bits of every value (so that -0 and +0 differ). */
+function bits(a: Float64Array): string[] {
+  return Array.from(new BigUint64Array(Float64Array.from(a).buffer), (b) => b.toString(16));
+}
+
+test("selForward / selBackward on 0/1 inputs: the bits of denseForward / denseBackward, in both back-ends", () => {
+  assert.equal(isBinary(Float64Array.from([0, 1, -0, 1])), true);
+  assert.equal(isBinary(Float64Array.from([0, 1, 0.5])), false);
+  const kinds: ("js" | "wasm")[] = denseWasmAvailable() ? ["js", "wasm"] : ["js"];
+  for (const kind of kinds) {
+    useDenseKernels(kind);
+    try {
+      for (const [M, N, K] of [[1, 1, 1], [7, 5, 3], [9, 8, 8], [10, 50, 32], [13, 9, 33], [5, 2, 6], [3, 17, 4]]) {
+        for (const act of [ACT_NONE, ACT_RELU] as const) {
+          const rng = new Rng(M * 1000 + N * 10 + K + act);
+          const ldx = K + 3, xOff = 2, ldo = N + 1, oOff = 1;
+          const sizes = [xOff + M * ldx, N * K + N, M * ldo + 1, M * ldo + 1, M * ldo + 1, M * ldo + 1, M * ldo + 1, N * K + N, N * K + N, denseScratchSize(M, N, K)];
+          const arena = new DenseArena(sizes.reduce((a, b) => a + b + 2, 0));
+          assert.equal(arena.kind, kind);
+          const [X, W, Z1, H1, Z2, H2, dZ, g1, g2, scratch] = sizes.map((n) => arena.alloc(n));
+          // 0/1 inputs (some -0), weights and gradients with exact zeros of both signs.
+          for (let q = 0; q < X.length; q++) X[q] = rng.nextDouble() < 0.5 ? (rng.nextDouble() < 0.1 ? -0 : 0) : 1;
+          const mixed = (a: Float64Array): void => {
+            for (let q = 0; q < a.length; q++) {
+              const u = rng.nextDouble();
+              a[q] = u < 0.1 ? 0 : u < 0.2 ? -0 : 2 * rng.nextDouble() - 1;
+            }
+          };
+          mixed(W);
+          mixed(dZ);
+          const H2v = act === ACT_NONE ? Z2 : H2, H1v = act === ACT_NONE ? Z1 : H1;
+          denseForward(M, N, K, X, xOff, ldx, W, 0, W, N * K, Z1, H1v, oOff, ldo, act, scratch, null);
+          selForward(M, N, K, X, xOff, ldx, W, 0, W, N * K, Z2, H2v, oOff, ldo, act, scratch);
+          const what = `${kind} ${M}x${N}x${K} act ${act}`;
+          assert.deepEqual(bits(Z2), bits(Z1), `${what}: Z`);
+          assert.deepEqual(bits(H2), bits(H1), `${what}: H`);
+          denseBackward(M, N, K, dZ, oOff, ldo, X, xOff, ldx, W, 0, K, g1, 0, g1, N * K, null, 0, K, false, scratch);
+          selBackward(M, N, K, dZ, oOff, ldo, X, xOff, ldx, g2, 0, K, g2, N * K, scratch);
+          assert.deepEqual(bits(g2), bits(g1), `${what}: dW and db`);
+          // Without db, the weight gradient alone (db's place untouched).
+          g2.fill(7);
+          selBackward(M, N, K, dZ, oOff, ldo, X, xOff, ldx, g2, 0, K, null, 0, scratch);
+          assert.deepEqual(bits(g2.subarray(0, N * K)), bits(g1.subarray(0, N * K)), `${what}: dW`);
+          assert.ok(g2.subarray(N * K).every((v) => v === 7));
+        }
+      }
+    } finally {
+      useDenseKernels("auto");
+    }
+  }
 });

@@ -62,7 +62,7 @@ export const geometry: ModelSpec<GeometryConfig> = {
   memoryBytes: (c) => c.skills.count * c.params * 8 + 8 * c.params * 8, // skill vectors; theta, gradient, optimizer state
   memoryKey: ["params"],
   extraSeries: (c) => (c.diagnostics !== false ? c.skills.count + 1 : 0),
-  header: (c) => [`${c.optimizer.name}, ${c.loss}, ${c.skills.vectors}, batch ${c.batch}`],
+  header: (c) => [`${c.optimizer.name}, ${c.loss}, ${c.skills.vectors}, batch ${c.batch}${c.precision === "float32" ? ", float32" : ""}`],
   run: runGeometry,
   exports: { vectors: skillVectorsCsv },
 };

@@ -34,6 +34,7 @@
  * WebAssembly SIMD kernel (asm/geometry.ts, built to dist/asm/geometry.wasm) when it is
  * available, else in JavaScript (`dotRow`, `axpyRow`). Both do the same floating-point
  * operations in the same order, so results are bit-identical (tested); only speed differs.
+ * `precision: float32` swaps in float32 vectors and kernels (./float32.ts, asm/geometry32.ts).
  */
 import { loadWasmModule, type LoadedWasm, type WasmApi } from "../../engine/wasm.js";
 import type { GeometryConfig, VectorKind } from "../../config/schema.js";
@@ -46,6 +47,7 @@ import { NaturalPreconditioner } from "../../engine/natural.js";
 import { normalised, skillFrequencies } from "../skills.js";
 import { RunGuard } from "../guard.js";
 import { DivergenceError, type ModelOutput, type RunHooks, type Trace } from "../types.js";
+import { makeWorkspace32 } from "./float32.js";
 
 export type SkillVectorKind = VectorKind;
 
@@ -175,7 +177,7 @@ export function fullBatchGradient(T: Float64Array, p: ArrayLike<number>, theta: 
 //   dots(idx, m)        zb[k] = t_{idx[k]} . theta,        k < m
 //   accumulate(idx, m)  g = sum_{k < m, in order} wb[k] t_{idx[k]}
 
-interface Workspace {
+export interface Workspace {
   readonly kind: "js" | "wasm";
   readonly T: Float64Array;
   readonly theta: Float64Array;
@@ -190,6 +192,8 @@ interface Workspace {
   /** out[k] = t_{idx[k]} . theta, k < m (out: zn or zb). */
   dotsInto(idx: Int32Array, m: number, out: Float64Array): void;
   accumulate(idx: Int32Array, m: number): void;
+  /** theta was written (float32 keeps a rounded copy for its kernels; float64: nothing). */
+  thetaChanged(): void;
 }
 
 let lastKernels: "js" | "wasm" | null = null;
@@ -232,6 +236,7 @@ class JsWorkspace implements Workspace {
     g.fill(0);
     for (let k = 0; k < m; k++) axpyRow(g, wb[k], T, idx[k] * N, N);
   }
+  thetaChanged(): void {}
 }
 
 interface WasmExports {
@@ -284,6 +289,7 @@ class WasmWorkspace implements Workspace {
   accumulate(idx: Int32Array, m: number): void {
     this.ex.accumulate(this.T.byteOffset, idx.byteOffset, this.wb.byteOffset, m, this.N, this.g.byteOffset);
   }
+  thetaChanged(): void {}
 }
 
 export type GeometryKernels = "auto" | "js" | "wasm";
@@ -381,6 +387,14 @@ function fillSkillVectors(ws: Workspace, kind: SkillVectorKind, n: number, N: nu
   proj.fill(0);
 }
 
+/** The n drawn skill vectors (float64) through the fastest float64 kernels (a float32 run
+ * rounds them; the orthogonal kind's Gram-Schmidt needs float64 kernels). */
+function drawnVectors(kind: SkillVectorKind, n: number, N: number, rng: Rng): Float64Array {
+  const ws = makeWorkspace(n, N, 1);
+  fillSkillVectors(ws, kind, n, N, rng);
+  return ws.T;
+}
+
 /** Explicit rows (config or CSV) into T, as given. */
 function copyRows(T: Float64Array, rows: number[][], N: number): void {
   for (let i = 0; i < rows.length; i++) for (let j = 0; j < N; j++) T[i * N + j] = rows[i][j];
@@ -454,17 +468,20 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}, timelineM
   const freq = skillFrequencies(cfg.skills.frequencies, n);
   const p = normalised(freq);
 
-  const ws = makeWorkspace(n, N, Math.min(B, n) + 1);
+  const f32 = cfg.precision === "float32"; // float32 kernels and vectors (./float32.ts)
+  const ws = f32 ? makeWorkspace32(kernelChoice, n, N, Math.min(B, n) + 1) : makeWorkspace(n, N, Math.min(B, n) + 1);
   const { T, theta, g, all, touched, zb, wb, nearIdx, zn } = ws;
   lastKernels = ws.kind;
 
   const rng = new Rng(cfg.seed);
   const V = cfg.skills.vectors;
-  if (Array.isArray(V)) {
-    copyRows(T, V, N);
-    for (let i = 0; i < n; i++) all[i] = i;
-  } else fillSkillVectors(ws, V, n, N, rng);
+  if (Array.isArray(V)) copyRows(T, V, N);
+  else if (f32) T.set(drawnVectors(V, n, N, rng)); // drawn in float64 (the same numbers), rounded below
+  else fillSkillVectors(ws, V, n, N, rng);
+  for (let i = 0; i < n; i++) all[i] = i;
+  if (f32) (ws as ReturnType<typeof makeWorkspace32>).roundVectors();
   if (cfg.init) for (let j = 0; j < N; j++) theta[j] = cfg.init[j];
+  ws.thetaChanged();
   const opt = createOptimizer(cfg.optimizer, cfg.lr, N);
   // natural: g <- (F + damping I)^-1 g with F = sum_i w_i t_i t_i^T, w_i = p_i (mse, constant)
   // or p_i s_i (1 - s_i) (ce, from the levels at theta_{t-1}); src/engine/natural.ts
@@ -516,7 +533,8 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}, timelineM
   // event since the last checkpoint (OverlapWatch: Cauchy-Schwarz on |theta_t - theta_c|).
   // Events: the next threshold (as an overlap; levels are increasing in z), and for mse the
   // guard's limits, so a level leaving the range is caught at its first step too.
-  const watch = exact && !full ? new OverlapWatch(n, N, rowNorms(T, n, N)) : null;
+  // float32: 3.7 units of 2^-24 per parameter, one more for rounding theta to float32
+  const watch = exact && !full ? new OverlapWatch(n, N, rowNorms(T, n, N), f32 ? 2.2e-7 * (1 + 1 / N) : undefined) : null;
   const pos = new Int32Array(watch ? n : 0).fill(-1); // k with touched[k] = i, else -1
   const dueIdx = new Int32Array(watch ? n : 0);
   let spent = 0; // near-set dot products since the checkpoint
@@ -664,6 +682,7 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}, timelineM
       g.set(gNat);
     }
     const sq = opt.step(theta, g, t);
+    ws.thetaChanged();
     zFresh = false;
     if (!Number.isFinite(sq)) throw new DivergenceError(t, "theta", cause);
     lastStepSq = sq;

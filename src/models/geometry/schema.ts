@@ -25,6 +25,8 @@ export const geometrySchema = z.strictObject({
   // means over the steps of each recorded interval (every step counts, without record: every)
   diagnostics: z.union([z.boolean(), z.literal("average")]).default(false),
   timeline: z.strictObject(timelineFields).default(timelineDefaults), // always exact (first step past each threshold)
+  // float32: vectors, overlaps and gradient in float32 (./float32.ts); absent: float64
+  precision: z.enum(["float64", "float32"]).optional(),
 });
 type GeometryParsed = Resolved<z.infer<typeof geometrySchema>>;
 /** After loading, `{file: ...}` references are replaced by the numbers read from the file. */

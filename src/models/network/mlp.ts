@@ -28,7 +28,7 @@
  * default); W_g and b_g ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = w_{l-1}/k
  * (nn.Linear's default: kaiming_uniform with a = sqrt(5) gives exactly this bound).
  */
-import { ACT_NONE, ACT_RELU, ACT_SILU, type Activation, actBackward, arenaDoubles, biasActivation, DenseArena, denseBackward, denseForward, denseScratchSize, matmulWT } from "../../engine/dense.js";
+import { ACT_NONE, ACT_RELU, ACT_SILU, type Activation, actBackward, arenaDoubles, biasActivation, DenseArena, denseBackward, denseForward, denseScratchSize, matmulWT, selBackward, selForward } from "../../engine/dense.js";
 import type { Rng } from "../../engine/rng.js";
 
 export interface LayerPlan {
@@ -50,6 +50,12 @@ export interface MlpSpec {
   embedding: { vocab: number; dim: number } | null;
   /** Most rows any pass (forward or backward) will see. */
   maxRows: number;
+  /**
+   * Every numeric input is exactly 0 or 1 (the parity tasks; see isBinary in dense.ts): the
+   * first layer then runs as sums of selected weight rows (selForward, selBackward), the same
+   * bits as the products, half the work. Only with relu (silu's first layer keeps the products).
+   */
+  binaryInput?: boolean;
 }
 
 export class Mlp {
@@ -73,6 +79,8 @@ export class Mlp {
   private readonly Sa: Float64Array;
   private readonly Sb: Float64Array;
   private readonly scratch: Float64Array;
+  /** The first layer takes the selected-row kernels (spec.binaryInput, relu, no embedding). */
+  private readonly binaryInput: boolean;
 
   /** Sizes of every buffer the network allocates, in allocation order (and its parameter count). */
   static plan(spec: MlpSpec): { sizes: number[]; nParams: number } {
@@ -100,6 +108,7 @@ export class Mlp {
     if (e && (k !== 1 || w[0] !== 2 * e.dim)) throw new Error("network: an embedding layer needs modules: 1 and input width 2 d");
     this.nIn = w[0];
     this.nOut = w[w.length - 1];
+    this.binaryInput = !!spec.binaryInput && !e && spec.activation === "relu";
     this.embedding = e;
     let off = e ? e.vocab * e.dim : 0;
     const act = spec.activation === "relu" ? ACT_RELU : ACT_SILU;
@@ -182,6 +191,10 @@ export class Mlp {
     const bi = L.inW / L.groups, bo = L.outW / L.groups, stride = bo * bi + bo;
     for (let g = 0; g < L.groups; g++) {
       const w = L.wOff + g * stride;
+      if (l === 0 && this.binaryInput) {
+        selForward(M, bo, bi, inp, inOff + g * bi, L.inW, theta, w, theta, w + bo * bi, this.Z[l], this.H[l], g * bo, L.outW, L.act, this.scratch);
+        continue;
+      }
       denseForward(M, bo, bi, inp, inOff + g * bi, L.inW, theta, w, theta, w + bo * bi, this.Z[l], this.H[l], g * bo, L.outW, L.act, this.scratch, this.Sg[l]);
     }
   }
@@ -203,6 +216,10 @@ export class Mlp {
       const dX = l > 0 ? this.dZ[l - 1] : null;
       for (let g = 0; g < L.groups; g++) {
         const w = L.wOff + g * stride;
+        if (l === 0 && this.binaryInput) {
+          selBackward(M, bo, bi, dZ, g * bo, L.outW, inp, inOff + g * bi, L.inW, grad, w, bi, grad, w + bo * bi, this.scratch);
+          continue;
+        }
         denseBackward(M, bo, bi, dZ, g * bo, L.outW, inp, inOff + g * bi, L.inW, theta, w, bi, grad, w, grad, w + bo * bi, dX, g * bi, L.inW, false, this.scratch);
       }
     }

@@ -29,7 +29,7 @@ import type { NetworkConfig } from "../../config/schema.js";
 import { recordTimes } from "../../analysis/record.js";
 import { CrossingTracker } from "../../analysis/timeline.js";
 import { Rng } from "../../engine/rng.js";
-import { arenaDoubles, DenseArena } from "../../engine/dense.js";
+import { arenaDoubles, DenseArena, isBinary } from "../../engine/dense.js";
 import { createOptimizer } from "../../engine/optimizers.js";
 import { skillFrequencies } from "../skills.js";
 import { DivergenceError, type ModelOutput, type RunHooks, type Trace } from "../types.js";
@@ -65,6 +65,7 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
     modules: cfg.network.modules,
     embedding: data.tokens ? { vocab: cfg.task.modulus!, dim: cfg.network.embedding! } : null,
     maxRows: Math.max(nTrain, B, nTest),
+    binaryInput: data.X !== null && data.X !== undefined && isBinary(data.X),
   };
   // One arena for everything the kernels touch: parameters, gradient, inputs, activations.
   const plan = Mlp.plan(spec);

@@ -1,0 +1,213 @@
+/** `skillsim study FILE`: run what a study needs (resuming), compute its tables, write them and its figures. */
+import type { Command } from "commander";
+import { existsSync, mkdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { availableParallelism } from "node:os";
+import { ConfigError } from "../config/errors.js";
+import { SweepError } from "../sweep/grid.js";
+import { runSweep } from "../sweep/run.js";
+import { parseSweepRuns, SweepTableError } from "../analysis/sweep-table.js";
+import { parseStudy, type Study } from "../study/spec.js";
+import { computeStudy, toCsv, toRecords, type StudyResult, type StudyRun, type Table } from "../study/compute.js";
+import { figureSpec } from "../study/vega.js";
+import { CliError, inputName, readTextFile, writeFileAtomic } from "./io.js";
+import { progressBar } from "./progress.js";
+import { note } from "./shared.js";
+
+export interface StudyCliOptions {
+  out?: string;
+  jobs?: string;
+  long?: boolean;
+  quiet?: boolean;
+}
+
+export const INTERVAL_NOTE = "mean over each group's runs, sd the sample standard deviation (n - 1), lo/hi the 95% confidence interval of the mean (Student t, n - 1 degrees of freedom; empty for n < 2)";
+
+export function registerStudy(program: Command): void {
+  program
+    .command("study")
+    .argument("<file>", "a config with sweep: and study: blocks, or a study file naming several configs")
+    .description("run a study's sweeps (resuming), write its tidy tables (CSV and JSON) and Vega-Lite figures")
+    .option("-o, --out <dir>", "folder for the runs, tables and figures (default: <file name>-study)")
+    .option("-j, --jobs <n>", `worker threads for the runs (default: ${availableParallelism()})`)
+    .option("--long", "also write curves.csv: one row per run, recorded step and skill (config, id, seed, swept keys, step, skill, level, loss)")
+    .option("-q, --quiet", "no progress or notes on stderr")
+    .addHelpText("after", `
+The study block (docs/study.md):
+  study:
+    derive: {ratio: "skills[2].learned / skills[1].learned"}   # per-run quantities
+    group: [skills.frequencies]                                # default: the swept keys but seed
+    fit: {x: params, y: final.loss, by: [skills.frequencies.zipf], fix_E: 0}
+    calibrate: {model: resource}                               # N0 per run, as \`skillsim calibrate\`
+    figures: [{name: ratio, data: groups, x: skills.frequencies, y: ratio}]
+
+Writes into the folder: runs-<config>.jsonl (the sweep lines; a second call resumes them),
+runs.csv/.json (one row per run), groups.csv/.json (per group and quantity: n, mean, sd and
+the 95% t interval of the mean), fits.csv/.json, calibration.csv/.json, <figure>.vl.json
+(Vega-Lite, data inline) and study.json (what was computed, and how). stdout: the group table.
+
+Exit codes: 0 done, 1 some runs diverged (the rest are used) or a run failed, 2 bad study or config (nothing run).`)
+    .action(async (file: string, opts: StudyCliOptions) => {
+      const quiet = Boolean(opts.quiet);
+      const out = opts.out ?? `${inputName(file).replace(/^.*\//, "").replace(/\.ya?ml$/i, "")}-study`;
+      const { study, result, failed } = await executeStudy(file, { out, jobs: parseJobs(opts.jobs), long: Boolean(opts.long), quiet });
+      process.stdout.write(textTable(result.groups));
+      if (!quiet) note(`groups: ${INTERVAL_NOTE}`);
+      if (!quiet) note(`wrote ${out}/: runs, groups${result.fits ? ", fits" : ""}${result.calibration ? ", calibration" : ""} (CSV and JSON)${study.figures.length ? `, ${study.figures.map((f) => `${f.name}.vl.json`).join(", ")}` : ""}${opts.long ? ", curves.csv" : ""}`);
+      if (failed > 0) throw new CliError(`${failed} run${failed === 1 ? "" : "s"} diverged (their rows carry "error"); the other runs were used`, 1);
+    });
+}
+
+function parseJobs(s: string | undefined): number {
+  if (s === undefined) return availableParallelism();
+  if (!/^\s*\d+\s*$/.test(s) || Number(s) < 1) throw new CliError(`--jobs: expected a whole number >= 1, got "${s}"`);
+  return Number(s);
+}
+
+/** Read and check a study file (exit 2 on any problem, before any run). */
+export function loadStudy(file: string): Study {
+  const text = readTextFile(file, "study");
+  return parseStudy(text, inputName(file), (p) => readTextFile(p, "config"));
+}
+
+export interface ExecuteOptions {
+  out: string;
+  jobs: number;
+  long?: boolean;
+  quiet?: boolean;
+  /** Overrides for every config (paper --full). */
+  study?: Study;
+}
+
+/** Run, compute, write (see the command's help). */
+export async function executeStudy(file: string, opts: ExecuteOptions): Promise<{ study: Study; result: StudyResult; failed: number; seconds: number }> {
+  const t0 = performance.now();
+  const study = opts.study ?? loadStudy(file);
+  const quiet = Boolean(opts.quiet);
+  const say = (m: string) => {
+    if (!quiet) note(m);
+  };
+  if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new CliError(`--out ${opts.out}: exists and is not a folder`);
+  try {
+    mkdirSync(opts.out, { recursive: true });
+  } catch (e) {
+    throw new CliError(`--out ${opts.out}: cannot create the folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+
+  // Runs: each config's sweep into its own JSON Lines file, resuming what is there.
+  let failed = 0;
+  const runs: StudyRun[] = [];
+  for (const src of study.sources) {
+    const path = join(opts.out, `runs-${src.label}.jsonl`);
+    const bar = progressBar(`${src.label}`, quiet, "runs");
+    try {
+      const s = await runSweep(src.plan, { out: path, resume: existsSync(path), jobs: Math.max(1, Math.min(opts.jobs, src.plan.total)), handleSignals: true, note: quiet ? undefined : note, onProgress: (d, t) => bar.update(d, t) });
+      if (s.interrupted) throw new CliError(`interrupted by ${s.interrupted}: the finished runs are in ${path}; run the same command again to resume`, s.interrupted === "SIGINT" ? 130 : 143);
+      if (s.finished > 0) say(`${src.label}: ${s.finished} runs in ${s.seconds.toFixed(1)} s${s.skipped ? ` (${s.skipped} were there)` : ""}`);
+    } catch (e) {
+      throw e instanceof SweepError ? new CliError(e.message, e.code) : e;
+    } finally {
+      bar.stop();
+    }
+    let lines;
+    try {
+      lines = parseSweepRuns(readTextFile(path, "sweep output"), path);
+    } catch (e) {
+      throw e instanceof SweepTableError ? new CliError(e.message) : e;
+    }
+    const byId = new Map(lines.map((r) => [r.id, r]));
+    for (let id = 0; id < src.plan.total; id++) {
+      const run = byId.get(id);
+      if (!run) throw new CliError(`${path}: run ${id} is missing; run the command again to resume`, 1);
+      if (run.error) failed++;
+      runs.push({ label: src.label, run, cfg: src.plan.run(id).cfg });
+    }
+  }
+
+  if (study.calibrate || opts.long) await rerun(study, runs, opts, say);
+  const result = computeStudy(study, runs);
+  for (const n of result.notes) say(n);
+
+  const write = (name: string, t: Table | null) => {
+    if (!t) return;
+    writeFileAtomic(join(opts.out, `${name}.csv`), toCsv(t));
+    writeFileAtomic(join(opts.out, `${name}.json`), JSON.stringify(toRecords(t), null, 1) + "\n");
+  };
+  write("runs", result.runs);
+  write("groups", result.groups);
+  write("fits", result.fits);
+  write("calibration", result.calibration);
+  for (const f of study.figures) writeFileAtomic(join(opts.out, `${f.name}.vl.json`), JSON.stringify(figureSpec(result, f, study.paper?.title), null, 1) + "\n");
+  const seconds = (performance.now() - t0) / 1000;
+  writeFileAtomic(join(opts.out, "study.json"), JSON.stringify({
+    study: study.file,
+    configs: study.sources.map((s) => ({ label: s.label, file: s.path, runs: s.plan.total, swept: s.plan.keys.map((k) => k.key) })),
+    quantities: Object.fromEntries(study.quantities.map((q) => [q.name, q.src])),
+    group: study.group,
+    intervals: INTERVAL_NOTE,
+    fit: study.fit ? { form: study.fit.fixE === 0 ? "L = A x^-alpha" : study.fit.fixE === null ? "L = E + A x^-alpha" : `L = ${study.fit.fixE} + A x^-alpha`, x: study.fit.x.src, y: study.fit.y.src, by: study.fit.by, interval: study.fit.bootstrap > 0 ? `alpha_lo/alpha_hi: 2.5 and 97.5 percentiles of ${study.fit.bootstrap} bootstrap refits (runs resampled, seed 0)` : null } : null,
+    calibrate: study.calibrate ? { model: study.calibrate.model, fit: study.calibrate.fit ?? "the default of skillsim calibrate" } : null,
+    figures: study.figures.map((f) => `${f.name}.vl.json`),
+    notes: result.notes,
+  }, null, 1) + "\n");
+  return { study, result, failed, seconds };
+}
+
+/**
+ * Per-run work that needs the level curves, which sweep lines do not keep: each run is run
+ * again in-process from the config it ran with (same config, same seed: the same numbers).
+ */
+async function rerun(study: Study, runs: StudyRun[], opts: ExecuteOptions, say: (m: string) => void): Promise<void> {
+  const { runModel } = await import("../models/index.js");
+  const { buildResult } = await import("../report/result.js");
+  const cal = study.calibrate ? await import("../analysis/calibrate.js") : null;
+  const swept = [...new Set(study.sources.flatMap((s) => s.plan.keys.map((k) => k.key)))].filter((k) => k !== "seed");
+  const curves: string[] = [["config", "id", "seed", ...swept, "step", "skill", "level", "loss"].map(csvText).join(",")];
+  const bar = progressBar(study.calibrate ? "calibrate" : "curves", Boolean(opts.quiet), "runs");
+  try {
+    for (let i = 0; i < runs.length; i++) {
+      const r = runs[i];
+      bar.update(i, runs.length);
+      if (r.run.error) continue;
+      const res = buildResult(r.cfg, runModel(r.cfg));
+      if (res.final.loss !== r.run.finalLoss) throw new CliError(`${r.label} run ${r.run.id}: re-running gave a final loss of ${res.final.loss}, the sweep line ${r.run.finalLoss}; the line was made by another version or config`, 1);
+      if (opts.long) {
+        const head = [r.label, r.run.id, r.cfg.seed, ...swept.map((k) => (Object.hasOwn(r.run.overrides, k) ? r.run.overrides[k] : ""))].map(csvText).join(",");
+        const tr = res.trace as { t: number[]; loss: number[]; level: number[][] };
+        for (let k = 0; k < tr.t.length; k++)
+          for (let s = 0; s < tr.level.length; s++) curves.push(`${head},${tr.t[k]},${s + 1},${tr.level[s][k]},${tr.loss[k]}`);
+      }
+      if (cal && study.calibrate) {
+        try {
+          const obs = cal.parseObserved(JSON.stringify(res), `${r.label} run ${r.run.id}`);
+          const p = cal.plan([obs], { model: study.calibrate.model, fit: study.calibrate.fit });
+          const c = cal.calibrate(p, { model: study.calibrate.model });
+          r.calibration = { ...c.params, calibration_rmse: c.rmse };
+        } catch (e) {
+          if (e instanceof cal.CalibrateError) throw new ConfigError(`cannot calibrate ${r.label} run ${r.run.id}: ${e.message}`, study.calibrate.where, "study.calibrate");
+          throw e;
+        }
+      }
+    }
+    bar.update(runs.length, runs.length);
+  } finally {
+    bar.stop();
+  }
+  if (opts.long) {
+    writeFileAtomic(join(opts.out, "curves.csv"), curves.join("\n") + "\n");
+    say(`curves.csv: ${curves.length - 1} rows (the runs re-run in-process for their level curves)`);
+  }
+}
+
+function csvText(v: unknown): string {
+  const s = typeof v === "string" ? v : v === null || v === undefined ? "" : typeof v === "number" ? String(v) : JSON.stringify(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** Aligned text of a table (numbers to 4 significant digits). */
+export function textTable(t: Table): string {
+  const fmt = (c: unknown) => (c === null ? "-" : typeof c === "number" ? (Number.isInteger(c) ? String(c) : Number(c.toPrecision(4)).toString()) : String(c));
+  const cells = [t.columns, ...t.rows.map((r) => r.map(fmt))];
+  const w = t.columns.map((_, j) => Math.max(...cells.map((r) => String(r[j]).length)));
+  return cells.map((r) => r.map((c, j) => String(c).padEnd(w[j])).join("  ").trimEnd()).join("\n") + "\n";
+}

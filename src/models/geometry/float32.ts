@@ -1,0 +1,207 @@
+/**
+ * The Geometry model in `precision: float32` (the authors' runs are torch float32): the skill
+ * vectors, the parameters the kernels read, the overlaps z_i = t_i . theta and the gradient
+ * estimate g = sum_k w_k t_k are float32, computed by f32x4 WebAssembly kernels
+ * (asm/geometry32.ts) or by this file's JavaScript fallback, which rounds with Math.fround
+ * after every operation in the kernels' order, so both give identical bits (tested).
+ *
+ * What stays float64 (evaluated in float64 and rounded to float32 where it enters a kernel):
+ * the per-skill scalars (sigmoid, the batch weights w_k, rounded to float32) and the optimizer,
+ * whose state and a master copy of theta stay float64 (theta is rounded to float32 for the
+ * kernels after every update), as in mixed-precision training. The skill vectors are drawn
+ * exactly as in float64 (the same random numbers) and rounded to float32.
+ *
+ * The workspace keeps float64 views of T (the rounded vectors, exact), theta (the master copy)
+ * and g (the float32 gradient, widened exactly), so the rest of the model reads them as in
+ * float64.
+ */
+import { loadWasmModule, type LoadedWasm } from "../../engine/wasm.js";
+import type { GeometryKernels, Workspace } from "./model.js";
+
+const f = Math.fround;
+
+/** t_i . x in float32 (Math.fround at every operation): eight partial sums over j mod 8,
+ * the tail added to the first, ((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7)). */
+export function dotRow32(T: Float32Array, off: number, x: Float32Array, N: number): number {
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0, a4 = 0, a5 = 0, a6 = 0, a7 = 0;
+  let j = 0;
+  const end8 = N - (N & 7);
+  for (; j < end8; j += 8) {
+    const o = off + j;
+    a0 = f(a0 + f(T[o] * x[j]));
+    a1 = f(a1 + f(T[o + 1] * x[j + 1]));
+    a2 = f(a2 + f(T[o + 2] * x[j + 2]));
+    a3 = f(a3 + f(T[o + 3] * x[j + 3]));
+    a4 = f(a4 + f(T[o + 4] * x[j + 4]));
+    a5 = f(a5 + f(T[o + 5] * x[j + 5]));
+    a6 = f(a6 + f(T[o + 6] * x[j + 6]));
+    a7 = f(a7 + f(T[o + 7] * x[j + 7]));
+  }
+  for (; j < N; j++) a0 = f(a0 + f(T[off + j] * x[j]));
+  return f(f(f(a0 + a1) + f(a2 + a3)) + f(f(a4 + a5) + f(a6 + a7)));
+}
+
+/** y += w t_i in float32 (w a float32 value), y_j = fround(y_j + fround(w t_ij)). */
+export function axpyRow32(y: Float32Array, w: number, T: Float32Array, off: number, N: number): void {
+  for (let j = 0; j < N; j++) y[j] = f(y[j] + f(w * T[off + j]));
+}
+
+interface Arrays32 {
+  T32: Float32Array;
+  theta32: Float32Array;
+  g32: Float32Array;
+}
+
+/** The float32 kernels over float64 views; `kind` says which back-end computes. */
+abstract class Workspace32 implements Workspace {
+  abstract readonly kind: "js" | "wasm";
+  readonly precision = "float32" as const;
+  abstract readonly T: Float64Array;
+  abstract readonly theta: Float64Array;
+  abstract readonly g: Float64Array;
+  abstract readonly all: Int32Array;
+  abstract readonly touched: Int32Array;
+  abstract readonly zb: Float64Array;
+  abstract readonly wb: Float64Array;
+  abstract readonly nearIdx: Int32Array;
+  abstract readonly zn: Float64Array;
+  protected abstract readonly a: Arrays32;
+  protected abstract kDots(idx: Int32Array, m: number, out: Float64Array): void;
+  protected abstract kAccumulate(idx: Int32Array, m: number): void;
+  /** T64 holds the vectors (float64, as drawn): round them to float32, in both views. */
+  roundVectors(): void {
+    this.a.T32.set(this.T);
+    for (let i = 0; i < this.T.length; i++) this.T[i] = this.a.T32[i];
+  }
+  thetaChanged(): void {
+    this.a.theta32.set(this.theta);
+  }
+  dots(idx: Int32Array, m: number): void {
+    this.kDots(idx, m, this.zb);
+  }
+  dotsInto(idx: Int32Array, m: number, out: Float64Array): void {
+    this.kDots(idx, m, out);
+  }
+  accumulate(idx: Int32Array, m: number): void {
+    const wb = this.wb;
+    for (let k = 0; k < m; k++) wb[k] = f(wb[k]); // the weights enter the kernel as float32
+    this.kAccumulate(idx, m);
+    this.g.set(this.a.g32);
+  }
+}
+
+class JsWorkspace32 extends Workspace32 {
+  readonly kind = "js" as const;
+  readonly T: Float64Array;
+  readonly theta: Float64Array;
+  readonly g: Float64Array;
+  readonly all: Int32Array;
+  readonly touched: Int32Array;
+  readonly zb: Float64Array;
+  readonly wb: Float64Array;
+  readonly nearIdx: Int32Array;
+  readonly zn: Float64Array;
+  protected readonly a: Arrays32;
+  constructor(n: number, private readonly N: number, nTouched: number) {
+    super();
+    this.T = new Float64Array(n * N);
+    this.theta = new Float64Array(N);
+    this.g = new Float64Array(N);
+    this.all = new Int32Array(n);
+    this.touched = new Int32Array(nTouched);
+    this.zb = new Float64Array(n);
+    this.wb = new Float64Array(n);
+    this.nearIdx = new Int32Array(n);
+    this.zn = new Float64Array(n);
+    this.a = { T32: new Float32Array(n * N), theta32: new Float32Array(N), g32: new Float32Array(N) };
+  }
+  protected kDots(idx: Int32Array, m: number, out: Float64Array): void {
+    const { T32, theta32 } = this.a, N = this.N;
+    for (let k = 0; k < m; k++) out[k] = dotRow32(T32, idx[k] * N, theta32, N);
+  }
+  protected kAccumulate(idx: Int32Array, m: number): void {
+    const { T32, g32 } = this.a, wb = this.wb, N = this.N;
+    g32.fill(0);
+    for (let k = 0; k < m; k++) axpyRow32(g32, wb[k], T32, idx[k] * N, N);
+  }
+}
+
+interface WasmExports32 {
+  dots(T: number, theta: number, idx: number, m: number, N: number, z: number): void;
+  accumulate(T: number, idx: number, w: number, m: number, N: number, g: number): void;
+}
+
+class WasmWorkspace32 extends Workspace32 {
+  readonly kind = "wasm" as const;
+  readonly T: Float64Array;
+  readonly theta: Float64Array;
+  readonly g: Float64Array;
+  readonly all: Int32Array;
+  readonly touched: Int32Array;
+  readonly zb: Float64Array;
+  readonly wb: Float64Array;
+  readonly nearIdx: Int32Array;
+  readonly zn: Float64Array;
+  protected readonly a: Arrays32;
+  private readonly ex: WasmExports32;
+  /** Throws (RangeError) when the memory cannot be had; the caller then falls back to JS. */
+  constructor(w: LoadedWasm, n: number, private readonly N: number, nTouched: number) {
+    super();
+    // float64 views first (T, theta, g, indices, overlaps, weights), then the float32 arrays
+    const sizes = [8 * n * N, 8 * N, 8 * N, 4 * n, 4 * nTouched, 8 * n, 8 * n, 4 * n, 8 * n, 4 * n * N, 4 * N, 4 * N];
+    const offsets: number[] = [];
+    let bytes = 0;
+    for (const size of sizes) {
+      offsets.push(bytes);
+      bytes += Math.ceil(size / 16) * 16; // 16-byte alignment for v128 loads
+    }
+    const pages = Math.max(1, Math.ceil(bytes / 65536));
+    if (pages > 65536) throw new RangeError("geometry: wasm memory limit (4 GiB)");
+    const memory = new w.api.Memory({ initial: pages, maximum: pages }); // never grows: views stay valid
+    this.ex = new w.api.Instance(w.module, { env: { memory } }).exports as WasmExports32;
+    const buf = memory.buffer;
+    this.T = new Float64Array(buf, offsets[0], n * N);
+    this.theta = new Float64Array(buf, offsets[1], N);
+    this.g = new Float64Array(buf, offsets[2], N);
+    this.all = new Int32Array(buf, offsets[3], n);
+    this.touched = new Int32Array(buf, offsets[4], nTouched);
+    this.zb = new Float64Array(buf, offsets[5], n);
+    this.wb = new Float64Array(buf, offsets[6], n);
+    this.nearIdx = new Int32Array(buf, offsets[7], n);
+    this.zn = new Float64Array(buf, offsets[8], n);
+    this.a = { T32: new Float32Array(buf, offsets[9], n * N), theta32: new Float32Array(buf, offsets[10], N), g32: new Float32Array(buf, offsets[11], N) };
+  }
+  protected kDots(idx: Int32Array, m: number, out: Float64Array): void {
+    this.ex.dots(this.a.T32.byteOffset, this.a.theta32.byteOffset, idx.byteOffset, m, this.N, out.byteOffset);
+  }
+  protected kAccumulate(idx: Int32Array, m: number): void {
+    this.ex.accumulate(this.a.T32.byteOffset, idx.byteOffset, this.wb.byteOffset, m, this.N, this.a.g32.byteOffset);
+  }
+}
+
+function loadWasm32(): LoadedWasm | null {
+  // dist/src/models/geometry/float32.js -> dist/asm/geometry32.wasm
+  return loadWasmModule(new URL("../../../asm/geometry32.wasm", import.meta.url));
+}
+
+/** Whether the float32 WebAssembly kernels can be loaded here. */
+export function geometry32WasmAvailable(): boolean {
+  return loadWasm32() !== null;
+}
+
+/** A float32 workspace: wasm unless `choice` is "js" or it is unavailable ("wasm": an error then). */
+export function makeWorkspace32(choice: GeometryKernels, n: number, N: number, nTouched: number): Workspace & { roundVectors(): void } {
+  if (choice !== "js") {
+    const w = loadWasm32();
+    if (w) {
+      try {
+        return new WasmWorkspace32(w, n, N, nTouched);
+      } catch (e) {
+        if (choice === "wasm") throw e;
+      }
+    } else if (choice === "wasm") {
+      throw new Error("geometry: float32 WebAssembly kernels unavailable (build dist/asm/geometry32.wasm)");
+    }
+  }
+  return new JsWorkspace32(n, N, nTouched);
+}

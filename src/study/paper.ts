@@ -1,0 +1,90 @@
+/**
+ * `skillsim paper`: each figure's study (configs/paper/fig<N>.study.yaml) next to the numbers
+ * the paper or the authors' code gives, stored in the study file's `paper:` block with where
+ * they come from. Pure: a study's result and its checks in, verdict rows out.
+ */
+import type { Study, PaperCheck } from "./spec.js";
+import { findRows, type StudyResult } from "./compute.js";
+
+export interface Verdict {
+  figure: string;
+  quantity: string;
+  reference: number;
+  source: string;
+  /** skillsim's value: the mean over the group's runs (or the fit parameter). */
+  value: number | null;
+  sd: number | null;
+  n: number;
+  /** [lo, hi] of the value: the 95% t interval of the mean, or the fit's bootstrap interval. */
+  interval: [number, number] | null;
+  tolerance: string;
+  ok: boolean;
+  why: string | null;
+}
+
+/** How far a value may be from the reference. */
+export function within(value: number, ref: number, tol: PaperCheck["tolerance"]): boolean {
+  const allowed = Math.max(tol.abs ?? 0, (tol.rel ?? 0) * Math.abs(ref));
+  return Math.abs(value - ref) <= allowed * (1 + 1e-12) + 1e-300;
+}
+
+export function toleranceText(tol: PaperCheck["tolerance"]): string {
+  const parts: string[] = [];
+  if (tol.abs !== undefined) parts.push(tol.abs === 0 ? "exact" : `±${tol.abs}`);
+  if (tol.rel !== undefined) parts.push(`±${+(tol.rel * 100).toPrecision(3)}%`);
+  return parts.join(" or ");
+}
+
+/** Every check of a study, against its result. */
+export function verdicts(study: Study, result: StudyResult): Verdict[] {
+  const paper = study.paper;
+  if (!paper) return [];
+  return paper.checks.map((c) => {
+    const t = c.table === "groups" ? result.groups : result.fits!;
+    const rows = findRows(t, c.row);
+    const base = { figure: paper.figure, quantity: c.quantity, reference: c.value, source: c.source, tolerance: toleranceText(c.tolerance) };
+    if (rows.length !== 1) return { ...base, value: null, sd: null, n: 0, interval: null, ok: false, why: `${rows.length} rows match ${JSON.stringify(c.row)} in the ${c.table} table` };
+    const r = rows[0];
+    const get = (col: string) => {
+      const j = t.columns.indexOf(col);
+      const v = j >= 0 ? r[j] : null;
+      return typeof v === "number" ? v : null;
+    };
+    let value: number | null, sd: number | null = null, n = 1, interval: [number, number] | null = null;
+    if (c.table === "groups") {
+      value = get(`${c.column}_mean`);
+      sd = get(`${c.column}_sd`);
+      n = get(`${c.column}_n`) ?? 0;
+      const lo = get(`${c.column}_lo`), hi = get(`${c.column}_hi`);
+      interval = lo !== null && hi !== null ? [lo, hi] : null;
+    } else {
+      value = get(c.column);
+      n = get("n") ?? 0;
+      const lo = get(`${c.column}_lo`), hi = get(`${c.column}_hi`);
+      interval = lo !== null && hi !== null ? [lo, hi] : null;
+    }
+    if (value === null) return { ...base, value, sd, n, interval, ok: false, why: "no value (no run reached it)" };
+    return { ...base, value, sd, n, interval, ok: within(value, c.value, c.tolerance), why: null };
+  });
+}
+
+/** A number as the table prints it (4 significant digits; integers whole). */
+export function num(v: number | null): string {
+  if (v === null) return "-";
+  if (Number.isInteger(v)) return String(v);
+  return Number(v.toPrecision(4)).toString();
+}
+
+/** skillsim's value with its seed spread: `mean ± sd (n = k)` or the value alone. */
+export function valueText(v: Verdict): string {
+  if (v.value === null) return "-";
+  if (v.sd !== null && v.n > 1) return `${num(v.value)} ± ${num(v.sd)} (n = ${v.n})`;
+  if (v.interval && v.n > 1) return `${num(v.value)} [${num(v.interval[0])}, ${num(v.interval[1])}]`;
+  return num(v.value);
+}
+
+/** The verdict table as Markdown. */
+export function markdownTable(vs: Verdict[]): string {
+  const head = "| figure | quantity | paper / authors' code | source | skillsim (mean ± sd over seeds) | tolerance | verdict |\n| --- | --- | --- | --- | --- | --- | --- |\n";
+  return head + vs.map((v) => `| ${v.figure} | ${v.quantity} | ${num(v.reference)} | ${v.source} | ${valueText(v)} | ${v.tolerance} | ${v.ok ? "ok" : `**differs**${v.why ? ` (${v.why})` : ""}`} |`).join("\n") + "\n";
+}

@@ -1,0 +1,112 @@
+/** Study aggregation and checks against hand-computed numbers. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { parseStudy } from "../../src/study/spec.js";
+import { computeStudy, findRows, toCsv, type StudyRun } from "../../src/study/compute.js";
+import { verdicts, within } from "../../src/study/paper.js";
+import { figureSpec, field } from "../../src/study/vega.js";
+import type { SweepRun } from "../../src/analysis/sweep-table.js";
+
+const CONFIG = `model: resource
+skills: {count: 3, frequencies: {zipf: 1}}
+steps: 100
+sweep:
+  N0: [0.01, 0.1]
+  seed: [0, 1, 2]
+study:
+  derive:
+    ratio: skills[2].learned / skills[1].learned
+    late: ratio * 2
+  figures:
+    - {name: r, data: groups, x: N0, y: ratio, log: [x]}
+`;
+
+function study(text = CONFIG) {
+  return parseStudy(text, "s.yaml", () => { throw new Error("no file reads expected"); });
+}
+
+/** Runs with hand-set learned times: group N0 = 0.01 has ratios 1, 2, 4; N0 = 0.1 has 3, (never), 5. */
+function runsOf(s: ReturnType<typeof study>): StudyRun[] {
+  const learned2 = [10, 20, 40, 30, null, 50];
+  return Array.from({ length: 6 }, (_, id) => {
+    const cfg = s.sources[0].plan.run(id).cfg;
+    const run: SweepRun = {
+      line: id + 1, id, overrides: s.sources[0].plan.overridesOf(id), finalLoss: 0.5 + id, error: null,
+      skills: [1, 2, 3].map((index) => ({ index, frequency: 1 / index, onset: null, half: null, learned: index === 1 ? 10 : index === 2 ? learned2[id] : null, final: 1 })),
+    };
+    return { label: "s", run, cfg };
+  });
+}
+
+test("groups: n, mean, sample sd and the 95% t interval of the mean", () => {
+  const s = study();
+  assert.deepEqual(s.group, ["N0"]);
+  const r = computeStudy(s, runsOf(s));
+  const col = (name: string) => r.groups.columns.indexOf(name);
+  const g1 = findRows(r.groups, { N0: 0.01 })[0];
+  // ratios 1, 2, 4: mean 7/3, sd sqrt(7/3) (hand-computed: squared deviations 16/9, 1/9, 25/9 over 2).
+  assert.equal(g1[col("ratio_n")], 3);
+  assert.ok(Math.abs((g1[col("ratio_mean")] as number) - 7 / 3) < 1e-15);
+  assert.ok(Math.abs((g1[col("ratio_sd")] as number) - Math.sqrt(7 / 3)) < 1e-15);
+  // Half width t(0.975, 2) sd / sqrt(3); scipy.stats.t.ppf(0.975, 2) = 4.302652729911275 (SciPy
+  // 1.11). skillsim's table holds t to 3 decimals (4.303), so the bounds agree to 1e-4 relative.
+  const half = (4.302652729911275 * Math.sqrt(7 / 3)) / Math.sqrt(3);
+  assert.ok(Math.abs((g1[col("ratio_lo")] as number) - (7 / 3 - half)) / half < 1e-4);
+  assert.ok(Math.abs((g1[col("ratio_hi")] as number) - (7 / 3 + half)) / half < 1e-4);
+  // A quantity defined from another: late = 2 ratio.
+  assert.ok(Math.abs((g1[col("late_mean")] as number) - 14 / 3) < 1e-14);
+  // Group 2: one run never learned skill 2, so n = 2 (ratios 3 and 5): mean 4, sd sqrt(2),
+  // half width t(0.975, 1) sqrt(2) / sqrt(2) = 12.706204736174705 (SciPy).
+  const g2 = findRows(r.groups, { N0: 0.1 })[0];
+  assert.equal(g2[col("runs")], 3);
+  assert.equal(g2[col("ratio_n")], 2);
+  assert.equal(g2[col("ratio_mean")], 4);
+  assert.ok(Math.abs((g2[col("ratio_hi")] as number) - (4 + 12.706204736174705)) / 12.7 < 1e-4);
+  // final_loss is always there: 3.5, 4.5, 5.5 -> mean 4.5, sd 1.
+  assert.equal(g2[col("final_loss_mean")], 4.5);
+  assert.equal(g2[col("final_loss_sd")], 1);
+  // The per-run table: seed once, the missing ratio empty in CSV.
+  assert.deepEqual(r.runs.columns, ["config", "id", "seed", "N0", "final_loss", "ratio", "late", "error"]);
+  assert.match(toCsv(r.runs).split("\n")[5], /^s,4,1,0\.1,4\.5,,,$/);
+});
+
+test("figures are Vega-Lite with the data inline and error bars from the t interval", () => {
+  const s = study();
+  const r = computeStudy(s, runsOf(s));
+  const spec = figureSpec(r, s.figures[0]) as any;
+  assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
+  assert.equal(spec.data.values.length, 2);
+  assert.deepEqual(Object.keys(spec.data.values[0]), ["N0", "ratio_mean", "ratio_lo", "ratio_hi"]);
+  assert.equal(spec.layer[0].encoding.x.scale.type, "log");
+  assert.equal(spec.layer[1].encoding.y2.field, "ratio_hi");
+  assert.equal(field("skills.frequencies.zipf"), "skills\\.frequencies\\.zipf");
+});
+
+test("bad studies: one message naming file:line:col and the key", () => {
+  const cases: [string, RegExp][] = [
+    [CONFIG.replace("skills[2].learned / skills[1].learned", "skills[2].lerned / skills[1].learned"), /^s\.yaml:9:5: study\.derive\.ratio: skills\[2\]\.lerned: unknown field; a skill has .*did you mean "learned"/],
+    [CONFIG.replace("skills[2].learned / skills[1].learned", "skills[4].learned"), /s\.yaml:9:5: study\.derive\.ratio: skills\[4\]\.learned: unknown field: the runs have 3 skills/],
+    [CONFIG.replace("skills[2].learned / skills[1].learned", "parms * 2"), /study\.derive\.ratio: parms: unknown field.*did you mean "params"/],
+    [CONFIG.replace("skills[2].learned / skills[1].learned", "(1 + "), /s\.yaml:9:5: study\.derive\.ratio: the expression ends too early/],
+    [CONFIG.replace("ratio * 2", "later * 2"), /study\.derive\.late: later: unknown field/],
+    [CONFIG.replace("y: ratio", "y: ratoi"), /s\.yaml:12:38: study\.figures\.0\.y: "ratoi" is not a column of the groups table.*did you mean "ratio"/],
+    [CONFIG.replace("  derive:", "  derived:"), /s\.yaml:8:3: study\.derived: unknown key.*did you mean "derive"/],
+  ];
+  for (const [text, re] of cases) {
+    assert.throws(() => study(text), (e: any) => e.name === "ConfigError" && re.test(e.format()), re.source);
+  }
+});
+
+test("paper checks: tolerance and verdicts", () => {
+  assert.ok(within(1.9, 1.893, { rel: 0.05 }));
+  assert.ok(!within(2.1, 1.893, { rel: 0.05 }));
+  assert.ok(within(573, 573, { abs: 0 }));
+  assert.ok(!within(574, 573, { abs: 0 }));
+  const text = `study:\n  configs: [c.yaml]\n  derive: {ratio: "skills[2].learned / skills[1].learned"}\npaper:\n  figure: "x"\n  checks:\n    - {quantity: r, row: {N0: 0.01}, column: ratio, value: 2.3, source: "hand", tolerance: {rel: 0.05}}\n    - {quantity: r, row: {N0: 0.1}, column: ratio, value: 3, source: "hand", tolerance: {abs: 0.5}}\n`;
+  const s = parseStudy(text, "dir/p.yaml", (p) => {
+    assert.equal(p, "dir/c.yaml");
+    return CONFIG.replace(/study:[\s\S]*$/, "");
+  });
+  const v = verdicts(s, computeStudy(s, runsOf(s).map((r) => ({ ...r, label: "c" }))));
+  assert.deepEqual(v.map((x) => [x.value, x.n, x.ok]), [[7 / 3, 3, true], [4, 2, false]]);
+});
