@@ -18,7 +18,7 @@ export { fitChinchilla, fitPowerLaw, bootstrapChinchilla, bootstrapPowerLaw, com
 export { FitPool, fitChinchillaParallel } from "./analysis/fit-parallel.js";
 export { fitWarnings } from "./analysis/fit-diagnostics.js";
 export { buildSweepTable, parseSweepRuns } from "./analysis/sweep-table.js";
-export { runFigure, sweepFigure, fitFigure } from "./report/svg.js";
+export { runSpec, sweepSpec, fitSpec, calibrateSpec, kinematicsSpec, relplot, renderFigure, figureFormat, type VlSpec, type RelplotOptions } from "./report/figure/index.js";
 export { calibrate, parseObserved, plan as planCalibration, CalibrateError, type CalibrationResult } from "./analysis/calibrate.js";
 export { kinematics, parseDeltas, type Kinematics } from "./analysis/kinematics.js";
 export { NaturalPreconditioner, naturalLimitError } from "./engine/natural.js";

@@ -9,6 +9,7 @@ import { CliError, declareIo, emit, inputName, readTextFile, writeFigure, writeF
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
 
+import { plotSettings } from "./plot.js";
 export interface CalibrateCliOptions {
   model: string;
   compare: string;
@@ -22,6 +23,8 @@ export interface CalibrateCliOptions {
   out?: string;
   configOut?: string;
   plot?: string;
+  xlim?: string;
+  plotSize?: string;
   logTime?: boolean;
   quiet?: boolean;
 }
@@ -42,8 +45,10 @@ export function registerCalibrate(program: Command): void {
     .option("--json", "print one JSON document: { model, params, fixed, rmse, n_points, intervals, config, ... }")
     .option("-o, --out <file>", "write the result to FILE (atomically) instead of stdout")
     .option("--config-out <file>", "also write the fitted toy model as a YAML config that `skillsim run` runs")
-    .option("--plot <file>", "also draw observed (dashed, points) and fitted (solid) curves: FILE.svg or FILE.png")
+    .option("--plot <file>", "also draw observed (dashed, points) and fitted (solid) curves: FILE.svg, .png, .vl.json or .html")
     .option("--log-time", "with --plot: log-scaled time axis")
+    .option("--xlim <lo,hi>", "with --plot: draw only lo <= t <= hi")
+    .option("--plot-size <WxH>", "with --plot: the panel's width and height in px (default 560x300)")
     .option("-q, --quiet", "no progress or notes on stderr")
     .addHelpText(
       "after",
@@ -91,7 +96,7 @@ export async function calibrateCommand(paths: string[], opts: CalibrateCliOption
   // Notes go to stderr when stdout is not the text report (which lists them itself).
   const say = (m: string) => { if (!quiet && (opts.json || opts.out)) note(m); };
   if (opts.model !== "resource" && opts.model !== "domino") throw new CliError(`--model ${opts.model}: expected resource or domino`);
-  if (opts.plot && !/\.(svg|png)$/i.test(opts.plot)) throw new CliError(`--plot ${opts.plot}: the figure file must end in .svg or .png`);
+  const size = plotSettings(opts);
   if (opts.compare !== "progress" && opts.compare !== "level") throw new CliError(`--compare ${opts.compare}: expected progress or level`);
   const grid = parseNumber("--grid", opts.grid, (v) => Number.isInteger(v) && v >= 2 && v <= 1000, "a whole number of grid points, 2 to 1000");
   const seed = parseNumber("--seed", opts.seed, (v) => Number.isSafeInteger(v) && v >= 0, "a whole number >= 0");
@@ -149,8 +154,8 @@ export async function calibrateCommand(paths: string[], opts: CalibrateCliOption
       : Float64Array.from({ length: 801 }, (_, k) => (k / 800) * T);
     const curves = fittedCurves(p, result, dense);
     const observed = observedCurves(p);
-    const { calibrateFigure } = await import("../report/svg/calibrate.js"); // d3 and the figure code only when --plot asks
-    await writeFigure(opts.plot, calibrateFigure({ result, files, times: Array.from(dense), fitted: curves, observed, logTime: opts.logTime }));
+    const { calibrateSpec } = await import("../report/figure/calibrate.js");
+    await writeFigure(opts.plot, calibrateSpec({ result, files, times: Array.from(dense), fitted: curves, observed, logTime: opts.logTime, ...size }), quiet);
   }
 }
 

@@ -23,6 +23,9 @@ import {
 import { CliError, colorAllowed, declareIo, emit, readTextFile, writeFigure } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
+import { plotSettings } from "./plot.js";
+import { withSuffix } from "../report/figure/formats.js";
+import type { FigureSize, VlSpec } from "../report/figure/theme.js";
 
 export interface FitCliOptions {
   form?: string;
@@ -48,6 +51,8 @@ export interface FitCliOptions {
   json?: boolean;
   out?: string;
   plot?: string;
+  xlim?: string;
+  plotSize?: string;
   quiet?: boolean;
 }
 
@@ -78,7 +83,9 @@ export function registerFit(program: Command): void {
     .option("--jobs <n>", "threads for the Chinchilla starts and the bootstrap refits (default: all cores; the result does not depend on it)")
     .option("--json", "print the fit as one JSON document")
     .option("-o, --out <file>", "write the result to FILE (atomically) instead of stdout")
-    .option("--plot <file>", "also draw the fit: FILE.svg or FILE.png (with --by: one figure per group, FILE-<value>.svg)")
+    .option("--plot <file>", "also draw the fit: FILE.svg, .png, .vl.json or .html (with --by: one figure per group, FILE-<value>.svg)")
+    .option("--xlim <lo,hi>", "with --plot: draw only lo <= x <= hi (N for Chinchilla)")
+    .option("--plot-size <WxH>", "with --plot: one panel's width and height in px")
     .option("-q, --quiet", "no progress, notes or warnings on stderr (warnings stay in the report and the JSON)")
     .addHelpText(
       "after",
@@ -152,7 +159,7 @@ interface EarlyOptions {
 }
 
 function earlyOptions(opts: FitCliOptions): EarlyOptions {
-  if (opts.plot && !/\.(svg|png)$/i.test(opts.plot)) throw new CliError(`--plot ${opts.plot}: the figure file must end in .svg or .png`);
+  plotSettings(opts);
   const name = opts.loss ?? "huber";
   if (!(LOSS_NAMES as readonly string[]).includes(name)) throw new CliError(`--loss ${name}: expected ${LOSS_NAMES.join(", ")}`);
   if (opts.delta !== undefined && name !== "huber") throw new CliError(`--delta applies to --loss huber (Huber's delta), not to --loss ${name}`);
@@ -412,19 +419,17 @@ async function fitOne(table: Table, plan: Plan, ctx: Context, group: string): Pr
 
 /** "fit.svg" + value 1.5 -> "fit-1.5.svg". */
 function groupFigurePath(path: string, value: number | string): string {
-  const m = /\.(svg|png)$/i.exec(path)!;
-  const safe = String(value).replace(/[^A-Za-z0-9._+-]+/g, "_");
-  return `${path.slice(0, m.index)}-${safe}${m[0]}`;
+  return withSuffix(path, `-${String(value).replace(/[^A-Za-z0-9._+-]+/g, "_")}`);
 }
 
-async function figureFor(o: FitOutcome, title?: string): Promise<string> {
-  const { fitFigure } = await import("../report/svg.js"); // d3 and the figure code only when --plot asks
+async function figureFor(o: FitOutcome, size: FigureSize, title?: string): Promise<VlSpec> {
+  const { fitSpec } = await import("../report/figure/fit.js");
   const data = o.fit.form === "chinchilla"
     ? { N: Array.from(o.xs[0]), D: Array.from(o.xs[1]), y: Array.from(o.ys) }
     : { x: Array.from(o.xs[0]), y: Array.from(o.ys) };
   const xLabel = o.fit.form === "chinchilla" ? (o.x[0] === "N" ? undefined : o.x[0]) : o.x[0];
   const fit = { ...o.fit, intervals: o.fit.intervals as Record<string, [number, number]> | undefined, allocation: o.allocation ?? undefined };
-  return fitFigure(fit, data, { title, xLabel, yLabel: o.y, xSymbol: o.x[0].length <= 6 ? o.x[0] : "x" });
+  return fitSpec(fit, data, { title, xLabel, yLabel: o.y, xSymbol: o.x[0].length <= 6 ? o.x[0] : "x", ...size });
 }
 
 export async function fitCommand(file: string, opts: FitCliOptions): Promise<void> {
@@ -500,7 +505,7 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
       const o = await fitOne(table, plan, ctx, "");
       warn([{ label: "", ws: o.warnings }]);
       emit(opts.json ? JSON.stringify({ ...fitJson(o), provenance: fitProvenance(file, text, opts) }) + "\n" : renderFitText(forText(o), summary, textOpts) + stderrLine(o.warnings?.length ?? 0), opts.out);
-      if (opts.plot) await writeFigure(opts.plot, await figureFor(o), Boolean(opts.quiet));
+      if (opts.plot) await writeFigure(opts.plot, await figureFor(o, plotSettings(opts)), Boolean(opts.quiet));
       return;
     }
     const groups: GroupOutcome[] = [];
@@ -516,7 +521,7 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
       for (const g of groups) {
         const path = groupFigurePath(opts.plot, g.value);
         const kind = g.fit.form === "chinchilla" ? "Chinchilla fit" : `Power-law fit of ${g.y} vs ${g.x[0]}`;
-        await writeFigure(path, await figureFor(g, `${kind} (${opts.by} = ${g.value})`), Boolean(opts.quiet));
+        await writeFigure(path, await figureFor(g, plotSettings(opts), `${kind} (${opts.by} = ${g.value})`), Boolean(opts.quiet));
         paths.push(path);
       }
       say(`wrote ${paths.length} figures: ${paths.join(", ")}`);

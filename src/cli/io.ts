@@ -7,6 +7,8 @@ import { accessSync, closeSync, constants, fsyncSync, openSync, readSync, realpa
 import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError } from "../config/errors.js";
 import type { Command } from "commander";
+import { FIGURE_ENDINGS, figureFormat } from "../report/figure/formats.js";
+import type { VlSpec } from "../report/figure/theme.js";
 
 /** An error the CLI reports as one line and exit code `code` (2: usage/input, 1: run failed). */
 export class CliError extends Error {
@@ -360,25 +362,23 @@ export function emit(data: string, out?: string): void {
   }
 }
 
-/** Write a figure: FILE.svg as SVG text, FILE.png rendered by resvg with the bundled font. */
-export async function writeFigure(path: string, svg: string, quiet = false): Promise<void> {
-  const lower = path.toLowerCase();
-  if (lower.endsWith(".svg")) return writeFileAtomic(path, svg);
-  if (lower.endsWith(".png")) {
-    const { svgToPng, missingGlyphs } = await import("../report/png.js"); // loads the native renderer only when asked
-    let png: Uint8Array;
-    try {
-      png = svgToPng(svg);
-    } catch (e) {
-      throw new CliError(`${path}: cannot render PNG: ${(e as Error).message}`, 1);
-    }
-    const missing = missingGlyphs(svg);
-    if (missing.length && !quiet) {
-      process.stderr.write(`skillsim: note: ${path}: the bundled font (DejaVu Sans) has no glyph for ${missing.map((c) => JSON.stringify(c)).join(" ")}; the PNG leaves them out (the SVG keeps them)\n`);
-    }
-    return writeFileAtomic(path, png);
+/**
+ * Write a figure: the Vega-Lite specification rendered by the file's ending (.vl.json, .svg,
+ * .png, .html; see report/figure/render.ts), atomically. vega, vega-lite and the PNG renderer
+ * are loaded only here, when a figure is asked for.
+ */
+export async function writeFigure(path: string, spec: VlSpec, quiet = false): Promise<void> {
+  const format = figureFormat(path);
+  if (format === null) throw new CliError(`--plot ${path}: the figure file must end in ${FIGURE_ENDINGS}`);
+  const { renderFigure } = await import("../report/figure/render.js");
+  let rendered;
+  try {
+    rendered = await renderFigure(spec, format);
+  } catch (e) {
+    throw new CliError(`${path}: cannot draw the figure: ${(e as Error).message}`, 1);
   }
-  throw new CliError(`--plot ${path}: the figure file must end in .svg or .png`);
+  if (!quiet) for (const n of rendered.notes) process.stderr.write(`skillsim: note: ${path}: ${n}\n`);
+  return writeFileAtomic(path, rendered.data);
 }
 
 export function colorAllowed(stream: NodeJS.WriteStream): boolean {

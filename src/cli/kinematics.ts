@@ -6,11 +6,14 @@ import { readRunJson } from "../results/run-json.js";
 import { CliError, declareIo, emit, readTextFile, writeFigure } from "./io.js";
 import { note } from "./shared.js";
 
+import { plotSettings } from "./plot.js";
 export interface KinematicsOptions {
   delta?: string;
   json?: boolean;
   out?: string;
   plot?: string;
+  xlim?: string;
+  plotSize?: string;
   quiet?: boolean;
 }
 
@@ -22,7 +25,9 @@ export function registerKinematics(program: Command): void {
     .option("--delta <list>", "loss thresholds for the least time T(delta), comma-separated (default: L(0) x 0.5, 0.1, 0.01, 0.001)")
     .option("--json", "print one JSON document")
     .option("-o, --out <file>", "write the report to FILE (atomically) instead of stdout")
-    .option("--plot <file>", "draw the velocities: FILE.svg or FILE.png")
+    .option("--plot <file>", "draw the velocities: FILE.svg, .png, .vl.json or .html")
+    .option("--xlim <lo,hi>", "with --plot: draw only lo <= t <= hi")
+    .option("--plot-size <WxH>", "with --plot: one panel's width and height in px (default 560x220)")
     .option("-q, --quiet", "no notes on stderr")
     .addHelpText(
       "after",
@@ -52,7 +57,7 @@ Exit codes: 0 success, 2 bad input (not a run JSON, fewer than 2 points, a loss 
 }
 
 export function kinematicsCommand(resultPath: string, opts: KinematicsOptions): Promise<void> | void {
-  if (opts.plot && !/\.(svg|png)$/i.test(opts.plot)) throw new CliError(`--plot ${opts.plot}: the figure file must end in .svg or .png`);
+  const size = plotSettings(opts);
   let deltas: number[] | null = null;
   try {
     if (opts.delta !== undefined) deltas = parseDeltas(opts.delta);
@@ -95,6 +100,6 @@ export function kinematicsCommand(resultPath: string, opts: KinematicsOptions): 
   const doc: KinematicsDoc = { model: run.model, progress: onLevel ? "level" : "progress", ...k };
   emit(opts.json ? JSON.stringify(doc) + "\n" : renderKinematics(doc), opts.out);
   const plot = opts.plot;
-  // d3 and the figure code are loaded only when --plot asks for them.
-  if (plot) return import("../report/svg/kinematics.js").then(({ kinematicsFigure }) => writeFigure(plot, kinematicsFigure(doc)));
+  // vega and the figure code are loaded only when --plot asks for them.
+  if (plot) return import("../report/figure/kinematics.js").then(({ kinematicsSpec }) => writeFigure(plot, kinematicsSpec(doc, size), Boolean(opts.quiet)));
 }

@@ -14,7 +14,7 @@ import { installInterruptHandler, prepareBackground } from "./background.js";
 /**
  * Every command, in the order `--help` lists them, with a loader of its module. Commands are
  * loaded on demand: `skillsim fit` loads the fit's modules and nothing of the models, the
- * YAML parser, the config schema or d3, which keeps start-up short (the test suite starts
+ * YAML parser, the config schema or vega, which keeps start-up short (the test suite starts
  * hundreds of processes, and a fit of a small CSV is mostly start-up).
  */
 const COMMANDS: ReadonlyArray<readonly [name: string, load: () => Promise<(program: Command) => void>]> = [

@@ -17,9 +17,19 @@ export interface Partner {
 }
 
 export const ACTS_ONLY_WITH: Readonly<Record<string, readonly Partner[]>> = {
-  run: [{ option: "--log-time", with: "--plot", what: "the figure's time axis" }],
+  run: [
+    { option: "--log-time", with: "--plot", what: "the figure's time axis" },
+    { option: "--xlim", with: "--plot", what: "the figure" },
+    { option: "--plot-size", with: "--plot", what: "the figure" },
+  ],
+  kinematics: [
+    { option: "--xlim", with: "--plot", what: "the figure" },
+    { option: "--plot-size", with: "--plot", what: "the figure" },
+  ],
   calibrate: [
     { option: "--log-time", with: "--plot", what: "the figure's time axis" },
+    { option: "--xlim", with: "--plot", what: "the figure" },
+    { option: "--plot-size", with: "--plot", what: "the figure" },
     { option: "--seed", with: "--bootstrap", what: "the resamples' random seed" },
     { option: "--level", with: "--bootstrap", what: "the intervals' coverage" },
   ],
@@ -28,10 +38,17 @@ export const ACTS_ONLY_WITH: Readonly<Record<string, readonly Partner[]>> = {
     { option: "--level", with: "--bootstrap", what: "the intervals' coverage" },
     { option: "--bootstrap-by", with: "--bootstrap", what: "what is resampled" },
     { option: "--flops-per-param-token", with: "--compute", what: "C = k N D for the compute-optimal split" },
+    { option: "--xlim", with: "--plot", what: "the figure" },
+    { option: "--plot-size", with: "--plot", what: "the figure" },
   ],
   sweep: [
     { option: "--plot-x", with: "--plot", what: "the sweep figure", unless: ["--dry-run"] },
     { option: "--plot-series", with: "--plot", what: "the sweep figure", unless: ["--dry-run"] },
+    { option: "--plot-y", with: "--plot", what: "the sweep figure", unless: ["--dry-run"] },
+    { option: "--plot-facet", with: "--plot", what: "the sweep figure", unless: ["--dry-run"] },
+    { option: "--plot-band", with: "--plot", what: "the sweep figure", unless: ["--dry-run"] },
+    { option: "--xlim", with: "--plot", what: "the sweep figure", unless: ["--dry-run"] },
+    { option: "--plot-size", with: "--plot", what: "the sweep figure", unless: ["--dry-run"] },
   ],
 };
 

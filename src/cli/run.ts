@@ -9,6 +9,7 @@ import { CliError, colorAllowed, declareIo, emit, inputName, writeFigure, writeF
 import { loadConfigFile } from "./config-file.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
+import { addPlotOptions, plotSettings } from "./plot.js";
 
 export interface RunOptions {
   set: string[];
@@ -18,6 +19,8 @@ export interface RunOptions {
   quiet?: boolean;
   plot?: string;
   logTime?: boolean;
+  xlim?: string;
+  plotSize?: string;
   vectors?: string;
 }
 
@@ -31,9 +34,10 @@ export function registerRun(program: Command): void {
     .option("--csv", "print the recorded trace as CSV (t, loss, s1..sn)")
     .option("-o, --out <file>", "write the result to FILE (atomically) instead of stdout")
     .option("-q, --quiet", "no progress or notes on stderr")
-    .option("--plot <file>", "also draw the run as a figure: FILE.svg, or FILE.png (levels, loss, onset timeline)")
+    .option("--plot <file>", "also draw the run as a figure: FILE.svg, .png, .vl.json or .html (levels or task losses, loss, onset timeline, aligned dimensions when recorded)")
     .option("--log-time", "with --plot: log-scaled time axis")
-    .option("--vectors <file>", "geometry: also write the run's skill vectors as CSV (one row per skill)")
+    .option("--vectors <file>", "geometry: also write the run's skill vectors as CSV (one row per skill)");
+  addPlotOptions(cmd)
     .addHelpText(
       "after",
       `
@@ -46,6 +50,7 @@ Examples:
   $ skillsim run configs/geometry-minimal.yaml --json | jq '.skills[] | [.index, .onset, .learned]'
   $ skillsim run --csv --out trace.csv
   $ skillsim run configs/domino-serial.yaml --plot domino.svg
+  $ skillsim run configs/domino-serial.yaml --plot domino.html   # interactive: tooltips, zoom
 
 Times: onset/half/learned are the first step whose progress exceeds 0.1/0.5/0.9
 (interpolated crossing times with integrator: rk45; exact times for the Domino model).
@@ -59,7 +64,7 @@ Exit codes: 0 success, 1 the run failed (diverged), 2 bad usage or config (nothi
 
 export async function runCommand(config: string | undefined, opts: RunOptions): Promise<void> {
   if (opts.json && opts.csv) throw new CliError("choose one of --json and --csv");
-  if (opts.plot && !/\.(svg|png)$/i.test(opts.plot)) throw new CliError(`--plot ${opts.plot}: the figure file must end in .svg or .png`);
+  const size = plotSettings(opts);
   const cfg = loadConfigFile(config, opts.set);
   const writeVectors = modelSpec(cfg.model).exports?.vectors;
   if (opts.vectors && !writeVectors) throw new CliError(`--vectors ${opts.vectors}: only the geometry model has skill vectors (this config is ${cfg.model})`);
@@ -86,7 +91,7 @@ export async function runCommand(config: string | undefined, opts: RunOptions): 
   emit(text, opts.out);
   if (opts.vectors && writeVectors) writeFileAtomic(opts.vectors, writeVectors(cfg));
   if (opts.plot) {
-    const { runFigure } = await import("../report/svg.js"); // d3 and the figure code only when --plot asks
-    await writeFigure(opts.plot, runFigure(result, { logTime: opts.logTime, title: cfg.title }), Boolean(opts.quiet));
+    const { runSpec } = await import("../report/figure/run.js");
+    await writeFigure(opts.plot, runSpec(result as never, { logTime: opts.logTime, title: cfg.title, ...size }), Boolean(opts.quiet));
   }
 }

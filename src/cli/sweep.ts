@@ -8,6 +8,12 @@ import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
 import { suggest } from "../config/errors.js";
 
+import { addPlotOptions, plotSettings } from "./plot.js";
+import type { ErrorBand } from "../report/figure/relplot.js";
+import type { FigureSize } from "../report/figure/theme.js";
+
+const BANDS = ["ci95", "sd", "minmax", "none"];
+
 export interface SweepCliOptions {
   out?: string;
   resume?: boolean;
@@ -19,6 +25,11 @@ export interface SweepCliOptions {
   plot?: string;
   plotX?: string;
   plotSeries?: string;
+  plotY?: string;
+  plotFacet?: string;
+  plotBand?: string;
+  xlim?: string;
+  plotSize?: string;
 }
 
 export function registerSweep(program: Command): void {
@@ -33,9 +44,13 @@ export function registerSweep(program: Command): void {
     .option("--set <key=value>", "override a base config key for every run (dotted, repeatable)", collect, [])
     .option("--dry-run", "validate every run and print {id, overrides, config_hash} per run; run nothing")
     .option("-q, --quiet", "no progress or notes on stderr")
-    .option("--plot <file>", "when the sweep is done, draw final loss vs a swept key: FILE.svg or FILE.png (needs --out)")
+    .option("--plot <file>", "when the sweep is done, draw a number of each run (final loss unless --plot-y) vs a swept key: FILE.svg, .png, .vl.json or .html (needs --out)")
     .option("--plot-x <key>", "with --plot: the swept key on the x axis (default: the first numeric one that varies, else the first other one, as categories; never seed unless named)")
-    .option("--plot-series <key>", "with --plot: one line per value of this swept key (default: the next one that varies)")
+    .option("--plot-series <key>", "with --plot: one colour (line) per value of this swept key (default: the next one that varies)")
+    .option("--plot-y <path>", "with --plot: the number drawn, a dotted path into each line (default final.loss; e.g. final.time, skills.1.learned, summary.eta_eff)")
+    .option("--plot-facet <key>", "with --plot: one panel per value of this swept key")
+    .option("--plot-band <kind>", "with --plot: the band over repeated runs (seeds): ci95 (default; the 95% t interval of the mean), sd, minmax or none");
+  addPlotOptions(cmd)
     .addHelpText(
       "after",
       `
@@ -106,7 +121,7 @@ function capJobs(jobs: number, runs: number, given: boolean, say: (m: string) =>
 /** --plot-x/--plot-series must name swept keys; checked before the first run, not after the last. */
 async function checkPlotKeys(plan: SweepPlan, opts: SweepCliOptions): Promise<void> {
   const swept = plan.keys.map((k) => k.key);
-  for (const [flag, key] of [["--plot-x", opts.plotX], ["--plot-series", opts.plotSeries]] as const) {
+  for (const [flag, key] of [["--plot-x", opts.plotX], ["--plot-series", opts.plotSeries], ["--plot-facet", opts.plotFacet]] as const) {
     if (key === undefined) continue;
     const k = plan.keys.find((x) => x.key === key);
     if (!k) throw new CliError(`${flag} ${key}: not a swept key; the sweep block of ${plan.file} sweeps ${swept.join(", ")}${suggest(key, swept)}`);
@@ -114,9 +129,9 @@ async function checkPlotKeys(plan: SweepPlan, opts: SweepCliOptions): Promise<vo
   // The figure's own choice of keys (non-numeric x keys are drawn as categories; never the
   // seed by default), made now from the sweep block so that a figure it cannot draw fails
   // before the first run.
-  const { chooseKeysOf, keyInfo } = await import("../report/svg.js"); // d3 and the figure code only with --plot
+  const { chooseKeysOf, keyInfo } = await import("../report/figure/sweep.js");
   try {
-    chooseKeysOf(plan.keys.map((k) => keyInfo(k.key, k.values)), { x: opts.plotX, series: opts.plotSeries });
+    chooseKeysOf(plan.keys.map((k) => keyInfo(k.key, k.values)), { x: opts.plotX, series: opts.plotSeries, facet: opts.plotFacet });
   } catch (e) {
     throw new CliError(`--plot: ${(e as Error).message.replace(/^sweepFigure: /, "")}`);
   }
@@ -146,7 +161,8 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
   }
   if (opts.resume && !opts.out) throw new CliError("--resume needs --out FILE (the file whose finished runs it skips)");
   if (opts.plot && !opts.out) throw new CliError("--plot needs --out FILE (the figure is drawn from the finished lines in it)");
-  if (opts.plot && !/\.(svg|png)$/i.test(opts.plot)) throw new CliError(`--plot ${opts.plot}: the figure file must end in .svg or .png`);
+  const size = plotSettings(opts);
+  if (opts.plotBand !== undefined && !BANDS.includes(opts.plotBand)) throw new CliError(`--plot-band ${opts.plotBand}: expected one of ${BANDS.join(", ")}`);
   const quiet = Boolean(opts.quiet);
   const say = (m: string) => {
     if (!quiet) note(m);
@@ -202,7 +218,7 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
       summary.interrupted === "SIGINT" ? 130 : 143,
     );
   }
-  if (opts.plot) await plotSweep(opts.out!, opts.plot, opts);
+  if (opts.plot) await plotSweep(opts.out!, opts.plot, opts, size);
   const failed = [...summary.failedBefore, ...summary.failed].sort((a, b) => a - b);
   if (failed.length > 0) {
     const ids = failed.slice(0, 10).join(", ") + (failed.length > 10 ? ", ..." : "");
@@ -223,15 +239,15 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
 }
 
 /** Draw the finished lines of a sweep output (runs that diverged carry no loss and are left out). */
-async function plotSweep(out: string, plot: string, opts: SweepCliOptions): Promise<void> {
-  const { parseJsonLines, sweepFigure } = await import("../report/svg.js");
-  const lines = parseJsonLines(readTextFile(out, "sweep output"), out).filter((l) => "final" in l);
+async function plotSweep(out: string, plot: string, opts: SweepCliOptions, size: FigureSize): Promise<void> {
+  const { parseJsonLines, sweepSpec } = await import("../report/figure/sweep.js");
+  const lines = parseJsonLines(readTextFile(out, "sweep output")).filter((l) => l && typeof l === "object" && "final" in l);
   if (lines.length === 0) throw new CliError(`--plot: no finished runs in ${out} to draw`, 1);
-  let svg: string;
+  let spec;
   try {
-    svg = sweepFigure(lines, { x: opts.plotX, series: opts.plotSeries });
+    spec = sweepSpec(lines, { x: opts.plotX, series: opts.plotSeries, facet: opts.plotFacet, y: opts.plotY, errorband: opts.plotBand as ErrorBand | undefined, ...size });
   } catch (e) {
-    throw new CliError(`--plot: ${(e as Error).message}`);
+    throw new CliError(`--plot: ${(e as Error).message}`, 1);
   }
-  await writeFigure(plot, svg, Boolean(opts.quiet));
+  await writeFigure(plot, spec, Boolean(opts.quiet));
 }

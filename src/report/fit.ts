@@ -21,7 +21,7 @@
  */
 import { describeLoss, type ChinchillaParams, type ComputeOptimal, type FitResult, type Loss, type PowerLawParams } from "../analysis/scaling.js";
 import type { FitWarning } from "../analysis/fit-diagnostics.js";
-import { groupByD } from "./svg/plain.js";
+import { groupByD } from "./format.js";
 
 export type AnyParams = ChinchillaParams | PowerLawParams;
 

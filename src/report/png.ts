@@ -1,17 +1,16 @@
 /**
  * SVG -> PNG with @resvg/resvg-js, for the report figures.
  *
- * Fonts: the figures name "DejaVu Sans, Arial, Helvetica, sans-serif" and their layout
- * assumes DejaVu Sans' advance widths (svg/core.ts). resvg draws no text at all when it
+ * Fonts: the figures name DejaVu Sans (figure/theme.ts). resvg draws no text at all when it
  * finds no font, and it would otherwise pick whatever the machine has. So the PNG is drawn
  * only with the DejaVu Sans files of the `dejavu-fonts-ttf` package, a dependency of
  * skillsim (regular, bold, oblique, bold oblique), with the system fonts NOT loaded: the
  * same pixels on every machine, and no font to install.
  *
  * Limit: a character DejaVu Sans has no glyph for (it covers Latin, Greek, Cyrillic, the
- * usual mathematical symbols and arrows, not CJK) cannot be drawn in the PNG; the SVG keeps
- * it (a browser uses its own fonts). missingGlyphs() names such characters, and the CLI
- * says so when it writes a PNG.
+ * usual mathematical symbols and arrows, not CJK) cannot be drawn in the PNG: resvg draws the
+ * font's missing-glyph mark, an empty box, in its place. The SVG keeps it (a browser uses its
+ * own fonts). missingGlyphs() names such characters, and the CLI says so when it writes a PNG.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";

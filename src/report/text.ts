@@ -5,9 +5,8 @@
  */
 import asciichart from "asciichart";
 import type { RunResult } from "./result.js";
-import { fmt } from "./format.js";
 import { modelSpec } from "../models/index.js";
-import { evenlySpaced } from "./svg/plain.js"; // at most m skills, evenly spread over the ranks
+import { evenlySpaced, fmt } from "./format.js"; // at most m skills, evenly spread over the ranks
 
 export interface TextOptions {
   color: boolean;

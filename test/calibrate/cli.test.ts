@@ -140,7 +140,7 @@ test("outputs: --config-out runs with skillsim run; --plot draws observed and fi
   assert.equal(j.config.N0, cal.params.N0);
   const fig = readFileSync(svg, "utf8");
   assert.match(fig, /^<svg/);
-  assert.ok((fig.match(/stroke-dasharray="4 3"/g) ?? []).length >= 6, "one dashed observed curve per skill");
+  assert.ok((fig.match(/stroke-dasharray="4,3"/g) ?? []).length >= 6, "one dashed observed curve per skill");
   assert.match(fig, /fitted resource model/);
 });
 

@@ -153,5 +153,5 @@ test("--plot writes an SVG figure (deterministic) or a PNG; other extensions are
   assert.deepEqual([...readFileSync(png).subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
   const bad = cli(["run", "--plot", join(dir, "x.pdf")]);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /must end in \.svg or \.png/);
+  assert.match(bad.stderr, /must end in \.svg, \.png, \.vl\.json or \.html/);
 });

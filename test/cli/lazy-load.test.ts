@@ -1,10 +1,10 @@
 /**
  * Commands load only what they need (src/cli/main.ts loads a command's module on demand):
  * `skillsim fit` on a CSV and `skillsim --version` load neither the config stack (yaml, zod)
- * nor d3 (figures only). Through the real CLI: a module preloaded with `--import` records every
+ * nor vega, vega-lite or resvg (figures only). Through the real CLI: a module preloaded with `--import` records every
  * module the process and its worker threads load, ES modules through a module-loader hook and
  * CommonJS ones (yaml's files, required by one another) from require.cache at exit. Controls
- * show that the probe sees each kind of load (and that --plot does load d3), so a passing
+ * show that the probe sees each kind of load (and that --plot does load vega), so a passing
  * test means the modules were absent.
  */
 import { test } from "node:test";
@@ -44,12 +44,12 @@ function loaded(args: string[]): { code: number; stdout: string; stderr: string;
   return { ...r, packages, modules };
 }
 
-const HEAVY = /^(zod|yaml|d3-[a-z-]+)$/;
+const HEAVY = /^(zod|yaml|vega|vega-[a-z-]+|@resvg\/resvg-js)$/;
 
 // module.register (the loader hook) arrived in Node 20.6; package.json allows any Node 20.
 const skip = typeof (nodeModule as { register?: unknown }).register === "function" ? false : "needs Node >= 20.6 (module.register)";
 
-test("skillsim fit on the Chinchilla CSV loads neither yaml, zod nor d3", { skip }, () => {
+test("skillsim fit on the Chinchilla CSV loads neither yaml, zod, vega nor resvg", { skip }, () => {
   const r = loaded(["fit", "data/chinchilla-fig4.csv", "--json", "-q", "--jobs", "2"]); // worker threads included
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).form, "chinchilla");
@@ -58,7 +58,7 @@ test("skillsim fit on the Chinchilla CSV loads neither yaml, zod nor d3", { skip
   assert.deepEqual([...r.packages].filter((p) => HEAVY.test(p)), []);
 });
 
-test("skillsim --version loads no command and neither yaml, zod nor d3", { skip }, () => {
+test("skillsim --version loads no command and neither yaml, zod nor vega", { skip }, () => {
   const r = loaded(["--version"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^\d+\.\d+\.\d+/);
@@ -68,13 +68,13 @@ test("skillsim --version loads no command and neither yaml, zod nor d3", { skip 
   assert.deepEqual(r.modules.filter((m) => commandOrConfig.test(m)), []);
 });
 
-test("controls: the probe sees ES modules (--help loads every command, --plot d3) and required CommonJS ones", { skip }, () => {
+test("controls: the probe sees ES modules (--help loads every command, --plot vega) and required CommonJS ones", { skip }, () => {
   const help = loaded(["--help"]);
   assert.equal(help.code, 0, help.stderr);
   for (const p of ["zod", "yaml"]) assert.ok(help.packages.has(p), `--help loads ${p}: ${[...help.packages]}`);
   const plot = loaded(["fit", "data/chinchilla-fig4.csv", "--form", "powerlaw", "--x", "N", "-q", "--plot", join(tempDir(), "fit.svg")]);
   assert.equal(plot.code, 0, plot.stderr);
-  for (const p of ["d3-scale", "d3-format"]) assert.ok(plot.packages.has(p), `fit --plot loads ${p}: ${[...plot.packages]}`);
+  for (const p of ["vega", "vega-lite"]) assert.ok(plot.packages.has(p), `fit --plot loads ${p}: ${[...plot.packages]}`);
   // A list value in --where is read by yaml, required on first use (its files require one another).
   const where = loaded(["fit", "data/chinchilla-fig4.csv", "--where", "N=[1, 2]", "--json", "-q"]);
   assert.ok(where.modules.some((m) => /node_modules[\\/]yaml[\\/]dist[\\/]compose[\\/]/.test(m)), `yaml's own files seen: ${[...where.packages]}`);

@@ -12,7 +12,7 @@ test("sweep --plot draws final loss vs the swept key, deterministically", () => 
   const svg = readFileSync(join(dir, "a.svg"), "utf8");
   assert.match(svg, /^<svg/);
   assert.match(svg, />N0</);
-  assert.match(svg, /zipf = 2/);
+  assert.match(svg, />2</); // the colour legend: zipf 1 and 2
   const again = cli(["sweep", "configs/sweep-resource-N0.yaml", "--out", out, "--resume", "--plot", join(dir, "b.svg"), "--quiet"]);
   assert.equal(again.code, 0, again.stderr);
   assert.equal(readFileSync(join(dir, "b.svg"), "utf8"), svg);
@@ -25,7 +25,7 @@ test("sweep --plot needs --out, a figure extension and a swept key", () => {
   assert.match(noOut.stderr, /--plot needs --out/);
   const badExt = cli(["sweep", "configs/sweep-resource-N0.yaml", "--out", join(dir, "x.jsonl"), "--plot", join(dir, "a.gif")]);
   assert.equal(badExt.code, 2);
-  assert.match(badExt.stderr, /must end in \.svg or \.png/);
+  assert.match(badExt.stderr, /must end in \.svg, \.png, \.vl\.json or \.html/);
   const badKey = cli(["sweep", "configs/sweep-resource-N0.yaml", "--out", join(dir, "y.jsonl"), "--plot", join(dir, "a.svg"), "--plot-x", "nope", "--quiet"]);
   assert.equal(badKey.code, 2);
   assert.match(badKey.stderr, /^skillsim: --plot-x nope: not a swept key; the sweep block of configs\/sweep-resource-N0\.yaml sweeps N0, skills\.frequencies\.zipf\n$/);

@@ -245,7 +245,7 @@ test("errors: one line on stderr, exit 2, no stack trace", () => {
     [["fit", csv, "--x", "a,b,c"], /--x a,b,c: expected one column \(powerlaw\) or two/],
     [["fit", csv], /give --x COL \(powerlaw\) or --x N,D \(chinchilla\); columns in .*pl\.csv: params, loss, seed/],
     [["fit", csv, "--x", "params", "--final"], /--final applies to sweep JSON Lines/],
-    [["fit", csv, "--x", "params", "--plot", "fit.pdf"], /--plot fit\.pdf: the figure file must end in \.svg or \.png/],
+    [["fit", csv, "--x", "params", "--plot", "fit.pdf"], /--plot fit\.pdf: the figure file must end in \.svg, \.png, \.vl\.json or \.html/],
     [["fit", file("bad.jsonl", '{"id": 0, "overrides": {}, "trace": {"t": [1], "loss": [1]}}\nnot json\n'), "--x", "step"], /bad\.jsonl:2: not a JSON line/],
   ];
   for (const [args, re] of cases) {

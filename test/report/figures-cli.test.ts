@@ -1,37 +1,69 @@
 /**
- * The figures through the real CLI: readable log axes, a fit figure whose y axis is the
- * data's, no sweep figure against the seed by default, and PNG text from the bundled font.
+ * The figures through the real CLI: --plot writes .vl.json, .svg, .png and .html, the same
+ * bytes every time; bad figure options fail before any work; the fit figure's y axis is the
+ * data's; no sweep figure against the seed by default; PNG text from the bundled font.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempDir } from "../helpers.js";
 
-/** The y tick labels (text-anchor end, left of the frame) inside the panel of height `h`. */
-function yLabelsOfPanel(svg: string, h: number): string[] {
-  const rect = new RegExp(`<rect x="([\\d.]+)" y="([\\d.]+)" width="[\\d.]+" height="${h}" fill="none" stroke=`).exec(svg);
-  assert.ok(rect, `a panel of height ${h}`);
-  const x = Number(rect[1]), y0 = Number(rect[2]);
-  const out: string[] = [];
-  for (const m of svg.matchAll(/<text x="([\d.]+)" y="([\d.]+)" font-size="11" text-anchor="end">([^<]*)<\/text>/g)) {
-    const tx = Number(m[1]), ty = Number(m[2]);
-    if (tx === x - 8 && ty >= y0 - 6 && ty <= y0 + h + 6) out.push(m[3]);
-  }
-  return out;
-}
+type Spec = { $schema: string; title: { text: string; subtitle?: string[] }; data?: { values: Record<string, unknown>[] }; [k: string]: unknown };
+const spec = (path: string): Spec => JSON.parse(readFileSync(path, "utf8")) as Spec;
 
-test("run --plot: the log loss panel of a ce run is labelled enough to read", () => {
+test("run --plot: one figure in four formats, each the same bytes on a second run", () => {
   const dir = tempDir();
-  // [config, labels at least]: geometry-ce's loss stays within one decade (0.69 to 0.3),
-  // where one label used to be all; resource-ce's spans two decades (labelled 0.1, 0.01).
-  for (const [config, least] of [["configs/geometry-ce-overparam.yaml", 3], ["configs/resource-ce.yaml", 2]] as const) {
-    const svgPath = join(dir, "run.svg");
-    const r = cli(["run", config, "--plot", svgPath, "--quiet", "--set", "steps=2000"]);
-    assert.equal(r.code, 0, r.stderr);
-    const labels = yLabelsOfPanel(readFileSync(svgPath, "utf8"), 110); // panel (b), loss
-    assert.ok(labels.length >= least, `${config}: loss labels ${JSON.stringify(labels)}`);
+  const args = ["run", "configs/domino-serial.yaml", "--set", "steps=300", "--quiet"];
+  for (const name of ["f.vl.json", "f.svg", "f.png", "f.html"]) {
+    // Drawing is what could vary: the SVG and the PNG are drawn twice (the other two are the spec as text).
+    for (const k of name.endsWith("g") ? [1, 2] : [1]) {
+      const r = cli([...args, "--plot", join(dir, `${k}-${name}`)]);
+      assert.equal(r.code, 0, r.stderr);
+    }
+    if (name.endsWith("g")) assert.ok(readFileSync(join(dir, `1-${name}`)).equals(readFileSync(join(dir, `2-${name}`))), `${name}: same bytes`);
   }
+  const s = spec(join(dir, "1-f.vl.json"));
+  assert.equal(s.$schema, "https://vega.github.io/schema/vega-lite/v6.json");
+  assert.equal(s.title.text, "Domino model: 10 skills, 300 steps");
+  const panels = s.vconcat as { data: { values: unknown[] } }[];
+  assert.ok(panels.every((p) => p.data.values.length > 0), "every panel carries its data inline");
+  assert.match(readFileSync(join(dir, "1-f.svg"), "utf8"), /^<svg [^>]*>.*Domino model: 10 skills, 300 steps/s);
+  assert.equal(readFileSync(join(dir, "1-f.png")).subarray(1, 4).toString(), "PNG");
+  const html = readFileSync(join(dir, "1-f.html"), "utf8");
+  assert.match(html, /^<!DOCTYPE html>/);
+  assert.doesNotMatch(html, /<script[^>]+src=|<link[^>]+href=/, "nothing fetched: every script inline");
+  assert.match(html, /vegaEmbed\("#figure", spec/);
+});
+
+test("--plot, --xlim, --plot-size: a bad value is one line, exit 2, before any work", () => {
+  const dir = tempDir();
+  const out = join(dir, "r.json");
+  for (const [flags, message] of [
+    [["--plot", join(dir, "a.gif")], /--plot .*a\.gif: the figure file must end in \.svg, \.png, \.vl\.json or \.html\n$/],
+    [["--plot", join(dir, "a.svg"), "--xlim", "5,1"], /^skillsim: --xlim 5,1: expected two numbers lo,hi with lo < hi \(e\.g\. 0,500\)\n$/],
+    [["--plot", join(dir, "a.svg"), "--plot-size", "big"], /^skillsim: --plot-size big: expected WIDTHxHEIGHT in px, each 50 to 5000 \(e\.g\. 560x340\)\n$/],
+  ] as const) {
+    const r = cli(["run", "configs/resource-default.yaml", "--out", out, ...flags]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, message);
+    assert.equal(existsSync(out), false, "nothing run");
+  }
+  for (const cmd of [["fit", "data/chinchilla-fig4.csv"], ["kinematics", out]]) {
+    const r = cli([...cmd, "--plot", join(dir, "a.jpg")]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /must end in \.svg, \.png, \.vl\.json or \.html/);
+  }
+});
+
+test("run --plot --xlim --plot-size: the figure's x range and panel size", () => {
+  const dir = tempDir();
+  const r = cli(["run", "configs/resource-default.yaml", "--quiet", "--plot", join(dir, "x.vl.json"), "--xlim", "100,300", "--plot-size", "400x150"]);
+  assert.equal(r.code, 0, r.stderr);
+  const [a] = spec(join(dir, "x.vl.json")).vconcat as { width: number; height: number; data: { values: { t: number }[] }; encoding: { x: { scale: { domain: number[] } } } }[];
+  assert.deepEqual([a.width, a.height], [400, 150]);
+  assert.deepEqual(a.encoding.x.scale.domain, [100, 300]);
+  assert.ok(a.data.values.every((row) => row.t >= 100 && row.t <= 300));
 });
 
 test("fit --plot: a fitted E of ~1e-17 does not stretch the y axis down to it", () => {
@@ -39,18 +71,14 @@ test("fit --plot: a fitted E of ~1e-17 does not stretch the y axis down to it", 
   const csv = join(dir, "pure.csv");
   const xs = [10, 20, 50, 100, 200, 500, 1000, 2000, 5000];
   writeFileSync(csv, "x,loss\n" + xs.map((x) => `${x},${2 * x ** -0.5}`).join("\n") + "\n");
-  const svgPath = join(dir, "fit.svg");
-  const r = cli(["fit", csv, "--x", "x", "--y", "loss", "--plot", svgPath, "--json"]);
+  const r = cli(["fit", csv, "--x", "x", "--y", "loss", "--plot", join(dir, "fit.vl.json"), "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const E = JSON.parse(r.stdout).params.E;
   assert.ok(E >= 0 && E < 1e-6, `the fit finds no floor (E = ${E})`);
-  const svg = readFileSync(svgPath, "utf8");
-  const rect = /<rect x="84" y="([\d.]+)" width="[\d.]+" height="([\d.]+)" fill="none"/.exec(svg)!;
-  const labels = yLabelsOfPanel(svg, Number(rect[2]));
-  // Every y label lies within the data's range (0.028 to 0.63), give or take a tick.
-  const values = labels.map((l) => Number(l));
-  assert.ok(values.length >= 3 && values.every((v) => v >= 0.02 && v <= 1), `y labels ${labels}`);
-  if (E > 0) assert.match(svg, /E lies far below the axis: not drawn/);
+  const s = spec(join(dir, "fit.vl.json"));
+  const layers = s.layer as { mark: { type: string } }[];
+  assert.deepEqual(layers.map((l) => l.mark.type), ["line", "point"], "no rule for E");
+  if (E > 0) assert.ok(s.title.subtitle!.some((l) => /lies far below the data: not drawn/.test(l)));
 });
 
 test("sweep --plot never puts the seed on the x axis unless asked", () => {
@@ -63,33 +91,49 @@ test("sweep --plot never puts the seed on the x axis unless asked", () => {
   assert.match(r.stderr, /^skillsim: --plot: no swept key other than seed for the x axis \(swept: seed\)/);
   assert.ok(!existsSync(join(dir, "s.svg")));
   assert.ok(!existsSync(out), "refused before any run");
-  const asked = cli(["sweep", cfg, "--out", out, "--plot", join(dir, "t.svg"), "--plot-x", "seed", "--quiet"]);
+  const asked = cli(["sweep", cfg, "--out", out, "--plot", join(dir, "t.vl.json"), "--plot-x", "seed", "--quiet"]);
   assert.equal(asked.code, 0, asked.stderr);
-  assert.match(readFileSync(join(dir, "t.svg"), "utf8"), /<title>Final loss vs seed<\/title>/);
+  assert.equal(spec(join(dir, "t.vl.json")).title.text, "Final loss vs seed");
 });
 
-test("PNG figures: drawn with the bundled font; characters it lacks are named on stderr", () => {
+test("sweep --plot: lists (the two-skill frequencies) as categories; --plot-y another number; bands over seeds", () => {
+  const dir = tempDir();
+  const out = join(dir, "two.jsonl");
+  const r = cli(["sweep", "configs/geometry-two-skill-sgd.yaml", "--set", "steps=100", "--out", out, "--plot", join(dir, "two.vl.json"), "--jobs", "1", "--quiet"]);
+  assert.equal(r.code, 0, r.stderr);
+  const s = spec(join(dir, "two.vl.json"));
+  assert.equal(s.title.text, "Final loss vs skills.frequencies");
+  const mean = (s.layer as { encoding: { x: { sort?: string[]; type: string } } }[]).at(-1)!;
+  assert.equal(mean.encoding.x.type, "ordinal");
+  assert.deepEqual(mean.encoding.x.sort, ["[0.5, 0.5]", "[0.9, 0.1]", "[0.95, 0.05]"]);
+  assert.match(s.title.subtitle!.join("\n"), /pooled: seed \(3 values\)[\s\S]*band: 95% t interval of the mean/);
+  const means = s.data!.values.filter((v) => v.layer === "mean");
+  assert.ok(means.every((v) => v.n === 3 && (v.lo as number) <= (v.mean as number) && (v.mean as number) <= (v.hi as number)));
+  const y = cli(["sweep", "configs/geometry-two-skill-sgd.yaml", "--set", "steps=100", "--out", out, "--resume", "--plot", join(dir, "y.vl.json"), "--plot-y", "skills.1.final", "--plot-band", "minmax", "--quiet"]);
+  assert.equal(y.code, 0, y.stderr);
+  const t = spec(join(dir, "y.vl.json"));
+  assert.equal(t.title.text, "skills.1.final vs skills.frequencies");
+  const lines = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { skills: { final: number }[] });
+  const runs = t.data!.values.filter((v) => v.layer === "run").map((v) => v["skills.1.final"]).sort();
+  assert.deepEqual(runs, lines.map((l) => l.skills[1].final).sort(), "the drawn numbers are the lines' own");
+  const bad = cli(["sweep", "configs/geometry-two-skill-sgd.yaml", "--out", out, "--resume", "--plot", join(dir, "z.svg"), "--plot-band", "wide", "--quiet"]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--plot-band wide: expected one of ci95, sd, minmax, none/);
+});
+
+test("PNG figures: drawn with the bundled font; characters it lacks are named on stderr, with what the PNG draws instead", () => {
   const dir = tempDir();
   const ok = cli(["run", "configs/resource-default.yaml", "--plot", join(dir, "a.png")]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.doesNotMatch(ok.stderr, /glyph/);
-  const png = readFileSync(join(dir, "a.png"));
-  assert.equal(png.readUInt32BE(16), 720);
   const cjk = cli(["run", "configs/resource-default.yaml", "--set", "title=学习 α", "--plot", join(dir, "b.png")]);
   assert.equal(cjk.code, 0, cjk.stderr);
-  assert.match(cjk.stderr, /the bundled font \(DejaVu Sans\) has no glyph for "学" "习"; the PNG leaves them out \(the SVG keeps them\)/);
+  assert.match(cjk.stderr, /the bundled font \(DejaVu Sans\) has no glyph for "学" "习"; the PNG draws an empty box \(the font's missing-glyph mark\) in place of each; the \.svg, \.vl\.json and \.html keep the characters/);
+  const svg = cli(["run", "configs/resource-default.yaml", "--set", "title=学习 α", "--plot", join(dir, "b.svg")]);
+  assert.equal(svg.code, 0, svg.stderr);
+  assert.doesNotMatch(svg.stderr, /glyph/);
+  assert.match(readFileSync(join(dir, "b.svg"), "utf8"), /学习 α/);
   const quiet = cli(["run", "configs/resource-default.yaml", "--set", "title=学习 α", "--plot", join(dir, "c.png"), "--quiet"]);
   assert.equal(quiet.code, 0, quiet.stderr);
   assert.equal(quiet.stderr, "", "--quiet: nothing on stderr");
-});
-
-test("sweep --plot: a sweep over lists (the two-skill frequencies) is drawn as categories, not against the seed", () => {
-  const dir = tempDir();
-  const out = join(dir, "two.jsonl");
-  const r = cli(["sweep", "configs/geometry-two-skill-sgd.yaml", "--set", "steps=100", "--out", out, "--plot", join(dir, "two.svg"), "--jobs", "1", "--quiet"]);
-  assert.equal(r.code, 0, r.stderr);
-  const svg = readFileSync(join(dir, "two.svg"), "utf8");
-  assert.match(svg, /<title>Final loss vs skills\.frequencies<\/title>/);
-  for (const label of ["[0.5, 0.5]", "[0.9, 0.1]", "[0.95, 0.05]"]) assert.ok(svg.includes(`>${label}</text>`), `x label ${label}`);
-  assert.match(svg, /mean over seed \(3 values\)/);
 });

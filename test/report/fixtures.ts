@@ -2,7 +2,7 @@
  * Small, hand-made inputs for the report figure tests (fixed numbers, no randomness):
  * a 4-skill Domino-like run, a 2×3×2 sweep, and power-law and Chinchilla fits.
  */
-import type { FitData, FitResult, RunResult, SweepLine } from "../../src/report/svg.js";
+import type { FitData, FitResult, RunFigureInput as RunResult, SweepLine } from "../../src/report/figure/index.js";
 
 const T = [0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
 /** Logistic ramp from 0 to 1 centred at `mid` with width `w` (rounded to 3 decimals). */

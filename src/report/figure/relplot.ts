@@ -1,0 +1,231 @@
+/**
+ * relplot: seaborn's `relplot` for Vega-Lite. Tidy rows in (one object per observation,
+ * e.g. one per run), a figure out: y against x, one colour per value of a `colour` field,
+ * one panel per value of a `facet` field, and the rows that share (facet, colour, x) -
+ * repeated seeds, typically - summarised as a line through their mean with an error band
+ * (by default the 95% t interval of the mean), the single rows as faint dots.
+ *
+ * The statistics are computed here, not by Vega's bootstrap (`errorband` with extent "ci"
+ * resamples at random: not the same bytes twice), and travel with the data: each summary
+ * row carries mean, sd, n, lo, hi, so the .vl.json says exactly what was drawn.
+ */
+import { fmtAny } from "../format.js";
+import { type FigureSize, type VlSpec, okabeIto, topLevel, viridisRange, xDomain, zoom } from "./theme.js";
+
+export type Row = Record<string, unknown>;
+
+/** What the band around the mean shows. */
+export type ErrorBand = "ci95" | "sd" | "minmax" | "none";
+
+export type LogSetting = boolean | "auto" | "positive";
+
+export interface RelplotOptions extends FigureSize {
+  x: string;
+  y: string;
+  /** One colour (and line) per value of this field. */
+  colour?: string | null;
+  /** One panel per value of this field. */
+  facet?: string | null;
+  /** Default "ci95": mean ± t(0.975, n-1)·sd/√n. */
+  errorband?: ErrorBand;
+  /** Log axes: true, false, "auto" (log when every value is positive and they span more than
+   * a factor 10) or "positive" (log when every value is positive). */
+  logX?: LogSetting;
+  logY?: LogSetting;
+  title?: string;
+  subtitle?: string[];
+  xTitle?: string;
+  yTitle?: string;
+  /** Title of the colour legend (default: the colour field). */
+  colourTitle?: string;
+  /** Fields shown in a single row's tooltip (default: every field of the row). */
+  tooltip?: string[];
+  /** Draw the single rows as dots when a group has several (default true). */
+  dots?: boolean;
+}
+
+/** Two-sided 95% Student t quantiles t(0.975, df) for df = 1..30. */
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
+  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+/** t(0.975, df): the table to 30, then linear in 1/df through 40 (2.021), 60 (2.000), 120 (1.980), ∞ (1.960). */
+export function tQuantile975(df: number): number {
+  if (df < 1) return NaN;
+  if (df <= 30) return T975[Math.round(df) - 1];
+  const pts: [number, number][] = [[1 / 30, 2.042], [1 / 40, 2.021], [1 / 60, 2.0], [1 / 120, 1.98], [0, 1.96]];
+  const u = 1 / df;
+  for (let i = 0; i < pts.length - 1; i++) {
+    const [u0, t0] = pts[i], [u1, t1] = pts[i + 1];
+    if (u <= u0 && u >= u1) return t1 + ((t0 - t1) * (u - u1)) / (u0 - u1);
+  }
+  return 1.96;
+}
+
+export interface Summary { mean: number; sd: number; n: number; lo: number; hi: number }
+
+/** Mean, sample sd, n and the band's ends for one group's values. */
+export function summarise(ys: number[], band: ErrorBand): Summary {
+  const n = ys.length;
+  const mean = ys.reduce((s, v) => s + v, 0) / n;
+  const sd = n > 1 ? Math.sqrt(ys.reduce((s, v) => s + (v - mean) ** 2, 0) / (n - 1)) : 0;
+  let lo = mean, hi = mean;
+  if (band === "minmax") {
+    lo = Math.min(...ys);
+    hi = Math.max(...ys);
+  } else if (band === "sd") {
+    lo = mean - sd;
+    hi = mean + sd;
+  } else if (band === "ci95" && n > 1) {
+    const h = tQuantile975(n - 1) * (sd / Math.sqrt(n));
+    lo = mean - h;
+    hi = mean + h;
+  }
+  return { mean, sd, n, lo, hi };
+}
+
+/** A value's key for grouping (numbers and strings as themselves, the rest as JSON). */
+function keyOf(v: unknown): string {
+  return typeof v === "string" ? `s:${v}` : `j:${JSON.stringify(v)}`;
+}
+
+/** Distinct values of a field, numbers sorted, the rest in first-seen order. */
+export function distinctValues(rows: Row[], field: string): unknown[] {
+  const m = new Map<string, unknown>();
+  for (const r of rows) if (r[field] !== undefined) m.set(keyOf(r[field]), r[field]);
+  const vs = [...m.values()];
+  if (vs.every((v) => typeof v === "number")) (vs as number[]).sort((a, b) => a - b);
+  return vs;
+}
+
+function wantsLog(setting: LogSetting | undefined, values: number[]): boolean {
+  if (setting === true || setting === false) return setting;
+  const pos = values.filter((v) => Number.isFinite(v));
+  if (pos.length === 0 || pos.some((v) => v <= 0)) return false;
+  return setting === "positive" || Math.max(...pos) / Math.min(...pos) > 10;
+}
+
+/** A field's value as a label ("zipf = 1.5" in legends, plain in axes): non-numbers as text. */
+function labelValue(v: unknown): string | number {
+  return typeof v === "number" ? v : fmtAny(v);
+}
+
+
+/** A field name as an encoding names it: dots and brackets escaped ("final.loss" is one field, not final → loss). */
+export function fieldRef(name: string): string {
+  return name.replace(/[.[\]\\]/g, (c) => `\\${c}`);
+}
+
+/** The figure (see the file comment). Throws an Error naming the problem when nothing can be drawn. */
+export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
+  const band = o.errorband ?? "ci95";
+  const colour = o.colour ?? null;
+  const facet = o.facet ?? null;
+  const usable = rows.filter((r) => typeof r[o.y] === "number" && Number.isFinite(r[o.y] as number) && r[o.x] !== undefined && r[o.x] !== null);
+  const xNumeric = usable.every((r) => typeof r[o.x] === "number");
+  const xs = xNumeric ? usable.map((r) => r[o.x] as number) : [];
+  const ys = usable.map((r) => r[o.y] as number);
+  const logX = xNumeric && wantsLog(o.logX ?? "auto", xs);
+  const logY = wantsLog(o.logY ?? "auto", ys);
+  const inRange = (r: Row) => (!logX || (r[o.x] as number) > 0) && (!logY || (r[o.y] as number) > 0) &&
+    (!o.xlim || !xNumeric || ((r[o.x] as number) >= o.xlim[0] && (r[o.x] as number) <= o.xlim[1]));
+  const kept = usable.filter(inRange);
+
+  // One summary row per (facet, colour, x).
+  const groups = new Map<string, { facet: unknown; colour: unknown; x: unknown; ys: number[] }>();
+  for (const r of kept) {
+    const k = [facet ? keyOf(r[facet]) : "", colour ? keyOf(r[colour]) : "", keyOf(r[o.x])].join("\u0000");
+    let g = groups.get(k);
+    if (!g) groups.set(k, (g = { facet: facet ? r[facet] : undefined, colour: colour ? r[colour] : undefined, x: r[o.x], ys: [] }));
+    g.ys.push(r[o.y] as number);
+  }
+  const repeats = [...groups.values()].some((g) => g.ys.length > 1);
+  const summaries: Row[] = [...groups.values()].map((g) => {
+    const s = summarise(g.ys, band);
+    const row: Row = { layer: "mean" };
+    if (facet) row[facet] = labelValue(g.facet);
+    if (colour) row[colour] = labelValue(g.colour);
+    row[o.x] = labelValue(g.x);
+    Object.assign(row, s);
+    // On a log axis a band cannot reach 0 or below: it stops at the smallest single value.
+    if (logY && !(s.lo > 0)) row.lo = Math.min(...g.ys);
+    return row;
+  });
+  summaries.sort((a, b) => {
+    for (const f of [facet, colour, o.x]) {
+      if (!f) continue;
+      const u = a[f], v = b[f];
+      if (typeof u === "number" && typeof v === "number" && u !== v) return u - v;
+    }
+    return 0;
+  });
+  const singles: Row[] = kept.map((r) => {
+    const row: Row = { layer: "run" };
+    for (const [k, v] of Object.entries(r)) row[k] = k === o.y || k === o.x && xNumeric ? v : labelValue(v);
+    return row;
+  });
+
+  const xType = xNumeric ? "quantitative" : "ordinal";
+  const xScale: VlSpec = xNumeric ? { type: logX ? "log" : "linear", ...(logX ? {} : { zero: false }), ...(o.xlim ? xDomain(o) : logX ? {} : { padding: 10 }) } : {};
+  const xSort = xNumeric ? undefined : distinctValues(kept, o.x).map(labelValue);
+  const xEnc: VlSpec = { field: fieldRef(o.x), type: xType, title: o.xTitle ?? o.x, ...(xNumeric ? { scale: xScale } : { sort: xSort }) };
+  // Padding keeps the end points off the frame; a log axis is rounded out to whole decades instead.
+  const yScale: VlSpec = { type: logY ? "log" : "linear", ...(logY ? {} : { zero: false, padding: 10 }) };
+  const colourValues = colour ? distinctValues(kept, colour) : [];
+  const ordered = colourValues.length > 0 && colourValues.every((v) => typeof v === "number");
+  const colourEnc: VlSpec | null = colour
+    ? {
+        field: fieldRef(colour), type: ordered ? "ordinal" : "nominal", title: o.colourTitle ?? colour,
+        scale: { domain: colourValues.map(labelValue), range: ordered ? viridisRange(colourValues.length) : okabeIto(colourValues.length) },
+      }
+    : null;
+  const withColour = (enc: VlSpec): VlSpec => (colourEnc ? { ...enc, color: colourEnc } : enc);
+  const summaryTooltip = [
+    ...(facet ? [{ field: fieldRef(facet), title: facet }] : []),
+    ...(colour ? [{ field: fieldRef(colour), title: colour }] : []),
+    { field: fieldRef(o.x), title: o.xTitle ?? o.x },
+    { field: "mean", title: `mean ${o.yTitle ?? o.y}`, format: ".4~g" },
+    ...(repeats ? [{ field: "sd", format: ".3~g" }, { field: "n" }] : []),
+  ];
+  const tipFields = o.tooltip ?? Object.keys(singles[0] ?? {}).filter((k) => k !== "layer");
+  const runTooltip = tipFields.map((f) => (f === o.y ? { field: fieldRef(f), title: f, format: ".4~g" } : { field: fieldRef(f), title: f }));
+
+  const layers: VlSpec[] = [];
+  if (repeats && band !== "none") {
+    layers.push({
+      transform: [{ filter: "datum.layer === 'mean'" }],
+      mark: { type: "area", opacity: 0.18, ...(xNumeric ? {} : { interpolate: "step" }) },
+      encoding: withColour({ x: xEnc, y: { field: "lo", type: "quantitative", scale: yScale, title: o.yTitle ?? o.y }, y2: { field: "hi" } }),
+    });
+  }
+  layers.push({
+    transform: [{ filter: "datum.layer === 'mean'" }],
+    mark: { type: "line", point: { filled: true, size: 36 }, clip: true },
+    encoding: withColour({ x: xEnc, y: { field: "mean", type: "quantitative", scale: yScale, title: o.yTitle ?? o.y }, tooltip: summaryTooltip }),
+    params: [zoom("zoom", xNumeric ? ["x", "y"] : ["y"])],
+  });
+  // The single runs on top: hovering one shows its own overrides.
+  if (repeats && o.dots !== false) {
+    layers.push({
+      transform: [{ filter: "datum.layer === 'run'" }],
+      mark: { type: "point", filled: true, size: 18, opacity: 0.45 },
+      encoding: withColour({ x: xEnc, y: { field: fieldRef(o.y), type: "quantitative", scale: yScale, title: o.yTitle ?? o.y }, tooltip: runTooltip }),
+    });
+  }
+  for (const l of layers) (l.mark as VlSpec).clip = true;
+
+  const size = { width: o.width ?? (facet ? 300 : 560), height: o.height ?? (facet ? 240 : 340) };
+  const data = { values: [...summaries, ...(repeats ? singles : [])] };
+  const bandText = band === "ci95" ? "95% t interval of the mean" : band === "sd" ? "mean ± 1 sd" : band === "minmax" ? "min–max" : "";
+  const sub = [...(o.subtitle ?? [])];
+  if (repeats) sub.push(`line: mean over repeats${bandText ? `; band: ${bandText}` : ""}${o.dots !== false ? "; dots: single runs" : ""}`);
+  const dropped = rows.length - kept.length;
+  if (dropped) sub.push(`${dropped} row${dropped === 1 ? "" : "s"} without a drawable ${o.y} left out${o.xlim ? " (or outside --xlim)" : ""}`);
+  const title = o.title ?? `${o.yTitle ?? o.y} vs ${o.xTitle ?? o.x}`;
+  const body: VlSpec = facet
+    ? { data, facet: { field: fieldRef(facet), title: facet, type: distinctValues(kept, facet).every((v) => typeof v === "number") ? "ordinal" : "nominal" }, spec: { ...size, layer: layers }, resolve: { scale: { y: "shared" } } }
+    : { data, ...size, layer: layers };
+  if (kept.length === 0) throw new Error(`no row with a drawable ${o.y} (a finite number${logY ? ", positive on the log axis" : ""}) against ${o.x}`);
+  return topLevel(body, title, sub);
+}
