@@ -278,7 +278,9 @@ export function checkFolder(flag: string, path: string): void {
   try {
     st = statSync(path);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new CliError(`${say}: cannot use: ${fsReason(e)}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOTDIR") throw new CliError(`${say}: cannot create: ${dirname(path)} is not a directory`);
+    if (code !== "ENOENT") throw new CliError(`${say}: cannot use: ${fsReason(e)}`);
   }
   if (st && !st.isDirectory()) throw new CliError(`${say}: is a file, not a folder; give a folder name`);
   if (st) return;

@@ -10,7 +10,8 @@ import { parseSweepRuns, SweepTableError } from "../analysis/sweep-table.js";
 import { parseStudy, type Study } from "../study/spec.js";
 import { computeStudy, toCsv, toRecords, type StudyResult, type StudyRun, type Table } from "../study/compute.js";
 import { figureSpec } from "../study/vega.js";
-import { CliError, declareIo, inputName, readTextFile, writeFileAtomic } from "./io.js";
+import { CliError, declareIo, inputName, readTextFile, writeFigure, writeFileAtomic } from "./io.js";
+import type { VlSpec } from "../report/figure/theme.js";
 import { progressBar } from "./progress.js";
 import { note } from "./shared.js";
 
@@ -43,7 +44,7 @@ The study block (docs/study.md):
 
 Writes into the folder: runs-<config>.jsonl (the sweep lines; a second call resumes them),
 runs.csv/.json (one row per run), groups.csv/.json (per group and quantity: n, mean, sd and
-the 95% t interval of the mean), fits.csv/.json, calibration.csv/.json, <figure>.vl.json
+the 95% t interval of the mean), fits.csv/.json, calibration.csv/.json, <figure>.vl.json and <figure>.svg
 (Vega-Lite, data inline) and study.json (what was computed, and how). stdout: the group table.
 
 Exit codes: 0 done, 1 some runs diverged (the rest are used) or a run failed, 2 bad study or config (nothing run).`)
@@ -53,7 +54,7 @@ Exit codes: 0 done, 1 some runs diverged (the rest are used) or a run failed, 2 
       const { study, result, failed } = await executeStudy(file, { out, jobs: parseJobs(opts.jobs), long: Boolean(opts.long), quiet });
       process.stdout.write(textTable(result.groups));
       if (!quiet) note(`groups: ${INTERVAL_NOTE}`);
-      if (!quiet) note(`wrote ${out}/: runs, groups${result.fits ? ", fits" : ""}${result.calibration ? ", calibration" : ""} (CSV and JSON)${study.figures.length ? `, ${study.figures.map((f) => `${f.name}.vl.json`).join(", ")}` : ""}${opts.long ? ", curves.csv" : ""}`);
+      if (!quiet) note(`wrote ${out}/: runs, groups${result.fits ? ", fits" : ""}${result.calibration ? ", calibration" : ""} (CSV and JSON)${study.figures.length ? `, ${study.figures.map((f) => `${f.name}.vl.json/.svg`).join(", ")}` : ""}${opts.long ? ", curves.csv" : ""}`);
       if (failed > 0) throw new CliError(`${failed} run${failed === 1 ? "" : "s"} diverged (their rows carry "error"); the other runs were used`, 1);
     });
   declareIo(cmd, { args: "study", folders: ["--out"] });
@@ -138,7 +139,13 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
   write("groups", result.groups);
   write("fits", result.fits);
   write("calibration", result.calibration);
-  for (const f of study.figures) writeFileAtomic(join(opts.out, `${f.name}.vl.json`), JSON.stringify(figureSpec(result, f, study.paper?.title), null, 1) + "\n");
+  // Each figure as its Vega-Lite specification (data inline: opens in the Vega editor and Altair)
+  // and drawn to SVG by the one figure layer.
+  for (const f of study.figures) {
+    const spec = figureSpec(result, f, study.paper?.title);
+    writeFileAtomic(join(opts.out, `${f.name}.vl.json`), JSON.stringify(spec, null, 1) + "\n");
+    await writeFigure(join(opts.out, `${f.name}.svg`), spec as unknown as VlSpec, opts.quiet);
+  }
   const seconds = (performance.now() - t0) / 1000;
   writeFileAtomic(join(opts.out, "study.json"), JSON.stringify({
     study: study.file,
@@ -148,7 +155,7 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
     intervals: INTERVAL_NOTE,
     fit: study.fit ? { form: study.fit.fixE === 0 ? "L = A x^-alpha" : study.fit.fixE === null ? "L = E + A x^-alpha" : `L = ${study.fit.fixE} + A x^-alpha`, x: study.fit.x.src, y: study.fit.y.src, by: study.fit.by, interval: study.fit.bootstrap > 0 ? `alpha_lo/alpha_hi: 2.5 and 97.5 percentiles of ${study.fit.bootstrap} bootstrap refits (runs resampled, seed 0)` : null } : null,
     calibrate: study.calibrate ? { model: study.calibrate.model, fit: study.calibrate.fit ?? "the default of skillsim calibrate" } : null,
-    figures: study.figures.map((f) => `${f.name}.vl.json`),
+    figures: study.figures.flatMap((f) => [`${f.name}.vl.json`, `${f.name}.svg`]),
     notes: result.notes,
   }, null, 1) + "\n");
   return { study, result, failed, seconds };

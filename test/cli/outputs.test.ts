@@ -21,18 +21,19 @@ import { ROOT, cli, tempDir } from "../helpers.js";
 
 /** Options that take a value which is not a file name, per command. */
 const NOT_FILES: Record<string, string[]> = {
-  run: ["--set"],
+  run: ["--set", "--xlim", "--plot-size"],
   validate: ["--set"],
-  sweep: ["--jobs", "--shard", "--set", "--plot-x", "--plot-series"],
+  sweep: ["--jobs", "--shard", "--set", "--plot-x", "--plot-series", "--plot-y", "--plot-facet", "--plot-band", "--xlim", "--plot-size"],
   merge: ["--set"],
   check: ["--rtol", "--atol", "--limit"],
   fit: [
     "--form", "--x", "--y", "--where", "--holdout", "--by", "--batch", "--fix-E", "--loss", "--delta", "--penalty",
     "--bootstrap", "--bootstrap-by", "--seed", "--level", "--predict", "--compute", "--flops-per-param-token", "--jobs",
+    "--xlim", "--plot-size",
   ],
   table: ["--top", "--skills"],
-  calibrate: ["--model", "--fit", "--set", "--compare", "--grid", "--bootstrap", "--seed", "--level"],
-  kinematics: ["--delta"],
+  calibrate: ["--model", "--fit", "--set", "--compare", "--grid", "--bootstrap", "--seed", "--level", "--xlim", "--plot-size"],
+  kinematics: ["--delta", "--xlim", "--plot-size"],
   init: [],
   study: ["--jobs"],
   paper: ["--jobs"],
