@@ -1,7 +1,7 @@
 /**
  * What every model returns: plain arrays, no I/O. The reporters (src/report/) turn this
  * into text, JSON and CSV; the timeline (onset/half/learned per skill) comes from
- * src/analysis/timeline.ts, measured on every step (or on the ODE's dense output).
+ * src/models/timeline.ts, measured on every step (or on the ODE's dense output).
  */
 
 /** Recorded trajectory at bounded times: level[i][k] is skill i+1's level at t[k]. */

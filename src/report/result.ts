@@ -8,7 +8,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Config } from "../config/schema.js";
-import { dominoStats, type DominoStats } from "../analysis/timeline.js";
+import { dominoStats, type DominoStats } from "../models/timeline.js";
 import type { ModelOutput, Trace } from "../models/types.js";
 import { VERSION } from "../version.js";
 import { canonicalJson } from "../results/canonical.js";

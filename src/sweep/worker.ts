@@ -17,7 +17,7 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { Config } from "../config/schema.js";
-import { learnedRatios } from "../analysis/timeline.js";
+import { learnedRatios } from "../models/timeline.js";
 import { runModel } from "../models/index.js";
 import { DivergenceError } from "../models/types.js";
 import { buildResult, configHash, provenance } from "../report/result.js";

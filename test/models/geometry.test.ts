@@ -12,7 +12,7 @@ import {
   useGeometryKernels,
 } from "../../src/models/geometry/model.js";
 import { DivergenceError, type ModelOutput } from "../../src/models/types.js";
-import { dominoStats } from "../../src/analysis/timeline.js";
+import { dominoStats } from "../../src/models/timeline.js";
 import { Rng } from "../../src/engine/rng.js";
 import { AliasSampler } from "../../src/engine/sampling.js";
 

@@ -14,8 +14,8 @@
  * Closed forms, so crossing times are exact: serial (r - 1 + th) t0, parallel -tau ln(1 - th) / p_i.
  */
 import type { DominoConfig } from "../../config/schema.js";
-import { recordTimes } from "../../analysis/record.js";
-import { levelAtThreshold, thresholdList } from "../../analysis/timeline.js";
+import { recordTimes } from "../record.js";
+import { levelAtThreshold, thresholdList } from "../timeline.js";
 import { effectiveRate, frequencyOrder, skillFrequencies } from "../skills.js";
 import { RunGuard } from "../guard.js";
 import type { ModelOutput } from "../types.js";

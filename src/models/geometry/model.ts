@@ -26,7 +26,7 @@
  * Cost: a batch step touches only the m distinct drawn skills, O(m N + N), m <= min(B, n);
  * a full-batch step is O(n N). All z_i (O(n N)) are computed only at recorded steps and at
  * the exact timeline's checkpoints; between them the timeline evaluates only the skills that
- * could have reached a threshold (OverlapWatch, src/analysis/timeline.ts). Every z_i anywhere
+ * could have reached a threshold (OverlapWatch, src/models/timeline.ts). Every z_i anywhere
  * comes from the same dot product, so neither the trajectory nor the timeline depends on the
  * record settings.
  *
@@ -38,8 +38,8 @@
  */
 import { loadWasmModule, type LoadedWasm, type WasmApi } from "../../engine/wasm.js";
 import type { GeometryConfig, VectorKind } from "../../config/schema.js";
-import { recordTimes } from "../../analysis/record.js";
-import { CrossingTracker, levelAtThreshold, OverlapWatch, thresholdList } from "../../analysis/timeline.js";
+import { recordTimes } from "../record.js";
+import { CrossingTracker, levelAtThreshold, OverlapWatch, thresholdList } from "../timeline.js";
 import { Rng } from "../../engine/rng.js";
 import { AliasSampler } from "../../engine/sampling.js";
 import { createOptimizer } from "../../engine/optimizers.js";

@@ -26,8 +26,8 @@
  * sparse-parity mask (M T uniforms, mask_ij = u_ij < p_j).
  */
 import type { NetworkConfig } from "../../config/schema.js";
-import { recordTimes } from "../../analysis/record.js";
-import { CrossingTracker } from "../../analysis/timeline.js";
+import { recordTimes } from "../record.js";
+import { CrossingTracker } from "../timeline.js";
 import { Rng } from "../../engine/rng.js";
 import { arenaDoubles, DenseArena, isBinary } from "../../engine/dense.js";
 import { createOptimizer } from "../../engine/optimizers.js";

@@ -15,7 +15,7 @@
  * threshold is crossed at that step. The tails sum_{k > m} p_k are summed from the rarest
  * quantum up, so a small tail keeps its digits (not 1 minus a sum close to 1).
  */
-import { recordTimes } from "../../analysis/record.js";
+import { recordTimes } from "../record.js";
 import { RunGuard } from "../guard.js";
 import type { ModelOutput } from "../types.js";
 import type { QuantaConfig } from "./schema.js";

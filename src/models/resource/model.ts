@@ -30,8 +30,8 @@
  * When sum_j c_j + N0 = 0 (N0 = 0 and nothing left to learn) the share is 0, not 0/0.
  */
 import type { ResourceConfig } from "../../config/schema.js";
-import { CrossingTracker, thresholdList } from "../../analysis/timeline.js";
-import { recordTimes } from "../../analysis/record.js";
+import { CrossingTracker, thresholdList } from "../timeline.js";
+import { recordTimes } from "../record.js";
 import { CrossingFinder, dopri5, type EventSpec, type OdeResult, type StepInfo } from "../../engine/ode.js";
 import { Rng } from "../../engine/rng.js";
 import { skillVectors } from "../geometry/model.js";

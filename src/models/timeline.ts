@@ -9,8 +9,8 @@
  * Domino statistics: gap between skill i's `learned` and skill i+1's `onset`, and the
  * ratio learned_2 / learned_1.
  */
-import { frequencyOrder } from "../models/skills.js";
-import type { Crossings } from "../models/types.js";
+import { frequencyOrder } from "./skills.js";
+import type { Crossings } from "./types.js";
 
 /** What the thresholds apply to: progress pi_i (default) or the level s_i. */
 export type TimelineOn = "progress" | "level";
