@@ -272,7 +272,7 @@ function applySet(loc: Located, s: string): void {
     const parent = loc.doc.getIn(path.slice(0, d), true) as Node | undefined;
     const where = path.slice(0, d).join(".");
     if (parent !== undefined && !isMap(parent) && !isSeq(parent))
-      throw new ConfigError(`${where} is a value, not a section, so it has no key "${path[d]}"`, flag, key);
+      throw new ConfigError(`${where} is a value, not a section, so it has no key "${path[d]}"${d === path.length - 1 ? `; to replace the value, --set ${where}=${valueText.trim()}` : ""}`, flag, key);
     if (isSeq(parent)) {
       if (!/^\d+$/.test(path[d])) throw new ConfigError(`${where} is a list; address its items by 0-based index, e.g. ${where}.0`, flag, key);
       if (Number(path[d]) > parent.items.length)

@@ -83,7 +83,8 @@ const cases: Case[] = [
   { name: "memory: a billion skills", yaml: `${R}skills: {count: 1000000000}\n`, expect: /^bad\.yaml:2:17: skills\.count: this run would need about \d+ GiB of memory \(this machine allows .*\); reduce skills\.count or params$/ },
   { name: "memory: geometry skill vectors", yaml: `${G}params: 1000000\nskills: {count: 100000, vectors: random}\n`, expect: /^bad\.yaml:2:9: params: this run would need about 745 GiB of memory \(this machine allows/ },
   // --set
-  { name: "--set through a value", yaml: `${R}lr: 0.1\n`, sets: ["lr.x=1"], expect: /^--set lr\.x=1: lr\.x: lr is a value, not a section, so it has no key "x"$/ },
+  { name: "--set through a value", yaml: `${R}lr: 0.1\n`, sets: ["lr.x=1"], expect: /^--set lr\.x=1: lr\.x: lr is a value, not a section, so it has no key "x"; to replace the value, --set lr=1$/ },
+  { name: "--set into a named optimizer", yaml: "model: geometry\noptimizer: adam\n", sets: ["optimizer.name=lion"], expect: /^--set optimizer\.name=lion: optimizer\.name: optimizer is a value, not a section, so it has no key "name"; to replace the value, --set optimizer=lion$/ },
   { name: "--set through a default value", yaml: R, sets: ["lr.x=1"], expect: /^--set lr\.x=1: lr: expected a number, got a mapping \{"x":1\}$/ },
   { name: "--set with a misspelt key", yaml: R, sets: ["stpes=5"], expect: /^--set stpes=5: stpes: unknown key; did you mean "steps"\?$/ },
   { name: "--set with a malformed key", yaml: R, sets: ["a..b=1"], expect: /^--set a\.\.b=1: "a\.\.b" is not a dotted key like skills\.count$/ },
@@ -182,5 +183,6 @@ test("CLI: an unreadable file (skipped as root, where chmod 000 is still readabl
 
 test("CLI: --set with a bad path, a bad value", () => {
   refused(cli(["validate", write("ok.yaml", `${R}lr: 0.1\n`), "--set", "lr.x=1"]), /^skillsim: config error: --set lr\.x=1: lr\.x: lr is a value, not a section/);
+  refused(cli(["run", "--set", "model=geometry", "--set", "optimizer.name=lion"]), /^skillsim: config error: --set optimizer\.name=lion: .*; to replace the value, --set optimizer=lion$/);
   refused(cli(["run", "--set", "lr=[1,"]), /^skillsim: config error: --set lr=\[1,: lr: cannot parse the value as YAML: /);
 });
