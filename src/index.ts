@@ -8,6 +8,7 @@ export { runGeometry } from "./models/geometry/model.js";
 export { runNetwork } from "./models/network/model.js";
 export type { ModelOutput, Trace, Crossings } from "./models/types.js";
 export { buildResult, type RunResult } from "./report/result.js";
+export { configHash } from "./config/hash.js";
 export { renderText, renderCsv } from "./report/text.js";
 export { dopri5 } from "./engine/ode.js";
 export { Rng, deriveSeed } from "./engine/rng.js";

@@ -6,12 +6,11 @@
  * warnings: what a reader must know to trust the numbers (empty for a clean run).
  * trace.level[i][k] is skill i+1's level at trace.t[k]; times are numbers or null.
  */
-import { createHash } from "node:crypto";
 import type { Config } from "../config/schema.js";
 import { dominoStats, type DominoStats } from "../models/timeline.js";
 import type { ModelOutput, Trace } from "../models/types.js";
 import { VERSION } from "../version.js";
-import { canonicalJson } from "../results/canonical.js";
+import { configHash } from "../config/hash.js";
 
 export interface SkillRow {
   index: number;
@@ -42,13 +41,6 @@ export interface RunResult {
   domino: DominoStats | null;
   trace: Trace;
   provenance: Provenance;
-}
-
-/** Canonical JSON (keys sorted at every level): the form that is hashed. */
-export { canonicalJson };
-
-export function configHash(cfg: Config): string {
-  return createHash("sha256").update(canonicalJson(cfg)).digest("hex").slice(0, 16);
 }
 
 export function provenance(cfg: Config): Provenance {

@@ -17,7 +17,7 @@ import { LineCounter, isMap, isScalar, isSeq, parse, parseDocument, type Documen
 import { ConfigError, loadConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { deriveSeed } from "../engine/rng.js";
-import { configHash } from "../report/result.js";
+import { configHash } from "../config/hash.js";
 
 /** Larger sweeps are almost certainly a mistake (a list pasted twice, a stray zero). */
 export const MAX_RUNS = 1_000_000;

@@ -20,7 +20,8 @@ import type { Config } from "../config/schema.js";
 import { learnedRatios } from "../models/timeline.js";
 import { runModel } from "../models/index.js";
 import { DivergenceError } from "../models/types.js";
-import { buildResult, configHash, provenance } from "../report/result.js";
+import { buildResult, provenance } from "../report/result.js";
+import { configHash } from "../config/hash.js";
 
 export interface Job {
   id: number;

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ConfigError, loadConfig } from "../../src/config/load.js";
 import { deriveSeed } from "../../src/engine/rng.js";
-import { configHash } from "../../src/report/result.js";
+import { configHash } from "../../src/config/hash.js";
 import { inShard, parseShard, planSweep, shardIds, shardSize, SweepError } from "../../src/sweep/grid.js";
 
 const BASE = `model: resource
