@@ -84,7 +84,7 @@ export function checkSemantics(c: Config, limits: MemoryLimits = machineLimits()
   const s0 = spec.startLevel(c);
   if (t.on === "level" && s0 !== null && t.onset <= s0) {
     const lv = Number(s0.toPrecision(6));
-    const what = c.model === "network" ? " (the chance accuracy of its task)" : (c as { loss?: string }).loss === "ce" ? " with ce loss" : "";
+    const what = spec.startLevelWhy?.(c) ?? "";
     return {
       path: ["timeline", "onset"],
       message: `with on: level the thresholds apply to the level itself, which starts at ${lv}${what}; ${t.onset} would be passed at t = 0. Use thresholds above ${lv} (e.g. onset: ${lv >= 0.5 ? "0.6, half: 0.75, learned: 0.9" : Number((lv + 0.1).toPrecision(2))}) or on: progress`,

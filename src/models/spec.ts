@@ -60,6 +60,8 @@ export interface ModelSpec<C extends BaseConfig = BaseConfig> {
   /** The level a skill starts from before any learning, when the config alone fixes it (for thresholds
    * `on: level`), or null when only the run knows it (e.g. a Geometry `init`). */
   startLevel(c: C): number | null;
+  /** Why skills start at startLevel, for messages (" with ce loss"); empty when it is 0. */
+  startLevelWhy?(c: C): string;
   /** Typed-array bytes the run holds beyond the trace (skill vectors, optimizer state, data). */
   memoryBytes(c: C): number;
   /** The key to blame when the run would not fit in memory. */

@@ -59,6 +59,7 @@ export const geometry: ModelSpec<GeometryConfig> = {
   },
   time: () => "steps",
   startLevel: (c) => (c.loss === "ce" ? 0.5 : c.init !== undefined ? null : 0), // init: t_i . theta(0), known to the run
+  startLevelWhy: (c) => (c.loss === "ce" ? " with ce loss" : ""),
   memoryBytes: (c) => c.skills.count * c.params * 8 + 8 * c.params * 8, // skill vectors; theta, gradient, optimizer state
   memoryKey: ["params"],
   extraSeries: (c) => (c.diagnostics !== false ? c.skills.count + 1 : 0),

@@ -22,6 +22,7 @@ export const network: ModelSpec<NetworkConfig> = {
   time: () => "steps",
   // chance accuracy: 1/2 for the parities, 1/modulus for modular addition; squares: 1 - l/l(0) = 0
   startLevel: (c) => (c.task.kind === "sparse-parity" || c.task.kind === "multitask-parity" ? 0.5 : c.task.kind === "modular-addition" ? 1 / c.task.modulus! : 0),
+  startLevelWhy: () => " (the chance accuracy of its task)",
   memoryBytes: () => 0, // checkNetwork bounds the network's own memory (weights, activations, data)
   memoryKey: ["skills", "count"],
   header(c, summary) {

@@ -28,6 +28,7 @@ export const resource: ModelSpec<ResourceConfig> = {
   check: checkResource,
   time: (c) => (c.integrator === "map" ? "steps" : "continuous"),
   startLevel: (c) => (c.loss === "ce" ? 0.5 : 0),
+  startLevelWhy: (c) => (c.loss === "ce" ? " with ce loss" : ""),
   memoryBytes(c) {
     const n = c.skills.count, C = c.skills.correlation;
     let bytes = 0;
