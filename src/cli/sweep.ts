@@ -11,6 +11,8 @@ import { suggest } from "../config/errors.js";
 import { addPlotOptions, plotSettings } from "./plot.js";
 import type { ErrorBand } from "../report/figure/relplot.js";
 import type { FigureSize } from "../report/figure/theme.js";
+import type { SweepLine as FigureSweepLine } from "../report/figure/sweep.js";
+import { sweepLines } from "../results/sweep-lines.js";
 
 const BANDS = ["ci95", "sd", "minmax", "none"];
 
@@ -240,8 +242,9 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
 
 /** Draw the finished lines of a sweep output (runs that diverged carry no loss and are left out). */
 async function plotSweep(out: string, plot: string, opts: SweepCliOptions, size: FigureSize): Promise<void> {
-  const { parseJsonLines, sweepSpec } = await import("../report/figure/sweep.js");
-  const lines = parseJsonLines(readTextFile(out, "sweep output")).filter((l) => l && typeof l === "object" && "final" in l);
+  const { sweepSpec } = await import("../report/figure/sweep.js");
+  // The one sweep-line reader (src/results/): each line checked, errors naming file:line.
+  const lines = sweepLines(readTextFile(out, "sweep output"), out).map((l) => l.value).filter((l): l is FigureSweepLine => "final" in l);
   if (lines.length === 0) throw new CliError(`--plot: no finished runs in ${out} to draw`, 1);
   let spec;
   try {

@@ -8,7 +8,7 @@ export { type VlSpec, type FigureSize, CONFIG, FONT, VEGA_LITE_SCHEMA, topLevel,
 export { relplot, summarise, tQuantile975, distinctValues, type Row, type RelplotOptions, type ErrorBand, type LogSetting, type Summary } from "./relplot.js";
 export { runSpec, describeConfig, taskNames, lossFloor, LOSS_RANGE, type RunFigureInput, type RunFigureOptions, type RunSkillRow } from "./run.js";
 export {
-  sweepSpec, sweepRows, parseJsonLines, chooseKeys, chooseKeysOf, keyInfo, sweptKeys, shortKey, getPath,
+  sweepSpec, sweepRows, chooseKeys, chooseKeysOf, keyInfo, sweptKeys, shortKey, getPath,
   type SweepLine, type SweepFigureOptions, type KeyInfo,
 } from "./sweep.js";
 export { fitSpec, formula, paramLines, type FitResult, type FitData, type FitFigureOptions, type ChinchillaParams, type PowerLawParams, type AllocationRow } from "./fit.js";

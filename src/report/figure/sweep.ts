@@ -33,11 +33,6 @@ export interface SweepFigureOptions extends FigureSize {
   title?: string;
 }
 
-/** Parse JSON Lines (blank lines ignored). */
-export function parseJsonLines(s: string): SweepLine[] {
-  return s.split(/\r?\n/).filter((l) => l.trim().length > 0).map((l) => JSON.parse(l) as SweepLine);
-}
-
 /** Last part of a dotted key ("skills.frequencies.zipf" -> "zipf"). */
 export function shortKey(k: string): string {
   const parts = k.split(".");
