@@ -1,4 +1,5 @@
 /** skillsim as a library: config loading, the models, analysis and reporters. */
+export { InputError, RunError, Interrupted } from "./errors.js";
 export { loadConfig, ConfigError, DEFAULT_CONFIG_YAML } from "./config/load.js";
 export type { Config, ResourceConfig, DominoConfig, GeometryConfig, NetworkConfig } from "./config/schema.js";
 export { runModel } from "./models/index.js";
@@ -7,6 +8,7 @@ export { runDomino } from "./models/domino/model.js";
 export { runGeometry } from "./models/geometry/model.js";
 export { runNetwork } from "./models/network/model.js";
 export type { ModelOutput, Trace, Crossings } from "./models/types.js";
+export { DivergenceError } from "./models/types.js";
 export { buildResult, type RunResult } from "./report/result.js";
 export { configHash } from "./config/hash.js";
 export { renderText, renderCsv } from "./report/text.js";

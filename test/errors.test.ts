@@ -5,9 +5,62 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { cli, tempDir } from "./helpers.js";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join, relative } from "node:path";
+import { exitCodeOf } from "../src/cli/main.js";
+import { ConfigError } from "../src/config/errors.js";
+import { InputError, Interrupted, RunError } from "../src/errors.js";
+import { DivergenceError } from "../src/models/types.js";
+import { ResultsError } from "../src/results/errors.js";
+import { cli, ROOT, tempDir } from "./helpers.js";
+
+test("exitCodeOf: input errors 2, run errors 1, interruptions 130/143, anything else is not ours", () => {
+  assert.equal(exitCodeOf(new InputError("x")), 2);
+  assert.equal(exitCodeOf(new ResultsError("x")), 2);
+  assert.equal(exitCodeOf(new ConfigError("x", "a.yaml:1:1", "k")), 2);
+  assert.equal(exitCodeOf(new RunError("x")), 1);
+  assert.equal(exitCodeOf(new DivergenceError(3, "loss", "lr too large")), 1);
+  assert.equal(exitCodeOf(new Interrupted("x", "SIGINT")), 130);
+  assert.equal(exitCodeOf(new Interrupted("x", "SIGTERM")), 143);
+  assert.equal(exitCodeOf(new Error("x")), null);
+  assert.equal(exitCodeOf(new TypeError("x")), null);
+  assert.equal(exitCodeOf("x"), null);
+});
+
+test("line(): the message, with the two prefixes the CLI has always printed", () => {
+  assert.equal(new ResultsError("r.json: not a run").line(), "r.json: not a run");
+  assert.equal(new ConfigError("unknown key", "a.yaml:2:1", "stepz").line(), "config error: a.yaml:2:1: stepz: unknown key");
+  assert.equal(new ConfigError("bad\nvalue", "a.yaml:2:1").line(), "config error: a.yaml:2:1: bad\\nvalue");
+  assert.equal(new DivergenceError(3, "the loss", "learning rate too large").line(), "run failed: diverged at step 3: the loss is not finite. Likely cause: learning rate too large");
+  assert.equal(new RunError("2 runs diverged").line(), "2 runs diverged");
+  const e = new ResultsError("x");
+  assert.equal(e.name, "ResultsError");
+  assert.ok(e instanceof InputError && e instanceof Error);
+});
+
+/** Every .ts file under dir. */
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
+}
+
+test("every error class in src/ derives from InputError or RunError (only src/errors.ts extends Error)", () => {
+  const classes = new Map<string, string>(); // class -> what it extends
+  const where = new Map<string, string>();
+  for (const f of sources(join(ROOT, "src"))) {
+    for (const m of readFileSync(f, "utf8").matchAll(/\bclass\s+(\w+)\s+extends\s+([\w.]+)/g)) {
+      classes.set(m[1], m[2]);
+      where.set(m[1], relative(ROOT, f));
+    }
+  }
+  const errors = [...classes.keys()].filter((c) => /Error$/.test(c) || /Error$/.test(classes.get(c)!));
+  assert.ok(errors.length >= 12, `found only ${errors.join(", ")}`);
+  for (const c of errors) {
+    let base = c;
+    for (let hops = 0; classes.has(base) && base !== "InputError" && base !== "RunError" && hops < 10; hops++) base = classes.get(base)!;
+    assert.ok(base === "InputError" || base === "RunError", `${c} (${where.get(c)}) derives from ${base}, not from InputError or RunError`);
+  }
+  assert.deepEqual([...classes].filter(([, b]) => b === "Error").map(([c]) => where.get(c)), ["src/errors.ts", "src/errors.ts"]);
+});
 
 const G = `model: geometry
 skills: {count: 3, frequencies: {zipf: 2}}

@@ -20,6 +20,7 @@
  *
  * Pure: text in, numbers out. The CLI (src/cli/calibrate.ts) reads files and prints.
  */
+import { InputError } from "../errors.js";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, loadConfig } from "../config/load.js";
 import type { Config, DominoConfig, ResourceConfig } from "../config/schema.js";
@@ -27,16 +28,11 @@ import { dominoLevelsAt } from "../models/domino/model.js";
 import { resourceLevelsAt } from "../models/resource/model.js";
 import { effectiveRate } from "../models/skills.js";
 import { Rng } from "../engine/rng.js";
-import { ResultsError, csvNumber, csvRecords } from "../results/index.js";
+import { csvNumber, csvRecords } from "../results/index.js";
 import { baseConfig, firstDifference } from "../results/config-diff.js";
 
 /** Bad input for calibration: the CLI prints the message as one line and exits 2. */
-export class CalibrateError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CalibrateError";
-  }
-}
+export class CalibrateError extends InputError {}
 
 export type ToyModel = "resource" | "domino";
 
@@ -83,13 +79,14 @@ function parseRunJson(text: string, source: string, mode: "progress" | "level"):
     doc = JSON.parse(text);
   } catch (e) {
     const firstLine = text.trimStart().split("\n", 1)[0];
+    let line: unknown = null;
     try {
-      const line = JSON.parse(firstLine);
-      if (line && typeof line === "object" && "overrides" in line)
-        throw new CalibrateError(`${source}: is a sweep's JSON Lines, whose traces carry no skill levels; calibrate one run's \`skillsim run --json\` result (or several, e.g. one per seed)`);
-    } catch (e2) {
-      if (e2 instanceof CalibrateError) throw e2;
+      line = JSON.parse(firstLine);
+    } catch {
+      /* not JSON Lines either */
     }
+    if (line && typeof line === "object" && "overrides" in line)
+      throw new CalibrateError(`${source}: is a sweep's JSON Lines, whose traces carry no skill levels; calibrate one run's \`skillsim run --json\` result (or several, e.g. one per seed)`);
     throw new CalibrateError(`${source}: not valid JSON (${(e as Error).message.split("\n")[0]}); expected a \`skillsim run --json\` result or a CSV of curves`);
   }
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new CalibrateError(`${source}: expected a \`skillsim run --json\` result (an object with trace and config)`);
@@ -199,12 +196,7 @@ function fmt(x: number): string {
 }
 
 function parseCsv(text: string, source: string): ObservedInput {
-  let records: { line: number; cells: string[] }[];
-  try {
-    records = csvRecords(text, source);
-  } catch (e) {
-    throw e instanceof ResultsError ? new CalibrateError(e.message) : e;
-  }
+  const records = csvRecords(text, source);
   if (records.length === 0) throw new CalibrateError(`${source}: is empty; expected a \`skillsim run --json\` result or a CSV of curves`);
   const h = records[0].line - 1;
   const header = records[0].cells.map((c) => c.toLowerCase());

@@ -17,18 +17,14 @@
  * version), and the config, which must be the same for a comparison to mean anything
  * (a different config is an input error, reported with the keys that differ).
  */
+import { InputError } from "../errors.js";
 import { LineCounter, isMap, isPair, isScalar, parseDocument, type Node } from "yaml";
 import { describeValue, suggest } from "../config/errors.js";
 
 export type ResultKind = "run" | "sweep" | "fit";
 
 /** Input that cannot be compared (not JSON, different kinds or configs): exit code 2. */
-export class CompareInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "CompareInputError";
-  }
-}
+export class CompareInputError extends InputError {}
 
 type Obj = Record<string, unknown>;
 

@@ -28,10 +28,11 @@
  * and listed; an id on more than one line is reported (both lines are kept).
  * A run JSON (`skillsim run --json`) is read the same way, as a sweep of one run (id 0).
  */
+import { InputError } from "../errors.js";
 import { parameterCount } from "../models/network/config.js";
 import type { NetworkConfig } from "../config/schema.js";
 import Papa from "papaparse";
-import { ResultsError, canonicalJson, csvCell, lineFinder, newlinesInCells, readSweepLine, type SweepLine } from "../results/index.js";
+import { canonicalJson, csvCell, lineFinder, newlinesInCells, readSweepLine, type SweepLine } from "../results/index.js";
 
 export { canonicalJson, csvCell };
 import { createRequire } from "node:module";
@@ -78,12 +79,7 @@ export function whereOf(t: Table, i: number): string {
 }
 
 /** Bad input or a bad request on the table: one line, naming file:line where it can. */
-export class TableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "TableError";
-  }
-}
+export class TableError extends InputError {}
 
 export interface ParseOptions {
   /** Sweep JSON Lines: keep only each run's last recorded point. */
@@ -300,12 +296,7 @@ function parseSweepJsonl(text: string, file: string, opts: ParseOptions): ParseR
     const raw = lines[k];
     if (raw.trim() === "") continue;
     const at = `${file}:${k + 1}`;
-    let v: SweepLine;
-    try {
-      v = readSweepLine(raw, at, k < lines.length - 1);
-    } catch (e) {
-      throw e instanceof ResultsError ? new TableError(e.message) : e;
-    }
+    const v: SweepLine = readSweepLine(raw, at, k < lines.length - 1);
     const id = v.id as number;
     const seenAt = linesOf.get(id as number);
     if (seenAt) seenAt.push(k + 1);

@@ -24,6 +24,7 @@
  * step; on a sparser trace each velocity is the average over its recorded interval and T(delta)
  * is the first recorded time, an upper bound at the trace's resolution (the report says so).
  */
+import { InputError } from "../errors.js";
 
 /** Relative size below which two velocities count as equal (see above). */
 export const REL_TOL = 1e-9;
@@ -40,6 +41,8 @@ export interface KinematicsInput {
   deltas: number[];
   /** Total steps of the run (to say whether the trace is per-step). */
   steps: number;
+  /** The result file, named at the start of an error's message when given. */
+  source?: string;
 }
 
 export interface SkillKinematics {
@@ -76,12 +79,7 @@ export interface Kinematics {
   notes: string[];
 }
 
-export class KinematicsInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "KinematicsInputError";
-  }
-}
+export class KinematicsInputError extends InputError {}
 
 /** Share of consecutive pairs of `v` that change in direction `sign` (+1 rise, -1 fall); `keep` filters pairs. */
 function changeFraction(v: ArrayLike<number>, sign: 1 | -1, keep: (k: number) => boolean): number | null {
@@ -106,16 +104,17 @@ function argMax(v: ArrayLike<number>): number {
 
 export function kinematics(inp: KinematicsInput): Kinematics {
   const { t, loss, level } = inp;
+  const at = inp.source === undefined ? "" : `${inp.source}: `;
   const K = t.length;
-  if (K < 2) throw new KinematicsInputError(`the trace has ${K} recorded point${K === 1 ? "" : "s"}; kinematics needs at least 2 (record more points)`);
+  if (K < 2) throw new KinematicsInputError(`${at}the trace has ${K} recorded point${K === 1 ? "" : "s"}; kinematics needs at least 2 (record more points)`);
   for (let k = 0; k < K; k++) {
     if (!(loss[k] > 0) || !Number.isFinite(loss[k])) {
       throw new KinematicsInputError(
-        `trace.loss[${k}] = ${loss[k]} at t = ${t[k]}: the information velocity needs ln L, so every recorded loss must be positive and finite ` +
+        `${at}trace.loss[${k}] = ${loss[k]} at t = ${t[k]}: the information velocity needs ln L, so every recorded loss must be positive and finite ` +
           `(a run whose loss reaches exactly 0, such as a Domino run past its last skill, can be shortened with --set steps=...)`,
       );
     }
-    if (k > 0 && !(t[k] > t[k - 1])) throw new KinematicsInputError(`trace.t is not increasing at point ${k} (t = ${t[k - 1]} then ${t[k]})`);
+    if (k > 0 && !(t[k] > t[k - 1])) throw new KinematicsInputError(`${at}trace.t is not increasing at point ${k} (t = ${t[k - 1]} then ${t[k]})`);
   }
   const I = K - 1; // intervals
   const tMid = new Array<number>(I);

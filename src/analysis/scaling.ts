@@ -37,6 +37,7 @@ import { Lbfgs, type Objective } from "./lbfgs.js";
 import { Rng } from "../engine/rng.js";
 import { expAffine } from "../engine/exp.js";
 import { wasmChinchillaObjective, type ChinchillaArrays } from "./fit-wasm.js";
+import { InputError } from "../errors.js";
 
 export interface ChinchillaParams { E: number; A: number; B: number; alpha: number; beta: number }
 export interface PowerLawParams { E: number; A: number; alpha: number }
@@ -109,13 +110,12 @@ export interface FitResult<P> {
 }
 
 /** Bad input to a fit: the CLI maps this to exit code 2. */
-export class FitInputError extends Error {
+export class FitInputError extends InputError {
   /** Offending column (e.g. "N") and 0-based row, when the problem is one value. */
   readonly column?: string;
   readonly row?: number;
   constructor(message: string, column?: string, row?: number) {
     super(message);
-    this.name = "FitInputError";
     this.column = column;
     this.row = row;
   }

@@ -25,7 +25,8 @@
  */
 
 /** A cell: swept values and summary entries keep their JSON type (lists stay lists in --json). */
-import { ResultsError, sweepLines } from "../results/index.js";
+import { InputError } from "../errors.js";
+import { sweepLines } from "../results/index.js";
 import { studentTQuantile } from "./student-t.js";
 
 export type TableCell = number | string | boolean | null | unknown[] | { [k: string]: unknown };
@@ -43,12 +44,7 @@ export interface SweepTable {
 }
 
 /** Bad input: one line naming file:line. */
-export class SweepTableError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "SweepTableError";
-  }
-}
+export class SweepTableError extends InputError {}
 
 interface SkillRow { index: number; frequency: number | null; onset: number | null; half: number | null; learned: number | null; final: number | null; withheld: string | null }
 
@@ -77,12 +73,7 @@ const num = (v: unknown): number | null => (typeof v === "number" && Number.isFi
 
 /** Parse the JSON Lines of `skillsim sweep` (one run per line). */
 export function parseSweepRuns(text: string, file: string): SweepRun[] {
-  let lines;
-  try {
-    lines = sweepLines(text, file);
-  } catch (e) {
-    throw e instanceof ResultsError ? new SweepTableError(e.message) : e;
-  }
+  const lines = sweepLines(text, file);
   const runs: SweepRun[] = [];
   for (const { line, value: v } of lines) {
     const at = `${file}:${line}`;

@@ -4,7 +4,7 @@
  * Imports nothing else heavy, so the thread starts quickly.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { DivergenceError } from "../models/types.js";
+import { InputError, RunError } from "../errors.js";
 
 export interface Task {
   skillsimBackground: true;
@@ -18,7 +18,8 @@ export interface Task {
 export type Reply =
   | { kind: "progress"; done: number; total: number }
   | { kind: "result"; value: unknown }
-  | { kind: "error"; cls: string; name: string; message: string; stack?: string; fields: Record<string, unknown> };
+  /** cls: the error's class name; base: which of skillsim's two error bases it derives from, if any. */
+  | { kind: "error"; cls: string; base: "InputError" | "RunError" | null; name: string; message: string; stack?: string; fields: Record<string, unknown> };
 
 /** Progress messages at most this often (the models call onProgress a few hundred times). */
 const PROGRESS_MS = 50;
@@ -42,10 +43,11 @@ if (parentPort && (workerData as Partial<Task> | null)?.skillsimBackground) {
       port.postMessage({ kind: "result", value } satisfies Reply);
     } catch (e) {
       const err = e as Error;
-      const cls = e instanceof DivergenceError ? "DivergenceError" : (err?.name ?? "");
+      const cls = (err?.constructor as { name?: string } | undefined)?.name ?? "";
+      const base = e instanceof InputError ? "InputError" : e instanceof RunError ? "RunError" : null;
       const fields: Record<string, unknown> = {};
       if (err && typeof err === "object") for (const [k, v] of Object.entries(err)) if (typeof v !== "function") fields[k] = v;
-      const reply: Reply = { kind: "error", cls, name: err?.name ?? "Error", message: err?.message ?? String(e), stack: err?.stack, fields };
+      const reply: Reply = { kind: "error", cls, base, name: err?.name ?? "Error", message: err?.message ?? String(e), stack: err?.stack, fields };
       try {
         port.postMessage(reply);
       } catch {

@@ -17,13 +17,18 @@
  */
 import { Worker } from "node:worker_threads";
 import { ConfigError } from "../config/errors.js";
+import { InputError, RunError } from "../errors.js";
 import { DivergenceError } from "../models/types.js";
 
 import type { Reply, Task } from "./background-worker.js";
 import { written } from "./io.js";
 
-/** Classes an error may come back as (instanceof still holds in the main thread). */
-const ERROR_CLASSES: Record<string, { prototype: object }> = { DivergenceError, ConfigError };
+/**
+ * Classes an error comes back as (instanceof still holds in the main thread): these by name,
+ * any other of skillsim's errors as its base (InputError or RunError), so that the CLI still
+ * gives its exit code and message.
+ */
+const ERROR_CLASSES: Record<string, { prototype: object }> = { DivergenceError, ConfigError, InputError, RunError };
 
 /** A worker started by prepareBackground, waiting for its task (fn and args) as a message. */
 let prepared: { module: string; worker: Worker; early: Reply[] } | null = null;
@@ -72,7 +77,7 @@ export function inBackground<T>(module: string, fn: string, args: unknown[], onP
 }
 
 function revive(r: Extract<Reply, { kind: "error" }>): Error {
-  const cls = ERROR_CLASSES[r.cls];
+  const cls = ERROR_CLASSES[r.cls] ?? (r.base ? ERROR_CLASSES[r.base] : undefined);
   const e = (cls ? Object.create(cls.prototype) : new Error(r.message)) as Error;
   Object.assign(e, r.fields);
   Object.defineProperty(e, "message", { value: r.message, writable: true, configurable: true });

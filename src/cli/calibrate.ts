@@ -2,7 +2,7 @@
 import type { Command } from "commander";
 import { stringify } from "yaml";
 import {
-  CalibrateError, TOLERANCE, calibrate, fittedCurves, parseObserved, plan, type CalibrationResult, type Plan,
+  TOLERANCE, calibrate, fittedCurves, parseObserved, plan, type CalibrationResult, type Plan,
 } from "../analysis/calibrate.js";
 import { VERSION } from "../version.js";
 import { CliError, declareIo, emit, inputName, readTextFile, writeFigure, writeFileAtomic } from "./io.js";
@@ -107,22 +107,16 @@ export async function calibrateCommand(paths: string[], opts: CalibrateCliOption
   if (fit !== undefined && fit.length === 0) throw new CliError(`--fit ${opts.fit}: name the parameters to fit, e.g. --fit N0,rate`);
 
 
-  let p: Plan;
-  let result: CalibrationResult;
   const t0 = performance.now();
+  const inputs = paths.map((f) => parseObserved(readTextFile(f, "observed curves"), inputName(f), opts.compare as "progress" | "level"));
+  const p = plan(inputs, { model: opts.model, fit, sets: opts.set });
+  for (const n of p.notes) say(n);
+  const bar = progressBar("calibrate", quiet, "trials");
+  let result: CalibrationResult;
   try {
-    const inputs = paths.map((f) => parseObserved(readTextFile(f, "observed curves"), inputName(f), opts.compare as "progress" | "level"));
-    p = plan(inputs, { model: opts.model, fit, sets: opts.set });
-    for (const n of p.notes) say(n);
-    const bar = progressBar("calibrate", quiet, "trials");
-    try {
-      result = calibrate(p, { model: opts.model, grid, bootstrap, onProgress: (d, t) => bar.update(d, t) });
-    } finally {
-      bar.stop();
-    }
-  } catch (e) {
-    if (e instanceof CalibrateError) throw new CliError(e.message);
-    throw e;
+    result = calibrate(p, { model: opts.model, grid, bootstrap, onProgress: (d, t) => bar.update(d, t) });
+  } finally {
+    bar.stop();
   }
   const ms = performance.now() - t0;
   for (const n of result.notes.slice(p.notes.length)) say(n);

@@ -1,7 +1,6 @@
 /** `skillsim check RESULT --baseline BASELINE`: did anything move beyond tolerance? (CI regressions) */
 import type { Command } from "commander";
 import {
-  CompareInputError,
   DEFAULT_ATOL,
   DEFAULT_RTOL,
   compareResults,
@@ -13,6 +12,7 @@ import {
   type CompareOptions,
 } from "../analysis/compare.js";
 import { CliError, declareIo, readTextFile } from "./io.js";
+import { RunError } from "../errors.js";
 import { note } from "./shared.js";
 
 export interface CheckOptions {
@@ -82,20 +82,14 @@ export function checkCommand(resultPath: string, opts: CheckOptions): void {
   };
   const limit = Number(opts.limit ?? "50");
   if (!Number.isInteger(limit) || limit < 0) throw new CliError(`--limit: expected a whole number >= 0, got ${JSON.stringify(opts.limit)}`);
-  let cmp;
-  try {
-    if (opts.tolerances !== undefined) options.rules = parseTolerances(readTextFile(opts.tolerances, "tolerance file"), opts.tolerances);
-    const now = parseResult(readTextFile(resultPath, "result"), resultPath);
-    const baseline = parseResult(readTextFile(opts.baseline, "baseline"), opts.baseline);
-    cmp = compareResults(now, baseline, options);
-  } catch (e) {
-    if (e instanceof CompareInputError) throw new CliError(e.message, 2);
-    throw e;
-  }
+  if (opts.tolerances !== undefined) options.rules = parseTolerances(readTextFile(opts.tolerances, "tolerance file"), opts.tolerances);
+  const now = parseResult(readTextFile(resultPath, "result"), resultPath);
+  const baseline = parseResult(readTextFile(opts.baseline, "baseline"), opts.baseline);
+  const cmp = compareResults(now, baseline, options);
   for (const n of cmp.notes) note(n);
   for (const p of cmp.unusedPatterns) note(`tolerance pattern "${p}" matched no field`);
   process.stdout.write(opts.json ? JSON.stringify(comparisonJson(cmp, options), null, 2) + "\n" : renderComparison(cmp, limit));
-  if (cmp.changes.length > 0) throw new CliError(`check failed: ${summaryLine(cmp)}`, 1);
+  if (cmp.changes.length > 0) throw new RunError(`check failed: ${summaryLine(cmp)}`);
 }
 
 function tolerance(text: string | undefined, flag: string, dflt: number): number {

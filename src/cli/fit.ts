@@ -11,7 +11,7 @@ import {
 import { FitPool, bootstrapRefits, fitChinchillaParallel } from "../analysis/fit-parallel.js";
 import { fitWarnings, type FitWarning } from "../analysis/fit-diagnostics.js";
 import {
-  TableError, applyWhere, groupBy, hasNumbers, numericColumn, parseTable, parseWhere, partitionWhere, requireColumn, runClusters,
+  applyWhere, groupBy, hasNumbers, numericColumn, parseTable, parseWhere, partitionWhere, requireColumn, runClusters,
   whereOf, type Table, type WhereClause,
 } from "../analysis/fit-input.js";
 import { Rng } from "../engine/rng.js";
@@ -168,13 +168,7 @@ function earlyOptions(opts: FitCliOptions): EarlyOptions {
   const penalty = opts.penalty === undefined ? DEFAULT_PENALTY : parseNumber("--penalty", opts.penalty, (v) => v >= 1, "a number >= 1 (how many times more an over-prediction weighs)");
   const cores = availableParallelism();
   const jobs = opts.jobs === undefined ? Math.min(cores, 8) : parseNumber("--jobs", opts.jobs, (v) => Number.isInteger(v) && v >= 1 && v <= 256, "a whole number of threads >= 1");
-  const clauses = (list: string[], flag: string) => list.map((w) => {
-    try {
-      return parseWhere(w, flag);
-    } catch (e) {
-      throw e instanceof TableError ? new CliError(e.message) : e;
-    }
-  });
+  const clauses = (list: string[], flag: string) => list.map((w) => parseWhere(w, flag));
   const batch = opts.batch === undefined ? undefined : parseNumber("--batch", opts.batch, (v) => v > 0, "a positive batch size");
   if (opts.bootstrapBy !== undefined && opts.bootstrapBy !== "run" && opts.bootstrapBy !== "row") throw new CliError(`--bootstrap-by ${opts.bootstrapBy}: expected run or row`);
   return { loss: makeLoss(name, delta, penalty), jobs: Math.min(jobs, 4 * cores), where: clauses(opts.where, "--where"), holdout: clauses(opts.holdout ?? [], "--holdout"), batch };
@@ -526,10 +520,6 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
       }
       say(`wrote ${paths.length} figures: ${paths.join(", ")}`);
     }
-  } catch (e) {
-    if (e instanceof TableError) throw new CliError(e.message);
-    if (e instanceof FitInputError) throw new CliError(e.message);
-    throw e;
   } finally {
     await pool.close();
   }

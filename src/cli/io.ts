@@ -6,17 +6,13 @@ import { fsReason } from "../fs-errors.js";
 import { accessSync, closeSync, constants, fsyncSync, openSync, readSync, realpathSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { ConfigError } from "../config/errors.js";
+import { InputError, RunError } from "../errors.js";
 import type { Command } from "commander";
 import { FIGURE_ENDINGS, figureFormat } from "../report/figure/formats.js";
 import type { VlSpec } from "../report/figure/theme.js";
 
-/** An error the CLI reports as one line and exit code `code` (2: usage/input, 1: run failed). */
-export class CliError extends Error {
-  constructor(message: string, readonly code: number = 2) {
-    super(message);
-    this.name = "CliError";
-  }
-}
+/** A bad command line or an input file that cannot be read: one line, exit code 2. */
+export class CliError extends InputError {}
 
 /** The path that means standard input, and the name errors give it. */
 export const STDIN = "-";
@@ -40,27 +36,13 @@ export function readTextFile(path: string, what = "file"): string {
   // Regular files and pipes (`<(...)`, /dev/stdin from a pipe) only: a device such as /dev/zero never ends.
   if (!st.isFile() && !st.isFIFO()) throw new CliError(`${path}: is a device or socket, not a regular file or a pipe; expected the ${what}`);
   if (st.size > MAX_INPUT_BYTES) throw new CliError(`${path}: ${what} is ${Math.round(st.size / 2 ** 20)} MiB, too large to be a skillsim input`);
-  let buf: Buffer;
-  try {
-    buf = readBounded(path);
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    throw new CliError(`${path}: cannot read ${what}: ${fsReason(e)}`);
-  }
-  return decodeText(buf, path, what);
+  return decodeText(readBounded(path, path, what), path, what);
 }
 
 /** Standard input as text (`skillsim init geometry | skillsim run -`); errors name `<stdin>`. */
 function readStdin(what: string): string {
   if (process.stdin.isTTY) process.stderr.write(`skillsim: reading the ${what} from standard input (end it with Ctrl-D)\n`);
-  let buf: Buffer;
-  try {
-    buf = readBounded(0, STDIN_NAME);
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    throw new CliError(`${STDIN_NAME}: cannot read ${what}: ${fsReason(e)}`);
-  }
-  return decodeText(buf, STDIN_NAME, what);
+  return decodeText(readBounded(0, STDIN_NAME, what), STDIN_NAME, what);
 }
 
 /** Bytes -> text: refuses binary (a NUL byte) and invalid UTF-8, naming path:line:col. */
@@ -80,9 +62,18 @@ function decodeText(buf: Buffer, path: string, what: string): string {
 /** Inputs larger than this are refused (no config or result is anywhere near it). */
 const MAX_INPUT_BYTES = 512 * 1024 * 1024;
 
-/** Read a whole file or pipe (or fd 0), refusing more than MAX_INPUT_BYTES (a pipe has no size to check first). */
-function readBounded(path: string | 0, name = String(path)): Buffer {
-  const fd = path === 0 ? 0 : openSync(path, "r");
+/**
+ * Read a whole file or pipe (or fd 0) named `name`, refusing more than MAX_INPUT_BYTES (a pipe
+ * has no size to check first). A failure is one CliError: `name: cannot read what: reason`.
+ */
+function readBounded(path: string | 0, name: string, what: string): Buffer {
+  const cannotRead = (e: unknown) => new CliError(`${name}: cannot read ${what}: ${fsReason(e)}`);
+  let fd: number;
+  try {
+    fd = path === 0 ? 0 : openSync(path, "r");
+  } catch (e) {
+    throw cannotRead(e);
+  }
   try {
     const chunks: Buffer[] = [];
     let total = 0;
@@ -93,7 +84,7 @@ function readBounded(path: string | 0, name = String(path)): Buffer {
         n = readSync(fd, chunk, 0, chunk.length, null);
       } catch (e) {
         // A non-blocking stdin pipe with nothing in it yet: wait a little and try again.
-        if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw e;
+        if ((e as NodeJS.ErrnoException).code !== "EAGAIN") throw cannotRead(e);
         Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
         continue;
       }
@@ -323,16 +314,21 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
 function writeWhole(path: string, data: string | Uint8Array): void {
   // A device or pipe (--out /dev/stdout, /dev/null, a FIFO) cannot be replaced by a rename:
   // write to it directly.
+  const cannotWrite = (e: unknown) => new CliError(`${path}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  let st = null;
   try {
-    const st = statSync(path);
-    if (!st.isFile()) {
-      if (st.isDirectory()) throw new CliError(`${path}: is a directory; give a file name`);
+    st = statSync(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw cannotWrite(e);
+  }
+  if (st?.isDirectory()) throw new CliError(`${path}: is a directory; give a file name`);
+  if (st && !st.isFile()) {
+    try {
       writeFileSync(path, data);
       return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw cannotWrite(e);
     }
-  } catch (e) {
-    if (e instanceof CliError) throw e;
-    if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw new CliError(`${path}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   let fd: number | undefined;
@@ -377,7 +373,7 @@ export async function writeFigure(path: string, spec: VlSpec, quiet = false): Pr
   try {
     rendered = await renderFigure(spec, format);
   } catch (e) {
-    throw new CliError(`${path}: cannot draw the figure: ${(e as Error).message}`, 1);
+    throw new RunError(`${path}: cannot draw the figure: ${(e as Error).message}`);
   }
   if (!quiet) for (const n of rendered.notes) process.stderr.write(`skillsim: note: ${path}: ${n}\n`);
   return writeFileAtomic(path, rendered.data);

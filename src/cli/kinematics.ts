@@ -1,9 +1,9 @@
 /** `skillsim kinematics RESULT`: learning as motion (information velocity, acceleration, least time). */
 import type { Command } from "commander";
-import { kinematics, KinematicsInputError, parseDeltas, type Kinematics } from "../analysis/kinematics.js";
+import { kinematics, parseDeltas } from "../analysis/kinematics.js";
 import { renderKinematics, type KinematicsDoc } from "../report/kinematics.js";
 import { readRunJson } from "../results/run-json.js";
-import { CliError, declareIo, emit, readTextFile, writeFigure } from "./io.js";
+import { declareIo, emit, readTextFile, writeFigure } from "./io.js";
 import { note } from "./shared.js";
 
 import { plotSettings } from "./plot.js";
@@ -58,13 +58,7 @@ Exit codes: 0 success, 2 bad input (not a run JSON, fewer than 2 points, a loss 
 
 export function kinematicsCommand(resultPath: string, opts: KinematicsOptions): Promise<void> | void {
   const size = plotSettings(opts);
-  let deltas: number[] | null = null;
-  try {
-    if (opts.delta !== undefined) deltas = parseDeltas(opts.delta);
-  } catch (e) {
-    if (e instanceof KinematicsInputError) throw new CliError(e.message);
-    throw e;
-  }
+  const deltas = opts.delta === undefined ? null : parseDeltas(opts.delta);
   const run = readRunJson(readTextFile(resultPath, "run result"), resultPath);
   const { t, loss, level } = run.trace;
   const onLevel = run.config.timeline?.on === "level";
@@ -81,21 +75,16 @@ export function kinematicsCommand(resultPath: string, opts: KinematicsOptions): 
   const L0 = loss[0];
   const steps = typeof run.config.steps === "number" ? run.config.steps : t[t.length - 1];
   const stepLength = run.trace.extra?.stepLength;
-  let k: Kinematics;
-  try {
-    k = kinematics({
-      t,
-      loss,
-      level,
-      baseline,
-      deltas: deltas ?? [0.5, 0.1, 0.01, 0.001].map((f) => Number((f * L0).toPrecision(6))),
-      steps,
-      stepLength: Array.isArray(stepLength) && stepLength.every((x) => typeof x === "number") ? (stepLength as number[]) : undefined,
-    });
-  } catch (e) {
-    if (e instanceof KinematicsInputError) throw new CliError(`${resultPath}: ${e.message}`);
-    throw e;
-  }
+  const k = kinematics({
+    t,
+    loss,
+    level,
+    baseline,
+    deltas: deltas ?? [0.5, 0.1, 0.01, 0.001].map((f) => Number((f * L0).toPrecision(6))),
+    steps,
+    stepLength: Array.isArray(stepLength) && stepLength.every((x) => typeof x === "number") ? (stepLength as number[]) : undefined,
+    source: resultPath,
+  });
   if (!opts.quiet) for (const n of k.notes) note(n);
   const doc: KinematicsDoc = { model: run.model, progress: onLevel ? "level" : "progress", ...k };
   emit(opts.json ? JSON.stringify(doc) + "\n" : renderKinematics(doc), opts.out);

@@ -4,11 +4,9 @@
  */
 import { checkPartners } from "./partners.js";
 import { Command, CommanderError } from "commander";
-import { ConfigError } from "../config/errors.js";
-import { DivergenceError } from "../models/types.js";
+import { InputError, Interrupted, RunError } from "../errors.js";
 import { VERSION } from "../version.js";
-import { ResultsError } from "../results/errors.js";
-import { CliError, checkDeclared } from "./io.js";
+import { checkDeclared } from "./io.js";
 import { installInterruptHandler, prepareBackground } from "./background.js";
 
 /**
@@ -111,30 +109,27 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/**
+ * The one place an error becomes an exit code: bad input (InputError) 2, a failed run
+ * (RunError) 1, an interrupted one 130 (SIGINT) or 143 (SIGTERM). Null for anything else
+ * (a bug). Every error class skillsim throws derives from InputError or RunError (src/errors.ts).
+ */
+export function exitCodeOf(e: unknown): number | null {
+  if (e instanceof Interrupted) return e.signal === "SIGINT" ? 130 : 143;
+  if (e instanceof RunError) return 1;
+  if (e instanceof InputError) return 2;
+  return null;
+}
+
 function report(e: unknown): number {
   if (e instanceof CommanderError) {
     if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
     return 2; // commander printed the message already
   }
-  if (e instanceof ConfigError) {
-    process.stderr.write(`skillsim: config error: ${e.format()}\n`);
-    return 2;
-  }
-  if (e instanceof CliError) {
-    process.stderr.write(`skillsim: ${e.message}\n`);
-    return e.code;
-  }
-  if (e instanceof DivergenceError) {
-    process.stderr.write(`skillsim: run failed: ${e.message}\n`);
-    return 1;
-  }
-  if (e instanceof ResultsError) {
-    process.stderr.write(`skillsim: ${e.message}\n`);
-    return 2;
-  }
-  if ((e as Error)?.name === "FitInputError") {
-    process.stderr.write(`skillsim: ${(e as Error).message}\n`);
-    return 2;
+  const code = exitCodeOf(e);
+  if (code !== null) {
+    process.stderr.write(`skillsim: ${(e as InputError | RunError).line()}\n`);
+    return code;
   }
   const msg = e instanceof Error ? e.message : String(e);
   process.stderr.write(`skillsim: internal error: ${msg}\n`);

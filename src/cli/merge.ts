@@ -1,6 +1,6 @@
 /** `skillsim merge FILES...`: sweep outputs (shards, resumed files) -> one file sorted by run id. */
 import type { Command } from "commander";
-import { planSweep, SweepError } from "../sweep/grid.js";
+import { planSweep } from "../sweep/grid.js";
 import { mergeSweepFiles } from "../sweep/merge.js";
 import { CliError, declareIo, inputName, readTextFile } from "./io.js";
 import { collect, note } from "./shared.js";
@@ -46,19 +46,15 @@ a config_hash that does not match, or missing runs).`,
 export async function mergeCommand(files: string[], opts: MergeCliOptions): Promise<void> {
   if (opts.set.length > 0 && !opts.config) throw new CliError("--set only applies with --config (the sweep's config)");
   const plan = opts.config ? planSweep(readTextFile(opts.config, "config"), { file: inputName(opts.config), sets: opts.set }) : undefined;
-  try {
-    const s = await mergeSweepFiles(files, {
-      plan,
-      out: opts.out,
-      write: (chunk) =>
-        new Promise<void>((resolve) => {
-          if (process.stdout.write(chunk)) resolve();
-          else process.stdout.once("drain", () => resolve());
-        }),
-      note: opts.quiet ? undefined : note,
-    });
-    if (!opts.quiet && opts.out) note(`${s.runs} runs from ${files.length} file${files.length === 1 ? "" : "s"} merged into ${opts.out}`);
-  } catch (e) {
-    throw e instanceof SweepError ? new CliError(e.message, e.code) : e;
-  }
+  const s = await mergeSweepFiles(files, {
+    plan,
+    out: opts.out,
+    write: (chunk) =>
+      new Promise<void>((resolve) => {
+        if (process.stdout.write(chunk)) resolve();
+        else process.stdout.once("drain", () => resolve());
+      }),
+    note: opts.quiet ? undefined : note,
+  });
+  if (!opts.quiet && opts.out) note(`${s.runs} runs from ${files.length} file${files.length === 1 ? "" : "s"} merged into ${opts.out}`);
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { availableParallelism } from "node:os";
 import { markdownTable, num, valueText, verdicts, type Verdict } from "../study/paper.js";
 import { CliError, declareIo, writeFileAtomic } from "./io.js";
+import { RunError } from "../errors.js";
 import { note } from "./shared.js";
 import { executeStudy, loadStudy } from "./study.js";
 
@@ -74,7 +75,7 @@ Exit codes: 0 every number within its tolerance, 1 some number outside it (or a 
       if (opts.docs) updateDocs(opts.docs, md);
       if (!quiet) note(`${rows.filter((v) => v.ok).length} of ${rows.length} numbers within tolerance; ${total.toFixed(1)} s (${times.map((t) => `fig ${t.figure} ${t.seconds.toFixed(1)} s`).join(", ")})`);
       const bad = rows.filter((v) => !v.ok).length;
-      if (bad > 0) throw new CliError(`${bad} of ${rows.length} numbers outside their tolerance (see the verdict column)`, 1);
+      if (bad > 0) throw new RunError(`${bad} of ${rows.length} numbers outside their tolerance (see the verdict column)`);
     });
   declareIo(cmd, { args: null, outputs: ["--docs"], folders: ["--out"] });
 }

@@ -4,13 +4,13 @@ import { existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { availableParallelism } from "node:os";
 import { ConfigError } from "../config/errors.js";
-import { SweepError } from "../sweep/grid.js";
 import { runSweep } from "../sweep/run.js";
-import { parseSweepRuns, SweepTableError } from "../analysis/sweep-table.js";
+import { parseSweepRuns } from "../analysis/sweep-table.js";
 import { parseStudy, type Study } from "../study/spec.js";
 import { computeStudy, toCsv, toRecords, type StudyResult, type StudyRun, type Table } from "../study/compute.js";
 import { figureSpec } from "../study/vega.js";
 import { CliError, declareIo, inputName, readTextFile, writeFigure, writeFileAtomic } from "./io.js";
+import { Interrupted, RunError } from "../errors.js";
 import type { VlSpec } from "../report/figure/theme.js";
 import { progressBar } from "./progress.js";
 import { note } from "./shared.js";
@@ -55,7 +55,7 @@ Exit codes: 0 done, 1 some runs diverged (the rest are used) or a run failed, 2 
       process.stdout.write(textTable(result.groups));
       if (!quiet) note(`groups: ${INTERVAL_NOTE}`);
       if (!quiet) note(`wrote ${out}/: runs, groups${result.fits ? ", fits" : ""}${result.calibration ? ", calibration" : ""} (CSV and JSON)${study.figures.length ? `, ${study.figures.map((f) => `${f.name}.vl.json/.svg`).join(", ")}` : ""}${opts.long ? ", curves.csv" : ""}`);
-      if (failed > 0) throw new CliError(`${failed} run${failed === 1 ? "" : "s"} diverged (their rows carry "error"); the other runs were used`, 1);
+      if (failed > 0) throw new RunError(`${failed} run${failed === 1 ? "" : "s"} diverged (their rows carry "error"); the other runs were used`);
     });
   declareIo(cmd, { args: "study", folders: ["--out"] });
 }
@@ -104,23 +104,16 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
     const bar = progressBar(`${src.label}`, quiet, "runs");
     try {
       const s = await runSweep(src.plan, { out: path, resume: existsSync(path), jobs: Math.max(1, Math.min(opts.jobs, src.plan.total)), handleSignals: true, note: quiet ? undefined : note, onProgress: (d, t) => bar.update(d, t) });
-      if (s.interrupted) throw new CliError(`interrupted by ${s.interrupted}: the finished runs are in ${path}; run the same command again to resume`, s.interrupted === "SIGINT" ? 130 : 143);
+      if (s.interrupted) throw new Interrupted(`interrupted by ${s.interrupted}: the finished runs are in ${path}; run the same command again to resume`, s.interrupted);
       if (s.finished > 0) say(`${src.label}: ${s.finished} runs in ${s.seconds.toFixed(1)} s${s.skipped ? ` (${s.skipped} were there)` : ""}`);
-    } catch (e) {
-      throw e instanceof SweepError ? new CliError(e.message, e.code) : e;
     } finally {
       bar.stop();
     }
-    let lines;
-    try {
-      lines = parseSweepRuns(readTextFile(path, "sweep output"), path);
-    } catch (e) {
-      throw e instanceof SweepTableError ? new CliError(e.message) : e;
-    }
+    const lines = parseSweepRuns(readTextFile(path, "sweep output"), path);
     const byId = new Map(lines.map((r) => [r.id, r]));
     for (let id = 0; id < src.plan.total; id++) {
       const run = byId.get(id);
-      if (!run) throw new CliError(`${path}: run ${id} is missing; run the command again to resume`, 1);
+      if (!run) throw new RunError(`${path}: run ${id} is missing; run the command again to resume`);
       if (run.error) failed++;
       runs.push({ label: src.label, run, cfg: src.plan.run(id).cfg });
     }
@@ -178,7 +171,7 @@ async function rerun(study: Study, runs: StudyRun[], opts: ExecuteOptions, say: 
       bar.update(i, runs.length);
       if (r.run.error) continue;
       const res = buildResult(r.cfg, runModel(r.cfg));
-      if (res.final.loss !== r.run.finalLoss) throw new CliError(`${r.label} run ${r.run.id}: re-running gave a final loss of ${res.final.loss}, the sweep line ${r.run.finalLoss}; the line was made by another version or config`, 1);
+      if (res.final.loss !== r.run.finalLoss) throw new RunError(`${r.label} run ${r.run.id}: re-running gave a final loss of ${res.final.loss}, the sweep line ${r.run.finalLoss}; the line was made by another version or config`);
       if (opts.long) {
         const head = [r.label, r.run.id, r.cfg.seed, ...swept.map((k) => (Object.hasOwn(r.run.overrides, k) ? r.run.overrides[k] : ""))].map(csvText).join(",");
         const tr = res.trace as { t: number[]; loss: number[]; level: number[][] };

@@ -1,9 +1,10 @@
 /** `skillsim sweep CONFIG`: every run of the config's sweep block, as JSON Lines. */
 import type { Command } from "commander";
 import { availableParallelism } from "node:os";
-import { parseShard, planSweep, shardIds, shardSize, SweepError, type Shard, type SweepPlan } from "../sweep/grid.js";
+import { parseShard, planSweep, shardIds, shardSize, type Shard, type SweepPlan } from "../sweep/grid.js";
 import { runSweep } from "../sweep/run.js";
 import { CliError, declareIo, inputName, readTextFile, writeFigure } from "./io.js";
+import { Interrupted, RunError } from "../errors.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
 import { suggest } from "../config/errors.js";
@@ -155,12 +156,7 @@ function shellWord(s: string): string {
 
 export async function sweepCommand(config: string, opts: SweepCliOptions): Promise<void> {
   const jobs = parseJobs(opts.jobs);
-  let shard: Shard | undefined;
-  try {
-    shard = opts.shard === undefined ? undefined : parseShard(opts.shard);
-  } catch (e) {
-    throw e instanceof SweepError ? new CliError(e.message, e.code) : e;
-  }
+  const shard: Shard | undefined = opts.shard === undefined ? undefined : parseShard(opts.shard);
   if (opts.resume && !opts.out) throw new CliError("--resume needs --out FILE (the file whose finished runs it skips)");
   if (opts.plot && !opts.out) throw new CliError("--plot needs --out FILE (the figure is drawn from the finished lines in it)");
   const size = plotSettings(opts);
@@ -201,8 +197,6 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
         bar.update(done, total, done > 0 && s > 0 ? ` | ${(done / s).toFixed(done / s >= 10 ? 0 : 1)} runs/s` : "");
       },
     });
-  } catch (e) {
-    throw e instanceof SweepError ? new CliError(e.message, e.code) : e;
   } finally {
     bar.stop();
   }
@@ -215,9 +209,9 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
     if (opts.jobs) again.push("--jobs", opts.jobs);
     for (const s of opts.set) again.push("--set", s);
     const hint = opts.out ? "" : " (FILE: where stdout went)";
-    throw new CliError(
+    throw new Interrupted(
       `interrupted by ${summary.interrupted}: ${have} of ${summary.shardRuns} runs finished and are ${where}; run the rest with: ${again.map(shellWord).join(" ")}${hint}`,
-      summary.interrupted === "SIGINT" ? 130 : 143,
+      summary.interrupted,
     );
   }
   if (opts.plot) await plotSweep(opts.out!, opts.plot, opts, size);
@@ -225,7 +219,7 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
   if (failed.length > 0) {
     const ids = failed.slice(0, 10).join(", ") + (failed.length > 10 ? ", ..." : "");
     const before = summary.failedBefore.length > 0 ? ` (${summary.failedBefore.length} of them already ${where})` : "";
-    throw new CliError(`${failed.length} of ${have} runs diverged (ids ${ids}; their lines carry "error")${before}; the other runs finished`, 1);
+    throw new RunError(`${failed.length} of ${have} runs diverged (ids ${ids}; their lines carry "error")${before}; the other runs finished`);
   }
   if (!quiet && summary.shardRuns === 0) {
     note(`shard ${shard!.index}/${shard!.count} has no runs: the sweep has only ${summary.total}`);
@@ -245,12 +239,12 @@ async function plotSweep(out: string, plot: string, opts: SweepCliOptions, size:
   const { sweepSpec } = await import("../report/figure/sweep.js");
   // The one sweep-line reader (src/results/): each line checked, errors naming file:line.
   const lines = sweepLines(readTextFile(out, "sweep output"), out).map((l) => l.value).filter((l): l is FigureSweepLine => "final" in l);
-  if (lines.length === 0) throw new CliError(`--plot: no finished runs in ${out} to draw`, 1);
+  if (lines.length === 0) throw new RunError(`--plot: no finished runs in ${out} to draw`);
   let spec;
   try {
     spec = sweepSpec(lines, { x: opts.plotX, series: opts.plotSeries, facet: opts.plotFacet, y: opts.plotY, errorband: opts.plotBand as ErrorBand | undefined, ...size });
   } catch (e) {
-    throw new CliError(`--plot: ${(e as Error).message}`, 1);
+    throw new RunError(`--plot: ${(e as Error).message}`);
   }
   await writeFigure(plot, spec, Boolean(opts.quiet));
 }

@@ -1,7 +1,7 @@
 /** `skillsim table SWEEP.jsonl`: a sweep's runs as a table (text, CSV, TSV or JSON), over src/analysis/sweep-table.ts. */
 import type { Command } from "commander";
 import {
-  SweepTableError, TEXT_DEFAULT_TOP, buildSweepTable, parseSweepRuns, toDelimited, toJson, toText, type TableOptions,
+  TEXT_DEFAULT_TOP, buildSweepTable, parseSweepRuns, toDelimited, toJson, toText, type TableOptions,
 } from "../analysis/sweep-table.js";
 import { CliError, declareIo, emit, readTextFile } from "./io.js";
 import { note } from "./shared.js";
@@ -73,21 +73,16 @@ export function tableCommand(file: string, opts: TableCliOptions): void {
   if (opts.top !== undefined) sel.top = positiveInt("--top", opts.top);
   if (opts.skills !== undefined) sel.skills = opts.skills.split(",").map((s) => positiveInt("--skills", s));
   const text = readTextFile(file, "sweep file");
-  try {
-    const runs = parseSweepRuns(text, file);
-    const isText = formats.length === 0;
-    if (isText && sel.top === undefined && sel.skills === undefined) sel.top = TEXT_DEFAULT_TOP;
-    const t = buildSweepTable(runs, sel);
-    if (!opts.quiet) {
-      for (const d of t.duplicates.slice(0, 5)) note(`${file}: run id ${d.id} is on lines ${d.lines.join(", ")}; every line is a row`);
-      if ((opts.csv || opts.tsv) && !opts.long && !opts.summary && t.columns.length > WIDE_COLUMNS) {
-        note(`${t.columns.length} columns (${t.skillsShown.length} skills); --long gives one row per run and skill (id, keys, skill, onset, half, learned, level, ratio), which pandas and R read more easily`);
-      }
+  const runs = parseSweepRuns(text, file);
+  const isText = formats.length === 0;
+  if (isText && sel.top === undefined && sel.skills === undefined) sel.top = TEXT_DEFAULT_TOP;
+  const t = buildSweepTable(runs, sel);
+  if (!opts.quiet) {
+    for (const d of t.duplicates.slice(0, 5)) note(`${file}: run id ${d.id} is on lines ${d.lines.join(", ")}; every line is a row`);
+    if ((opts.csv || opts.tsv) && !opts.long && !opts.summary && t.columns.length > WIDE_COLUMNS) {
+      note(`${t.columns.length} columns (${t.skillsShown.length} skills); --long gives one row per run and skill (id, keys, skill, onset, half, learned, level, ratio), which pandas and R read more easily`);
     }
-    const out = opts.csv ? toDelimited(t, ",") : opts.tsv ? toDelimited(t, "\t") : opts.json ? toJson(t) : toText(t, sel);
-    emit(out, opts.out);
-  } catch (e) {
-    if (e instanceof SweepTableError) throw new CliError(e.message);
-    throw e;
   }
+  const out = opts.csv ? toDelimited(t, ",") : opts.tsv ? toDelimited(t, "\t") : opts.json ? toJson(t) : toText(t, sel);
+  emit(out, opts.out);
 }

@@ -3,8 +3,8 @@ import type { Command } from "commander";
 import { stringify } from "yaml";
 import { collect } from "./shared.js";
 import { loadConfig } from "../config/load.js";
-import { planSweep, shardIds, SweepError } from "../sweep/grid.js";
-import { CliError, declareIo, inputName, readTextFile } from "./io.js";
+import { planSweep, shardIds } from "../sweep/grid.js";
+import { declareIo, inputName, readTextFile } from "./io.js";
 
 export function registerValidate(program: Command): void {
   const cmd = program
@@ -27,12 +27,8 @@ Exit codes: 0 valid (the defaulted config is printed), 2 invalid (one message na
       const file = inputName(config);
       const cfg = loadConfig(text, { file, sets: opts.set });
       if (cfg.sweep) {
-        try {
-          const plan = planSweep(text, { file, sets: opts.set });
-          plan.validate(shardIds(plan.total));
-        } catch (e) {
-          throw e instanceof SweepError ? new CliError(e.message, e.code) : e;
-        }
+        const plan = planSweep(text, { file, sets: opts.set });
+        plan.validate(shardIds(plan.total));
       }
       process.stdout.write(opts.json ? JSON.stringify(cfg, null, 2) + "\n" : stringify(cfg));
     });

@@ -4,15 +4,18 @@
  * them) because this module imports nothing: the CLI classifies errors and suggests names
  * without loading yaml or zod.
  */
+import { InputError } from "../errors.js";
 
-export class ConfigError extends Error {
+export class ConfigError extends InputError {
   constructor(
     message: string,
-    readonly where: string = "", // "file:line:col" or "--set key=value" or "file"
-    readonly key: string = "",
+    where = "", // "file:line:col" or "--set key=value" or "file"
+    key = "",
   ) {
-    super(message);
-    this.name = "ConfigError";
+    super(message, where, key);
+  }
+  override line(): string {
+    return `config error: ${this.format()}`;
   }
   /** One line: `where: key: message` (control characters escaped, a huge key shortened). */
   format(): string {

@@ -3,6 +3,7 @@
  * into text, JSON and CSV; the timeline (onset/half/learned per skill) comes from
  * src/models/timeline.ts, measured on every step (or on the ODE's dense output).
  */
+import { RunError } from "../errors.js";
 
 /** Recorded trajectory at bounded times: level[i][k] is skill i+1's level at t[k]. */
 export interface Trace {
@@ -46,7 +47,7 @@ export interface RunHooks {
 
 /** A run that produced NaN/Infinity or blew up (see RunGuard in ./guard.ts): the CLI
  * reports it and exits 1. `what` says what happened to the quantity. */
-export class DivergenceError extends Error {
+export class DivergenceError extends RunError {
   constructor(
     readonly step: number,
     readonly quantity: string,
@@ -54,6 +55,8 @@ export class DivergenceError extends Error {
     readonly what = "is not finite",
   ) {
     super(`diverged at ${Number.isInteger(step) ? `step ${step}` : `t = ${Number(step.toPrecision(6))}`}: ${quantity} ${what}. Likely cause: ${likelyCause}`);
-    this.name = "DivergenceError";
+  }
+  override line(): string {
+    return `run failed: ${this.message}`;
   }
 }

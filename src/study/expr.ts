@@ -14,6 +14,7 @@
  * that run, as does a result that is not finite (0 / 0): the run counts as missing for that
  * quantity, it is never a number made up. Pure.
  */
+import { InputError } from "../errors.js";
 
 export type Seg = { kind: "name"; name: string } | { kind: "index"; index: number };
 
@@ -25,10 +26,12 @@ export type Expr =
   | { kind: "call"; fn: FnName; args: Expr[] };
 
 /** A malformed expression: `pos` is the 0-based character where it goes wrong. */
-export class ExprError extends Error {
-  constructor(message: string, readonly pos: number) {
+export class ExprError extends InputError {
+  constructor(
+    message: string,
+    readonly pos: number,
+  ) {
     super(message);
-    this.name = "ExprError";
   }
 }
 

@@ -18,17 +18,13 @@ import { ConfigError, loadConfig } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { deriveSeed } from "../engine/rng.js";
 import { configHash } from "../config/hash.js";
+import { InputError } from "../errors.js";
 
 /** Larger sweeps are almost certainly a mistake (a list pasted twice, a stray zero). */
 export const MAX_RUNS = 1_000_000;
 
-/** A problem with how a sweep is asked for (not with the config): exit code `code`. */
-export class SweepError extends Error {
-  constructor(message: string, readonly code: number = 2) {
-    super(message);
-    this.name = "SweepError";
-  }
-}
+/** A problem with how a sweep is asked for, or with its output file (not with the config): exit code 2. */
+export class SweepError extends InputError {}
 
 export interface SweepKey {
   /** Dotted config key, as written in the sweep block. */

@@ -15,16 +15,8 @@ import { createHash } from "node:crypto";
 import { closeSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { SweepError, type SweepPlan } from "./grid.js";
-import { ResultsError, baseConfig, canonicalJson, firstDifference, forEachLine as forEachFileLine, openForReading as openFile, readSweepLine } from "../results/index.js";
+import { baseConfig, canonicalJson, firstDifference, forEachLine, openForReading, readSweepLine } from "../results/index.js";
 
-/** openForReading of the results layer, its errors as SweepError. */
-function openForReading(path: string): number {
-  try {
-    return openFile(path);
-  } catch (e) {
-    throw e instanceof ResultsError ? new SweepError(e.message) : e;
-  }
-}
 
 /** The fields of a sweep line that merge and resume rely on. */
 export interface LineHead {
@@ -37,21 +29,9 @@ export interface LineHead {
 
 /** Parse and check one sweep output line, which must carry its config_hash; throws SweepError naming `where` (file:line). */
 export function parseSweepLine(text: string, where: string, terminated: boolean): LineHead {
-  try {
-    return readSweepLine(text, where, terminated, true) as LineHead;
-  } catch (e) {
-    throw e instanceof ResultsError ? new SweepError(e.message) : e;
-  }
+  return readSweepLine(text, where, terminated, true) as LineHead;
 }
 
-/** forEachLine of the results layer, its errors as SweepError (merge and resume report those). */
-export function forEachLine(path: string, cb: (line: Buffer, lineNo: number, offset: number, terminated: boolean) => void): void {
-  try {
-    forEachFileLine(path, cb);
-  } catch (e) {
-    throw e instanceof ResultsError ? new SweepError(e.message) : e;
-  }
-}
 
 interface Entry {
   file: number;
@@ -218,7 +198,7 @@ async function writeSorted(files: string[], ids: number[], entries: Map<number, 
         /* nothing to clean up */
       }
     }
-    if (e instanceof SweepError) throw e;
+    // A system error (it has an errno code) while writing gets one line; skillsim's own errors pass.
     const code = (e as NodeJS.ErrnoException).code;
     throw code ? new SweepError(`${opts.out ?? "merge"}: cannot write: ${code}`) : e;
   } finally {

@@ -17,9 +17,11 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, statSync, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { RunError } from "../errors.js";
 import { inShard, shardIds, shardSize, SweepError, type Shard, type SweepPlan } from "./grid.js";
 import { acquireLock } from "./lock.js";
-import { forEachLine, parseSweepLine } from "./merge.js";
+import { forEachLine } from "../results/index.js";
+import { parseSweepLine } from "./merge.js";
 import { runJob, type Job, type JobReply } from "./worker.js";
 
 export interface SweepOptions {
@@ -154,7 +156,7 @@ async function validateAndRun(plan: SweepPlan, opts: SweepOptions, shard: Shard 
         while (off < buf.length) off += writeSync(fd, buf, off); // only on a short write (full disk)
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-        throw new SweepError(`${out}: cannot write (${code}); the runs finished so far are in it, and --resume continues from there`, 1);
+        throw new RunError(`${out}: cannot write (${code}); the runs finished so far are in it, and --resume continues from there`);
       }
     }
   };
@@ -233,16 +235,14 @@ async function validateAndRun(plan: SweepPlan, opts: SweepOptions, shard: Shard 
 
 /** A fresh sweep never appends to old results: that would mix two sweeps in one file. */
 function refuseExisting(out: string): void {
-  let size = 0;
+  let st;
   try {
-    const st = statSync(out);
-    if (st.isDirectory()) throw new SweepError(`${out}: is a directory; --out needs a file name`);
-    size = st.size;
-  } catch (e) {
-    if (e instanceof SweepError) throw e;
+    st = statSync(out);
+  } catch {
     return; // does not exist yet
   }
-  if (size > 0) throw new SweepError(`${out} already exists; add --resume to finish the runs it lacks, or delete it to start over`);
+  if (st.isDirectory()) throw new SweepError(`${out}: is a directory; --out needs a file name`);
+  if (st.size > 0) throw new SweepError(`${out} already exists; add --resume to finish the runs it lacks, or delete it to start over`);
 }
 
 /**

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {
   TableError, applyWhere, csvCell, whereOf, detectFormat, groupBy, numericColumn, parseTable, parseWhere, selectRows,
 } from "../../src/analysis/fit-input.js";
+import { InputError } from "../../src/errors.js";
 import { suggest } from "../../src/config/load.js";
 import { sweepLine } from "./fixtures.js";
 
@@ -122,7 +123,7 @@ test("sweep JSON Lines without config: N from overrides.params, D needs --batch"
 
 test("sweep JSON Lines: bad lines are errors naming file:line", () => {
   const good = sweepLine(0, { params: 20 }, [0, 10], [5, 3]);
-  const err = (text: string, re: RegExp) => assert.throws(() => parseTable(text, "b.jsonl"), (e: Error) => e instanceof TableError && re.test(e.message), re.source);
+  const err = (text: string, re: RegExp) => assert.throws(() => parseTable(text, "b.jsonl"), (e: Error) => e instanceof InputError && re.test(e.message), re.source);
   err(`${good}\n{"id": 1, "overr\n`, /^b\.jsonl:2: not a JSON line/);
   err(`${good}\n[1, 2]\n`, /^b\.jsonl:2: not a sweep result/);
   err(`{"overrides": {}}\n`, /^b\.jsonl:1: no run "id"/);

@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { planSweep, SweepError } from "../../src/sweep/grid.js";
+import { InputError } from "../../src/errors.js";
+import { planSweep } from "../../src/sweep/grid.js";
 import { mergeSweepFiles, type MergeOptions } from "../../src/sweep/merge.js";
 import { runJob } from "../../src/sweep/worker.js";
 import { tempDir } from "../helpers.js";
@@ -31,7 +32,7 @@ async function mergeError(paths: string[], opts: MergeOptions = {}): Promise<str
   try {
     await merge(paths, opts);
   } catch (e) {
-    assert.ok(e instanceof SweepError, String(e));
+    assert.ok(e instanceof InputError, String(e));
     return e.message;
   }
   assert.fail("expected an error");
@@ -97,7 +98,7 @@ test("merge --out writes the file atomically (no temporary file left, none on er
   const out = join(dir, "merged.jsonl");
   await mergeSweepFiles([paths[0]], { out });
   assert.equal(readFileSync(out, "utf8"), `${line(0)}\n${line(1)}\n`);
-  await assert.rejects(mergeSweepFiles([paths[1]], { out: join(dir, "never.jsonl") }), SweepError);
+  await assert.rejects(mergeSweepFiles([paths[1]], { out: join(dir, "never.jsonl") }), InputError);
   assert.equal(existsSync(join(dir, "never.jsonl")), false);
   assert.deepEqual(readdirSync(dir).filter((f) => f.includes(".tmp")), []);
 });
