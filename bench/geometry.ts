@@ -14,11 +14,8 @@
  */
 import type { GeometryConfig } from "../src/config/schema.js";
 import {
-  lastGeometryKernels,
   lastGeometryTimelineStats,
   runGeometry,
-  useGeometryKernels,
-  type GeometryKernels,
   type GeometryTimeline,
 } from "../src/models/geometry/model.js";
 import type { ModelOutput } from "../src/models/types.js";
@@ -28,6 +25,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { useKernels, lastKernels, type KernelChoice } from "../src/engine/kernels.js";
 
 const N = 220;
 const STEPS = 20000;
@@ -66,9 +64,9 @@ function timed(steps: number, mode: GeometryTimeline, precision?: "float32"): { 
 
 export async function benchGeometry(
   steps = STEPS,
-  kernels: GeometryKernels = "auto",
+  kernels: KernelChoice = "auto",
 ): Promise<{ ours_us: number; numpy_us: number | null; ratio: number | null; exactCost: number; text: string }> {
-  useGeometryKernels(kernels);
+  useKernels("geometry", kernels);
   runGeometry(benchConfig(500)); // warm-up: let V8 optimise the hot loops first
   runGeometry(benchConfig(500), {}, "recorded-only");
   // Exact timelines (every run) against thresholds checked at recorded steps only (what a run
@@ -88,8 +86,8 @@ export async function benchGeometry(
   const ours_us = exactRun.us;
   const oursCpuUs = exactRun.cpuUs;
   const exactCost = exactRun.cpuUs / coarseRun.cpuUs;
-  const used = lastGeometryKernels();
-  useGeometryKernels("auto");
+  const used = lastKernels("geometry");
+  useKernels("geometry", "auto");
   const peer = numpyPeer(steps);
   const numpy_us = peer ? peer.us : null;
   const ratio = numpy_us === null ? null : numpy_us / ours_us;

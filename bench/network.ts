@@ -11,10 +11,10 @@
  * Wall-clock is what the peer prints; CPU time is shown too (steadier on a busy machine).
  */
 import { loadConfig } from "../src/config/load.js";
-import { useDenseKernels, type DenseKernels } from "../src/engine/dense.js";
-import { lastNetworkKernels, runNetwork } from "../src/models/network/model.js";
+import { runNetwork } from "../src/models/network/model.js";
 import type { NetworkConfig } from "../src/config/schema.js";
 import { runPeer, type PeerResult } from "./peer.js";
+import { useKernels, lastKernels, type KernelChoice } from "../src/engine/kernels.js";
 
 const SETTINGS = {
   parity: {
@@ -47,11 +47,11 @@ function peer(setting: Setting, steps: number): PeerResult | null {
   return runPeer("network_numpy.py", [setting, String(steps)], steps, { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" });
 }
 
-export async function benchNetwork(setting: Setting = "parity", steps?: number, kernels: DenseKernels = "auto"): Promise<{ text: string; ratio: number | null }> {
+export async function benchNetwork(setting: Setting = "parity", steps?: number, kernels: KernelChoice = "auto"): Promise<{ text: string; ratio: number | null }> {
   const s = SETTINGS[setting];
   const n = steps ?? s.steps;
   const config = (k: number) => loadConfig(s.yaml, { file: "<bench>", sets: [`steps=${k}`] }) as NetworkConfig;
-  useDenseKernels(kernels);
+  useKernels("dense", kernels);
   try {
     runNetwork(config(5)); // warm-up
     const c0 = process.cpuUsage();
@@ -60,7 +60,7 @@ export async function benchNetwork(setting: Setting = "parity", steps?: number, 
     const us = Number(process.hrtime.bigint() - t0) / 1e3 / n;
     const cpu = process.cpuUsage(c0);
     const cpuUs = (cpu.user + cpu.system) / n;
-    const used = lastNetworkKernels();
+    const used = lastKernels("dense");
     const p = peer(setting, n);
     const row = (name: string, u: number, c: number, loss: number) =>
       `  ${name.padEnd(18)} ${(u / 1000).toFixed(2).padStart(8)} ms/step  (cpu ${(c / 1000).toFixed(2)} ms/step)  final loss ${loss.toPrecision(5)}`;
@@ -73,7 +73,7 @@ export async function benchNetwork(setting: Setting = "parity", steps?: number, 
     ];
     return { text: lines.filter((l) => l).join("\n"), ratio };
   } finally {
-    useDenseKernels("auto");
+    useKernels("dense", "auto");
   }
 }
 

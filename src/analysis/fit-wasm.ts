@@ -5,9 +5,10 @@
  * (1.3-2.9 s for the same 4,500-start fit, measured), the compiled kernel's does not. Each
  * objective is one instance with its own memory holding the data, the exp tables and the
  * work buffers. When the module cannot be loaded (not built, no SIMD), or with
- * useFitKernels("js"), the JavaScript objectives are used.
+ * useKernels("fit", "js") (engine/kernels.ts), the JavaScript objectives are used.
  */
 import { EXP_TABLES } from "../engine/exp.js";
+import { selectKernels } from "../engine/kernels.js";
 import { loadWasmModule } from "../engine/wasm.js";
 import type { Objective } from "./lbfgs.js";
 
@@ -21,14 +22,6 @@ interface FitExports {
   chinchilla_huber(a: number, b: number, e: number, alpha: number, beta: number, delta: number, upper: number, lower: number): number;
   chinchilla_squared(a: number, b: number, e: number, alpha: number, beta: number, wPos: number): number;
   set_scratch(p: number): void;
-}
-
-export type FitKernels = "auto" | "js" | "wasm";
-let choice: FitKernels = process.env.SKILLSIM_FIT_KERNELS === "js" ? "js" : "auto";
-
-/** "auto" (WebAssembly when dist/asm/fit.wasm loads), "js", or "wasm" (an error if unavailable). */
-export function useFitKernels(c: FitKernels): void {
-  choice = c;
 }
 
 function loadFitWasm() {
@@ -54,12 +47,6 @@ export interface ChinchillaArrays {
 
 /** The objective on WebAssembly: Huber (delta) when wPos is null, else the weighted squares; or null. */
 export function wasmChinchillaObjective(d: ChinchillaArrays, huberDelta: number | null, wPos: number): Objective | null {
-  if (choice === "js") return null;
-  const w = loadFitWasm();
-  if (!w) {
-    if (choice === "wasm") throw new Error("fit: WebAssembly kernels unavailable (build dist/asm/fit.wasm)");
-    return null;
-  }
   const n = d.lL.length, nN = d.lNu.length, nD = d.lDu.length;
   // Layout (bytes, 16-aligned blocks): tables, then the doubles, then the int32 indices.
   let at = 0;
@@ -74,21 +61,23 @@ export function wasmChinchillaObjective(d: ChinchillaArrays, huberDelta: number 
   const pR = block(n * 8);
   const pIN = block(n * 4), pID = block(n * 4);
   const pages = Math.ceil(at / 65536);
-  let ex: FitExports;
-  let buffer: ArrayBuffer;
-  try {
-    const memory = new w.api.Memory({ initial: pages, maximum: pages });
-    const R = new Float64Array(memory.buffer, pR, n);
-    // The rows' logs for chinchilla_squared, in one call: Math.log itself, so the same bits.
-    const logs = (): void => {
-      for (let k = 0; k < n; k++) R[k] = Math.log(R[k]);
-    };
-    ex = new w.api.Instance(w.module, { env: { memory, exp: Math.exp, log: Math.log, logs } }).exports as FitExports;
-    buffer = memory.buffer;
-  } catch (e) {
-    if (choice === "wasm") throw e;
-    return null;
-  }
+  const made = selectKernels<{ ex: FitExports; buffer: ArrayBuffer } | "js">("fit", {
+    wasm: () => {
+      const w = loadFitWasm();
+      if (!w) return null;
+      const memory = new w.api.Memory({ initial: pages, maximum: pages });
+      const R = new Float64Array(memory.buffer, pR, n);
+      // The rows' logs for chinchilla_squared, in one call: Math.log itself, so the same bits.
+      const logs = (): void => {
+        for (let k = 0; k < n; k++) R[k] = Math.log(R[k]);
+      };
+      return { ex: new w.api.Instance(w.module, { env: { memory, exp: Math.exp, log: Math.log, logs } }).exports as FitExports, buffer: memory.buffer };
+    },
+    js: () => "js",
+    unavailable: "fit: WebAssembly kernels unavailable (build dist/asm/fit.wasm)",
+  });
+  if (made === "js") return null; // the caller uses the JavaScript objective
+  const { ex, buffer } = made;
   new Float64Array(buffer, pTab, 256).set(EXP_TABLES.hi);
   new Float64Array(buffer, pTabLo, 256).set(EXP_TABLES.lo);
   new Float64Array(buffer, pLN, n).set(d.lN);

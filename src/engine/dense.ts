@@ -31,6 +31,7 @@
  * speed differs. Arrays not from a wasm arena always take the JavaScript path.
  */
 import { loadWasmModule, type LoadedWasm } from "./wasm.js";
+import { selectKernels } from "./kernels.js";
 
 export const ACT_NONE = 0;
 export const ACT_RELU = 1;
@@ -137,15 +138,8 @@ interface WasmExports {
   sel_dw(M: number, N: number, K: number, X: number, ldx: number, dZ: number, ldz: number, dWt: number, db: number, idx: number): void;
 }
 
-export type DenseKernels = "auto" | "js" | "wasm";
-let kernelChoice: DenseKernels = "auto";
 /** The arena whose memory the wasm kernels currently address (one run at a time per thread). */
 let active: { ex: WasmExports; buffer: ArrayBuffer } | null = null;
-
-/** "auto" (wasm when dist/asm/dense.wasm loads), "js", or "wasm" (an error if unavailable). */
-export function useDenseKernels(choice: DenseKernels): void {
-  kernelChoice = choice;
-}
 
 export function denseWasmAvailable(): boolean {
   return loadWasm() !== null;
@@ -156,33 +150,32 @@ function loadWasm(): LoadedWasm | null {
   return loadWasmModule(new URL("../../asm/dense.wasm", import.meta.url));
 }
 
-/** A bump allocator of Float64Arrays (16-byte aligned), sized once; never grows. */
+/**
+ * A bump allocator of Float64Arrays (16-byte aligned), sized once; never grows. Its memory is
+ * WebAssembly memory (and the kernels then run there) on the back-end useKernels("dense", ...)
+ * chose (./kernels.ts), else an ordinary ArrayBuffer.
+ */
 export class DenseArena {
   readonly kind: "js" | "wasm";
   private readonly buffer: ArrayBuffer;
   private next = 0; // bytes
   constructor(doubles: number) {
     const bytes = Math.ceil(doubles) * 8 + 64;
-    let buffer: ArrayBuffer | null = null;
-    if (kernelChoice !== "js") {
-      const w = loadWasm();
-      const pages = Math.ceil(bytes / 65536);
-      if (w && pages <= 65536) {
-        try {
-          const memory = new w.api.Memory({ initial: pages, maximum: pages });
-          const ex = new w.api.Instance(w.module, { env: { memory } }).exports as WasmExports;
-          buffer = memory.buffer;
-          active = { ex, buffer };
-        } catch (e) {
-          if (kernelChoice === "wasm") throw e;
-          buffer = null;
-        }
-      } else if (kernelChoice === "wasm") {
-        throw new Error("dense: WebAssembly kernels unavailable (build dist/asm/dense.wasm)");
-      }
-    }
-    this.kind = buffer ? "wasm" : "js";
-    this.buffer = buffer ?? new ArrayBuffer(bytes);
+    const wasm = selectKernels<ArrayBuffer | "js">("dense", {
+      wasm: () => {
+        const w = loadWasm();
+        const pages = Math.ceil(bytes / 65536);
+        if (!w || pages > 65536) return null;
+        const memory = new w.api.Memory({ initial: pages, maximum: pages });
+        const ex = new w.api.Instance(w.module, { env: { memory } }).exports as WasmExports;
+        active = { ex, buffer: memory.buffer };
+        return memory.buffer;
+      },
+      js: () => "js",
+      unavailable: "dense: WebAssembly kernels unavailable (build dist/asm/dense.wasm)",
+    });
+    this.kind = wasm === "js" ? "js" : "wasm";
+    this.buffer = wasm === "js" ? new ArrayBuffer(bytes) : wasm;
   }
   /** n zeroed doubles. */
   alloc(n: number): Float64Array {

@@ -8,9 +8,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../src/engine/rng.js";
 import { chinchillaObjectiveFn, fitChinchilla, makeLoss, type ChinchillaGrid } from "../../src/analysis/scaling.js";
-import { fitWasmAvailable, useFitKernels } from "../../src/analysis/fit-wasm.js";
+import { fitWasmAvailable } from "../../src/analysis/fit-wasm.js";
 import { CHINCHILLA_CSV, loadChinchilla } from "../chinchilla.js";
 import { cli } from "../helpers.js";
+import { useKernels } from "../../src/engine/kernels.js";
 
 const skip = !fitWasmAvailable() && "dist/asm/fit.wasm not built";
 
@@ -28,12 +29,12 @@ function data(rows: number, seed: number): { N: number[]; D: number[]; L: number
 
 function both<T>(f: () => T): [T, T] {
   try {
-    useFitKernels("js");
+    useKernels("fit", "js");
     const js = f();
-    useFitKernels("wasm");
+    useKernels("fit", "wasm");
     return [js, f()];
   } finally {
-    useFitKernels("auto");
+    useKernels("fit", "auto");
   }
 }
 

@@ -7,9 +7,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   ACT_NONE, ACT_RELU, ACT_SILU, actBackward, DenseArena, denseBackward, denseForward, denseScratchSize, denseWasmAvailable,
-  gemmNN, gemmNT, isBinary, selBackward, selForward, silu, siluGrad, transpose, useDenseKernels,
+  gemmNN, gemmNT, isBinary, selBackward, selForward, silu, siluGrad, transpose,
 } from "../../src/engine/dense.js";
 import { Rng } from "../../src/engine/rng.js";
+import { useKernels } from "../../src/engine/kernels.js";
 
 function randomArray(n: number, rng: Rng): Float64Array {
   const a = new Float64Array(n);
@@ -49,7 +50,7 @@ test("silu and its derivative", () => {
 
 /** One dense layer forward and backward in an arena of the given kind; returns every output. */
 function layer(kind: "js" | "wasm", M: number, N: number, K: number, act: 0 | 1 | 2, accX: boolean): Float64Array[] {
-  useDenseKernels(kind);
+  useKernels("dense", kind);
   try {
     const rng = new Rng(7);
     const sizes = [M * K, N * K, N, M * N, M * N, M * N, M * N, N * K, N, M * K, denseScratchSize(M, N, K)];
@@ -66,7 +67,7 @@ function layer(kind: "js" | "wasm", M: number, N: number, K: number, act: 0 | 1 
     denseBackward(M, N, K, dZ, 0, N, X, 0, K, W, 0, K, dW, 0, db, 0, dX, 0, K, accX, scratch);
     return [Z, H, dZ, dW, db, dX].map((a) => Float64Array.from(a));
   } finally {
-    useDenseKernels("auto");
+    useKernels("dense", "auto");
   }
 }
 
@@ -115,7 +116,7 @@ test("selForward / selBackward on 0/1 inputs: the bits of denseForward / denseBa
   assert.equal(isBinary(Float64Array.from([0, 1, 0.5])), false);
   const kinds: ("js" | "wasm")[] = denseWasmAvailable() ? ["js", "wasm"] : ["js"];
   for (const kind of kinds) {
-    useDenseKernels(kind);
+    useKernels("dense", kind);
     try {
       for (const [M, N, K] of [[1, 1, 1], [7, 5, 3], [9, 8, 8], [10, 50, 32], [13, 9, 33], [5, 2, 6], [3, 17, 4]]) {
         for (const act of [ACT_NONE, ACT_RELU] as const) {
@@ -152,7 +153,7 @@ test("selForward / selBackward on 0/1 inputs: the bits of denseForward / denseBa
         }
       }
     } finally {
-      useDenseKernels("auto");
+      useKernels("dense", "auto");
     }
   }
 });

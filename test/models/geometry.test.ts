@@ -5,16 +5,15 @@ import {
   fullBatchGradient,
   geometryMemoryBytes,
   geometryWasmAvailable,
-  lastGeometryKernels,
   runGeometry,
   skillVectors,
   totalLoss,
-  useGeometryKernels,
 } from "../../src/models/geometry/model.js";
 import { DivergenceError, type ModelOutput } from "../../src/models/types.js";
 import { dominoStats } from "../../src/models/timeline.js";
 import { Rng } from "../../src/engine/rng.js";
 import { AliasSampler } from "../../src/engine/sampling.js";
+import { useKernels, lastKernels } from "../../src/engine/kernels.js";
 
 type Over = Omit<Partial<GeometryConfig>, "skills" | "timeline"> & {
   skills?: Partial<GeometryConfig["skills"]>;
@@ -286,16 +285,16 @@ test("WebAssembly and JavaScript kernels give identical output", (t) => {
   ];
   try {
     for (const c of configs) {
-      useGeometryKernels("js");
+      useKernels("geometry", "js");
       const js = JSON.stringify(runGeometry(c));
-      assert.equal(lastGeometryKernels(), "js");
-      useGeometryKernels("wasm");
+      assert.equal(lastKernels("geometry"), "js");
+      useKernels("geometry", "wasm");
       const wasm = JSON.stringify(runGeometry(c));
-      assert.equal(lastGeometryKernels(), "wasm");
+      assert.equal(lastKernels("geometry"), "wasm");
       assert.equal(wasm, js);
     }
   } finally {
-    useGeometryKernels("auto");
+    useKernels("geometry", "auto");
   }
 });
 

@@ -5,11 +5,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { geometryWasmAvailable, runGeometry, skillVectors, useGeometryKernels } from "../../src/models/geometry/model.js";
+import { geometryWasmAvailable, runGeometry, skillVectors } from "../../src/models/geometry/model.js";
 import { runResource } from "../../src/models/resource/model.js";
 import { Rng } from "../../src/engine/rng.js";
 import type { GeometryConfig, ResourceConfig } from "../../src/config/schema.js";
 import { cfgFrom } from "../helpers.js";
+import { useKernels } from "../../src/engine/kernels.js";
 
 const geometry = (yaml: string, sets: string[] = []) => cfgFrom(yaml, sets) as GeometryConfig;
 const resource = (yaml: string, sets: string[] = []) => cfgFrom(yaml, sets) as ResourceConfig;
@@ -233,11 +234,11 @@ diagnostics: average
 record: {points: 11, spacing: linear}
 `;
   const runWith = (k: "js" | "wasm", sets: string[] = []) => {
-    useGeometryKernels(k);
+    useKernels("geometry", k);
     try {
       return runGeometry(geometry(yaml, sets));
     } finally {
-      useGeometryKernels("auto");
+      useKernels("geometry", "auto");
     }
   };
   for (const sets of [[], ["skills.vectors=[[1, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 3], [0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0]]"]]) {

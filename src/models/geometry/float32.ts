@@ -16,7 +16,8 @@
  * float64.
  */
 import { loadWasmModule, type LoadedWasm } from "../../engine/wasm.js";
-import type { GeometryKernels, Workspace } from "./model.js";
+import type { Workspace } from "./model.js";
+import { selectKernels } from "../../engine/kernels.js";
 
 const f = Math.fround;
 
@@ -189,19 +190,14 @@ export function geometry32WasmAvailable(): boolean {
   return loadWasm32() !== null;
 }
 
-/** A float32 workspace: wasm unless `choice` is "js" or it is unavailable ("wasm": an error then). */
-export function makeWorkspace32(choice: GeometryKernels, n: number, N: number, nTouched: number): Workspace & { roundVectors(): void } {
-  if (choice !== "js") {
-    const w = loadWasm32();
-    if (w) {
-      try {
-        return new WasmWorkspace32(w, n, N, nTouched);
-      } catch (e) {
-        if (choice === "wasm") throw e;
-      }
-    } else if (choice === "wasm") {
-      throw new Error("geometry: float32 WebAssembly kernels unavailable (build dist/asm/geometry32.wasm)");
-    }
-  }
-  return new JsWorkspace32(n, N, nTouched);
+/** A float32 workspace, on the back-end useKernels("geometry", ...) chose (engine/kernels.ts). */
+export function makeWorkspace32(n: number, N: number, nTouched: number): Workspace & { roundVectors(): void } {
+  return selectKernels<Workspace & { roundVectors(): void }>("geometry", {
+    wasm: () => {
+      const w = loadWasm32();
+      return w ? new WasmWorkspace32(w, n, N, nTouched) : null;
+    },
+    js: () => new JsWorkspace32(n, N, nTouched),
+    unavailable: "geometry: float32 WebAssembly kernels unavailable (build dist/asm/geometry32.wasm)",
+  });
 }

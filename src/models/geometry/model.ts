@@ -37,6 +37,7 @@
  * `precision: float32` swaps in float32 vectors and kernels (./float32.ts, asm/geometry32.ts).
  */
 import { loadWasmModule, type LoadedWasm, type WasmApi } from "../../engine/wasm.js";
+import { noteKernels, selectKernels } from "../../engine/kernels.js";
 import type { GeometryConfig, VectorKind } from "../../config/schema.js";
 import { recordTimes } from "../record.js";
 import { CrossingTracker, levelAtThreshold, OverlapWatch, thresholdList } from "../timeline.js";
@@ -196,12 +197,6 @@ export interface Workspace {
   thetaChanged(): void;
 }
 
-let lastKernels: "js" | "wasm" | null = null;
-/** The back-end the last runGeometry used (not part of the output, which must not depend on it). */
-export function lastGeometryKernels(): "js" | "wasm" | null {
-  return lastKernels;
-}
-
 class JsWorkspace implements Workspace {
   readonly kind = "js" as const;
   readonly T: Float64Array;
@@ -292,17 +287,6 @@ class WasmWorkspace implements Workspace {
   thetaChanged(): void {}
 }
 
-export type GeometryKernels = "auto" | "js" | "wasm";
-let kernelChoice: GeometryKernels = "auto";
-
-/**
- * Which kernels runGeometry uses: "auto" (wasm when dist/asm/geometry.wasm loads, else JS),
- * "js", or "wasm" (an error if it is unavailable). Results are identical either way.
- */
-export function useGeometryKernels(choice: GeometryKernels): void {
-  kernelChoice = choice;
-}
-
 /** Whether the WebAssembly kernels can be loaded here. */
 export function geometryWasmAvailable(): boolean {
   return loadWasm() !== null;
@@ -313,20 +297,16 @@ function loadWasm(): LoadedWasm | null {
   return loadWasmModule(new URL("../../../asm/geometry.wasm", import.meta.url));
 }
 
+/** The float64 workspace, on the back-end useKernels("geometry", ...) chose (engine/kernels.ts). */
 function makeWorkspace(n: number, N: number, nTouched: number): Workspace {
-  if (kernelChoice !== "js") {
-    const w = loadWasm();
-    if (w) {
-      try {
-        return new WasmWorkspace(w.api, w.module, n, N, nTouched);
-      } catch (e) {
-        if (kernelChoice === "wasm") throw e;
-      }
-    } else if (kernelChoice === "wasm") {
-      throw new Error("geometry: WebAssembly kernels unavailable (build dist/asm/geometry.wasm)");
-    }
-  }
-  return new JsWorkspace(n, N, nTouched);
+  return selectKernels<Workspace>("geometry", {
+    wasm: () => {
+      const w = loadWasm();
+      return w ? new WasmWorkspace(w.api, w.module, n, N, nTouched) : null;
+    },
+    js: () => new JsWorkspace(n, N, nTouched),
+    unavailable: "geometry: WebAssembly kernels unavailable (build dist/asm/geometry.wasm)",
+  });
 }
 
 // ---------------------------------------------------------------------------------------
@@ -469,9 +449,9 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}, timelineM
   const p = normalised(freq);
 
   const f32 = cfg.precision === "float32"; // float32 kernels and vectors (./float32.ts)
-  const ws = f32 ? makeWorkspace32(kernelChoice, n, N, Math.min(B, n) + 1) : makeWorkspace(n, N, Math.min(B, n) + 1);
+  const ws = f32 ? makeWorkspace32(n, N, Math.min(B, n) + 1) : makeWorkspace(n, N, Math.min(B, n) + 1);
   const { T, theta, g, all, touched, zb, wb, nearIdx, zn } = ws;
-  lastKernels = ws.kind;
+  noteKernels("geometry", ws.kind);
 
   const rng = new Rng(cfg.seed);
   const V = cfg.skills.vectors;

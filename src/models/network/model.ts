@@ -30,6 +30,7 @@ import { recordTimes } from "../record.js";
 import { CrossingTracker } from "../timeline.js";
 import { Rng } from "../../engine/rng.js";
 import { arenaDoubles, DenseArena, isBinary } from "../../engine/dense.js";
+import { noteKernels } from "../../engine/kernels.js";
 import { createOptimizer } from "../../engine/optimizers.js";
 import { skillFrequencies } from "../skills.js";
 import { DivergenceError, type ModelOutput, type RunHooks, type Trace } from "../types.js";
@@ -41,12 +42,6 @@ import { generateTask } from "./tasks.js";
 export { Mlp } from "./mlp.js";
 export { Objective } from "./objective.js";
 export { generateTask } from "./tasks.js";
-
-let lastKernels: "js" | "wasm" | null = null;
-/** The kernels the last runNetwork used (not part of the output, which must not depend on it). */
-export function lastNetworkKernels(): "js" | "wasm" | null {
-  return lastKernels;
-}
 
 /** Squares: the spec's learning time is the first step a task's loss falls below this. */
 export const SQUARES_LOSS_THRESHOLD = 1e-3;
@@ -71,7 +66,7 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   const plan = Mlp.plan(spec);
   const P = plan.nParams;
   const arena = new DenseArena(arenaDoubles([P, P, data.X ? data.X.length : 0, ...plan.sizes]));
-  lastKernels = arena.kind;
+  noteKernels("dense", arena.kind);
   const theta = arena.alloc(P), grad = arena.alloc(P);
   let X: Float64Array | null = null;
   if (data.X) {

@@ -8,8 +8,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { GeometryConfig } from "../../../src/config/schema.js";
 import { axpyRow32, dotRow32, geometry32WasmAvailable } from "../../../src/models/geometry/float32.js";
-import { lastGeometryKernels, runGeometry, useGeometryKernels } from "../../../src/models/geometry/model.js";
+import { runGeometry } from "../../../src/models/geometry/model.js";
 import { Rng } from "../../../src/engine/rng.js";
+import { useKernels, lastKernels } from "../../../src/engine/kernels.js";
 
 function config(rest: Omit<Partial<GeometryConfig>, "skills"> & { skills?: Partial<GeometryConfig["skills"]> }): GeometryConfig {
   const { skills, ...others } = rest;
@@ -85,16 +86,16 @@ test("float32: WebAssembly (f32x4) and JavaScript kernels give identical output"
   ];
   try {
     for (const c of configs) {
-      useGeometryKernels("js");
+      useKernels("geometry", "js");
       const js = JSON.stringify(runGeometry(c));
-      assert.equal(lastGeometryKernels(), "js");
-      useGeometryKernels("wasm");
+      assert.equal(lastKernels("geometry"), "js");
+      useKernels("geometry", "wasm");
       const wasm = JSON.stringify(runGeometry(c));
-      assert.equal(lastGeometryKernels(), "wasm");
+      assert.equal(lastKernels("geometry"), "wasm");
       assert.equal(wasm, js, `params ${c.params}`);
     }
   } finally {
-    useGeometryKernels("auto");
+    useKernels("geometry", "auto");
   }
 });
 

@@ -8,10 +8,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cfgFrom } from "../../helpers.js";
 import type { NetworkConfig } from "../../../src/config/schema.js";
-import { denseWasmAvailable, useDenseKernels } from "../../../src/engine/dense.js";
+import { denseWasmAvailable } from "../../../src/engine/dense.js";
 import { Rng } from "../../../src/engine/rng.js";
-import { generateTask, lastNetworkKernels, Mlp, runNetwork } from "../../../src/models/network/model.js";
+import { generateTask, Mlp, runNetwork } from "../../../src/models/network/model.js";
 import { parameterCount } from "../../../src/models/network/config.js";
+import { useKernels, lastKernels } from "../../../src/engine/kernels.js";
 
 const cfg = (yaml: string, sets: string[] = []) => cfgFrom(`model: network\n${yaml}`, sets) as NetworkConfig;
 
@@ -146,15 +147,15 @@ test("WebAssembly and JavaScript kernels: the same run bit for bit (every task k
   ];
   for (const y of configs) {
     try {
-      useDenseKernels("js");
+      useKernels("dense", "js");
       const js = JSON.stringify(runNetwork(cfg(y)));
-      assert.equal(lastNetworkKernels(), "js");
-      useDenseKernels("wasm");
+      assert.equal(lastKernels("dense"), "js");
+      useKernels("dense", "wasm");
       const wasm = JSON.stringify(runNetwork(cfg(y)));
-      assert.equal(lastNetworkKernels(), "wasm");
+      assert.equal(lastKernels("dense"), "wasm");
       assert.equal(wasm, js, y.split("\n")[0]);
     } finally {
-      useDenseKernels("auto");
+      useKernels("dense", "auto");
     }
   }
 });
