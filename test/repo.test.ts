@@ -84,3 +84,11 @@ test("docs/models.md links only to files that exist", () => {
     assert.ok(existsSync(join(ROOT, "docs", m[1])), `docs/models.md links to ${m[1]}`);
   }
 });
+
+test("test/ mirrors src/: every folder of src/ has its test folder of the same name", () => {
+  const folders = (dir: string) => readdirSync(join(ROOT, dir), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const src = folders("src");
+  assert.ok(src.includes("config") && src.includes("models"), src.join(", "));
+  const tests = new Set(folders("test"));
+  assert.deepEqual(src.filter((f) => !tests.has(f)), [], "src folders without a test folder");
+});
