@@ -23,9 +23,9 @@
 import { InputError } from "../errors.js";
 import { parse as parseYaml } from "yaml";
 import { ConfigError, loadConfig } from "../config/load.js";
-import type { Config, DominoConfig, ResourceConfig } from "../config/schema.js";
-import { dominoLevelsAt } from "../models/domino/model.js";
-import { resourceLevelsAt } from "../models/resource/model.js";
+import type { Config } from "../config/schema.js";
+import { calibratedModels, isModelName, modelSpec } from "../models/index.js";
+import type { Calibration, CalibrationParameter } from "../models/spec.js";
 import { effectiveRate } from "../models/skills.js";
 import { Rng } from "../engine/rng.js";
 import { csvNumber, csvRecords } from "../results/index.js";
@@ -34,7 +34,13 @@ import { baseConfig, firstDifference } from "../results/config-diff.js";
 /** Bad input for calibration: the CLI prints the message as one line and exits 2. */
 export class CalibrateError extends InputError {}
 
-export type ToyModel = "resource" | "domino";
+/** A model calibrate can fit: one whose spec has a `calibration` (src/models/spec.ts). */
+export type ToyModel = string;
+
+/** How calibrate fits `model` (a model in calibratedModels). */
+export function calibrationOf(model: string): Calibration {
+  return modelSpec(model).calibration!;
+}
 
 /** What a model's levels are compared as. */
 export interface Comparison {
@@ -144,13 +150,12 @@ function parseRunJson(text: string, source: string, mode: "progress" | "level"):
   if (frequencies === null && Array.isArray(doc.skills) && doc.skills.every((s: any) => typeof s?.frequency === "number")) {
     frequencies = doc.skills.map((s: any) => s.frequency);
   }
-  if (Array.isArray(frequencies) && model !== "resource" && model !== "domino" && frequencies.every((x) => typeof x === "number")) {
+  const spec = isModelName(model) ? modelSpec(model) : null; // an unknown model: taken to sample its skills
+  if (Array.isArray(frequencies) && spec?.frequencies !== "weights" && frequencies.every((x) => typeof x === "number")) {
     const z = (frequencies as number[]).reduce((a, b) => a + b, 0);
     if (z > 0 && Math.abs(z - 1) > 1e-12) {
       frequencies = (frequencies as number[]).map((x) => x / z);
-      frequencyNote = model === "network" && config.task?.kind === "sparse-parity"
-        ? "the sparse-parity run's mask shares (the chance that each task's loss is kept for a sample), normalised to sum 1 as the toy model's frequencies"
-        : `the ${model ?? "observed"} run's explicit frequencies, normalised to sum 1 (the distribution it samples)`;
+      frequencyNote = spec?.frequencyMeaning?.(config) ?? `the ${model ?? "observed"} run's explicit frequencies, normalised to sum 1 (the distribution it samples)`;
     }
   }
   let rate: number | null = null, rateSource: string | null = null;
@@ -297,14 +302,9 @@ export interface CalibrateOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** The parameters each model can fit. */
-export function fittable(model: ToyModel, variant: string): string[] {
-  if (model === "resource") return ["N0", "rate"];
-  return variant === "parallel" ? ["tau"] : ["t0"];
-}
-
 interface Param {
   name: string;
+  set: CalibrationParameter["set"]; // puts a value into a trial config
   lo: number; // grid range (values, not logs)
   hi: number;
   min: number; // hard bounds of the local refinement
@@ -359,7 +359,7 @@ export function plan(inputs: ObservedInput[], opts: CalibrateOptions): Plan {
   }
   const keys = setKeys(sets);
   for (const k of keys) {
-    if (k === "model") throw new CalibrateError(`--set model: choose the toy model with --model resource|domino`);
+    if (k === "model") throw new CalibrateError(`--set model: choose the toy model with --model ${calibratedModels.join("|")}`);
     if (k === "t0") throw new CalibrateError(`--set t0: the Domino config has no t0 key; t0 = 1/rate, so --set rate=${"<1/t0>"}`);
   }
   const freqSet = keys.some((k) => k === "skills.frequencies" || k.startsWith("skills.frequencies."));
@@ -413,8 +413,9 @@ export function plan(inputs: ObservedInput[], opts: CalibrateOptions): Plan {
     const by = sets.filter((s) => /^\s*skills\.(count|frequencies)\s*=/.test(s)).map((s) => `--set ${s}`).join(" ");
     throw new CalibrateError(`${first.source} has ${n} skills but the toy config has ${base.skills.count} (${by || "from its frequencies"}); give one frequency per observed skill`);
   }
-  const variant = base.model === "domino" ? base.variant : "";
-  const can = fittable(opts.model, variant);
+  const cal = calibrationOf(opts.model);
+  const variant = cal.variant(base);
+  const can = cal.fittable(base);
 
   // What to fit.
   let names: string[];
@@ -423,45 +424,26 @@ export function plan(inputs: ObservedInput[], opts: CalibrateOptions): Plan {
     for (const raw of opts.fit) {
       const name = raw.trim();
       if (!can.includes(name)) {
-        const hint = opts.model === "domino" && name === "t0" && variant === "parallel" ? " (the parallel variant's levels depend on tau only)" :
-          opts.model === "domino" && name === "tau" ? " (tau belongs to the parallel variant: --set variant=parallel)" : "";
+        const hint = cal.fitHint?.(base, name) ?? "";
         throw new CalibrateError(`--fit ${name}: the ${opts.model} model${variant ? ` (${variant})` : ""} has no parameter ${JSON.stringify(name)} to fit${hint}; it fits ${can.join(", ")}`);
       }
       if (!names.includes(name)) names.push(name);
     }
     if (names.length === 0) throw new CalibrateError(`--fit: name at least one of ${can.join(", ")}`);
-  } else if (opts.model === "resource") {
-    names = keys.includes("N0") ? [] : ["N0"];
-    if (observedRate === null && !rateKnownBySet) names.push("rate");
   } else {
-    names = variant === "parallel" ? (keys.includes("tau") ? [] : ["tau"]) : rateKnownBySet ? [] : ["t0"];
+    names = cal.defaultFit(base, keys, { set: rateKnownBySet, observed: observedRate !== null });
   }
   for (const name of names) {
-    const clash = name === "t0" ? keys.find((k) => k === "rate" || k === "lr" || k === "params") : name === "rate" ? keys.find((k) => k === "rate" || k === "lr" || k === "params") : keys.find((k) => k === name);
+    const clash = keys.find((k) => cal.parameters[name].fixedBy.includes(k));
     if (clash) throw new CalibrateError(`--fit ${name} and --set ${clash}: a parameter is either fitted or fixed, not both`);
   }
-  if (opts.model === "resource" && !names.includes("rate") && observedRate === null && !rateKnownBySet)
+  if (cal.needsRate && !names.includes("rate") && observedRate === null && !rateKnownBySet)
     throw new CalibrateError(`the rate is unknown (${first.source} gives no lr and params); fit it (--fit ${[...names, "rate"].join(",")}) or fix it (--set rate=VALUE)`);
 
   // Grid ranges.
-  const rate0 = rateKnownBySet ? effectiveRate(base as ResourceConfig) : observedRate ?? start;
+  const rate0 = rateKnownBySet ? effectiveRate(base as Config & { lr: number; params: number; rate?: number }) : observedRate ?? start;
   const rateHow = rateKnownBySet ? "--set" : observedRate !== null ? "the observed rate" : "estimated from the data (total progress / time)";
-  const params: Param[] = names.map((name) => {
-    switch (name) {
-      case "N0":
-        return { name, lo: 1e-4, hi: 1e2, min: 1e-12, max: 1e8, start: "1e-4..1e2" };
-      case "rate":
-        return { name, lo: rate0 / 10, hi: rate0 * 10, min: rate0 / 1e6, max: rate0 * 1e6, start: `x/÷10 around ${fmt(rate0)}, ${rateHow}` };
-      case "t0":
-        return { name, lo: 0.1 / rate0, hi: 10 / rate0, min: 1e-6 / rate0, max: 1e6 / rate0, start: `x/÷10 around ${fmt(1 / rate0)} = 1/rate, ${rateHow}` };
-      default: {
-        // tau: the time constant of the most frequent skill's exponential
-        const d = base as DominoConfig;
-        const tau0 = d.tau ?? 1 / rate0;
-        return { name, lo: tau0 / 10, hi: tau0 * 10, min: tau0 / 1e6, max: tau0 * 1e6, start: `x/÷10 around ${fmt(tau0)}` };
-      }
-    }
-  });
+  const params: Param[] = names.map((name) => ({ name, set: cal.parameters[name].set, ...cal.parameters[name].range(base, { rate0, rateHow, fmt }) }));
 
   // Observed points on one time grid, within the model's horizon.
   const horizon = base.steps;
@@ -488,7 +470,7 @@ export function plan(inputs: ObservedInput[], opts: CalibrateOptions): Plan {
     }
   });
   if (idx.length === 0) throw new CalibrateError(`${first.source}: no skill has a curve to compare (${[...first.excluded.values()].slice(0, 1).join("")}); nothing to fit`);
-  const modelS0 = base.model === "resource" && base.loss === "ce" ? 0.5 : 0;
+  const modelS0 = modelSpec(base.model).startLevel(base) ?? 0;
   const notes = [...new Set(inputs.flatMap((o) => o.notes))];
   if (dropped) notes.push(`${dropped} observed point${dropped === 1 ? "" : "s"} after the model's horizon (steps = ${horizon}) left out`);
   return {
@@ -541,15 +523,7 @@ export class Objective {
 
   private apply(c: Record<string, any>, values: ArrayLike<number>): void {
     const ps = this.plan.params;
-    for (let j = 0; j < ps.length; j++) {
-      const v = values[j];
-      switch (ps[j].name) {
-        case "N0": c.N0 = v; break;
-        case "rate": c.rate = v; break;
-        case "t0": c.rate = 1 / v; break;
-        case "tau": c.tau = v; break;
-      }
-    }
+    for (let j = 0; j < ps.length; j++) ps[j].set(c, values[j]);
   }
 
   /** Run the model at these parameter values into `out` (compared quantity); false if it failed. */
@@ -557,10 +531,7 @@ export class Objective {
     this.evaluations++;
     this.apply(this.cfg, values);
     const cfg = this.cfg as Config;
-    let ok = true;
-    if (cfg.model === "resource") ok = resourceLevelsAt(cfg, times, out);
-    else if (cfg.model === "domino") dominoLevelsAt(cfg, times, out);
-    if (!ok) return false;
+    if (!calibrationOf(cfg.model).levelsAt(cfg, times, out)) return false;
     if (this.plan.compare.mode !== "level" && this.plan.modelS0 !== 0) {
       const s0 = this.plan.modelS0;
       for (let j = 0; j < out.length; j++) out[j] = (out[j] - s0) / (1 - s0);
@@ -905,7 +876,7 @@ export function calibrate(p: Plan, opts: CalibrateOptions): CalibrationResult {
     bootstrap,
     config,
     compare: p.compare.text,
-    time_alignment: timeAlignment(config),
+    time_alignment: calibrationOf(config.model).timeAlignment(config),
     search: {
       grid: p.params.map((q) => ({ name: q.name, lo: q.lo, hi: q.hi, points: G, centre: q.start })),
       evaluations,
@@ -925,14 +896,14 @@ export const MAP_WORK_BUDGET = 2e10;
 
 /** The map runs every update up to the last observed time for each trial: refuse what would run for hours. */
 function checkBudget(p: Plan, gridPoints: number, bootK: number): void {
-  const c = p.base;
-  if (c.model !== "resource" || c.integrator !== "map") return;
+  const every = calibrationOf(p.base.model).everyUpdate?.(p.base) ?? null;
+  if (every === null) return;
   const trials = gridPoints + 400 + bootK * 150; // the refinement takes a few hundred trials at most, a refit about a hundred
   const work = trials * Math.ceil(p.horizon) * p.n;
   if (work > MAP_WORK_BUDGET)
     throw new CalibrateError(
-      `the observations run to t = ${sci(p.horizon)}, and the map runs every update for each of about ${sci(trials)} trials (${sci(work)} skill-steps, more than the ${sci(MAP_WORK_BUDGET)} a calibration may take); ` +
-        `use the ODE (--set integrator=rk45, adaptive steps), a shorter horizon (--set steps=T leaves later points out) or a coarser --grid`,
+      `the observations run to t = ${sci(p.horizon)}, and ${every.runner} runs every update for each of about ${sci(trials)} trials (${sci(work)} skill-steps, more than the ${sci(MAP_WORK_BUDGET)} a calibration may take); ` +
+        `use ${every.instead}, a shorter horizon (--set steps=T leaves later points out) or a coarser --grid`,
     );
 }
 
@@ -1011,31 +982,12 @@ function quantile(sorted: number[], q: number): number {
 
 /** The toy model's other physical settings (what was held fixed). */
 function fixedOf(cfg: Config, fitted: string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (cfg.model === "resource") {
-    if (!fitted.includes("N0")) out.N0 = cfg.N0;
-    if (!fitted.includes("rate")) out.rate = effectiveRate(cfg);
-    out.loss = cfg.loss;
-    out.integrator = cfg.integrator;
-    if (cfg.skills.correlation !== "identity") out.correlation = cfg.skills.correlation;
-    if (cfg.skills.dependencies.length) out.dependencies = cfg.skills.dependencies;
-  } else if (cfg.model === "domino") {
-    out.variant = cfg.variant;
-    if (!fitted.includes("t0") && cfg.variant === "serial") out.t0 = 1 / effectiveRate(cfg);
-    if (!fitted.includes("tau") && cfg.variant === "parallel") out.tau = cfg.tau ?? 1 / effectiveRate(cfg);
-    if (cfg.modules > 1) out.modules = cfg.modules;
-  }
+  const out = calibrationOf(cfg.model).fixed(cfg, fitted);
   out.frequencies = cfg.skills.frequencies;
   out.steps = cfg.steps;
   return out;
 }
 
-function timeAlignment(cfg: Config): string {
-  if (cfg.model === "resource" && cfg.integrator === "map")
-    return "observed t = updates applied; compared with the map's state after t updates (s(1) is the state after the first), fractional t interpolated between whole steps";
-  if (cfg.model === "resource") return "observed t = time; compared with the ODE's dense output at t";
-  return "observed t = updates applied; compared with the Domino closed form at t";
-}
 
 /** The fitted model's curves at `times` (for the figure): values[i][k]. */
 export function fittedCurves(p: Plan, result: CalibrationResult, times: Float64Array): number[][] {

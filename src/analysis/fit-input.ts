@@ -29,8 +29,6 @@
  * A run JSON (`skillsim run --json`) is read the same way, as a sweep of one run (id 0).
  */
 import { InputError } from "../errors.js";
-import { parameterCount } from "../models/network/config.js";
-import type { NetworkConfig } from "../config/schema.js";
 import Papa from "papaparse";
 import { canonicalJson, csvCell, lineFinder, newlinesInCells, readSweepLine, type SweepLine } from "../results/index.js";
 
@@ -88,6 +86,10 @@ export interface ParseOptions {
   batch?: number;
   /** CSV: called now and then with (characters read, characters in all). */
   onProgress?: (done: number, total: number) => void;
+  /** Sweep JSON Lines: N of a run whose config has no `params`, as its model counts it (src/models
+   * `parameterCountOf`: a network's layers), null when the config is not a valid one, undefined
+   * when the model does not count; passed in, so that reading a CSV loads no model. */
+  parameterCount?: (config: Record<string, unknown>) => number | null | undefined;
 }
 
 export interface ParseResult {
@@ -228,8 +230,9 @@ interface Run {
 /** The N and batch of a run from its config (or overrides), and why there is no batch when there is none. */
 function runSizes(v: Record<string, unknown>, overrides: Record<string, unknown>, id: number, at: string, opts: ParseOptions): Pick<Run, "N" | "batch" | "noBatch"> {
   const config = isObject(v.config) ? v.config : null;
+  const counted = config && typeof config.params !== "number" ? opts.parameterCount?.(config) : undefined;
   const N = config && typeof config.params === "number" ? config.params
-    : config && config.model === "network" ? networkParameters(config)
+    : counted !== undefined ? counted
     : typeof overrides.params === "number" ? overrides.params : null;
   let batch: number | null = null;
   let noBatch = "";
@@ -603,11 +606,3 @@ export function runClusters(t: Table): Int32Array[] | null {
   return [...byRun.values()].map((v) => Int32Array.from(v));
 }
 
-/** A network run's trainable parameters (its run's summary.parameters), from its full config; null if not a valid one. */
-function networkParameters(config: Record<string, unknown>): number | null {
-  try {
-    return parameterCount(config as unknown as NetworkConfig);
-  } catch {
-    return null;
-  }
-}

@@ -504,18 +504,16 @@ function chinchillaObjective(lN: Float64Array, lD: Float64Array, lL: Float64Arra
 /**
  * The Chinchilla objective the fit minimises, for inspection and tests: returns
  * fn(x, g) = summed loss at x = [a, b, e, alpha, beta], writing its gradient into g.
- * `loss` is a Loss or, for compatibility, Huber's delta.
  */
 export function chinchillaObjectiveFn(
   N: ArrayLike<number>,
   D: ArrayLike<number>,
   L: ArrayLike<number>,
-  loss: Loss | number = DEFAULT_LOSS,
+  loss: Loss = DEFAULT_LOSS,
 ): Objective {
   checkLength("N", N, L.length, "L");
   checkLength("D", D, L.length, "L");
-  const l = typeof loss === "number" ? makeLoss("huber", loss) : loss;
-  return chinchillaObjective(logColumn("N", N), logColumn("D", D), logColumn("L", L), l);
+  return chinchillaObjective(logColumn("N", N), logColumn("D", D), logColumn("L", L), loss);
 }
 
 /** Log residuals (log prediction - log L) of the Chinchilla form at x = [a, b, e, alpha, beta]. */
@@ -537,10 +535,8 @@ function rms(v: Float64Array): number {
 }
 
 export interface ChinchillaFitOptions {
-  /** The objective (default Huber, delta 1e-3). */
+  /** The objective (default Huber, delta 1e-3: DEFAULT_LOSS; makeLoss gives another). */
   loss?: Loss;
-  /** Huber delta (default 1e-3); ignored when `loss` is given. */
-  delta?: number;
   /** Start grid (default CHINCHILLA_GRID, 4500 starts). */
   grid?: ChinchillaGrid;
   /** Further starts, tried after the grid (e.g. a previous optimum). */
@@ -577,7 +573,7 @@ export function chinchillaProblem(
   const lD = logColumn("D", D);
   const lL = logColumn("L", L);
   checkCount("Chinchilla", n, 5);
-  const loss = opts.loss ?? makeLoss("huber", opts.delta ?? DEFAULT_DELTA);
+  const loss = opts.loss ?? DEFAULT_LOSS;
   const grid = opts.grid ?? CHINCHILLA_GRID;
   const extra = opts.extraStarts ?? [];
   for (const p of extra) {
@@ -829,10 +825,8 @@ export function powerLawObjectiveFn(x: ArrayLike<number>, L: ArrayLike<number>, 
 export interface PowerLawFitOptions {
   /** null/undefined: fit E; a number >= 0: hold E at this value (0: a pure power law). */
   fixE?: number | null;
-  /** The objective (default Huber, delta 1e-3). */
+  /** The objective (default Huber, delta 1e-3: DEFAULT_LOSS; makeLoss gives another). */
   loss?: Loss;
-  /** Huber delta (default 1e-3); ignored when `loss` is given. */
-  delta?: number;
   /** Called as the fit goes, with (work done, total work). */
   onProgress?: (done: number, total: number) => void;
 }
@@ -855,7 +849,7 @@ export function fitPowerLaw(
   checkLength("x", x, n, "L");
   const lx = logColumn("x", x);
   const lL = logColumn("L", L);
-  const loss = opts.loss ?? makeLoss("huber", opts.delta ?? DEFAULT_DELTA);
+  const loss = opts.loss ?? DEFAULT_LOSS;
   const fixE = opts.fixE ?? null;
   if (fixE !== null && !(Number.isFinite(fixE) && fixE >= 0)) {
     throw new FitInputError(`fixed E must be a finite number >= 0, got ${fixE}`);
@@ -1097,9 +1091,9 @@ export function bootstrapChinchilla(
   D: ArrayLike<number>,
   L: ArrayLike<number>,
   full: FitResult<ChinchillaParams>,
-  opts: BootstrapOptions & { delta?: number; loss?: Loss; grid?: ChinchillaGrid } = {},
+  opts: BootstrapOptions & { loss?: Loss; grid?: ChinchillaGrid } = {},
 ): Record<keyof ChinchillaParams, [number, number]> {
-  const fitOpts = chinchillaRefitOptions(full, opts.loss ?? full.loss ?? makeLoss("huber", opts.delta ?? DEFAULT_DELTA), opts.grid);
+  const fitOpts = chinchillaRefitOptions(full, opts.loss ?? full.loss ?? DEFAULT_LOSS, opts.grid);
   return bootstrap(
     (idx) => fitChinchilla(take(N, idx), take(D, idx), take(L, idx), fitOpts),
     L.length, opts.K ?? 100, opts.seed ?? 0, opts.level ?? 0.95, opts.onProgress, opts.clusters,
@@ -1112,7 +1106,7 @@ export function bootstrapPowerLaw(
   L: ArrayLike<number>,
   opts: BootstrapOptions & PowerLawFitOptions = {},
 ): Record<keyof PowerLawParams, [number, number]> {
-  const fitOpts: PowerLawFitOptions = { fixE: opts.fixE, delta: opts.delta, loss: opts.loss };
+  const fitOpts: PowerLawFitOptions = { fixE: opts.fixE, loss: opts.loss };
   return bootstrap(
     (idx) => fitPowerLaw(take(x, idx), take(L, idx), fitOpts),
     L.length, opts.K ?? 100, opts.seed ?? 0, opts.level ?? 0.95, opts.onProgress, opts.clusters,

@@ -2,8 +2,9 @@
 import type { Command } from "commander";
 import { stringify } from "yaml";
 import {
-  TOLERANCE, calibrate, fittedCurves, parseObserved, plan, type CalibrationResult, type Plan,
+  TOLERANCE, calibrate, calibrationOf, fittedCurves, parseObserved, plan, type CalibrationResult, type Plan,
 } from "../analysis/calibrate.js";
+import { calibratedModels, defaultModel } from "../models/index.js";
 import { VERSION } from "../version.js";
 import { CliError, declareIo, emit, inputName, readTextFile, writeFigure, writeFileAtomic } from "./io.js";
 import { progressBar } from "./progress.js";
@@ -34,7 +35,7 @@ export function registerCalibrate(program: Command): void {
     .command("calibrate")
     .argument("<observed...>", "a `skillsim run --json` result (several: runs of one setting, e.g. seeds), or a CSV of curves; - reads standard input")
     .description("fit a toy model (Resource or Domino) to observed skill curves: N0, rate, t0 or tau")
-    .option("--model <model>", "the toy model: resource | domino", "resource")
+    .option("--model <model>", `the toy model: ${calibratedModels.join(" | ")}`, defaultModel)
     .option("--fit <names>", "parameters to fit, comma-separated: resource N0,rate; domino t0 (serial) or tau (parallel)")
     .option("--set <key=value>", "fix a toy-model config key (dotted, repeatable; value parsed as YAML), e.g. --set integrator=rk45", collect, [])
     .option("--compare <what>", "progress: (s - s0)/(1 - s0) of the observed run and of the model; level: the levels s themselves", "progress")
@@ -95,7 +96,7 @@ export async function calibrateCommand(paths: string[], opts: CalibrateCliOption
   const quiet = Boolean(opts.quiet);
   // Notes go to stderr when stdout is not the text report (which lists them itself).
   const say = (m: string) => { if (!quiet && (opts.json || opts.out)) note(m); };
-  if (opts.model !== "resource" && opts.model !== "domino") throw new CliError(`--model ${opts.model}: expected resource or domino`);
+  if (!(calibratedModels as readonly string[]).includes(opts.model)) throw new CliError(`--model ${opts.model}: expected ${calibratedModels.join(" or ")}`);
   const size = plotSettings(opts);
   if (opts.compare !== "progress" && opts.compare !== "level") throw new CliError(`--compare ${opts.compare}: expected progress or level`);
   const grid = parseNumber("--grid", opts.grid, (v) => Number.isInteger(v) && v >= 2 && v <= 1000, "a whole number of grid points, 2 to 1000");
@@ -176,7 +177,7 @@ const fmt = (x: number, digits = 6): string => {
 
 function renderText(r: CalibrationResult, p: Plan, files: string[]): string {
   const out: string[] = [];
-  const variant = r.config.model === "resource" ? `${r.config.integrator}${r.config.loss === "ce" ? ", ce" : ""}` : r.config.model === "domino" ? r.config.variant : "";
+  const variant = calibrationOf(r.config.model).form(r.config);
   const obs = `${files.length === 1 ? files[0] : `${files.length} runs (${files.join(", ")})`}${p.observedModel ? `, a ${p.observedModel} run` : ""}: ${p.n} skills, ${p.times.length} recorded times`;
   out.push(`skillsim calibrate · ${r.model} model (${variant}) against ${obs}`);
   out.push(`compared: ${r.compare}`);

@@ -11,7 +11,7 @@ import {
 import { FitPool, bootstrapRefits, fitChinchillaParallel } from "../analysis/fit-parallel.js";
 import { fitWarnings, type FitWarning } from "../analysis/fit-diagnostics.js";
 import {
-  applyWhere, groupBy, hasNumbers, numericColumn, parseTable, parseWhere, partitionWhere, requireColumn, runClusters,
+  applyWhere, detectFormat, groupBy, hasNumbers, numericColumn, parseTable, parseWhere, partitionWhere, requireColumn, runClusters,
   whereOf, type Table, type WhereClause,
 } from "../analysis/fit-input.js";
 import { Rng } from "../engine/rng.js";
@@ -436,7 +436,9 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
     const reading = progressBar(`reading ${file}`, quiet, "MB");
     let parsed;
     try {
-      parsed = parseTable(text, file, { final: opts.final, batch: early.batch, onProgress: (d, t) => reading.update(d / 1e6, t / 1e6) });
+      // A sweep's N may need its model (a network counts its layers); a CSV loads no model.
+      const parameterCount = detectFormat(text) === "jsonl" ? (await import("../models/index.js")).parameterCountOf : undefined;
+      parsed = parseTable(text, file, { final: opts.final, batch: early.batch, parameterCount, onProgress: (d, t) => reading.update(d / 1e6, t / 1e6) });
     } finally {
       reading.stop();
     }

@@ -8,7 +8,7 @@
  */
 import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, parse as parseYamlValue, visit, type Document, type Node } from "yaml";
 import type { z } from "zod";
-import { isModelName, modelNames, modelSpec, type Config } from "../models/index.js";
+import { defaultModel, isModelName, modelNames, modelSpec, type Config } from "../models/index.js";
 import type { DataFileRef } from "../models/spec.js";
 import { readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
@@ -30,7 +30,7 @@ export interface LoadOptions {
 }
 
 /** The built-in default experiment: the paper's minimal Resource-model example. */
-export const DEFAULT_CONFIG_YAML = modelSpec("resource").example;
+export const DEFAULT_CONFIG_YAML = modelSpec(defaultModel).example;
 
 /**
  * The built-in default config for `model`: `skillsim run --set model=NAME` with no config runs

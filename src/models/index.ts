@@ -37,3 +37,24 @@ export function isModelName(name: unknown): name is ModelName {
 export function runModel(cfg: Config, hooks: RunHooks = {}): ModelOutput {
   return modelSpec(cfg.model).run(cfg, hooks);
 }
+
+/** The model of the built-in default experiment (`skillsim run` without a config), and `calibrate`'s default toy model. */
+export const defaultModel: ModelName = "resource";
+
+/** The models `calibrate` can fit to observed curves (those whose spec has a calibration), in list order. */
+export const calibratedModels: readonly ModelName[] = MODELS.filter((m) => (m as AnyModelSpec).calibration !== undefined).map((m) => m.name as ModelName);
+
+/**
+ * N of a run from its full config when the config has no `params`, as its model counts it (a
+ * network run's summary.parameters); null when the config is not a valid one; undefined when the
+ * model does not count its parameters (or is not a model).
+ */
+export function parameterCountOf(config: Record<string, unknown>): number | null | undefined {
+  const count = isModelName(config.model) ? modelSpec(config.model).parameterCount : undefined;
+  if (count === undefined) return undefined;
+  try {
+    return count(config);
+  } catch {
+    return null;
+  }
+}

@@ -74,6 +74,56 @@ export interface ModelSpec<C extends BaseConfig = BaseConfig> {
   run(c: C, hooks?: RunHooks): ModelOutput;
   /** Extra CSV outputs a run can write (`run --vectors FILE`), by option name. */
   exports?: { vectors?: (c: C) => string };
+  /** What an explicit `skills.frequencies` list is to the model: weights used as given in its
+   * equations, or a distribution the run samples skills from (normalised to sum 1). */
+  frequencies: "weights" | "distribution";
+  /** For a distribution: what the normalised list means, when more than "the run's explicit frequencies" (calibrate's note). */
+  frequencyMeaning?(c: C): string | null;
+  /** The trainable parameter count N when the config has no `params` key (it follows from other keys), for `fit`. */
+  parameterCount?(c: C): number;
+  /** The title of a run figure's level panel, when the level is more than a "skill level" ("level (accuracy)"). */
+  levelTitle?: string;
+  /** How `calibrate` fits this model to observed curves; absent: the model cannot be calibrated. */
+  calibration?: Calibration<C>;
+}
+
+/** One parameter `calibrate` can fit: its search range and how a value enters the model's config. */
+export interface CalibrationParameter<C extends BaseConfig = BaseConfig> {
+  /** Grid range [lo, hi], hard bounds [min, max] of the refinement, and how the centre was chosen,
+   * given the config, the starting rate eta_eff (`rateHow`: where it came from) and calibrate's number format. */
+  range(c: C, at: { rate0: number; rateHow: string; fmt: (x: number) => string }): { lo: number; hi: number; min: number; max: number; start: string };
+  /** Put the value into a trial config. */
+  set(c: Record<string, any>, value: number): void;
+  /** `--set` keys that fix the parameter, so it cannot be fitted too. */
+  fixedBy: string[];
+}
+
+/** What `calibrate` (src/analysis/calibrate.ts) needs of a model it fits. */
+export interface Calibration<C extends BaseConfig = BaseConfig> {
+  /** The model's name in a sentence ("Resource model fitted to ..."). */
+  title: string;
+  /** The levels s_i(t_k) at ascending `times` into out[i * K + k]; false when the model failed (not finite). */
+  levelsAt(c: C, times: Float64Array, out: Float64Array): boolean;
+  /** The parameters it can fit for this config, in order; each named in `parameters`. */
+  fittable(c: C): string[];
+  /** What `--fit NAME` of a parameter it cannot fit should add to the list ("(tau belongs to ...)"), or "". */
+  fitHint?(c: C, name: string): string;
+  /** The variant named in messages ("serial"), or "". */
+  variant(c: C): string;
+  /** The form of the model that ran, for the report's first line ("map, ce"). */
+  form(c: C): string;
+  /** What is fitted without --fit: `keys` are the --set keys; the rate is known from --set or from the observed run. */
+  defaultFit(c: C, keys: string[], rate: { set: boolean; observed: boolean }): string[];
+  /** Whether the rate must be known (observed or --set) when it is not fitted. */
+  needsRate: boolean;
+  /** Every parameter `fittable` can name. */
+  parameters: Record<string, CalibrationParameter<C>>;
+  /** The physical settings held fixed, for the result (frequencies and steps are added by calibrate). */
+  fixed(c: C, fitted: string[]): Record<string, unknown>;
+  /** How an observed time meets the model's time, in words. */
+  timeAlignment(c: C): string;
+  /** When each trial runs every update up to the horizon: what runs them and what is faster; null otherwise. */
+  everyUpdate?(c: C): { runner: string; instead: string } | null;
 }
 
 /** A spec with its config type erased, for the list. */

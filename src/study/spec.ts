@@ -21,6 +21,7 @@ import { LineCounter, isMap, parseDocument, type Node } from "yaml";
 import { ConfigError, loadConfig } from "../config/load.js";
 import { suggest } from "../config/errors.js";
 import type { Config } from "../config/schema.js";
+import { calibratedModels, defaultModel } from "../models/index.js";
 import { planSweep, type SweepPlan } from "../sweep/grid.js";
 import { ExprError, parseExpr, pathsOf, type Expr, type Seg } from "./expr.js";
 
@@ -50,7 +51,7 @@ export interface FitSpec {
 }
 
 export interface CalibrateSpec {
-  model: "resource" | "domino";
+  model: string; // a model calibrate fits (src/models/index.ts calibratedModels)
   fit?: string[];
   where: string;
 }
@@ -250,8 +251,8 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
     const c = st.calibrate === null || st.calibrate === true ? {} : st.calibrate;
     if (!isObj(c)) throw new ConfigError("expected {model: resource} (or {} for the defaults)", at(["study", "calibrate"]), "study.calibrate");
     for (const k of Object.keys(c)) if (!["model", "fit"].includes(k)) throw new ConfigError(`unknown key; calibrate has model, fit${suggest(k, ["model", "fit"])}`, at(["study", "calibrate", k]), `study.calibrate.${k}`);
-    const model = c.model ?? "resource";
-    if (model !== "resource" && model !== "domino") throw new ConfigError(`model must be resource or domino, got ${JSON.stringify(model)}`, at(["study", "calibrate", "model"]), "study.calibrate.model");
+    const model = c.model ?? defaultModel;
+    if (!calibratedModels.includes(model)) throw new ConfigError(`model must be ${calibratedModels.join(" or ")}, got ${JSON.stringify(model)}`, at(["study", "calibrate", "model"]), "study.calibrate.model");
     const fitNames = c.fit === undefined ? undefined : (Array.isArray(c.fit) ? c.fit : [c.fit]).map(String);
     calibrate = { model, fit: fitNames, where: at(["study", "calibrate"]) };
   }

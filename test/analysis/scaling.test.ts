@@ -12,6 +12,7 @@ import {
   fitChinchilla,
   fitPowerLaw,
   huber,
+  makeLoss,
   type ChinchillaParams,
 } from "../../src/analysis/scaling.js";
 import { Lbfgs } from "../../src/analysis/lbfgs.js";
@@ -211,7 +212,7 @@ test("invalid input raises FitInputError naming the problem and the row", () => 
   throwsFit(() => fitChinchilla(N, D, L.map((v, i) => (i === 1 ? Infinity : v))), /L at row 1 is Infinity/, 1);
   throwsFit(() => fitChinchilla(N, D.slice(1), L), /D has 5 values but L has 6/);
   throwsFit(() => fitChinchilla(N.slice(2), D.slice(2), L.slice(2)), /at least 5 data points.*got 4/);
-  throwsFit(() => fitChinchilla(N, D, L, { delta: 0 }), /delta/);
+  throwsFit(() => fitChinchilla(N, D, L, { loss: makeLoss("huber", 0) }), /delta/);
   throwsFit(() => fitPowerLaw([1, 2], [3, 2]), /at least 3 data points.*got 2/);
   throwsFit(() => fitPowerLaw([1], [3], { fixE: 0 }), /at least 2 data points.*got 1/);
   throwsFit(() => fitPowerLaw([1, 0, 3], [3, 2, 1]), /x at row 1 is 0/, 1);
@@ -235,7 +236,7 @@ test("Chinchilla objective: value matches the direct formula, gradient matches f
     L.push(2 + 0.5 * rng.nextDouble());
   }
   for (const delta of [1e-3, 0.05]) {
-    const fn = chinchillaObjectiveFn(N, D, L, delta);
+    const fn = chinchillaObjectiveFn(N, D, L, makeLoss("huber", delta));
     const g = new Float64Array(5), gp = new Float64Array(5);
     const points = [
       [6, 7.5, 0.6, 0.35, 0.37], // near an optimum: residuals on both sides and inside the zone

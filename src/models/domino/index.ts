@@ -1,6 +1,7 @@
 /** The Domino model's spec: what the registry (src/models/index.ts) knows of it. */
 import { withSkillCount } from "../../config/resolve.js";
 import type { ModelSpec } from "../spec.js";
+import { dominoCalibration } from "./calibration.js";
 import { runDomino } from "./model.js";
 import { dominoSchema, type DominoConfig } from "./schema.js";
 import { example, template } from "./template.js";
@@ -28,4 +29,6 @@ export const domino: ModelSpec<DominoConfig> = {
   memoryKey: ["skills", "count"],
   header: (c) => [c.variant + (c.modules > 1 ? `, ${c.modules} modules` : "")],
   run: (c) => runDomino(c),
+  frequencies: "weights",
+  calibration: dominoCalibration,
 };

@@ -66,4 +66,5 @@ export const geometry: ModelSpec<GeometryConfig> = {
   header: (c) => [`${c.optimizer.name}, ${c.loss}, ${c.skills.vectors}, batch ${c.batch}${c.precision === "float32" ? ", float32" : ""}`],
   run: runGeometry,
   exports: { vectors: skillVectorsCsv },
+  frequencies: "distribution",
 };

@@ -1,6 +1,6 @@
 /** The network model's spec: what the registry (src/models/index.ts) knows of it. */
 import type { ModelSpec } from "../spec.js";
-import { checkNetwork, resolveNetwork } from "./config.js";
+import { checkNetwork, parameterCount, resolveNetwork } from "./config.js";
 import { runNetwork } from "./model.js";
 import { networkSchema, type NetworkConfig } from "./schema.js";
 import { example, template } from "./template.js";
@@ -30,4 +30,9 @@ export const network: ModelSpec<NetworkConfig> = {
     return [`${c.task.kind}, MLP ${m.architecture} ${c.network.activation}${c.network.modules > 1 ? ` in ${c.network.modules} modules` : ""} (${m.parameters} parameters), ${c.optimizer.name}, ${c.loss}, batch ${c.batch}`];
   },
   run: runNetwork,
+  frequencies: "distribution",
+  frequencyMeaning: (c) =>
+    c.task.kind === "sparse-parity" ? "the sparse-parity run's mask shares (the chance that each task's loss is kept for a sample), normalised to sum 1 as the toy model's frequencies" : null,
+  parameterCount,
+  levelTitle: "level (accuracy)",
 };

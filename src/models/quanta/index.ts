@@ -25,4 +25,5 @@ export const quanta: ModelSpec<QuantaConfig> = {
   memoryKey: ["quanta"],
   header: (c) => [`${fmt(c.quanta)} quanta, C ${fmt(c.params_per_quantum)}, tau ${fmt(c.tau)}, batch ${c.batch}`, `N ${c.params}`],
   run: (c) => runQuanta(c),
+  frequencies: "distribution",
 };

@@ -2,6 +2,7 @@
 import { withSkillCount } from "../../config/resolve.js";
 import { fmt } from "../../report/format.js";
 import type { ModelSpec, Problem } from "../spec.js";
+import { resourceCalibration } from "./calibration.js";
 import { runResource } from "./model.js";
 import { rk45Defaults, resourceSchema, type ResourceConfig } from "./schema.js";
 import { example, template } from "./template.js";
@@ -39,6 +40,8 @@ export const resource: ModelSpec<ResourceConfig> = {
   memoryKey: ["skills", "count"],
   header: (c) => [`${c.integrator}${c.loss === "ce" ? ", ce" : ""}`, `N0 ${fmt(c.N0)}`],
   run: runResource,
+  frequencies: "weights",
+  calibration: resourceCalibration,
 };
 
 function checkResource(c: ResourceConfig): Problem | null {

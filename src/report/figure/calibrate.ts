@@ -5,6 +5,7 @@
  */
 import { evenlySpaced, fmtValue } from "../format.js";
 import type { CalibrationResult } from "../../analysis/calibrate.js";
+import { modelSpec } from "../../models/index.js";
 import { type FigureSize, type VlSpec, topLevel, viridisRange, xDomain, zoom } from "./theme.js";
 
 export interface CalibrateFigureInput extends FigureSize {
@@ -44,7 +45,7 @@ export function calibrateSpec(inp: CalibrateFigureInput): VlSpec {
   const colour = { field: "skill", type: "nominal", title: "skill", sort: names, scale: { domain: names, range: viridisRange(names.length) } };
   const dash = { field: "curve", type: "nominal", title: null, scale: { domain: ["observed", fittedName], range: [[4, 3], [1, 0]] } };
   const params = Object.entries(r.params).map(([k, v]) => `${k} = ${fmtValue(v)}`).join(", ");
-  const title = `${r.model === "resource" ? "Resource" : "Domino"} model fitted to ${inp.files.length === 1 ? inp.files[0].split("/").pop() : `${inp.files.length} runs`}`;
+  const title = `${modelSpec(r.model).calibration!.title} model fitted to ${inp.files.length === 1 ? inp.files[0].split("/").pop() : `${inp.files.length} runs`}`;
   const sub = [`${params || "nothing fitted"} · rmse ${fmtValue(r.rmse)} over ${r.n_points} points · worst skill ${r.worst_skill.index}`];
   if (shown.length < n) sub.push(`${shown.length} of ${n} skills shown, evenly spaced in index`);
   return topLevel({

@@ -11,6 +11,7 @@
  * and rows go in skill-index order, colours are viridis in that order (skill 1 darkest).
  */
 import { evenlySpaced, fmtAny, fmtValue } from "../format.js";
+import { isModelName, modelSpec } from "../../models/index.js";
 import { type FigureSize, type VlSpec, topLevel, viridisRange, xDomain, zoom } from "./theme.js";
 
 export interface RunSkillRow {
@@ -69,6 +70,11 @@ export function describeConfig(config: Record<string, unknown>): string[] {
     if (v !== undefined && v !== null && typeof v !== "object") out.push(`${name} = ${fmtAny(v)}`);
   }
   return out;
+}
+
+/** The title of the level panel: the model's name for its level (a network's accuracy), else "skill level". */
+function levelTitle(model: string): string {
+  return (isModelName(model) ? modelSpec(model).levelTitle : undefined) ?? "skill level";
 }
 
 /** The name of each task, by skill index - 1. */
@@ -149,7 +155,7 @@ export function runSpec(r: RunFigureInput, opts: RunFigureOptions = {}): VlSpec 
       mark: { type: "line", clip: true },
       encoding: {
         x: x(null),
-        y: { field: "value", type: "quantitative", title: r.model === "network" ? "(a) level (accuracy)" : "(a) skill level", scale: { zero: false } },
+        y: { field: "value", type: "quantitative", title: `(a) ${levelTitle(r.model)}`, scale: { zero: false } },
         color: colour(taskName),
         tooltip: [{ field: "task" }, { field: "t", title: integerTime ? "step" : "time" }, { field: "value", title: "level", format: ".4~g" }],
       },
