@@ -50,3 +50,17 @@ test("a bad --set is blamed on itself, not on another --set", () => {
   assert.equal(r.code, 2);
   assert.equal(r.stderr, "skillsim: config error: --set task.samples=-5: task.samples: must be > 0, got -5\n");
 });
+
+test("the text header summarises explicit vectors and long frequency lists (no 200 KB first line)", () => {
+  const rows = Array.from({ length: 50 }, (_, i) => Array.from({ length: 200 }, (_, j) => ((i * 7 + j * 13) % 17) / 17).join(","));
+  writeFileSync(join(dir, "big.csv"), rows.join("\n") + "\n");
+  const r = cli(["run", config("big-vectors", "model: geometry\nskills: {count: 50, frequencies: {zipf: 2}, vectors: {file: big.csv}}\nparams: 200\nsteps: 5\n")]);
+  assert.equal(r.code, 0, r.stderr);
+  const first = r.stdout.split("\n")[0];
+  assert.equal(first, "skillsim · geometry model · 50 skills, zipf 2 · signgd, mse, explicit vectors (50 x 200 matrix), batch full · lr 3e-4, N 200 · 5 steps · seed 0");
+  const p = cli(["run", config("long-p", "model: resource\nskills: {frequencies: [10, 9, 8, 7, 6, 5, 4, 3, 2, 1]}\nsteps: 5\n")]);
+  assert.match(p.stdout.split("\n")[0], / · 10 skills, p = \[10, 9, 8, \.\.\., 1\] \(10 values\) · /);
+  // short lists stay in full
+  const short = cli(["run", config("short-p", "model: resource\nskills: {frequencies: [0.9, 0.1]}\nsteps: 5\n")]);
+  assert.match(short.stdout.split("\n")[0], / · 2 skills, p = \[0\.9, 0\.1\] · /);
+});
