@@ -2,7 +2,7 @@
 import { resolveOptimizer, withSkillCount } from "../../config/resolve.js";
 import { naturalLimitError } from "../../engine/natural.js";
 import { skillVectorsCsv } from "../../report/vectors.js";
-import type { ModelSpec } from "../spec.js";
+import { CE_SKILL_LOSS, MSE_SKILL_LOSS, type ModelSpec } from "../spec.js";
 import { runGeometry } from "./model.js";
 import { geometrySchema, type GeometryConfig } from "./schema.js";
 import { example, template } from "./template.js";
@@ -67,4 +67,6 @@ export const geometry: ModelSpec<GeometryConfig> = {
   run: runGeometry,
   exports: { vectors: skillVectorsCsv },
   frequencies: "distribution",
+  // mse: s_i = z_i, l_i = (1 - s_i)^2; ce: s_i = sigmoid(z_i), l_i = -log s_i.
+  skillLoss: (c) => (c.loss === "ce" ? CE_SKILL_LOSS : MSE_SKILL_LOSS),
 };
