@@ -202,3 +202,39 @@ test("paper --docs: a file without the markers is refused before any run", () =>
   assert.match(r.stderr, /--docs .*d\.md: no "<!-- skillsim paper: begin/);
   assert.equal(existsSync(join(dir, "o")), false);
 });
+
+test("study: data: curves draws per-skill curves (long format), select picks runs, --xlim the step range", () => {
+  const { dir, file } = tiny(TINY.replace("    - {name: ratio, data: groups, x: N0, y: ratio, log: [x]}\n",
+    "    - {name: lev, data: curves, x: step, y: level, color: skill, column: N0, select: {seed: 0}}\n    - {name: sl, data: curves, x: step, y: skill_loss, color: skill, select: {N0: 0.1}, log: [y]}\n"));
+  const out = join(dir, "out");
+  const r = cli(["study", file, "--out", out, "--jobs", "1", "-q", "--long", "--xlim", "0,300"]);
+  assert.equal(r.code, 0, r.stderr);
+  const lev = JSON.parse(readFileSync(join(out, "lev.vl.json"), "utf8"));
+  const curves = readFileSync(join(out, "curves.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(","));
+  // select: {seed: 0}: one run per N0, so each (N0, skill, step) is one run's level, as curves.csv has it.
+  const means = lev.data.values.filter((v: { layer: string }) => v.layer === "mean");
+  assert.equal(means.length, 2 * 3 * 8); // 2 N0 x 3 skills x the 8 recorded steps in 0..300 (0, 40, ..., 280)
+  for (const m of means) {
+    const row = curves.find((c) => c[2] === "0" && Number(c[3]) === m.N0 && Number(c[4]) === m.step && Number(c[5]) === m.skill)!;
+    assert.equal(m.mean, Number(row[6]));
+  }
+  assert.deepEqual(lev.facet.field, "N0");
+  assert.ok(lev.title.subtitle.includes("runs: seed = 0"));
+  assert.ok(lev.title.subtitle.some((l: string) => /rows outside x = 0 to 300 \(--xlim\) left out/.test(l)));
+  // skill_loss = (1 - level)^2 (Resource mse); two seeds of N0 = 0.1 averaged, with the t band.
+  const sl = JSON.parse(readFileSync(join(out, "sl.vl.json"), "utf8"));
+  const m = sl.data.values.find((v: { layer: string; step: number; skill: number }) => v.layer === "mean" && v.step === 80 && v.skill === 2);
+  const lv = curves.filter((c) => c[3] === "0.1" && c[4] === "80" && c[5] === "2").map((c) => (1 - Number(c[6])) ** 2);
+  assert.equal(lv.length, 2);
+  assert.ok(Math.abs(m.mean - (lv[0] + lv[1]) / 2) < 1e-15);
+  assert.equal(sl.layer[0].encoding.y.scale.type, "log");
+  // A select naming no column, or keeping nothing: clear errors.
+  const bad = tiny(TINY.replace("log: [x]}", "log: [x], select: {sede: 0}}"));
+  const b = cli(["study", bad.file, "--out", join(bad.dir, "o")]);
+  assert.equal(b.code, 2);
+  assert.match(b.stderr, /study\.figures\.0\.select\.sede: "sede" is not a column of the groups table.*did you mean "seed"|study\.figures\.0\.select\.sede: "sede" is not a column/);
+  const none = tiny(TINY.replace("log: [x]}", "log: [x], select: {N0: 7}}"));
+  const n = cli(["study", none.file, "--out", join(none.dir, "o"), "--jobs", "1"]);
+  assert.equal(n.code, 0);
+  assert.match(n.stderr, /figure ratio: select \{"N0":\[7\]\} keeps none of the 2 rows of the groups table; not drawn/);
+});

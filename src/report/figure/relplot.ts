@@ -46,6 +46,8 @@ export interface RelplotOptions extends FigureSize {
   /** "line" (default): the means joined, the interval as a band; "point": the means as dots,
    * the interval as error bars; "bar": a bar to each mean, the interval as error bars. */
   mark?: "line" | "point" | "bar";
+  /** With mark "line": a dot at each mean (default true; false for dense curves). */
+  points?: boolean;
   /**
    * The rows are summaries already (a study's group table, a fit's parameters): each row's
    * `mean` field is drawn, its `lo`..`hi` as the interval (`interval` says what it is), with
@@ -234,7 +236,7 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
   const offset = mark !== "line" && colourEnc && !xNumeric ? { xOffset: { field: fieldRef(colour!), type: "nominal", sort: colourEnc.scale && (colourEnc.scale as VlSpec).domain } } : {};
   layers.push({
     transform: [{ filter: "datum.layer === 'mean'" }],
-    mark: mark === "line" ? { type: "line", point: { filled: true, size: 36 }, clip: true } : mark === "point" ? { type: "point", filled: true, size: 60 } : { type: "bar", opacity: 0.85 },
+    mark: mark === "line" ? { type: "line", ...(o.points === false ? {} : { point: { filled: true, size: 36 } }), clip: true } : mark === "point" ? { type: "point", filled: true, size: 60 } : { type: "bar", opacity: 0.85 },
     encoding: withColour({ x: xEnc, y: yMean, ...offset, tooltip: summaryTooltip }),
     params: [zoom("zoom", xNumeric && mark !== "bar" ? ["x", "y"] : ["y"])],
   });
@@ -262,7 +264,9 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
   const what = mark === "line" ? "line" : mark === "point" ? "large dots" : "bars";
   if (repeats) sub.push(`${what}: mean over repeats${bandText && (given || band !== "none") ? `; ${mark === "line" ? "band" : "error bars"}: ${bandText}${showBand ? "" : " (zero width: the repeats agree)"}` : ""}${o.dots !== false && singles.length > 0 ? `; ${mark === "point" ? "small dots" : "dots"}: single runs` : ""}`);
   if (cutBands) sub.push(`${cutBands} interval${cutBands === 1 ? "" : "s"} reaching 0 or below not drawn on the log axis`);
-  if (dropped) sub.push(`${dropped} row${dropped === 1 ? "" : "s"} without a drawable ${o.y} left out${o.xlim ? " (or outside --xlim)" : ""}`);
+  const outside = o.xlim && xNumeric ? usable.filter((r) => (r[o.x] as number) < o.xlim![0] || (r[o.x] as number) > o.xlim![1]).length : 0;
+  if (dropped - outside) sub.push(`${dropped - outside} row${dropped - outside === 1 ? "" : "s"} without a drawable ${o.y}${logY || logX ? " (a positive number on the log axis)" : ""} left out`);
+  if (outside) sub.push(`${outside} row${outside === 1 ? "" : "s"} outside x = ${o.xlim![0]} to ${o.xlim![1]} (--xlim) left out`);
   const title = o.title ?? `${o.yTitle ?? o.y} vs ${o.xTitle ?? o.x}`;
   const body: VlSpec = facet
     ? { data, facet: { field: fieldRef(facet), title: facet, type: distinctValues(kept, facet).every((v) => typeof v === "number") ? "ordinal" : "nominal" }, spec: { ...size, layer: layers }, resolve: { scale: { y: "shared" } } }
