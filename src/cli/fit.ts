@@ -7,7 +7,7 @@ import {
   CHINCHILLA_GRID, DEFAULT_DELTA, DEFAULT_PENALTY, FitInputError, LOSS_NAMES, chinchillaLoss, chinchillaRefitOptions, collectSamples,
   computeOptimal, fitPowerLaw, intervalsOf, makeLoss, percentileInterval, powerLawLoss, resampleIndices,
   type ChinchillaParams, type FitResult, type Loss, type PowerLawParams,
-} from "../fit/chinchilla.js";
+} from "../fit/index.js";
 import { FitPool, bootstrapRefits, fitChinchillaParallel } from "../fit/parallel.js";
 import { fitWarnings, type FitWarning } from "../fit/diagnostics.js";
 import {
