@@ -22,7 +22,7 @@
  */
 import { InputError } from "../errors.js";
 import { parse as parseYaml } from "yaml";
-import { ConfigError, loadConfig } from "../config/load.js";
+import { ConfigError, loadConfigObject } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { calibratedModels, isModelName, modelSpec } from "../models/index.js";
 import type { Calibration, CalibrationParameter } from "../models/spec.js";
@@ -389,20 +389,14 @@ export function plan(inputs: ObservedInput[], opts: CalibrateOptions): Plan {
     }
   }
   const start = estimateRate(inputs);
-  const skillLines = [
-    countFromList ? "" : `  count: ${n}`,
-    frequencies !== null && !freqSet ? `  frequencies: ${JSON.stringify(frequencies)}` : "",
-  ].filter((l) => l !== "");
-  const yaml = [
-    `model: ${opts.model}`,
-    skillLines.length ? "skills:" : "skills: {}",
-    ...skillLines,
-    `steps: ${Math.ceil(tMax)}`,
-    !rateKnownBySet ? `rate: ${observedRate ?? start}` : "",
-  ].filter((l) => l !== "").join("\n") + "\n";
+  const skills: Record<string, unknown> = {};
+  if (!countFromList) skills.count = n;
+  if (frequencies !== null && !freqSet) skills.frequencies = frequencies;
+  const toy: Record<string, unknown> = { model: opts.model, skills, steps: Math.ceil(tMax) };
+  if (!rateKnownBySet) toy.rate = observedRate ?? start;
   let base: Config;
   try {
-    base = loadConfig(yaml, { file: "<calibrate>", sets });
+    base = loadConfigObject(toy, { file: "<calibrate>", sets });
   } catch (e) {
     if (e instanceof ConfigError && e.where.startsWith("<calibrate>")) {
       // An inconsistency between the data and a --set, not a line of any file.
@@ -682,13 +676,11 @@ export function calibrate(p: Plan, opts: CalibrateOptions): CalibrationResult {
   // Per-skill errors at the optimum.
   obj.evaluateModel(fitted);
   const se = new Float64Array(p.n), cnt = new Float64Array(p.n);
-  let sAll = 0;
   for (let j = 0; j < p.pIdx.length; j++) {
     const r = obj.out[p.pIdx[j]] - p.pVal[j];
     const i = p.pCurve[j] % p.n;
     se[i] += r * r;
     cnt[i]++;
-    sAll += r * r;
   }
   const skills = Array.from({ length: p.n }, (_, i) => ({ index: i + 1, rmse: cnt[i] ? Math.sqrt(se[i] / cnt[i]) : 0, points: cnt[i] }));
   const worst = skills.reduce((a, b) => (b.rmse > a.rmse ? b : a), skills[0]);
@@ -759,7 +751,6 @@ export function calibrate(p: Plan, opts: CalibrateOptions): CalibrationResult {
     },
     notes,
   };
-  void sAll;
 }
 
 const sci = (x: number): string => (Math.abs(x) >= 1e5 ? Number(x.toPrecision(3)).toExponential() : fmt(x));
