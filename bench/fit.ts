@@ -12,7 +12,7 @@
 import { spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { fitChinchilla } from "../src/fit/chinchilla.js";
+import { fitChinchilla } from "../src/fit/index.js";
 import { FitPool, fitChinchillaParallel } from "../src/fit/parallel.js";
 import { CHINCHILLA_CSV as CSV, loadChinchilla } from "../test/chinchilla.js";
 

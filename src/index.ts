@@ -17,7 +17,7 @@ export { Rng, deriveSeed } from "./engine/rng.js";
 export { planSweep, parseShard, type SweepPlan } from "./sweep/grid.js";
 export { runSweep } from "./sweep/run.js";
 export { mergeSweepFiles } from "./sweep/merge.js";
-export { fitChinchilla, fitPowerLaw, bootstrapChinchilla, bootstrapPowerLaw, computeOptimal, makeLoss } from "./fit/chinchilla.js";
+export { fitChinchilla, fitPowerLaw, bootstrapChinchilla, bootstrapPowerLaw, computeOptimal, makeLoss } from "./fit/index.js";
 export { FitPool, fitChinchillaParallel } from "./fit/parallel.js";
 export { fitWarnings } from "./fit/diagnostics.js";
 export { buildSweepTable, parseSweepRuns } from "./analysis/sweep-table.js";

@@ -22,12 +22,14 @@
  */
 import { InputError } from "../errors.js";
 import { parse as parseYaml } from "yaml";
-import { ConfigError, loadConfig } from "../config/load.js";
+import { ConfigError, loadConfigObject } from "../config/load.js";
 import type { Config } from "../config/schema.js";
 import { calibratedModels, isModelName, modelSpec } from "../models/index.js";
 import type { Calibration, CalibrationParameter } from "../models/spec.js";
 import { effectiveRate } from "../models/skills.js";
 import { Rng } from "../engine/rng.js";
+import { nelderMead, type Minimum } from "../engine/optim/nelder-mead.js";
+import { levenbergMarquardt, type LeastSquares } from "../engine/optim/levenberg-marquardt.js";
 import { csvNumber, csvRecords } from "../results/index.js";
 import { baseConfig, firstDifference } from "../results/config-diff.js";
 
@@ -387,20 +389,14 @@ export function plan(inputs: ObservedInput[], opts: CalibrateOptions): Plan {
     }
   }
   const start = estimateRate(inputs);
-  const skillLines = [
-    countFromList ? "" : `  count: ${n}`,
-    frequencies !== null && !freqSet ? `  frequencies: ${JSON.stringify(frequencies)}` : "",
-  ].filter((l) => l !== "");
-  const yaml = [
-    `model: ${opts.model}`,
-    skillLines.length ? "skills:" : "skills: {}",
-    ...skillLines,
-    `steps: ${Math.ceil(tMax)}`,
-    !rateKnownBySet ? `rate: ${observedRate ?? start}` : "",
-  ].filter((l) => l !== "").join("\n") + "\n";
+  const skills: Record<string, unknown> = {};
+  if (!countFromList) skills.count = n;
+  if (frequencies !== null && !freqSet) skills.frequencies = frequencies;
+  const toy: Record<string, unknown> = { model: opts.model, skills, steps: Math.ceil(tMax) };
+  if (!rateKnownBySet) toy.rate = observedRate ?? start;
   let base: Config;
   try {
-    base = loadConfig(yaml, { file: "<calibrate>", sets });
+    base = loadConfigObject(toy, { file: "<calibrate>", sets });
   } catch (e) {
     if (e instanceof ConfigError && e.where.startsWith("<calibrate>")) {
       // An inconsistency between the data and a --set, not a line of any file.
@@ -571,11 +567,6 @@ export class Objective {
 // ---------------------------------------------------------------------------------------------
 // The search
 
-interface Minimum {
-  x: Float64Array; // log values
-  f: number;
-}
-
 /** f over the log-spaced grid (G points per parameter); the best point. */
 function gridSearch(ps: Param[], G: number, f: (x: Float64Array) => number, onPoint?: (done: number) => void): Minimum {
   const P = ps.length;
@@ -598,144 +589,6 @@ function gridSearch(ps: Param[], G: number, f: (x: Float64Array) => number, onPo
     if (onPoint && (c & 15) === 15) onPoint(c + 1);
   }
   return best;
-}
-
-/** Nelder-Mead in P dimensions from x0 with initial steps `step`; to |simplex| < xtol. */
-function nelderMead(f: (x: Float64Array) => number, x0: Float64Array, step: Float64Array, xtol = 1e-10, maxEval = 4000): Minimum {
-  const P = x0.length;
-  const pts: Float64Array[] = [];
-  const fv: number[] = [];
-  for (let i = 0; i <= P; i++) {
-    const p = Float64Array.from(x0);
-    if (i > 0) p[i - 1] += step[i - 1];
-    pts.push(p);
-    fv.push(f(p));
-  }
-  let evals = P + 1;
-  const centroid = new Float64Array(P), xr = new Float64Array(P), xe = new Float64Array(P), xc = new Float64Array(P);
-  const order = Array.from({ length: P + 1 }, (_, i) => i);
-  while (evals < maxEval) {
-    order.sort((a, b) => fv[a] - fv[b]);
-    const bi = order[0], wi = order[P], si = order[P - 1];
-    let size = 0;
-    for (let i = 0; i <= P; i++) for (let j = 0; j < P; j++) size = Math.max(size, Math.abs(pts[i][j] - pts[bi][j]));
-    if (size < xtol) break;
-    centroid.fill(0);
-    for (const i of order.slice(0, P)) for (let j = 0; j < P; j++) centroid[j] += pts[i][j] / P;
-    for (let j = 0; j < P; j++) xr[j] = centroid[j] + (centroid[j] - pts[wi][j]);
-    const fr = f(xr); evals++;
-    if (fr < fv[bi]) {
-      for (let j = 0; j < P; j++) xe[j] = centroid[j] + 2 * (centroid[j] - pts[wi][j]);
-      const fe = f(xe); evals++;
-      if (fe < fr) { pts[wi].set(xe); fv[wi] = fe; } else { pts[wi].set(xr); fv[wi] = fr; }
-    } else if (fr < fv[si]) {
-      pts[wi].set(xr); fv[wi] = fr;
-    } else {
-      const outside = fr < fv[wi];
-      for (let j = 0; j < P; j++) xc[j] = outside ? centroid[j] + 0.5 * (xr[j] - centroid[j]) : centroid[j] + 0.5 * (pts[wi][j] - centroid[j]);
-      const fc = f(xc); evals++;
-      if (fc < Math.min(fr, fv[wi])) { pts[wi].set(xc); fv[wi] = fc; }
-      else {
-        for (let i = 0; i <= P; i++) {
-          if (i === bi) continue;
-          for (let j = 0; j < P; j++) pts[i][j] = pts[bi][j] + 0.5 * (pts[i][j] - pts[bi][j]);
-          fv[i] = f(pts[i]); evals++;
-        }
-      }
-    }
-  }
-  let b = 0;
-  for (let i = 1; i <= P; i++) if (fv[i] < fv[b]) b = i;
-  return { x: Float64Array.from(pts[b]), f: fv[b] };
-}
-
-/**
- * Levenberg-Marquardt on the residuals in log space (central-difference Jacobian), from x0.
- * Converges to the least-squares optimum itself (quadratically when the residuals vanish there),
- * which makes the answer independent of where the search started within its basin.
- */
-function levenbergMarquardt(obj: Objective, toValues: (x: Float64Array, out: Float64Array) => void, x0: Minimum, inBounds: (x: Float64Array) => boolean, maxIter = 40): Minimum {
-  const P = x0.x.length;
-  const M = obj.plan.pIdx.length;
-  const r = new Float64Array(M), rp = new Float64Array(M), J = new Float64Array(M * P);
-  const vals = new Float64Array(P), xt = new Float64Array(P), step = new Float64Array(P);
-  const A = new Float64Array(P * P), g = new Float64Array(P);
-  const x = Float64Array.from(x0.x);
-  let f = x0.f;
-  let lambda = 1e-3;
-  const evalAt = (xx: Float64Array, res: Float64Array): number => {
-    toValues(xx, vals);
-    if (!obj.evaluateModel(vals)) return NaN;
-    return obj.residuals(res);
-  };
-  for (let it = 0; it < maxIter; it++) {
-    const z = evalAt(x, r);
-    if (!(z > 0)) break;
-    // Jacobian by central differences
-    let ok = true;
-    for (let j = 0; j < P; j++) {
-      const h = 1e-6;
-      xt.set(x); xt[j] += h;
-      if (Number.isNaN(evalAt(xt, rp))) { ok = false; break; }
-      for (let m = 0; m < M; m++) J[m * P + j] = rp[m];
-      xt[j] -= 2 * h;
-      if (Number.isNaN(evalAt(xt, rp))) { ok = false; break; }
-      for (let m = 0; m < M; m++) J[m * P + j] = (J[m * P + j] - rp[m]) / (2 * h);
-    }
-    if (!ok) break;
-    A.fill(0); g.fill(0);
-    for (let m = 0; m < M; m++) {
-      for (let a = 0; a < P; a++) {
-        const ja = J[m * P + a];
-        g[a] += ja * r[m];
-        for (let b = 0; b <= a; b++) A[a * P + b] += ja * J[m * P + b];
-      }
-    }
-    for (let a = 0; a < P; a++) for (let b = 0; b < a; b++) A[b * P + a] = A[a * P + b];
-    let improved = false;
-    for (let tries = 0; tries < 12; tries++) {
-      if (!solveDamped(A, g, lambda, step, P)) { lambda *= 10; continue; }
-      for (let j = 0; j < P; j++) xt[j] = x[j] - step[j];
-      if (!inBounds(xt)) { lambda *= 10; continue; }
-      toValues(xt, vals);
-      const ft = obj.mse(vals);
-      if (ft <= f) {
-        let moved = 0;
-        for (let j = 0; j < step.length; j++) moved = Math.max(moved, Math.abs(step[j]));
-        x.set(xt);
-        f = ft;
-        lambda = Math.max(1e-12, lambda / 10);
-        improved = true;
-        if (moved < 1e-13) return { x, f };
-        break;
-      }
-      lambda *= 10;
-    }
-    if (!improved) break;
-  }
-  return { x, f };
-}
-
-/** (A + lambda diag(A)) s = g for small P; false if singular. */
-function solveDamped(A: Float64Array, g: Float64Array, lambda: number, s: Float64Array, P: number): boolean {
-  const M = new Float64Array(P * (P + 1));
-  for (let a = 0; a < P; a++) {
-    for (let b = 0; b < P; b++) M[a * (P + 1) + b] = A[a * P + b] + (a === b ? lambda * Math.max(A[a * P + a], 1e-300) : 0);
-    M[a * (P + 1) + P] = g[a];
-  }
-  for (let c = 0; c < P; c++) {
-    let piv = c;
-    for (let r = c + 1; r < P; r++) if (Math.abs(M[r * (P + 1) + c]) > Math.abs(M[piv * (P + 1) + c])) piv = r;
-    if (!(Math.abs(M[piv * (P + 1) + c]) > 0)) return false;
-    if (piv !== c) for (let k = 0; k <= P; k++) { const t = M[c * (P + 1) + k]; M[c * (P + 1) + k] = M[piv * (P + 1) + k]; M[piv * (P + 1) + k] = t; }
-    for (let r = 0; r < P; r++) {
-      if (r === c) continue;
-      const q = M[r * (P + 1) + c] / M[c * (P + 1) + c];
-      for (let k = c; k <= P; k++) M[r * (P + 1) + k] -= q * M[c * (P + 1) + k];
-    }
-  }
-  for (let a = 0; a < P; a++) s[a] = M[a * (P + 1) + P] / M[a * (P + 1) + a];
-  return s.every(Number.isFinite);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -782,6 +635,20 @@ export function calibrate(p: Plan, opts: CalibrateOptions): CalibrationResult {
     toValues(x, vals);
     return obj.mse(vals);
   };
+  // The residuals in log space, for Levenberg-Marquardt (its own buffer of parameter values).
+  const lmVals = new Float64Array(P);
+  const leastSquares: LeastSquares = {
+    count: obj.plan.pIdx.length,
+    residuals: (x, res) => {
+      toValues(x, lmVals);
+      if (!obj.evaluateModel(lmVals)) return NaN;
+      return obj.residuals(res);
+    },
+    objective: (x) => {
+      toValues(x, lmVals);
+      return obj.mse(lmVals);
+    },
+  };
   const bootK = opts.bootstrap?.K ?? 0;
   const gridPoints = P === 0 ? 0 : Math.pow(G, P);
   // Progress: each grid point, the refinement, each bootstrap refit.
@@ -791,7 +658,7 @@ export function calibrate(p: Plan, opts: CalibrateOptions): CalibrationResult {
   const fitFrom = (start: Minimum, step: Float64Array): Minimum => {
     const nm = nelderMead(f, start.x, step, 1e-5); // near enough for Levenberg-Marquardt, which finishes the job
     const best = nm.f <= start.f ? nm : start;
-    return levenbergMarquardt(obj, toValues, best, inBounds);
+    return levenbergMarquardt(leastSquares, best, inBounds);
   };
 
   let opt: Minimum;
@@ -809,13 +676,11 @@ export function calibrate(p: Plan, opts: CalibrateOptions): CalibrationResult {
   // Per-skill errors at the optimum.
   obj.evaluateModel(fitted);
   const se = new Float64Array(p.n), cnt = new Float64Array(p.n);
-  let sAll = 0;
   for (let j = 0; j < p.pIdx.length; j++) {
     const r = obj.out[p.pIdx[j]] - p.pVal[j];
     const i = p.pCurve[j] % p.n;
     se[i] += r * r;
     cnt[i]++;
-    sAll += r * r;
   }
   const skills = Array.from({ length: p.n }, (_, i) => ({ index: i + 1, rmse: cnt[i] ? Math.sqrt(se[i] / cnt[i]) : 0, points: cnt[i] }));
   const worst = skills.reduce((a, b) => (b.rmse > a.rmse ? b : a), skills[0]);
@@ -886,7 +751,6 @@ export function calibrate(p: Plan, opts: CalibrateOptions): CalibrationResult {
     },
     notes,
   };
-  void sAll;
 }
 
 const sci = (x: number): string => (Math.abs(x) >= 1e5 ? Number(x.toPrecision(3)).toExponential() : fmt(x));

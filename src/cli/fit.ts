@@ -3,23 +3,12 @@ import type { Command } from "commander";
 import { createHash } from "node:crypto";
 import { availableParallelism } from "node:os";
 import { VERSION } from "../version.js";
-import {
-  CHINCHILLA_GRID, DEFAULT_DELTA, DEFAULT_PENALTY, FitInputError, LOSS_NAMES, chinchillaLoss, chinchillaRefitOptions, collectSamples,
-  computeOptimal, fitPowerLaw, intervalsOf, makeLoss, percentileInterval, powerLawLoss, resampleIndices,
-  type ChinchillaParams, type FitResult, type Loss, type PowerLawParams,
-} from "../fit/chinchilla.js";
-import { FitPool, bootstrapRefits, fitChinchillaParallel } from "../fit/parallel.js";
-import { fitWarnings, type FitWarning } from "../fit/diagnostics.js";
-import {
-  applyWhere, detectFormat, groupBy, hasNumbers, numericColumn, parseTable, parseWhere, partitionWhere, requireColumn, runClusters,
-  whereOf, type Table, type WhereClause,
-} from "../fit/input.js";
-import { Rng } from "../engine/rng.js";
-import { suggest } from "../config/errors.js";
-import {
-  byJson, fitJson, renderByText, renderFitText, type AnyParams, type BootstrapSpec, type FitOutcome, type GroupOutcome,
-  type HoldoutReport, type Prediction,
-} from "../report/fit.js";
+import { CHINCHILLA_GRID, DEFAULT_DELTA, DEFAULT_PENALTY, LOSS_NAMES, makeLoss, type Loss } from "../fit/index.js";
+import { FitPool } from "../fit/parallel.js";
+import { detectFormat, hasNumbers, parseTable, parseWhere, type Table, type WhereClause } from "../fit/input.js";
+import type { BootstrapSpec, FitOutcome, FitPlan } from "../fit/outcome.js";
+import { fitGroups, fitOne, selectRows, type FitContext } from "../fit/pipeline.js";
+import { byJson, fitJson, renderByText, renderFitText } from "../report/fit.js";
 import { CliError, colorAllowed, declareIo, emit, readTextFile, writeFigure } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
@@ -136,18 +125,6 @@ function parseNumber(flag: string, s: string, check: (v: number) => boolean, wan
   return v;
 }
 
-interface Plan {
-  form: "powerlaw" | "chinchilla";
-  x: string[];
-  y: string;
-  fixE: number | null;
-  loss: Loss;
-  bootstrap: BootstrapSpec | null;
-  predict: number[][] | null;
-  compute: number[] | null;
-  flops: number;
-  holdout: WhereClause[];
-}
 
 /** Options checked before the input is read. */
 interface EarlyOptions {
@@ -174,7 +151,7 @@ function earlyOptions(opts: FitCliOptions): EarlyOptions {
   return { loss: makeLoss(name, delta, penalty), jobs: Math.min(jobs, 4 * cores), where: clauses(opts.where, "--where"), holdout: clauses(opts.holdout ?? [], "--holdout"), batch };
 }
 
-function planFrom(opts: FitCliOptions, table: Table, early: EarlyOptions): Plan {
+function planFrom(opts: FitCliOptions, table: Table, early: EarlyOptions): FitPlan {
   if (opts.form !== undefined && opts.form !== "powerlaw" && opts.form !== "chinchilla") {
     throw new CliError(`--form ${opts.form}: expected powerlaw or chinchilla`);
   }
@@ -198,7 +175,7 @@ function planFrom(opts: FitCliOptions, table: Table, early: EarlyOptions): Plan 
         (table.format === "jsonl" ? `, or give --batch B if the runs had one` : ""),
     );
   }
-  const form = (opts.form as Plan["form"] | undefined) ?? (x.length === 2 ? "chinchilla" : "powerlaw");
+  const form = (opts.form as FitPlan["form"] | undefined) ?? (x.length === 2 ? "chinchilla" : "powerlaw");
   if (form === "powerlaw" && x.length !== 1) throw new CliError(`--form powerlaw takes one --x column, got ${opts.x}`);
   if (form === "chinchilla" && x.length !== 2) throw new CliError(`--form chinchilla takes two --x columns, N,D (got ${opts.x})`);
   let fixE: number | null = null;
@@ -242,174 +219,6 @@ function planFrom(opts: FitCliOptions, table: Table, early: EarlyOptions): Plan 
   return { form, x, y: opts.y, fixE, loss: early.loss, bootstrap, predict, compute, flops, holdout: early.holdout };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Fitting
-
-/** Rephrase a FitInputError about one value as file:line and the column's real name. */
-function located(e: FitInputError, table: Table, plan: Plan, group: string): CliError {
-  const names: Record<string, string> = plan.form === "chinchilla" ? { N: plan.x[0], D: plan.x[1], L: plan.y } : { x: plan.x[0], L: plan.y };
-  const prefix = group ? `${group}: ` : "";
-  if (e.row !== undefined && e.column !== undefined && e.row < table.length) {
-    const col = names[e.column] ?? e.column;
-    const v = (table.cells.get(col) ?? [])[e.row];
-    const why = /must be > 0/.test(e.message) ? "must be > 0 (its log is taken)" : "not a finite number";
-    return new CliError(`${prefix}${whereOf(table, e.row)}: column "${col}" is ${String(v)}: ${why}`);
-  }
-  return new CliError(`${prefix}${e.message}`);
-}
-
-interface Context {
-  quiet: boolean;
-  pool: FitPool;
-  by?: string;
-}
-
-/** The law at a point (x values in the plan's --x order). */
-function lawAt(form: Plan["form"], p: AnyParams, x: readonly number[]): number {
-  return form === "chinchilla" ? chinchillaLoss(p as ChinchillaParams, x[0], x[1]) : powerLawLoss(p as PowerLawParams, x[0]);
-}
-
-function holdoutReport(held: Table, plan: Plan, fit: FitResult<AnyParams>, group: string): HoldoutReport {
-  const where = plan.holdout.map((c) => c.text);
-  if (held.length === 0) return { n: 0, rmse_log: null, max_abs_rel_error: null, rows: [], where };
-  const hx = plan.x.map((c) => numericColumn(held, c, `--holdout, --x ${c}`));
-  const hy = numericColumn(held, plan.y, `--holdout, --y ${plan.y}`);
-  let ss = 0, worst = 0;
-  const rows: HoldoutReport["rows"] = [];
-  for (let i = 0; i < held.length; i++) {
-    const xv = hx.map((c) => c[i]);
-    const y = hy[i];
-    if (!(y > 0 && xv.every((v) => v > 0 && Number.isFinite(v)) && Number.isFinite(y))) {
-      throw new CliError(`${group ? `${group}: ` : ""}${whereOf(held, i)}: a held-out row needs positive finite ${[...plan.x, plan.y].join(", ")} (logs are taken)`);
-    }
-    const predicted = lawAt(plan.form, fit.params, xv);
-    const r = Math.log(predicted) - Math.log(y);
-    ss += r * r;
-    const rel = (predicted - y) / y;
-    if (Math.abs(rel) > worst) worst = Math.abs(rel);
-    rows.push({ at: whereOf(held, i), x: Object.fromEntries(plan.x.map((c, j) => [c, xv[j]])), y, predicted, rel_error: rel });
-  }
-  return { n: held.length, rmse_log: Math.sqrt(ss / held.length), max_abs_rel_error: worst, rows, where };
-}
-
-/** Draws of the data's residual scatter per bootstrap refit, for prediction intervals. */
-const SCATTER_DRAWS = 20;
-
-function predictions(plan: Plan, fit: FitResult<AnyParams>, xs: Float64Array[], ys: Float64Array, samples: AnyParams[] | null): Prediction[] | null {
-  if (!plan.predict) return null;
-  // Log residuals of the data about the fitted law (data minus law): the scatter of one run.
-  const resid = new Float64Array(ys.length);
-  for (let k = 0; k < ys.length; k++) resid[k] = Math.log(ys[k]) - Math.log(lawAt(plan.form, fit.params, xs.map((c) => c[k])));
-  const level = plan.bootstrap?.level ?? 0.95;
-  return plan.predict.map((pt, j) => {
-    const x = Object.fromEntries(plan.x.map((c, i) => [c, pt[i]]));
-    const predicted = lawAt(plan.form, fit.params, pt);
-    if (!samples) return { x, predicted, confidence: null, prediction: null };
-    const mean = Float64Array.from(samples, (p) => lawAt(plan.form, p, pt));
-    const rng = new Rng((plan.bootstrap!.seed + 1 + j) >>> 0);
-    const draws = new Float64Array(mean.length * SCATTER_DRAWS);
-    for (let b = 0; b < mean.length; b++) {
-      for (let m = 0; m < SCATTER_DRAWS; m++) draws[b * SCATTER_DRAWS + m] = mean[b] * Math.exp(resid[rng.nextInt(resid.length)]);
-    }
-    return { x, predicted, confidence: percentileInterval(mean, level), prediction: percentileInterval(draws, level) };
-  });
-}
-
-function checkHoldoutLeaves(rest: number, total: number, plan: Plan, prefix: string): void {
-  const need = plan.form === "chinchilla" ? 5 : plan.fixE === null ? 3 : 2;
-  if (rest < need) {
-    throw new CliError(`${prefix}--holdout ${plan.holdout.map((c) => c.text).join(" --holdout ")} holds out ${total - rest} of ${total} rows and leaves ${rest} to fit; the ${plan.form} law needs at least ${need}`);
-  }
-}
-
-async function fitOne(table: Table, plan: Plan, ctx: Context, group: string): Promise<FitOutcome> {
-  for (const c of plan.x) requireColumn(table, c, `--x ${plan.x.join(",")}`, suggest);
-  requireColumn(table, plan.y, `--y ${plan.y}`, suggest);
-  const prefix = group ? `${group}: ` : "";
-  let fitTable = table;
-  let held: Table | null = null;
-  if (plan.holdout.length) {
-    const split = partitionWhere(table, plan.holdout, "--holdout", suggest);
-    held = split.matched;
-    fitTable = split.rest;
-    checkHoldoutLeaves(fitTable.length, table.length, plan, prefix);
-  }
-  const xs = plan.x.map((c) => numericColumn(fitTable, c, `--x ${c}`));
-  const ys = numericColumn(fitTable, plan.y, `--y ${plan.y}`);
-  const label = group ? ` (${group})` : "";
-  let fit: FitResult<AnyParams>;
-  const bar = progressBar(`${plan.form} fit${label}`, ctx.quiet, plan.form === "chinchilla" ? "starts" : "starts");
-  try {
-    const onProgress = (d: number, t: number) => bar.update(d, t);
-    fit = plan.form === "chinchilla"
-      ? await fitChinchillaParallel(ctx.pool, xs[0], xs[1], ys, { loss: plan.loss, onProgress })
-      : fitPowerLaw(xs[0], ys, { fixE: plan.fixE, loss: plan.loss, onProgress });
-  } catch (e) {
-    if (e instanceof FitInputError) throw located(e, fitTable, plan, group);
-    throw e;
-  } finally {
-    bar.stop();
-  }
-  let samples: AnyParams[] | null = null;
-  let skippedResamples = 0;
-  let sampleCols: Record<string, Float64Array> | null = null;
-  if (plan.bootstrap) {
-    const { K, seed, level, by } = plan.bootstrap;
-    const clusters = by === "run" ? runClusters(fitTable) : null;
-    const drawn = resampleIndices(fitTable.length, K, seed, clusters);
-    // A resample whose x values (or N or D) are all equal determines no exponent: skipped and counted.
-    const degenerate = (idx: Int32Array) => xs.some((col) => { const v = col[idx[0]]; for (let i = 1; i < idx.length; i++) if (col[idx[i]] !== v) return false; return true; });
-    const resamples = drawn.filter((idx) => !degenerate(idx));
-    skippedResamples = K - resamples.length;
-    if (resamples.length < 2)
-      throw new CliError(`${prefix}--bootstrap ${K}: ${skippedResamples} of ${K} resamples have a single ${plan.x.length > 1 ? `${plan.x.join(" or ")}` : plan.x[0]} value (too few distinct ${by === "run" ? "runs" : "points"} to resample); nothing to give intervals from`);
-    const bbar = progressBar(`bootstrap${label}`, ctx.quiet, "resamples");
-    try {
-      samples = await bootstrapRefits<AnyParams>(
-        ctx.pool,
-        plan.form === "chinchilla"
-          ? { kind: "chinchilla", N: xs[0], D: xs[1], L: ys, opts: chinchillaRefitOptions(fit as FitResult<ChinchillaParams>, plan.loss) }
-          : { kind: "powerlaw", x: xs[0], L: ys, opts: { fixE: plan.fixE, loss: plan.loss } },
-        resamples,
-        (d, t) => bbar.update(d, t),
-      );
-    } catch (e) {
-      if (e instanceof FitInputError) throw new CliError(`${prefix}bootstrap resample: ${e.message} (too few distinct ${by === "run" ? "runs" : "points"} to resample?)`);
-      throw e;
-    } finally {
-      bbar.stop();
-    }
-    sampleCols = collectSamples(samples);
-    fit.intervals = intervalsOf(sampleCols, level) as FitResult<AnyParams>["intervals"];
-  }
-  let allocation: FitOutcome["allocation"] = null;
-  if (plan.compute) {
-    try {
-      allocation = { ...computeOptimal(fit.params as ChinchillaParams, plan.compute, plan.flops), flopsPerParamToken: plan.flops };
-    } catch (e) {
-      if (e instanceof FitInputError) throw new CliError(`${prefix}${e.message}`);
-      throw e;
-    }
-  }
-  const warnings = fitWarnings({
-    form: plan.form, x: plan.x, y: plan.y, xs, ys, fit, loss: plan.loss, fixE: plan.fixE,
-    intervals: fit.intervals as Record<string, [number, number]> | undefined, samples: sampleCols,
-  });
-  if (skippedResamples > 0) {
-    const K = plan.bootstrap!.K;
-    warnings.unshift({
-      code: "degenerate-resamples",
-      message: `${skippedResamples} of ${K} bootstrap resamples drew a single ${plan.x.length > 1 ? plan.x.join(" or ") : plan.x[0]} value (no exponent to fit) and were skipped; the intervals come from the other ${K - skippedResamples}`,
-    });
-  }
-  warnings.push(...pooledKeyWarnings(table, plan, ctx.by));
-  return {
-    fit, x: plan.x, y: plan.y, xs, ys, bootstrap: plan.bootstrap, allocation, fixE: plan.fixE,
-    holdout: held ? holdoutReport(held, plan, fit, group) : null,
-    predictions: predictions(plan, fit, xs, ys, samples),
-    warnings,
-  };
-}
 
 /** "fit.svg" + value 1.5 -> "fit-1.5.svg". */
 function groupFigurePath(path: string, value: number | string): string {
@@ -444,19 +253,7 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
     }
     const all = parsed.table;
     const plan = planFrom(opts, all, early);
-    // Check every named column before filtering, so a typo fails first.
-    for (const c of plan.x) requireColumn(all, c, `--x ${plan.x.join(",")}`, suggest);
-    requireColumn(all, plan.y, `--y ${plan.y}`, suggest);
-    if (opts.by !== undefined) requireColumn(all, opts.by, `--by ${opts.by}`, suggest);
-    for (const c of plan.holdout) requireColumn(all, c.key, `--holdout ${c.text}`, suggest);
-    const table = applyWhere(all, early.where, suggest);
-    if (plan.holdout.length) {
-      const split = partitionWhere(table, plan.holdout, "--holdout", suggest);
-      if (split.matched.length === 0) {
-        throw new CliError(`--holdout ${plan.holdout.map((c) => c.text).join(" --holdout ")} matches none of the ${table.length} rows being fitted`);
-      }
-      if (opts.by === undefined) checkHoldoutLeaves(split.rest.length, table.length, plan, "");
-    }
+    const table = selectRows(all, plan, early.where, opts.by);
     // Notes once the request is known to be good (bad input gets one line and nothing else).
     for (const n of parsed.notes) say(n);
     for (const d of parsed.duplicates.slice(0, 5)) {
@@ -473,7 +270,7 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
     const summary = { file, rows: all.length, where: early.where.map((w) => w.text) };
     const color = !opts.out && !opts.json && colorAllowed(process.stdout);
     const textOpts = { color, width: process.stdout.columns || 100 };
-    const ctx: Context = { quiet, pool, by: opts.by };
+    const ctx: FitContext = { pool, by: opts.by, progress: (label, unit) => progressBar(label, quiet, unit) };
     // Each warning once: on stderr (identical ones of several --by groups in one line, naming
     // the groups) and in the JSON. The text report on stdout does not repeat what stderr says;
     // with --quiet, or in a file (--out), it keeps them.
@@ -504,11 +301,7 @@ export async function fitCommand(file: string, opts: FitCliOptions): Promise<voi
       if (opts.plot) await writeFigure(opts.plot, await figureFor(o, plotSettings(opts)), Boolean(opts.quiet));
       return;
     }
-    const groups: GroupOutcome[] = [];
-    for (const g of groupBy(table, opts.by, suggest)) {
-      const o = await fitOne(g.table, plan, ctx, `${opts.by}=${g.value}`);
-      groups.push({ value: g.value, ...o });
-    }
+    const groups = await fitGroups(table, plan, ctx, opts.by);
     warn(groups.map((g) => ({ label: `${opts.by}=${g.value}`, ws: g.warnings })));
     const nWarn = new Set(groups.flatMap((g) => (g.warnings ?? []).map((w) => w.message))).size;
     emit(opts.json ? JSON.stringify({ ...byJson(opts.by, groups), provenance: fitProvenance(file, text, opts) }) + "\n" : renderByText(opts.by, groups.map(forText), summary, textOpts) + stderrLine(nWarn), opts.out);
@@ -542,41 +335,4 @@ function fitProvenance(file: string, text: string, cli: FitCliOptions): Record<s
     input_sha256: createHash("sha256").update(text).digest("hex").slice(0, 16),
     options,
   };
-}
-
-/**
- * A sweep fitted as one law while a swept key other than the x and the seed takes several
- * values: one law across different experiments. Keys that set the x (params, network.hidden:
- * each value maps to one N) or D's batch are part of the x.
- */
-function pooledKeyWarnings(table: Table, plan: Plan, by: string | undefined): FitWarning[] {
-  if (table.format !== "jsonl" || by !== undefined) return [];
-  const out: FitWarning[] = [];
-  const xCols = plan.x.map((c) => table.cells.get(c) ?? []);
-  for (const key of table.columns) {
-    if (["N", "D", "step", "loss", "id", "seed"].includes(key) || plan.x.includes(key) || key === plan.y) continue;
-    if (key === "batch" && plan.x.includes("D")) continue;
-    const col = table.cells.get(key)!;
-    const values = new Set<string>();
-    // does the key's value follow from an x column (one x value per key value)?
-    const xOf = xCols.map(() => new Map<string, unknown>());
-    const follows = xCols.map(() => true);
-    for (let i = 0; i < table.length; i++) {
-      const r = i; // cells are indexed by row (selectRows copies them)
-      const v = String(col[r]);
-      values.add(v);
-      xCols.forEach((xc, j) => {
-        const prev = xOf[j].get(v);
-        if (prev === undefined) xOf[j].set(v, xc[r]);
-        else if (prev !== xc[r]) follows[j] = false;
-      });
-    }
-    if (values.size < 2 || follows.some((f, j) => f && (plan.x[j] === "N"))) continue;
-    const list = [...values].slice(0, 5).join(", ") + (values.size > 5 ? ", ..." : "");
-    out.push({
-      code: "pooled-sweep-key",
-      message: `${key} takes ${values.size} values in the fitted rows (${list}): one law is fitted across them, as if they were one experiment. Fit one law per value with --by ${key}, or keep one with --where ${key}=VALUE.`,
-    });
-  }
-  return out;
 }

@@ -6,7 +6,7 @@
  * is kept so every error can point at the node it is about; --set values are written into
  * the same document, and errors in them name the flag instead of a line.
  */
-import { LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, parse as parseYamlValue, visit, type Document, type Node } from "yaml";
+import { Document, LineCounter, parseDocument, isMap, isSeq, isScalar, isPair, parse as parseYamlValue, visit, type Node } from "yaml";
 import type { z } from "zod";
 import { defaultModel, isModelName, modelNames, modelSpec, type Config } from "../models/index.js";
 import type { DataFileRef } from "../models/spec.js";
@@ -77,7 +77,20 @@ export function loadConfig(text: string, opts: LoadOptions): Config {
   // logLevel "error": yaml's warnings would go to process.emitWarning, i.e. extra lines on stderr.
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: false, logLevel: "error" });
   if (doc.errors.length > 0) throw yamlError(text, doc, lc, file);
-  const loc: Located = { doc, lc, file, setPaths: [] };
+  return loadDocument({ doc, lc, file, setPaths: [] }, opts);
+}
+
+/**
+ * A config built in code rather than read from a file: the same --set overrides, checks and
+ * errors as loadConfig (an error in the built keys is placed at `opts.file`, with no line).
+ */
+export function loadConfigObject(value: Record<string, unknown>, opts: LoadOptions): Config {
+  return loadDocument({ doc: new Document(value), lc: new LineCounter(), file: opts.file, setPaths: [] }, opts);
+}
+
+/** Override, validate and resolve a parsed document. */
+function loadDocument(loc: Located, opts: LoadOptions): Config {
+  const doc = loc.doc;
   if (!isMap(doc.contents)) throw new ConfigError("the config must be a mapping of keys (e.g. `model: resource`)", whereOf(loc, []));
   // A `study:` block says what `skillsim study` computes from the runs (src/study/spec.ts reads
   // and checks it); it is no part of any run's config, so it changes no run, output or hash.

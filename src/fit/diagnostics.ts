@@ -14,7 +14,7 @@ import type { Objective } from "../engine/optim/lbfgs.js";
 import {
   chinchillaObjectiveFn, powerLawObjectiveFn,
   type FitResult, type Loss,
-} from "./chinchilla.js";
+} from "./index.js";
 
 export interface FitWarning {
   /** Stable identifier: narrow-range, correlated, wide-interval, E-near-zero, E-at-data-floor, constant-y, fixed-E-above-data, flat-direction. */

@@ -12,7 +12,7 @@ import {
   problemObjective, runStarts, take,
   type ChinchillaFitOptions, type ChinchillaParams, type EndPoint, type FitResult, type Loss, type PowerLawFitOptions,
   type PowerLawParams,
-} from "./chinchilla.js";
+} from "./index.js";
 import type { Objective } from "../engine/optim/lbfgs.js";
 
 /** A unit of work for a worker (see ./worker.ts). */

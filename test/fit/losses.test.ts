@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { chinchillaObjectiveFn, makeLoss, type LossName } from "../../src/fit/chinchilla.js";
+import { chinchillaObjectiveFn, makeLoss, type LossName } from "../../src/fit/index.js";
 import { FitPool, fitChinchillaParallel } from "../../src/fit/parallel.js";
 import { loadChinchilla } from "../chinchilla.js";
 

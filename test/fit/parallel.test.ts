@@ -8,7 +8,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { FitPool, runTask, type FitTask } from "../../src/fit/parallel.js";
-import { FitInputError } from "../../src/fit/chinchilla.js";
+import { FitInputError } from "../../src/fit/index.js";
 
 const X = [1e8, 2e8, 4e8, 8e8, 1.6e9, 3.2e9];
 const ALL = Int32Array.from(X, (_, i) => i);

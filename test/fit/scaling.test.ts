@@ -14,7 +14,7 @@ import {
   huber,
   makeLoss,
   type ChinchillaParams,
-} from "../../src/fit/chinchilla.js";
+} from "../../src/fit/index.js";
 import { Lbfgs } from "../../src/engine/optim/lbfgs.js";
 import { loadChinchilla } from "../chinchilla.js";
 
@@ -322,7 +322,7 @@ test("bootstrap still runs when the fitted E (or A, B) underflowed to 0", () => 
 });
 
 test("Chinchilla fit above CHINCHILLA_LARGE_N rows: starts on a strided subsample, the optimum polished on every row", async () => {
-  const { CHINCHILLA_LARGE_N, CHINCHILLA_SUBSAMPLE, chinchillaProblem } = await import("../../src/fit/chinchilla.js");
+  const { CHINCHILLA_LARGE_N, CHINCHILLA_SUBSAMPLE, chinchillaProblem } = await import("../../src/fit/index.js");
   const { FitPool, fitChinchillaParallel } = await import("../../src/fit/parallel.js");
   const truth: ChinchillaParams = { E: 1.82, A: 482, B: 2085, alpha: 0.35, beta: 0.37 };
   const rng = new Rng(11);

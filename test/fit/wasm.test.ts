@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../src/engine/rng.js";
-import { chinchillaObjectiveFn, fitChinchilla, makeLoss, type ChinchillaGrid } from "../../src/fit/chinchilla.js";
+import { chinchillaObjectiveFn, fitChinchilla, makeLoss, type ChinchillaGrid } from "../../src/fit/index.js";
 import { fitWasmAvailable } from "../../src/fit/wasm.js";
 import { CHINCHILLA_CSV, loadChinchilla } from "../chinchilla.js";
 import { cli } from "../helpers.js";
