@@ -10,7 +10,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, ROOT } from "../helpers.js";
+import { spawnSync } from "node:child_process";
+import { BIN, cli, ROOT, tempDir } from "../helpers.js";
 
 interface Block { line: number; command: string; shown: string[] }
 
@@ -93,3 +94,79 @@ for (const b of blocks) {
     assertShown(b, [...stderr, ...r.stdout.split("\n")], "docs/fit.md");
   });
 }
+
+// ---- docs/fit.md's Geometry scaling table, recomputed from configs/scaling/geometry-scaling.yaml ----
+
+const hub = (r: number, d = 1e-3): number => (Math.abs(r) <= d ? 0.5 * r * r : d * (Math.abs(r) - 0.5 * d));
+
+/** The E = 0 power law's objective at a given alpha, minimised over log A (convex: ternary search). */
+function objectiveAt(alpha: number, pts: [number, number][]): number {
+  const f = (la: number) => pts.reduce((s, [N, L]) => s + hub(Math.log(L) - (la - alpha * Math.log(N))), 0);
+  let lo = -20, hi = 20;
+  for (let i = 0; i < 300; i++) {
+    const m1 = lo + (hi - lo) / 3, m2 = hi - (hi - lo) / 3;
+    if (f(m1) < f(m2)) hi = m2;
+    else lo = m1;
+  }
+  return f((lo + hi) / 2);
+}
+
+test("docs/fit.md's Geometry scaling table is what the sweep and the fits it names give", () => {
+  const dir = tempDir();
+  const lines = join(dir, "scaling.jsonl");
+  // 54 runs of 10,000 steps: about 60 s of CPU, longer than cli()'s two-minute limit on a loaded machine
+  const sw = spawnSync(process.execPath, [BIN, "sweep", "configs/scaling/geometry-scaling.yaml", "--out", lines, "-q", "-j", "2"], { cwd: ROOT, encoding: "utf8", timeout: 900000 });
+  assert.equal(sw.status, 0, sw.stderr);
+  const fit = (...args: string[]) => {
+    const r = cli(["fit", lines, "--final", "--by", "skills.frequencies.zipf", "--json", "-q", ...args]);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout).groups as { value: number; params: { E: number; alpha: number }; rmse_log: number; warnings: { code: string }[] }[];
+  };
+  const columns = [
+    fit("--x", "params", "--where", "params<=160", "--fix-E", "0"),
+    fit("--x", "params", "--where", "params<=160"),
+    fit("--x", "params", "--fix-E", "0"),
+    fit("--x", "params"),
+    (() => {
+      const r = cli(["fit", lines, "--x", "step", "--where", "params=500", "--where", "step>=100", "--by", "skills.frequencies.zipf", "--json", "-q"]);
+      assert.equal(r.code, 0, r.stderr);
+      return JSON.parse(r.stdout).groups;
+    })(),
+  ];
+  const table = fitPage.split("\n").filter((l) => /^\| (1|1\.5|2) \| /.test(l));
+  assert.equal(table.length, 3, "three zipf rows");
+  const rows = readFileSync(lines, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+  for (const row of table) {
+    const cells = row.split("|").slice(1, -1).map((c) => c.trim());
+    const zipf = Number(cells[0]);
+    cells.slice(1).forEach((cell, c) => {
+      const g = columns[c].find((x: { value: number }) => x.value === zipf);
+      assert.ok(g, `zipf ${zipf} in column ${c + 1}`);
+      const where = `docs/fit.md scaling table, zipf ${zipf}, column ${c + 2} ("${cell}")`;
+      assert.equal(cell.split(" ")[0], g.params.alpha.toFixed(3), `${where}: alpha`);
+      const e = / E = ([\d.e-]+)/.exec(cell);
+      if (e) assert.equal(Number(e[1]), Number(g.params.E.toPrecision(2)), `${where}: E`);
+      if (cell.includes("E fitted to 0")) assert.ok(g.params.E < 1e-10, `${where}: E ${g.params.E}`);
+      const rmse = /rmse ([\d.]+) in log/.exec(cell);
+      if (rmse) assert.equal(rmse[1], g.rmse_log.toFixed(2), `${where}: rmse`);
+      const flat = /flat: every alpha from ([\d.]+) to ([\d.]+)/.exec(cell);
+      const warned = g.warnings.some((w: { code: string }) => w.code === "flat-direction");
+      assert.equal(Boolean(flat), warned, `${where}: says flat exactly when fit warns flat-direction`);
+      if (flat) {
+        // every alpha on a 0.001 grid whose objective equals the fitted one
+        const pts: [number, number][] = rows
+          .filter((r) => r.overrides["skills.frequencies.zipf"] === zipf && r.overrides.params <= 160)
+          .map((r) => [r.overrides.params, r.final.loss]);
+        const best = objectiveAt(g.params.alpha, pts);
+        const same: number[] = [];
+        for (let k = Math.round((g.params.alpha - 0.2) * 1000); k <= Math.round((g.params.alpha + 0.2) * 1000); k++)
+          if (objectiveAt(k / 1000, pts) <= best * (1 + 1e-9)) same.push(k / 1000);
+        assert.deepEqual([same[0].toFixed(3), same.at(-1)!.toFixed(3)], [flat[1], flat[2]], `${where}: the flat range`);
+        assert.ok(same.length > 5, "flat over more than a few grid points");
+      }
+    });
+  }
+  // the least-squares numbers the page quotes for the earlier table: --fix-E 0 --loss mse
+  const mse = fit("--x", "params", "--where", "params<=160", "--fix-E", "0", "--loss", "mse").map((g) => g.params.alpha.toFixed(3)).join(", ");
+  assert.ok(fitPage.includes(`the E free column minimised Huber: ${mse}, which \`--fix-E 0 --loss mse\``), `docs/fit.md quotes ${mse}`);
+});
