@@ -9,6 +9,8 @@ import { CliError, declareIo, writeFileAtomic } from "./io.js";
 import { RunError } from "../errors.js";
 import { note } from "./shared.js";
 import { executeStudy, loadStudy } from "./study.js";
+import { withSuffix } from "../report/figure/formats.js";
+import { addPlotOptions, plotSettings } from "./plot.js";
 
 /** configs/paper/ of this installation (dist/src/cli -> the package root). */
 export function paperDir(): string {
@@ -37,6 +39,8 @@ export function registerPaper(program: Command): void {
     .option("--all", "also the figures whose studies are marked slow (real networks: minutes per run)")
     .option("--docs <file>", "rewrite the verdict table between the markers in this Markdown file (docs/paper.md)")
     .option("-q, --quiet", "no progress or notes on stderr")
+    .option("--plot <file>", "also draw every figure as FILE-fig<N>-<name>.svg (or .png, .vl.json, .html: FILE's ending)");
+  addPlotOptions(cmd)
     .addHelpText("after", `
 Each figure's study is configs/paper/fig<N>.study.yaml (studies marked slow: true, the real
 networks, run only when named or with --all); its paper: block holds the paper's (or
@@ -45,8 +49,9 @@ figure, quantity, reference, skillsim's value (mean ± sd over seeds, n), tolera
 writes <dir>/fig<N>/ (as \`skillsim study\`), <dir>/verdicts.json and <dir>/paper.md.
 Exit codes: 0 every number within its tolerance, 1 some number outside it (or a run failed),
 2 bad arguments or study.`)
-    .action(async (figs: string[], opts: { out: string; jobs?: string; docs?: string; quiet?: boolean; all?: boolean }) => {
+    .action(async (figs: string[], opts: { out: string; jobs?: string; docs?: string; quiet?: boolean; all?: boolean; plot?: string; xlim?: string; plotSize?: string }) => {
       const quiet = Boolean(opts.quiet);
+      const size = plotSettings(opts);
       const all = paperStudies();
       const want = figs.map((f) => f.replace(/^fig/i, ""));
       for (const f of want) if (!all.some((s) => s.figure === f)) throw new CliError(`no study for figure ${f}; the studies are for figures ${all.map((s) => s.figure).join(", ")} (configs/paper/fig<N>.study.yaml)`);
@@ -57,13 +62,15 @@ Exit codes: 0 every number within its tolerance, 1 some number outside it (or a 
       const loaded = chosen.map((s) => ({ ...s, study: loadStudy(s.file) })); // every study checked before any run
       const skipped = want.length || opts.all ? [] : loaded.filter((s) => s.study.paper?.slow);
       const studies = loaded.filter((s) => !skipped.includes(s));
+      if (opts.plot && !studies.some((s) => s.study.figures.length > 0)) throw new CliError(`--plot ${opts.plot}: no chosen figure's study draws a figure`);
       if (skipped.length && !quiet) note(`figure${skipped.length === 1 ? "" : "s"} ${skipped.map((s) => s.figure).join(", ")} skipped: real-network runs of minutes each; name ${skipped.length === 1 ? "it" : "them"} (skillsim paper ${skipped.map((s) => s.figure).join(" ")}) or give --all`);
       const rows: Verdict[] = [];
       const times: { figure: string; seconds: number }[] = [];
       const t0 = performance.now();
       for (const s of studies) {
         if (!quiet) note(`figure ${s.figure}: ${s.study.paper?.title ?? s.file}`);
-        const r = await executeStudy(s.file, { out: join(opts.out, `fig${s.figure}`), jobs, quiet, study: s.study });
+        const plot = opts.plot ? withSuffix(opts.plot, `-fig${s.figure}`) : undefined;
+        const r = await executeStudy(s.file, { out: join(opts.out, `fig${s.figure}`), jobs, quiet, study: s.study, size, plot: plot && s.study.figures.length ? plot : undefined, plotPrefix: true });
         rows.push(...verdicts(s.study, r.result));
         times.push({ figure: s.figure, seconds: r.seconds });
       }
@@ -77,7 +84,7 @@ Exit codes: 0 every number within its tolerance, 1 some number outside it (or a 
       const bad = rows.filter((v) => !v.ok).length;
       if (bad > 0) throw new RunError(`${bad} of ${rows.length} numbers outside their tolerance (see the verdict column)`);
     });
-  declareIo(cmd, { args: null, outputs: ["--docs"], folders: ["--out"] });
+  declareIo(cmd, { args: null, outputs: ["--docs", "--plot"], folders: ["--out"] });
 }
 
 /** The --docs file's text and where the table goes; one clear line if it cannot be had. */

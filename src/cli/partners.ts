@@ -19,6 +19,7 @@ export interface Partner {
 export const ACTS_ONLY_WITH: Readonly<Record<string, readonly Partner[]>> = {
   run: [
     { option: "--log-time", with: "--plot", what: "the figure's time axis" },
+    { option: "--skill-loss", with: "--plot", what: "the figure's per-skill loss panel" },
     { option: "--xlim", with: "--plot", what: "the figure" },
     { option: "--plot-size", with: "--plot", what: "the figure" },
   ],

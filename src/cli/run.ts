@@ -1,6 +1,8 @@
 /** `skillsim run [CONFIG]`: one experiment, reported as text, JSON or CSV. */
 import type { Command } from "commander";
 import type { ModelOutput } from "../models/types.js";
+import type { SkillLoss } from "../models/spec.js";
+import type { Config } from "../config/schema.js";
 import { buildResult } from "../report/result.js";
 import { renderCsv, renderText } from "../report/text.js";
 import { modelSpec } from "../models/index.js";
@@ -19,6 +21,7 @@ export interface RunOptions {
   quiet?: boolean;
   plot?: string;
   logTime?: boolean;
+  skillLoss?: boolean;
   xlim?: string;
   plotSize?: string;
   vectors?: string;
@@ -36,6 +39,7 @@ export function registerRun(program: Command): void {
     .option("-q, --quiet", "no progress or notes on stderr")
     .option("--plot <file>", "also draw the run as a figure: FILE.svg, .png, .vl.json or .html (levels or task losses, loss, onset timeline, aligned dimensions when recorded)")
     .option("--log-time", "with --plot: log-scaled time axis")
+    .option("--skill-loss", "with --plot: also a panel of each skill's own loss (e.g. (1 - s_i)^2; paper Fig 12), log axis")
     .option("--vectors <file>", "geometry: also write the run's skill vectors as CSV (one row per skill)");
   addPlotOptions(cmd)
     .addHelpText(
@@ -67,6 +71,7 @@ export async function runCommand(config: string | undefined, opts: RunOptions): 
   const size = plotSettings(opts);
   const cfg = loadConfigFile(config, opts.set);
   const writeVectors = modelSpec(cfg.model).exports?.vectors;
+  const skillLoss = opts.skillLoss && opts.plot ? skillLossOf(cfg) : undefined; // refused before the run
   if (opts.vectors && !writeVectors) throw new CliError(`--vectors ${opts.vectors}: only the geometry model has skill vectors (this config is ${cfg.model})`);
   if (!opts.quiet) {
     if (cfg.sweep) note("this config has a sweep block; `run` runs the base config only (use `skillsim sweep` for all runs)");
@@ -92,6 +97,14 @@ export async function runCommand(config: string | undefined, opts: RunOptions): 
   if (opts.vectors && writeVectors) writeFileAtomic(opts.vectors, writeVectors(cfg));
   if (opts.plot) {
     const { runSpec } = await import("../report/figure/run.js");
-    await writeFigure(opts.plot, runSpec(result as never, { logTime: opts.logTime, title: cfg.title, ...size }), Boolean(opts.quiet));
+    await writeFigure(opts.plot, runSpec(result as never, { logTime: opts.logTime, title: cfg.title, skillLoss, ...size }), Boolean(opts.quiet));
   }
+}
+
+/** The model's per-skill loss for --skill-loss, or a CliError (exit 2) saying why this config has none. */
+function skillLossOf(cfg: Config): SkillLoss {
+  const spec = modelSpec(cfg.model);
+  const f = spec.skillLoss?.(cfg as never) ?? `the ${cfg.model} model defines no per-skill loss`;
+  if (typeof f === "string") throw new CliError(`--skill-loss: ${f}; draw the figure without it`);
+  return f;
 }

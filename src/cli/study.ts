@@ -6,9 +6,12 @@ import { availableParallelism } from "node:os";
 import { ConfigError } from "../config/errors.js";
 import { runSweep } from "../sweep/run.js";
 import { parseSweepRuns } from "../analysis/sweep-table.js";
-import { parseStudy, type Study } from "../study/spec.js";
-import { computeStudy, toCsv, toRecords, type StudyResult, type StudyRun, type Table } from "../study/compute.js";
-import { figureSpec } from "../study/vega.js";
+import { CURVE_COLUMNS, parseStudy, type Study } from "../study/spec.js";
+import { cellOf, computeStudy, toCsv, toRecords, type Cell, type StudyResult, type StudyRun, type Table } from "../study/compute.js";
+import { studySpec } from "../report/figure/study.js";
+import { withSuffix } from "../report/figure/formats.js";
+import type { FigureSize } from "../report/figure/theme.js";
+import { addPlotOptions, plotSettings } from "./plot.js";
 import { CliError, declareIo, inputName, readTextFile, writeFigure, writeFileAtomic } from "./io.js";
 import { Interrupted, RunError } from "../errors.js";
 import type { VlSpec } from "../report/figure/theme.js";
@@ -20,6 +23,9 @@ export interface StudyCliOptions {
   jobs?: string;
   long?: boolean;
   quiet?: boolean;
+  plot?: string;
+  xlim?: string;
+  plotSize?: string;
 }
 
 export const INTERVAL_NOTE = "mean over each group's runs, sd the sample standard deviation (n - 1), lo/hi the 95% confidence interval of the mean (Student t, n - 1 degrees of freedom; empty for n < 2)";
@@ -33,6 +39,8 @@ export function registerStudy(program: Command): void {
     .option("-j, --jobs <n>", `worker threads for the runs (default: ${availableParallelism()})`)
     .option("--long", "also write curves.csv: one row per run, recorded step and skill (config, id, seed, swept keys, step, skill, level, loss)")
     .option("-q, --quiet", "no progress or notes on stderr")
+    .option("--plot <file>", "also draw the study's figures as FILE.svg, .png, .vl.json or .html (several figures: FILE-<name>.<ending>)");
+  addPlotOptions(cmd)
     .addHelpText("after", `
 The study block (docs/study.md):
   study:
@@ -45,19 +53,21 @@ The study block (docs/study.md):
 Writes into the folder: runs-<config>.jsonl (the sweep lines; a second call resumes them),
 runs.csv/.json (one row per run), groups.csv/.json (per group and quantity: n, mean, sd and
 the 95% t interval of the mean), fits.csv/.json, calibration.csv/.json, <figure>.vl.json and <figure>.svg
-(Vega-Lite, data inline) and study.json (what was computed, and how). stdout: the group table.
+(Vega-Lite, data inline; seeds drawn as their mean with the 95% t interval of the mean, each
+run a dot) and study.json (what was computed, and how). stdout: the group table.
 
 Exit codes: 0 done, 1 some runs diverged (the rest are used) or a run failed, 2 bad study or config (nothing run).`)
     .action(async (file: string, opts: StudyCliOptions) => {
       const quiet = Boolean(opts.quiet);
       const out = opts.out ?? `${inputName(file).replace(/^.*\//, "").replace(/\.ya?ml$/i, "")}-study`;
-      const { study, result, failed } = await executeStudy(file, { out, jobs: parseJobs(opts.jobs), long: Boolean(opts.long), quiet });
+      const size = plotSettings(opts);
+      const { result, failed, drawn } = await executeStudy(file, { out, jobs: parseJobs(opts.jobs), long: Boolean(opts.long), quiet, plot: opts.plot, size, check: (s) => checkPlot(s, opts.plot) });
       process.stdout.write(textTable(result.groups));
       if (!quiet) note(`groups: ${INTERVAL_NOTE}`);
-      if (!quiet) note(`wrote ${out}/: runs, groups${result.fits ? ", fits" : ""}${result.calibration ? ", calibration" : ""} (CSV and JSON)${study.figures.length ? `, ${study.figures.map((f) => `${f.name}.vl.json/.svg`).join(", ")}` : ""}${opts.long ? ", curves.csv" : ""}`);
+      if (!quiet) note(`wrote ${out}/: runs, groups${result.fits ? ", fits" : ""}${result.calibration ? ", calibration" : ""} (CSV and JSON)${drawn.length ? `, ${drawn.map((name) => `${name}.vl.json/.svg`).join(", ")}` : ""}${opts.long ? ", curves.csv" : ""}`);
       if (failed > 0) throw new RunError(`${failed} run${failed === 1 ? "" : "s"} diverged (their rows carry "error"); the other runs were used`);
     });
-  declareIo(cmd, { args: "study", folders: ["--out"] });
+  declareIo(cmd, { args: "study", outputs: ["--plot"], folders: ["--out"] });
 }
 
 function parseJobs(s: string | undefined): number {
@@ -79,12 +89,32 @@ export interface ExecuteOptions {
   quiet?: boolean;
   /** Overrides for every config (paper --full). */
   study?: Study;
+  /** --plot: each figure also drawn to this file (several: studyPlotFiles). */
+  plot?: string;
+  /** Figure size and x range (--plot-size, --xlim). */
+  size?: FigureSize;
+  /** Name every --plot file by its figure, even when there is one (paper: FILE-fig<N>-<name>). */
+  plotPrefix?: boolean;
+  /** Checks on the loaded study before any run (a --plot with no figure to draw). */
+  check?: (study: Study) => void;
+}
+
+/** The --plot files of a study's figures: the file itself for one figure, FILE-<name>.<ending> for several. */
+export function studyPlotFiles(study: Study, plot: string, always = false): string[] {
+  if (study.figures.length === 1 && !always) return [plot];
+  return study.figures.map((f) => withSuffix(plot, `-${f.name}`));
+}
+
+/** --plot on a study with no figures: refused before any run (exit 2). */
+export function checkPlot(study: Study, plot: string | undefined): void {
+  if (plot !== undefined && study.figures.length === 0) throw new CliError(`--plot ${plot}: ${study.file} draws no figures (add study: figures: [...])`);
 }
 
 /** Run, compute, write (see the command's help). */
-export async function executeStudy(file: string, opts: ExecuteOptions): Promise<{ study: Study; result: StudyResult; failed: number; seconds: number }> {
+export async function executeStudy(file: string, opts: ExecuteOptions): Promise<{ study: Study; result: StudyResult; failed: number; seconds: number; drawn: string[] }> {
   const t0 = performance.now();
   const study = opts.study ?? loadStudy(file);
+  opts.check?.(study);
   const quiet = Boolean(opts.quiet);
   const say = (m: string) => {
     if (!quiet) note(m);
@@ -119,8 +149,10 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
     }
   }
 
-  if (study.calibrate || opts.long) await rerun(study, runs, opts, say);
+  const wantsCurves = study.figures.some((f) => f.data === "curves");
+  const curves = study.calibrate || opts.long || wantsCurves ? await rerun(study, runs, opts, say, wantsCurves) : null;
   const result = computeStudy(study, runs);
+  result.curves = curves;
   for (const n of result.notes) say(n);
 
   const write = (name: string, t: Table | null) => {
@@ -134,10 +166,23 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
   write("calibration", result.calibration);
   // Each figure as its Vega-Lite specification (data inline: opens in the Vega editor and Altair)
   // and drawn to SVG by the one figure layer.
-  for (const f of study.figures) {
-    const spec = figureSpec(result, f, study.paper?.title);
-    writeFileAtomic(join(opts.out, `${f.name}.vl.json`), JSON.stringify(spec, null, 1) + "\n");
-    await writeFigure(join(opts.out, `${f.name}.svg`), spec as unknown as VlSpec, opts.quiet);
+  const plots = opts.plot ? studyPlotFiles(study, opts.plot, opts.plotPrefix) : [];
+  const drawn: string[] = [];
+  for (const [i, f] of study.figures.entries()) {
+    let spec: VlSpec;
+    try {
+      spec = studySpec(result, f, { title: study.paper?.title, ...opts.size });
+    } catch (e) {
+      // Nothing to draw (no run reached the quantity): said, the tables stay written.
+      const m = `${f.where}: ${(e as Error).message}; not drawn`;
+      result.notes.push(m);
+      say(m);
+      continue;
+    }
+    await writeFigure(join(opts.out, `${f.name}.vl.json`), spec, opts.quiet);
+    await writeFigure(join(opts.out, `${f.name}.svg`), spec, opts.quiet);
+    if (plots[i]) await writeFigure(plots[i], spec, opts.quiet);
+    drawn.push(f.name);
   }
   const seconds = (performance.now() - t0) / 1000;
   writeFileAtomic(join(opts.out, "study.json"), JSON.stringify({
@@ -148,22 +193,24 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
     intervals: INTERVAL_NOTE,
     fit: study.fit ? { form: study.fit.fixE === 0 ? "L = A x^-alpha" : study.fit.fixE === null ? "L = E + A x^-alpha" : `L = ${study.fit.fixE} + A x^-alpha`, x: study.fit.x.src, y: study.fit.y.src, by: study.fit.by, interval: study.fit.bootstrap > 0 ? `alpha_lo/alpha_hi: 2.5 and 97.5 percentiles of ${study.fit.bootstrap} bootstrap refits (runs resampled, seed 0)` : null } : null,
     calibrate: study.calibrate ? { model: study.calibrate.model, fit: study.calibrate.fit ?? "the default of skillsim calibrate" } : null,
-    figures: study.figures.flatMap((f) => [`${f.name}.vl.json`, `${f.name}.svg`]),
+    figures: drawn.flatMap((name) => [`${name}.vl.json`, `${name}.svg`]),
     notes: result.notes,
   }, null, 1) + "\n");
-  return { study, result, failed, seconds };
+  return { study, result, failed, seconds, drawn };
 }
 
 /**
  * Per-run work that needs the level curves, which sweep lines do not keep: each run is run
  * again in-process from the config it ran with (same config, same seed: the same numbers).
  */
-async function rerun(study: Study, runs: StudyRun[], opts: ExecuteOptions, say: (m: string) => void): Promise<void> {
-  const { runModel } = await import("../models/index.js");
+async function rerun(study: Study, runs: StudyRun[], opts: ExecuteOptions, say: (m: string) => void, wantsCurves: boolean): Promise<Table | null> {
+  const { runModel, modelSpec } = await import("../models/index.js");
   const { buildResult } = await import("../report/result.js");
   const cal = study.calibrate ? await import("../analysis/calibrate.js") : null;
   const swept = [...new Set(study.sources.flatMap((s) => s.plan.keys.map((k) => k.key)))].filter((k) => k !== "seed");
   const curves: string[] = [["config", "id", "seed", ...swept, "step", "skill", "level", "loss"].map(csvText).join(",")];
+  // The curves figures' table: the same rows, with each skill's own loss (the model's SkillLoss; empty where it has none).
+  const table: Table | null = wantsCurves ? { columns: ["config", "id", "seed", ...swept, ...CURVE_COLUMNS], rows: [] } : null;
   const bar = progressBar(study.calibrate ? "calibrate" : "curves", Boolean(opts.quiet), "runs");
   try {
     for (let i = 0; i < runs.length; i++) {
@@ -172,6 +219,18 @@ async function rerun(study: Study, runs: StudyRun[], opts: ExecuteOptions, say: 
       if (r.run.error) continue;
       const res = buildResult(r.cfg, runModel(r.cfg));
       if (res.final.loss !== r.run.finalLoss) throw new RunError(`${r.label} run ${r.run.id}: re-running gave a final loss of ${res.final.loss}, the sweep line ${r.run.finalLoss}; the line was made by another version or config`);
+      if (table) {
+        const sl = modelSpec(r.cfg.model).skillLoss?.(r.cfg as never);
+        const of = sl && typeof sl !== "string" ? sl : null;
+        const keys: Cell[] = [r.label, r.run.id, r.cfg.seed, ...swept.map((k) => (Object.hasOwn(r.run.overrides, k) ? cellOf(r.run.overrides[k]) : null))];
+        const tr = res.trace as { t: number[]; loss: number[]; level: number[][] };
+        const summary = (res.summary ?? {}) as Record<string, unknown>;
+        for (let k = 0; k < tr.t.length; k++)
+          for (let s = 0; s < tr.level.length; s++) {
+            const l = of ? of.of(tr.level[s][k], s + 1, summary) : null;
+            table.rows.push([...keys, tr.t[k], s + 1, tr.level[s][k], tr.loss[k], l !== null && Number.isFinite(l) ? l : null]);
+          }
+      }
       if (opts.long) {
         const head = [r.label, r.run.id, r.cfg.seed, ...swept.map((k) => (Object.hasOwn(r.run.overrides, k) ? r.run.overrides[k] : ""))].map(csvText).join(",");
         const tr = res.trace as { t: number[]; loss: number[]; level: number[][] };
@@ -198,6 +257,7 @@ async function rerun(study: Study, runs: StudyRun[], opts: ExecuteOptions, say: 
     writeFileAtomic(join(opts.out, "curves.csv"), curves.join("\n") + "\n");
     say(`curves.csv: ${curves.length - 1} rows (the runs re-run in-process for their level curves)`);
   }
+  return table;
 }
 
 function csvText(v: unknown): string {

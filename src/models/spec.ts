@@ -85,7 +85,26 @@ export interface ModelSpec<C extends BaseConfig = BaseConfig> {
   levelTitle?: string;
   /** How `calibrate` fits this model to observed curves; absent: the model cannot be calibrated. */
   calibration?: Calibration<C>;
+  /** Each skill's own loss l_i from its recorded level (the per-skill loss panel of a run figure,
+   * paper Fig 12: `run --plot --skill-loss`), or a sentence saying why this config has none. */
+  skillLoss?(c: C): SkillLoss | string;
+  /** What each skill is called in figures, by index - 1 (from the run's summary), when more than "skill i"
+   * ("training accuracy", "held-out accuracy"); null for the default. */
+  taskNames?(summary: Record<string, unknown>, count: number): string[] | null;
 }
+
+/** A skill's loss as a function of its level (the model's own skill loss, whose p-weighted sum is the run's loss). */
+export interface SkillLoss {
+  /** The formula, for the figure ("l_i = (1 - s_i)^2"). */
+  formula: string;
+  /** l_i at level `level` of skill `index` (from 1); `summary` is the run's summary (what the run measured at t = 0). */
+  of(level: number, index: number, summary: Record<string, unknown>): number;
+}
+
+/** l_i = (1 - s_i)^2: the mse skill loss (Geometry, Resource, Domino). */
+export const MSE_SKILL_LOSS: SkillLoss = { formula: "l_i = (1 - s_i)^2", of: (s) => (1 - s) * (1 - s) };
+/** l_i = -log s_i with s_i = sigmoid(z_i): the ce skill loss (Geometry, Resource). */
+export const CE_SKILL_LOSS: SkillLoss = { formula: "l_i = -log s_i", of: (s) => -Math.log(s) };
 
 /** One parameter `calibrate` can fit: its search range and how a value enters the model's config. */
 export interface CalibrationParameter<C extends BaseConfig = BaseConfig> {

@@ -10,7 +10,7 @@
  */
 import type { Config } from "../config/schema.js";
 import { meanInterval, type SweepRun as LineRun } from "../analysis/sweep-table.js";
-import { bootstrapPowerLaw, fitPowerLaw } from "../analysis/scaling.js";
+import { bootstrapPowerLaw, fitPowerLaw } from "../fit/chinchilla.js";
 import { evaluate, type Seg } from "./expr.js";
 import { getPath, type Study } from "./spec.js";
 
@@ -35,6 +35,8 @@ export interface StudyResult {
   groups: Table;
   fits: Table | null;
   calibration: Table | null;
+  /** Long-format curves (run keys, step, skill, level, loss, skill_loss), when a figure or --long asks for them. */
+  curves?: Table | null;
   /** Notes for stderr (runs a fit left out, fits that failed). */
   notes: string[];
 }
@@ -163,6 +165,12 @@ export function computeStudy(study: Study, runs: StudyRun[]): StudyResult {
 
 function describeGroup(keys: string[], cells: Cell[]): string {
   return keys.length === 0 ? "(all runs)" : keys.map((k, i) => `${k}=${cells[i]}`).join(" ");
+}
+
+/** Whether a table cell holds a value (lists compared as JSON). */
+export function cellMatches(cell: Cell, value: unknown): boolean {
+  const v = cellOf(value);
+  return cell === v || (typeof cell === "string" && typeof v === "string" && sameJson(cell, v));
 }
 
 /** Rows of a table whose key columns equal `row`'s values (lists compared as JSON). */

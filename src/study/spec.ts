@@ -11,6 +11,8 @@
  *     fit: {x: params, y: final.loss, by: [skills.frequencies.zipf], fix_E: 0, bootstrap: 100}
  *     calibrate: {model: resource}                               # per run: N0 (and what else `calibrate` fits)
  *     figures: [{name: ratio, data: groups, x: skills.frequencies, y: ratio, color: config}]
+ *     # curves: one row per run, recorded step and skill (step, skill, level, loss, skill_loss)
+ *     figures: [{name: l, data: curves, x: step, y: skill_loss, color: skill, select: {seed: 0}, log: [y]}]
  *
  * Every expression is parsed and every field it reads checked against the first run of each
  * config before anything runs: a bad one is one ConfigError naming file:line:col and the key.
@@ -56,7 +58,10 @@ export interface CalibrateSpec {
   where: string;
 }
 
-export type FigureData = "runs" | "groups" | "fits" | "calibration";
+export type FigureData = "runs" | "groups" | "fits" | "calibration" | "curves";
+
+/** Columns of the `curves` table (long format, one row per run, recorded step and skill), after the run's keys. */
+export const CURVE_COLUMNS = ["step", "skill", "level", "loss", "skill_loss"] as const;
 export interface FigureSpec {
   name: string;
   title?: string;
@@ -68,6 +73,8 @@ export interface FigureSpec {
   column?: string;
   logX: boolean;
   logY: boolean;
+  /** Only the rows whose columns have these values (a value or a list of values each). */
+  select: Record<string, unknown[]>;
   where: string;
 }
 
@@ -262,6 +269,7 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
     if (data === "runs") return ["config", "id", "seed", ...sweptKeys.filter((k) => k !== "seed"), ...qs, ...(calibrate ? ["N0", "rate", "t0", "tau", "calibration_rmse"] : [])];
     if (data === "groups") return [...group, "runs", ...qs, ...(calibrate ? ["N0", "rate", "t0", "tau", "calibration_rmse"] : [])];
     if (data === "fits") return [...(fit?.by ?? []), "n", "A", "alpha", "alpha_lo", "alpha_hi", "E", "rmse_log"];
+    if (data === "curves") return ["config", "id", "seed", ...sweptKeys.filter((k) => k !== "seed"), ...CURVE_COLUMNS];
     return ["config", "id", "seed", ...sweptKeys.filter((k) => k !== "seed"), "N0", "rate", "t0", "tau", "calibration_rmse"];
   };
   const figures: FigureSpec[] = [];
@@ -270,10 +278,10 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
     st.figures.forEach((f, i) => {
       const p = ["study", "figures", i];
       if (!isObj(f)) throw new ConfigError("expected {name, data, x, y, ...}", at(p), p.join("."));
-      const fk = ["name", "title", "data", "mark", "x", "y", "color", "column", "log"];
+      const fk = ["name", "title", "data", "mark", "x", "y", "color", "column", "log", "select"];
       for (const k of Object.keys(f)) if (!fk.includes(k)) throw new ConfigError(`unknown key; a figure has ${fk.join(", ")}${suggest(k, fk)}`, at([...p, k]), `${p.join(".")}.${k}`);
       const data = (f.data ?? "groups") as FigureData;
-      if (!["runs", "groups", "fits", "calibration"].includes(data)) throw new ConfigError("data must be runs, groups, fits or calibration", at([...p, "data"]), `${p.join(".")}.data`);
+      if (!["runs", "groups", "fits", "calibration", "curves"].includes(data)) throw new ConfigError("data must be runs, groups, fits, calibration or curves", at([...p, "data"]), `${p.join(".")}.data`);
       if (data === "fits" && !fit) throw new ConfigError("data: fits needs a fit: block", at([...p, "data"]), `${p.join(".")}.data`);
       if (data === "calibration" && !calibrate) throw new ConfigError("data: calibration needs a calibrate: block", at([...p, "data"]), `${p.join(".")}.data`);
       const cols = columnsOf(data);
@@ -292,7 +300,17 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
       for (const a of log) if (a !== "x" && a !== "y") throw new ConfigError("log lists the axes drawn on a log scale: [x], [y] or [x, y]", at([...p, "log"]), `${p.join(".")}.log`);
       const x = col("x"), y = col("y");
       if (!x || !y) throw new ConfigError("a figure needs x and y (columns of its table)", at(p), p.join("."));
-      figures.push({ name, title: typeof f.title === "string" ? f.title : undefined, data, mark, x, y, color: col("color"), column: col("column"), logX: log.includes("x"), logY: log.includes("y"), where: at(p) });
+      const select: Record<string, unknown[]> = {};
+      if (f.select !== undefined) {
+        if (!isObj(f.select)) throw new ConfigError("select: a mapping column -> value (or a list of values), e.g. {seed: 0}", at([...p, "select"]), `${p.join(".")}.select`);
+        for (const [k, v] of Object.entries(f.select)) {
+          if (!cols.includes(k)) throw new ConfigError(`${JSON.stringify(k)} is not a column of the ${data} table (${cols.join(", ")})${suggest(k, cols)}`, at([...p, "select", k]), `${p.join(".")}.select.${k}`);
+          const vs = Array.isArray(v) && !(k !== "config" && sweptKeys.includes(k) && !Array.isArray(v[0]) && v.length > 0 && looksLikeListValue(firstCfgs, k)) ? v : [v];
+          if (vs.length === 0) throw new ConfigError("select lists no value: it would keep no row", at([...p, "select", k]), `${p.join(".")}.select.${k}`);
+          select[k] = vs;
+        }
+      }
+      figures.push({ name, title: typeof f.title === "string" ? f.title : undefined, data, mark, x, y, color: col("color"), column: col("column"), logX: log.includes("x"), logY: log.includes("y"), select, where: at(p) });
     });
   }
 
@@ -389,4 +407,9 @@ export function getPath(obj: unknown, keys: (string | number)[]): unknown {
 
 function isObj(v: unknown): v is Record<string, any> {
   return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+/** Whether a key's value in the configs is a list (then `select: {key: [1, 2]}` is one value, not two). */
+function looksLikeListValue(cfgs: Config[], key: string): boolean {
+  return cfgs.some((c) => Array.isArray(getPath(c, key.split("."))));
 }

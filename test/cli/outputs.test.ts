@@ -33,10 +33,10 @@ const NOT_FILES: Record<string, string[]> = {
   ],
   table: ["--top", "--skills"],
   calibrate: ["--model", "--fit", "--set", "--compare", "--grid", "--bootstrap", "--seed", "--level", "--xlim", "--plot-size"],
-  kinematics: ["--delta", "--xlim", "--plot-size"],
+  kinematics: ["--delta", "--smooth", "--xlim", "--plot-size"],
   init: [],
-  study: ["--jobs"],
-  paper: ["--jobs"],
+  study: ["--jobs", "--xlim", "--plot-size"],
+  paper: ["--jobs", "--xlim", "--plot-size"],
 };
 
 const dir = tempDir();

@@ -46,8 +46,13 @@ test("study: runs the sweep, writes tidy tables and a Vega-Lite figure; a second
   assert.equal(runs[0], "config,id,seed,N0,final_loss,ratio,error");
   assert.equal(runs.length, 6);
   const spec = JSON.parse(readFileSync(join(out, "ratio.vl.json"), "utf8"));
-  assert.equal(spec.data.values.length, 2);
-  assert.equal(spec.layer[0].encoding.y.field, "ratio_mean");
+  // Drawn through relplot: one mean row per group (the group table's numbers), one dot per run.
+  const means = spec.data.values.filter((v: { layer: string }) => v.layer === "mean");
+  assert.equal(means.length, 2);
+  for (const m of means) assert.equal(m.mean, groups.find((g: { N0: number }) => g.N0 === m.N0).ratio_mean);
+  assert.equal(spec.data.values.filter((v: { layer: string }) => v.layer === "run").length, 4);
+  assert.ok(spec.title.subtitle.some((l: string) => /95% t interval of the mean over the group's runs \(Student t, n - 1 degrees of freedom\)/.test(l)));
+  assert.match(readFileSync(join(out, "ratio.svg"), "utf8"), /^<svg/);
   const meta = JSON.parse(readFileSync(join(out, "study.json"), "utf8"));
   assert.deepEqual(meta.quantities, { final_loss: "final.loss", ratio: "skills[2].learned / skills[1].learned" });
 
@@ -57,6 +62,42 @@ test("study: runs the sweep, writes tidy tables and a Vega-Lite figure; a second
   assert.doesNotMatch(again.stderr, /runs in/); // nothing run
   assert.equal(readFileSync(join(out, "groups.csv"), "utf8"), before);
   assert.equal(again.stdout, r.stdout);
+});
+
+test("study --plot: svg, png, vl.json and html through the one output guard; several figures get -<name>", () => {
+  const { dir, file } = tiny();
+  const out = join(dir, "out");
+  for (const ending of ["svg", "png", "vl.json", "html"]) {
+    const fig = join(dir, `fig.${ending}`);
+    const r = cli(["study", file, "--out", out, "--jobs", "1", "-q", "--plot", fig]);
+    assert.equal(r.code, 0, r.stderr);
+    const bytes = readFileSync(fig);
+    if (ending === "svg") assert.match(bytes.toString("utf8"), /^<svg/);
+    if (ending === "png") assert.deepEqual([...bytes.subarray(1, 4)], [0x50, 0x4e, 0x47]);
+    if (ending === "vl.json") assert.equal(JSON.parse(bytes.toString("utf8")).title.text, "ratio");
+    if (ending === "html") assert.match(bytes.toString("utf8"), /vegaEmbed\("#figure"/);
+  }
+  // The same figure in the folder and from --plot.
+  assert.equal(readFileSync(join(dir, "fig.vl.json"), "utf8"), readFileSync(join(out, "ratio.vl.json"), "utf8"));
+  // Two figures: FILE-<name>.<ending>.
+  const two = tiny(TINY.replace("log: [x]}", "log: [x]}\n    - {name: loss, data: runs, x: N0, y: final_loss, mark: point}"));
+  const r2 = cli(["study", two.file, "--out", join(two.dir, "out"), "--jobs", "1", "-q", "--plot", join(two.dir, "f.vl.json"), "--xlim", "0.005,0.05"]);
+  assert.equal(r2.code, 0, r2.stderr);
+  assert.ok(existsSync(join(two.dir, "f-ratio.vl.json")) && existsSync(join(two.dir, "f-loss.vl.json")));
+  const loss = JSON.parse(readFileSync(join(two.dir, "f-loss.vl.json"), "utf8"));
+  assert.deepEqual(loss.layer[0].encoding.x.scale.domain, [0.005, 0.05]);
+  assert.ok(loss.data.values.every((v: { N0: number }) => v.N0 === 0.01), "--xlim keeps the runs inside it");
+  // Refused before any run: a bad ending, the input as output, a study with no figure.
+  const bad = cli(["study", file, "--out", join(dir, "o2"), "--plot", join(dir, "fig.pdf")]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /--plot .*fig\.pdf: the figure file must end in \.svg, \.png, \.vl\.json or \.html/);
+  const self = cli(["study", file, "--out", join(dir, "o3"), "--plot", file]);
+  assert.equal(self.code, 2);
+  const none = tiny(TINY.replace(/  figures:\n.*\n/, ""));
+  const r3 = cli(["study", none.file, "--out", join(none.dir, "o"), "--plot", join(none.dir, "f.svg")]);
+  assert.equal(r3.code, 2);
+  assert.match(r3.stderr, /--plot .*f\.svg: .*draws no figures/);
+  assert.equal(existsSync(join(none.dir, "o", "runs-tiny.jsonl")), false);
 });
 
 test("study --long: one row per run, recorded step and skill", () => {
@@ -160,4 +201,40 @@ test("paper --docs: a file without the markers is refused before any run", () =>
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--docs .*d\.md: no "<!-- skillsim paper: begin/);
   assert.equal(existsSync(join(dir, "o")), false);
+});
+
+test("study: data: curves draws per-skill curves (long format), select picks runs, --xlim the step range", () => {
+  const { dir, file } = tiny(TINY.replace("    - {name: ratio, data: groups, x: N0, y: ratio, log: [x]}\n",
+    "    - {name: lev, data: curves, x: step, y: level, color: skill, column: N0, select: {seed: 0}}\n    - {name: sl, data: curves, x: step, y: skill_loss, color: skill, select: {N0: 0.1}, log: [y]}\n"));
+  const out = join(dir, "out");
+  const r = cli(["study", file, "--out", out, "--jobs", "1", "-q", "--long", "--xlim", "0,300"]);
+  assert.equal(r.code, 0, r.stderr);
+  const lev = JSON.parse(readFileSync(join(out, "lev.vl.json"), "utf8"));
+  const curves = readFileSync(join(out, "curves.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(","));
+  // select: {seed: 0}: one run per N0, so each (N0, skill, step) is one run's level, as curves.csv has it.
+  const means = lev.data.values.filter((v: { layer: string }) => v.layer === "mean");
+  assert.equal(means.length, 2 * 3 * 8); // 2 N0 x 3 skills x the 8 recorded steps in 0..300 (0, 40, ..., 280)
+  for (const m of means) {
+    const row = curves.find((c) => c[2] === "0" && Number(c[3]) === m.N0 && Number(c[4]) === m.step && Number(c[5]) === m.skill)!;
+    assert.equal(m.mean, Number(row[6]));
+  }
+  assert.deepEqual(lev.facet.field, "N0");
+  assert.ok(lev.title.subtitle.includes("runs: seed = 0"));
+  assert.ok(lev.title.subtitle.some((l: string) => /rows outside x = 0 to 300 \(--xlim\) left out/.test(l)));
+  // skill_loss = (1 - level)^2 (Resource mse); two seeds of N0 = 0.1 averaged, with the t band.
+  const sl = JSON.parse(readFileSync(join(out, "sl.vl.json"), "utf8"));
+  const m = sl.data.values.find((v: { layer: string; step: number; skill: number }) => v.layer === "mean" && v.step === 80 && v.skill === 2);
+  const lv = curves.filter((c) => c[3] === "0.1" && c[4] === "80" && c[5] === "2").map((c) => (1 - Number(c[6])) ** 2);
+  assert.equal(lv.length, 2);
+  assert.ok(Math.abs(m.mean - (lv[0] + lv[1]) / 2) < 1e-15);
+  assert.equal(sl.layer[0].encoding.y.scale.type, "log");
+  // A select naming no column, or keeping nothing: clear errors.
+  const bad = tiny(TINY.replace("log: [x]}", "log: [x], select: {sede: 0}}"));
+  const b = cli(["study", bad.file, "--out", join(bad.dir, "o")]);
+  assert.equal(b.code, 2);
+  assert.match(b.stderr, /study\.figures\.0\.select\.sede: "sede" is not a column of the groups table.*did you mean "seed"|study\.figures\.0\.select\.sede: "sede" is not a column/);
+  const none = tiny(TINY.replace("log: [x]}", "log: [x], select: {N0: 7}}"));
+  const n = cli(["study", none.file, "--out", join(none.dir, "o"), "--jobs", "1"]);
+  assert.equal(n.code, 0);
+  assert.match(n.stderr, /figure ratio: select \{"N0":\[7\]\} keeps none of the 2 rows of the groups table; not drawn/);
 });

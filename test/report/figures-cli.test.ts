@@ -137,3 +137,51 @@ test("PNG figures: drawn with the bundled font; characters it lacks are named on
   assert.equal(quiet.code, 0, quiet.stderr);
   assert.equal(quiet.stderr, "", "--quiet: nothing on stderr");
 });
+
+test("run --plot --skill-loss: each skill's loss (Fig 12), clipped 12 decades under its largest, said in a note; refused where a model has none", () => {
+  const dir = tempDir();
+  const f = join(dir, "f12.vl.json");
+  const r = cli(["run", "configs/paper/fig12-basis-sgd.yaml", "-q", "--plot", f, "--skill-loss"]);
+  assert.equal(r.code, 0, r.stderr);
+  const s = spec(f);
+  const panels = s.vconcat as { data: { values: Record<string, number | string>[] }; encoding?: { y: { title: string; scale: { type?: string; domain?: number[] } }; color: { scale: { domain: string[] } } } }[];
+  const y = panels.map((p) => p.encoding?.y.title);
+  assert.deepEqual(y.slice(0, 3), ["(a) skill level", "(b) loss of each skill", "(c) loss"]);
+  const lossPanel = panels[1];
+  assert.equal(lossPanel.encoding!.y.scale.type, "log");
+  assert.deepEqual(lossPanel.encoding!.y.scale.domain, [1e-12, 1]);
+  // Legends in skill order; skill 4 starts at level 2, l_4 = (1 - 2)^2 = 1 (the panel's top), not off the axis.
+  assert.deepEqual(lossPanel.encoding!.color.scale.domain, ["skill 1", "skill 2", "skill 3", "skill 4"]);
+  const first4 = lossPanel.data.values.find((v) => v.index === 4 && v.t === 0)!;
+  assert.equal(first4.loss, 1);
+  // The config's comment: l_3 = 0.018 at the end (level 0.8647): (1 - 0.8647)^2.
+  const last3 = lossPanel.data.values.filter((v) => v.index === 3).at(-1)!;
+  assert.ok(Math.abs((last3.loss as number) - 0.0183) < 2e-4, String(last3.loss));
+  assert.ok(lossPanel.data.values.every((v) => (v.loss as number) >= 1e-12));
+  assert.ok(s.title.subtitle!.includes("each skill's loss: l_i = (1 - s_i)^2"));
+  assert.ok(s.title.subtitle!.some((l) => /skill losses below 10⁻¹² \(12 decades under the largest, 1\) are cut off/.test(l)));
+  // Without --skill-loss the figure is as before: no such panel.
+  const g = join(dir, "plain.vl.json");
+  assert.equal(cli(["run", "configs/paper/fig12-basis-sgd.yaml", "-q", "--plot", g]).code, 0);
+  assert.deepEqual((spec(g).vconcat as { encoding?: { y: { title: string } } }[]).map((p) => p.encoding?.y.title).slice(0, 2), ["(a) skill level", "(b) loss"]);
+  // A model with no per-skill loss: exit 2 before the run, saying why.
+  const net = cli(["run", "--set", "model=network", "--set", "steps=5", "--plot", join(dir, "n.svg"), "--skill-loss"]);
+  assert.equal(net.code, 2);
+  assert.match(net.stderr, /--skill-loss: a sparse-parity network's level is a task's accuracy .*not recorded/);
+  assert.equal(existsSync(join(dir, "n.svg")), false);
+  // Without --plot it acts on nothing: a note.
+  const alone = cli(["run", "configs/paper/fig12-basis-sgd.yaml", "--skill-loss", "--json"]);
+  assert.equal(alone.code, 0);
+  assert.match(alone.stderr, /--skill-loss only acts with --plot/);
+});
+
+test("run --plot: Fig 13's two skills are named training and held-out accuracy, legend and bars in skill order", () => {
+  const dir = tempDir();
+  const f = join(dir, "f13.vl.json");
+  // The paper's config made tiny (the names come from the task, not from its size).
+  const r = cli(["run", "configs/paper/fig13-adam.yaml", "--set", "steps=20", "--set", "network.hidden=[16]", "--set", "network.embedding=8", "--set", "task.modulus=7", "-q", "--plot", f]);
+  assert.equal(r.code, 0, r.stderr);
+  const panels = spec(f).vconcat as { encoding?: { color?: { scale: { domain: string[] } } }; layer?: { encoding: { y: { sort: string[] } } }[] }[];
+  assert.deepEqual(panels[0].encoding!.color!.scale.domain, ["training accuracy", "held-out accuracy"]);
+  assert.deepEqual(panels[2].layer![0].encoding.y.sort, ["training accuracy", "held-out accuracy"]);
+});

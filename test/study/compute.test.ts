@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { parseStudy } from "../../src/study/spec.js";
 import { computeStudy, findRows, toCsv, type StudyRun } from "../../src/study/compute.js";
 import { verdicts, within } from "../../src/study/paper.js";
-import { figureSpec, field } from "../../src/study/vega.js";
+import { studySpec, GROUP_INTERVAL } from "../../src/report/figure/study.js";
+import { fieldRef } from "../../src/report/figure/relplot.js";
 import type { SweepRun } from "../../src/analysis/sweep-table.js";
 
 const CONFIG = `model: resource
@@ -70,16 +71,44 @@ test("groups: n, mean, sample sd and the 95% t interval of the mean", () => {
   assert.match(toCsv(r.runs).split("\n")[5], /^s,4,1,0\.1,4\.5,,,$/);
 });
 
-test("figures are Vega-Lite with the data inline and error bars from the t interval", () => {
+test("figures go through relplot: group means with the group table's own 95% t interval, runs as dots", () => {
   const s = study();
   const r = computeStudy(s, runsOf(s));
-  const spec = figureSpec(r, s.figures[0]) as any;
-  assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v5.json");
-  assert.equal(spec.data.values.length, 2);
-  assert.deepEqual(Object.keys(spec.data.values[0]), ["N0", "ratio_mean", "ratio_lo", "ratio_hi"]);
-  assert.equal(spec.layer[0].encoding.x.scale.type, "log");
-  assert.equal(spec.layer[1].encoding.y2.field, "ratio_hi");
-  assert.equal(field("skills.frequencies.zipf"), "skills\\.frequencies\\.zipf");
+  const spec = studySpec(r, s.figures[0]) as any;
+  assert.equal(spec.$schema, "https://vega.github.io/schema/vega-lite/v6.json");
+  const means = spec.data.values.filter((v: any) => v.layer === "mean");
+  const runs = spec.data.values.filter((v: any) => v.layer === "run");
+  assert.equal(means.length, 2);
+  // The interval is the group table's (compute.ts), not recomputed: ratios 1, 2, 4 -> 7/3 ± t(0.975, 2) sd/sqrt(3).
+  const g1 = findRows(r.groups, { N0: 0.01 })[0];
+  const col = (name: string) => r.groups.columns.indexOf(name);
+  assert.equal(means[0].mean, g1[col("ratio_mean")]);
+  assert.equal(means[0].lo, g1[col("ratio_lo")]);
+  assert.equal(means[0].hi, g1[col("ratio_hi")]);
+  assert.equal(means[0].n, 3);
+  // Five runs have a ratio (one never learned skill 2): each a dot.
+  assert.equal(runs.length, 5);
+  const layers = spec.layer;
+  assert.equal(layers[0].mark.type, "area");
+  assert.equal(layers[0].encoding.x.scale.type, "log");
+  assert.equal(layers[0].encoding.y2.field, "hi");
+  assert.ok(spec.title.subtitle.some((l: string) => l.includes(GROUP_INTERVAL)), "the subtitle states the interval");
+  assert.equal(fieldRef("skills.frequencies.zipf"), "skills\\.frequencies\\.zipf");
+});
+
+test("study figures: runs data draws the mean over seeds with its t interval; point and bar marks draw error bars", () => {
+  const s = study(CONFIG.replace("{name: r, data: groups, x: N0, y: ratio, log: [x]}", "{name: r, data: runs, x: N0, y: ratio, mark: point}\n    - {name: b, data: groups, x: N0, y: final_loss, mark: bar}"));
+  const r = computeStudy(s, runsOf(s));
+  const spec = studySpec(r, s.figures[0]) as any;
+  const m = spec.data.values.find((v: any) => v.layer === "mean" && v.N0 === 0.01);
+  // ratios 1, 2, 4: mean 7/3; half width t(0.975, 2) sd / sqrt(3), t = 4.302652729911275 (SciPy).
+  const half = (4.302652729911275 * Math.sqrt(7 / 3)) / Math.sqrt(3);
+  assert.ok(Math.abs(m.mean - 7 / 3) < 1e-14);
+  assert.ok(Math.abs(m.hi - (7 / 3 + half)) < 1e-9);
+  assert.deepEqual(spec.layer.map((l: any) => l.mark.type), ["point", "rule", "point"]);
+  const bar = studySpec(r, s.figures[1]) as any;
+  assert.deepEqual(bar.layer.map((l: any) => l.mark.type), ["bar", "rule", "point"]);
+  assert.ok(bar.title.subtitle.some((l: string) => /bars: mean over repeats; error bars: 95% t interval/.test(l)));
 });
 
 test("bad studies: one message naming file:line:col and the key", () => {

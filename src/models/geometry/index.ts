@@ -3,7 +3,7 @@ import { resolveOptimizer, withSkillCount } from "../../config/resolve.js";
 import { naturalLimitError } from "../../engine/natural.js";
 import { listLabel } from "../../report/format.js";
 import { skillVectorsCsv } from "../../report/vectors.js";
-import type { ModelSpec } from "../spec.js";
+import { CE_SKILL_LOSS, MSE_SKILL_LOSS, type ModelSpec } from "../spec.js";
 import { runGeometry } from "./model.js";
 import { geometrySchema, type GeometryConfig } from "./schema.js";
 import { example, template } from "./template.js";
@@ -68,4 +68,6 @@ export const geometry: ModelSpec<GeometryConfig> = {
   run: runGeometry,
   exports: { vectors: skillVectorsCsv },
   frequencies: "distribution",
+  // mse: s_i = z_i, l_i = (1 - s_i)^2; ce: s_i = sigmoid(z_i), l_i = -log s_i.
+  skillLoss: (c) => (c.loss === "ce" ? CE_SKILL_LOSS : MSE_SKILL_LOSS),
 };

@@ -35,4 +35,11 @@ export const network: ModelSpec<NetworkConfig> = {
     c.task.kind === "sparse-parity" ? "the sparse-parity run's mask shares (the chance that each task's loss is kept for a sample), normalised to sum 1 as the toy model's frequencies" : null,
   parameterCount,
   levelTitle: "level (accuracy)",
+  // modular addition (Fig 13): its two skills are the training and the held-out accuracy.
+  taskNames: (summary, count) => (summary.task === "modular-addition" && count === 2 ? ["training accuracy", "held-out accuracy"] : null),
+  // squares: the level is 1 - l_i/l_i(0), so l_i = l_i(0) (1 - level_i); the others' levels are accuracies.
+  skillLoss: (c) =>
+    c.task.kind === "squares"
+      ? { formula: "l_i = l_i(0) (1 - level_i)", of: (s, i, summary) => ((summary.initialTaskLoss as number[] | undefined)?.[i - 1] ?? NaN) * (1 - s) }
+      : `a ${c.task.kind} network's level is a task's accuracy (out > 0.5), not a function of its loss, and the per-task loss is not recorded (the squares task records it)`,
 };

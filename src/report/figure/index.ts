@@ -14,5 +14,6 @@ export {
 export { fitSpec, formula, paramLines, type FitResult, type FitData, type FitFigureOptions, type ChinchillaParams, type PowerLawParams, type AllocationRow } from "./fit.js";
 export { calibrateSpec, type CalibrateFigureInput } from "./calibrate.js";
 export { kinematicsSpec } from "./kinematics.js";
+export { studySpec, GROUP_INTERVAL, FIT_INTERVAL, type StudyFigureOptions } from "./study.js";
 export { figureFormat, withSuffix, FIGURE_ENDINGS, type FigureFormat } from "./formats.js";
 export { renderFigure, specToSvg, specToHtml, specJson, type Rendered } from "./render.js";

@@ -10,6 +10,7 @@
  * row carries mean, sd, n, lo, hi, so the .vl.json says exactly what was drawn.
  */
 import { fmtAny } from "../format.js";
+import { studentTQuantile } from "../../engine/student-t.js";
 import { type FigureSize, type VlSpec, okabeIto, topLevel, viridisRange, xDomain, zoom } from "./theme.js";
 
 export type Row = Record<string, unknown>;
@@ -42,25 +43,23 @@ export interface RelplotOptions extends FigureSize {
   tooltip?: string[];
   /** Draw the single rows as dots when a group has several (default true). */
   dots?: boolean;
+  /** "line" (default): the means joined, the interval as a band; "point": the means as dots,
+   * the interval as error bars; "bar": a bar to each mean, the interval as error bars. */
+  mark?: "line" | "point" | "bar";
+  /** With mark "line": a dot at each mean (default true; false for dense curves). */
+  points?: boolean;
+  /**
+   * The rows are summaries already (a study's group table, a fit's parameters): each row's
+   * `mean` field is drawn, its `lo`..`hi` as the interval (`interval` says what it is), with
+   * `n` and `sd` in the tooltip when given. `singles`: the rows they summarise (one per run),
+   * drawn as dots, their y in the field `y`.
+   */
+  given?: { mean: string; lo?: string; hi?: string; n?: string; sd?: string; interval: string; singles?: Row[] };
 }
 
-/** Two-sided 95% Student t quantiles t(0.975, df) for df = 1..30. */
-const T975 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131,
-  2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
-
-/** t(0.975, df): the table to 30, then linear in 1/df through 40 (2.021), 60 (2.000), 120 (1.980), ∞ (1.960). */
+/** t(0.975, df): the one Student t quantile skillsim uses (table --summary, study groups), unrounded. */
 export function tQuantile975(df: number): number {
-  if (df < 1) return NaN;
-  if (df <= 30) return T975[Math.round(df) - 1];
-  const pts: [number, number][] = [[1 / 30, 2.042], [1 / 40, 2.021], [1 / 60, 2.0], [1 / 120, 1.98], [0, 1.96]];
-  const u = 1 / df;
-  for (let i = 0; i < pts.length - 1; i++) {
-    const [u0, t0] = pts[i], [u1, t1] = pts[i + 1];
-    if (u <= u0 && u >= u1) return t1 + ((t0 - t1) * (u - u1)) / (u0 - u1);
-  }
-  return 1.96;
+  return df >= 1 ? studentTQuantile(0.975, df) : NaN;
 }
 
 export interface Summary { mean: number; sd: number; n: number; lo: number; hi: number }
@@ -107,8 +106,8 @@ function wantsLog(setting: LogSetting | undefined, values: number[]): boolean {
 }
 
 /** A field's value as a label ("zipf = 1.5" in legends, plain in axes): non-numbers as text. */
-function labelValue(v: unknown): string | number {
-  return typeof v === "number" ? v : fmtAny(v);
+function labelValue(v: unknown): string | number | null {
+  return v === null ? null : typeof v === "number" ? v : fmtAny(v);
 }
 
 
@@ -122,36 +121,67 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
   const band = o.errorband ?? "ci95";
   const colour = o.colour ?? null;
   const facet = o.facet ?? null;
-  const usable = rows.filter((r) => typeof r[o.y] === "number" && Number.isFinite(r[o.y] as number) && r[o.x] !== undefined && r[o.x] !== null);
+  const given = o.given ?? null;
+  const yOf = given ? given.mean : o.y;
+  const drawable = (r: Row, y: string) => typeof r[y] === "number" && Number.isFinite(r[y] as number) && r[o.x] !== undefined && r[o.x] !== null;
+  const usable = rows.filter((r) => drawable(r, yOf));
   const xNumeric = usable.every((r) => typeof r[o.x] === "number");
   const xs = xNumeric ? usable.map((r) => r[o.x] as number) : [];
-  const ys = usable.map((r) => r[o.y] as number);
+  const ys = usable.map((r) => r[yOf] as number);
   const logX = xNumeric && wantsLog(o.logX ?? "auto", xs);
   const logY = wantsLog(o.logY ?? "auto", ys);
-  const inRange = (r: Row) => (!logX || (r[o.x] as number) > 0) && (!logY || (r[o.y] as number) > 0) &&
+  const inRange = (y: string) => (r: Row) => (!logX || (r[o.x] as number) > 0) && (!logY || (r[y] as number) > 0) &&
     (!o.xlim || !xNumeric || ((r[o.x] as number) >= o.xlim[0] && (r[o.x] as number) <= o.xlim[1]));
-  const kept = usable.filter(inRange);
+  const kept = usable.filter(inRange(yOf));
 
-  // One summary row per (facet, colour, x).
-  const groups = new Map<string, { facet: unknown; colour: unknown; x: unknown; ys: number[] }>();
-  for (const r of kept) {
-    const k = [facet ? keyOf(r[facet]) : "", colour ? keyOf(r[colour]) : "", keyOf(r[o.x])].join("\u0000");
-    let g = groups.get(k);
-    if (!g) groups.set(k, (g = { facet: facet ? r[facet] : undefined, colour: colour ? r[colour] : undefined, x: r[o.x], ys: [] }));
-    g.ys.push(r[o.y] as number);
+  let summaries: Row[];
+  let singlesIn: Row[];
+  let repeats: boolean;
+  let bandText: string;
+  let cutBands = 0;
+  if (given) {
+    // One summary row per given row, as it is.
+    summaries = kept.map((r) => {
+      const row: Row = { layer: "mean" };
+      if (facet) row[facet] = labelValue(r[facet]);
+      if (colour) row[colour] = labelValue(r[colour]);
+      row[o.x] = labelValue(r[o.x]);
+      const num = (f: string | undefined) => (f && typeof r[f] === "number" && Number.isFinite(r[f] as number) ? (r[f] as number) : null);
+      const mean = r[yOf] as number;
+      let lo = num(given.lo), hi = num(given.hi);
+      if (lo === null || hi === null) lo = hi = mean;
+      // On a log axis an interval reaching 0 or below cannot be drawn: it shrinks to the mean.
+      if (logY && !(lo > 0)) { lo = hi = mean; cutBands++; }
+      Object.assign(row, { mean, sd: num(given.sd), n: num(given.n), lo, hi });
+      return row;
+    });
+    singlesIn = (given.singles ?? []).filter((r) => drawable(r, o.y)).filter(inRange(o.y));
+    repeats = summaries.some((r) => r.lo !== r.hi) || singlesIn.length > summaries.length;
+    bandText = given.interval;
+  } else {
+    // One summary row per (facet, colour, x).
+    const groups = new Map<string, { facet: unknown; colour: unknown; x: unknown; ys: number[] }>();
+    for (const r of kept) {
+      const k = [facet ? keyOf(r[facet]) : "", colour ? keyOf(r[colour]) : "", keyOf(r[o.x])].join("\u0000");
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = { facet: facet ? r[facet] : undefined, colour: colour ? r[colour] : undefined, x: r[o.x], ys: [] }));
+      g.ys.push(r[o.y] as number);
+    }
+    repeats = [...groups.values()].some((g) => g.ys.length > 1);
+    summaries = [...groups.values()].map((g) => {
+      const s = summarise(g.ys, band);
+      const row: Row = { layer: "mean" };
+      if (facet) row[facet] = labelValue(g.facet);
+      if (colour) row[colour] = labelValue(g.colour);
+      row[o.x] = labelValue(g.x);
+      Object.assign(row, s);
+      // On a log axis a band cannot reach 0 or below: it stops at the smallest single value.
+      if (logY && !(s.lo > 0)) row.lo = Math.min(...g.ys);
+      return row;
+    });
+    singlesIn = kept;
+    bandText = band === "ci95" ? "95% t interval of the mean" : band === "sd" ? "mean ± 1 sd" : band === "minmax" ? "min–max" : "";
   }
-  const repeats = [...groups.values()].some((g) => g.ys.length > 1);
-  const summaries: Row[] = [...groups.values()].map((g) => {
-    const s = summarise(g.ys, band);
-    const row: Row = { layer: "mean" };
-    if (facet) row[facet] = labelValue(g.facet);
-    if (colour) row[colour] = labelValue(g.colour);
-    row[o.x] = labelValue(g.x);
-    Object.assign(row, s);
-    // On a log axis a band cannot reach 0 or below: it stops at the smallest single value.
-    if (logY && !(s.lo > 0)) row.lo = Math.min(...g.ys);
-    return row;
-  });
   summaries.sort((a, b) => {
     for (const f of [facet, colour, o.x]) {
       if (!f) continue;
@@ -160,7 +190,7 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
     }
     return 0;
   });
-  const singles: Row[] = kept.map((r) => {
+  const singles: Row[] = singlesIn.map((r) => {
     const row: Row = { layer: "run" };
     for (const [k, v] of Object.entries(r)) row[k] = k === o.y || k === o.x && xNumeric ? v : labelValue(v);
     return row;
@@ -191,37 +221,52 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
   const tipFields = o.tooltip ?? Object.keys(singles[0] ?? {}).filter((k) => k !== "layer");
   const runTooltip = tipFields.map((f) => (f === o.y ? { field: fieldRef(f), title: f, format: ".4~g" } : { field: fieldRef(f), title: f }));
 
+  const mark = o.mark ?? "line";
+  const showBand = repeats && (given ? summaries.some((r) => r.lo !== r.hi) : band !== "none");
   const layers: VlSpec[] = [];
-  if (repeats && band !== "none") {
+  if (showBand && mark === "line") {
     layers.push({
       transform: [{ filter: "datum.layer === 'mean'" }],
       mark: { type: "area", opacity: 0.18, ...(xNumeric ? {} : { interpolate: "step" }) },
       encoding: withColour({ x: xEnc, y: { field: "lo", type: "quantitative", scale: yScale, title: o.yTitle ?? o.y }, y2: { field: "hi" } }),
     });
   }
+  const yMean: VlSpec = { field: "mean", type: "quantitative", scale: yScale, title: o.yTitle ?? o.y };
+  // Bars side by side per colour (xOffset) when the x axis is a category.
+  const offset = mark !== "line" && colourEnc && !xNumeric ? { xOffset: { field: fieldRef(colour!), type: "nominal", sort: colourEnc.scale && (colourEnc.scale as VlSpec).domain } } : {};
   layers.push({
     transform: [{ filter: "datum.layer === 'mean'" }],
-    mark: { type: "line", point: { filled: true, size: 36 }, clip: true },
-    encoding: withColour({ x: xEnc, y: { field: "mean", type: "quantitative", scale: yScale, title: o.yTitle ?? o.y }, tooltip: summaryTooltip }),
-    params: [zoom("zoom", xNumeric ? ["x", "y"] : ["y"])],
+    mark: mark === "line" ? { type: "line", ...(o.points === false ? {} : { point: { filled: true, size: 36 } }), clip: true } : mark === "point" ? { type: "point", filled: true, size: 60 } : { type: "bar", opacity: 0.85 },
+    encoding: withColour({ x: xEnc, y: yMean, ...offset, tooltip: summaryTooltip }),
+    params: [zoom("zoom", xNumeric && mark !== "bar" ? ["x", "y"] : ["y"])],
   });
+  if (showBand && mark !== "line") {
+    layers.push({
+      transform: [{ filter: "datum.layer === 'mean'" }],
+      mark: { type: "rule", strokeWidth: 1.5, ...(colourEnc ? {} : { color: "#222222" }) },
+      encoding: withColour({ x: xEnc, y: { field: "lo", type: "quantitative", scale: yScale, title: o.yTitle ?? o.y }, y2: { field: "hi" }, ...offset }),
+    });
+  }
   // The single runs on top: hovering one shows its own overrides.
-  if (repeats && o.dots !== false) {
+  if (repeats && o.dots !== false && singles.length > 0) {
     layers.push({
       transform: [{ filter: "datum.layer === 'run'" }],
       mark: { type: "point", filled: true, size: 18, opacity: 0.45 },
-      encoding: withColour({ x: xEnc, y: { field: fieldRef(o.y), type: "quantitative", scale: yScale, title: o.yTitle ?? o.y }, tooltip: runTooltip }),
+      encoding: withColour({ x: xEnc, y: { field: fieldRef(o.y), type: "quantitative", scale: yScale, title: o.yTitle ?? o.y }, ...offset, tooltip: runTooltip }),
     });
   }
   for (const l of layers) (l.mark as VlSpec).clip = true;
 
   const size = { width: o.width ?? (facet ? 300 : 560), height: o.height ?? (facet ? 240 : 340) };
   const data = { values: [...summaries, ...(repeats ? singles : [])] };
-  const bandText = band === "ci95" ? "95% t interval of the mean" : band === "sd" ? "mean ± 1 sd" : band === "minmax" ? "min–max" : "";
-  const sub = [...(o.subtitle ?? [])];
-  if (repeats) sub.push(`line: mean over repeats${bandText ? `; band: ${bandText}` : ""}${o.dots !== false ? "; dots: single runs" : ""}`);
   const dropped = rows.length - kept.length;
-  if (dropped) sub.push(`${dropped} row${dropped === 1 ? "" : "s"} without a drawable ${o.y} left out${o.xlim ? " (or outside --xlim)" : ""}`);
+  const sub = [...(o.subtitle ?? [])];
+  const what = mark === "line" ? "line" : mark === "point" ? "large dots" : "bars";
+  if (repeats) sub.push(`${what}: mean over repeats${bandText && (given || band !== "none") ? `; ${mark === "line" ? "band" : "error bars"}: ${bandText}${showBand ? "" : " (zero width: the repeats agree)"}` : ""}${o.dots !== false && singles.length > 0 ? `; ${mark === "point" ? "small dots" : "dots"}: single runs` : ""}`);
+  if (cutBands) sub.push(`${cutBands} interval${cutBands === 1 ? "" : "s"} reaching 0 or below not drawn on the log axis`);
+  const outside = o.xlim && xNumeric ? usable.filter((r) => (r[o.x] as number) < o.xlim![0] || (r[o.x] as number) > o.xlim![1]).length : 0;
+  if (dropped - outside) sub.push(`${dropped - outside} row${dropped - outside === 1 ? "" : "s"} without a drawable ${o.y}${logY || logX ? " (a positive number on the log axis)" : ""} left out`);
+  if (outside) sub.push(`${outside} row${outside === 1 ? "" : "s"} outside x = ${o.xlim![0]} to ${o.xlim![1]} (--xlim) left out`);
   const title = o.title ?? `${o.yTitle ?? o.y} vs ${o.xTitle ?? o.x}`;
   const body: VlSpec = facet
     ? { data, facet: { field: fieldRef(facet), title: facet, type: distinctValues(kept, facet).every((v) => typeof v === "number") ? "ordinal" : "nominal" }, spec: { ...size, layer: layers }, resolve: { scale: { y: "shared" } } }

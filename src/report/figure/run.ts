@@ -7,11 +7,14 @@
  *     its largest value: a Domino run's loss reaching 10⁻¹¹⁶ would flatten everything else);
  * (c) the onset timeline: a bar per skill from onset to learned, a tick at half-learned;
  * (d) when the Geometry diagnostics were recorded: each skill's aligned dimensions.
+ * With a SkillLoss (`run --plot --skill-loss`) each skill's own loss gets a panel after (a),
+ * on a log axis kept within LOSS_RANGE decades of its largest value; panels are lettered in order.
  * Tasks are named ("training accuracy", "held-out accuracy" for modular addition), legends
  * and rows go in skill-index order, colours are viridis in that order (skill 1 darkest).
  */
 import { evenlySpaced, fmtAny, fmtValue } from "../format.js";
 import { isModelName, modelSpec } from "../../models/index.js";
+import type { SkillLoss } from "../../models/spec.js";
 import { type FigureSize, type VlSpec, topLevel, viridisRange, xDomain, zoom } from "./theme.js";
 
 export interface RunSkillRow {
@@ -39,6 +42,8 @@ export interface RunFigureOptions extends FigureSize {
   title?: string;
   /** Most skills drawn (default 20), evenly spaced in index. */
   maxLines?: number;
+  /** Also draw each skill's own loss from its level (the model's SkillLoss; paper Fig 12), on a log axis. */
+  skillLoss?: SkillLoss;
 }
 
 /** Decades of loss the loss axes show below their largest value. */
@@ -79,9 +84,8 @@ function levelTitle(model: string): string {
 
 /** The name of each task, by skill index - 1. */
 export function taskNames(r: RunFigureInput): string[] {
-  const n = r.skills.length;
-  if (r.summary?.task === "modular-addition" && n === 2) return ["training accuracy", "held-out accuracy"];
-  return r.skills.map((s) => `skill ${s.index}`);
+  const named = isModelName(r.model) ? modelSpec(r.model).taskNames?.(r.summary ?? {}, r.skills.length) : null;
+  return named ?? r.skills.map((s) => `skill ${s.index}`);
 }
 
 function capitalise(s: string): string {
@@ -120,6 +124,8 @@ export function runSpec(r: RunFigureInput, opts: RunFigureOptions = {}): VlSpec 
   const height = opts.height ?? 180;
   const panels: VlSpec[] = [];
   const subtitle: string[] = [];
+  let panelCount = 0;
+  const letter = () => `(${String.fromCharCode(97 + panelCount++)})`;
 
   // (a) Levels, or each task's own loss.
   const l0 = r.summary?.initialTaskLoss;
@@ -142,7 +148,7 @@ export function runSpec(r: RunFigureInput, opts: RunFigureOptions = {}): VlSpec 
       mark: { type: "line", clip: true },
       encoding: {
         x: x(null),
-        y: { field: "value", type: "quantitative", title: "(a) loss of each task", scale: { type: "log", ...(range ? { domain: [range.lo, range.hi] } : {}) } },
+        y: { field: "value", type: "quantitative", title: `${letter()} loss of each task`, scale: { type: "log", ...(range ? { domain: [range.lo, range.hi] } : {}) } },
         color: colour(taskName),
         tooltip: [{ field: "task" }, { field: "t", title: integerTime ? "step" : "time" }, { field: "value", title: "loss", format: ".4~g" }],
       },
@@ -155,12 +161,43 @@ export function runSpec(r: RunFigureInput, opts: RunFigureOptions = {}): VlSpec 
       mark: { type: "line", clip: true },
       encoding: {
         x: x(null),
-        y: { field: "value", type: "quantitative", title: `(a) ${levelTitle(r.model)}`, scale: { zero: false } },
+        y: { field: "value", type: "quantitative", title: `${letter()} ${levelTitle(r.model)}`, scale: { zero: false } },
         color: colour(taskName),
         tooltip: [{ field: "task" }, { field: "t", title: integerTime ? "step" : "time" }, { field: "value", title: "level", format: ".4~g" }],
       },
       params: [zoom("zoom_a", ["x"])],
     });
+  }
+
+  // Each skill's own loss (the model's SkillLoss of its level), log axis within its useful range.
+  if (opts.skillLoss && !perTaskLoss) {
+    const f = opts.skillLoss;
+    const rows: VlSpec[] = [];
+    for (const s of shown) {
+      const lv = trace.level?.[s.skill.index - 1] ?? [];
+      for (let k = 0; k < t.length && k < lv.length; k++) {
+        if (!inX(t[k])) continue;
+        const v = f.of(lv[k], s.skill.index, r.summary ?? {});
+        if (Number.isFinite(v)) rows.push({ t: t[k], task: s.name, index: s.skill.index, loss: v });
+      }
+    }
+    const skillRange = lossFloor(rows.map((row) => row.loss as number));
+    const kept = rows.filter((row) => (row.loss as number) > 0 && (!skillRange || (row.loss as number) >= skillRange.lo));
+    panels.push({
+      data: { values: kept }, width, height,
+      mark: { type: "line", clip: true },
+      encoding: {
+        x: x(null),
+        y: { field: "loss", type: "quantitative", title: `${letter()} loss of each ${taskName}`, scale: { type: "log", ...(skillRange ? { domain: [skillRange.lo, skillRange.hi] } : {}) } },
+        color: colour(taskName),
+        tooltip: [{ field: "task" }, { field: "t", title: integerTime ? "step" : "time" }, { field: "loss", format: ".4~g" }],
+      },
+      params: [zoom("zoom_skill_loss", ["x"])],
+    });
+    const zeros = rows.length - rows.filter((row) => (row.loss as number) > 0).length;
+    subtitle.push(`each ${taskName}'s loss: ${f.formula}`);
+    if (skillRange?.cut) subtitle.push(`${taskName} losses below ${fmtValue(skillRange.lo)} (${LOSS_RANGE} decades under the largest, ${fmtValue(skillRange.hi)}) are cut off`);
+    if (zeros) subtitle.push(`${zeros} ${taskName}-loss value${zeros === 1 ? "" : "s"} of exactly 0 (learned) not drawn on the log axis`);
   }
 
   // (b) Total loss, log axis within its useful range.
@@ -171,7 +208,7 @@ export function runSpec(r: RunFigureInput, opts: RunFigureOptions = {}): VlSpec 
     mark: { type: "line", clip: true, color: "#222222" },
     encoding: {
       x: x(null),
-      y: { field: "loss", type: "quantitative", title: "(b) loss", scale: range ? { type: "log", domain: [range.lo, range.hi] } : { zero: false } },
+      y: { field: "loss", type: "quantitative", title: `${letter()} loss`, scale: range ? { type: "log", domain: [range.lo, range.hi] } : { zero: false } },
       tooltip: [{ field: "t", title: integerTime ? "step" : "time" }, { field: "loss", format: ".4~g" }],
     },
     params: [zoom("zoom_b", ["x"])],
@@ -190,7 +227,7 @@ export function runSpec(r: RunFigureInput, opts: RunFigureOptions = {}): VlSpec 
     bars.push({ task: s.name, index: s.skill.index, onset: start, end: done ? learned : tEnd, half, learned, state: done ? "onset → learned" : "not learned by the end" });
   }
   const barColour = { field: "task", type: "nominal", title: taskName, scale: colours, sort: colours.domain };
-  const ySkills = { field: "task", type: "nominal", title: `(c) ${taskName}`, sort: shown.map((s) => s.name), scale: { domain: shown.map((s) => s.name) } };
+  const ySkills = { field: "task", type: "nominal", title: `${letter()} ${taskName}`, sort: shown.map((s) => s.name), scale: { domain: shown.map((s) => s.name) } };
   panels.push({
     data: { values: bars }, width, height: Math.min(260, Math.max(60, shown.length * 17)),
     layer: [
@@ -227,7 +264,7 @@ export function runSpec(r: RunFigureInput, opts: RunFigureOptions = {}): VlSpec 
       mark: { type: "line", clip: true },
       encoding: {
         x: x(xTitle),
-        y: { field: "aligned", type: "quantitative", title: "(d) aligned dimensions" },
+        y: { field: "aligned", type: "quantitative", title: `${letter()} aligned dimensions` },
         color: colour(taskName),
         tooltip: [{ field: "task" }, { field: "t", title: integerTime ? "step" : "time" }, { field: "aligned", format: ".4~g" }],
       },

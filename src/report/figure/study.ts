@@ -1,0 +1,74 @@
+/**
+ * A study's figures (`study: figures:` in a config or study file), drawn through relplot like
+ * every other figure: tidy rows in, y against x, one colour per value of `color`, one panel per
+ * value of `column`, log axes where asked.
+ * - data: runs / calibration: one row per run; runs that share (column, color, x) - the seeds -
+ *   are drawn as their mean with the 95% t interval of the mean (Student t, n - 1 degrees of
+ *   freedom) as a band or error bars, each run a dot;
+ * - data: groups: the group table's own numbers, y_mean with y_lo..y_hi (the same 95% t
+ *   interval, computed once in src/study/compute.ts), each run of the group a dot;
+ * - data: fits: one row per fit group; alpha with its bootstrap percentile interval when the
+ *   fit has one;
+ * - data: curves: long format, one row per run, recorded step and skill (level, loss and the
+ *   skill's own loss): per-skill curves, colour = skill; the runs that share a curve's keys
+ *   (the seeds) drawn as its mean with the same t band.
+ * `select` keeps the rows whose columns hold the given values (the runs a figure shows).
+ * Pure: the study's tables in, a Vega-Lite specification out.
+ */
+import type { FigureSpec } from "../../study/spec.js";
+import { cellMatches, type StudyResult, type Table } from "../../study/compute.js";
+import { relplot, type Row } from "./relplot.js";
+import type { FigureSize, VlSpec } from "./theme.js";
+
+export interface StudyFigureOptions extends FigureSize {
+  /** Title when the figure has none of its own (the paper figure's title). */
+  title?: string;
+}
+
+function records(t: Table): Row[] {
+  return t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i]])));
+}
+
+function tableOf(result: StudyResult, f: FigureSpec): Table {
+  const t = f.data === "runs" ? result.runs : f.data === "groups" ? result.groups : f.data === "fits" ? result.fits : f.data === "curves" ? result.curves : result.calibration;
+  if (!t) throw new Error(`figure ${f.name}: the study has no ${f.data} table`);
+  return t;
+}
+
+export const GROUP_INTERVAL = "95% t interval of the mean over the group's runs (Student t, n - 1 degrees of freedom)";
+export const FIT_INTERVAL = "2.5 and 97.5 percentiles of the bootstrap refits";
+
+/** The Vega-Lite specification of one study figure (see the file comment). */
+export function studySpec(result: StudyResult, f: FigureSpec, o: StudyFigureOptions = {}): VlSpec {
+  const t = tableOf(result, f);
+  const keep = (r: Row) => Object.entries(f.select).every(([k, vs]) => vs.some((v) => cellMatches(r[k] as never, v)));
+  const rows = records(t).filter(keep);
+  if (rows.length === 0 && t.rows.length > 0) throw new Error(`figure ${f.name}: select ${JSON.stringify(f.select)} keeps none of the ${t.rows.length} rows of the ${f.data} table`);
+  const common = {
+    x: f.x, y: f.y, colour: f.color ?? null, facet: f.column ?? null, mark: f.mark,
+    logX: f.logX, logY: f.logY, title: f.title ?? o.title ?? f.name,
+    width: o.width, height: o.height, xlim: o.xlim,
+  };
+  try {
+    if (f.data === "groups" && t.columns.includes(`${f.y}_mean`)) {
+      return relplot(rows, {
+        ...common, yTitle: `${f.y} (mean over seeds)`,
+        given: { mean: `${f.y}_mean`, lo: `${f.y}_lo`, hi: `${f.y}_hi`, n: `${f.y}_n`, sd: `${f.y}_sd`, interval: GROUP_INTERVAL, singles: records(result.runs).filter(keep) },
+      });
+    }
+    if (f.data === "fits" && f.y === "alpha") {
+      return relplot(rows, { ...common, given: { mean: "alpha", lo: "alpha_lo", hi: "alpha_hi", n: "n", interval: FIT_INTERVAL } });
+    }
+    if (f.data === "curves") {
+      const named = { ...common, colourTitle: f.color === "skill" ? "skill" : undefined, dots: false, points: false };
+      return relplot(rows, { ...named, subtitle: Object.keys(f.select).length ? [`runs: ${selectText(f.select)}`] : undefined });
+    }
+    return relplot(rows, { ...common, subtitle: Object.keys(f.select).length ? [`rows: ${selectText(f.select)}`] : undefined });
+  } catch (e) {
+    throw new Error(`figure ${f.name}: ${(e as Error).message}`);
+  }
+}
+
+function selectText(select: Record<string, unknown[]>): string {
+  return Object.entries(select).map(([k, vs]) => `${k} = ${vs.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(" or ")}`).join(", ");
+}
