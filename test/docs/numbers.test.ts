@@ -212,3 +212,11 @@ test("docs/models.md: the Domino t0 and the switching example are what the runs 
   assert.equal(off.skills[2].learned, null);
   assert.ok(flat(modelsPage).includes(text), text);
 });
+
+test("docs/models.md lists each kind of Geometry skill vectors once (gaussian was listed twice)", async () => {
+  const { vectorKinds } = await import("../../src/models/geometry/schema.js");
+  for (const kind of vectorKinds) {
+    const items = modelsPage.split("\n").filter((l) => l.startsWith(`- \`${kind}\`:`));
+    assert.equal(items.length, 1, `docs/models.md: "- \`${kind}\`:" appears ${items.length} times`);
+  }
+});
