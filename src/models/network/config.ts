@@ -63,7 +63,7 @@ const taskKeys: Record<TaskKind, string[]> = {
   "sparse-parity": ["kind", "bits", "samples", "train_fraction", "subtasks"],
   "multitask-parity": ["kind", "bits", "samples", "train_fraction", "k", "control"],
   "modular-addition": ["kind", "modulus", "train_fraction"],
-  squares: ["kind", "samples", "train_fraction"],
+  squares: ["kind", "samples", "train_fraction", "draw"],
 };
 
 export interface NetworkProblem {

@@ -29,6 +29,7 @@ export const networkSchema = z.strictObject({
       k: posInt.optional(), // multitask-parity: bits per task
       control: posInt.optional(), // multitask-parity: one-hot control bits (default: one per task)
       modulus: z.number().int().min(2).max(1e6).optional(), // modular-addition
+      draw: z.enum(["random", "exact"]).optional(), // squares: each sample's task drawn from p (random), or exactly round(p_i n) samples per task (exact; the authors')
     })
     .default({ kind: "sparse-parity" }),
   skills: z
@@ -69,6 +70,7 @@ export type NetworkConfig = {
     k?: number;
     control?: number;
     modulus?: number;
+    draw?: "random" | "exact";
   };
   skills: { count: number; frequencies: Frequencies };
   network: { hidden: number[]; activation: "relu" | "silu"; modules: number; embedding?: number };

@@ -16,6 +16,9 @@
  *                     first floor(f m^2) for training.
  *   squares           per sample: its task i ~ p (one nextDouble), then x_i = 2u - 1 (one
  *                     nextDouble), x_j = 0 for j != i; targets y_j = x_j^2 (so 0 off task i).
+ *                     With `draw: exact` (the authors' draw): exactly round(p_i n) samples of
+ *                     task i (largest remainders, so the counts sum to n), in an order shuffled
+ *                     by Fisher-Yates (n - 1 nextInt draws), then x_i per sample as above.
  */
 import type { NetworkConfig } from "../../config/schema.js";
 import { Rng } from "../../engine/rng.js";
@@ -62,6 +65,30 @@ function cumulative(cfg: NetworkConfig): Float64Array {
   for (let i = 0; i < p.length; i++) cdf[i] = s += p[i];
   cdf[p.length - 1] = 1; // guard against rounding: u < 1 always lands in a task
   return cdf;
+}
+
+/** Exactly round(p_i rows) rows per task (largest remainders: the counts sum to rows), shuffled. */
+export function exactCounts(p: number[], rows: number): number[] {
+  const want = p.map((q) => q * rows);
+  const c = want.map(Math.floor);
+  let left = rows - c.reduce((a, b) => a + b, 0);
+  const order = want.map((w, i) => i).sort((a, b) => want[b] - c[b] - (want[a] - c[a]) || a - b);
+  for (let k = 0; left > 0; k++, left--) c[order[k % order.length]]++;
+  return c;
+}
+
+function exactTasks(cfg: NetworkConfig, rows: number, rng: Rng): Int32Array {
+  const c = exactCounts(Array.from(normalised(skillFrequencies(cfg.skills.frequencies, cfg.skills.count))), rows);
+  const out = new Int32Array(rows);
+  let r = 0;
+  c.forEach((k, i) => out.fill(i, r, (r += k)));
+  for (let j = rows - 1; j > 0; j--) {
+    const k = rng.nextInt(j + 1);
+    const tmp = out[j];
+    out[j] = out[k];
+    out[k] = tmp;
+  }
+  return out;
 }
 
 function countTrain(taskOf: Int32Array, nTrain: number, n: number): Int32Array {
@@ -150,8 +177,9 @@ export function generateTask(cfg: NetworkConfig, rng: Rng): TaskData {
       const rows = t.samples!;
       const cdf = cumulative(cfg);
       const X = new Float64Array(rows * n), Y = new Float64Array(rows * n), taskOf = new Int32Array(rows);
+      const exact = t.draw === "exact" ? exactTasks(cfg, rows, rng) : null;
       for (let r = 0; r < rows; r++) {
-        const i = drawTask(cdf, rng.nextDouble());
+        const i = exact ? exact[r] : drawTask(cdf, rng.nextDouble());
         taskOf[r] = i;
         const x = 2 * rng.nextDouble() - 1;
         X[r * n + i] = x;

@@ -1,0 +1,34 @@
+/**
+ * `npm start` (and `npm test`) build first; a second build with nothing changed must start at
+ * once (issue 21): TypeScript in build mode (`tsc -b`, which compares the inputs' times with
+ * its build info and parses nothing when they are older) and each WebAssembly module compiled
+ * only when its asm/ source changed (scripts/build-wasm.mjs). The quick start stays
+ * `npm ci && npm start`.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "./helpers.js";
+
+test("the build script is incremental: tsc in build mode, then the WASM modules only when asm/ changed", () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+  assert.equal(pkg.scripts.build, "tsc -b tsconfig.json && node scripts/build-wasm.mjs");
+  assert.equal(pkg.scripts.prestart, "npm run build --silent");
+  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+  assert.match(readme, /^npm ci && npm start +#/m, "the quick start is two commands");
+});
+
+test("a second build with nothing changed parses nothing and recompiles no WASM module", () => {
+  // The suite runs after `npm run build` (pretest): nothing has changed since.
+  const tsc = spawnSync(process.execPath, [join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-b", "tsconfig.json", "--verbose"], { cwd: ROOT, encoding: "utf8" });
+  assert.equal(tsc.status, 0, tsc.stdout + tsc.stderr);
+  assert.match(tsc.stdout, /Project 'tsconfig\.json' is up to date because newest input '.*' is older than output 'dist\/\.tsbuildinfo'/);
+  const dir = join(ROOT, "dist", "asm");
+  const before = Object.fromEntries(readdirSync(dir).filter((f) => f.endsWith(".wasm")).map((f) => [f, statSync(join(dir, f)).mtimeMs]));
+  assert.deepEqual(Object.keys(before).sort(), ["dense.wasm", "fit.wasm", "geometry.wasm", "geometry32.wasm"]);
+  const wasm = spawnSync(process.execPath, [join(ROOT, "scripts", "build-wasm.mjs")], { cwd: ROOT, encoding: "utf8" });
+  assert.equal(wasm.status, 0, wasm.stderr);
+  for (const [f, t] of Object.entries(before)) assert.equal(statSync(join(dir, f)).mtimeMs, t, `${f} was not rebuilt`);
+});
