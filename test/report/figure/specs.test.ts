@@ -95,8 +95,9 @@ test("run spec: modular addition's tasks are training and held-out accuracy; squ
 });
 
 test("describeConfig: a rate hides params and lr (it overrides them)", () => {
-  assert.deepEqual(describeConfig({ params: 1000, lr: 3e-4, seed: 1 }), ["params = 1000", "lr = 3×10⁻⁴", "seed = 1"]);
-  assert.deepEqual(describeConfig({ params: 1000, lr: 3e-4, rate: 0.5, seed: 1 }), ["rate = 0.5", "seed = 1"]);
+  assert.deepEqual(describeConfig({ model: "resource", params: 1000, lr: 3e-4, seed: 1 }), ["params = 1000", "lr = 3×10⁻⁴", "seed = 1"]);
+  assert.deepEqual(describeConfig({ model: "resource", params: 1000, lr: 3e-4, rate: 0.5, seed: 1 }), ["rate = 0.5", "seed = 1"]);
+  assert.deepEqual(describeConfig({ model: "domino", params: 1000, lr: 3e-4, rate: 0.5, seed: 1 }), ["rate = 0.5", "seed = 1"]);
 });
 
 test("--xlim: the run spec keeps only the points inside and fixes the x domain", () => {
