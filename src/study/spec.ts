@@ -11,7 +11,7 @@
  *     fit: {x: params, y: final.loss, by: [skills.frequencies.zipf], fix_E: 0, bootstrap: 100}
  *     calibrate: {model: resource}                               # per run: N0 (and what else `calibrate` fits)
  *     figures: [{name: ratio, data: groups, x: skills.frequencies, y: ratio, color: config}]
- *     # curves: one row per run, recorded step and skill (step, skill, level, loss, skill_loss)
+ *     # curves: one row per run, recorded step and skill (step, skill, task, level, loss, skill_loss, aligned)
  *     figures: [{name: l, data: curves, x: step, y: skill_loss, color: skill, select: {seed: 0}, log: [y]}]
  *
  * Every expression is parsed and every field it reads checked against the first run of each
@@ -61,7 +61,7 @@ export interface CalibrateSpec {
 export type FigureData = "runs" | "groups" | "fits" | "calibration" | "curves";
 
 /** Columns of the `curves` table (long format, one row per run, recorded step and skill), after the run's keys. */
-export const CURVE_COLUMNS = ["step", "skill", "level", "loss", "skill_loss"] as const;
+export const CURVE_COLUMNS = ["step", "skill", "task", "level", "loss", "skill_loss", "aligned"] as const;
 export interface FigureSpec {
   name: string;
   title?: string;

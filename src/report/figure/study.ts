@@ -19,6 +19,7 @@ import type { FigureSpec } from "../../study/spec.js";
 import { cellMatches, type StudyResult, type Table } from "../../study/compute.js";
 import { relplot, type Row } from "./relplot.js";
 import type { FigureSize, VlSpec } from "./theme.js";
+import { LOSS_RANGE } from "./run.js";
 
 export interface StudyFigureOptions extends FigureSize {
   /** Title when the figure has none of its own (the paper figure's title). */
@@ -60,7 +61,8 @@ export function studySpec(result: StudyResult, f: FigureSpec, o: StudyFigureOpti
       return relplot(rows, { ...common, given: { mean: "alpha", lo: "alpha_lo", hi: "alpha_hi", n: "n", interval: FIT_INTERVAL } });
     }
     if (f.data === "curves") {
-      const named = { ...common, colourTitle: f.color === "skill" ? "skill" : undefined, dots: false, points: false };
+      // A loss on a log axis keeps to its useful range, as the run figure's (LOSS_RANGE decades).
+      const named = { ...common, colourTitle: f.color === "skill" ? "skill" : undefined, dots: false, points: false, yDecades: f.y === "loss" || f.y === "skill_loss" ? LOSS_RANGE : undefined };
       return relplot(rows, { ...named, subtitle: Object.keys(f.select).length ? [`runs: ${selectText(f.select)}`] : undefined });
     }
     return relplot(rows, { ...common, subtitle: Object.keys(f.select).length ? [`rows: ${selectText(f.select)}`] : undefined });
