@@ -75,6 +75,8 @@ export interface FigureSpec {
   logY: boolean;
   /** Only the rows whose columns have these values (a value or a list of values each). */
   select: Record<string, unknown[]>;
+  /** The x range drawn ([lo, hi]); --xlim overrides it. */
+  xlim?: [number, number];
   where: string;
 }
 
@@ -278,7 +280,7 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
     st.figures.forEach((f, i) => {
       const p = ["study", "figures", i];
       if (!isObj(f)) throw new ConfigError("expected {name, data, x, y, ...}", at(p), p.join("."));
-      const fk = ["name", "title", "data", "mark", "x", "y", "color", "column", "log", "select"];
+      const fk = ["name", "title", "data", "mark", "x", "y", "color", "column", "log", "select", "xlim"];
       for (const k of Object.keys(f)) if (!fk.includes(k)) throw new ConfigError(`unknown key; a figure has ${fk.join(", ")}${suggest(k, fk)}`, at([...p, k]), `${p.join(".")}.${k}`);
       const data = (f.data ?? "groups") as FigureData;
       if (!["runs", "groups", "fits", "calibration", "curves"].includes(data)) throw new ConfigError("data must be runs, groups, fits, calibration or curves", at([...p, "data"]), `${p.join(".")}.data`);
@@ -310,7 +312,13 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
           select[k] = vs;
         }
       }
-      figures.push({ name, title: typeof f.title === "string" ? f.title : undefined, data, mark, x, y, color: col("color"), column: col("column"), logX: log.includes("x"), logY: log.includes("y"), select, where: at(p) });
+      let xlim: [number, number] | undefined;
+      if (f.xlim !== undefined) {
+        const v = f.xlim;
+        if (!Array.isArray(v) || v.length !== 2 || !v.every((z) => typeof z === "number" && Number.isFinite(z)) || !(v[0] < v[1])) throw new ConfigError("xlim: [lo, hi], two numbers with lo < hi", at([...p, "xlim"]), `${p.join(".")}.xlim`);
+        xlim = [v[0], v[1]];
+      }
+      figures.push({ name, title: typeof f.title === "string" ? f.title : undefined, data, mark, x, y, color: col("color"), column: col("column"), logX: log.includes("x"), logY: log.includes("y"), select, xlim, where: at(p) });
     });
   }
 

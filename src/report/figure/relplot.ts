@@ -49,6 +49,9 @@ export interface RelplotOptions extends FigureSize {
   /** On a log y axis: show at most this many decades under the largest value (rows below are
    * left out and the subtitle says where the axis is cut): a loss reaching 1e-30 would flatten the rest. */
   yDecades?: number;
+  /** Colours in order (viridis) even when the colour field's values are names ("skill 1", "skill 2", ...
+   * in first-seen order); default: ordered when they are numbers. */
+  ordered?: boolean;
   /** With mark "line": a dot at each mean (default true; false for dense curves). */
   points?: boolean;
   /**
@@ -217,7 +220,7 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
   // Padding keeps the end points off the frame; a log axis is rounded out to whole decades instead.
   const yScale: VlSpec = { type: logY ? "log" : "linear", ...(logY ? {} : { zero: false, padding: 10 }), ...(yFloor !== null ? { domain: [yFloor, Math.max(...kept.map((r) => r[yOf] as number))] } : {}) };
   const colourValues = colour ? distinctValues(kept, colour) : [];
-  const ordered = colourValues.length > 0 && colourValues.every((v) => typeof v === "number");
+  const ordered = o.ordered ?? (colourValues.length > 0 && colourValues.every((v) => typeof v === "number"));
   const colourEnc: VlSpec | null = colour
     ? {
         field: fieldRef(colour), type: ordered ? "ordinal" : "nominal", title: o.colourTitle ?? colour,
@@ -281,7 +284,7 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
   const outside = o.xlim && xNumeric ? usable.filter((r) => (r[o.x] as number) < o.xlim![0] || (r[o.x] as number) > o.xlim![1]).length : 0;
   if (belowFloor) sub.push(`${o.yTitle ?? o.y} axis cut at ${fmtValue(yFloor!)} (${o.yDecades} decades under its largest value): ${belowFloor} row${belowFloor === 1 ? "" : "s"} below it left out`);
   if (dropped - outside - belowFloor) sub.push(`${dropped - outside - belowFloor} row${dropped - outside - belowFloor === 1 ? "" : "s"} without a drawable ${o.y}${logY || logX ? " (a positive number on the log axis)" : ""} left out`);
-  if (outside) sub.push(`${outside} row${outside === 1 ? "" : "s"} outside x = ${o.xlim![0]} to ${o.xlim![1]} (--xlim) left out`);
+  if (outside) sub.push(`${outside} row${outside === 1 ? "" : "s"} outside x = ${o.xlim![0]} to ${o.xlim![1]} left out (the x range drawn)`);
   const title = o.title ?? `${o.yTitle ?? o.y} vs ${o.xTitle ?? o.x}`;
   const body: VlSpec = facet
     ? { data, facet: { field: fieldRef(facet), title: facet, type: distinctValues(kept, facet).every((v) => typeof v === "number") ? "ordinal" : "nominal" }, spec: { ...size, layer: layers }, resolve: { scale: { y: "shared" } } }
