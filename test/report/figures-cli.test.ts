@@ -222,3 +222,18 @@ test("issue 21: a PNG draws the font's missing-glyph box for each CJK character,
   assert.ok(cjk.bytes.equals(other.bytes), "each missing character is drawn as the same box");
   assert.ok(!cjk.bytes.equals(none.bytes), "the boxes are drawn: the PNG differs from one without the characters");
 });
+
+test("sweep --plot: .png and .html too (the same specification as .vl.json)", () => {
+  const dir = tempDir();
+  const out = join(dir, "s.jsonl");
+  writeFileSync(join(dir, "s.yaml"), "model: resource\nskills: {count: 3}\nsteps: 60\nsweep:\n  N0: [0.001, 0.1]\n  seed: [0, 1]\n");
+  assert.equal(cli(["sweep", join(dir, "s.yaml"), "-q", "--jobs", "1", "--out", out, "--plot", join(dir, "s.vl.json")]).code, 0);
+  for (const name of ["s.png", "s.html"]) {
+    const r = cli(["sweep", join(dir, "s.yaml"), "-q", "--out", out, "--resume", "--plot", join(dir, name)]);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  assert.equal(readFileSync(join(dir, "s.png")).subarray(1, 4).toString(), "PNG");
+  const html = readFileSync(join(dir, "s.html"), "utf8");
+  const embedded = JSON.parse(/const spec = (.*);\n/.exec(html)![1]);
+  assert.deepEqual(embedded, spec(join(dir, "s.vl.json")));
+});

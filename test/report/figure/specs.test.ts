@@ -14,6 +14,10 @@ import {
   type VlSpec,
 } from "../../../src/report/figure/index.js";
 import { renderWarnings, specToSvg } from "../../../src/report/figure/render.js";
+import { studySpec } from "../../../src/report/figure/study.js";
+import { MSE_SKILL_LOSS } from "../../../src/models/spec.js";
+import type { FigureSpec } from "../../../src/study/spec.js";
+import type { StudyResult } from "../../../src/study/compute.js";
 import { chinchillaData, chinchillaFit, powerData, powerFit, runFixture, sweepFixture } from "../fixtures.js";
 
 // Compiled to dist/test/report/figure/; the golden files stay in the source tree.
@@ -54,6 +58,47 @@ test("golden specifications: run, sweep, power-law fit, Chinchilla fit, kinemati
     golden(name, spec);
     const svg = await drawsCleanly(spec);
     assert.ok(svg.includes((spec.title as { text: string }).text.replace(/&/g, "&amp;")), `${name}: the title is drawn`);
+  }
+});
+
+/** A study's tables by hand: two configs x two N0 x two seeds; group means with their t intervals; curves of one run. */
+const studyFixture: StudyResult = {
+  runs: {
+    columns: ["config", "id", "seed", "N0", "final_loss", "ratio", "error"],
+    rows: [
+      ["sgd", 0, 0, 0.01, 0.2, 9.1, null], ["sgd", 1, 1, 0.01, 0.22, 9.3, null], ["sgd", 2, 0, 0.1, 0.1, 8.2, null], ["sgd", 3, 1, 0.1, 0.12, 8.6, null],
+      ["sign", 0, 0, 0.01, 0.3, 1.9, null], ["sign", 1, 1, 0.01, 0.33, 1.8, null], ["sign", 2, 0, 0.1, 0.15, 1.7, null], ["sign", 3, 1, 0.1, 0.16, 1.75, null],
+    ],
+  },
+  groups: {
+    columns: ["config", "N0", "runs", "ratio_n", "ratio_mean", "ratio_sd", "ratio_lo", "ratio_hi"],
+    rows: [
+      ["sgd", 0.01, 2, 2, 9.2, 0.1414, 7.929, 10.471], ["sgd", 0.1, 2, 2, 8.4, 0.2828, 5.859, 10.941],
+      ["sign", 0.01, 2, 2, 1.85, 0.0707, 1.215, 2.485], ["sign", 0.1, 2, 2, 1.725, 0.0354, 1.407, 2.043],
+    ],
+  },
+  fits: null,
+  calibration: null,
+  curves: {
+    columns: ["config", "id", "seed", "N0", "step", "skill", "task", "level", "loss", "skill_loss", "aligned"],
+    rows: [0, 10, 20].flatMap((step) => [1, 2].map((skill) => {
+      const level = 1 - Math.pow(0.5, (step / 10) * (3 - skill));
+      return ["sgd", 0, 0, 0.01, step, skill, `skill ${skill}`, level, 0.5, MSE_SKILL_LOSS.of(level, skill, {}), null];
+    })),
+  },
+  notes: [],
+};
+const fig = (f: Partial<FigureSpec>): FigureSpec => ({ name: "f", data: "groups", mark: "line", x: "N0", y: "ratio", logX: false, logY: false, select: {}, where: "s.yaml:1:1", ...f });
+
+test("golden specifications: study figures (groups with their t interval, bars, per-skill curves)", async () => {
+  const specs: [string, VlSpec][] = [
+    ["study-groups.vl.json", studySpec(studyFixture, fig({ name: "ratio", color: "config", logX: true }))],
+    ["study-bars.vl.json", studySpec(studyFixture, fig({ name: "bars", data: "runs", mark: "bar", x: "config", y: "final_loss", select: { N0: [0.1] } }))],
+    ["study-curves.vl.json", studySpec(studyFixture, fig({ name: "curves", data: "curves", x: "step", y: "skill_loss", color: "task", logY: true }))],
+  ];
+  for (const [name, spec] of specs) {
+    golden(name, spec);
+    await drawsCleanly(spec);
   }
 });
 
