@@ -287,7 +287,7 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
   if (outside) sub.push(`${outside} row${outside === 1 ? "" : "s"} outside x = ${o.xlim![0]} to ${o.xlim![1]} left out (the x range drawn)`);
   const title = o.title ?? `${o.yTitle ?? o.y} vs ${o.xTitle ?? o.x}`;
   const body: VlSpec = facet
-    ? { data, facet: { field: fieldRef(facet), title: facet, type: distinctValues(kept, facet).every((v) => typeof v === "number") ? "ordinal" : "nominal" }, spec: { ...size, layer: layers }, resolve: { scale: { y: "shared" } } }
+    ? { data, facet: { field: fieldRef(facet), title: facet, type: distinctValues(kept, facet).every((v) => typeof v === "number") ? "ordinal" : "nominal", sort: distinctValues(kept, facet).map(labelValue) }, spec: { ...size, layer: layers }, resolve: { scale: { y: "shared" } } }
     : { data, ...size, layer: layers };
   if (kept.length === 0) throw new Error(`no row with a drawable ${o.y} (a finite number${logY ? ", positive on the log axis" : ""}) against ${o.x}`);
   return topLevel(body, title, sub);
