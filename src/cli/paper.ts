@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { availableParallelism } from "node:os";
-import { markdownTable, num, valueText, verdicts, type Verdict } from "../study/paper.js";
+import { DRAWN, markdownTable, num, valueText, verdicts, type Verdict } from "../study/paper.js";
 import { CliError, declareIo, writeFileAtomic } from "./io.js";
 import { RunError } from "../errors.js";
 import { note } from "./shared.js";
@@ -71,7 +71,7 @@ Exit codes: 0 every number within its tolerance, 1 some number outside it (or a 
         if (!quiet) note(`figure ${s.figure}: ${s.study.paper?.title ?? s.file}`);
         const plot = opts.plot ? withSuffix(opts.plot, `-fig${s.figure}`) : undefined;
         const r = await executeStudy(s.file, { out: join(opts.out, `fig${s.figure}`), jobs, quiet, study: s.study, size, plot: plot && s.study.figures.length ? plot : undefined, plotPrefix: true });
-        rows.push(...verdicts(s.study, r.result));
+        rows.push(...verdicts(s.study, r.result, r.drawn));
         times.push({ figure: s.figure, seconds: r.seconds });
       }
       const total = (performance.now() - t0) / 1000;
@@ -80,9 +80,11 @@ Exit codes: 0 every number within its tolerance, 1 some number outside it (or a 
       writeFileAtomic(join(opts.out, "paper.md"), md);
       writeFileAtomic(join(opts.out, "verdicts.json"), JSON.stringify({ verdicts: rows, seconds: { total, figures: times } }, null, 1) + "\n");
       if (opts.docs) updateDocs(opts.docs, md);
-      if (!quiet) note(`${rows.filter((v) => v.ok).length} of ${rows.length} numbers within tolerance; ${total.toFixed(1)} s (${times.map((t) => `fig ${t.figure} ${t.seconds.toFixed(1)} s`).join(", ")})`);
-      const bad = rows.filter((v) => !v.ok).length;
-      if (bad > 0) throw new RunError(`${bad} of ${rows.length} numbers outside their tolerance (see the verdict column)`);
+      const numbers = rows.filter((v) => !v.drawn);
+      const drawnOnly = rows.length - numbers.length;
+      if (!quiet) note(`${numbers.filter((v) => v.ok).length} of ${numbers.length} numbers within tolerance${drawnOnly ? ` (and ${drawnOnly} figure${drawnOnly === 1 ? "" : "s"} drawn with no reference number)` : ""}; ${total.toFixed(1)} s (${times.map((t) => `fig ${t.figure} ${t.seconds.toFixed(1)} s`).join(", ")})`);
+      const bad = numbers.filter((v) => !v.ok).length;
+      if (bad > 0) throw new RunError(`${bad} of ${numbers.length} numbers outside their tolerance (see the verdict column)`);
     });
   declareIo(cmd, { args: null, outputs: ["--docs", "--plot"], folders: ["--out"] });
 }
@@ -106,7 +108,7 @@ function updateDocs(path: string, md: string): void {
 }
 
 function textVerdicts(vs: Verdict[]): string {
-  const cells = [["figure", "quantity", "reference", "skillsim", "tolerance", "verdict"], ...vs.map((v) => [v.figure, v.quantity, num(v.reference), valueText(v), v.tolerance, v.ok ? "ok" : `DIFFERS${v.why ? ` (${v.why})` : ""}`])];
+  const cells = [["figure", "quantity", "reference", "skillsim", "tolerance", "verdict"], ...vs.map((v) => [v.figure, v.quantity, num(v.reference), valueText(v), v.tolerance, v.drawn ? DRAWN : v.ok ? "ok" : `DIFFERS${v.why ? ` (${v.why})` : ""}`])];
   const w = cells[0].map((_, j) => Math.max(...cells.map((r) => r[j].length)));
   return cells.map((r) => r.map((c, j) => c.padEnd(w[j])).join("  ").trimEnd()).join("\n") + "\n";
 }

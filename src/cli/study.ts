@@ -225,10 +225,14 @@ async function rerun(study: Study, runs: StudyRun[], opts: ExecuteOptions, say: 
         const keys: Cell[] = [r.label, r.run.id, r.cfg.seed, ...swept.map((k) => (Object.hasOwn(r.run.overrides, k) ? cellOf(r.run.overrides[k]) : null))];
         const tr = res.trace as { t: number[]; loss: number[]; level: number[][] };
         const summary = (res.summary ?? {}) as Record<string, unknown>;
+        const names = modelSpec(r.cfg.model).taskNames?.(summary, tr.level.length) ?? null;
+        const aligned = (res.trace as { extra?: { aligned?: unknown } }).extra?.aligned;
+        const al = Array.isArray(aligned) && aligned.length === tr.level.length ? (aligned as number[][]) : null;
         for (let k = 0; k < tr.t.length; k++)
           for (let s = 0; s < tr.level.length; s++) {
             const l = of ? of.of(tr.level[s][k], s + 1, summary) : null;
-            table.rows.push([...keys, tr.t[k], s + 1, tr.level[s][k], tr.loss[k], l !== null && Number.isFinite(l) ? l : null]);
+            const a = al?.[s]?.[k];
+            table.rows.push([...keys, tr.t[k], s + 1, names?.[s] ?? `skill ${s + 1}`, tr.level[s][k], tr.loss[k], l !== null && Number.isFinite(l) ? l : null, typeof a === "number" && Number.isFinite(a) ? a : null]);
           }
       }
       if (opts.long) {

@@ -1,5 +1,6 @@
 /** `skillsim sweep CONFIG`: every run of the config's sweep block, as JSON Lines. */
 import type { Command } from "commander";
+import { modelSpec } from "../models/index.js";
 import { availableParallelism } from "node:os";
 import { parseShard, planSweep, shardIds, shardSize, type Shard, type SweepPlan } from "../sweep/grid.js";
 import { runSweep } from "../sweep/run.js";
@@ -214,7 +215,10 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
       summary.interrupted,
     );
   }
-  if (opts.plot) await plotSweep(opts.out!, opts.plot, opts, size);
+  if (opts.plot) {
+    const cfg0 = plan.run(0).cfg;
+    await plotSweep(opts.out!, opts.plot, opts, size, modelSpec(cfg0.model).overridden?.(cfg0 as never) ?? null);
+  }
   const failed = [...summary.failedBefore, ...summary.failed].sort((a, b) => a - b);
   if (failed.length > 0) {
     const ids = failed.slice(0, 10).join(", ") + (failed.length > 10 ? ", ..." : "");
@@ -235,14 +239,14 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
 }
 
 /** Draw the finished lines of a sweep output (runs that diverged carry no loss and are left out). */
-async function plotSweep(out: string, plot: string, opts: SweepCliOptions, size: FigureSize): Promise<void> {
+async function plotSweep(out: string, plot: string, opts: SweepCliOptions, size: FigureSize, overridden: { keys: string[]; by: string } | null): Promise<void> {
   const { sweepSpec } = await import("../report/figure/sweep.js");
   // The one sweep-line reader (src/results/): each line checked, errors naming file:line.
   const lines = sweepLines(readTextFile(out, "sweep output"), out).map((l) => l.value).filter((l): l is FigureSweepLine => "final" in l);
   if (lines.length === 0) throw new RunError(`--plot: no finished runs in ${out} to draw`);
   let spec;
   try {
-    spec = sweepSpec(lines, { x: opts.plotX, series: opts.plotSeries, facet: opts.plotFacet, y: opts.plotY, errorband: opts.plotBand as ErrorBand | undefined, ...size });
+    spec = sweepSpec(lines, { x: opts.plotX, series: opts.plotSeries, facet: opts.plotFacet, y: opts.plotY, errorband: opts.plotBand as ErrorBand | undefined, overridden, ...size });
   } catch (e) {
     throw new RunError(`--plot: ${(e as Error).message}`);
   }

@@ -91,6 +91,14 @@ export interface ModelSpec<C extends BaseConfig = BaseConfig> {
   /** What each skill is called in figures, by index - 1 (from the run's summary), when more than "skill i"
    * ("training accuracy", "held-out accuracy"); null for the default. */
   taskNames?(summary: Record<string, unknown>, count: number): string[] | null;
+  /** Keys of this config that are not in force because another key overrides them (a Resource or
+   * Domino `rate` overrides 2·lr·√params): figures show what is in force. Null when all are. */
+  overridden?(c: C): { keys: string[]; by: string } | null;
+}
+
+/** eta_eff given as `rate`: params and lr do not enter the run (Resource, Domino). */
+export function rateOverrides(c: { rate?: number }): { keys: string[]; by: string } | null {
+  return typeof c.rate === "number" ? { keys: ["params", "lr"], by: "rate (eta_eff) is set and overrides 2·lr·√params" } : null;
 }
 
 /** A skill's loss as a function of its level (the model's own skill loss, whose p-weighted sum is the run's loss). */

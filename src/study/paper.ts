@@ -9,7 +9,8 @@ import { findRows, type StudyResult } from "./compute.js";
 export interface Verdict {
   figure: string;
   quantity: string;
-  reference: number;
+  /** The paper's number; null for a figure drawn with no reference number (`drawn`). */
+  reference: number | null;
   source: string;
   /** skillsim's value: the mean over the group's runs (or the fit parameter). */
   value: number | null;
@@ -20,7 +21,11 @@ export interface Verdict {
   tolerance: string;
   ok: boolean;
   why: string | null;
+  /** A figure the study draws, with no number of the paper to compare ("drawn, no reference"). */
+  drawn?: boolean;
 }
+
+export const DRAWN = "drawn, no reference";
 
 /** How far a value may be from the reference. */
 export function within(value: number, ref: number, tol: PaperCheck["tolerance"]): boolean {
@@ -35,10 +40,19 @@ export function toleranceText(tol: PaperCheck["tolerance"]): string {
   return parts.join(" or ");
 }
 
-/** Every check of a study, against its result. */
-export function verdicts(study: Study, result: StudyResult): Verdict[] {
+/**
+ * Every check of a study, against its result; a study with no number to check gives one row
+ * per figure it drew (`drawn`: names of the figures drawn), "drawn, no reference".
+ */
+export function verdicts(study: Study, result: StudyResult, drawn: string[] = []): Verdict[] {
   const paper = study.paper;
   if (!paper) return [];
+  if (paper.checks.length === 0) {
+    return drawn.map((name) => {
+      const f = study.figures.find((g) => g.name === name);
+      return { figure: paper.figure, quantity: `figure ${name}${f?.title ? `: ${f.title}` : ""}`, reference: null, source: "-", value: null, sd: null, n: 0, interval: null, tolerance: "-", ok: true, why: null, drawn: true };
+    });
+  }
   return paper.checks.map((c) => {
     const t = c.table === "groups" ? result.groups : result.fits!;
     const rows = findRows(t, c.row);
@@ -77,6 +91,7 @@ export function num(v: number | null): string {
 
 /** skillsim's value with its seed spread: `mean ± sd (n = k)` or the value alone. */
 export function valueText(v: Verdict): string {
+  if (v.drawn) return "drawn";
   if (v.value === null) return "-";
   if (v.sd !== null && v.n > 1) return `${num(v.value)} ± ${num(v.sd)} (n = ${v.n})`;
   if (v.interval && v.n > 1) return `${num(v.value)} [${num(v.interval[0])}, ${num(v.interval[1])}]`;
@@ -86,5 +101,5 @@ export function valueText(v: Verdict): string {
 /** The verdict table as Markdown. */
 export function markdownTable(vs: Verdict[]): string {
   const head = "| figure | quantity | paper / authors' code | source | skillsim (mean ± sd over seeds) | tolerance | verdict |\n| --- | --- | --- | --- | --- | --- | --- |\n";
-  return head + vs.map((v) => `| ${v.figure} | ${v.quantity} | ${num(v.reference)} | ${v.source} | ${valueText(v)} | ${v.tolerance} | ${v.ok ? "ok" : `**differs**${v.why ? ` (${v.why})` : ""}`} |`).join("\n") + "\n";
+  return head + vs.map((v) => `| ${v.figure} | ${v.quantity} | ${num(v.reference)} | ${v.source} | ${valueText(v)} | ${v.tolerance} | ${v.drawn ? DRAWN : v.ok ? "ok" : `**differs**${v.why ? ` (${v.why})` : ""}`} |`).join("\n") + "\n";
 }

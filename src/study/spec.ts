@@ -11,7 +11,7 @@
  *     fit: {x: params, y: final.loss, by: [skills.frequencies.zipf], fix_E: 0, bootstrap: 100}
  *     calibrate: {model: resource}                               # per run: N0 (and what else `calibrate` fits)
  *     figures: [{name: ratio, data: groups, x: skills.frequencies, y: ratio, color: config}]
- *     # curves: one row per run, recorded step and skill (step, skill, level, loss, skill_loss)
+ *     # curves: one row per run, recorded step and skill (step, skill, task, level, loss, skill_loss, aligned)
  *     figures: [{name: l, data: curves, x: step, y: skill_loss, color: skill, select: {seed: 0}, log: [y]}]
  *
  * Every expression is parsed and every field it reads checked against the first run of each
@@ -61,7 +61,7 @@ export interface CalibrateSpec {
 export type FigureData = "runs" | "groups" | "fits" | "calibration" | "curves";
 
 /** Columns of the `curves` table (long format, one row per run, recorded step and skill), after the run's keys. */
-export const CURVE_COLUMNS = ["step", "skill", "level", "loss", "skill_loss"] as const;
+export const CURVE_COLUMNS = ["step", "skill", "task", "level", "loss", "skill_loss", "aligned"] as const;
 export interface FigureSpec {
   name: string;
   title?: string;
@@ -75,6 +75,8 @@ export interface FigureSpec {
   logY: boolean;
   /** Only the rows whose columns have these values (a value or a list of values each). */
   select: Record<string, unknown[]>;
+  /** The x range drawn ([lo, hi]); --xlim overrides it. */
+  xlim?: [number, number];
   where: string;
 }
 
@@ -278,7 +280,7 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
     st.figures.forEach((f, i) => {
       const p = ["study", "figures", i];
       if (!isObj(f)) throw new ConfigError("expected {name, data, x, y, ...}", at(p), p.join("."));
-      const fk = ["name", "title", "data", "mark", "x", "y", "color", "column", "log", "select"];
+      const fk = ["name", "title", "data", "mark", "x", "y", "color", "column", "log", "select", "xlim"];
       for (const k of Object.keys(f)) if (!fk.includes(k)) throw new ConfigError(`unknown key; a figure has ${fk.join(", ")}${suggest(k, fk)}`, at([...p, k]), `${p.join(".")}.${k}`);
       const data = (f.data ?? "groups") as FigureData;
       if (!["runs", "groups", "fits", "calibration", "curves"].includes(data)) throw new ConfigError("data must be runs, groups, fits, calibration or curves", at([...p, "data"]), `${p.join(".")}.data`);
@@ -310,7 +312,13 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
           select[k] = vs;
         }
       }
-      figures.push({ name, title: typeof f.title === "string" ? f.title : undefined, data, mark, x, y, color: col("color"), column: col("column"), logX: log.includes("x"), logY: log.includes("y"), select, where: at(p) });
+      let xlim: [number, number] | undefined;
+      if (f.xlim !== undefined) {
+        const v = f.xlim;
+        if (!Array.isArray(v) || v.length !== 2 || !v.every((z) => typeof z === "number" && Number.isFinite(z)) || !(v[0] < v[1])) throw new ConfigError("xlim: [lo, hi], two numbers with lo < hi", at([...p, "xlim"]), `${p.join(".")}.xlim`);
+        xlim = [v[0], v[1]];
+      }
+      figures.push({ name, title: typeof f.title === "string" ? f.title : undefined, data, mark, x, y, color: col("color"), column: col("column"), logX: log.includes("x"), logY: log.includes("y"), select, xlim, where: at(p) });
     });
   }
 

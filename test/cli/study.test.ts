@@ -167,7 +167,30 @@ test("paper 16: the study, its verdicts and the Markdown table; exit 1 when a nu
 
   const unknown = cli(["paper", "99", "--out", join(dir, "o2")]);
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /no study for figure 99; the studies are for figures 2, 4, 6, 7, 8, 9, 10, 15, 16, 17, 18/);
+  assert.match(unknown.stderr, /no study for figure 99; the studies are for figures 2, 4, 5, 6, 7, 8, 9, 10, 12, 13, 15, 16, 17, 18/);
+});
+
+test("paper 12: the paper's panels (each skill's loss, four configs), --plot FILE-fig12-<name>, and a \"drawn, no reference\" row", () => {
+  const dir = tempDir();
+  const out = join(dir, "p");
+  const r = cli(["paper", "12", "--out", out, "--jobs", "1", "-q", "--plot", join(dir, "f.svg")]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /12\s+figure skill-loss: Fig 12: each skill's loss .*\s+-\s+drawn\s+-\s+drawn, no reference/);
+  assert.match(readFileSync(join(out, "paper.md"), "utf8"), /\| 12 \| figure skill-loss: .* \| - \| - \| drawn \| - \| drawn, no reference \|/);
+  const v = JSON.parse(readFileSync(join(out, "verdicts.json"), "utf8"));
+  assert.deepEqual(v.verdicts.map((x: { drawn?: boolean; reference: number | null }) => [x.drawn, x.reference]), [[true, null]]);
+  assert.match(readFileSync(join(dir, "f-fig12-skill-loss.svg"), "utf8"), /^<svg/);
+  const spec = JSON.parse(readFileSync(join(out, "fig12", "skill-loss.vl.json"), "utf8"));
+  assert.deepEqual(spec.facet.field, "config");
+  const means = spec.data.values.filter((x: { layer: string }) => x.layer === "mean");
+  assert.deepEqual([...new Set(means.map((x: { config: string }) => x.config))], ["basis-sgd", "basis-signgd", "rotated-sgd", "rotated-signgd"]);
+  // Legend in skill order; the loss axis kept to 12 decades under its largest value (1), said so.
+  assert.deepEqual(spec.layer ? null : spec.spec.layer[0].encoding.color.scale.domain, ["skill 1", "skill 2", "skill 3", "skill 4"]);
+  assert.deepEqual(spec.spec.layer[0].encoding.y.scale.domain, [1e-12, 1]);
+  assert.ok(spec.title.subtitle.some((l: string) => /skill_loss axis cut at 10⁻¹² \(12 decades under its largest value\)/.test(l)));
+  // The config's own comment: basis SGD ends with l_3 = (1 - 0.8647)^2 = 0.018.
+  const l3 = means.filter((x: { config: string; task: string }) => x.config === "basis-sgd" && x.task === "skill 3").at(-1);
+  assert.ok(Math.abs(l3.mean - 0.0183) < 2e-4, String(l3.mean));
 });
 
 test("a study: block changes no run: run and sweep give the same config hashes with and without it", () => {
@@ -220,7 +243,7 @@ test("study: data: curves draws per-skill curves (long format), select picks run
   }
   assert.deepEqual(lev.facet.field, "N0");
   assert.ok(lev.title.subtitle.includes("runs: seed = 0"));
-  assert.ok(lev.title.subtitle.some((l: string) => /rows outside x = 0 to 300 \(--xlim\) left out/.test(l)));
+  assert.ok(lev.title.subtitle.some((l: string) => /rows outside x = 0 to 300 left out \(the x range drawn\)/.test(l)));
   // skill_loss = (1 - level)^2 (Resource mse); two seeds of N0 = 0.1 averaged, with the t band.
   const sl = JSON.parse(readFileSync(join(out, "sl.vl.json"), "utf8"));
   const m = sl.data.values.find((v: { layer: string; step: number; skill: number }) => v.layer === "mean" && v.step === 80 && v.skill === 2);

@@ -185,3 +185,55 @@ test("run --plot: Fig 13's two skills are named training and held-out accuracy, 
   assert.deepEqual(panels[0].encoding!.color!.scale.domain, ["training accuracy", "held-out accuracy"]);
   assert.deepEqual(panels[2].layer![0].encoding.y.sort, ["training accuracy", "held-out accuracy"]);
 });
+
+test("issue 21: a Resource or Domino rate overrides params and lr: run subtitles show the rate only; a sweep figure against params says it is not in force", () => {
+  const dir = tempDir();
+  for (const model of ["resource", "domino"]) {
+    writeFileSync(join(dir, `${model}.yaml`), `model: ${model}\nskills: {count: 3}\nsteps: 100\nparams: 500\nlr: 0.001\nrate: 0.05\n`);
+    const f = join(dir, `${model}.vl.json`);
+    const r = cli(["run", join(dir, `${model}.yaml`), "-q", "--plot", f]);
+    assert.equal(r.code, 0, r.stderr);
+    const sub = spec(f).title.subtitle![0];
+    assert.match(sub, /^rate = 0\.05 · /);
+    assert.doesNotMatch(sub, /params =|lr =/);
+  }
+  // Without a rate, params and lr are in force and shown.
+  const plain = join(dir, "plain.vl.json");
+  assert.equal(cli(["run", "configs/resource-default.yaml", "--set", "steps=50", "-q", "--plot", plain]).code, 0);
+  assert.match(spec(plain).title.subtitle![0], /^params = 1000 · lr = 3×10⁻⁴ · /);
+  // A sweep of params under a rate: the figure says params does nothing here.
+  writeFileSync(join(dir, "s.yaml"), "model: domino\nskills: {count: 3}\nsteps: 100\nrate: 0.05\nsweep:\n  params: [100, 1000]\n");
+  const s = cli(["sweep", join(dir, "s.yaml"), "-q", "--out", join(dir, "s.jsonl"), "--plot", join(dir, "s.vl.json")]);
+  assert.equal(s.code, 0, s.stderr);
+  assert.ok(spec(join(dir, "s.vl.json")).title.subtitle!.includes("params is not in force in these runs: rate (eta_eff) is set and overrides 2·lr·√params"));
+});
+
+test("issue 21: a PNG draws the font's missing-glyph box for each CJK character, as its note says (not nothing)", () => {
+  const dir = tempDir();
+  const png = (title: string, name: string) => {
+    const r = cli(["run", "configs/resource-default.yaml", "--set", "steps=20", "--set", `title=${title}`, "--plot", join(dir, name), "--plot-size", "120x80"]);
+    assert.equal(r.code, 0, r.stderr);
+    return { bytes: readFileSync(join(dir, name)), stderr: r.stderr };
+  };
+  const cjk = png("学习 α", "a.png");
+  const other = png("中文 α", "b.png"); // two other characters the font lacks: the same two boxes
+  const none = png(" α", "c.png"); // the characters left out
+  assert.match(cjk.stderr, /no glyph for "学" "习"; the PNG draws an empty box \(the font's missing-glyph mark\) in place of each/);
+  assert.ok(cjk.bytes.equals(other.bytes), "each missing character is drawn as the same box");
+  assert.ok(!cjk.bytes.equals(none.bytes), "the boxes are drawn: the PNG differs from one without the characters");
+});
+
+test("sweep --plot: .png and .html too (the same specification as .vl.json)", () => {
+  const dir = tempDir();
+  const out = join(dir, "s.jsonl");
+  writeFileSync(join(dir, "s.yaml"), "model: resource\nskills: {count: 3}\nsteps: 60\nsweep:\n  N0: [0.001, 0.1]\n  seed: [0, 1]\n");
+  assert.equal(cli(["sweep", join(dir, "s.yaml"), "-q", "--jobs", "1", "--out", out, "--plot", join(dir, "s.vl.json")]).code, 0);
+  for (const name of ["s.png", "s.html"]) {
+    const r = cli(["sweep", join(dir, "s.yaml"), "-q", "--out", out, "--resume", "--plot", join(dir, name)]);
+    assert.equal(r.code, 0, r.stderr);
+  }
+  assert.equal(readFileSync(join(dir, "s.png")).subarray(1, 4).toString(), "PNG");
+  const html = readFileSync(join(dir, "s.html"), "utf8");
+  const embedded = JSON.parse(/const spec = (.*);\n/.exec(html)![1]);
+  assert.deepEqual(embedded, spec(join(dir, "s.vl.json")));
+});

@@ -1,6 +1,6 @@
 /** The Domino model's spec: what the registry (src/models/index.ts) knows of it. */
 import { withSkillCount } from "../../config/resolve.js";
-import { MSE_SKILL_LOSS, type ModelSpec } from "../spec.js";
+import { MSE_SKILL_LOSS, rateOverrides, type ModelSpec } from "../spec.js";
 import { dominoCalibration } from "./calibration.js";
 import { runDomino } from "./model.js";
 import { dominoSchema, type DominoConfig } from "./schema.js";
@@ -31,5 +31,6 @@ export const domino: ModelSpec<DominoConfig> = {
   run: (c) => runDomino(c),
   frequencies: "weights",
   calibration: dominoCalibration,
+  overridden: rateOverrides,
   skillLoss: () => MSE_SKILL_LOSS, // L = sum p_i (1 - s_i)^2
 };

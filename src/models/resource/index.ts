@@ -1,7 +1,7 @@
 /** The Resource model's spec: what the registry (src/models/index.ts) knows of it. */
 import { withSkillCount } from "../../config/resolve.js";
 import { fmt } from "../../report/format.js";
-import { CE_SKILL_LOSS, MSE_SKILL_LOSS, type ModelSpec, type Problem } from "../spec.js";
+import { CE_SKILL_LOSS, MSE_SKILL_LOSS, rateOverrides, type ModelSpec, type Problem } from "../spec.js";
 import { resourceCalibration } from "./calibration.js";
 import { runResource } from "./model.js";
 import { rk45Defaults, resourceSchema, type ResourceConfig } from "./schema.js";
@@ -43,6 +43,7 @@ export const resource: ModelSpec<ResourceConfig> = {
   frequencies: "weights",
   calibration: resourceCalibration,
   // mse: L = sum p_i u_i^2 with u_i = 1 - s_i; ce: L = sum p_i log(1 + e^-z_i) = sum p_i (-log s_i).
+  overridden: rateOverrides,
   skillLoss: (c) => (c.loss === "ce" ? CE_SKILL_LOSS : MSE_SKILL_LOSS),
 };
 

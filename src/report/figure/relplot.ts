@@ -9,7 +9,7 @@
  * resamples at random: not the same bytes twice), and travel with the data: each summary
  * row carries mean, sd, n, lo, hi, so the .vl.json says exactly what was drawn.
  */
-import { fmtAny } from "../format.js";
+import { fmtAny, fmtValue } from "../format.js";
 import { studentTQuantile } from "../../engine/student-t.js";
 import { type FigureSize, type VlSpec, okabeIto, topLevel, viridisRange, xDomain, zoom } from "./theme.js";
 
@@ -46,6 +46,12 @@ export interface RelplotOptions extends FigureSize {
   /** "line" (default): the means joined, the interval as a band; "point": the means as dots,
    * the interval as error bars; "bar": a bar to each mean, the interval as error bars. */
   mark?: "line" | "point" | "bar";
+  /** On a log y axis: show at most this many decades under the largest value (rows below are
+   * left out and the subtitle says where the axis is cut): a loss reaching 1e-30 would flatten the rest. */
+  yDecades?: number;
+  /** Colours in order (viridis) even when the colour field's values are names ("skill 1", "skill 2", ...
+   * in first-seen order); default: ordered when they are numbers. */
+  ordered?: boolean;
   /** With mark "line": a dot at each mean (default true; false for dense curves). */
   points?: boolean;
   /**
@@ -132,7 +138,18 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
   const logY = wantsLog(o.logY ?? "auto", ys);
   const inRange = (y: string) => (r: Row) => (!logX || (r[o.x] as number) > 0) && (!logY || (r[y] as number) > 0) &&
     (!o.xlim || !xNumeric || ((r[o.x] as number) >= o.xlim[0] && (r[o.x] as number) <= o.xlim[1]));
-  const kept = usable.filter(inRange(yOf));
+  let kept = usable.filter(inRange(yOf));
+  let yFloor: number | null = null, belowFloor = 0;
+  if (logY && o.yDecades !== undefined && kept.length > 0) {
+    const vs = kept.map((r) => r[yOf] as number);
+    const hi = Math.max(...vs), floor = hi * Math.pow(10, -o.yDecades);
+    if (Math.min(...vs) < floor) {
+      yFloor = floor;
+      const before = kept.length;
+      kept = kept.filter((r) => (r[yOf] as number) >= floor);
+      belowFloor = before - kept.length;
+    }
+  }
 
   let summaries: Row[];
   let singlesIn: Row[];
@@ -201,9 +218,9 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
   const xSort = xNumeric ? undefined : distinctValues(kept, o.x).map(labelValue);
   const xEnc: VlSpec = { field: fieldRef(o.x), type: xType, title: o.xTitle ?? o.x, ...(xNumeric ? { scale: xScale } : { sort: xSort }) };
   // Padding keeps the end points off the frame; a log axis is rounded out to whole decades instead.
-  const yScale: VlSpec = { type: logY ? "log" : "linear", ...(logY ? {} : { zero: false, padding: 10 }) };
+  const yScale: VlSpec = { type: logY ? "log" : "linear", ...(logY ? {} : { zero: false, padding: 10 }), ...(yFloor !== null ? { domain: [yFloor, Math.max(...kept.map((r) => r[yOf] as number))] } : {}) };
   const colourValues = colour ? distinctValues(kept, colour) : [];
-  const ordered = colourValues.length > 0 && colourValues.every((v) => typeof v === "number");
+  const ordered = o.ordered ?? (colourValues.length > 0 && colourValues.every((v) => typeof v === "number"));
   const colourEnc: VlSpec | null = colour
     ? {
         field: fieldRef(colour), type: ordered ? "ordinal" : "nominal", title: o.colourTitle ?? colour,
@@ -265,11 +282,12 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
   if (repeats) sub.push(`${what}: mean over repeats${bandText && (given || band !== "none") ? `; ${mark === "line" ? "band" : "error bars"}: ${bandText}${showBand ? "" : " (zero width: the repeats agree)"}` : ""}${o.dots !== false && singles.length > 0 ? `; ${mark === "point" ? "small dots" : "dots"}: single runs` : ""}`);
   if (cutBands) sub.push(`${cutBands} interval${cutBands === 1 ? "" : "s"} reaching 0 or below not drawn on the log axis`);
   const outside = o.xlim && xNumeric ? usable.filter((r) => (r[o.x] as number) < o.xlim![0] || (r[o.x] as number) > o.xlim![1]).length : 0;
-  if (dropped - outside) sub.push(`${dropped - outside} row${dropped - outside === 1 ? "" : "s"} without a drawable ${o.y}${logY || logX ? " (a positive number on the log axis)" : ""} left out`);
-  if (outside) sub.push(`${outside} row${outside === 1 ? "" : "s"} outside x = ${o.xlim![0]} to ${o.xlim![1]} (--xlim) left out`);
+  if (belowFloor) sub.push(`${o.yTitle ?? o.y} axis cut at ${fmtValue(yFloor!)} (${o.yDecades} decades under its largest value): ${belowFloor} row${belowFloor === 1 ? "" : "s"} below it left out`);
+  if (dropped - outside - belowFloor) sub.push(`${dropped - outside - belowFloor} row${dropped - outside - belowFloor === 1 ? "" : "s"} without a drawable ${o.y}${logY || logX ? " (a positive number on the log axis)" : ""} left out`);
+  if (outside) sub.push(`${outside} row${outside === 1 ? "" : "s"} outside x = ${o.xlim![0]} to ${o.xlim![1]} left out (the x range drawn)`);
   const title = o.title ?? `${o.yTitle ?? o.y} vs ${o.xTitle ?? o.x}`;
   const body: VlSpec = facet
-    ? { data, facet: { field: fieldRef(facet), title: facet, type: distinctValues(kept, facet).every((v) => typeof v === "number") ? "ordinal" : "nominal" }, spec: { ...size, layer: layers }, resolve: { scale: { y: "shared" } } }
+    ? { data, facet: { field: fieldRef(facet), title: facet, type: distinctValues(kept, facet).every((v) => typeof v === "number") ? "ordinal" : "nominal", sort: distinctValues(kept, facet).map(labelValue) }, spec: { ...size, layer: layers }, resolve: { scale: { y: "shared" } } }
     : { data, ...size, layer: layers };
   if (kept.length === 0) throw new Error(`no row with a drawable ${o.y} (a finite number${logY ? ", positive on the log axis" : ""}) against ${o.x}`);
   return topLevel(body, title, sub);

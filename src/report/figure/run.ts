@@ -60,15 +60,17 @@ function getPath(obj: unknown, path: string): unknown {
 }
 
 /**
- * Short "key = value" settings of a run config for a subtitle. A `rate` (eta_eff of the
- * Resource and Domino models) overrides 2·lr·√params, so params and lr are not shown with it.
+ * Short "key = value" settings of a run config for a subtitle: only what is in force (the
+ * model's `overridden`: a Resource or Domino `rate` overrides 2·lr·√params, so params and lr
+ * are not shown beside it).
  */
 export function describeConfig(config: Record<string, unknown>): string[] {
-  const hasRate = typeof getPath(config, "rate") === "number";
-  const keys: [string, string][] = [
-    ...(hasRate ? [] : ([["params", "params"], ["lr", "lr"]] as [string, string][])),
+  const model = config.model;
+  const off = new Set(isModelName(model) ? (modelSpec(model).overridden?.(config as never)?.keys ?? []) : []);
+  const keys = ([
+    ["params", "params"], ["lr", "lr"],
     ["rate", "rate"], ["skills.frequencies.zipf", "zipf"], ["skills.frequencies.exponential", "exponential"], ["seed", "seed"],
-  ];
+  ] as [string, string][]).filter(([path]) => !off.has(path));
   const out: string[] = [];
   for (const [path, name] of keys) {
     const v = getPath(config, path);

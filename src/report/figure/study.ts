@@ -19,6 +19,7 @@ import type { FigureSpec } from "../../study/spec.js";
 import { cellMatches, type StudyResult, type Table } from "../../study/compute.js";
 import { relplot, type Row } from "./relplot.js";
 import type { FigureSize, VlSpec } from "./theme.js";
+import { LOSS_RANGE } from "./run.js";
 
 export interface StudyFigureOptions extends FigureSize {
   /** Title when the figure has none of its own (the paper figure's title). */
@@ -47,7 +48,7 @@ export function studySpec(result: StudyResult, f: FigureSpec, o: StudyFigureOpti
   const common = {
     x: f.x, y: f.y, colour: f.color ?? null, facet: f.column ?? null, mark: f.mark,
     logX: f.logX, logY: f.logY, title: f.title ?? o.title ?? f.name,
-    width: o.width, height: o.height, xlim: o.xlim,
+    width: o.width, height: o.height, xlim: o.xlim ?? f.xlim,
   };
   try {
     if (f.data === "groups" && t.columns.includes(`${f.y}_mean`)) {
@@ -60,7 +61,11 @@ export function studySpec(result: StudyResult, f: FigureSpec, o: StudyFigureOpti
       return relplot(rows, { ...common, given: { mean: "alpha", lo: "alpha_lo", hi: "alpha_hi", n: "n", interval: FIT_INTERVAL } });
     }
     if (f.data === "curves") {
-      const named = { ...common, colourTitle: f.color === "skill" ? "skill" : undefined, dots: false, points: false };
+      // A loss on a log axis keeps to its useful range, as the run figure's (LOSS_RANGE decades).
+      // Curves span their steps exactly (no padding past the first and last step).
+      const steps = rows.map((r) => r[f.x]).filter((v): v is number => typeof v === "number" && (!f.logX || v > 0));
+      if (!common.xlim && steps.length > 1 && Math.min(...steps) < Math.max(...steps)) common.xlim = [Math.min(...steps), Math.max(...steps)];
+      const named = { ...common, colourTitle: f.color === "skill" ? "skill" : undefined, dots: false, points: false, ordered: f.color === "task" || f.color === "skill" ? true : undefined, yDecades: f.y === "loss" || f.y === "skill_loss" ? LOSS_RANGE : undefined };
       return relplot(rows, { ...named, subtitle: Object.keys(f.select).length ? [`runs: ${selectText(f.select)}`] : undefined });
     }
     return relplot(rows, { ...common, subtitle: Object.keys(f.select).length ? [`rows: ${selectText(f.select)}`] : undefined });

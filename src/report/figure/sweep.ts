@@ -27,6 +27,8 @@ export interface SweepFigureOptions extends FigureSize {
   /** The number drawn: a dotted path into a sweep line (default "final.loss"). */
   y?: string;
   errorband?: ErrorBand;
+  /** Keys the runs' model does not use (ModelSpec.overridden): said in the subtitle when drawn. */
+  overridden?: { keys: string[]; by: string } | null;
   /** Default "positive": log when every value is positive. */
   logX?: LogSetting;
   logY?: LogSetting;
@@ -127,6 +129,8 @@ export function sweepSpec(lines: SweepLine[], opts: SweepFigureOptions = {}): Vl
   if (series) sub.push(`colour: ${series}`);
   if (opts.facet) sub.push(`panels: ${opts.facet}`);
   if (pooled.length) sub.push(`pooled: ${pooled.map((k) => `${k.key} (${k.values.length} values)`).join(", ")}`);
+  const idle = [x, series, opts.facet].filter((k): k is string => !!k && !!opts.overridden?.keys.includes(k));
+  const notes = idle.length ? [`${idle.join(" and ")} ${idle.length === 1 ? "is" : "are"} not in force in these runs: ${opts.overridden!.by}`] : [];
   return relplot(rows, {
     x,
     y,
@@ -136,7 +140,7 @@ export function sweepSpec(lines: SweepLine[], opts: SweepFigureOptions = {}): Vl
     logX: opts.logX ?? "positive",
     logY: opts.logY ?? "positive",
     title: opts.title ?? `${y === "final.loss" ? "Final loss" : y} vs ${x}` + (series ? ` by ${shortKey(series)}` : ""),
-    subtitle: [sub.join(" · ")],
+    subtitle: [sub.join(" · "), ...notes],
     xTitle: x,
     yTitle,
     colourTitle: series ? shortKey(series) : undefined,

@@ -70,3 +70,17 @@ test("sweep --plot FILE.html: points, band and mean lines; a run's tooltip names
     assert.deepEqual(errors, []);
   });
 });
+
+test("study --plot FILE.html: group means with their t band and each run's dot; loads with no error", { skip, timeout: 180000 }, async () => {
+  const dir = tempDir();
+  const cfg = join(dir, "st.yaml");
+  writeFileSync(cfg, "model: geometry\nparams: 20\nsteps: 60\nskills: {count: 3}\nsweep:\n  params: [10, 20, 40]\n  seed: [0, 1]\nstudy:\n  figures:\n    - {name: loss, data: groups, x: params, y: final_loss, log: [x, y]}\n");
+  const html = join(dir, "st.html");
+  const r = cli(["study", cfg, "--out", join(dir, "o"), "--jobs", "1", "--quiet", "--plot", html]);
+  assert.equal(r.code, 0, r.stderr);
+  await withPage(html, async (page, errors) => {
+    assert.ok((await page.locator("#figure svg .mark-symbol.role-mark path").count()) >= 6, "a dot per run");
+    assert.equal(await page.locator("#figure svg .mark-area.role-mark path").count(), 1, "one band");
+    assert.deepEqual(errors, []);
+  });
+});

@@ -14,6 +14,10 @@ import {
   type VlSpec,
 } from "../../../src/report/figure/index.js";
 import { renderWarnings, specToSvg } from "../../../src/report/figure/render.js";
+import { studySpec } from "../../../src/report/figure/study.js";
+import { MSE_SKILL_LOSS } from "../../../src/models/spec.js";
+import type { FigureSpec } from "../../../src/study/spec.js";
+import type { StudyResult } from "../../../src/study/compute.js";
 import { chinchillaData, chinchillaFit, powerData, powerFit, runFixture, sweepFixture } from "../fixtures.js";
 
 // Compiled to dist/test/report/figure/; the golden files stay in the source tree.
@@ -57,6 +61,47 @@ test("golden specifications: run, sweep, power-law fit, Chinchilla fit, kinemati
   }
 });
 
+/** A study's tables by hand: two configs x two N0 x two seeds; group means with their t intervals; curves of one run. */
+const studyFixture: StudyResult = {
+  runs: {
+    columns: ["config", "id", "seed", "N0", "final_loss", "ratio", "error"],
+    rows: [
+      ["sgd", 0, 0, 0.01, 0.2, 9.1, null], ["sgd", 1, 1, 0.01, 0.22, 9.3, null], ["sgd", 2, 0, 0.1, 0.1, 8.2, null], ["sgd", 3, 1, 0.1, 0.12, 8.6, null],
+      ["sign", 0, 0, 0.01, 0.3, 1.9, null], ["sign", 1, 1, 0.01, 0.33, 1.8, null], ["sign", 2, 0, 0.1, 0.15, 1.7, null], ["sign", 3, 1, 0.1, 0.16, 1.75, null],
+    ],
+  },
+  groups: {
+    columns: ["config", "N0", "runs", "ratio_n", "ratio_mean", "ratio_sd", "ratio_lo", "ratio_hi"],
+    rows: [
+      ["sgd", 0.01, 2, 2, 9.2, 0.1414, 7.929, 10.471], ["sgd", 0.1, 2, 2, 8.4, 0.2828, 5.859, 10.941],
+      ["sign", 0.01, 2, 2, 1.85, 0.0707, 1.215, 2.485], ["sign", 0.1, 2, 2, 1.725, 0.0354, 1.407, 2.043],
+    ],
+  },
+  fits: null,
+  calibration: null,
+  curves: {
+    columns: ["config", "id", "seed", "N0", "step", "skill", "task", "level", "loss", "skill_loss", "aligned"],
+    rows: [0, 10, 20].flatMap((step) => [1, 2].map((skill) => {
+      const level = 1 - Math.pow(0.5, (step / 10) * (3 - skill));
+      return ["sgd", 0, 0, 0.01, step, skill, `skill ${skill}`, level, 0.5, MSE_SKILL_LOSS.of(level, skill, {}), null];
+    })),
+  },
+  notes: [],
+};
+const fig = (f: Partial<FigureSpec>): FigureSpec => ({ name: "f", data: "groups", mark: "line", x: "N0", y: "ratio", logX: false, logY: false, select: {}, where: "s.yaml:1:1", ...f });
+
+test("golden specifications: study figures (groups with their t interval, bars, per-skill curves)", async () => {
+  const specs: [string, VlSpec][] = [
+    ["study-groups.vl.json", studySpec(studyFixture, fig({ name: "ratio", color: "config", logX: true }))],
+    ["study-bars.vl.json", studySpec(studyFixture, fig({ name: "bars", data: "runs", mark: "bar", x: "config", y: "final_loss", select: { N0: [0.1] } }))],
+    ["study-curves.vl.json", studySpec(studyFixture, fig({ name: "curves", data: "curves", x: "step", y: "skill_loss", color: "task", logY: true }))],
+  ];
+  for (const [name, spec] of specs) {
+    golden(name, spec);
+    await drawsCleanly(spec);
+  }
+});
+
 test("run spec: skills in index order with their names, onset bars, loss axis within its useful range", () => {
   const spec = runSpec(runFixture);
   const panels = spec.vconcat as VlSpec[];
@@ -95,8 +140,9 @@ test("run spec: modular addition's tasks are training and held-out accuracy; squ
 });
 
 test("describeConfig: a rate hides params and lr (it overrides them)", () => {
-  assert.deepEqual(describeConfig({ params: 1000, lr: 3e-4, seed: 1 }), ["params = 1000", "lr = 3×10⁻⁴", "seed = 1"]);
-  assert.deepEqual(describeConfig({ params: 1000, lr: 3e-4, rate: 0.5, seed: 1 }), ["rate = 0.5", "seed = 1"]);
+  assert.deepEqual(describeConfig({ model: "resource", params: 1000, lr: 3e-4, seed: 1 }), ["params = 1000", "lr = 3×10⁻⁴", "seed = 1"]);
+  assert.deepEqual(describeConfig({ model: "resource", params: 1000, lr: 3e-4, rate: 0.5, seed: 1 }), ["rate = 0.5", "seed = 1"]);
+  assert.deepEqual(describeConfig({ model: "domino", params: 1000, lr: 3e-4, rate: 0.5, seed: 1 }), ["rate = 0.5", "seed = 1"]);
 });
 
 test("--xlim: the run spec keeps only the points inside and fixes the x domain", () => {
@@ -131,7 +177,8 @@ test("relplot: facets, colours and bands from tidy rows, numbers in the data", a
   const rows = [];
   for (const opt of ["adam", "sign"]) for (const p of [0.5, 0.7, 0.9]) for (const seed of [0, 1, 2]) rows.push({ optimizer: opt, p1: p, seed, family: seed % 2 ? "odd" : "even", ratio: 1 + p + seed / 10 + (opt === "sign" ? 1 : 0) });
   const spec = relplot(rows, { x: "p1", y: "ratio", colour: "optimizer", facet: "family" });
-  assert.deepEqual(spec.facet, { field: "family", title: "family", type: "nominal" });
+  // Panels in the order the rows first show them (seed 0 is "even"), not alphabetical.
+  assert.deepEqual(spec.facet, { field: "family", title: "family", type: "nominal", sort: ["even", "odd"] });
   const means = (spec.data as { values: VlSpec[] }).values.filter((r) => r.layer === "mean");
   assert.equal(means.length, 2 * 3 * 2);
   const m = means.find((r) => r.optimizer === "adam" && r.p1 === 0.5 && r.family === "even")!;
