@@ -136,6 +136,9 @@ interface WasmExports {
   transpose(rows: number, cols: number, S: number, lds: number, T: number, ldt: number): void;
   sel_forward(M: number, N: number, K: number, X: number, ldx: number, Wt: number, ldw: number, b: number, Z: number, H: number, ld: number, act: number, idx: number): void;
   sel_dw(M: number, N: number, K: number, X: number, ldx: number, dZ: number, ldz: number, dWt: number, db: number, idx: number): void;
+  exp_shift(n: number, src: number, shift: number, dst: number): void;
+  silu_act(M: number, N: number, b: number, Z: number, H: number, S: number, ld: number): void;
+  silu_back(M: number, N: number, Z: number, S: number, dH: number, dZ: number, ld: number): void;
 }
 
 /** The arena whose memory the wasm kernels currently address (one run at a time per thread). */
@@ -271,17 +274,25 @@ export function denseForward(
   S: Float64Array | null,
 ): void {
   matmulWT(M, N, K, X, xOff, ldx, W, wOff, K, Z, oOff, ldo, scratch);
-  const ex = act !== ACT_SILU ? wasmFor(Z, H, b, scratch) : null; // silu needs exp: JavaScript's
-  if (ex) ex.bias_act(M, N, b.byteOffset + 8 * bOff, Z.byteOffset + 8 * oOff, H.byteOffset + 8 * oOff, ldo, act);
-  else biasActivation(M, N, b, bOff, Z, H, oOff, ldo, act, S);
+  biasActivation(M, N, b, bOff, Z, H, oOff, ldo, act, S);
 }
 
-/** Z += b (row-wise), H = act(Z); silu: S = sigmoid(Z), H = Z * S. */
+/**
+ * Z += b (row-wise), H = act(Z); silu: S = sigmoid(Z) = 1 / (1 + exp(-Z)), H = Z * S. The
+ * wasm kernels (bias_act, silu_act with fdlibm's exp on two lanes) give the same bits as the
+ * JavaScript loop, whose Math.exp is fdlibm's (V8; test/engine/exp.test.ts checks both).
+ */
 export function biasActivation(
   M: number, N: number, b: Float64Array, bOff: number,
   Z: Float64Array, H: Float64Array, oOff: number, ldo: number, act: Activation,
   S: Float64Array | null,
 ): void {
+  const ex = wasmFor(Z, H, b, act === ACT_SILU ? S! : Z);
+  if (ex) {
+    if (act === ACT_SILU) ex.silu_act(M, N, b.byteOffset + 8 * bOff, Z.byteOffset + 8 * oOff, H.byteOffset + 8 * oOff, S!.byteOffset + 8 * oOff, ldo);
+    else ex.bias_act(M, N, b.byteOffset + 8 * bOff, Z.byteOffset + 8 * oOff, H.byteOffset + 8 * oOff, ldo, act);
+    return;
+  }
   for (let i = 0; i < M; i++) {
     const o = oOff + i * ldo;
     if (act === ACT_RELU) {
@@ -319,12 +330,11 @@ export function actBackward(
     if (dZ !== dH) for (let i = 0; i < M; i++) for (let j = 0; j < N; j++) dZ[off + i * ld + j] = dH[off + i * ld + j];
     return;
   }
-  if (act === ACT_RELU) {
-    const ex = wasmFor(Z, dH, dZ, dZ);
-    if (ex) {
-      ex.relu_back(M, N, Z.byteOffset + 8 * off, dH.byteOffset + 8 * off, dZ.byteOffset + 8 * off, ld);
-      return;
-    }
+  const ex = wasmFor(Z, dH, dZ, act === ACT_SILU ? S! : dZ);
+  if (ex) {
+    if (act === ACT_RELU) ex.relu_back(M, N, Z.byteOffset + 8 * off, dH.byteOffset + 8 * off, dZ.byteOffset + 8 * off, ld);
+    else ex.silu_back(M, N, Z.byteOffset + 8 * off, S!.byteOffset + 8 * off, dH.byteOffset + 8 * off, dZ.byteOffset + 8 * off, ld);
+    return;
   }
   for (let i = 0; i < M; i++) {
     const o = off + i * ld;
@@ -338,6 +348,19 @@ export function actBackward(
       }
     }
   }
+}
+
+/**
+ * dst[dOff + j] = exp(src[sOff + j] - shift), j < n: the softmax's exponentials. The wasm
+ * kernel (fdlibm's exp on two lanes) and Math.exp (fdlibm's, in V8) give the same bits.
+ */
+export function expShifted(n: number, src: Float64Array, sOff: number, shift: number, dst: Float64Array, dOff: number): void {
+  const ex = wasmFor(src, dst, src, dst);
+  if (ex) {
+    ex.exp_shift(n, src.byteOffset + 8 * sOff, shift, dst.byteOffset + 8 * dOff);
+    return;
+  }
+  for (let j = 0; j < n; j++) dst[dOff + j] = Math.exp(src[sOff + j] - shift);
 }
 
 /** Scratch doubles denseBackward needs for an M x N output over K inputs. */

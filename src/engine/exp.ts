@@ -90,3 +90,57 @@ export function expAffine(out: Float64Array, a: number, b: number, v: Float64Arr
 
 /** The tables and constants above, for the WebAssembly copy of expAffine (asm/fit.ts). */
 export const EXP_TABLES = Object.freeze({ hi: TABLE, lo: TABLE_LO, invC: INV_C, cHi: C_HI, cLo: C_LO });
+
+// fdlibm's exp (e_exp.c, Sun Microsystems 1993), as V8 computes Math.exp (src/base/ieee754.cc,
+// with its exp(1) = E special case): the reference the network kernels' exp is held to. The
+// WebAssembly SIMD copy (asm/dense.ts exp_s, exp_v) does the same operations, so it gives the
+// same bits; Math.exp in V8 gives them too, which is why the JavaScript fallbacks may call
+// Math.exp (about 3 times faster than this port). test/engine/exp.test.ts checks all three.
+const FD_BITS = new Float64Array(1);
+const FD_WORDS = new Uint32Array(FD_BITS.buffer); // little-endian: [low, high]
+const LN2_HI = 6.93147180369123816490e-1, LN2_LO = 1.90821492927058770002e-10, INV_LN2 = 1.44269504088896338700e0;
+const P1 = 1.66666666666666019037e-1, P2 = -2.77777777770155933842e-3, P3 = 6.61375632143793436117e-5;
+const P4 = -1.65339022054652515390e-6, P5 = 4.13813679705723846039e-8;
+const HUGE = 1.0e300, TWOM1000 = 9.33263618503218878990e-302, TWO1023 = 8.988465674311579539e307;
+
+/** fdlibm's exp(x), bit for bit. */
+export function fdlibmExp(x: number): number {
+  FD_BITS[0] = x;
+  let hx = FD_WORDS[1];
+  const lx = FD_WORDS[0];
+  const xsb = hx >>> 31;
+  hx &= 0x7fffffff;
+  let hi = 0, lo = 0, k = 0;
+  if (hx >= 0x40862e42) {
+    if (hx >= 0x7ff00000) {
+      if (((hx & 0xfffff) | lx) !== 0) return x + x; // NaN
+      return xsb === 0 ? x : 0; // exp(+-inf) = inf, 0
+    }
+    if (x > 7.09782712893383973096e2) return HUGE * HUGE;
+    if (x < -7.45133219101941108420e2) return TWOM1000 * TWOM1000;
+  }
+  if (hx > 0x3fd62e42) {
+    if (hx < 0x3ff0a2b2) {
+      if (x === 1) return Math.E;
+      hi = xsb ? x + LN2_HI : x - LN2_HI;
+      lo = xsb ? -LN2_LO : LN2_LO;
+      k = 1 - xsb - xsb;
+    } else {
+      k = (INV_LN2 * x + (xsb ? -0.5 : 0.5)) | 0;
+      hi = x - k * LN2_HI;
+      lo = k * LN2_LO;
+    }
+    x = hi - lo;
+  } else if (hx < 0x3e300000) {
+    return 1 + x;
+  }
+  const t = x * x;
+  FD_WORDS[1] = 0x3ff00000 + ((k >= -1021 ? k : k + 1000) << 20);
+  FD_WORDS[0] = 0;
+  const twopk = FD_BITS[0];
+  const c = x - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+  if (k === 0) return 1 - ((x * c) / (c - 2) - x);
+  const y = 1 - ((lo - (x * c) / (2 - c)) - hi);
+  if (k >= -1021) return k === 1024 ? y * 2 * TWO1023 : y * twopk;
+  return y * twopk * TWOM1000;
+}

@@ -5,7 +5,7 @@
  * Lines starting with # are comments.
  */
 import type { GeometryConfig } from "../config/schema.js";
-import { geometrySkillVectors } from "../models/geometry/model.js";
+import { geometrySkillVectors } from "../models/geometry/vectors.js";
 
 export function skillVectorsCsv(cfg: GeometryConfig): string {
   const n = cfg.skills.count, N = cfg.params;

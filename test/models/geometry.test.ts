@@ -1,14 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { GeometryConfig } from "../../src/config/schema.js";
-import {
-  fullBatchGradient,
-  geometryMemoryBytes,
-  geometryWasmAvailable,
-  runGeometry,
-  skillVectors,
-  totalLoss,
-} from "../../src/models/geometry/model.js";
+import { geometryMemoryBytes, runGeometry } from "../../src/models/geometry/model.js";
+import { fullBatchGradient, totalLoss } from "../../src/models/geometry/step.js";
+import { geometryWasmAvailable } from "../../src/models/geometry/workspace.js";
+import { skillVectors } from "../../src/models/geometry/vectors.js";
 import { DivergenceError, type ModelOutput } from "../../src/models/types.js";
 import { dominoStats } from "../../src/models/timeline.js";
 import { Rng } from "../../src/engine/rng.js";

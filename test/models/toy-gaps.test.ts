@@ -5,7 +5,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { geometryWasmAvailable, runGeometry, skillVectors } from "../../src/models/geometry/model.js";
+import { runGeometry } from "../../src/models/geometry/model.js";
+import { geometryWasmAvailable } from "../../src/models/geometry/workspace.js";
+import { skillVectors } from "../../src/models/geometry/vectors.js";
 import { runResource } from "../../src/models/resource/model.js";
 import { Rng } from "../../src/engine/rng.js";
 import type { GeometryConfig, ResourceConfig } from "../../src/config/schema.js";

@@ -16,7 +16,7 @@
  * float64.
  */
 import { loadWasmModule, type LoadedWasm } from "../../engine/wasm.js";
-import type { Workspace } from "./model.js";
+import type { Workspace } from "./workspace.js";
 import { selectKernels } from "../../engine/kernels.js";
 
 const f = Math.fround;

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { common, fileRefSchema, frequenciesSchema, nonNegNum, optimizerSchema, posInt, rowsSchema, timelineDefaults, timelineFields, type OptimizerConfig, type Resolved } from "../../config/schema.js";
 
-/** Skill vector kinds the Geometry model can draw (see models/geometry/model.ts). */
+/** Skill vector kinds the Geometry model can draw (see models/geometry/vectors.ts). */
 export const vectorKinds = ["orthogonal", "random", "modular", "gaussian"] as const;
 export type VectorKind = (typeof vectorKinds)[number];
 export const geometrySchema = z.strictObject({

@@ -65,7 +65,7 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   // One arena for everything the kernels touch: parameters, gradient, inputs, activations.
   const plan = Mlp.plan(spec);
   const P = plan.nParams;
-  const arena = new DenseArena(arenaDoubles([P, P, data.X ? data.X.length : 0, ...plan.sizes]));
+  const arena = new DenseArena(arenaDoubles([P, P, data.X ? data.X.length : 0, ...plan.sizes, nOut]));
   noteKernels("dense", arena.kind);
   const theta = arena.alloc(P), grad = arena.alloc(P);
   let X: Float64Array | null = null;
@@ -78,7 +78,7 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   const opt = createOptimizer(cfg.optimizer, cfg.lr, P);
 
   const freq = data.kind === "modular-addition" ? Float64Array.from(cfg.skills.frequencies as number[]) : skillFrequencies(cfg.skills.frequencies, n);
-  const obj = new Objective(data, cfg.loss, freq);
+  const obj = new Objective(data, cfg.loss, freq, arena.alloc(nOut));
   const masked = data.kind === "sparse-parity" && freq.some((p) => p < 1);
   const uniforms = new Float64Array(masked ? B * nOut : 0);
   const mask = masked ? new Uint8Array(B * nOut) : null;

@@ -19,6 +19,7 @@
  * expected training loss, the mask averaged out: (1/(M T)) sum_ij p_j e_ij for sparse-parity,
  * L itself otherwise; this is the loss the trace records.
  */
+import { expShifted } from "../../engine/dense.js";
 import type { TaskData } from "./tasks.js";
 
 /** log(1 + e^x), stable. */
@@ -42,6 +43,9 @@ export class Objective {
     loss: "mse" | "ce",
     /** Task shares p_j (sparse-parity masks), as configured. */
     private readonly p: Float64Array,
+    /** nOut doubles of scratch (one row's exponentials), from the run's dense arena so that
+     * the softmax runs on the same kernels as the layers. */
+    private readonly expRow: Float64Array = new Float64Array(data.nOut),
   ) {
     this.ce = loss === "ce";
     this.rowCount = new Int32Array(data.skills);
@@ -89,12 +93,9 @@ export class Objective {
             let mx = -Infinity;
             for (let j = 0; j < nOut; j++) if (out[o0 + j] > mx) mx = out[o0 + j];
             // e^(o_j - max) once per output, kept in dOut until the softmax gradient replaces it.
+            expShifted(nOut, out, o0, mx, dOut, o0);
             let z = 0;
-            for (let j = 0; j < nOut; j++) {
-              const ej = Math.exp(out[o0 + j] - mx);
-              dOut[o0 + j] = ej;
-              z += ej;
-            }
+            for (let j = 0; j < nOut; j++) z += dOut[o0 + j];
             L += mx + Math.log(z) - out[o0 + y];
             const iz = 1 / z;
             for (let j = 0; j < nOut; j++) dOut[o0 + j] = (dOut[o0 + j] * iz - (j === y ? 1 : 0)) * inv;
@@ -165,8 +166,10 @@ export class Objective {
           }
           if (best === y) correct++;
           if (ce) {
+            const e = this.expRow;
+            expShifted(nOut, out, o0, mx, e, 0);
             let z = 0;
-            for (let j = 0; j < nOut; j++) z += Math.exp(out[o0 + j] - mx);
+            for (let j = 0; j < nOut; j++) z += e[j];
             L += mx + Math.log(z) - out[o0 + y];
           } else {
             for (let j = 0; j < nOut; j++) {

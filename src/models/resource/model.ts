@@ -15,7 +15,7 @@
  *   eta_eff = 2 eta sqrt(N) unless `rate` is given.
  *   correlation        identity, an explicit matrix, or {from: geometry, params, vectors, seed}:
  *                      C = T T^T with T the n skill vectors a Geometry config with that seed,
- *                      kind and params draws (models/geometry/model.ts `skillVectors`, the same code)
+ *                      kind and params draws (models/geometry/vectors.ts `skillVectors`, the same code)
  *   clip: false        (map, mse) u is never clipped: u_i <- u_i - eta_eff r_i, c_i = g_i p_i u_i
  *                      and s_i = 1 - u_i even when u_i < 0 (the authors' Fig 8 top); levels may
  *                      then leave [0, 1]
@@ -34,7 +34,7 @@ import { CrossingTracker, thresholdList } from "../timeline.js";
 import { recordTimes } from "../record.js";
 import { CrossingFinder, dopri5, type EventSpec, type OdeResult, type StepInfo } from "../../engine/ode.js";
 import { Rng } from "../../engine/rng.js";
-import { skillVectors } from "../geometry/model.js";
+import { skillVectors } from "../geometry/vectors.js";
 import { effectiveRate, skillFrequencies } from "../skills.js";
 import { RunGuard } from "../guard.js";
 import { DivergenceError, type Crossings, type ModelOutput, type RunHooks } from "../types.js";

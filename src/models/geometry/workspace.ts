@@ -1,0 +1,178 @@
+/**
+ * The Geometry model's float64 kernels and the arrays they work on (see ./model.ts).
+ *
+ * A workspace owns the arrays the O(m N) kernels read and write (in WebAssembly memory for
+ * the wasm back-end) and runs:
+ *   dots(idx, m)        zb[k] = t_{idx[k]} . theta,        k < m
+ *   accumulate(idx, m)  g = sum_{k < m, in order} wb[k] t_{idx[k]}
+ * The WebAssembly SIMD kernel (asm/geometry.ts, built to dist/asm/geometry.wasm) and the
+ * JavaScript one (`dotRow`, `axpyRow`) do the same floating-point operations in the same
+ * order, so results are bit-identical (tested); only speed differs.
+ */
+import { loadWasmModule, type LoadedWasm, type WasmApi } from "../../engine/wasm.js";
+import { selectKernels } from "../../engine/kernels.js";
+
+// ---------------------------------------------------------------------------------------
+// Scalar kernels (flat Float64Array loops, unrolled by 4 with independent accumulators).
+// The WebAssembly kernels reproduce exactly this order of operations.
+
+/** t_i . x for the row of T starting at offset `off`, length N: (a0 + a1) + (a2 + a3). */
+export function dotRow(T: Float64Array, off: number, x: Float64Array, N: number): number {
+  let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  let j = 0;
+  const end4 = N - (N & 3);
+  for (; j < end4; j += 4) {
+    const o = off + j;
+    a0 += T[o] * x[j];
+    a1 += T[o + 1] * x[j + 1];
+    a2 += T[o + 2] * x[j + 2];
+    a3 += T[o + 3] * x[j + 3];
+  }
+  for (; j < N; j++) a0 += T[off + j] * x[j];
+  return (a0 + a1) + (a2 + a3);
+}
+
+/** y += w t_i for the row of T starting at `off`. */
+export function axpyRow(y: Float64Array, w: number, T: Float64Array, off: number, N: number): void {
+  let j = 0;
+  const end4 = N - (N & 3);
+  for (; j < end4; j += 4) {
+    const o = off + j;
+    y[j] += w * T[o];
+    y[j + 1] += w * T[o + 1];
+    y[j + 2] += w * T[o + 2];
+    y[j + 3] += w * T[o + 3];
+  }
+  for (; j < N; j++) y[j] += w * T[off + j];
+}
+
+export interface Workspace {
+  readonly kind: "js" | "wasm";
+  readonly T: Float64Array;
+  readonly theta: Float64Array;
+  readonly g: Float64Array;
+  readonly all: Int32Array; // 0, 1, ..., n-1
+  readonly touched: Int32Array; // distinct drawn skills
+  readonly zb: Float64Array; // per-index overlaps
+  readonly wb: Float64Array; // per-index weights
+  readonly nearIdx: Int32Array; // skills the timeline evaluates at a step (n)
+  readonly zn: Float64Array; // their overlaps (n)
+  dots(idx: Int32Array, m: number): void;
+  /** out[k] = t_{idx[k]} . theta, k < m (out: zn or zb). */
+  dotsInto(idx: Int32Array, m: number, out: Float64Array): void;
+  accumulate(idx: Int32Array, m: number): void;
+  /** theta was written (float32 keeps a rounded copy for its kernels; float64: nothing). */
+  thetaChanged(): void;
+}
+
+export class JsWorkspace implements Workspace {
+  readonly kind = "js" as const;
+  readonly T: Float64Array;
+  readonly theta: Float64Array;
+  readonly g: Float64Array;
+  readonly all: Int32Array;
+  readonly touched: Int32Array;
+  readonly zb: Float64Array;
+  readonly wb: Float64Array;
+  readonly nearIdx: Int32Array;
+  readonly zn: Float64Array;
+  constructor(n: number, private readonly N: number, nTouched: number) {
+    this.T = new Float64Array(n * N);
+    this.theta = new Float64Array(N);
+    this.g = new Float64Array(N);
+    this.all = new Int32Array(n);
+    this.touched = new Int32Array(nTouched);
+    this.zb = new Float64Array(n);
+    this.wb = new Float64Array(n);
+    this.nearIdx = new Int32Array(n);
+    this.zn = new Float64Array(n);
+  }
+  dots(idx: Int32Array, m: number): void {
+    this.dotsInto(idx, m, this.zb);
+  }
+  dotsInto(idx: Int32Array, m: number, out: Float64Array): void {
+    const T = this.T, theta = this.theta, N = this.N;
+    for (let k = 0; k < m; k++) out[k] = dotRow(T, idx[k] * N, theta, N);
+  }
+  accumulate(idx: Int32Array, m: number): void {
+    const T = this.T, g = this.g, wb = this.wb, N = this.N;
+    g.fill(0);
+    for (let k = 0; k < m; k++) axpyRow(g, wb[k], T, idx[k] * N, N);
+  }
+  thetaChanged(): void {}
+}
+
+interface WasmExports {
+  dots(T: number, theta: number, idx: number, m: number, N: number, z: number): void;
+  accumulate(T: number, idx: number, w: number, m: number, N: number, g: number): void;
+}
+
+class WasmWorkspace implements Workspace {
+  readonly kind = "wasm" as const;
+  readonly T: Float64Array;
+  readonly theta: Float64Array;
+  readonly g: Float64Array;
+  readonly all: Int32Array;
+  readonly touched: Int32Array;
+  readonly zb: Float64Array;
+  readonly wb: Float64Array;
+  readonly nearIdx: Int32Array;
+  readonly zn: Float64Array;
+  private readonly ex: WasmExports;
+  /** Throws (RangeError) when the memory cannot be had; the caller then falls back to JS. */
+  constructor(api: WasmApi, module: object, n: number, private readonly N: number, nTouched: number) {
+    const sizes = [8 * n * N, 8 * N, 8 * N, 4 * n, 4 * nTouched, 8 * n, 8 * n, 4 * n, 8 * n];
+    const offsets: number[] = [];
+    let bytes = 0;
+    for (const size of sizes) {
+      offsets.push(bytes);
+      bytes += Math.ceil(size / 16) * 16; // 16-byte alignment for v128 loads
+    }
+    const pages = Math.max(1, Math.ceil(bytes / 65536));
+    if (pages > 65536) throw new RangeError("geometry: wasm memory limit (4 GiB)");
+    const memory = new api.Memory({ initial: pages, maximum: pages }); // never grows: views stay valid
+    this.ex = new api.Instance(module, { env: { memory } }).exports as WasmExports;
+    const buf = memory.buffer;
+    this.T = new Float64Array(buf, offsets[0], n * N);
+    this.theta = new Float64Array(buf, offsets[1], N);
+    this.g = new Float64Array(buf, offsets[2], N);
+    this.all = new Int32Array(buf, offsets[3], n);
+    this.touched = new Int32Array(buf, offsets[4], nTouched);
+    this.zb = new Float64Array(buf, offsets[5], n);
+    this.wb = new Float64Array(buf, offsets[6], n);
+    this.nearIdx = new Int32Array(buf, offsets[7], n);
+    this.zn = new Float64Array(buf, offsets[8], n);
+  }
+  dots(idx: Int32Array, m: number): void {
+    this.ex.dots(this.T.byteOffset, this.theta.byteOffset, idx.byteOffset, m, this.N, this.zb.byteOffset);
+  }
+  dotsInto(idx: Int32Array, m: number, out: Float64Array): void {
+    this.ex.dots(this.T.byteOffset, this.theta.byteOffset, idx.byteOffset, m, this.N, out.byteOffset);
+  }
+  accumulate(idx: Int32Array, m: number): void {
+    this.ex.accumulate(this.T.byteOffset, idx.byteOffset, this.wb.byteOffset, m, this.N, this.g.byteOffset);
+  }
+  thetaChanged(): void {}
+}
+
+/** Whether the WebAssembly kernels can be loaded here. */
+export function geometryWasmAvailable(): boolean {
+  return loadWasm() !== null;
+}
+
+function loadWasm(): LoadedWasm | null {
+  // dist/src/models/geometry/workspace.js -> dist/asm/geometry.wasm
+  return loadWasmModule(new URL("../../../asm/geometry.wasm", import.meta.url));
+}
+
+/** The float64 workspace, on the back-end useKernels("geometry", ...) chose (engine/kernels.ts). */
+export function makeWorkspace(n: number, N: number, nTouched: number): Workspace {
+  return selectKernels<Workspace>("geometry", {
+    wasm: () => {
+      const w = loadWasm();
+      return w ? new WasmWorkspace(w.api, w.module, n, N, nTouched) : null;
+    },
+    js: () => new JsWorkspace(n, N, nTouched),
+    unavailable: "geometry: WebAssembly kernels unavailable (build dist/asm/geometry.wasm)",
+  });
+}
