@@ -1,7 +1,9 @@
 /**
- * The error hierarchy (src/errors.ts) through the real CLI: one command line per error class
- * and per path an error takes to cli/main.ts, with its exact stderr and exit code (the bytes
- * the CLI printed before the classes shared two bases, so the refactoring changed none).
+ * The error hierarchy (src/errors.ts) through the CLI: one command line per error class and per
+ * path an error takes to cli/main.ts, with its exact stderr and exit code (the bytes the CLI
+ * printed before the classes shared two bases, so the refactoring changed none). The table runs
+ * the CLI's main() in-process (test/inprocess.ts); a failed check (exit 1) goes through a child
+ * process, so the exit code is seen as the shell sees it.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -13,6 +15,7 @@ import { InputError, Interrupted, RunError } from "../src/errors.js";
 import { DivergenceError } from "../src/models/types.js";
 import { ResultsError } from "../src/results/errors.js";
 import { cli, ROOT, tempDir } from "./helpers.js";
+import { cliIn } from "./inprocess.js";
 
 test("exitCodeOf: input errors 2, run errors 1, interruptions 130/143, anything else is not ours", () => {
   assert.equal(exitCodeOf(new InputError("x")), 2);
@@ -102,11 +105,11 @@ const CASES: Case[] = [
 ];
 
 for (const [what, files, args, code, stderr, before = []] of CASES) {
-  test(`error: ${what} -> exit ${code}, one line`, () => {
+  test(`error: ${what} -> exit ${code}, one line`, async () => {
     const dir = tempDir();
     for (const [f, text] of Object.entries(files)) writeFileSync(join(dir, f), text);
-    for (const b of before) assert.equal(cli(b, { cwd: dir }).code, 0);
-    const r = cli(args, { cwd: dir });
+    for (const b of before) assert.equal((await cliIn(b, { cwd: dir })).code, 0);
+    const r = await cliIn(args, { cwd: dir });
     assert.equal(r.stderr, stderr);
     assert.equal(r.code, code);
   });

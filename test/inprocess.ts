@@ -6,7 +6,9 @@
  * Each call gets what a fresh process would: the working directory (the repository root unless
  * `cwd` is given), the environment cli() gives a child (NO_COLOR, no progress lines) plus `env`,
  * standard output and error that are not terminals, and an empty list of written outputs. All of
- * it is put back afterwards, and calls run one at a time.
+ * it is put back afterwards, signal listeners the command left behind (as on an error after `fit`
+ * installed its interrupt handler) are removed, exit listeners it left (a sweep's lock) are run as
+ * the end of the process would run them, and calls run one at a time.
  *
  * What only a process shows stays with cli(): standard input, signals, a process's exit, the
  * real stdout or stderr as a file (/dev/stdout), and environment read when a module loads
@@ -19,6 +21,8 @@ import { written } from "../src/cli/io.js";
 
 /** Environment a module reads once, when loaded: only a child process sees a change. */
 const LOAD_TIME_ENV = ["SKILLSIM_FIT_KERNELS", "NODE_OPTIONS"];
+/** Process events a command listens to while it works (a process that ends drops them; cliIn removes them). */
+const PROCESS_EVENTS = ["SIGINT", "SIGTERM", "exit"] as const;
 /** Arguments that reach the process's own streams. */
 const PROCESS_STREAMS = new Set(["-", "/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/fd/0", "/dev/fd/1", "/dev/fd/2"]);
 
@@ -53,6 +57,7 @@ async function once(args: string[], opts: { cwd?: string; env?: Record<string, s
   const savedStreams = { stdout: Object.getOwnPropertyDescriptor(process, "stdout")!, stderr: Object.getOwnPropertyDescriptor(process, "stderr")! };
   const out = new Capture();
   const err = new Capture();
+  const listeners = PROCESS_EVENTS.map((ev) => [ev, new Set((process as NodeJS.EventEmitter).listeners(ev))] as const);
   written.length = 0;
   try {
     Object.assign(process.env, env);
@@ -64,6 +69,12 @@ async function once(args: string[], opts: { cwd?: string; env?: Record<string, s
   } finally {
     Object.defineProperty(process, "stdout", savedStreams.stdout);
     Object.defineProperty(process, "stderr", savedStreams.stderr);
+    for (const [ev, before] of listeners)
+      for (const l of (process as NodeJS.EventEmitter).listeners(ev)) {
+        if (before.has(l)) continue;
+        (process as NodeJS.EventEmitter).off(ev, l as () => void);
+        if (ev === "exit") (l as (code: number) => void)(0); // what the end of the process would run
+      }
     process.chdir(savedCwd);
     for (const [k, v] of savedEnv) {
       if (v === undefined) delete process.env[k];

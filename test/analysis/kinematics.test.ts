@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { kinematics, parseDeltas, KinematicsInputError } from "../../src/analysis/kinematics.js";
-import { cli, tempDir } from "../helpers.js";
+import { tempDir } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
 test("hand-computed velocities, fractions and least times on a small trace", () => {
   // L: 1, e^-1, e^-3, e^-4, e^-4.5 at t = 0, 1, 2, 4, 5 -> v = 1, 2, 0.5, 0.5
@@ -48,12 +49,12 @@ test("bad traces and deltas are input errors", () => {
   assert.deepEqual(parseDeltas("0.1, 1e-2"), [0.1, 0.01]);
 });
 
-test("Domino serial through the CLI: constant progress velocity 1/t0 inside each ramp, no acceleration there", () => {
+test("Domino serial through the CLI: constant progress velocity 1/t0 inside each ramp, no acceleration there", async () => {
   const dir = tempDir();
   const run = join(dir, "domino.json");
-  const r = cli(["run", "configs/domino-serial.yaml", "--set", "record=every", "--set", "steps=500", "--json", "--out", run, "--quiet"]);
+  const r = await cliIn(["run", "configs/domino-serial.yaml", "--set", "record=every", "--set", "steps=500", "--json", "--out", run, "--quiet"]);
   assert.equal(r.code, 0, r.stderr);
-  const k = cli(["kinematics", run, "--json"]);
+  const k = await cliIn(["kinematics", run, "--json"]);
   assert.equal(k.code, 0, k.stderr);
   const j = JSON.parse(k.stdout);
   assert.equal(j.per_step, true);
@@ -66,35 +67,35 @@ test("Domino serial through the CLI: constant progress velocity 1/t0 inside each
   const peaks = j.skills.map((s: { peak_velocity_time: number }) => s.peak_velocity_time);
   for (let i = 1; i < peaks.length - 1; i++) assert.ok(peaks[i] > peaks[i - 1]);
   assert.ok(j.least_time["0.5"] !== undefined); // default deltas are L(0) x 0.5, ...
-  const txt = cli(["kinematics", run]);
+  const txt = await cliIn(["kinematics", run]);
   assert.equal(txt.code, 0);
   assert.match(txt.stdout, /decelerating fraction/);
   assert.match(txt.stdout, /every step: exact/);
 });
 
-test("a sparse trace is flagged; --plot writes a figure; bad input exits 2 with one line", () => {
+test("a sparse trace is flagged; --plot writes a figure; bad input exits 2 with one line", async () => {
   const dir = tempDir();
   const run = join(dir, "run.json");
-  assert.equal(cli(["run", "--json", "--out", run, "--quiet"]).code, 0);
-  const k = cli(["kinematics", run, "--delta", "0.1,0.01", "--plot", join(dir, "k.svg")]);
+  assert.equal((await cliIn(["run", "--json", "--out", run, "--quiet"])).code, 0);
+  const k = await cliIn(["kinematics", run, "--delta", "0.1,0.01", "--plot", join(dir, "k.svg")]);
   assert.equal(k.code, 0, k.stderr);
   assert.match(k.stderr, /interval/);
   assert.match(k.stdout, /0\.01/);
-  const bad = cli(["kinematics", run, "--delta", "0.1,abc"]);
+  const bad = await cliIn(["kinematics", run, "--delta", "0.1,abc"]);
   assert.equal(bad.code, 2);
   assert.equal(bad.stderr.trim().split("\n").length, 1);
   const one = join(dir, "one.json");
-  const j = JSON.parse(cli(["run", "--json", "--quiet"]).stdout);
+  const j = JSON.parse((await cliIn(["run", "--json", "--quiet"])).stdout);
   j.trace = { t: [0], loss: [1], level: j.trace.level.map(() => [0]) };
   writeFileSync(one, JSON.stringify(j));
-  const r1 = cli(["kinematics", one]);
+  const r1 = await cliIn(["kinematics", one]);
   assert.equal(r1.code, 2);
   assert.match(r1.stderr, /at least 2/);
   j.trace = { t: [0, 1], loss: [1, -1], level: j.trace.level.map(() => [0, 0]) };
   writeFileSync(one, JSON.stringify(j));
-  const r2 = cli(["kinematics", one]);
+  const r2 = await cliIn(["kinematics", one]);
   assert.equal(r2.code, 2);
   assert.match(r2.stderr, /positive/);
   writeFileSync(one, "{\"not\": 1}");
-  assert.equal(cli(["kinematics", one]).code, 2);
+  assert.equal((await cliIn(["kinematics", one])).code, 2);
 });

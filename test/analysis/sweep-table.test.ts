@@ -3,7 +3,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, tempDir } from "../helpers.js";
+import { tempDir } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 import { buildSweepTable, meanInterval, parseSweepRuns, toDelimited, toJson } from "../../src/analysis/sweep-table.js";
 
 /** A sweep line with hand-set skills: learned times per skill (null = never). */
@@ -75,23 +76,23 @@ test("--summary: groups differing only in seed; mean, sd and the 95% t interval 
   assert.deepEqual(meanInterval([]), { n: 0, mean: null, sd: null, lo: null, hi: null });
 });
 
-test("skillsim table through the CLI: text, --csv, --tsv, --json, --summary, --long; bad input exits 2 with one line", () => {
+test("skillsim table through the CLI: text, --csv, --tsv, --json, --summary, --long; bad input exits 2 with one line", async () => {
   const f = write(sweep());
-  const text = cli(["table", f]);
+  const text = await cliIn(["table", f]);
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout, /^id\s+lr\s+seed\s+final_loss\s+error\s+learned_1\s+learned_2\s+learned_3\n/);
   assert.match(text.stdout, /learned_k: the first step/);
-  const csv = cli(["table", f, "--csv"]);
+  const csv = await cliIn(["table", f, "--csv"]);
   assert.equal(csv.stdout.split("\n")[0], "id,lr,seed,final_loss,error,onset_1,onset_2,onset_3,half_1,half_2,half_3,learned_1,learned_2,learned_3,final_1,final_2,final_3");
-  assert.equal(cli(["table", f, "--tsv"]).stdout.split("\n")[0].split("\t").length, 17);
-  const json = JSON.parse(cli(["table", f, "--json"]).stdout);
+  assert.equal((await cliIn(["table", f, "--tsv"])).stdout.split("\n")[0].split("\t").length, 17);
+  const json = JSON.parse((await cliIn(["table", f, "--json"])).stdout);
   assert.equal(json.length, 5);
   assert.equal(json[3].learned_3, 40);
-  const sum = cli(["table", f, "--summary", "--skills", "1,2"]);
+  const sum = await cliIn(["table", f, "--summary", "--skills", "1,2"]);
   assert.equal(sum.code, 0, sum.stderr);
   assert.match(sum.stdout, /^\s*lr\s+runs\s+diverged\s+final_loss_mean/);
   assert.match(sum.stdout, /95% interval of the mean/);
-  const long = cli(["table", f, "--long", "--csv", "--top", "1"]);
+  const long = await cliIn(["table", f, "--long", "--csv", "--top", "1"]);
   assert.equal(long.stdout.trim().split("\n").length, 1 + 5);
   const dir = tempDir();
   const bad: [string[], RegExp][] = [
@@ -103,7 +104,7 @@ test("skillsim table through the CLI: text, --csv, --tsv, --json, --summary, --l
     [["table", f, "--long", "--summary"], /--long and --summary do not go together/],
   ];
   for (const [args, re] of bad) {
-    const r = cli(args);
+    const r = await cliIn(args);
     assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr, re);
     assert.equal(r.stderr.trim().split("\n").length, 1);
@@ -144,16 +145,16 @@ test("rows in id order; summary, domino ratios and gaps, final levels and warnin
   assert.match(csv[3], /^2,"\[8,8\]",/);
 });
 
-test("through the CLI: a real sweep's table carries each run's summary and domino ratio; rows in id order", () => {
+test("through the CLI: a real sweep's table carries each run's summary and domino ratio; rows in id order", async () => {
   const dir = tempDir();
   const cfg = join(dir, "s.yaml");
   writeFileSync(cfg, "model: resource\nskills: {count: 3}\nsteps: 400\nsweep:\n  N0: [0.001, 0.01, 0.1]\n");
   const out = join(dir, "s.jsonl");
-  assert.equal(cli(["sweep", cfg, "-q", "--jobs", "1", "--out", out]).code, 0);
+  assert.equal((await cliIn(["sweep", cfg, "-q", "--jobs", "1", "--out", out])).code, 0);
   // Shuffle the lines: table sorts by id.
   const lines = readFileSync(out, "utf8").trim().split("\n");
   writeFileSync(out, [lines[2], lines[0], lines[1]].join("\n") + "\n");
-  const r = cli(["table", out, "--json"]);
+  const r = await cliIn(["table", out, "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const rows = JSON.parse(r.stdout);
   assert.deepEqual(rows.map((x: { id: number }) => x.id), [0, 1, 2]);
@@ -166,17 +167,17 @@ test("through the CLI: a real sweep's table carries each run's summary and domin
     assert.equal(row.final_3, line.skills[2].final);
     assert.deepEqual(row.warnings, line.warnings);
   }
-  const text = cli(["table", out]);
+  const text = await cliIn(["table", out]);
   assert.match(text.stdout, /^id\s+N0\s+final_loss\s+learned_1\s+learned_2\s+learned_3\n\s+0\s/);
 });
 
-test("a very wide --csv (400 skills) suggests --long on stderr; --long does not", () => {
+test("a very wide --csv (400 skills) suggests --long on stderr; --long does not", async () => {
   const f = write(line(0, { lr: 0.1 }, 0.5, Array.from({ length: 400 }, (_, i) => 10 + i)) + "\n");
-  const wide = cli(["table", f, "--csv"]);
+  const wide = await cliIn(["table", f, "--csv"]);
   assert.equal(wide.code, 0, wide.stderr);
   assert.equal(wide.stdout.split("\n")[0].split(",").length, 3 + 4 * 400);
   assert.match(wide.stderr, /^skillsim: note: 1603 columns \(400 skills\); --long gives one row per run and skill/);
-  const long = cli(["table", f, "--csv", "--long"]);
+  const long = await cliIn(["table", f, "--csv", "--long"]);
   assert.equal(long.stderr, "");
   assert.equal(long.stdout.trim().split("\n").length, 401);
 });

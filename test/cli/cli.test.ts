@@ -2,10 +2,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, tempDir, ROOT } from "../helpers.js";
+import { tempDir, ROOT } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
-test("default run prints the reference timeline and exits 0", () => {
-  const r = cli(["run"]);
+test("default run prints the reference timeline and exits 0", async () => {
+  const r = await cliIn(["run"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /resource model/);
   const row1 = r.stdout.split("\n").find((l) => /^\s+1\s/.test(l))!;
@@ -14,8 +15,8 @@ test("default run prints the reference timeline and exits 0", () => {
   assert.equal(r.stderr, "");
 });
 
-test("--json has the documented shape; trace.level[i] follows trace.t", () => {
-  const r = cli(["run", "--json"]);
+test("--json has the documented shape; trace.level[i] follows trace.t", async () => {
+  const r = await cliIn(["run", "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   for (const k of ["model", "config", "skills", "final", "trace", "provenance"]) assert.ok(k in j, k);
@@ -30,38 +31,38 @@ test("--json has the documented shape; trace.level[i] follows trace.t", () => {
   assert.match(j.provenance.config_hash, /^[0-9a-f]{16}$/);
 });
 
-test("same config and seed: byte-identical output", () => {
-  const a = cli(["run", "--json", "configs/resource-ode.yaml"]);
-  const b = cli(["run", "--json", "configs/resource-ode.yaml"]);
+test("same config and seed: byte-identical output", async () => {
+  const a = await cliIn(["run", "--json", "configs/resource-ode.yaml"]);
+  const b = await cliIn(["run", "--json", "configs/resource-ode.yaml"]);
   assert.equal(a.code, 0);
   assert.equal(a.stdout, b.stdout);
 });
 
-test("--csv prints the trace; --out writes atomically and leaves no temporary file", () => {
-  const r = cli(["run", "--csv", "--set", "skills.count=3"]);
+test("--csv prints the trace; --out writes atomically and leaves no temporary file", async () => {
+  const r = await cliIn(["run", "--csv", "--set", "skills.count=3"]);
   assert.equal(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split("\n");
   assert.equal(lines[0], "t,loss,s1,s2,s3");
   assert.equal(lines[1].split(",").length, 5);
   const dir = tempDir();
   const out = join(dir, "res.json");
-  const w = cli(["run", "--json", "--out", out]);
+  const w = await cliIn(["run", "--json", "--out", out]);
   assert.equal(w.code, 0, w.stderr);
   assert.equal(w.stdout, "");
   assert.equal(JSON.parse(readFileSync(out, "utf8")).model, "resource");
   assert.deepEqual(readdirSync(dir), ["res.json"]);
 });
 
-test("--set overrides keys and is validated like the file", () => {
-  const ok = cli(["run", "--json", "--set", "N0=1", "--set", "skills.frequencies={zipf: 1}"]);
+test("--set overrides keys and is validated like the file", async () => {
+  const ok = await cliIn(["run", "--json", "--set", "N0=1", "--set", "skills.frequencies={zipf: 1}"]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(JSON.parse(ok.stdout).config.N0, 1);
-  const bad = cli(["run", "--set", "N0=-1"]);
+  const bad = await cliIn(["run", "--set", "N0=-1"]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--set N0=-1: N0: must be >= 0/);
 });
 
-test("every example in configs/ runs", () => {
+test("every example in configs/ runs", async () => {
   const files = readdirSync(join(ROOT, "configs")).filter((f) => f.endsWith(".yaml"));
   assert.ok(files.length >= 10);
   for (const f of files) {
@@ -70,42 +71,42 @@ test("every example in configs/ runs", () => {
     // network runs train real MLPs for minutes: here 20 steps exercise the whole config
     const short = /^model: network/m.test(text) ? ["--set", "steps=20"] : [];
     const cmd = /^sweep:/m.test(text) ? ["validate", `configs/${f}`] : ["run", `configs/${f}`, "--json", ...short];
-    const r = cli(cmd);
+    const r = await cliIn(cmd);
     assert.equal(r.code, 0, `${f}: ${r.stderr}`);
   }
 });
 
-test("init prints a commented config for each model that validates", () => {
+test("init prints a commented config for each model that validates", async () => {
   const dir = tempDir();
   for (const m of ["resource", "domino", "geometry"]) {
-    const r = cli(["init", m]);
+    const r = await cliIn(["init", m]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^# skillsim config/);
     const f = join(dir, `${m}.yaml`);
     writeFileSync(f, r.stdout);
-    const v = cli(["validate", f]);
+    const v = await cliIn(["validate", f]);
     assert.equal(v.code, 0, v.stderr);
     assert.match(v.stdout, new RegExp(`model: ${m}`));
   }
-  const bad = cli(["init", "resourse"]);
+  const bad = await cliIn(["init", "resourse"]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /did you mean "resource"/);
 });
 
-test("--help teaches (examples) and --version prints the version", () => {
-  const h = cli(["--help"]);
+test("--help teaches (examples) and --version prints the version", async () => {
+  const h = await cliIn(["--help"]);
   assert.equal(h.code, 0);
   assert.match(h.stdout, /run/);
   assert.match(h.stdout, /validate/);
   for (const c of ["run", "validate", "init"]) {
-    const r = cli([c, "--help"]);
+    const r = await cliIn([c, "--help"]);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /Examples:/, c);
   }
-  const v = cli(["--version"]);
+  const v = await cliIn(["--version"]);
   assert.equal(v.code, 0);
   assert.match(v.stdout, /^\d+\.\d+\.\d+/);
-  const u = cli(["frobnicate"]);
+  const u = await cliIn(["frobnicate"]);
   assert.equal(u.code, 2);
   assert.ok(!/\n\s+at /.test(u.stderr));
 });
@@ -122,36 +123,36 @@ const BAD: [string, string, RegExp][] = [
   ["no model", "skills: {count: 3}\n", /bad\.yaml:1:1: model: missing key/],
 ];
 
-test("bad configs: exit 2, one line naming file:line:col and key, never a stack trace", () => {
+test("bad configs: exit 2, one line naming file:line:col and key, never a stack trace", async () => {
   const dir = tempDir();
   for (const [name, yaml, re] of BAD) {
     const f = join(dir, "bad.yaml");
     writeFileSync(f, yaml);
-    const r = cli(["run", "bad.yaml"], { cwd: dir });
+    const r = await cliIn(["run", "bad.yaml"], { cwd: dir });
     assert.equal(r.code, 2, `${name}: ${r.stderr}`);
     assert.match(r.stderr, re, name);
     assert.equal(r.stderr.trim().split("\n").length, 1, `${name}: one line`);
     assert.equal(r.stdout, "");
   }
-  const missing = cli(["run", "nope.yaml"], { cwd: dir });
+  const missing = await cliIn(["run", "nope.yaml"], { cwd: dir });
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /nope\.yaml: cannot read config: no such file/);
   assert.ok(!existsSync(join(dir, "nope.yaml")));
 });
 
-test("--plot writes an SVG figure (deterministic) or a PNG; other extensions are refused", () => {
+test("--plot writes an SVG figure (deterministic) or a PNG; other extensions are refused", async () => {
   const dir = tempDir();
   const a = join(dir, "a.svg"), b = join(dir, "b.svg"), png = join(dir, "c.png");
-  assert.equal(cli(["run", "configs/domino-serial.yaml", "--plot", a, "--quiet"]).code, 0);
-  assert.equal(cli(["run", "configs/domino-serial.yaml", "--plot", b, "--quiet"]).code, 0);
+  assert.equal((await cliIn(["run", "configs/domino-serial.yaml", "--plot", a, "--quiet"])).code, 0);
+  assert.equal((await cliIn(["run", "configs/domino-serial.yaml", "--plot", b, "--quiet"])).code, 0);
   const svg = readFileSync(a, "utf8");
   assert.match(svg, /^<svg/);
   assert.match(svg, /skill level/);
   assert.equal(svg, readFileSync(b, "utf8"));
-  const r = cli(["run", "--plot", png, "--quiet"]);
+  const r = await cliIn(["run", "--plot", png, "--quiet"]);
   assert.equal(r.code, 0, r.stderr); // the font is bundled: PNG never depends on the machine
   assert.deepEqual([...readFileSync(png).subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
-  const bad = cli(["run", "--plot", join(dir, "x.pdf")]);
+  const bad = await cliIn(["run", "--plot", join(dir, "x.pdf")]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /must end in \.svg, \.png, \.vl\.json or \.html/);
 });

@@ -3,22 +3,22 @@
  * against an every-step trace, and does not depend on the record settings. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cli } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
 const CFG = "configs/geometry-ce-overparam.yaml"; // 500 skills, N 100, ce, batch 256, adam, 5000 steps
 const HORIZON = 1800;
 
 type Skill = { index: number; onset: number | null; half: number | null; learned: number | null };
 
-function run(sets: string[]): Skill[] {
-  const r = cli(["run", CFG, "--json", "-q", ...sets.flatMap((s) => ["--set", s])]);
+async function run(sets: string[]): Promise<Skill[]> {
+  const r = await cliIn(["run", CFG, "--json", "-q", ...sets.flatMap((s) => ["--set", s])]);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout).skills;
 }
 
-test("geometry-ce-overparam: every crossing is the first step past the threshold (every-step trace as reference)", () => {
+test("geometry-ce-overparam: every crossing is the first step past the threshold (every-step trace as reference)", async () => {
   // The reference: every step recorded, over the first HORIZON steps (the run is the same prefix).
-  const csv = cli(["run", CFG, "--csv", "-q", "--set", `steps=${HORIZON}`, "--set", "record=every"]);
+  const csv = await cliIn(["run", CFG, "--csv", "-q", "--set", `steps=${HORIZON}`, "--set", "record=every"]);
   assert.equal(csv.code, 0, csv.stderr);
   const rows = csv.stdout.trim().split("\n");
   assert.equal(rows.length, HORIZON + 2);
@@ -34,8 +34,8 @@ test("geometry-ce-overparam: every crossing is the first step past the threshold
       });
     }
   }
-  const full = run([]); // the whole 5000 steps, 200 log-spaced recorded points
-  const sparse = run(["record={points: 7, spacing: linear}"]);
+  const full = await run([]); // the whole 5000 steps, 200 log-spaced recorded points
+  const sparse = await run(["record={points: 7, spacing: linear}"]);
   assert.deepEqual(sparse, full, "independent of the record settings");
   let compared = 0;
   for (let i = 0; i < n; i++) {
@@ -53,10 +53,10 @@ test("geometry-ce-overparam: every crossing is the first step past the threshold
   assert.notEqual(full[3].learned, null);
 });
 
-test("timeline.check is gone: timelines are always exact", () => {
-  const r = cli(["run", CFG, "--set", "timeline.check=recorded"]);
+test("timeline.check is gone: timelines are always exact", async () => {
+  const r = await cliIn(["run", CFG, "--set", "timeline.check=recorded"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /timeline\.check: unknown key/);
-  const j = cli(["run", "configs/geometry-minimal.yaml", "--json", "-q"]);
+  const j = await cliIn(["run", "configs/geometry-minimal.yaml", "--json", "-q"]);
   assert.doesNotMatch(j.stdout, /timelineCheck|timelineNote|recorded steps/);
 });

@@ -11,7 +11,8 @@ import { loadConfig } from "../../src/config/load.js";
 import { runModel } from "../../src/models/index.js";
 import { planSweep } from "../../src/sweep/grid.js";
 import { parseStudy } from "../../src/study/spec.js";
-import { cli, ROOT, tempDir } from "../helpers.js";
+import { ROOT, tempDir } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
 const DIR = join(ROOT, "configs", "paper");
 // Configs; the fig<N>.study.yaml files beside them are studies (tested below and in test/cli/study.test.ts).
@@ -87,9 +88,9 @@ for (const f of files) {
   });
 }
 
-test("gallery through the CLI: fig16's reference timeline and a figure", () => {
+test("gallery through the CLI: fig16's reference timeline and a figure", async () => {
   const dir = tempDir();
-  const r = cli(["run", "configs/paper/fig16-bottom-theory.yaml", "--json", "-q", "--plot", join(dir, "f.svg")]);
+  const r = await cliIn(["run", "configs/paper/fig16-bottom-theory.yaml", "--json", "-q", "--plot", join(dir, "f.svg")]);
   assert.equal(r.code, 0, r.stderr);
   const out = JSON.parse(r.stdout);
   assert.deepEqual(out.skills.map((s: { learned: number }) => s.learned), [270, 270, 2172]);

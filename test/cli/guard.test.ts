@@ -5,7 +5,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, tempDir } from "../helpers.js";
+import { tempDir } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
 const CASES: [string, string[], RegExp][] = [
   ["geometry lr 1e10", ["configs/geometry-minimal.yaml", "--set", "lr=1e10"], /diverged at step 1: skill \d+'s level is .*outside the model's range \[0, 1\].*Likely cause: learning rate too large for signgd/],
@@ -16,9 +17,9 @@ const CASES: [string, string[], RegExp][] = [
 ];
 
 for (const [name, args, msg] of CASES) {
-  test(`blow-up stops with exit 1: ${name}`, () => {
+  test(`blow-up stops with exit 1: ${name}`, async () => {
     for (const fmt of [[], ["--json"]]) {
-      const r = cli(["run", "-q", ...args, ...fmt]);
+      const r = await cliIn(["run", "-q", ...args, ...fmt]);
       assert.equal(r.code, 1, r.stdout.slice(0, 500));
       assert.equal(r.stdout, "");
       assert.match(r.stderr, /^skillsim: run failed: /);
@@ -30,8 +31,8 @@ for (const [name, args, msg] of CASES) {
 
 const SOFT = ["--set", "skills.count=2", "--set", "skills.correlation=[[1,-0.5],[-0.5,1]]"];
 
-test("a level that leaves the range within the tolerance: a warning, and the skill is not reported as learned", () => {
-  const j = cli(["run", "--json", ...SOFT]);
+test("a level that leaves the range within the tolerance: a warning, and the skill is not reported as learned", async () => {
+  const j = await cliIn(["run", "--json", ...SOFT]);
   assert.equal(j.code, 0, j.stderr);
   const r = JSON.parse(j.stdout);
   assert.equal(r.warnings.length, 1);
@@ -40,26 +41,26 @@ test("a level that leaves the range within the tolerance: a warning, and the ski
   assert.notEqual(r.skills[0].learned, null);
   assert.ok(Math.min(...r.trace.level[1]) < 0, "the trace keeps the level as computed");
   assert.match(j.stderr, /skillsim: warning: skill 2's level left/);
-  const t = cli(["run", "-q", ...SOFT]);
+  const t = await cliIn(["run", "-q", ...SOFT]);
   assert.equal(t.code, 0);
   assert.match(t.stdout, /\nwarning: skill 2's level left the model's range/);
   assert.equal(t.stderr, "");
 });
 
-test("a clean run carries an empty warnings list", () => {
+test("a clean run carries an empty warnings list", async () => {
   for (const args of [[], ["configs/geometry-minimal.yaml"], ["configs/domino-serial.yaml"], ["configs/resource-ode.yaml"]]) {
-    const r = cli(["run", "--json", "-q", ...args]);
+    const r = await cliIn(["run", "--json", "-q", ...args]);
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(JSON.parse(r.stdout).warnings, []);
   }
 });
 
-test("sweep lines carry warnings and errors; check compares warnings like any field", () => {
+test("sweep lines carry warnings and errors; check compares warnings like any field", async () => {
   const dir = tempDir();
   const cfg = join(dir, "s.yaml");
   writeFileSync(cfg, "model: resource\nskills: {count: 2}\nsteps: 300\nsweep:\n  skills.correlation: [[[1, -0.5], [-0.5, 1]], [[1, -5], [-5, 1]], identity]\n");
   const out = join(dir, "s.jsonl");
-  const s = cli(["sweep", cfg, "--out", out, "--jobs", "1", "-q"]);
+  const s = await cliIn(["sweep", cfg, "--out", out, "--jobs", "1", "-q"]);
   assert.equal(s.code, 1, s.stderr);
   const lines = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l));
   assert.equal(lines.length, 3);
@@ -69,11 +70,11 @@ test("sweep lines carry warnings and errors; check compares warnings like any fi
   assert.deepEqual(lines[2].warnings, []);
 
   const a = join(dir, "a.json"), b = join(dir, "b.json");
-  assert.equal(cli(["run", "--json", "-q", "--out", a, ...SOFT]).code, 0);
+  assert.equal((await cliIn(["run", "--json", "-q", "--out", a, ...SOFT])).code, 0);
   const base = JSON.parse(readFileSync(a, "utf8"));
   base.warnings = [];
   writeFileSync(b, JSON.stringify(base));
-  const c = cli(["check", a, "--baseline", b]);
+  const c = await cliIn(["check", a, "--baseline", b]);
   assert.equal(c.code, 1, c.stdout + c.stderr);
   assert.match(c.stdout, /warnings/);
 });

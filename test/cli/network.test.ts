@@ -7,7 +7,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, tempDir } from "../helpers.js";
+import { tempDir } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 import { loadConfig, ConfigError } from "../../src/config/load.js";
 
 const SMALL = `model: network
@@ -24,9 +25,9 @@ function file(text: string, name = "net.yaml"): string {
   return f;
 }
 
-test("skillsim run: a network config gives the shared result shape; same seed, same bytes", () => {
+test("skillsim run: a network config gives the shared result shape; same seed, same bytes", async () => {
   const f = file(SMALL);
-  const a = cli(["run", f, "--json", "--quiet"]);
+  const a = await cliIn(["run", f, "--json", "--quiet"]);
   assert.equal(a.code, 0, a.stderr);
   const r = JSON.parse(a.stdout);
   assert.equal(r.model, "network");
@@ -37,31 +38,31 @@ test("skillsim run: a network config gives the shared result shape; same seed, s
   assert.equal(r.trace.level.length, 2);
   assert.equal(r.config.optimizer.name, "adam");
   assert.equal(r.domino.gaps.length, 1);
-  const b = cli(["run", f, "--json", "--quiet"]);
+  const b = await cliIn(["run", f, "--json", "--quiet"]);
   assert.equal(b.stdout, a.stdout);
-  const text = cli(["run", f, "--quiet"]);
+  const text = await cliIn(["run", f, "--quiet"]);
   assert.equal(text.code, 0);
   assert.match(text.stdout, /network model · 2 skills, p = \[1, 0\.2\] · sparse-parity, MLP 8-16-2 relu \(178 parameters\), adam, mse, batch full/);
-  const csv = cli(["run", f, "--csv", "--quiet"]);
+  const csv = await cliIn(["run", f, "--csv", "--quiet"]);
   assert.match(csv.stdout.split("\n")[0], /^t,loss,s1,s2$/);
 });
 
-test("skillsim init network: a commented config that validates and runs", () => {
-  const init = cli(["init", "network"]);
+test("skillsim init network: a commented config that validates and runs", async () => {
+  const init = await cliIn(["init", "network"]);
   assert.equal(init.code, 0);
   assert.match(init.stdout, /^model: network$/m);
   const f = file(init.stdout);
-  const v = cli(["validate", f, "--json"]);
+  const v = await cliIn(["validate", f, "--json"]);
   assert.equal(v.code, 0, v.stderr);
   const c = JSON.parse(v.stdout);
   assert.deepEqual(c.task.subtasks, [[1, 2], [3, 4]]);
   assert.deepEqual(c.network, { hidden: [50], activation: "relu", modules: 1 });
-  const r = cli(["run", f, "--json", "--quiet", "--set", "steps=2", "--set", "task.samples=200"]);
+  const r = await cliIn(["run", f, "--json", "--quiet", "--set", "steps=2", "--set", "task.samples=200"]);
   assert.equal(r.code, 0, r.stderr);
 });
 
-test("validate fills per-kind defaults (Fig 13 for modular-addition)", () => {
-  const v = cli(["validate", file("model: network\ntask: {kind: modular-addition}\n"), "--json"]);
+test("validate fills per-kind defaults (Fig 13 for modular-addition)", async () => {
+  const v = await cliIn(["validate", file("model: network\ntask: {kind: modular-addition}\n"), "--json"]);
   assert.equal(v.code, 0, v.stderr);
   const c = JSON.parse(v.stdout);
   assert.deepEqual(c.task, { kind: "modular-addition", modulus: 59, train_fraction: 0.8 });
@@ -97,45 +98,45 @@ for (const [name, yaml, expect] of bad) {
   });
 }
 
-test("bad input through the CLI: exit 2, one line, no stack; divergence: exit 1 naming the step", () => {
+test("bad input through the CLI: exit 2, one line, no stack; divergence: exit 1 naming the step", async () => {
   const f = file("model: network\ntask:\n  kind: sparse-parity\n  bits: 8\n  subtasks: [[1, 2], [3, 9]]\n", "bad.yaml");
-  const r = cli(["run", f]);
+  const r = await cliIn(["run", f]);
   assert.equal(r.code, 2);
   assert.equal(r.stdout, "");
   assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
   assert.match(r.stderr, /bad\.yaml:5:\d+: task\.subtasks\.1\.1: bit 9 is beyond the 8 input bits/);
-  const big = cli(["run", file("model: network\nnetwork: {hidden: [1000000, 1000000]}\n")]);
+  const big = await cliIn(["run", file("model: network\nnetwork: {hidden: [1000000, 1000000]}\n")]);
   assert.equal(big.code, 2, big.stderr);
-  const d = cli(["run", file(SMALL), "--quiet", "--set", "optimizer=sgd", "--set", "lr=1.0e200"]);
+  const d = await cliIn(["run", file(SMALL), "--quiet", "--set", "optimizer=sgd", "--set", "lr=1.0e200"]);
   assert.equal(d.code, 1, d.stderr);
   assert.match(d.stderr, /diverged at step \d+: .* is not finite\. Likely cause: learning rate too large for sgd/);
   assert.ok(!/^\s+at /m.test(d.stderr));
 });
 
-test("sweeps, check and figures work unchanged for the network model", () => {
+test("sweeps, check and figures work unchanged for the network model", async () => {
   const dir = tempDir();
   const f = join(dir, "sw.yaml");
   writeFileSync(f, `${SMALL}sweep:\n  seed: [0, 1]\n`);
   const out = join(dir, "runs.jsonl");
-  const s = cli(["sweep", f, "--out", out, "--jobs", "2", "--quiet"]);
+  const s = await cliIn(["sweep", f, "--out", out, "--jobs", "2", "--quiet"]);
   assert.equal(s.code, 0, s.stderr);
   const lines = readFileSync(out, "utf8").trim().split("\n").map((l) => JSON.parse(l)).sort((a, b) => a.id - b.id); // written as runs finish
   assert.equal(lines.length, 2);
   assert.deepEqual(lines.map((l) => l.overrides.seed), [0, 1]);
   assert.equal(lines[0].skills.length, 2);
-  const one = cli(["run", f, "--json", "--quiet", "--set", "seed=1"]);
+  const one = await cliIn(["run", f, "--json", "--quiet", "--set", "seed=1"]);
   assert.deepEqual(lines[1].skills, JSON.parse(one.stdout).skills);
   const a = join(dir, "a.json");
-  assert.equal(cli(["run", f, "--json", "--quiet", "--out", a]).code, 0);
-  const c = cli(["check", a, "--baseline", a]);
+  assert.equal((await cliIn(["run", f, "--json", "--quiet", "--out", a])).code, 0);
+  const c = await cliIn(["check", a, "--baseline", a]);
   assert.equal(c.code, 0, c.stderr + c.stdout);
   const svg = join(dir, "run.svg");
-  const p = cli(["run", f, "--quiet", "--plot", svg]);
+  const p = await cliIn(["run", f, "--quiet", "--plot", svg]);
   assert.equal(p.code, 0, p.stderr);
   assert.match(readFileSync(svg, "utf8"), /^<svg/);
 });
 
-test("physics, small Fig 2: the rare task (p2 = 0.05) is learned a few times later, not 20; at p2 = 1 about together", () => {
+test("physics, small Fig 2: the rare task (p2 = 0.05) is learned a few times later, not 20; at p2 = 1 about together", async () => {
   // A reduced Fig 2 (12 bits, 2000 samples, 32 hidden units, lr 3e-3), seeds 0-2. Measured:
   // ratios 3.2, 4.3, 3.1 at p2 = 0.05 and 1.1, 1.4, 1.1 at p2 = 1 (the full setting: README).
   const f = file(`model: network
@@ -147,8 +148,8 @@ steps: 400
 timeline: {on: level, onset: 0.6, half: 0.75, learned: 0.9}
 `);
   for (const seed of [0, 1, 2]) {
-    const rare = JSON.parse(cli(["run", f, "--json", "--quiet", "--set", `seed=${seed}`]).stdout);
-    const equal = JSON.parse(cli(["run", f, "--json", "--quiet", "--set", `seed=${seed}`, "--set", "skills.frequencies=[1, 1]"]).stdout);
+    const rare = JSON.parse((await cliIn(["run", f, "--json", "--quiet", "--set", `seed=${seed}`])).stdout);
+    const equal = JSON.parse((await cliIn(["run", f, "--json", "--quiet", "--set", `seed=${seed}`, "--set", "skills.frequencies=[1, 1]"])).stdout);
     const r = rare.domino.ratio21, e = equal.domino.ratio21;
     assert.ok(r > 2 && r < 10, `seed ${seed}: learned_2 / learned_1 = ${r} at p2 = 0.05`);
     assert.ok(e < 1.6, `seed ${seed}: ratio ${e} at p2 = 1`);

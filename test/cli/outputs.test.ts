@@ -17,7 +17,8 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { buildProgram } from "../../src/cli/main.js";
 import { ioDeclaration } from "../../src/cli/io.js";
-import { ROOT, cli, tempDir } from "../helpers.js";
+import { ROOT, tempDir } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
 /** Options that take a value which is not a file name, per command. */
 const NOT_FILES: Record<string, string[]> = {
@@ -45,8 +46,8 @@ const SMALL = "model: resource\nskills: {count: 3}\nsteps: 60\n";
 writeFileSync(p("r.yaml"), SMALL);
 writeFileSync(p("s.yaml"), `${SMALL}sweep:\n  N0: [0.001, 0.1]\n`);
 writeFileSync(p("d.csv"), "x,loss\n1,2\n2,1.5\n4,1.2\n8,1.1\n");
-assert.equal(cli(["run", p("r.yaml"), "--json", "-q", "--out", p("run.json")]).code, 0);
-assert.equal(cli(["sweep", p("s.yaml"), "-q", "--jobs", "1", "--out", p("sp.jsonl")]).code, 0);
+assert.equal((await cliIn(["run", p("r.yaml"), "--json", "-q", "--out", p("run.json")])).code, 0);
+assert.equal((await cliIn(["sweep", p("s.yaml"), "-q", "--jobs", "1", "--out", p("sp.jsonl")])).code, 0);
 
 /**
  * One valid command line per command; its first path is the input every output is tried
@@ -205,7 +206,7 @@ test("every writing option of every command refuses an input, a link to it, anot
   assert.deepEqual(snapshot(), before);
 });
 
-test("the data-loss bugs of issue 18, through bin/skillsim.js: refused before any work, the input untouched", () => {
+test("the data-loss bugs of issue 18, through bin/skillsim.js: refused before any work, the input untouched", async () => {
   const d = tempDir();
   const q = (name: string) => join(d, name);
   writeFileSync(q("sp.jsonl"), readFileSync(p("sp.jsonl")));
@@ -222,7 +223,7 @@ test("the data-loss bugs of issue 18, through bin/skillsim.js: refused before an
     [["table", q("sp.jsonl"), "--out", q("nodir/t.txt")], /^skillsim: --out .*nodir\/t\.txt: cannot write: the directory .*nodir does not exist\n$/],
   ] as const;
   for (const [args, re] of lines) {
-    const r = cli([...args]);
+    const r = await cliIn([...args]);
     assert.equal(r.code, 2, r.stderr);
     assert.equal(r.stdout, "");
     assert.match(r.stderr, re);
@@ -232,12 +233,12 @@ test("the data-loss bugs of issue 18, through bin/skillsim.js: refused before an
   assert.deepEqual(readdirSync(d).sort(), ["link.json", "run.json", "sp.jsonl"]);
 });
 
-test("a folder a command writes into (study --out, paper --out): not a file, and its parent exists", () => {
+test("a folder a command writes into (study --out, paper --out): not a file, and its parent exists", async () => {
   for (const args of [["study", p("s.yaml")], ["paper", "999"]]) {
-    const file = cli([...args, "--out", p("d.csv")]);
+    const file = await cliIn([...args, "--out", p("d.csv")]);
     assert.equal(file.code, 2, file.stderr);
     assert.match(file.stderr, /--out .*d\.csv: is a file, not a folder; give a folder name\n$/);
-    const missing = cli([...args, "--out", join(dir, "nodir", "sub")]);
+    const missing = await cliIn([...args, "--out", join(dir, "nodir", "sub")]);
     assert.equal(missing.code, 2, missing.stderr);
     assert.match(missing.stderr, /--out .*: cannot create: the directory .*nodir does not exist\n$/);
   }

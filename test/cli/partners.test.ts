@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { ACTS_ONLY_WITH } from "../../src/cli/partners.js";
 import { buildProgram } from "../../src/cli/main.js";
 import { cli } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
 test("every declared option and partner is an option of its command", async () => {
   for (const [name, rules] of Object.entries(ACTS_ONLY_WITH)) {
@@ -21,8 +22,8 @@ test("every declared option and partner is an option of its command", async () =
 
 const FIT = ["fit", "data/chinchilla-fig4.csv", "--where", "loss<3.4469", "-q"];
 
-test("fit: --seed, --level, --bootstrap-by without --bootstrap and --flops-per-param-token without --compute each get a note", () => {
-  const r = cli(["fit", "data/chinchilla-fig4.csv", "--where", "loss<3.4469", "--seed", "2", "--level", "0.9", "--bootstrap-by", "row", "--flops-per-param-token", "8", "--json"]);
+test("fit: --seed, --level, --bootstrap-by without --bootstrap and --flops-per-param-token without --compute each get a note", async () => {
+  const r = await cliIn(["fit", "data/chinchilla-fig4.csv", "--where", "loss<3.4469", "--seed", "2", "--level", "0.9", "--bootstrap-by", "row", "--flops-per-param-token", "8", "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const notes = r.stderr.split("\n").filter((l) => l.includes("only acts with"));
   assert.deepEqual(notes, [
@@ -32,15 +33,15 @@ test("fit: --seed, --level, --bootstrap-by without --bootstrap and --flops-per-p
     "skillsim: note: --flops-per-param-token only acts with --compute (C = k N D for the compute-optimal split); ignored",
   ]);
   // with --quiet: nothing; with the partner: no note for it
-  assert.ok(!cli([...FIT, "--seed", "2", "--json"]).stderr.includes("only acts with"));
-  const withPartner = cli(["fit", "data/chinchilla-fig4.csv", "--where", "loss<3.4469", "--flops-per-param-token", "8", "--compute", "1e21", "--json"]);
+  assert.ok(!(await cliIn([...FIT, "--seed", "2", "--json"])).stderr.includes("only acts with"));
+  const withPartner = await cliIn(["fit", "data/chinchilla-fig4.csv", "--where", "loss<3.4469", "--flops-per-param-token", "8", "--compute", "1e21", "--json"]);
   assert.ok(!withPartner.stderr.includes("only acts with"), withPartner.stderr);
 });
 
-test("calibrate: --seed and --level without --bootstrap get a note; run --log-time without --plot too", () => {
-  const c = cli(["run", "--json", "-q"]);
+test("calibrate: --seed and --level without --bootstrap get a note; run --log-time without --plot too", async () => {
+  const c = await cliIn(["run", "--json", "-q"]);
   const r = cli(["calibrate", "-", "--seed", "3", "--level", "0.9", "--json"], { input: c.stdout });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /^skillsim: note: --seed only acts with --bootstrap \(the resamples' random seed\); ignored\nskillsim: note: --level only acts with --bootstrap/m);
-  assert.match(cli(["run", "--log-time"]).stderr, /^skillsim: note: --log-time only acts with --plot \(the figure's time axis\); ignored\n$/);
+  assert.match((await cliIn(["run", "--log-time"])).stderr, /^skillsim: note: --log-time only acts with --plot \(the figure's time axis\); ignored\n$/);
 });

@@ -5,35 +5,36 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { cli } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
 interface Skill { index: number; onset: number | null; half: number | null; learned: number | null }
 
-function run(config: string, sets: string[]): { skills: Skill[]; domino: { ratio21: number | null } } {
-  const r = cli(["run", config, "--json", "--quiet", ...sets.flatMap((s) => ["--set", s])]);
+async function run(config: string, sets: string[]): Promise<{ skills: Skill[]; domino: { ratio21: number | null } }> {
+  const r = await cliIn(["run", config, "--json", "--quiet", ...sets.flatMap((s) => ["--set", s])]);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
 
 const seeds = [0, 1, 2];
 
-test("two skills, p1 = 0.95: sgd learns skill 2 about p1/p2 = 19 times later (within 20%)", () => {
+test("two skills, p1 = 0.95: sgd learns skill 2 about p1/p2 = 19 times later (within 20%)", async () => {
   for (const seed of seeds) {
-    const ratio = run("configs/geometry-two-skill-sgd.yaml", [`seed=${seed}`]).domino.ratio21!;
+    const ratio = (await run("configs/geometry-two-skill-sgd.yaml", [`seed=${seed}`])).domino.ratio21!;
     assert.ok(Math.abs(ratio - 19) <= 0.2 * 19, `seed ${seed}: ${ratio}`);
   }
 });
 
-test("two skills, p1 = 0.95: signgd only about 2 times later (1.5 to 2.6); adam in between", () => {
+test("two skills, p1 = 0.95: signgd only about 2 times later (1.5 to 2.6); adam in between", async () => {
   for (const seed of seeds) {
-    const sign = run("configs/geometry-two-skill-signgd.yaml", [`seed=${seed}`]).domino.ratio21!;
-    const adam = run("configs/geometry-two-skill-adam.yaml", [`seed=${seed}`]).domino.ratio21!;
+    const sign = (await run("configs/geometry-two-skill-signgd.yaml", [`seed=${seed}`])).domino.ratio21!;
+    const adam = (await run("configs/geometry-two-skill-adam.yaml", [`seed=${seed}`])).domino.ratio21!;
     assert.ok(sign >= 1.5 && sign <= 2.6, `seed ${seed}: signgd ${sign}`);
     assert.ok(adam > sign && adam < 19 * 0.8, `seed ${seed}: adam ${adam} vs signgd ${sign}`);
   }
 });
 
-test("minimal example: learned in frequency order at a serial cadence, each next skill already started", () => {
-  const { skills } = run("configs/geometry-minimal.yaml", []);
+test("minimal example: learned in frequency order at a serial cadence, each next skill already started", async () => {
+  const { skills } = await run("configs/geometry-minimal.yaml", []);
   const learned = skills.map((s) => s.learned!);
   for (let i = 1; i < 10; i++) {
     assert.ok(learned[i] > learned[i - 1], `learned ${learned}`);
@@ -45,18 +46,18 @@ test("minimal example: learned in frequency order at a serial cadence, each next
   assert.ok(learned[9] / learned[0] < 10, `${learned[9]} / ${learned[0]}`);
 });
 
-test("a diverging run stops with exit code 1 and names the step and the cause", () => {
-  const r = cli(["run", "configs/geometry-two-skill-sgd.yaml", "--set", "lr=1.0e6", "--quiet"]);
+test("a diverging run stops with exit code 1 and names the step and the cause", async () => {
+  const r = await cliIn(["run", "configs/geometry-two-skill-sgd.yaml", "--set", "lr=1.0e6", "--quiet"]);
   assert.equal(r.code, 1);
   assert.match(r.stderr, /diverged at step \d+/);
   assert.match(r.stderr, /learning rate/);
   assert.equal(r.stderr.trim().split("\n").length, 1);
 });
 
-test("geometry: same seed byte-identical, different seed different (batch mode)", () => {
-  const a = cli(["run", "configs/geometry-random.yaml", "--json", "--quiet"]);
-  const b = cli(["run", "configs/geometry-random.yaml", "--json", "--quiet"]);
-  const c = cli(["run", "configs/geometry-random.yaml", "--json", "--quiet", "--set", "seed=1"]);
+test("geometry: same seed byte-identical, different seed different (batch mode)", async () => {
+  const a = cli(["run", "configs/geometry-random.yaml", "--json", "--quiet"]); // a process of its own: no state shared with b
+  const b = await cliIn(["run", "configs/geometry-random.yaml", "--json", "--quiet"]);
+  const c = await cliIn(["run", "configs/geometry-random.yaml", "--json", "--quiet", "--set", "seed=1"]);
   assert.equal(a.stdout, b.stdout);
   assert.notEqual(JSON.parse(a.stdout).final.loss, JSON.parse(c.stdout).final.loss);
 });

@@ -6,38 +6,39 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { cli, ROOT } from "../helpers.js";
+import { ROOT } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
 const CFG = join(ROOT, "test", "regression", "configs", "geometry-float32-ce-adam.yaml");
 
-test("run --json names the precision in its config; the text header says float32", () => {
-  const json = cli(["run", CFG, "--json", "-q"]);
+test("run --json names the precision in its config; the text header says float32", async () => {
+  const json = await cliIn(["run", CFG, "--json", "-q"]);
   assert.equal(json.code, 0, json.stderr);
   assert.equal(JSON.parse(json.stdout).config.precision, "float32");
-  const text = cli(["run", CFG, "-q"]);
+  const text = await cliIn(["run", CFG, "-q"]);
   assert.equal(text.code, 0, text.stderr);
   assert.match(text.stdout.split("\n")[0], /batch 16, float32 ·/);
-  const f64 = cli(["run", CFG, "-q", "--json", "--set", "precision=float64"]);
+  const f64 = await cliIn(["run", CFG, "-q", "--json", "--set", "precision=float64"]);
   assert.notEqual(JSON.parse(f64.stdout).final.loss, JSON.parse(json.stdout).final.loss);
-  const plain = cli(["run", CFG, "-q", "--set", "precision=float64"]);
+  const plain = await cliIn(["run", CFG, "-q", "--set", "precision=float64"]);
   assert.doesNotMatch(plain.stdout.split("\n")[0], /float/);
 });
 
-test("precision: a value other than float64 or float32 is a config error naming the key (exit 2)", () => {
-  const r = cli(["run", CFG, "--set", "precision=float16"]);
+test("precision: a value other than float64 or float32 is a config error naming the key (exit 2)", async () => {
+  const r = await cliIn(["run", CFG, "--set", "precision=float16"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^skillsim: config error: --set precision=float16: precision: must be one of "float64", "float32"/);
   assert.equal(r.stdout, "");
 });
 
-test("configs/paper/fig10-full.yaml and fig18-full.yaml: the authors' grids, 3,200 runs each, sharded", () => {
+test("configs/paper/fig10-full.yaml and fig18-full.yaml: the authors' grids, 3,200 runs each, sharded", async () => {
   const N = Array.from({ length: 50 }, (_, i) => 20 * (i + 1));
   const zipf = [0.5, 1, 1.2, 1.4, 1.6, 1.8, 2, 4];
   for (const [file, key, values] of [
     ["fig10-full.yaml", "optimizer", ["signgd", "adam"]],
     ["fig18-full.yaml", "skills.vectors", ["modular", "random"]],
   ] as const) {
-    const r = cli(["sweep", join(ROOT, "configs", "paper", file), "--dry-run"]);
+    const r = await cliIn(["sweep", join(ROOT, "configs", "paper", file), "--dry-run"]);
     assert.equal(r.code, 0, r.stderr);
     const runs = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { id: number; overrides: Record<string, unknown> });
     assert.equal(runs.length, 3200);
@@ -46,7 +47,7 @@ test("configs/paper/fig10-full.yaml and fig18-full.yaml: the authors' grids, 3,2
     assert.deepEqual(distinct("skills.frequencies.zipf"), zipf);
     assert.deepEqual(distinct("params"), N);
     assert.deepEqual(distinct("seed"), [0, 1, 2, 3]);
-    const shard = cli(["sweep", join(ROOT, "configs", "paper", file), "--dry-run", "--shard", "3/400"]);
+    const shard = await cliIn(["sweep", join(ROOT, "configs", "paper", file), "--dry-run", "--shard", "3/400"]);
     assert.deepEqual(shard.stdout.trim().split("\n").map((l) => JSON.parse(l).id), [2, 402, 802, 1202, 1602, 2002, 2402, 2802]);
   }
 });

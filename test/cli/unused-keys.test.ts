@@ -4,15 +4,16 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, tempDir } from "../helpers.js";
+import { tempDir } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
 const dir = tempDir();
 function refused(name: string, yaml: string, expect: RegExp): void {
-  test(`refused: ${name}`, () => {
+  test(`refused: ${name}`, async () => {
     const f = join(dir, `${name.replace(/\W+/g, "-")}.yaml`);
     writeFileSync(f, yaml);
     for (const cmd of ["run", "validate"]) {
-      const r = cli([cmd, f]);
+      const r = await cliIn([cmd, f]);
       assert.equal(r.code, 2, r.stdout + r.stderr);
       assert.equal(r.stdout, "");
       assert.equal(r.stderr.trim().split("\n").length, 1, r.stderr);
@@ -36,32 +37,32 @@ refused("resource map with rtol", "model: resource\nrtol: 1.0e-6\n", /^f\.yaml:2
 refused("resource map with atol", "model: resource\nintegrator: map\natol: 1.0e-9\n", /^f\.yaml:3:7: atol: is a tolerance of the rk45 integrator/);
 refused("resource ce with clip", "model: resource\nloss: ce\nclip: true\n", /^f\.yaml:3:7: clip: .*the ce variant has nothing to clip/);
 
-test("a resolved config, as validate prints it, runs again (the default tolerances are accepted with the map)", () => {
+test("a resolved config, as validate prints it, runs again (the default tolerances are accepted with the map)", async () => {
   for (const model of ["resource-default", "resource-ode", "domino-serial", "geometry-minimal"]) {
-    const v = cli(["validate", `configs/${model}.yaml`]);
+    const v = await cliIn(["validate", `configs/${model}.yaml`]);
     assert.equal(v.code, 0, v.stderr);
     const f = join(dir, `resolved-${model}.yaml`);
     writeFileSync(f, v.stdout);
-    const r = cli(["validate", f]);
+    const r = await cliIn(["validate", f]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout.replace(f, ""), v.stdout.replace(`configs/${model}.yaml`, ""));
   }
 });
 
-test("the same keys where they act are accepted, and act", () => {
+test("the same keys where they act are accepted, and act", async () => {
   const f = join(dir, "ok.yaml");
   writeFileSync(f, "model: resource\nintegrator: rk45\nrtol: 1.0e-6\nsteps: 300\n");
-  const a = cli(["run", f, "--json", "-q"]);
+  const a = await cliIn(["run", f, "--json", "-q"]);
   assert.equal(a.code, 0, a.stderr);
-  const b = cli(["run", f, "--json", "-q", "--set", "rtol=1e-10"]);
+  const b = await cliIn(["run", f, "--json", "-q", "--set", "rtol=1e-10"]);
   assert.notDeepEqual(JSON.parse(a.stdout).summary.ode, JSON.parse(b.stdout).summary.ode, "rtol changes the integration");
-  const rate = cli(["run", "--json", "-q", "--set", "rate=0.05"]);
+  const rate = await cliIn(["run", "--json", "-q", "--set", "rate=0.05"]);
   assert.equal(rate.code, 0, rate.stderr);
   assert.equal(JSON.parse(rate.stdout).summary.eta_eff, 0.05);
   const g = join(dir, "adam.yaml");
   writeFileSync(g, `${G.replace("steps: 20", "steps: 200")}optimizer: {name: adam, beta1: 0.5}\nlr: 0.01\n`);
-  const x = cli(["run", g, "--json", "-q"]);
-  const y = cli(["run", g, "--json", "-q", "--set", "optimizer={name: adam}"]);
+  const x = await cliIn(["run", g, "--json", "-q"]);
+  const y = await cliIn(["run", g, "--json", "-q", "--set", "optimizer={name: adam}"]);
   assert.equal(x.code, 0, x.stderr);
   assert.equal(JSON.parse(x.stdout).config.optimizer.beta1, 0.5);
   assert.notEqual(JSON.parse(x.stdout).final.loss, JSON.parse(y.stdout).final.loss, "beta1 acts");

@@ -7,63 +7,64 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, tempDir } from "../helpers.js";
+import { tempDir } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
 const dir = tempDir();
 const YAML = "model: resource\nskills: {count: 2}\nclip: false\nrate: 3\nN0: 1\nsteps: 100\nrecord: every\n";
 const REASON = "the level left the model's range [0, 1] at step 1 (reaching 1.37043)";
 
-test("run: JSON carries withheld with the reason; the text says withheld, not - or 'not started'", () => {
+test("run: JSON carries withheld with the reason; the text says withheld, not - or 'not started'", async () => {
   const cfg = join(dir, "cf.yaml");
   writeFileSync(cfg, YAML);
-  const j = JSON.parse(cli(["run", cfg, "--json", "-q"]).stdout);
+  const j = JSON.parse((await cliIn(["run", cfg, "--json", "-q"])).stdout);
   assert.deepEqual(j.skills[0], { index: 1, frequency: 0.8, onset: null, half: null, learned: null, final: j.skills[0].final, withheld: REASON });
   assert.equal("withheld" in j.skills[1], false); // a skill that stayed in range has no such field
-  const text = cli(["run", cfg]).stdout;
+  const text = (await cliIn(["run", cfg])).stdout;
   assert.match(text, /^ +1 +0\.8 +withheld +withheld +withheld +0\.1376$/m);
   assert.match(text, /^skill 1 ▕ +▏ withheld \(see the warning\)$/m);
   assert.ok(!/skill 1 .*not started/.test(text));
 });
 
-test("table: withheld in the text, withheld_k with the reason in CSV, counted apart in --summary", () => {
+test("table: withheld in the text, withheld_k with the reason in CSV, counted apart in --summary", async () => {
   const cfg = join(dir, "cfs.yaml");
   writeFileSync(cfg, YAML + "sweep:\n  seed: [0, 1]\n  rate: [3, 0.01]\n");
   const out = join(dir, "cfs.jsonl");
-  assert.equal(cli(["sweep", cfg, "--out", out, "-q"]).code, 0);
-  const text = cli(["table", out]).stdout;
+  assert.equal((await cliIn(["sweep", cfg, "--out", out, "-q"])).code, 0);
+  const text = (await cliIn(["table", out])).stdout;
   assert.match(text, /^ +0 +0 +3 +0\.5949 +withheld +4$/m);
   assert.match(text, /^ +1 +0 +0\.01 +0\.4955 +- +-$/m); // never reached stays "-"
   assert.match(text, /\(- never; withheld: the level left the model's range and the time is not reported/);
-  const csv = cli(["table", out, "--csv"]).stdout.split("\n");
+  const csv = (await cliIn(["table", out, "--csv"])).stdout.split("\n");
   const head = csv[0].split(",");
   assert.deepEqual(head.slice(0, 10), ["id", "seed", "rate", "final_loss", "onset_1", "onset_2", "half_1", "half_2", "learned_1", "learned_2"]);
   assert.equal(head[head.length - 1], "withheld_1");
   const row0 = csv.find((l) => l.startsWith("0,0,3,"))!;
   assert.equal(row0.split(",").slice(8, 10).join(","), ",4", row0); // learned_1 withheld (empty), learned_2 4
   assert.ok(row0.endsWith(`"${REASON}"`), row0);
-  const json = JSON.parse(cli(["table", out, "--json"]).stdout);
+  const json = JSON.parse((await cliIn(["table", out, "--json"])).stdout);
   assert.equal(json.find((r: { rate: number; seed: number }) => r.rate === 3 && r.seed === 0).withheld_1, REASON);
   assert.equal(json.find((r: { rate: number; seed: number }) => r.rate === 0.01 && r.seed === 0).withheld_1, null);
-  const sum = JSON.parse(cli(["table", out, "--summary", "--json"]).stdout);
+  const sum = JSON.parse((await cliIn(["table", out, "--summary", "--json"])).stdout);
   const g = sum.find((r: { rate: number }) => r.rate === 3);
   assert.equal(g.learned_1_n, 0);
   assert.equal(g.learned_1_withheld, 2);
   assert.equal(sum.find((r: { rate: number }) => r.rate === 0.01).learned_1_withheld, 0);
   assert.equal("learned_2_withheld" in g, false);
-  assert.match(cli(["table", out, "--summary"]).stdout, /learned_k_withheld: runs whose skill-k timeline is withheld/);
-  const long = cli(["table", out, "--long"]).stdout;
+  assert.match((await cliIn(["table", out, "--summary"])).stdout, /learned_k_withheld: runs whose skill-k timeline is withheld/);
+  const long = (await cliIn(["table", out, "--long"])).stdout;
   assert.match(long, /^ +0 +0 +3 +0\.5949 +1 +0\.8 +withheld +withheld +withheld +0\.1376 +-$/m);
   // a sweep without withheld timelines has no such columns
   writeFileSync(cfg, "model: resource\nskills: {count: 2}\nsteps: 50\nsweep:\n  seed: [0, 1]\n");
   const plain = join(dir, "plain.jsonl");
-  assert.equal(cli(["sweep", cfg, "--out", plain, "-q"]).code, 0);
-  assert.ok(!cli(["table", plain, "--csv"]).stdout.includes("withheld"));
+  assert.equal((await cliIn(["sweep", cfg, "--out", plain, "-q"])).code, 0);
+  assert.ok(!(await cliIn(["table", plain, "--csv"])).stdout.includes("withheld"));
 });
 
-test("table's footnote says level, not progress, for runs timed on the level (e.g. accuracy)", () => {
+test("table's footnote says level, not progress, for runs timed on the level (e.g. accuracy)", async () => {
   const cfg = join(dir, "lv.yaml");
   writeFileSync(cfg, "model: resource\nskills: {count: 2}\nsteps: 50\ntimeline: {on: level, onset: 0.2, half: 0.5, learned: 0.8}\nsweep:\n  seed: [0, 1]\n");
   const out = join(dir, "lv.jsonl");
-  assert.equal(cli(["sweep", cfg, "--out", out, "-q"]).code, 0);
-  assert.match(cli(["table", out]).stdout, /learned_k: the first step at which skill k's level \(timeline\.on: level, e\.g\. an accuracy\) reached/);
+  assert.equal((await cliIn(["sweep", cfg, "--out", out, "-q"])).code, 0);
+  assert.match((await cliIn(["table", out])).stdout, /learned_k: the first step at which skill k's level \(timeline\.on: level, e\.g\. an accuracy\) reached/);
 });

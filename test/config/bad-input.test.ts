@@ -1,7 +1,7 @@
 /**
  * Bad input, tried on purpose. Every case must give exit code 2 and one line naming
  * file:line:col (when the input is a file) and the key, with no stack trace. The pure cases
- * go through loadConfig (fast); a smaller set goes through the real CLI in child processes.
+ * go through loadConfig (fast); a smaller set goes through the CLI's main() (test/inprocess.ts).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,7 +9,8 @@ import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "../../src/config/load.js";
 import { checkSemantics, machineLimits } from "../../src/config/semantic.js";
-import { cli, tempDir, type CliResult } from "../helpers.js";
+import { tempDir, type CliResult } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
 interface Case {
   name: string;
@@ -145,44 +146,44 @@ function refused(r: CliResult, re: RegExp): void {
   assert.match(lines[0], re);
 }
 
-test("CLI: malformed YAML, empty file, misspelt key: exit 2, file:line:col, the key", () => {
-  refused(cli(["validate", write("malformed.yaml", `${R}skills: {count: 3\nlr: 1\n`)]), /^skillsim: config error: .*malformed\.yaml:3:1: malformed YAML: /);
-  refused(cli(["run", write("empty.yaml", "")]), /^skillsim: config error: .*empty\.yaml:1:1: the config is empty/);
-  refused(cli(["validate", write("typo.yaml", `${R}skills:\n  count: 3\n  frequncies: {zipf: 1}\n`)]), /^skillsim: config error: .*typo\.yaml:4:3: skills\.frequncies: unknown key; did you mean "frequencies"\?$/);
+test("CLI: malformed YAML, empty file, misspelt key: exit 2, file:line:col, the key", async () => {
+  refused(await cliIn(["validate", write("malformed.yaml", `${R}skills: {count: 3\nlr: 1\n`)]), /^skillsim: config error: .*malformed\.yaml:3:1: malformed YAML: /);
+  refused(await cliIn(["run", write("empty.yaml", "")]), /^skillsim: config error: .*empty\.yaml:1:1: the config is empty/);
+  refused(await cliIn(["validate", write("typo.yaml", `${R}skills:\n  count: 3\n  frequncies: {zipf: 1}\n`)]), /^skillsim: config error: .*typo\.yaml:4:3: skills\.frequncies: unknown key; did you mean "frequencies"\?$/);
 });
 
-test("CLI: NaN, a dependency cycle, a non-symmetric correlation, too many orthogonal skills", () => {
-  refused(cli(["run", write("nan.yaml", `${R}lr: .nan\n`)]), /nan\.yaml:2:5: lr: must be a finite number, got NaN$/);
-  refused(cli(["validate", write("cycle.yaml", deps("    - {skill: 2, requires: [3]}\n    - {skill: 3, requires: [2]}\n"))]), /cycle\.yaml:5:7: skills\.dependencies\.0: dependency cycle 2 -> 3 -> 2/);
-  refused(cli(["validate", write("sym.yaml", `${R}skills:\n  count: 2\n  correlation: [[1, 0.5], [0.2, 1]]\n`)]), /sym\.yaml:4:28: skills\.correlation\.1\.0: must be symmetric/);
-  refused(cli(["run", write("orth.yaml", `${G}params: 5\nskills: {count: 10}\n`)]), /orth\.yaml:3:17: skills\.count: 10 orthogonal skill vectors do not fit in 5 dimensions/);
+test("CLI: NaN, a dependency cycle, a non-symmetric correlation, too many orthogonal skills", async () => {
+  refused(await cliIn(["run", write("nan.yaml", `${R}lr: .nan\n`)]), /nan\.yaml:2:5: lr: must be a finite number, got NaN$/);
+  refused(await cliIn(["validate", write("cycle.yaml", deps("    - {skill: 2, requires: [3]}\n    - {skill: 3, requires: [2]}\n"))]), /cycle\.yaml:5:7: skills\.dependencies\.0: dependency cycle 2 -> 3 -> 2/);
+  refused(await cliIn(["validate", write("sym.yaml", `${R}skills:\n  count: 2\n  correlation: [[1, 0.5], [0.2, 1]]\n`)]), /sym\.yaml:4:28: skills\.correlation\.1\.0: must be symmetric/);
+  refused(await cliIn(["run", write("orth.yaml", `${G}params: 5\nskills: {count: 10}\n`)]), /orth\.yaml:3:17: skills\.count: 10 orthogonal skill vectors do not fit in 5 dimensions/);
 });
 
-test("CLI: a run too large for this machine is refused before allocating (run, not just validate)", () => {
-  refused(cli(["run", write("huge.yaml", `${R}skills: {count: 300}\nrecord: every\nsteps: 1000000\n`), "--json"]), /huge\.yaml:3:9: record: this run would need about \d+ GiB of memory/);
+test("CLI: a run too large for this machine is refused before allocating (run, not just validate)", async () => {
+  refused(await cliIn(["run", write("huge.yaml", `${R}skills: {count: 300}\nrecord: every\nsteps: 1000000\n`), "--json"]), /huge\.yaml:3:9: record: this run would need about \d+ GiB of memory/);
 });
 
-test("CLI: missing file, a directory, a device", () => {
-  refused(cli(["validate", join(dir, "nope.yaml")]), /^skillsim: .*nope\.yaml: cannot read config: no such file$/);
+test("CLI: missing file, a directory, a device", async () => {
+  refused(await cliIn(["validate", join(dir, "nope.yaml")]), /^skillsim: .*nope\.yaml: cannot read config: no such file$/);
   const sub = join(dir, "sub.yaml");
   mkdirSync(sub);
-  refused(cli(["run", sub]), /^skillsim: .*sub\.yaml: is a directory, expected a config$/);
-  refused(cli(["validate", "/dev/zero"]), /^skillsim: \/dev\/zero: is a device or socket, not a regular file or a pipe; expected the config$/);
+  refused(await cliIn(["run", sub]), /^skillsim: .*sub\.yaml: is a directory, expected a config$/);
+  refused(await cliIn(["validate", "/dev/zero"]), /^skillsim: \/dev\/zero: is a device or socket, not a regular file or a pipe; expected the config$/);
 });
 
-test("CLI: binary input and invalid UTF-8 name the line and column", () => {
-  refused(cli(["validate", write("bin.yaml", Buffer.from([0x6d, 0x6f, 0x64, 0x0a, 0x41, 0x42, 0x00, 0xff, 0x10]))]), /bin\.yaml:2:3: this is a binary file \(a NUL byte here\), not a text config$/);
-  refused(cli(["validate", write("latin1.yaml", Buffer.from("model: resource\ntitle: caf\xe9\n", "latin1"))]), /latin1\.yaml:2:11: not valid UTF-8 text$/);
+test("CLI: binary input and invalid UTF-8 name the line and column", async () => {
+  refused(await cliIn(["validate", write("bin.yaml", Buffer.from([0x6d, 0x6f, 0x64, 0x0a, 0x41, 0x42, 0x00, 0xff, 0x10]))]), /bin\.yaml:2:3: this is a binary file \(a NUL byte here\), not a text config$/);
+  refused(await cliIn(["validate", write("latin1.yaml", Buffer.from("model: resource\ntitle: caf\xe9\n", "latin1"))]), /latin1\.yaml:2:11: not valid UTF-8 text$/);
 });
 
-test("CLI: an unreadable file (skipped as root, where chmod 000 is still readable)", { skip: process.getuid?.() === 0 ? "running as root: chmod 000 does not stop root from reading" : false }, () => {
+test("CLI: an unreadable file (skipped as root, where chmod 000 is still readable)", { skip: process.getuid?.() === 0 ? "running as root: chmod 000 does not stop root from reading" : false }, async () => {
   const p = write("secret.yaml", R);
   chmodSync(p, 0o000);
-  refused(cli(["validate", p]), /secret\.yaml: cannot read config: permission denied$/);
+  refused(await cliIn(["validate", p]), /secret\.yaml: cannot read config: permission denied$/);
 });
 
-test("CLI: --set with a bad path, a bad value", () => {
-  refused(cli(["validate", write("ok.yaml", `${R}lr: 0.1\n`), "--set", "lr.x=1"]), /^skillsim: config error: --set lr\.x=1: lr\.x: lr is a value, not a section/);
-  refused(cli(["run", "--set", "model=geometry", "--set", "optimizer.name=lion"]), /^skillsim: config error: --set optimizer\.name=lion: .*; to replace the value, --set optimizer=lion$/);
-  refused(cli(["run", "--set", "lr=[1,"]), /^skillsim: config error: --set lr=\[1,: lr: cannot parse the value as YAML: /);
+test("CLI: --set with a bad path, a bad value", async () => {
+  refused(await cliIn(["validate", write("ok.yaml", `${R}lr: 0.1\n`), "--set", "lr.x=1"]), /^skillsim: config error: --set lr\.x=1: lr\.x: lr is a value, not a section/);
+  refused(await cliIn(["run", "--set", "model=geometry", "--set", "optimizer.name=lion"]), /^skillsim: config error: --set optimizer\.name=lion: .*; to replace the value, --set optimizer=lion$/);
+  refused(await cliIn(["run", "--set", "lr=[1,"]), /^skillsim: config error: --set lr=\[1,: lr: cannot parse the value as YAML: /);
 });

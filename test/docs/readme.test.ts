@@ -1,14 +1,15 @@
-/** What the README says about output fields is what the CLI writes. */
+/** What docs/output.md (the output contract the README links) says about output fields is what the CLI writes. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, ROOT } from "../helpers.js";
 
-test("README documents the Geometry diagnostics fields the run JSON carries", () => {
-  const readme = readFileSync(join(ROOT, "README.md"), "utf8");
+test("docs/output.md documents the Geometry diagnostics fields the run JSON carries", () => {
+  const readme = readFileSync(join(ROOT, "docs", "output.md"), "utf8");
+  assert.ok(readFileSync(join(ROOT, "README.md"), "utf8").includes("(docs/output.md)"), "the README links docs/output.md");
   for (const field of ["trace.extra.aligned[i][k]", "trace.extra.stepLength[k]", "summary.diagnosticsNote", "diagnostics: average"]) {
-    assert.ok(readme.includes(field), `README mentions ${field}`);
+    assert.ok(readme.includes(field), `docs/output.md mentions ${field}`);
   }
   for (const mode of ["true", "average"]) {
     const r = cli(["run", "configs/geometry-minimal.yaml", "--set", `diagnostics=${mode}`, "--set", "steps=30", "--json", "--quiet"]);

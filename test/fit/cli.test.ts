@@ -2,7 +2,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, tempDir, ROOT } from "../helpers.js";
+import { tempDir, ROOT } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 import { powerLawCsv, sweepJsonl, sweepLine } from "./fixtures.js";
 
 const CHINCHILLA_CSV = join(ROOT, "data/chinchilla-fig4.csv");
@@ -18,8 +19,8 @@ function close(actual: number, expected: number, rel: number, what: string): voi
   assert.ok(Math.abs(actual - expected) <= rel * Math.abs(expected), `${what}: ${actual} vs ${expected}`);
 }
 
-test("Chinchilla Figure 4 data: same optimum as fitChinchilla, through the CLI", () => {
-  const r = cli(["fit", CHINCHILLA_CSV, "--form", "chinchilla", "--x", "N,D", "--y", "loss", "--where", "loss<3.4469", "--compute", "5.76e23", "--json"]);
+test("Chinchilla Figure 4 data: same optimum as fitChinchilla, through the CLI", async () => {
+  const r = await cliIn(["fit", CHINCHILLA_CSV, "--form", "chinchilla", "--x", "N,D", "--y", "loss", "--where", "loss<3.4469", "--compute", "5.76e23", "--json"]);
   assert.equal(r.code, 0, r.stderr);
   // (On a slow machine, progress lines may come too.)
   assert.equal(r.stderr.split("\n").filter((l) => !/^skillsim: progress: /.test(l)).join("\n"), "skillsim: note: --where kept 240 of 245 rows\n");
@@ -43,9 +44,9 @@ test("Chinchilla Figure 4 data: same optimum as fitChinchilla, through the CLI",
   close(6 * row.N_opt * row.D_opt, 5.76e23, 1e-9, "C = 6 N D");
 });
 
-test("powerlaw: recovers the parameters of a generated CSV, with E free and with --fix-E 0", () => {
+test("powerlaw: recovers the parameters of a generated CSV, with E free and with --fix-E 0", async () => {
   const csv = write("pl.csv", powerLawCsv(0.5, 30, 0.6));
-  const r = cli(["fit", csv, "--x", "params", "--json"]);
+  const r = await cliIn(["fit", csv, "--x", "params", "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.form, "powerlaw");
@@ -57,13 +58,13 @@ test("powerlaw: recovers the parameters of a generated CSV, with E free and with
   assert.ok(j.rmse_log < 1e-8);
 
   const ols = write("ols.csv", powerLawCsv(0, 7, 0.35));
-  const o = JSON.parse(cli(["fit", ols, "--x", "params", "--fix-E", "0", "--json"]).stdout);
+  const o = JSON.parse((await cliIn(["fit", ols, "--x", "params", "--fix-E", "0", "--json"])).stdout);
   assert.equal(o.params.E, 0);
   close(o.params.A, 7, 1e-12, "A");
   close(o.params.alpha, 0.35, 1e-12, "alpha");
 
   // The text report: table, objective, n, the plot.
-  const t = cli(["fit", csv, "--x", "params"]);
+  const t = await cliIn(["fit", csv, "--x", "params"]);
   assert.equal(t.code, 0, t.stderr);
   assert.equal(t.stderr, "");
   assert.match(t.stdout, /^power-law fit of loss on params: loss = E \+ A\/params\^alpha\n/);
@@ -73,13 +74,13 @@ test("powerlaw: recovers the parameters of a generated CSV, with E free and with
   assert.match(t.stdout, /o data {3}· fitted law/);
 });
 
-test("--bootstrap: percentile intervals around the estimate, reproducible with --seed", () => {
+test("--bootstrap: percentile intervals around the estimate, reproducible with --seed", async () => {
   const rows = ["x,loss"];
   // A power law with deterministic +-1% wiggles, so resamples differ.
   for (let k = 0; k < 12; k++) rows.push(`${10 * 1.5 ** k},${(0.4 + 20 * (10 * 1.5 ** k) ** -0.5) * (1 + 0.01 * Math.sin(3 * k))}`);
   const csv = write("noisy.csv", rows.join("\n") + "\n");
   const args = ["fit", csv, "--x", "x", "--bootstrap", "40", "--seed", "3", "--level", "0.9", "--json"];
-  const a = cli(args);
+  const a = await cliIn(args);
   assert.equal(a.code, 0, a.stderr);
   const j = JSON.parse(a.stdout);
   assert.deepEqual(j.bootstrap, { K: 40, seed: 3, level: 0.9, by: "row" });
@@ -88,15 +89,15 @@ test("--bootstrap: percentile intervals around the estimate, reproducible with -
     assert.ok(lo <= hi, k);
     assert.ok(lo <= j.params[k] * 1.05 && hi >= j.params[k] * 0.95, `${k}: ${j.params[k]} in [${lo}, ${hi}]`);
   }
-  assert.equal(cli(args).stdout, a.stdout, "same seed, same intervals");
-  assert.notEqual(cli([...args.slice(0, -1).map((s) => (s === "3" ? "4" : s)), "--json"]).stdout, a.stdout, "another seed, other intervals");
-  const t = cli(["fit", csv, "--x", "x", "--bootstrap", "20"]);
+  assert.equal((await cliIn(args)).stdout, a.stdout, "same seed, same intervals");
+  assert.notEqual((await cliIn([...args.slice(0, -1).map((s) => (s === "3" ? "4" : s)), "--json"])).stdout, a.stdout, "another seed, other intervals");
+  const t = await cliIn(["fit", csv, "--x", "x", "--bootstrap", "20"]);
   assert.match(t.stdout, /parameter\s+value\s+95% interval/);
 });
 
-test("sweep JSON Lines: --by fits each group (one JSON entry and one table row per group)", () => {
+test("sweep JSON Lines: --by fits each group (one JSON entry and one table row per group)", async () => {
   const file = write("sweep.jsonl", sweepJsonl());
-  const r = cli(["fit", file, "--x", "params", "--final", "--by", "skills.frequencies.zipf", "--json"]);
+  const r = await cliIn(["fit", file, "--x", "params", "--final", "--by", "skills.frequencies.zipf", "--json"]);
   assert.equal(r.code, 0, r.stderr);
   // Four sizes from 20 to 160: less than a decade, said on stderr and in each group's JSON.
   // identical warnings of several groups: one line naming them
@@ -114,7 +115,7 @@ test("sweep JSON Lines: --by fits each group (one JSON entry and one table row p
     close(g.params.A, 20 * g.value, 1e-6, "A");
     close(g.params.alpha, 0.5, 1e-6, "alpha");
   }
-  const t = cli(["fit", file, "--x", "params", "--final", "--by", "skills.frequencies.zipf"]);
+  const t = await cliIn(["fit", file, "--x", "params", "--final", "--by", "skills.frequencies.zipf"]);
   assert.equal(t.code, 0, t.stderr);
   const lines = t.stdout.split("\n");
   const head = lines.findIndex((l) => /^\s+skills\.frequencies\.zipf\s+n\s+E\s+A\s+alpha/.test(l));
@@ -124,9 +125,9 @@ test("sweep JSON Lines: --by fits each group (one JSON entry and one table row p
   assert.equal(lines[head + 3], "");
 });
 
-test("sweep JSON Lines: every point is a row; step 0 dropped with a note; N,D Chinchilla fit by default", () => {
+test("sweep JSON Lines: every point is a row; step 0 dropped with a note; N,D Chinchilla fit by default", async () => {
   const file = write("sweep.jsonl", sweepJsonl());
-  const r = cli(["fit", file, "--where", "skills.frequencies.zipf=1", "--json"]);
+  const r = await cliIn(["fit", file, "--where", "skills.frequencies.zipf=1", "--json"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /note: dropped 8 points at step 0 \(D = 0; logs are taken\)/);
   assert.match(r.stderr, /note: --where kept 12 of 24 rows/);
@@ -139,56 +140,56 @@ test("sweep JSON Lines: every point is a row; step 0 dropped with a note; N,D Ch
   close(j.params.alpha, 0.5, 1e-5, "alpha");
   close(j.params.beta, 0.4, 1e-5, "beta");
   // -q: no notes.
-  const q = cli(["fit", file, "--x", "step", "--where", "params=160", "--where", "skills.frequencies.zipf=2", "-q", "--json"]);
+  const q = await cliIn(["fit", file, "--x", "step", "--where", "params=160", "--where", "skills.frequencies.zipf=2", "-q", "--json"]);
   assert.equal(q.code, 0, q.stderr);
   assert.equal(q.stderr, "");
   assert.equal(JSON.parse(q.stdout).n, 3);
 });
 
-test("--where filters rows (numbers compared numerically, repeatable)", () => {
+test("--where filters rows (numbers compared numerically, repeatable)", async () => {
   const csv = write("pl.csv", powerLawCsv(0.5, 30, 0.6, 10)); // params 10 .. 5120, seed 0/1
-  const n = (...where: string[]) => {
-    const r = cli(["fit", csv, "--x", "params", "--json", "-q", ...where.flatMap((w) => ["--where", w])]);
+  const n = async (...where: string[]) => {
+    const r = await cliIn(["fit", csv, "--x", "params", "--json", "-q", ...where.flatMap((w) => ["--where", w])]);
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(r.stdout).n;
   };
-  assert.equal(n(), 10);
-  assert.equal(n("params>=40"), 8);
-  assert.equal(n("params<1000"), 7);
-  assert.equal(n("params>20", "params<=1280"), 6);
-  assert.equal(n("seed=0"), 5);
-  assert.equal(n("seed!=0", "params>=1e2"), 3);
+  assert.equal(await n(), 10);
+  assert.equal(await n("params>=40"), 8);
+  assert.equal(await n("params<1000"), 7);
+  assert.equal(await n("params>20", "params<=1280"), 6);
+  assert.equal(await n("seed=0"), 5);
+  assert.equal(await n("seed!=0", "params>=1e2"), 3);
 });
 
-test("sweep lines without config: --batch gives D; without it, a clear error", () => {
+test("sweep lines without config: --batch gives D; without it, a clear error", async () => {
   const text = [20, 40, 80, 160, 320].map((p, i) => sweepLine(i, { params: p }, [0, 10, 100, 1000], [9, 1 + 1 / p, 0.5 + 1 / p, 0.3 + 1 / p], null)).join("\n") + "\n";
   const file = write("nocfg.jsonl", text);
-  const bad = cli(["fit", file, "--x", "N,D"]);
+  const bad = await cliIn(["fit", file, "--x", "N,D"]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /^skillsim: .*nocfg\.jsonl: no D = step x batch for a Chinchilla fit: run 0's line carries no "config", so no batch size .*--x step .*, or give --batch B if the runs had one\n$/);
-  const ok = cli(["fit", file, "--x", "D", "--batch", "4", "--where", "params=20", "--json", "-q"]);
+  const ok = await cliIn(["fit", file, "--x", "D", "--batch", "4", "--where", "params=20", "--json", "-q"]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(JSON.parse(ok.stdout).n, 3);
-  const n = cli(["fit", file, "--x", "N", "--final", "--json", "-q"]);
+  const n = await cliIn(["fit", file, "--x", "N", "--final", "--json", "-q"]);
   assert.equal(n.code, 0, n.stderr);
   assert.equal(JSON.parse(n.stdout).n, 5);
 });
 
-test("diverged runs are skipped with a note", () => {
+test("diverged runs are skipped with a note", async () => {
   const text = sweepJsonl() + JSON.stringify({ id: 8, overrides: { params: 320, "skills.frequencies.zipf": 1 }, error: "diverged at step 3", config_hash: "x" }) + "\n";
-  const r = cli(["fit", write("d.jsonl", text), "--x", "params", "--final", "--where", "skills.frequencies.zipf=1", "--json"]);
+  const r = await cliIn(["fit", write("d.jsonl", text), "--x", "params", "--final", "--where", "skills.frequencies.zipf=1", "--json"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /note: skipped 1 diverged run \(id 8\)/);
   assert.equal(JSON.parse(r.stdout).n, 4);
 });
 
-test("--plot writes an SVG (with --by, one per group); --out writes the result", () => {
+test("--plot writes an SVG (with --by, one per group); --out writes the result", async () => {
   const dir = tempDir();
   const csv = join(dir, "pl.csv");
   writeFileSync(csv, powerLawCsv(0.5, 30, 0.6));
   const svg = join(dir, "fit.svg");
   const out = join(dir, "fit.json");
-  const r = cli(["fit", csv, "--x", "params", "--plot", svg, "--json", "--out", out]);
+  const r = await cliIn(["fit", csv, "--x", "params", "--plot", svg, "--json", "--out", out]);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stdout, "");
   const doc = readFileSync(svg, "utf8");
@@ -198,14 +199,14 @@ test("--plot writes an SVG (with --by, one per group); --out writes the result",
 
   const sweep = join(dir, "s.jsonl");
   writeFileSync(sweep, sweepJsonl());
-  const g = cli(["fit", sweep, "--x", "params", "--final", "--by", "skills.frequencies.zipf", "--plot", join(dir, "by.svg")]);
+  const g = await cliIn(["fit", sweep, "--x", "params", "--final", "--by", "skills.frequencies.zipf", "--plot", join(dir, "by.svg")]);
   assert.equal(g.code, 0, g.stderr);
   assert.match(g.stderr, /wrote 2 figures: .*by-1\.svg, .*by-2\.svg/);
   assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith("by")).sort(), ["by-1.svg", "by-2.svg"]);
   assert.match(readFileSync(join(dir, "by-2.svg"), "utf8"), /skills\.frequencies\.zipf = 2/);
 });
 
-test("errors: one line on stderr, exit 2, no stack trace", () => {
+test("errors: one line on stderr, exit 2, no stack trace", async () => {
   const dir = tempDir();
   const csv = join(dir, "pl.csv");
   writeFileSync(csv, powerLawCsv(0.5, 30, 0.6));
@@ -249,7 +250,7 @@ test("errors: one line on stderr, exit 2, no stack trace", () => {
     [["fit", file("bad.jsonl", '{"id": 0, "overrides": {}, "trace": {"t": [1], "loss": [1]}}\nnot json\n'), "--x", "step"], /bad\.jsonl:2: not a JSON line/],
   ];
   for (const [args, re] of cases) {
-    const r = cli(args);
+    const r = await cliIn(args);
     const what = args.slice(1).join(" ");
     assert.equal(r.code, 2, `${what}: exit ${r.code}, stderr ${r.stderr}`);
     assert.match(r.stderr, re, what);
@@ -260,19 +261,19 @@ test("errors: one line on stderr, exit 2, no stack trace", () => {
   }
 });
 
-test("--help has examples and exit codes", () => {
-  const r = cli(["fit", "--help"]);
+test("--help has examples and exit codes", async () => {
+  const r = await cliIn(["fit", "--help"]);
   assert.equal(r.code, 0);
   for (const s of ["--form", "--x", "--where", "--by", "--fix-E", "--bootstrap", "--compute", "--flops-per-param-token", "--plot", "Examples:", "Exit codes:"]) {
     assert.ok(r.stdout.includes(s), s);
   }
 });
 
-test("fit --json carries provenance: versions, the input's hash and the options", () => {
+test("fit --json carries provenance: versions, the input's hash and the options", async () => {
   const dir = tempDir();
   const f = join(dir, "p.csv");
   writeFileSync(f, "x,loss\n1,3\n2,2.1\n4,1.6\n8,1.3\n16,1.15\n");
-  const r = cli(["fit", f, "--x", "x", "--fix-E", "0", "--json", "--quiet"]);
+  const r = await cliIn(["fit", f, "--x", "x", "--fix-E", "0", "--json", "--quiet"]);
   assert.equal(r.code, 0, r.stderr);
   const p = JSON.parse(r.stdout).provenance;
   assert.equal(p.node, process.version);
@@ -282,7 +283,7 @@ test("fit --json carries provenance: versions, the input's hash and the options"
   assert.equal(p.options.fixE, "0");
 });
 
-test("Chinchilla fit of a large CSV (starts on a strided subsample): every row counted, the law recovered", () => {
+test("Chinchilla fit of a large CSV (starts on a strided subsample): every row counted, the law recovered", async () => {
   // 2,500 rows of distinct N and D from a known law with 1% noise (a deterministic generator).
   let u = 12345;
   const next = (): number => ((u = (u * 1103515245 + 12345) % 2147483648) / 2147483648);
@@ -292,7 +293,7 @@ test("Chinchilla fit of a large CSV (starts on a strided subsample): every row c
     const noise = 1 + 0.02 * (next() - 0.5);
     lines.push(`${N},${D},${(1.82 + 482 / N ** 0.35 + 2085 / D ** 0.37) * noise}`);
   }
-  const r = cli(["fit", write("large.csv", lines.join("\n") + "\n"), "--x", "N,D", "--json", "-q"]);
+  const r = await cliIn(["fit", write("large.csv", lines.join("\n") + "\n"), "--x", "N,D", "--json", "-q"]);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.n, 2500);

@@ -6,7 +6,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, tempDir } from "../helpers.js";
+import { tempDir } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 import { huber } from "../../src/fit/index.js";
 import { powerLawCsv, sweepJsonl, sweepLine } from "./fixtures.js";
 
@@ -18,8 +19,8 @@ function write(name: string, text: string): string {
   return path;
 }
 
-function json(args: string[]): Record<string, any> {
-  const r = cli([...args, "--json"]);
+async function json(args: string[]): Promise<Record<string, any>> {
+  const r = await cliIn([...args, "--json"]);
   assert.equal(r.code, 0, `${args.join(" ")}: ${r.stderr}`);
   return JSON.parse(r.stdout);
 }
@@ -34,9 +35,9 @@ function noisyCsv(n = 14, E = 0.4, A = 20, alpha = 0.5, amp = 0.02): string {
   return rows.join("\n") + "\n";
 }
 
-test("Chinchilla data: --loss mse with --holdout, --bootstrap and --predict in one run", () => {
+test("Chinchilla data: --loss mse with --holdout, --bootstrap and --predict in one run", async () => {
   const args = ["fit", CHINCHILLA, "--where", "loss<3.4469", "--loss", "mse", "--holdout", "N>5e9", "--bootstrap", "4", "--predict", "7e10,1.4e12;1e9,2e10", "-q"];
-  const j = json(args);
+  const j = await json(args);
   assert.deepEqual(j.loss, { name: "mse", description: "sum of squared log residuals" });
   // Held out: the 17 runs with N > 5e9; the fit sees the other 223.
   assert.equal(j.holdout.n, 17);
@@ -65,18 +66,18 @@ test("Chinchilla data: --loss mse with --holdout, --bootstrap and --predict in o
   assert.ok(Array.isArray(j.warnings));
 });
 
-test("the result does not depend on --jobs (Chinchilla starts and bootstrap refits on threads)", () => {
+test("the result does not depend on --jobs (Chinchilla starts and bootstrap refits on threads)", async () => {
   const file = write("s.jsonl", noisySweep());
   const args = ["fit", file, "--where", "skills.frequencies=[0.9, 0.1]", "--bootstrap", "6", "--json", "-q"];
-  const one = cli([...args, "--jobs", "1"]);
+  const one = await cliIn([...args, "--jobs", "1"]);
   assert.equal(one.code, 0, one.stderr);
-  assert.equal(cli([...args, "--jobs", "2"]).stdout, one.stdout);
-  assert.equal(cli([...args, "--jobs", "3"]).stdout, one.stdout);
+  assert.equal((await cliIn([...args, "--jobs", "2"])).stdout, one.stdout);
+  assert.equal((await cliIn([...args, "--jobs", "3"])).stdout, one.stdout);
 });
 
-test("text report: the objective named, held-out rows and both kinds of interval labelled", () => {
+test("text report: the objective named, held-out rows and both kinds of interval labelled", async () => {
   const csv = write("noisy.csv", noisyCsv(14, 0.4, 20, 0.5, 0.05));
-  const t = cli(["fit", csv, "--x", "x", "--loss", "mse", "--holdout", "x>500", "--bootstrap", "10", "--predict", "1000;1e4", "-q"]);
+  const t = await cliIn(["fit", csv, "--x", "x", "--loss", "mse", "--holdout", "x>500", "--bootstrap", "10", "--predict", "1000;1e4", "-q"]);
   assert.equal(t.code, 0, t.stderr);
   assert.match(t.stdout, /objective \S+ \(sum of squared log residuals\)/);
   assert.match(t.stdout, /held out \(--holdout x>500\): 4 rows, not used in the fit/);
@@ -84,9 +85,9 @@ test("text report: the objective named, held-out rows and both kinds of interval
   assert.match(t.stdout, /confidence: where the fitted law itself lies/);
 });
 
-test("--fix-E 0 minimises the same summed Huber as every other form (not least squares); --loss mse --fix-E 0 is least squares", () => {
+test("--fix-E 0 minimises the same summed Huber as every other form (not least squares); --loss mse --fix-E 0 is least squares", async () => {
   const csv = write("noisy.csv", noisyCsv(14, 0.4, 20, 0.5, 0.05));
-  const h = json(["fit", csv, "--x", "x", "--fix-E", "0", "-q"]);
+  const h = await json(["fit", csv, "--x", "x", "--fix-E", "0", "-q"]);
   assert.equal(h.loss.name, "huber");
   assert.deepEqual(h.fixed, { E: 0 });
   assert.equal(h.params.E, 0);
@@ -96,7 +97,7 @@ test("--fix-E 0 minimises the same summed Huber as every other form (not least s
   const mx = mean(lx), my = mean(ly);
   const slope = lx.reduce((s, v, i) => s + (v - mx) * (ly[i] - my), 0) / lx.reduce((s, v) => s + (v - mx) ** 2, 0);
   const olsA = Math.exp(my - slope * mx), olsAlpha = -slope;
-  const m = json(["fit", csv, "--x", "x", "--fix-E", "0", "--loss", "mse", "-q"]);
+  const m = await json(["fit", csv, "--x", "x", "--fix-E", "0", "--loss", "mse", "-q"]);
   assert.ok(Math.abs(m.params.alpha - olsAlpha) < 1e-7, `${m.params.alpha} vs ${olsAlpha}`);
   assert.ok(Math.abs(m.params.A / olsA - 1) < 1e-6);
   // The Huber fit is a different estimator: its summed Huber is lower than at the OLS line.
@@ -113,33 +114,33 @@ function mean(v: number[]): number {
   return v.reduce((a, b) => a + b, 0) / v.length;
 }
 
-test("--loss asymmetric fits below the data: over-predictions weigh --penalty times more", () => {
+test("--loss asymmetric fits below the data: over-predictions weigh --penalty times more", async () => {
   const csv = write("noisy.csv", noisyCsv(14, 0.4, 20, 0.5, 0.05));
-  const sym = json(["fit", csv, "--x", "x", "--loss", "mse", "-q"]);
-  const asym = json(["fit", csv, "--x", "x", "--loss", "asymmetric", "--penalty", "50", "-q"]);
+  const sym = await json(["fit", csv, "--x", "x", "--loss", "mse", "-q"]);
+  const asym = await json(["fit", csv, "--x", "x", "--loss", "asymmetric", "--penalty", "50", "-q"]);
   assert.deepEqual(asym.loss, { name: "asymmetric", penalty: 50, description: "sum of squared log residuals, over-predictions weighted 50x" });
   const rows = csvRows(noisyCsv(14, 0.4, 20, 0.5, 0.05));
   const above = (p: { E: number; A: number; alpha: number }) => rows.filter(([x, y]) => p.E + p.A * x ** -p.alpha > y).length;
   assert.ok(above(asym.params) < above(sym.params), `${above(asym.params)} vs ${above(sym.params)} rows over-predicted`);
-  const t = cli(["fit", csv, "--x", "x", "--loss", "asymmetric", "--penalty", "50"]);
+  const t = await cliIn(["fit", csv, "--x", "x", "--loss", "asymmetric", "--penalty", "50"]);
   assert.match(t.stdout, /over-predictions weighted 50x/);
 });
 
-test("small sweep: --bootstrap-by run is the default for sweeps; --holdout and --predict for a power law; --where on a list value", () => {
+test("small sweep: --bootstrap-by run is the default for sweeps; --holdout and --predict for a power law; --where on a list value", async () => {
   const file = write("sweep.jsonl", noisySweep());
   const base = ["fit", file, "--x", "params", "--final", "--where", "skills.frequencies=[0.9, 0.1]", "-q"];
-  const byRun = json([...base, "--bootstrap", "20", "--predict", "1000;2000"]);
+  const byRun = await json([...base, "--bootstrap", "20", "--predict", "1000;2000"]);
   assert.equal(byRun.bootstrap.by, "run");
   assert.equal(byRun.n, 6, "the list value matched as a value: 6 of the 12 runs");
-  const byRow = json([...base, "--bootstrap", "20", "--bootstrap-by", "row", "--predict", "1000;2000"]);
+  const byRow = await json([...base, "--bootstrap", "20", "--bootstrap-by", "row", "--predict", "1000;2000"]);
   assert.equal(byRow.bootstrap.by, "row");
   assert.deepEqual(byRun.params, byRow.params);
   assert.equal(byRun.predictions[1].x.params, 2000);
   // All points of every run (not --final): resampling whole runs, not single points.
   const all = ["fit", file, "--x", "step", "--where", "params=40", "-q", "--bootstrap", "20"];
-  const r1 = json(all), r2 = json([...all, "--bootstrap-by", "row"]);
+  const r1 = await json(all), r2 = await json([...all, "--bootstrap-by", "row"]);
   assert.notDeepEqual(r1.intervals, r2.intervals);
-  const ho = json([...base, "--holdout", "params>=320"]);
+  const ho = await json([...base, "--holdout", "params>=320"]);
   assert.equal(ho.holdout.n, 2);
   assert.equal(ho.n, 4);
   assert.deepEqual(ho.holdout.rows.map((r: { x: { params: number } }) => r.x.params), [320, 640]);
@@ -161,96 +162,96 @@ function noisySweep(): string {
   return lines.join("\n") + "\n";
 }
 
-test("a Resource or Domino sweep (no batch): no default --x N,D; the message says what to pass", () => {
+test("a Resource or Domino sweep (no batch): no default --x N,D; the message says what to pass", async () => {
   const lines = [20, 40, 80].map((p, i) => sweepLine(i, { params: p }, [0, 10, 100], [1, 0.5 + 1 / p, 0.2 + 1 / p], { model: "resource", params: p }));
   const file = write("res.jsonl", lines.join("\n") + "\n");
-  const r = cli(["fit", file]);
+  const r = await cliIn(["fit", file]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^skillsim: .*res\.jsonl: no D = step x batch for a Chinchilla fit: run 0 is a resource run, which has no batch size .* --x step \(loss vs time\) or --x N --final \(final loss vs params\)/);
   assert.equal(r.stderr.trim().split("\n").length, 1);
-  const ok = cli(["fit", file, "--x", "N", "--final", "--json", "-q"]);
+  const ok = await cliIn(["fit", file, "--x", "N", "--final", "--json", "-q"]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(JSON.parse(ok.stdout).n, 3);
 });
 
-test("a single `run --json` is read as rows (its trace); the default fit is loss vs step", () => {
+test("a single `run --json` is read as rows (its trace); the default fit is loss vs step", async () => {
   const dir = tempDir();
   const out = join(dir, "run.json");
-  const run = cli(["run", "--json", "--out", out, "-q"]);
+  const run = await cliIn(["run", "--json", "--out", out, "-q"]);
   assert.equal(run.code, 0, run.stderr);
-  const r = cli(["fit", out, "--json", "-q"]);
+  const r = await cliIn(["fit", out, "--json", "-q"]);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.form, "powerlaw");
   assert.deepEqual(j.x, ["step"]);
   assert.ok(j.n > 100, `${j.n} recorded points`);
-  const fin = cli(["fit", out, "--x", "N,D"]);
+  const fin = await cliIn(["fit", out, "--x", "N,D"]);
   assert.equal(fin.code, 2);
   assert.match(fin.stderr, /^skillsim: .*run\.json: no D = step x batch for a Chinchilla fit: the run is a resource run, which has no batch size/);
 });
 
-test("duplicate run ids in sweep input: a note names them; both lines are used", () => {
+test("duplicate run ids in sweep input: a note names them; both lines are used", async () => {
   const text = sweepJsonl();
   const first = text.split("\n")[0];
   const file = write("dup.jsonl", text + first + "\n");
-  const r = cli(["fit", file, "--x", "params", "--final", "--where", "skills.frequencies.zipf=1", "--json"]);
+  const r = await cliIn(["fit", file, "--x", "params", "--final", "--where", "skills.frequencies.zipf=1", "--json"]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /note: .*dup\.jsonl: run id 0 is on lines 1, 9 /);
   assert.equal(JSON.parse(r.stdout).n, 5);
 });
 
-test("CSV: semicolon and tab separators are detected (with a note), # comment lines skipped", () => {
+test("CSV: semicolon and tab separators are detected (with a note), # comment lines skipped", async () => {
   const comma = powerLawCsv(0.5, 30, 0.6);
-  const ref = json(["fit", write("c.csv", comma), "--x", "params", "-q"]);
+  const ref = await json(["fit", write("c.csv", comma), "--x", "params", "-q"]);
   for (const [name, sep] of [["semicolon", ";"], ["tab", "\t"]]) {
     const text = "# a comment line\n" + comma.replace(/,/g, sep).replace("\n", "\n# another\n");
     const file = write(`s-${name}.csv`, text);
-    const r = cli(["fit", file, "--x", "params", "--json"]);
+    const r = await cliIn(["fit", file, "--x", "params", "--json"]);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, new RegExp(`note: .*read as a ${name}-separated file`));
     assert.deepEqual(JSON.parse(r.stdout).params, ref.params);
   }
   // Line numbers still count the comment lines.
-  const bad = cli(["fit", write("b.csv", "# c\nx;loss\n# c\n1;2\n2;oops\n"), "--x", "x"]);
+  const bad = await cliIn(["fit", write("b.csv", "# c\nx;loss\n# c\n1;2\n2;oops\n"), "--x", "x"]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /b\.csv:5: column "loss": "oops" is not a number/);
 });
 
-test("large input: 150,000 rows, text report and JSON, no stack overflow", () => {
+test("large input: 150,000 rows, text report and JSON, no stack overflow", async () => {
   const rows = ["x,loss"];
   for (let i = 1; i <= 150000; i++) rows.push(`${i},${(0.5 + 3 * i ** -0.3) * Math.exp(0.01 * Math.sin(i))}`);
   const file = write("big.csv", rows.join("\n") + "\n");
-  const t = cli(["fit", file, "--x", "x", "-q"]);
+  const t = await cliIn(["fit", file, "--x", "x", "-q"]);
   assert.equal(t.code, 0, t.stderr);
   assert.match(t.stdout, /n 150000/);
   assert.match(t.stdout, /x \(log scale\)/);
-  const j = json(["fit", file, "--x", "x", "-q"]);
+  const j = await json(["fit", file, "--x", "x", "-q"]);
   assert.ok(Math.abs(j.params.alpha - 0.3) < 0.01, String(j.params.alpha));
 });
 
-test("warnings: on stderr and in the JSON, each with a code; -q keeps them out of stderr only", () => {
+test("warnings: on stderr and in the JSON, each with a code; -q keeps them out of stderr only", async () => {
   const cases: [string, string[], string][] = [
     ["constant.csv", ["x,loss", "1,2", "2,2", "4,2", "8,2", "16,2"], "constant-y"],
     ["narrow.csv", ["x,loss", "10,3", "12,2.8", "15,2.6", "18,2.5", "20,2.45"], "narrow-range"],
   ];
   for (const [name, lines, code] of cases) {
     const file = write(name, lines.join("\n") + "\n");
-    const r = cli(["fit", file, "--x", "x", "--json"]);
+    const r = await cliIn(["fit", file, "--x", "x", "--json"]);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(JSON.parse(r.stdout).warnings.some((w: { code: string }) => w.code === code), `${name}: ${r.stdout}`);
     assert.match(r.stderr, /skillsim: warning: /);
-    assert.equal(cli(["fit", file, "--x", "x", "--json", "-q"]).stderr, "");
+    assert.equal((await cliIn(["fit", file, "--x", "x", "--json", "-q"])).stderr, "");
   }
   const pl = write("pl.csv", powerLawCsv(0.5, 30, 0.6));
-  const above = json(["fit", pl, "--x", "params", "--fix-E", "1", "-q"]);
+  const above = await json(["fit", pl, "--x", "params", "--fix-E", "1", "-q"]);
   assert.ok(above.warnings.some((w: { code: string }) => w.code === "fixed-E-above-data"));
-  const zero = json(["fit", write("z.csv", powerLawCsv(0, 30, 0.6, 12)), "--x", "params", "-q"]);
+  const zero = await json(["fit", write("z.csv", powerLawCsv(0, 30, 0.6, 12)), "--x", "params", "-q"]);
   assert.ok(zero.warnings.some((w: { code: string }) => w.code === "E-near-zero"), JSON.stringify(zero.warnings));
-  const wide = json(["fit", write("w.csv", noisyCsv(8, 0.4, 20, 0.5, 0.08)), "--x", "x", "--bootstrap", "30", "-q"]);
+  const wide = await json(["fit", write("w.csv", noisyCsv(8, 0.4, 20, 0.5, 0.08)), "--x", "x", "--bootstrap", "30", "-q"]);
   assert.ok(wide.warnings.some((w: { code: string }) => w.code === "wide-interval"), JSON.stringify(wide.warnings));
 });
 
-test("bad input for the new options: exit 2 and one line", () => {
+test("bad input for the new options: exit 2 and one line", async () => {
   const pl = write("pl.csv", powerLawCsv(0.5, 30, 0.6));
   const sweep = write("s.jsonl", sweepJsonl());
   const cases: [string[], RegExp][] = [
@@ -271,7 +272,7 @@ test("bad input for the new options: exit 2 and one line", () => {
     [["fit", pl, "--x", "params", "--jobs", "0"], /--jobs 0: expected a whole number of threads >= 1/],
   ];
   for (const [args, re] of cases) {
-    const r = cli(args);
+    const r = await cliIn(args);
     const what = args.slice(1).join(" ");
     assert.equal(r.code, 2, `${what}: exit ${r.code}, stderr ${r.stderr}`);
     assert.match(r.stderr, re, what);

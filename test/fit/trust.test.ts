@@ -8,7 +8,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, tempDir } from "../helpers.js";
+import { tempDir } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 import { powerLawCsv, sweepJsonl } from "./fixtures.js";
 
 const dir = tempDir();
@@ -18,23 +19,23 @@ function write(name: string, text: string): string {
   return path;
 }
 
-test("a swept key other than x and the seed is warned about, suggesting --by; not with --by or --where", () => {
+test("a swept key other than x and the seed is warned about, suggesting --by; not with --by or --where", async () => {
   const file = write("sweep.jsonl", sweepJsonl());
-  const r = cli(["fit", file, "--x", "params", "--final", "--json"]);
+  const r = await cliIn(["fit", file, "--x", "params", "--final", "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const w = JSON.parse(r.stdout).warnings.find((x: { code: string }) => x.code === "pooled-sweep-key");
   assert.match(w.message, /^skills\.frequencies\.zipf takes 2 values in the fitted rows \(1, 2\): one law is fitted across them, as if they were one experiment\. Fit one law per value with --by skills\.frequencies\.zipf/);
   assert.equal(r.stderr.split("\n").filter((l) => l.includes("takes 2 values")).length, 1);
-  const by = cli(["fit", file, "--x", "params", "--final", "--by", "skills.frequencies.zipf", "--json", "-q"]);
+  const by = await cliIn(["fit", file, "--x", "params", "--final", "--by", "skills.frequencies.zipf", "--json", "-q"]);
   assert.ok(!by.stdout.includes("pooled-sweep-key"));
-  const one = cli(["fit", file, "--x", "params", "--final", "--where", "skills.frequencies.zipf=1", "--json", "-q"]);
+  const one = await cliIn(["fit", file, "--x", "params", "--final", "--where", "skills.frequencies.zipf=1", "--json", "-q"]);
   assert.equal(one.code, 0, one.stderr);
   assert.ok(!one.stdout.includes("pooled-sweep-key"));
 });
 
-test("degenerate bootstrap resamples (a single x value) are skipped and counted, not fatal", () => {
+test("degenerate bootstrap resamples (a single x value) are skipped and counted, not fatal", async () => {
   const five = write("five.csv", powerLawCsv(0.5, 3, 0.4, 5));
-  const r = cli(["fit", five, "--x", "params", "--bootstrap", "1000", "--json", "-q"]);
+  const r = await cliIn(["fit", five, "--x", "params", "--bootstrap", "1000", "--json", "-q"]);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   const w = j.warnings.find((x: { code: string }) => x.code === "degenerate-resamples");
@@ -44,40 +45,40 @@ test("degenerate bootstrap resamples (a single x value) are skipped and counted,
   assert.equal(Number(m[1]) + Number(m[2]), 1000);
   assert.ok(Number(m[1]) >= 1);
   // reproducible: the same seed skips the same resamples
-  assert.equal(cli(["fit", five, "--x", "params", "--bootstrap", "1000", "--json", "-q"]).stdout, r.stdout);
+  assert.equal((await cliIn(["fit", five, "--x", "params", "--bootstrap", "1000", "--json", "-q"])).stdout, r.stdout);
 });
 
-test("a network sweep: N is each run's parameter count (summary.parameters)", () => {
+test("a network sweep: N is each run's parameter count (summary.parameters)", async () => {
   const cfg = write("net.yaml", "model: network\ntask: {kind: sparse-parity, bits: 8, samples: 64, subtasks: [[1, 2], [3, 4]]}\nnetwork: {hidden: [4]}\nsteps: 20\nsweep:\n  network.hidden: [[4], [8], [16]]\n");
   const out = join(dir, "net.jsonl");
-  assert.equal(cli(["sweep", cfg, "--out", out, "-q"]).code, 0);
+  assert.equal((await cliIn(["sweep", cfg, "--out", out, "-q"])).code, 0);
   const params: number[] = [];
-  for (const h of [4, 8, 16]) params.push(JSON.parse(cli(["run", cfg, "--set", `network.hidden=[${h}]`, "--json", "-q"]).stdout).summary.parameters);
-  const r = cli(["fit", out, "--x", "N", "--final", "--json", "-q"]);
+  for (const h of [4, 8, 16]) params.push(JSON.parse((await cliIn(["run", cfg, "--set", `network.hidden=[${h}]`, "--json", "-q"])).stdout).summary.parameters);
+  const r = await cliIn(["fit", out, "--x", "N", "--final", "--json", "-q"]);
   assert.equal(r.code, 0, r.stderr);
   const j = JSON.parse(r.stdout);
   assert.equal(j.n, 3);
-  const table = cli(["fit", out, "--x", "N", "--final", "--plot", join(dir, "n.svg"), "-q"]);
+  const table = await cliIn(["fit", out, "--x", "N", "--final", "--plot", join(dir, "n.svg"), "-q"]);
   assert.equal(table.code, 0, table.stderr);
   // the x values are the parameter counts
-  const csvLike = cli(["fit", out, "--x", "N", "--final", "--where", `N=${params[1]}`, "--json", "-q"]);
+  const csvLike = await cliIn(["fit", out, "--x", "N", "--final", "--where", `N=${params[1]}`, "--json", "-q"]);
   assert.equal(csvLike.code === 0 || /leaves|needs at least/.test(csvLike.stderr), true, csvLike.stderr);
   assert.ok(!/has no value/.test(csvLike.stderr));
   // without --x: N has values, D (step x batch) does not, and the message says what to do
-  const d = cli(["fit", out]);
+  const d = await cliIn(["fit", out]);
   assert.equal(d.code, 2);
   assert.match(d.stderr, /no D = step x batch for a Chinchilla fit.*--x N --final/);
 });
 
-test("each warning once: on stderr and in the JSON; the text report on stdout does not repeat it", () => {
+test("each warning once: on stderr and in the JSON; the text report on stdout does not repeat it", async () => {
   const file = write("narrow.jsonl", sweepJsonl());
-  const r = cli(["fit", file, "--x", "params", "--final", "--by", "skills.frequencies.zipf"]);
+  const r = await cliIn(["fit", file, "--x", "params", "--final", "--by", "skills.frequencies.zipf"]);
   assert.equal(r.code, 0, r.stderr);
   assert.ok(!r.stdout.includes("spans less than a decade"), r.stdout);
   assert.match(r.stdout, /\n\d+ warnings?: on stderr \(and in --json\)\n$/);
   assert.equal(r.stderr.split("\n").filter((l) => l.includes("spans less than a decade")).length, 1);
   // --quiet: stderr says nothing, so the text keeps them
-  const q = cli(["fit", file, "--x", "params", "--final", "--by", "skills.frequencies.zipf", "-q"]);
+  const q = await cliIn(["fit", file, "--x", "params", "--final", "--by", "skills.frequencies.zipf", "-q"]);
   assert.equal(q.stderr, "");
   assert.ok(q.stdout.includes("spans less than a decade"));
 });

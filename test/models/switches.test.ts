@@ -7,26 +7,27 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, tempDir } from "../helpers.js";
+import { tempDir } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
 const dir = tempDir();
 const BASE = "model: resource\nskills:\n  count: 3\n  frequencies: [0.3333333333333333, 0.3333333333333333, 0.0045]\n  switches: SW\nrate: 0.00935414346693485\nN0: 0.1\nsteps: 3000\nrecord: every\n";
 
-function run(switches: string): any {
+async function run(switches: string): Promise<any> {
   const f = join(dir, `sw${Math.random().toString(36).slice(2)}.yaml`);
   writeFileSync(f, BASE.replace("SW", switches));
-  const r = cli(["run", f, "--json", "-q"]);
+  const r = await cliIn(["run", f, "--json", "-q"]);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
 
-test("two switches of one skill: the highest at_level that is on applies, in either list order", () => {
-  const a = run("[{skill: 3, at_level: 0.5, frequency: 0.2}, {skill: 3, at_level: 0.3, frequency: 0.02}]");
-  const b = run("[{skill: 3, at_level: 0.3, frequency: 0.02}, {skill: 3, at_level: 0.5, frequency: 0.2}]");
+test("two switches of one skill: the highest at_level that is on applies, in either list order", async () => {
+  const a = await run("[{skill: 3, at_level: 0.5, frequency: 0.2}, {skill: 3, at_level: 0.3, frequency: 0.02}]");
+  const b = await run("[{skill: 3, at_level: 0.3, frequency: 0.02}, {skill: 3, at_level: 0.5, frequency: 0.2}]");
   assert.deepEqual(a.trace.level, b.trace.level);
   assert.deepEqual(a.trace.loss, b.trace.loss);
   // past 0.5 the 0.5 switch's frequency is in force: not the run with the 0.3 switch alone
-  const low = run("[{skill: 3, at_level: 0.3, frequency: 0.02}]");
+  const low = await run("[{skill: 3, at_level: 0.3, frequency: 0.02}]");
   const on05 = a.summary.switches.find((w: any) => w.at_level === 0.5).on[0];
   const k = a.trace.t.indexOf(on05 + 5);
   assert.ok(a.trace.level[2][k] > low.trace.level[2][k] + 1e-6);
@@ -36,8 +37,8 @@ test("two switches of one skill: the highest at_level that is on applies, in eit
   assert.ok(Math.abs(a.trace.loss[k] - L) <= 1e-15 * Math.max(1, L), `${a.trace.loss[k]} vs ${L}`);
 });
 
-test("the loss at the switching step uses the frequencies in force (Fig 16 bottom: t = 1914)", () => {
-  const j = run("[{skill: 3, at_level: 0.5, frequency: 0.08}]");
+test("the loss at the switching step uses the frequencies in force (Fig 16 bottom: t = 1914)", async () => {
+  const j = await run("[{skill: 3, at_level: 0.5, frequency: 0.08}]");
   const t = j.summary.switches[0].on[0];
   assert.equal(t, 1914);
   const k = j.trace.t.indexOf(t);
@@ -47,10 +48,10 @@ test("the loss at the switching step uses the frequencies in force (Fig 16 botto
   assert.ok(Math.abs(j.trace.loss[k] - 0.02) < 1e-3);
 });
 
-test("two switches of one skill at the same level are refused, naming the key", () => {
+test("two switches of one skill at the same level are refused, naming the key", async () => {
   const f = join(dir, "same.yaml");
   writeFileSync(f, BASE.replace("SW", "[{skill: 3, at_level: 0.5, frequency: 0.2}, {skill: 3, at_level: 0.5, frequency: 0.02}]"));
-  const r = cli(["run", f]);
+  const r = await cliIn(["run", f]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^skillsim: config error: .*same\.yaml:\d+:\d+: skills\.switches\.1\.at_level: 0\.5 is also the at_level of switch 1 of skill 3; of a skill's switches that are on, the highest at_level applies/);
 });

@@ -13,7 +13,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import { cli, tempDir, ROOT } from "../helpers.js";
+import { tempDir, ROOT } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 import { modelNames } from "../../src/models/index.js";
 
 const CONFIGS = join(ROOT, "test", "regression", "configs");
@@ -30,16 +31,16 @@ test("the regression suite covers every registered model", () => {
 
 for (const f of configs) {
   const name = f.replace(/\.yaml$/, "");
-  test(`regression: ${name} matches its baseline`, () => {
+  test(`regression: ${name} matches its baseline`, async () => {
     const out = join(work, `${name}.json`);
     const baseline = join(BASELINES, `${name}.json`);
-    const run = cli(["run", join(CONFIGS, f), "--json", "-q", "--out", out]);
+    const run = await cliIn(["run", join(CONFIGS, f), "--json", "-q", "--out", out]);
     assert.equal(run.code, 0, run.stderr);
     if (!existsSync(baseline)) {
       if (update) return renameSync(out, baseline);
       assert.fail(`no baseline ${baseline}; create it with UPDATE_BASELINES=1 npm test (see docs/ci.md)`);
     }
-    const check = cli(["check", out, "--baseline", baseline]);
+    const check = await cliIn(["check", out, "--baseline", baseline]);
     if (update && check.code !== 0) {
       renameSync(out, baseline);
       process.stderr.write(`updated ${baseline}: ${check.stderr.trim()}\n`);

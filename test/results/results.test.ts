@@ -6,7 +6,8 @@ import { join } from "node:path";
 import {
   ResultsError, baseConfig, canonicalJson, csvCell, csvNumber, csvRecords, firstDifference, readRunJson, readSweepLine, sweepLines,
 } from "../../src/results/index.js";
-import { cli, tempDir } from "../helpers.js";
+import { tempDir } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
 test("one CSV number reader: decimal numbers only; 0x10, 0b11, 0o7, 1_000 and Infinity are not numbers", () => {
   for (const [s, v] of [["1", 1], [" -2.5e3 ", -2500], [".5", 0.5], ["+3.", 3]] as const) assert.equal(csvNumber(s), v);
@@ -66,19 +67,19 @@ test("run JSON: the shape every reader relies on, or one line naming the file", 
   for (const [v, re] of bad) assert.throws(() => readRunJson(typeof v === "string" ? v : JSON.stringify(v), "r.json"), (e: Error) => e instanceof ResultsError && re.test(e.message));
 });
 
-test("through the CLI: 0x10 and 0b11 are refused in a config's vectors file and in calibrate's CSV, as in fit's", () => {
+test("through the CLI: 0x10 and 0b11 are refused in a config's vectors file and in calibrate's CSV, as in fit's", async () => {
   const dir = tempDir();
   writeFileSync(join(dir, "c.yaml"), "model: geometry\nparams: 2\nskills:\n  frequencies: [0.9, 0.1]\n  vectors: {file: v.csv}\nsteps: 10\n");
   writeFileSync(join(dir, "v.csv"), "1, 0\n0, 0x10\n");
-  const r = cli(["run", join(dir, "c.yaml"), "-q"]);
+  const r = await cliIn(["run", join(dir, "c.yaml"), "-q"]);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /v\.csv:2: entry 2 "0x10" is not a finite number/);
   writeFileSync(join(dir, "curves.csv"), "t,s1\n0,0\n10,0b11\n");
-  const c = cli(["calibrate", join(dir, "curves.csv"), "-q"]);
+  const c = await cliIn(["calibrate", join(dir, "curves.csv"), "-q"]);
   assert.equal(c.code, 2, c.stderr);
   assert.match(c.stderr, /curves\.csv:3: .*column s1\) is "0b11", not a finite number/);
   writeFileSync(join(dir, "d.csv"), "x,loss\n1,2\n0x10,1\n4,0.5\n");
-  const f = cli(["fit", join(dir, "d.csv"), "--x", "x"]);
+  const f = await cliIn(["fit", join(dir, "d.csv"), "--x", "x"]);
   assert.equal(f.code, 2, f.stderr);
   assert.match(f.stderr, /d\.csv:3: .*0x10/);
 });
