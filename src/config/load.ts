@@ -13,8 +13,8 @@ import type { DataFileRef } from "../models/spec.js";
 import { readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { checkSemantics, checkUnused } from "./semantic.js";
-import { ConfigError, describeValue, shorten, suggest } from "./errors.js";
-import { csvNumber } from "../results/csv.js";
+import { ConfigError, describeValue, suggest } from "./errors.js";
+import { parseNumberCsv } from "../results/csv.js";
 
 // Defined in ./errors.ts (no yaml or zod), so that the CLI can classify errors without loading them.
 export { ConfigError, describeValue, suggest };
@@ -228,39 +228,6 @@ function readDataFiles(loc: Located, data: Record<string, any>, refs: readonly D
   }
   return out;
 }
-
-/**
- * Numbers from CSV text: one row per line, values separated by commas and/or whitespace
- * (a whitespace-separated matrix, as NumPy's savetxt writes, is not CSV, so papaparse cannot
- * split it); each value read by the one CSV number reader (results/csv.ts: `0x10` is refused);
- * blank lines and lines starting with # are skipped. Throws "LINE: message" on the first
- * thing that is not a finite number, and on rows of unequal length.
- */
-export function parseNumberCsv(text: string): { rows: number[][]; lines: number[] } {
-  const rows: number[][] = [];
-  const lines: number[] = [];
-  const all = text.split(/\r?\n/);
-  for (let l = 0; l < all.length; l++) {
-    const line = all[l].trim();
-    if (line === "" || line.startsWith("#")) continue;
-    const cells = line.split(/\s*,\s*|\s+/);
-    const row = new Array<number>(cells.length);
-    for (let k = 0; k < cells.length; k++) {
-      const c = cells[k];
-      const x = csvNumber(c) ?? NaN;
-      if (!Number.isFinite(x)) throw new Error(`${l + 1}: entry ${k + 1} ${JSON.stringify(shorten(c))} is not a finite number`);
-      row[k] = x;
-    }
-    if (rows.length > 0 && row.length !== rows[0].length)
-      throw new Error(`${l + 1}: this row has ${row.length} numbers but the first row (line ${lines[0]}) has ${rows[0].length}`);
-    rows.push(row);
-    lines.push(l + 1);
-  }
-  if (rows.length === 0) throw new Error("1: the file has no numbers");
-  return { rows, lines };
-}
-
-
 
 /** `--set a.b.c=VALUE`: VALUE is parsed as YAML (scalar or flow: `[1, 2]`, `{zipf: 1}`). */
 function applySet(loc: Located, s: string): void {

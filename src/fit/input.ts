@@ -2,10 +2,10 @@
  * Tables of named columns for `skillsim fit`: parsed from CSV text (header row), from the JSON
  * Lines of `skillsim sweep` or from one `skillsim run --json` document, then filtered
  * (--where), grouped (--by) and read as numeric columns for a fit. Pure: text in, plain
- * objects out; every problem is a TableError whose message names the file and line
+ * objects out; every problem is a TableError (quoting: the CSV reader's ResultsError) naming the file and line
  * ("runs.jsonl:12: ..."). (`skillsim table`, the readable view of a sweep, is ./sweep-table.ts.)
  *
- * CSV is read by papaparse (RFC 4180 quoting, CRLF): the separator is detected among comma,
+ * CSV is read by the results layer (papaparse: RFC 4180 quoting, CRLF): the separator is detected among comma,
  * semicolon and tab (a note says when it is not a comma), lines starting with # are comments,
  * blank lines are skipped, a UTF-8 BOM is ignored. A cell is a number when it reads as a
  * decimal number (also inf/nan), else text; an empty cell has no value. Nothing is required
@@ -29,8 +29,7 @@
  * A run JSON (`skillsim run --json`) is read the same way, as a sweep of one run (id 0).
  */
 import { InputError } from "../errors.js";
-import Papa from "papaparse";
-import { canonicalJson, csvCell, lineFinder, newlinesInCells, readSweepLine, type SweepLine } from "../results/index.js";
+import { canonicalJson, csvCell, csvStream, lineFinder, readSweepLine, type SweepLine } from "../results/index.js";
 
 export { canonicalJson, csvCell };
 import { createRequire } from "node:module";
@@ -140,52 +139,35 @@ function parseCsv(raw: string, file: string, onProgress?: (done: number, total: 
   let ends = new Float64Array(1024);
   const inner = new Map<number, number>();
   let rows = 0;
-  let delimiter = ",";
   let failure: TableError | null = null;
-  Papa.parse<string[]>(text, {
-    comments: "#",
-    skipEmptyLines: "greedy",
-    delimitersToGuess: [",", ";", "\t"],
-    step: (res, parser) => {
-      const e = res.errors.find((x) => x.type === "Quotes");
-      if (e) {
-        const at = lineAt(e.index ?? res.meta.cursor);
-        failure = new TableError(e.code === "MissingQuotes" ? `${file}:${at}: a quoted cell is never closed` : `${file}:${at}: unexpected text after a quoted cell`);
-        parser.abort();
-        return;
-      }
-      const cells = res.data;
-      const nl = newlinesInCells(cells);
-      if (columns === null) {
-        delimiter = res.meta.delimiter;
-        headLine = lineAt(res.meta.cursor - 1) - nl;
-        columns = cells.map((c) => c.trim());
-        const seen = new Set<string>();
-        columns.forEach((name, j) => {
-          if (name === "") failure ??= new TableError(`${file}:${headLine}: header cell ${j + 1} is empty; every column needs a name`);
-          else if (seen.has(name)) failure ??= new TableError(`${file}:${headLine}: column "${name}" appears twice in the header`);
-          seen.add(name);
-        });
-        if (failure) parser.abort();
-        cols = columns.map(() => []);
-        return;
-      }
-      if (cells.length !== columns.length) {
-        failure = new TableError(`${file}:${lineAt(res.meta.cursor - 1) - nl}: ${cells.length} cells, but the header has ${columns.length} columns`);
-        parser.abort();
-        return;
-      }
-      for (let j = 0; j < cells.length; j++) cols[j].push(csvCell(cells[j]));
-      if (rows === ends.length) {
-        const grown = new Float64Array(2 * rows);
-        grown.set(ends);
-        ends = grown;
-      }
-      ends[rows] = res.meta.cursor;
-      if (nl) inner.set(rows, nl);
-      rows++;
-      if (onProgress && (rows & 0xffff) === 0) onProgress(res.meta.cursor, text.length);
-    },
+  const delimiter = csvStream(text, file, [",", ";", "\t"], lineAt, ({ cells, cursor, innerNewlines: nl }) => {
+    if (columns === null) {
+      headLine = lineAt(cursor - 1) - nl;
+      columns = cells.map((c) => c.trim());
+      const seen = new Set<string>();
+      columns.forEach((name, j) => {
+        if (name === "") failure ??= new TableError(`${file}:${headLine}: header cell ${j + 1} is empty; every column needs a name`);
+        else if (seen.has(name)) failure ??= new TableError(`${file}:${headLine}: column "${name}" appears twice in the header`);
+        seen.add(name);
+      });
+      if (failure) return false;
+      cols = columns.map(() => []);
+      return;
+    }
+    if (cells.length !== columns.length) {
+      failure = new TableError(`${file}:${lineAt(cursor - 1) - nl}: ${cells.length} cells, but the header has ${columns.length} columns`);
+      return false;
+    }
+    for (let j = 0; j < cells.length; j++) cols[j].push(csvCell(cells[j]));
+    if (rows === ends.length) {
+      const grown = new Float64Array(2 * rows);
+      grown.set(ends);
+      ends = grown;
+    }
+    ends[rows] = cursor;
+    if (nl) inner.set(rows, nl);
+    rows++;
+    if (onProgress && (rows & 0xffff) === 0) onProgress(cursor, text.length);
   });
   if (failure) throw failure;
   if (columns === null) throw new TableError(`${file}: empty file (expected CSV with a header row, sweep JSON Lines or a run JSON)`);

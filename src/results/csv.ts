@@ -6,6 +6,7 @@
  */
 import Papa from "papaparse";
 import { ResultsError } from "./errors.js";
+import { shorten } from "../config/errors.js";
 
 const NUMBER_RE = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 const SPECIAL: Record<string, number> = {
@@ -58,6 +59,38 @@ export function newlinesInCells(cells: string[]): number {
   return nl;
 }
 
+/** One record of csvStream: its cells (as papaparse gives them), the offset just past it, the newlines inside its quoted cells. */
+export interface CsvRecord { cells: string[]; cursor: number; innerNewlines: number }
+
+/**
+ * Stream the records of CSV text (blank and `#` lines skipped) to `onRecord`, which returns
+ * false to stop; the separator is detected among `delimiters` and returned. A quote never
+ * closed, or text after a closing quote, is a ResultsError naming file:line (`lineAt`: the
+ * text's lineFinder).
+ */
+export function csvStream(text: string, file: string, delimiters: string[], lineAt: (offset: number) => number, onRecord: (r: CsvRecord) => boolean | void): string {
+  let failure: ResultsError | null = null;
+  let delimiter = delimiters[0];
+  Papa.parse<string[]>(text, {
+    comments: "#",
+    skipEmptyLines: "greedy",
+    delimitersToGuess: delimiters,
+    step: (res, parser) => {
+      const e = res.errors.find((x) => x.type === "Quotes");
+      if (e) {
+        const at = lineAt(e.index ?? res.meta.cursor);
+        failure = new ResultsError(e.code === "MissingQuotes" ? `${file}:${at}: a quoted cell is never closed` : `${file}:${at}: unexpected text after a quoted cell`);
+        parser.abort();
+        return;
+      }
+      delimiter = res.meta.delimiter;
+      if (onRecord({ cells: res.data, cursor: res.meta.cursor, innerNewlines: newlinesInCells(res.data) }) === false) parser.abort();
+    },
+  });
+  if (failure) throw failure;
+  return delimiter;
+}
+
 /**
  * The records of comma-separated text with the line each starts on (blank and `#` lines
  * skipped; cells trimmed). A quote never closed is a ResultsError naming file:line.
@@ -85,4 +118,35 @@ export function csvRecords(raw: string, file: string): { line: number; cells: st
   });
   if (failure) throw failure;
   return out;
+}
+
+/**
+ * Numbers from CSV text: one row per line, values separated by commas and/or whitespace
+ * (a whitespace-separated matrix, as NumPy's savetxt writes, is not CSV, so papaparse cannot
+ * split it); each value read by csvNumber (`0x10` is refused);
+ * blank lines and lines starting with # are skipped. Throws "LINE: message" on the first
+ * thing that is not a finite number, and on rows of unequal length.
+ */
+export function parseNumberCsv(text: string): { rows: number[][]; lines: number[] } {
+  const rows: number[][] = [];
+  const lines: number[] = [];
+  const all = text.split(/\r?\n/);
+  for (let l = 0; l < all.length; l++) {
+    const line = all[l].trim();
+    if (line === "" || line.startsWith("#")) continue;
+    const cells = line.split(/\s*,\s*|\s+/);
+    const row = new Array<number>(cells.length);
+    for (let k = 0; k < cells.length; k++) {
+      const c = cells[k];
+      const x = csvNumber(c) ?? NaN;
+      if (!Number.isFinite(x)) throw new Error(`${l + 1}: entry ${k + 1} ${JSON.stringify(shorten(c))} is not a finite number`);
+      row[k] = x;
+    }
+    if (rows.length > 0 && row.length !== rows[0].length)
+      throw new Error(`${l + 1}: this row has ${row.length} numbers but the first row (line ${lines[0]}) has ${rows[0].length}`);
+    rows.push(row);
+    lines.push(l + 1);
+  }
+  if (rows.length === 0) throw new Error("1: the file has no numbers");
+  return { rows, lines };
 }

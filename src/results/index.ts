@@ -7,6 +7,6 @@
 export { ResultsError } from "./errors.js";
 export { canonicalJson } from "./canonical.js";
 export { baseConfig, firstDifference } from "./config-diff.js";
-export { csvCell, csvNumber, csvRecords, lineFinder, newlinesInCells } from "./csv.js";
+export { csvCell, csvNumber, csvRecords, csvStream, lineFinder, newlinesInCells, parseNumberCsv, type CsvRecord } from "./csv.js";
 export { readRunJson, type RunJson } from "./run-json.js";
 export { forEachLine, openForReading, readSweepLine, sweepLines, type SweepLine } from "./sweep-lines.js";
