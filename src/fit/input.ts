@@ -292,18 +292,24 @@ function parseSweepJsonl(text: string, file: string, opts: ParseOptions): ParseR
     }
     checkTrace(v.trace, at, `run ${id}`);
     const overrides = v.overrides;
-    for (const key of Object.keys(overrides)) {
-      if (!overrideSeen.has(key)) {
-        overrideSeen.add(key);
-        overrideKeys.push(key);
-      }
-    }
     runs.push({ line: k + 1, id: id as number, ...runSizes(v, overrides, id as number, at, opts), overrides, t: v.trace.t, loss: v.trace.loss });
   }
   if (runs.length === 0) {
     if (diverged.length > 0) throw new TableError(`${file}: every run diverged (${diverged.length} runs); nothing to fit`);
     throw new TableError(`${file}: empty file (expected CSV with a header row, sweep JSON Lines or a run JSON)`);
   }
+  // Rows in run-id order, whatever order the lines were written in (`sweep --jobs` writes them as
+  // runs finish): a fit whose optimum is flat stops where its search stops, and that must not
+  // depend on the file's line order.
+  runs.sort((a, b) => a.id - b.id || a.line - b.line);
+  diverged.sort((a, b) => a - b);
+  for (const run of runs)
+    for (const key of Object.keys(run.overrides)) {
+      if (!overrideSeen.has(key)) {
+        overrideSeen.add(key);
+        overrideKeys.push(key);
+      }
+    }
   const duplicates = [...linesOf].filter(([, ls]) => ls.length > 1).map(([id, ls]) => ({ id, lines: ls }));
   return tableOfRuns(runs, diverged, file, "jsonl", opts, overrideKeys, duplicates);
 }

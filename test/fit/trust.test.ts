@@ -82,3 +82,21 @@ test("each warning once: on stderr and in the JSON; the text report on stdout do
   assert.equal(q.stderr, "");
   assert.ok(q.stdout.includes("spans less than a decade"));
 });
+
+test("a sweep's line order does not move the fit: lines as `sweep --jobs` writes them give the id-order result, bit for bit", async () => {
+  const dir = tempDir();
+  const lines = sweepJsonl().trim().split("\n");
+  // A different order than id order, as two workers finishing out of turn would write it.
+  const shuffled = [5, 2, 7, 0, 3, 6, 1, 4].map((k) => lines[k]);
+  const inOrder = join(dir, "ordered.jsonl"), outOfOrder = join(dir, "shuffled.jsonl");
+  writeFileSync(inOrder, lines.join("\n") + "\n");
+  writeFileSync(outOfOrder, shuffled.join("\n") + "\n");
+  for (const args of [["--json"], ["--json", "--final", "--x", "params", "--by", "skills.frequencies.zipf"], ["--json", "--bootstrap", "20", "--seed", "3"]]) {
+    const a = await cliIn(["fit", inOrder, ...args, "-q"]);
+    const b = await cliIn(["fit", outOfOrder, ...args, "-q"]);
+    assert.equal(a.code, 0, a.stderr);
+    // The same fit; only the provenance's file name and content hash tell the two files apart.
+    const same = (out: string) => out.replaceAll("shuffled.jsonl", "ordered.jsonl").replace(/"input_sha256":"[0-9a-f]+"/g, '"input_sha256":"-"');
+    assert.equal(same(b.stdout), same(a.stdout), args.join(" "));
+  }
+});
