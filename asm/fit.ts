@@ -1,6 +1,6 @@
 /**
- * WebAssembly kernels of the Chinchilla fit's objectives (src/analysis/fit-wasm.ts binds them;
- * the JavaScript objectives in src/analysis/scaling.ts are the reference and the fallback),
+ * WebAssembly kernels of the Chinchilla fit's objectives (src/fit/wasm.ts binds them;
+ * the JavaScript objectives in src/fit/chinchilla.ts are the reference and the fallback),
  * compiled with AssemblyScript (npm run build):
  *
  *   npx asc asm/fit.ts -O3 --runtime stub --noAssert --enable simd --importMemory \

@@ -1,5 +1,5 @@
 /**
- * Benchmark: the full 4500-start Chinchilla fit (src/analysis/scaling.ts) on the 240 Chinchilla
+ * Benchmark: the full 4500-start Chinchilla fit (src/fit/chinchilla.ts) on the 240 Chinchilla
  * Figure 4 runs (data/chinchilla-fig4.csv, the 5 highest-loss runs dropped):
  *   - in process, on one thread (fitChinchilla) and on the worker pool (fitChinchillaParallel);
  *   - the whole command, `skillsim fit data/chinchilla-fig4.csv --where "loss<3.4469" --json`,
@@ -12,8 +12,8 @@
 import { spawnSync } from "node:child_process";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
-import { fitChinchilla } from "../src/analysis/scaling.js";
-import { FitPool, fitChinchillaParallel } from "../src/analysis/fit-parallel.js";
+import { fitChinchilla } from "../src/fit/chinchilla.js";
+import { FitPool, fitChinchillaParallel } from "../src/fit/parallel.js";
 import { CHINCHILLA_CSV as CSV, loadChinchilla } from "../test/chinchilla.js";
 
 /** <repo>/data/chinchilla-fig4.csv, from dist/bench/fit.js. */

@@ -18,6 +18,15 @@
  *   peak_velocity_time               midpoint of the interval with the largest w_k (the domino falls)
  * least time (the paper's T(delta)): the first recorded t with L <= delta (null if never).
  *
+ * Smoothing (`smooth` = K, odd): every velocity series is replaced by its centred moving average
+ * over K intervals (the window shrinks to what exists at either end) before rises and falls are
+ * counted and peaks found; the unsmoothed velocities are what `velocity` holds either way.
+ * Noise: a series whose consecutive changes alternate in sign at more than NOISE_ALTERNATION of
+ * the pairs is noise-dominated (white noise alternates at 2/3, a smooth curve almost never), and
+ * its accelerating fraction says more about the noise than the learning: flagged, with a note.
+ * A loss of exactly 0 (a Domino run past its last skill) ends the kinematics at the last point
+ * before it (ln 0 has no velocity); least times still read the whole trace.
+ *
  * "Rises" and "falls" ignore differences below REL_TOL times the largest |velocity| of that
  * series: floating-point noise in a constant velocity (e.g. the Domino model's ramp) is not
  * acceleration. With `record: every` every interval is one step and all of this is exact per
@@ -28,6 +37,8 @@ import { InputError } from "../errors.js";
 
 /** Relative size below which two velocities count as equal (see above). */
 export const REL_TOL = 1e-9;
+/** Share of sign alternations of a velocity's changes above which the series is noise-dominated. */
+export const NOISE_ALTERNATION = 0.5;
 
 export interface KinematicsInput {
   t: number[];
@@ -43,6 +54,8 @@ export interface KinematicsInput {
   steps: number;
   /** The result file, named at the start of an error's message when given. */
   source?: string;
+  /** Centred moving-average window (odd, >= 3) over the velocities; absent or 1: none. */
+  smooth?: number;
 }
 
 export interface SkillKinematics {
@@ -51,6 +64,10 @@ export interface SkillKinematics {
   accelerating_fraction_learning: number | null;
   peak_velocity: number;
   peak_velocity_time: number | null;
+  /** The share of consecutive changes of w (after smoothing) that alternate in sign (null: too few). */
+  alternation: number | null;
+  /** alternation > NOISE_ALTERNATION: the accelerating fraction is noise-dominated. */
+  noise_dominated: boolean;
   velocity: number[];
 }
 
@@ -68,7 +85,13 @@ export interface Kinematics {
     peak_velocity: number;
     peak_velocity_time: number | null;
     mean_velocity: number;
+    alternation: number | null;
+    noise_dominated: boolean;
   };
+  /** The moving-average window applied to the velocities (1: none). */
+  smooth: number;
+  /** Where the kinematics stop early: the loss reached exactly 0 at t (null: they do not). */
+  zero_loss_at: number | null;
   skills: SkillKinematics[];
   least_time: Record<string, number | null>;
   step_length: null | {
@@ -95,6 +118,38 @@ function changeFraction(v: ArrayLike<number>, sign: 1 | -1, keep: (k: number) =>
   return n === 0 ? null : hits / n;
 }
 
+/** Centred moving average over `k` points (k odd; the window shrinks at the ends). */
+export function movingAverage(v: ArrayLike<number>, k: number): number[] {
+  const h = (k - 1) / 2;
+  const out = new Array<number>(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const lo = Math.max(0, i - h), hi = Math.min(v.length - 1, i + h);
+    let sum = 0;
+    for (let j = lo; j <= hi; j++) sum += v[j];
+    out[i] = sum / (hi - lo + 1);
+  }
+  return out;
+}
+
+/** Share of consecutive changes of `v` (each beyond the tolerance) whose signs differ; null with fewer than 2. */
+function alternation(v: ArrayLike<number>): number | null {
+  let scale = 0;
+  for (let k = 0; k < v.length; k++) scale = Math.max(scale, Math.abs(v[k]));
+  const tol = REL_TOL * scale;
+  let prev = 0, n = 0, flips = 0;
+  for (let k = 0; k + 1 < v.length; k++) {
+    const d = v[k + 1] - v[k];
+    const sign = d > tol ? 1 : d < -tol ? -1 : 0;
+    if (sign === 0) continue;
+    if (prev !== 0) {
+      n++;
+      if (sign !== prev) flips++;
+    }
+    prev = sign;
+  }
+  return n === 0 ? null : flips / n;
+}
+
 /** Index of the largest value (first one on ties), -1 for an empty array. */
 function argMax(v: ArrayLike<number>): number {
   let best = -1;
@@ -103,9 +158,18 @@ function argMax(v: ArrayLike<number>): number {
 }
 
 export function kinematics(inp: KinematicsInput): Kinematics {
-  const { t, loss, level } = inp;
   const at = inp.source === undefined ? "" : `${inp.source}: `;
+  const smooth = inp.smooth ?? 1;
+  if (!(Number.isInteger(smooth) && smooth >= 1 && smooth % 2 === 1)) throw new KinematicsInputError(`--smooth ${smooth}: expected an odd whole number of intervals >= 3 (1: none)`);
+  // A loss of exactly 0 (every skill learned, e.g. a Domino run past its last skill) ends the
+  // motion: stop at the last point before it. Negative or non-finite losses are still errors.
+  const bad = inp.loss.findIndex((L) => !(L > 0 && Number.isFinite(L)));
+  const zero = bad >= 0 && inp.loss[bad] === 0 ? bad : -1;
+  const cut = zero > 0 ? zero : inp.loss.length;
+  const t = inp.t.slice(0, cut), loss = inp.loss.slice(0, cut), level = inp.level.map((row) => row.slice(0, cut));
   const K = t.length;
+  if (zero === 0) throw new KinematicsInputError(`${at}trace.loss[0] = 0 at t = ${inp.t[0]}: the run starts with nothing to learn, so it has no information velocity`);
+  if (K < 2 && zero > 0) throw new KinematicsInputError(`${at}the loss reaches exactly 0 at t = ${inp.t[zero]}, leaving ${K} recorded point before it; kinematics needs at least 2 (record more points)`);
   if (K < 2) throw new KinematicsInputError(`${at}the trace has ${K} recorded point${K === 1 ? "" : "s"}; kinematics needs at least 2 (record more points)`);
   for (let k = 0; k < K; k++) {
     if (!(loss[k] > 0) || !Number.isFinite(loss[k])) {
@@ -124,9 +188,10 @@ export function kinematics(inp: KinematicsInput): Kinematics {
     tMid[k] = (t[k] + t[k + 1]) / 2;
     v[k] = -(Math.log(loss[k + 1]) - Math.log(loss[k])) / dt;
   }
+  const vs = smooth > 1 ? movingAverage(v, smooth) : v;
   const acc = new Array<number>(Math.max(0, I - 1));
-  for (let k = 0; k + 1 < I; k++) acc[k] = (v[k + 1] - v[k]) / (tMid[k + 1] - tMid[k]);
-  const aPeak = argMax(v);
+  for (let k = 0; k + 1 < I; k++) acc[k] = (vs[k + 1] - vs[k]) / (tMid[k + 1] - tMid[k]);
+  const aPeak = argMax(vs);
 
   const skills: SkillKinematics[] = level.map((row, i) => {
     const s0 = inp.baseline === null ? 0 : inp.baseline[i];
@@ -134,15 +199,19 @@ export function kinematics(inp: KinematicsInput): Kinematics {
     const pi = row.map((s) => (s - s0) / denom);
     const w = new Array<number>(I);
     for (let k = 0; k < I; k++) w[k] = (pi[k + 1] - pi[k]) / (t[k + 1] - t[k]);
+    const ws = smooth > 1 ? movingAverage(w, smooth) : w;
     const inside = (k: number) => pi[k] > 0 && pi[k] < 1;
-    const peak = argMax(w);
-    const moving = peak >= 0 && w[peak] > 0;
+    const peak = argMax(ws);
+    const moving = peak >= 0 && ws[peak] > 0;
+    const alt = alternation(ws);
     return {
       index: i + 1,
-      accelerating_fraction: changeFraction(w, 1, (k) => w[k] !== 0 || w[k + 1] !== 0),
-      accelerating_fraction_learning: changeFraction(w, 1, (k) => inside(k) && inside(k + 1) && inside(k + 2)),
-      peak_velocity: moving ? w[peak] : 0,
+      accelerating_fraction: changeFraction(ws, 1, (k) => ws[k] !== 0 || ws[k + 1] !== 0),
+      accelerating_fraction_learning: changeFraction(ws, 1, (k) => inside(k) && inside(k + 1) && inside(k + 2)),
+      peak_velocity: moving ? ws[peak] : 0,
       peak_velocity_time: moving ? tMid[peak] : null,
+      alternation: alt,
+      noise_dominated: alt !== null && alt > NOISE_ALTERNATION,
       velocity: w,
     };
   });
@@ -150,9 +219,9 @@ export function kinematics(inp: KinematicsInput): Kinematics {
   const least: Record<string, number | null> = {};
   for (const d of inp.deltas) {
     let hit: number | null = null;
-    for (let k = 0; k < K; k++) {
-      if (loss[k] <= d) {
-        hit = t[k];
+    for (let k = 0; k < inp.t.length; k++) {
+      if (inp.loss[k] <= d) {
+        hit = inp.t[k];
         break;
       }
     }
@@ -160,10 +229,10 @@ export function kinematics(inp: KinematicsInput): Kinematics {
   }
 
   let stepLength: Kinematics["step_length"] = null;
-  if (inp.stepLength && inp.stepLength.length === K) {
+  if (inp.stepLength && inp.stepLength.length === inp.t.length) {
     // stepLength[0] is |theta(0) - nothing|: start from the first real step (t > 0).
     const first = t[0] === 0 ? 1 : 0;
-    const sl = inp.stepLength.slice(first);
+    const sl = inp.stepLength.slice(first, cut);
     stepLength = {
       first: sl[0],
       last: sl[sl.length - 1],
@@ -171,8 +240,21 @@ export function kinematics(inp: KinematicsInput): Kinematics {
     };
   }
 
-  const perStep = t.every((x, k) => k === 0 || x - t[k - 1] === 1) && t[0] <= 1 && t[K - 1] >= inp.steps;
+  const everyStep = t.every((x, k) => k === 0 || x - t[k - 1] === 1) && t[0] <= 1;
+  const perStep = everyStep && (t[K - 1] >= inp.steps || zero > 0);
   const notes: string[] = [];
+  if (zero > 0)
+    notes.push(`the loss reaches exactly 0 at t = ${inp.t[zero]} (nothing left to learn; ln 0 has no velocity): the kinematics stop at the last point before it, t = ${t[K - 1]}`);
+  if (smooth > 1) notes.push(`velocities smoothed by a centred moving average over ${smooth} intervals before rises, falls and peaks are read`);
+  const aAlt = alternation(vs);
+  const noisy = skills.filter((q) => q.noise_dominated).map((q) => q.index);
+  if (noisy.length > 0 || (aAlt !== null && aAlt > NOISE_ALTERNATION)) {
+    const who = [...(aAlt !== null && aAlt > NOISE_ALTERNATION ? ["the aggregate"] : []), ...(noisy.length > 0 ? [`${noisy.length === skills.length ? "every skill" : `skill${noisy.length === 1 ? "" : "s"} ${noisy.join(", ")}`}`] : [])].join(" and ");
+    notes.push(
+      `noise-dominated: for ${who} the velocity's changes alternate in sign at more than ${100 * NOISE_ALTERNATION}% of consecutive intervals ` +
+        `(2/3 for pure noise), so the accelerating and decelerating fractions measure the noise, not the learning; ${smooth > 1 ? "a wider --smooth" : "--smooth K (e.g. 25)"} averages it out`,
+    );
+  }
   if (!perStep) {
     notes.push(
       `the trace has ${K} recorded points over ${inp.steps} steps: velocities are averages over each recorded interval, ` +
@@ -186,12 +268,16 @@ export function kinematics(inp: KinematicsInput): Kinematics {
     aggregate: {
       velocity: v,
       acceleration: acc,
-      decelerating_fraction: changeFraction(v, -1, () => true),
-      accelerating_fraction: changeFraction(v, 1, () => true),
-      peak_velocity: aPeak >= 0 ? v[aPeak] : 0,
+      decelerating_fraction: changeFraction(vs, -1, () => true),
+      accelerating_fraction: changeFraction(vs, 1, () => true),
+      peak_velocity: aPeak >= 0 ? vs[aPeak] : 0,
       peak_velocity_time: aPeak >= 0 ? tMid[aPeak] : null,
       mean_velocity: -(Math.log(loss[K - 1]) - Math.log(loss[0])) / (t[K - 1] - t[0]),
+      alternation: aAlt,
+      noise_dominated: aAlt !== null && aAlt > NOISE_ALTERNATION,
     },
+    smooth,
+    zero_loss_at: zero > 0 ? inp.t[zero] : null,
     skills,
     least_time: least,
     step_length: stepLength,
@@ -211,4 +297,13 @@ export function parseDeltas(spec: string): number[] {
     out.push(x);
   }
   return out;
+}
+
+/** Parse `--smooth K`: an odd whole number of intervals, 1 (none) or more. */
+export function parseSmooth(spec: string): number {
+  const t = spec.trim();
+  const k = t === "" ? NaN : Number(t);
+  if (!Number.isInteger(k) || k < 1 || k % 2 === 0)
+    throw new KinematicsInputError(`--smooth ${spec}: expected an odd whole number of intervals, e.g. --smooth 25 (a centred window needs an odd width; 1: none)`);
+  return k;
 }

@@ -1,7 +1,7 @@
 /**
  * `skillsim table`: a sweep's JSON Lines as a table people can read, for pandas, R or a
  * spreadsheet. Pure: text in, a table (column names and rows of cells) out, and writers for
- * CSV, TSV, JSON and aligned text. (The reader behind `skillsim fit` is ./fit-input.ts.)
+ * CSV, TSV, JSON and aligned text. (The reader behind `skillsim fit` is ../fit/input.ts.)
  *
  * Rows are in run id order (lines with one id in file order).
  *
@@ -27,7 +27,7 @@
 /** A cell: swept values and summary entries keep their JSON type (lists stay lists in --json). */
 import { InputError } from "../errors.js";
 import { sweepLines } from "../results/index.js";
-import { studentTQuantile } from "./student-t.js";
+import { studentTQuantile } from "../engine/student-t.js";
 
 export type TableCell = number | string | boolean | null | unknown[] | { [k: string]: unknown };
 

@@ -7,13 +7,13 @@ import {
   CHINCHILLA_GRID, DEFAULT_DELTA, DEFAULT_PENALTY, FitInputError, LOSS_NAMES, chinchillaLoss, chinchillaRefitOptions, collectSamples,
   computeOptimal, fitPowerLaw, intervalsOf, makeLoss, percentileInterval, powerLawLoss, resampleIndices,
   type ChinchillaParams, type FitResult, type Loss, type PowerLawParams,
-} from "../analysis/scaling.js";
-import { FitPool, bootstrapRefits, fitChinchillaParallel } from "../analysis/fit-parallel.js";
-import { fitWarnings, type FitWarning } from "../analysis/fit-diagnostics.js";
+} from "../fit/chinchilla.js";
+import { FitPool, bootstrapRefits, fitChinchillaParallel } from "../fit/parallel.js";
+import { fitWarnings, type FitWarning } from "../fit/diagnostics.js";
 import {
   applyWhere, detectFormat, groupBy, hasNumbers, numericColumn, parseTable, parseWhere, partitionWhere, requireColumn, runClusters,
   whereOf, type Table, type WhereClause,
-} from "../analysis/fit-input.js";
+} from "../fit/input.js";
 import { Rng } from "../engine/rng.js";
 import { suggest } from "../config/errors.js";
 import {

@@ -1,6 +1,6 @@
 /** `skillsim kinematics RESULT`: learning as motion (information velocity, acceleration, least time). */
 import type { Command } from "commander";
-import { kinematics, parseDeltas } from "../analysis/kinematics.js";
+import { kinematics, parseDeltas, parseSmooth } from "../analysis/kinematics.js";
 import { renderKinematics, type KinematicsDoc } from "../report/kinematics.js";
 import { readRunJson } from "../results/run-json.js";
 import { declareIo, emit, readTextFile, writeFigure } from "./io.js";
@@ -9,6 +9,7 @@ import { note } from "./shared.js";
 import { plotSettings } from "./plot.js";
 export interface KinematicsOptions {
   delta?: string;
+  smooth?: string;
   json?: boolean;
   out?: string;
   plot?: string;
@@ -23,6 +24,7 @@ export function registerKinematics(program: Command): void {
     .argument("<result>", "a run result: the JSON of `skillsim run --json` (any model)")
     .description("learning as motion: information velocity and acceleration, per-skill velocity, least time T(delta)")
     .option("--delta <list>", "loss thresholds for the least time T(delta), comma-separated (default: L(0) x 0.5, 0.1, 0.01, 0.001)")
+    .option("--smooth <K>", "average each velocity over a centred window of K intervals (odd) before reading rises, falls and peaks")
     .option("--json", "print one JSON document")
     .option("-o, --out <file>", "write the report to FILE (atomically) instead of stdout")
     .option("--plot <file>", "draw the velocities: FILE.svg, .png, .vl.json or .html")
@@ -42,7 +44,10 @@ What it measures, on the run's recorded trace (t_k, L_k) (Guo and Schoelkopf 202
   step length           for Geometry runs with diagnostics: |delta theta| and whether it decelerates
 
 With record: every these are exact per step; on a sparser trace velocities are interval
-averages and T(delta) is the first recorded time (the report says so).
+averages and T(delta) is the first recorded time (the report says so). A series whose changes
+alternate in sign at most intervals (a noisy every-step run) is flagged noise-dominated;
+--smooth K averages the velocities over K intervals first (the report states the window).
+A loss of exactly 0 (a Domino run past its last skill) ends the kinematics at the point before.
 
 Examples:
   $ skillsim run configs/geometry-minimal.yaml --set record=every --json --out run.json
@@ -50,7 +55,7 @@ Examples:
   $ skillsim kinematics run.json --delta 0.1,0.01 --json | jq .least_time
   $ skillsim kinematics run.json --plot velocity.svg
 
-Exit codes: 0 success, 2 bad input (not a run JSON, fewer than 2 points, a loss <= 0).`,
+Exit codes: 0 success, 2 bad input (not a run JSON, fewer than 2 points, a loss < 0).`,
     )
     .action((result: string, opts: KinematicsOptions) => kinematicsCommand(result, opts));
   declareIo(cmd, { args: "run result", outputs: ["--out", "--plot"] });
@@ -59,6 +64,7 @@ Exit codes: 0 success, 2 bad input (not a run JSON, fewer than 2 points, a loss 
 export function kinematicsCommand(resultPath: string, opts: KinematicsOptions): Promise<void> | void {
   const size = plotSettings(opts);
   const deltas = opts.delta === undefined ? null : parseDeltas(opts.delta);
+  const smooth = opts.smooth === undefined ? 1 : parseSmooth(opts.smooth);
   const run = readRunJson(readTextFile(resultPath, "run result"), resultPath);
   const { t, loss, level } = run.trace;
   const onLevel = run.config.timeline?.on === "level";
@@ -84,6 +90,7 @@ export function kinematicsCommand(resultPath: string, opts: KinematicsOptions): 
     steps,
     stepLength: Array.isArray(stepLength) && stepLength.every((x) => typeof x === "number") ? (stepLength as number[]) : undefined,
     source: resultPath,
+    smooth,
   });
   if (!opts.quiet) for (const n of k.notes) note(n);
   const doc: KinematicsDoc = { model: run.model, progress: onLevel ? "level" : "progress", ...k };

@@ -45,7 +45,7 @@ export function registerSweep(program: Command): void {
     .option("--resume", "skip the runs already in --out FILE and run the rest")
     .option("-j, --jobs <n>", `worker threads (default: ${availableParallelism()}, the CPUs available; at most ${MAX_JOBS_PER_CPU}x that, and the number of runs); 1 runs one at a time in id order`)
     .option("--shard <I/K>", "run only shard I of K: the runs with id % K == I - 1 (I counts from 1)")
-    .option("--set <key=value>", "override a base config key for every run (dotted, repeatable)", collect, [])
+    .option("--set <key=value>", "override a base config key for every run (dotted, repeatable); --set 'sweep.KEY=[v1, v2]' sets or adds one sweep axis", collect, [])
     .option("--dry-run", "validate every run and print {id, overrides, config_hash} per run; run nothing")
     .option("-q, --quiet", "no progress or notes on stderr")
     .option("--plot <file>", "when the sweep is done, draw a number of each run (final loss unless --plot-y) vs a swept key: FILE.svg, .png, .vl.json or .html (needs --out)")

@@ -430,6 +430,7 @@ function describe(issue: Issue, value: unknown): string {
     case "too_small": {
       const min = Number(issue.minimum);
       if (issue.origin === "array") return `needs at least ${min} item${min === 1 ? "" : "s"}`;
+      if (issue.origin === "string") return min === 1 ? "must not be empty" : `needs at least ${min} characters, got ${got}`;
       return `must be ${issue.inclusive ? ">=" : ">"} ${min}, got ${got}`;
     }
     case "too_big":

@@ -5,7 +5,7 @@
  *
  *   geometry  the Geometry model's overlaps and gradient (float64 and float32)
  *   dense     the network model's matrix products (./dense.ts)
- *   fit       the Chinchilla objective (analysis/fit-wasm.ts)
+ *   fit       the Chinchilla objective (fit/wasm.ts)
  *
  * A choice is "auto" (WebAssembly when its module loads here, else JavaScript; the default),
  * "js", or "wasm" (an error when the module cannot be used). SKILLSIM_FIT_KERNELS=js starts

@@ -57,6 +57,11 @@ export class RunGuard {
 
   constructor(spec: GuardSpec) {
     const L0 = spec.initialLoss;
+    // A loss that is not finite before any update is the starting point's doing (an init whose
+    // loss overflows), never the learning rate's: say so rather than run on (every later loss
+    // would pass a limit of Infinity) or blame the optimizer.
+    if (!Number.isFinite(L0))
+      throw new DivergenceError(0, "the loss", "the starting point itself (no update has been made yet), e.g. an init whose loss overflows", `is ${L0} before the first update`);
     this.lossLimit = L0 > 0 && Number.isFinite(L0) ? LOSS_GROWTH * L0 : Infinity;
     this.cause = spec.cause;
     this.soft = spec.soft ?? false;

@@ -19,8 +19,8 @@
  * law, loss vs N with the data grouped by D (as the SVG figure's left panel) and the fitted
  * curve at each group's median D.
  */
-import { describeLoss, type ChinchillaParams, type ComputeOptimal, type FitResult, type Loss, type PowerLawParams } from "../analysis/scaling.js";
-import type { FitWarning } from "../analysis/fit-diagnostics.js";
+import { describeLoss, type ChinchillaParams, type ComputeOptimal, type FitResult, type Loss, type PowerLawParams } from "../fit/chinchilla.js";
+import type { FitWarning } from "../fit/diagnostics.js";
 import { groupByD } from "./format.js";
 
 export type AnyParams = ChinchillaParams | PowerLawParams;

@@ -94,3 +94,16 @@ export function fmt(x: number | null | undefined, digits = 4): string {
   if (a !== 0 && (a < 1e-3 || a >= 1e6)) return Number(x.toPrecision(digits)).toExponential();
   return Number(x.toPrecision(digits)).toString();
 }
+
+/**
+ * An explicit list in a one-line header: short lists in full, long ones summarised (the first
+ * three values, the last, and the count), a matrix by its shape. A 50 x 200 vectors file must
+ * not make a 200 KB first line.
+ */
+export function listLabel(v: unknown, show: (x: number) => string = (x) => fmt(x), max = 8): string {
+  if (!Array.isArray(v)) return String(v);
+  if (v.length > 0 && Array.isArray(v[0])) return `${v.length} x ${(v[0] as unknown[]).length} matrix`;
+  const xs = v as number[];
+  if (xs.length <= max) return `[${xs.map(show).join(", ")}]`;
+  return `[${xs.slice(0, 3).map(show).join(", ")}, ..., ${show(xs[xs.length - 1])}] (${xs.length} values)`;
+}

@@ -20,10 +20,11 @@ function pad(rows: string[][]): string {
 export function renderKinematics(k: KinematicsDoc): string {
   const a = k.aggregate;
   const out: string[] = [];
-  out.push(`skillsim kinematics · ${k.model} run · ${k.points} recorded points${k.per_step ? " (every step: exact)" : " (interval averages)"}`);
+  out.push(`skillsim kinematics · ${k.model} run · ${k.points} recorded points${k.per_step ? " (every step: exact)" : " (interval averages)"}${k.smooth > 1 ? ` · velocities smoothed over ${k.smooth} intervals (centred moving average)` : ""}`);
+  if (k.zero_loss_at !== null) out.push(`the loss reaches exactly 0 at t = ${fmt(k.zero_loss_at)}: the kinematics stop at the point before it`);
   out.push("");
   out.push("aggregate information velocity v = -d ln L / dt");
-  out.push(`  decelerating fraction  ${pct(a.decelerating_fraction)} of consecutive intervals (v falls)`);
+  out.push(`  decelerating fraction  ${pct(a.decelerating_fraction)} of consecutive intervals (v falls)${a.noise_dominated ? "  (noise-dominated)" : ""}`);
   out.push(`  accelerating fraction  ${pct(a.accelerating_fraction)} (v rises)`);
   out.push(`  mean velocity          ${fmt(a.mean_velocity)} per step over the run`);
   out.push(`  peak velocity          ${fmt(a.peak_velocity)} at t = ${fmt(a.peak_velocity_time)}`);
@@ -33,11 +34,12 @@ export function renderKinematics(k: KinematicsDoc): string {
   }
   out.push("");
   out.push(`per skill: ${k.progress} velocity w = d pi / dt`);
-  const rows = [["skill", "accelerating", "in its ramp", "peak velocity", "at t"]];
+  const anyNoisy = k.skills.some((s) => s.noise_dominated);
+  const rows = [["skill", "accelerating", "in its ramp", "peak velocity", "at t", ...(anyNoisy ? [""] : [])]];
   for (const s of k.skills) {
-    rows.push([String(s.index), pct(s.accelerating_fraction), pct(s.accelerating_fraction_learning), fmt(s.peak_velocity), fmt(s.peak_velocity_time)]);
+    rows.push([String(s.index), pct(s.accelerating_fraction), pct(s.accelerating_fraction_learning), fmt(s.peak_velocity), fmt(s.peak_velocity_time), ...(anyNoisy ? [s.noise_dominated ? "noise-dominated" : ""] : [])]);
   }
-  out.push(pad(rows).replace(/^/gm, "  "));
+  out.push(pad(rows).replace(/^/gm, "  ").replace(/ +$/gm, ""));
   out.push("  (accelerating: share of consecutive intervals where w rises, among those where the skill moves;");
   out.push("   in its ramp: the same while 0 < progress < 1 at all three points)");
   out.push("");

@@ -6,7 +6,7 @@
 import asciichart from "asciichart";
 import type { RunResult } from "./result.js";
 import { modelSpec } from "../models/index.js";
-import { evenlySpaced, fmt } from "./format.js"; // at most m skills, evenly spread over the ranks
+import { evenlySpaced, fmt, listLabel } from "./format.js"; // at most m skills, evenly spread over the ranks
 
 export interface TextOptions {
   color: boolean;
@@ -18,7 +18,7 @@ export function header(r: RunResult): string {
   const c = r.config as any;
   const parts: string[] = [`${r.model} model`];
   const f = c.skills.frequencies;
-  const freq = Array.isArray(f) ? `p = [${f.map((x: number) => fmt(x)).join(", ")}]` : "zipf" in f ? `zipf ${f.zipf}` : `exponential ${f.exponential}`;
+  const freq = Array.isArray(f) ? `p = ${listLabel(f)}` : "zipf" in f ? `zipf ${f.zipf}` : `exponential ${f.exponential}`;
   parts.push(`${c.skills.count} skills, ${freq}`);
   parts.push(...modelSpec(r.model).header(c, r.summary));
   if (c.rate !== undefined) parts.push(`rate ${fmt(c.rate)}`);

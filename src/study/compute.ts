@@ -10,7 +10,7 @@
  */
 import type { Config } from "../config/schema.js";
 import { meanInterval, type SweepRun as LineRun } from "../analysis/sweep-table.js";
-import { bootstrapPowerLaw, fitPowerLaw } from "../analysis/scaling.js";
+import { bootstrapPowerLaw, fitPowerLaw } from "../fit/chinchilla.js";
 import { evaluate, type Seg } from "./expr.js";
 import { getPath, type Study } from "./spec.js";
 

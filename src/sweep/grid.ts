@@ -149,11 +149,32 @@ export class SweepPlan {
  */
 export function planSweep(text: string, opts: { file: string; sets?: string[] }): SweepPlan {
   const file = opts.file;
-  const sets = opts.sets ?? [];
-  for (const s of sets) {
-    const key = s.slice(0, Math.max(0, s.indexOf("="))).trim();
-    if (key === "sweep" || key.startsWith("sweep."))
-      throw new ConfigError("--set cannot change the sweep block; edit it in the config file", `--set ${s}`);
+  // `--set sweep.KEY=[v1, v2]` sets (or adds) one sweep axis; every other --set applies to each run.
+  const sets: string[] = [];
+  const axisSets: { key: string; values: unknown[]; where: string }[] = [];
+  for (const s of opts.sets ?? []) {
+    const eq = s.indexOf("=");
+    const key = s.slice(0, Math.max(0, eq)).trim();
+    if (key === "sweep") throw new ConfigError("--set cannot replace the whole sweep block; set one axis, e.g. --set 'sweep.seed=[0, 1, 2]'", `--set ${s}`);
+    if (!key.startsWith("sweep.")) {
+      sets.push(s);
+      continue;
+    }
+    const axis = key.slice("sweep.".length);
+    const where = `--set ${s}`;
+    if (!DOTTED.test(axis)) throw new ConfigError(`"${axis}" is not a dotted config key like params or skills.frequencies.zipf`, where, key);
+    if (axis === "sweep" || axis.startsWith("sweep.")) throw new ConfigError("a sweep cannot sweep its own sweep block", where, key);
+    let values: unknown;
+    try {
+      values = parse(s.slice(eq + 1));
+    } catch (e) {
+      throw new ConfigError(`the value is not YAML: ${(e as Error).message.split("\n")[0]}`, where, key);
+    }
+    if (!Array.isArray(values) || values.length === 0)
+      throw new ConfigError(`a sweep axis takes a non-empty list of values, e.g. --set '${key}=[1, 2, 4]'`, where, key);
+    const prev = axisSets.findIndex((a) => a.key === axis);
+    if (prev >= 0) axisSets.splice(prev, 1); // the last --set of an axis wins, as for any key
+    axisSets.push({ key: axis, values, where });
   }
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, merge: false });
@@ -167,25 +188,31 @@ export function planSweep(text: string, opts: { file: string; sets?: string[] })
     ? (doc.contents.items.find((it) => isScalar(it.key) && it.key.value === "sweep")?.key as Node | undefined)
     : undefined;
   const emptyHint = "list values for at least one key, e.g. `sweep: {seed: [0, 1, 2, 3]}`";
-  if (sweepKeyNode && (sweepNode === undefined || sweepNode === null || (isScalar(sweepNode) && sweepNode.value === null) || (isMap(sweepNode) && sweepNode.items.length === 0)))
+  if (axisSets.length === 0 && sweepKeyNode && (sweepNode === undefined || sweepNode === null || (isScalar(sweepNode) && sweepNode.value === null) || (isMap(sweepNode) && sweepNode.items.length === 0)))
     throw new ConfigError(`the sweep block is empty; ${emptyHint}`, at(sweepKeyNode), "sweep");
 
   const base = loadConfig(text, { file, sets }); // the config itself must be valid (file:line:col errors)
-  if (!base.sweep || !isMap(sweepNode))
+  if (axisSets.length === 0 && (!base.sweep || !isMap(sweepNode)))
     throw new ConfigError(`has no sweep block, so there is nothing to sweep; add one, e.g. \`sweep: {seed: [0, 1, 2, 3]}\`, or use \`skillsim run\` for one run`, file);
 
   const keys: SweepKey[] = [];
-  for (const item of sweepNode.items) {
+  for (const item of isMap(sweepNode) ? sweepNode.items : []) {
     const keyNode = item.key as Node;
     const key = String(isScalar(keyNode) ? keyNode.value : keyNode);
     const where = at(keyNode);
     if (!DOTTED.test(key)) throw new ConfigError(`"${key}" is not a dotted config key like params or skills.frequencies.zipf`, where, "sweep");
     if (key === "sweep" || key.startsWith("sweep.")) throw new ConfigError("a sweep cannot sweep its own sweep block", where, `sweep.${key}`);
-    const values = base.sweep[key];
+    const axis = axisSets.find((a) => a.key === key);
+    if (axis) { // replaced from the command line: errors point at the --set
+      keys.push({ key, values: axis.values, where: axis.where, valueWhere: [] });
+      continue;
+    }
+    const values = base.sweep![key];
     const valueNode = item.value as Node | null;
     const valueWhere = isSeq(valueNode) ? valueNode.items.map((n) => at(n as Node)) : [];
     keys.push({ key, values, where, valueWhere });
   }
+  for (const a of axisSets) if (!keys.some((k) => k.key === a.key)) keys.push({ key: a.key, values: a.values, where: a.where, valueWhere: [] });
   if (keys.length === 0) throw new ConfigError(`the sweep block is empty; ${emptyHint}`, at(sweepKeyNode), "sweep");
   for (const a of keys)
     for (const b of keys)
@@ -200,7 +227,7 @@ export function planSweep(text: string, opts: { file: string; sets?: string[] })
       `${sizes} is ${total.toLocaleString("en-US")} runs, more than the limit of ${MAX_RUNS.toLocaleString("en-US")}; split it into several configs`,
       at(sweepKeyNode), "sweep");
   }
-  return new SweepPlan(withoutSweep(text, doc), file, sets, keys, base.seed, at(sweepKeyNode));
+  return new SweepPlan(withoutSweep(text, doc), file, sets, keys, base.seed, sweepKeyNode ? at(sweepKeyNode) : axisSets[0].where);
 }
 
 /**

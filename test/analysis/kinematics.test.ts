@@ -41,7 +41,8 @@ test("progress uses the baseline: a ce skill starting at 1/2", () => {
 
 test("bad traces and deltas are input errors", () => {
   assert.throws(() => kinematics({ t: [0], loss: [1], level: [[0]], baseline: [0], deltas: [], steps: 1 }), KinematicsInputError);
-  assert.throws(() => kinematics({ t: [0, 1], loss: [1, 0], level: [[0, 1]], baseline: [0], deltas: [], steps: 1 }), /positive/);
+  assert.throws(() => kinematics({ t: [0, 1], loss: [1, 0], level: [[0, 1]], baseline: [0], deltas: [], steps: 1 }), /reaches exactly 0 at t = 1, leaving 1 recorded point/);
+  assert.throws(() => kinematics({ t: [0, 1, 2], loss: [1, 0.5, -1], level: [[0, 0.5, 1]], baseline: [0], deltas: [], steps: 2 }), /positive/);
   assert.throws(() => parseDeltas("0.1,x"), /not a positive number/);
   assert.throws(() => parseDeltas("-1"), /not a positive number/);
   assert.deepEqual(parseDeltas("0.1, 1e-2"), [0.1, 0.01]);

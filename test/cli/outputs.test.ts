@@ -33,7 +33,7 @@ const NOT_FILES: Record<string, string[]> = {
   ],
   table: ["--top", "--skills"],
   calibrate: ["--model", "--fit", "--set", "--compare", "--grid", "--bootstrap", "--seed", "--level", "--xlim", "--plot-size"],
-  kinematics: ["--delta", "--xlim", "--plot-size"],
+  kinematics: ["--delta", "--smooth", "--xlim", "--plot-size"],
   init: [],
   study: ["--jobs", "--xlim", "--plot-size"],
   paper: ["--jobs", "--xlim", "--plot-size"],

@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   TableError, applyWhere, csvCell, whereOf, detectFormat, groupBy, numericColumn, parseTable, parseWhere, selectRows,
-} from "../../src/analysis/fit-input.js";
+} from "../../src/fit/input.js";
 import { InputError } from "../../src/errors.js";
 import { suggest } from "../../src/config/load.js";
 import { sweepLine } from "./fixtures.js";

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, tempDir } from "../helpers.js";
-import { huber } from "../../src/analysis/scaling.js";
+import { huber } from "../../src/fit/chinchilla.js";
 import { powerLawCsv, sweepJsonl, sweepLine } from "./fixtures.js";
 
 const CHINCHILLA = "data/chinchilla-fig4.csv";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { DEFAULT_LOSS, computeOptimal, fitPowerLaw, type ChinchillaParams, type FitResult } from "../../src/analysis/scaling.js";
+import { DEFAULT_LOSS, computeOptimal, fitPowerLaw, type ChinchillaParams, type FitResult } from "../../src/fit/chinchilla.js";
 import { asciiScatter, byJson, fitJson, fmtNum, renderByText, renderFitText, type FitOutcome } from "../../src/report/fit.js";
 
 const X = [10, 20, 40, 80, 160, 320];

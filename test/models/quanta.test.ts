@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { learningStep, quantaFrequencies, quantaSeen, runQuanta } from "../../src/models/quanta/model.js";
-import { fitPowerLaw, makeLoss } from "../../src/analysis/scaling.js";
+import { fitPowerLaw, makeLoss } from "../../src/fit/chinchilla.js";
 import { cfgFrom } from "../helpers.js";
 import type { QuantaConfig } from "../../src/models/quanta/schema.js";
 

@@ -99,8 +99,11 @@ test("validate: values that clash only together are blamed on the run, for the s
   assert.equal(errorOf(() => p.validate([0, 3])), "");
 });
 
-test("--set may not touch the sweep block", () => {
-  assert.match(errorOf(() => planSweep(BASE + "sweep: {seed: [1]}\n", { file: "s.yaml", sets: ["sweep.seed=[2]"] })), /--set sweep\.seed=\[2\]: --set cannot change the sweep block/);
+test("--set sweep.KEY=[...] sets one axis (issue 21); the whole block and a non-list are refused", () => {
+  const p = planSweep(BASE + "sweep: {seed: [1]}\n", { file: "s.yaml", sets: ["sweep.seed=[2, 3]"] });
+  assert.deepEqual(p.keys.map((k) => [k.key, k.values]), [["seed", [2, 3]]]);
+  assert.match(errorOf(() => planSweep(BASE + "sweep: {seed: [1]}\n", { file: "s.yaml", sets: ["sweep={seed: [2]}"] })), /--set sweep=\{seed: \[2\]\}: --set cannot replace the whole sweep block/);
+  assert.match(errorOf(() => planSweep(BASE + "sweep: {seed: [1]}\n", { file: "s.yaml", sets: ["sweep.seed=2"] })), /a sweep axis takes a non-empty list of values/);
 });
 
 test("--shard I/K: accepted forms and clear errors", () => {

@@ -1,6 +1,7 @@
 /** The Geometry model's spec: what the registry (src/models/index.ts) knows of it. */
 import { resolveOptimizer, withSkillCount } from "../../config/resolve.js";
 import { naturalLimitError } from "../../engine/natural.js";
+import { listLabel } from "../../report/format.js";
 import { skillVectorsCsv } from "../../report/vectors.js";
 import { CE_SKILL_LOSS, MSE_SKILL_LOSS, type ModelSpec } from "../spec.js";
 import { runGeometry } from "./model.js";
@@ -63,7 +64,7 @@ export const geometry: ModelSpec<GeometryConfig> = {
   memoryBytes: (c) => c.skills.count * c.params * 8 + 8 * c.params * 8, // skill vectors; theta, gradient, optimizer state
   memoryKey: ["params"],
   extraSeries: (c) => (c.diagnostics !== false ? c.skills.count + 1 : 0),
-  header: (c) => [`${c.optimizer.name}, ${c.loss}, ${c.skills.vectors}, batch ${c.batch}${c.precision === "float32" ? ", float32" : ""}`],
+  header: (c) => [`${c.optimizer.name}, ${c.loss}, ${typeof c.skills.vectors === "string" ? c.skills.vectors : `explicit vectors (${listLabel(c.skills.vectors)})`}, batch ${c.batch}${c.precision === "float32" ? ", float32" : ""}`],
   run: runGeometry,
   exports: { vectors: skillVectorsCsv },
   frequencies: "distribution",

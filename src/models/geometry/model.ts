@@ -492,6 +492,19 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}, timelineM
   const cause =
     `learning rate too large for ${cfg.optimizer.name} (lr=${cfg.lr})` + (sigma > 0 ? ` or gradient noise too large (noise=${sigma})` : "");
   const progressEvery = Math.max(1, Math.ceil(steps / 200));
+  // Natural gradient: (F + damping I)^-1 amplifies the gradient up to 1/damping along the
+  // directions F does not see; an update that overflows after a huge amplification is the
+  // damping's doing, not the learning rate's.
+  let gAbsMax = 0;
+  const naturalCause = (): string => {
+    let m = 0;
+    for (let j = 0; j < N; j++) m = Math.max(m, Math.abs(g[j]));
+    const amp = gAbsMax > 0 ? m / gAbsMax : Infinity;
+    const damping = cfg.optimizer.name === "natural" ? cfg.optimizer.damping ?? 1e-4 : 0;
+    return amp > 1e6 || !Number.isFinite(amp)
+      ? `damping too small for the Fisher matrix (damping=${damping}): the preconditioned gradient (F + damping I)^-1 g is ${Number.isFinite(amp) ? `${amp.toPrecision(3)} times` : "infinitely larger than"} the gradient; raise optimizer.damping`
+      : cause;
+  };
 
   // The run guard (./guard.ts): the loss at recorded steps; mse levels (s = z) of independent
   // skill directions in [0, 1] up to LEVEL_TOL wherever they are computed (overshoot is real
@@ -658,13 +671,15 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}, timelineM
         if (!zFresh) computeAll(t - 1);
         for (let i = 0; i < n; i++) fisherW[i] = p[i] * s[i] * (1 - s[i]);
       } else if (t === 1) fisherW.set(p);
+      gAbsMax = 0;
+      for (let j = 0; j < N; j++) gAbsMax = Math.max(gAbsMax, Math.abs(g[j]));
       natural.apply(fisherW, g, gNat, !ce);
       g.set(gNat);
     }
     const sq = opt.step(theta, g, t);
     ws.thetaChanged();
     zFresh = false;
-    if (!Number.isFinite(sq)) throw new DivergenceError(t, "theta", cause);
+    if (!Number.isFinite(sq)) throw new DivergenceError(t, "theta", natural ? naturalCause() : cause);
     lastStepSq = sq;
     if (watch) watch.advance(theta, Math.sqrt(sq));
     if (cfg.diagnostics === "average") {

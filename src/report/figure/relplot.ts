@@ -10,7 +10,7 @@
  * row carries mean, sd, n, lo, hi, so the .vl.json says exactly what was drawn.
  */
 import { fmtAny, fmtValue } from "../format.js";
-import { studentTQuantile } from "../../analysis/student-t.js";
+import { studentTQuantile } from "../../engine/student-t.js";
 import { type FigureSize, type VlSpec, okabeIto, topLevel, viridisRange, xDomain, zoom } from "./theme.js";
 
 export type Row = Record<string, unknown>;

@@ -1,18 +1,18 @@
 /**
  * Every --loss against an independent optimum: SciPy's L-BFGS-B (analytic gradient, default
  * options) from the same start grid on the same 240 Chinchilla rows, as recorded in
- * test/analysis/reference/chinchilla-scipy.json by test/analysis/reference/chinchilla_scipy.py
+ * test/fit/reference/chinchilla-scipy.json by test/fit/reference/chinchilla_scipy.py
  * (how each entry was obtained is in the file: the command, the starts, versions, time).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { chinchillaObjectiveFn, makeLoss, type LossName } from "../../src/analysis/scaling.js";
-import { FitPool, fitChinchillaParallel } from "../../src/analysis/fit-parallel.js";
+import { chinchillaObjectiveFn, makeLoss, type LossName } from "../../src/fit/chinchilla.js";
+import { FitPool, fitChinchillaParallel } from "../../src/fit/parallel.js";
 import { loadChinchilla } from "../chinchilla.js";
 
-const REF = fileURLToPath(new URL("../../../test/analysis/reference/chinchilla-scipy.json", import.meta.url));
+const REF = fileURLToPath(new URL("../../../test/fit/reference/chinchilla-scipy.json", import.meta.url));
 
 interface Reference {
   loss: LossName;

@@ -10,11 +10,11 @@
  * trivial link between an intercept and its slope, which only says the data sit far from
  * N = 1, does not hide the links that matter (E with alpha, alpha with beta).
  */
-import type { Objective } from "./lbfgs.js";
+import type { Objective } from "../engine/optim/lbfgs.js";
 import {
   chinchillaObjectiveFn, powerLawObjectiveFn,
   type FitResult, type Loss,
-} from "./scaling.js";
+} from "./chinchilla.js";
 
 export interface FitWarning {
   /** Stable identifier: narrow-range, correlated, wide-interval, E-near-zero, E-at-data-floor, constant-y, fixed-E-above-data, flat-direction. */

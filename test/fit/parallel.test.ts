@@ -1,5 +1,5 @@
 /**
- * FitPool (src/analysis/fit-parallel.ts), the calling thread plus threads - 1 workers: results
+ * FitPool (src/fit/parallel.ts), the calling thread plus threads - 1 workers: results
  * in task order and one progress call per task for any number of threads (also fewer tasks
  * than threads), a failing task on a worker or on the calling thread rejects the map and the
  * pool still works afterwards, and a progress callback that throws on a worker's result
@@ -7,8 +7,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { FitPool, runTask, type FitTask } from "../../src/analysis/fit-parallel.js";
-import { FitInputError } from "../../src/analysis/scaling.js";
+import { FitPool, runTask, type FitTask } from "../../src/fit/parallel.js";
+import { FitInputError } from "../../src/fit/chinchilla.js";
 
 const X = [1e8, 2e8, 4e8, 8e8, 1.6e9, 3.2e9];
 const ALL = Int32Array.from(X, (_, i) => i);

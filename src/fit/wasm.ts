@@ -10,7 +10,7 @@
 import { EXP_TABLES } from "../engine/exp.js";
 import { selectKernels } from "../engine/kernels.js";
 import { loadWasmModule } from "../engine/wasm.js";
-import type { Objective } from "./lbfgs.js";
+import type { Objective } from "../engine/optim/lbfgs.js";
 
 interface FitExports {
   set_tables(tab: number, tabLo: number, invC: number, cHi: number, cLo: number): void;
@@ -25,7 +25,7 @@ interface FitExports {
 }
 
 function loadFitWasm() {
-  // dist/src/analysis/fit-wasm.js -> dist/asm/fit.wasm
+  // dist/src/fit/wasm.js -> dist/asm/fit.wasm
   return loadWasmModule(new URL("../../asm/fit.wasm", import.meta.url));
 }
 

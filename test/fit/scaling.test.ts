@@ -14,16 +14,16 @@ import {
   huber,
   makeLoss,
   type ChinchillaParams,
-} from "../../src/analysis/scaling.js";
-import { Lbfgs } from "../../src/analysis/lbfgs.js";
+} from "../../src/fit/chinchilla.js";
+import { Lbfgs } from "../../src/engine/optim/lbfgs.js";
 import { loadChinchilla } from "../chinchilla.js";
 
-/** <repo>/data/chinchilla-fig4.csv, from dist/test/analysis/. */
+/** <repo>/data/chinchilla-fig4.csv, from dist/test/fit/. */
 
 /**
  * Reference optimum from NumPy/SciPy L-BFGS-B (analytic gradient, default options) over the
  * same 4500-start grid on the same 240 rows, obtained with
- *   python3 test/analysis/reference/chinchilla_scipy.py
+ *   python3 test/fit/reference/chinchilla_scipy.py
  * SciPy 1.17.1, NumPy 2.4.6, Python 3.11.7, 2026-11-22 (279481 evaluations; best start
  * a=15, b=25, e=0, alpha=1, beta=1.5; 308 s on a loaded 2-vCPU machine).
  * With `--numerical-gradient` (SciPy's 2-point differences, as Besiroglu et al.'s code) the
@@ -322,8 +322,8 @@ test("bootstrap still runs when the fitted E (or A, B) underflowed to 0", () => 
 });
 
 test("Chinchilla fit above CHINCHILLA_LARGE_N rows: starts on a strided subsample, the optimum polished on every row", async () => {
-  const { CHINCHILLA_LARGE_N, CHINCHILLA_SUBSAMPLE, chinchillaProblem } = await import("../../src/analysis/scaling.js");
-  const { FitPool, fitChinchillaParallel } = await import("../../src/analysis/fit-parallel.js");
+  const { CHINCHILLA_LARGE_N, CHINCHILLA_SUBSAMPLE, chinchillaProblem } = await import("../../src/fit/chinchilla.js");
+  const { FitPool, fitChinchillaParallel } = await import("../../src/fit/parallel.js");
   const truth: ChinchillaParams = { E: 1.82, A: 482, B: 2085, alpha: 0.35, beta: 0.37 };
   const rng = new Rng(11);
   const n = 3 * CHINCHILLA_LARGE_N + 5;

@@ -1,7 +1,7 @@
 /** Student's t quantile against its closed forms (1, 2 and 4 degrees of freedom) and reference values. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { incompleteBeta, studentTQuantile } from "../../src/analysis/student-t.js";
+import { incompleteBeta, studentTQuantile } from "../../src/engine/student-t.js";
 
 const close = (a: number, b: number, rel = 1e-13) => assert.ok(Math.abs(a - b) <= rel * Math.abs(b), `${a} vs ${b}`);
 

@@ -1,6 +1,6 @@
-/** A worker thread of ./fit-parallel.ts: runs each task it is sent and posts the result back. */
+/** A worker thread of ./parallel.ts: runs each task it is sent and posts the result back. */
 import { parentPort } from "node:worker_threads";
-import { runTask, type FitTask } from "./fit-parallel.js";
+import { runTask, type FitTask } from "./parallel.js";
 
 parentPort!.on("message", (t: FitTask) => {
   try {

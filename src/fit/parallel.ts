@@ -1,7 +1,7 @@
 /**
  * Scaling fits on several threads: the starts of a Chinchilla fit and the refits of a
  * bootstrap are independent, so they are split into chunks and run on worker threads
- * (./fit-worker.ts), the results put back in task order. The end points of the starts are
+ * (./worker.ts), the results put back in task order. The end points of the starts are
  * ranked by (objective, start index) and the resamples are drawn up front from the seeded
  * generator, so the result is bit-identical for any number of threads (tested), including
  * one, which runs everything on the calling thread.
@@ -12,10 +12,10 @@ import {
   problemObjective, runStarts, take,
   type ChinchillaFitOptions, type ChinchillaParams, type EndPoint, type FitResult, type Loss, type PowerLawFitOptions,
   type PowerLawParams,
-} from "./scaling.js";
-import type { Objective } from "./lbfgs.js";
+} from "./chinchilla.js";
+import type { Objective } from "../engine/optim/lbfgs.js";
 
-/** A unit of work for a worker (see ./fit-worker.ts). */
+/** A unit of work for a worker (see ./worker.ts). */
 export type FitTask =
   | {
       kind: "starts";
@@ -82,7 +82,7 @@ export class FitPool {
     }
     const nw = Math.min(this.threads - 1, tasks.length - 1);
     while (this.workers.length < nw) {
-      const w = new Worker(new URL("./fit-worker.js", import.meta.url));
+      const w = new Worker(new URL("./worker.js", import.meta.url));
       w.unref();
       this.workers.push(w);
     }

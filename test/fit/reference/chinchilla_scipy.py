@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reference fits of the Chinchilla loss law with NumPy/SciPy, for test/analysis/*.test.ts.
+"""Reference fits of the Chinchilla loss law with NumPy/SciPy, for test/fit/*.test.ts.
 
 Fits L(N, D) = E + A / N^alpha + B / D^beta to the Chinchilla Figure 4 runs the way
 Hoffmann et al. 2022 (Approach 3) and Besiroglu et al. 2024 do: with A = e^a, B = e^b,
@@ -24,14 +24,14 @@ Data: data/chinchilla-fig4.csv (columns N,D,C,loss; 245 runs) less the 5 highest
 (loss >= 3.4469), as in the original analysis: 240 rows.
 
 Usage (from the repository root; 5 to 10 minutes per loss on a 2-core machine, more when loaded):
-    python3 test/analysis/reference/chinchilla_scipy.py [CSV] [--loss huber|mse|asymmetric]
+    python3 test/fit/reference/chinchilla_scipy.py [CSV] [--loss huber|mse|asymmetric]
         [--delta 1e-3] [--penalty 10] [--every K] [--numerical-gradient]
 --every K runs every K-th start of the grid only (in grid order: starts 0, K, 2K, ...), for a
 quicker reference on a busy machine.
 --numerical-gradient lets SciPy difference the objective itself (2-point), as Besiroglu et
 al.'s code does; the default passes the analytic gradient (jac=True).
 Prints one JSON object: the loss, best objective, parameters, the start it came from,
-versions and the time taken. test/analysis/reference/chinchilla-scipy.json holds its output
+versions and the time taken. test/fit/reference/chinchilla-scipy.json holds its output
 for the three losses (see the README next to it).
 """
 import json

@@ -11,12 +11,12 @@
  *     huber       Huber_delta(r_k), delta = 1e-3 by default (the published method);
  *     mse         r_k^2;
  *     asymmetric  w r_k^2 with w = K (the penalty) when r_k > 0, the law over-predicting, else 1,
- * by L-BFGS (./lbfgs.ts, SciPy L-BFGS-B's defaults) with the analytic gradient, from every
+ * by L-BFGS (../engine/optim/lbfgs.ts, SciPy L-BFGS-B's defaults) with the analytic gradient, from every
  * start of the grid alpha, beta in {0, 0.5, ..., 2}, e in {-1, -0.5, ..., 1},
  * a, b in {0, 5, ..., 25} (4500 starts), keeping the best objective. The best few end points
  * are then polished (same optimiser, purely relative f tolerance ~2e-15, no gradient
  * tolerance), which can only lower the objective. The starts are independent, so they can run
- * in any order or on several threads (./fit-parallel.ts): the end points are ranked by
+ * in any order or on several threads (./parallel.ts): the end points are ranked by
  * (objective, start index), which makes the result the same for any split.
  * Huber is scipy.special.huber's: r^2 / 2 for |r| <= delta, delta (|r| - delta / 2) beyond.
  *
@@ -33,10 +33,10 @@
  * 0-based indices into the arrays passed in.
  */
 
-import { Lbfgs, type Objective } from "./lbfgs.js";
+import { Lbfgs, type Objective } from "../engine/optim/lbfgs.js";
 import { Rng } from "../engine/rng.js";
 import { expAffine } from "../engine/exp.js";
-import { wasmChinchillaObjective, type ChinchillaArrays } from "./fit-wasm.js";
+import { wasmChinchillaObjective, type ChinchillaArrays } from "./wasm.js";
 import { InputError } from "../errors.js";
 
 export interface ChinchillaParams { E: number; A: number; B: number; alpha: number; beta: number }
@@ -492,7 +492,7 @@ function chinchillaArrays(lN: Float64Array, lD: Float64Array, lL: Float64Array):
   return { lN, lD, lL, invL: lL.map((v) => Math.exp(-v)), lNu: dN.values, iN: dN.index, lDu: dD.values, iD: dD.index };
 }
 
-/** The objective: on WebAssembly when it loads (./fit-wasm.ts, the same bits), else in JavaScript. */
+/** The objective: on WebAssembly when it loads (./wasm.ts, the same bits), else in JavaScript. */
 function chinchillaObjective(lN: Float64Array, lD: Float64Array, lL: Float64Array, loss: Loss): Objective {
   const d = chinchillaArrays(lN, lD, lL);
   const wPos = loss.name === "asymmetric" ? loss.penalty : 1;
@@ -545,7 +545,7 @@ export interface ChinchillaFitOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** A Chinchilla fit's data and starts, ready to run (see fitChinchilla and ./fit-parallel.ts). */
+/** A Chinchilla fit's data and starts, ready to run (see fitChinchilla and ./parallel.ts). */
 export interface ChinchillaProblem {
   /** The rows the starts run on: every row, or above CHINCHILLA_LARGE_N a strided subsample. */
   lN: Float64Array;

@@ -1,14 +1,14 @@
 /**
- * The WebAssembly Chinchilla objectives (asm/fit.ts via src/analysis/fit-wasm.ts) against the
- * JavaScript ones in src/analysis/scaling.ts: the same objective and gradient bit for bit at
+ * The WebAssembly Chinchilla objectives (asm/fit.ts via src/fit/wasm.ts) against the
+ * JavaScript ones in src/fit/chinchilla.ts: the same objective and gradient bit for bit at
  * every kind of point (both sides of Huber's zone, the flushed product, the shifted path for
  * overflow and underflow, the odd tail of the two-lane exp), for every loss, and the same fit.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Rng } from "../../src/engine/rng.js";
-import { chinchillaObjectiveFn, fitChinchilla, makeLoss, type ChinchillaGrid } from "../../src/analysis/scaling.js";
-import { fitWasmAvailable } from "../../src/analysis/fit-wasm.js";
+import { chinchillaObjectiveFn, fitChinchilla, makeLoss, type ChinchillaGrid } from "../../src/fit/chinchilla.js";
+import { fitWasmAvailable } from "../../src/fit/wasm.js";
 import { CHINCHILLA_CSV, loadChinchilla } from "../chinchilla.js";
 import { cli } from "../helpers.js";
 import { useKernels } from "../../src/engine/kernels.js";
