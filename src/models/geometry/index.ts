@@ -65,6 +65,7 @@ export const geometry: ModelSpec<GeometryConfig> = {
   extraSeries: (c) => (c.diagnostics !== false ? c.skills.count + 1 : 0),
   header: (c) => [`${c.optimizer.name}, ${c.loss}, ${c.skills.vectors}, batch ${c.batch}${c.precision === "float32" ? ", float32" : ""}`],
   run: runGeometry,
+  runner: { module: "models/geometry/model.js", fn: "runGeometry" },
   exports: { vectors: skillVectorsCsv },
   frequencies: "distribution",
 };

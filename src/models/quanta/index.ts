@@ -25,5 +25,6 @@ export const quanta: ModelSpec<QuantaConfig> = {
   memoryKey: ["quanta"],
   header: (c) => [`${fmt(c.quanta)} quanta, C ${fmt(c.params_per_quantum)}, tau ${fmt(c.tau)}, batch ${c.batch}`, `N ${c.params}`],
   run: (c) => runQuanta(c),
+  runner: { module: "models/quanta/model.js", fn: "runQuanta" },
   frequencies: "distribution",
 };

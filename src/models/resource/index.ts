@@ -40,6 +40,7 @@ export const resource: ModelSpec<ResourceConfig> = {
   memoryKey: ["skills", "count"],
   header: (c) => [`${c.integrator}${c.loss === "ce" ? ", ce" : ""}`, `N0 ${fmt(c.N0)}`],
   run: runResource,
+  runner: { module: "models/resource/model.js", fn: "runResource" },
   frequencies: "weights",
   calibration: resourceCalibration,
 };
