@@ -8,9 +8,10 @@ import { InputError, RunError } from "../errors.js";
 
 export interface Task {
   skillsimBackground: true;
-  module: string;
-  /** With fn and args absent (prepareBackground), the thread imports the module at once and
-   * waits for them as its first message. */
+  /** Absent (prepareBackground without a module): the first message names it. */
+  module?: string;
+  /** With fn and args absent (prepareBackground), the thread imports the module at once (when
+   * named) and waits for them as its first message. */
   fn?: string;
   args?: unknown[];
 }
@@ -29,8 +30,9 @@ if (parentPort && (workerData as Partial<Task> | null)?.skillsimBackground) {
   const task = workerData as Task;
   void (async () => {
     try {
-      const given = task.fn === undefined ? new Promise<Pick<Task, "fn" | "args">>((r) => port.once("message", r)) : Promise.resolve(task);
-      const mod = (await import(new URL(`../${task.module}`, import.meta.url).href)) as Record<string, (...a: unknown[]) => unknown>;
+      const given = task.fn === undefined ? new Promise<Pick<Task, "module" | "fn" | "args">>((r) => port.once("message", r)) : Promise.resolve(task);
+      const module = task.module ?? (await given).module;
+      const mod = (await import(new URL(`../${module}`, import.meta.url).href)) as Record<string, (...a: unknown[]) => unknown>;
       const { fn, args } = (await given) as Required<Pick<Task, "fn" | "args">>;
       let lastAt = 0;
       const onProgress = (done: number, total: number) => {

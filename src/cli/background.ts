@@ -31,9 +31,11 @@ import { written } from "./io.js";
 const ERROR_CLASSES: Record<string, { prototype: object }> = { DivergenceError, ConfigError, InputError, RunError };
 
 /** A worker started by prepareBackground, waiting for its task (fn and args) as a message. */
-let prepared: { module: string; worker: Worker; early: Reply[] } | null = null;
+let prepared: { module: string | undefined; worker: Worker; early: Reply[] } | null = null;
 
-export function prepareBackground(module: string): void {
+/** Start the worker of the next inBackground call now: importing `module` at once, or (no
+ * module) only starting the thread, the task's module imported when the task comes. */
+export function prepareBackground(module?: string): void {
   if (prepared) return;
   const task: Task = { skillsimBackground: true, module };
   const worker = new Worker(new URL("./background-worker.js", import.meta.url), { workerData: task });
@@ -47,12 +49,12 @@ export function prepareBackground(module: string): void {
 export function inBackground<T>(module: string, fn: string, args: unknown[], onProgress?: (done: number, total: number) => void): Promise<T> {
   return new Promise<T>((resolve, reject) => {
     let w: Worker;
-    if (prepared && prepared.module === module && prepared.early.length === 0) {
+    if (prepared && (prepared.module === module || prepared.module === undefined) && prepared.early.length === 0) {
       w = prepared.worker;
       w.removeAllListeners("message");
       w.removeAllListeners("error");
       w.ref();
-      w.postMessage({ fn, args } satisfies Pick<Task, "fn" | "args">);
+      w.postMessage({ module, fn, args } satisfies Pick<Task, "module" | "fn" | "args">);
     } else {
       if (prepared) void prepared.worker.terminate(); // it failed to import, or is for another module: start afresh
       const task: Task = { skillsimBackground: true, module, fn, args };

@@ -41,10 +41,10 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
   const first = argv[2];
   const only = COMMANDS.filter(([name]) => name === first);
   const wanted = first === "-V" || first === "--version" ? [] : only.length ? only : COMMANDS;
-  // `run`: its worker thread starts now, importing the models while this thread loads the YAML
-  // parser and the schema and reads the config (on 2 cores, about 0.04 s less wall time per
-  // run). Not for --help or a misspelt command, which load every command but run none.
-  if (first === "run") prepareBackground("models/index.js");
+  // `run`: its worker thread starts now, while this thread loads the YAML parser and the schema
+  // and reads the config; it then imports only the config's model (spec.runner). Not for --help
+  // or a misspelt command, which load every command but run none.
+  if (first === "run") prepareBackground();
   const registers = await Promise.all(wanted.map(([, load]) => load()));
   const program = new Command();
   program

@@ -81,7 +81,7 @@ export async function runCommand(config: string | undefined, opts: RunOptions): 
   try {
     // On a worker thread, so that Ctrl-C stops the run at once.
     out = await interruptible(`the run of ${config === undefined ? "the built-in default" : inputName(config)}`, () =>
-      inBackground<ModelOutput>("models/index.js", "runModel", [cfg], (d, t) => bar.update(d, t)),
+      inBackground<ModelOutput>(modelSpec(cfg.model).runner.module, modelSpec(cfg.model).runner.fn, [cfg], (d, t) => bar.update(d, t)),
     );
   } finally {
     bar.stop();

@@ -72,6 +72,10 @@ export interface ModelSpec<C extends BaseConfig = BaseConfig> {
   header(c: C, summary: Record<string, unknown>): string[];
   /** Run the model: validated config in, plain output out (pure computation, no I/O). */
   run(c: C, hooks?: RunHooks): ModelOutput;
+  /** Where `run` lives, for a worker thread that imports only it (not every model's spec, the
+   * config schema and zod): the module (relative to dist/src/) and the export, called as
+   * fn(config, hooks) with the same result as run (test/models/registry.test.ts). */
+  runner: { module: string; fn: string };
   /** Extra CSV outputs a run can write (`run --vectors FILE`), by option name. */
   exports?: { vectors?: (c: C) => string };
   /** What an explicit `skills.frequencies` list is to the model: weights used as given in its

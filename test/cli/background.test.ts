@@ -25,6 +25,13 @@ test("prepared worker: the same result as a fresh worker and as this thread", as
   assert.ok(progress > 0, "progress comes through the prepared worker");
 });
 
+test("a worker prepared without a module imports the task's module when the task comes: the same result", async () => {
+  const here = runModel(cfg);
+  prepareBackground();
+  const prepared = await inBackground("models/geometry/model.js", "runGeometry", [cfg]);
+  assert.deepEqual(prepared, here);
+});
+
 test("prepared worker for a module that fails to load: the task's error, as without preparation", async () => {
   prepareBackground("models/no-such-module.js");
   await assert.rejects(inBackground("models/no-such-module.js", "runModel", [cfg]), /no-such-module/);

@@ -95,3 +95,15 @@ test("each calibrated model's spec names only parameters it defines, for its exa
         for (const name of cal.defaultFit(c, [], { set, observed })) assert.ok(can.includes(name), `${m}: default ${name}`);
   }
 });
+
+test("every model's runner (what `run`'s worker imports alone) is its run: the same output on its example", async () => {
+  const { loadConfig } = await import("../../src/config/load.js");
+  for (const name of modelNames) {
+    const spec = modelSpec(name);
+    const mod = (await import(new URL(`../../src/${spec.runner.module}`, import.meta.url).href)) as Record<string, unknown>;
+    const fn = mod[spec.runner.fn];
+    assert.equal(typeof fn, "function", `${name}: ${spec.runner.module} exports ${spec.runner.fn}`);
+    const cfg = loadConfig(spec.example, { file: "<example>", sets: ["steps=20"] });
+    assert.deepEqual((fn as (c: unknown, h: object) => unknown)(cfg, {}), spec.run(cfg as never), name);
+  }
+});

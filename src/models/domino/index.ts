@@ -29,6 +29,7 @@ export const domino: ModelSpec<DominoConfig> = {
   memoryKey: ["skills", "count"],
   header: (c) => [c.variant + (c.modules > 1 ? `, ${c.modules} modules` : "")],
   run: (c) => runDomino(c),
+  runner: { module: "models/domino/model.js", fn: "runDomino" },
   frequencies: "weights",
   calibration: dominoCalibration,
   overridden: rateOverrides,

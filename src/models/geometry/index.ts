@@ -66,6 +66,7 @@ export const geometry: ModelSpec<GeometryConfig> = {
   extraSeries: (c) => (c.diagnostics !== false ? c.skills.count + 1 : 0),
   header: (c) => [`${c.optimizer.name}, ${c.loss}, ${typeof c.skills.vectors === "string" ? c.skills.vectors : `explicit vectors (${listLabel(c.skills.vectors)})`}, batch ${c.batch}${c.precision === "float32" ? ", float32" : ""}`],
   run: runGeometry,
+  runner: { module: "models/geometry/model.js", fn: "runGeometry" },
   exports: { vectors: skillVectorsCsv },
   frequencies: "distribution",
   // mse: s_i = z_i, l_i = (1 - s_i)^2; ce: s_i = sigmoid(z_i), l_i = -log s_i.

@@ -30,6 +30,7 @@ export const network: ModelSpec<NetworkConfig> = {
     return [`${c.task.kind}, MLP ${m.architecture} ${c.network.activation}${c.network.modules > 1 ? ` in ${c.network.modules} modules` : ""} (${m.parameters} parameters), ${c.optimizer.name}, ${c.loss}, batch ${c.batch}`];
   },
   run: runNetwork,
+  runner: { module: "models/network/model.js", fn: "runNetwork" },
   frequencies: "distribution",
   frequencyMeaning: (c) =>
     c.task.kind === "sparse-parity" ? "the sparse-parity run's mask shares (the chance that each task's loss is kept for a sample), normalised to sum 1 as the toy model's frequencies" : null,

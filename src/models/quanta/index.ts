@@ -25,6 +25,7 @@ export const quanta: ModelSpec<QuantaConfig> = {
   memoryKey: ["quanta"],
   header: (c) => [`${fmt(c.quanta)} quanta, C ${fmt(c.params_per_quantum)}, tau ${fmt(c.tau)}, batch ${c.batch}`, `N ${c.params}`],
   run: (c) => runQuanta(c),
+  runner: { module: "models/quanta/model.js", fn: "runQuanta" },
   frequencies: "distribution",
   // A quantum costs a once learned (level 1), b before (level 0): l_k = b + (a - b) s_k.
   skillLoss: (c) => ({ formula: `l_k = ${fmt(c.unlearned_loss)} if unlearned, ${fmt(c.learned_loss)} once learned`, of: (s) => c.unlearned_loss + (c.learned_loss - c.unlearned_loss) * s }),

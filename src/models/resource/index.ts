@@ -40,6 +40,7 @@ export const resource: ModelSpec<ResourceConfig> = {
   memoryKey: ["skills", "count"],
   header: (c) => [`${c.integrator}${c.loss === "ce" ? ", ce" : ""}`, `N0 ${fmt(c.N0)}`],
   run: runResource,
+  runner: { module: "models/resource/model.js", fn: "runResource" },
   frequencies: "weights",
   calibration: resourceCalibration,
   // mse: L = sum p_i u_i^2 with u_i = 1 - s_i; ce: L = sum p_i log(1 + e^-z_i) = sum p_i (-log s_i).
