@@ -30,7 +30,7 @@ import { effectiveRate } from "../models/skills.js";
 import { Rng } from "../engine/rng.js";
 import { nelderMead, type Minimum } from "../engine/optim/nelder-mead.js";
 import { levenbergMarquardt, type LeastSquares } from "../engine/optim/levenberg-marquardt.js";
-import { csvNumber, csvRecords } from "../results/index.js";
+import { ResultsError, csvNumber, csvRecords, readRunJson, startsWithSweepLine } from "../results/index.js";
 import { baseConfig, firstDifference } from "../results/config-diff.js";
 
 /** Bad input for calibration: the CLI prints the message as one line and exits 2. */
@@ -82,36 +82,27 @@ export function parseObserved(text: string, source: string, compare: "progress" 
 }
 
 function parseRunJson(text: string, source: string, mode: "progress" | "level"): ObservedInput {
+  // The results reader checks the shape (model, config, trace.t, one level list per skill as
+  // long as trace.t); null levels (a NaN, as JSON writes it) pass it, to be named below.
   let doc: any;
   try {
-    doc = JSON.parse(text);
+    doc = readRunJson(text, source, { nulls: true });
   } catch (e) {
-    const firstLine = text.trimStart().split("\n", 1)[0];
-    let line: unknown = null;
-    try {
-      line = JSON.parse(firstLine);
-    } catch {
-      /* not JSON Lines either */
-    }
-    if (line && typeof line === "object" && "overrides" in line)
+    if (e instanceof ResultsError && startsWithSweepLine(text))
       throw new CalibrateError(`${source}: is a sweep's JSON Lines, whose traces carry no skill levels; calibrate one run's \`skillsim run --json\` result (or several, e.g. one per seed)`);
-    throw new CalibrateError(`${source}: not valid JSON (${(e as Error).message.split("\n")[0]}); expected a \`skillsim run --json\` result or a CSV of curves`);
+    throw e;
   }
-  if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new CalibrateError(`${source}: expected a \`skillsim run --json\` result (an object with trace and config)`);
-  const trace = doc.trace;
-  if (!trace || !Array.isArray(trace.t) || !Array.isArray(trace.level))
-    throw new CalibrateError(`${source}: has no trace.t and trace.level; expected a \`skillsim run --json\` result`);
-  const times: unknown[] = trace.t;
-  const levels: unknown[] = trace.level;
+  const times: number[] = doc.trace.t;
+  const levels: (number | null)[][] = doc.trace.level;
   const n = levels.length;
   if (n === 0) throw new CalibrateError(`${source}: trace.level lists no skills`);
   for (let k = 0; k < times.length; k++) {
     const tk = times[k];
-    if (typeof tk !== "number" || !Number.isFinite(tk) || tk < 0) throw new CalibrateError(`${source}: trace.t[${k}] is ${JSON.stringify(tk)}: times must be finite numbers >= 0`);
-    if (k > 0 && tk <= (times[k - 1] as number)) throw new CalibrateError(`${source}: trace.t[${k}] = ${tk} does not increase`);
+    if (tk < 0) throw new CalibrateError(`${source}: trace.t[${k}] is ${JSON.stringify(tk)}: times must be finite numbers >= 0`);
+    if (k > 0 && tk <= times[k - 1]) throw new CalibrateError(`${source}: trace.t[${k}] = ${tk} does not increase`);
   }
-  const config = doc.config && typeof doc.config === "object" ? doc.config : {};
-  const model = typeof doc.model === "string" ? doc.model : typeof config.model === "string" ? config.model : null;
+  const config = doc.config;
+  const model: string = doc.model;
   const s0 = initialLevels(doc, config, model, n);
   // Progress by default, even when the run's timeline reads raw levels (timeline.on: level):
   // a toy model starts from 0, an accuracy from chance. --compare level compares raw levels.
@@ -132,14 +123,11 @@ function parseRunJson(text: string, source: string, mode: "progress" | "level"):
   const t: number[][] = [], v: number[][] = [];
   for (let i = 0; i < n; i++) {
     const row = levels[i];
-    if (!Array.isArray(row) || row.length !== times.length)
-      throw new CalibrateError(`${source}: trace.level[${i}] (skill ${i + 1}) has ${Array.isArray(row) ? row.length : 0} values for ${times.length} times`);
     const ti: number[] = [], vi: number[] = [];
     for (let k = 0; k < row.length; k++) {
       const x = row[k];
-      if (typeof x !== "number" || !Number.isFinite(x))
-        throw new CalibrateError(`${source}: trace.level[${i}][${k}] (skill ${i + 1} at t = ${times[k]}) is ${x === null ? "null (NaN)" : JSON.stringify(x)}: levels must be finite numbers`);
-      ti.push(times[k] as number);
+      if (x === null) throw new CalibrateError(`${source}: trace.level[${i}][${k}] (skill ${i + 1} at t = ${times[k]}) is null (NaN): levels must be finite numbers`);
+      ti.push(times[k]);
       vi.push(onLevel || excluded.has(i) ? x : (x - s0.values[i]) / (1 - s0.values[i]));
     }
     t.push(ti);

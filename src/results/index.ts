@@ -8,5 +8,5 @@ export { ResultsError } from "./errors.js";
 export { canonicalJson } from "./canonical.js";
 export { baseConfig, firstDifference } from "./config-diff.js";
 export { csvCell, csvNumber, csvRecords, csvStream, lineFinder, newlinesInCells, parseNumberCsv, type CsvRecord } from "./csv.js";
-export { readRunJson, type RunJson } from "./run-json.js";
-export { forEachLine, openForReading, readSweepLine, sweepLines, type SweepLine } from "./sweep-lines.js";
+export { checkRunJson, readRunJson, runJsonDocument, type RunJson, type RunJsonOptions } from "./run-json.js";
+export { forEachLine, openForReading, readSweepLine, startsWithSweepLine, sweepLines, type SweepLine } from "./sweep-lines.js";

@@ -40,6 +40,21 @@ export function readSweepLine(text: string, where: string, terminated = true, ne
   return v as SweepLine;
 }
 
+/**
+ * Whether the first non-blank line of `text` is a sweep line: for a reader that was given a
+ * sweep's output where it expects another format, to say so rather than "not JSON".
+ */
+export function startsWithSweepLine(text: string): boolean {
+  const first = text.replace(/^\uFEFF/, "").split("\n").find((l) => l.trim() !== "");
+  if (first === undefined) return false;
+  try {
+    readSweepLine(first, "", true);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The non-blank lines of a sweep output held as text, checked, with their 1-based numbers. */
 export function sweepLines(text: string, file: string): { line: number; value: SweepLine }[] {
   const lines = text.replace(/^\uFEFF/, "").split("\n");

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  ResultsError, baseConfig, canonicalJson, csvCell, csvNumber, csvRecords, firstDifference, readRunJson, readSweepLine, sweepLines,
+  ResultsError, baseConfig, canonicalJson, checkRunJson, csvCell, csvNumber, csvRecords, firstDifference, readRunJson, readSweepLine, runJsonDocument, startsWithSweepLine, sweepLines,
 } from "../../src/results/index.js";
 import { tempDir } from "../helpers.js";
 import { cliIn } from "../inprocess.js";
@@ -65,6 +65,25 @@ test("run JSON: the shape every reader relies on, or one line naming the file", 
     [{ ...good, config: null }, /^r\.json: the run result has no config$/],
   ];
   for (const [v, re] of bad) assert.throws(() => readRunJson(typeof v === "string" ? v : JSON.stringify(v), "r.json"), (e: Error) => e instanceof ResultsError && re.test(e.message));
+});
+
+test("run JSON: { nulls } lets a NaN (null) through in trace.loss and trace.level only; sniffing tells a run from a sweep line", () => {
+  const good = { model: "resource", config: {}, trace: { t: [0, 1], loss: [1, 0.5], level: [[0, 0.5]] } };
+  const nan = JSON.stringify({ ...good, trace: { t: [0, 1], loss: [1, null], level: [[0, null]] } });
+  assert.throws(() => readRunJson(nan, "r.json"), { message: /^r\.json: trace\.t and trace\.loss must be number lists/ });
+  assert.deepEqual(readRunJson(nan, "r.json", { nulls: true }).trace.level, [[0, null]]);
+  const nullTime = JSON.stringify({ ...good, trace: { ...good.trace, t: [0, null] } });
+  assert.throws(() => readRunJson(nullTime, "r.json", { nulls: true }), { message: /^r\.json: trace\.t and trace\.loss must be number lists/ });
+  const shortRow = JSON.stringify({ ...good, trace: { ...good.trace, level: [[null]] } });
+  assert.throws(() => readRunJson(shortRow, "r.json", { nulls: true }), { message: /^r\.json: trace\.level must hold one number list per skill/ });
+  assert.throws(() => checkRunJson([good], "r.json"), { message: /^r\.json: not a run result/ });
+  assert.equal(runJsonDocument(JSON.stringify(good))?.model, "resource");
+  for (const text of ["{", "[1]", JSON.stringify({ ...good, id: 0 }), JSON.stringify({ ...good, overrides: {} }), JSON.stringify({ model: "resource" })])
+    assert.equal(runJsonDocument(text), null, text);
+  assert.equal(startsWithSweepLine('\n{"id":0,"overrides":{}}\n{"id":1'), true);
+  assert.equal(startsWithSweepLine(JSON.stringify(good)), false);
+  assert.equal(startsWithSweepLine('{"id":-1,"overrides":{}}\n'), false);
+  assert.equal(startsWithSweepLine(""), false);
 });
 
 test("through the CLI: 0x10 and 0b11 are refused in a config's vectors file and in calibrate's CSV, as in fit's", async () => {
