@@ -29,7 +29,7 @@
  * A run JSON (`skillsim run --json`) is read the same way, as a sweep of one run (id 0).
  */
 import { InputError } from "../errors.js";
-import { canonicalJson, csvCell, csvStream, lineFinder, readSweepLine, type SweepLine } from "../results/index.js";
+import { canonicalJson, checkRunJson, csvCell, csvStream, lineFinder, readSweepLine, runJsonDocument, type RunJson, type SweepLine } from "../results/index.js";
 
 export { canonicalJson, csvCell };
 import { createRequire } from "node:module";
@@ -115,8 +115,8 @@ export function parseTable(text: string, file: string, opts: ParseOptions = {}):
   const format = detectFormat(text);
   if (format === "empty") throw new TableError(`${file}: empty file (expected CSV with a header row, sweep JSON Lines or a run JSON)`);
   if (format === "jsonl") {
-    const run = asRunJson(text);
-    if (run) return parseRunJson(run, file, opts);
+    const run = runJsonDocument(text);
+    if (run) return parseRunJson(checkRunJson(run, file, { nulls: true }), file, opts);
     return parseSweepJsonl(text, file, opts);
   }
   if (opts.final) throw new TableError(`--final applies to sweep JSON Lines (one run per line) and run JSON; ${file} is CSV`);
@@ -234,18 +234,6 @@ function runSizes(v: Record<string, unknown>, overrides: Record<string, unknown>
   return { N, batch, noBatch };
 }
 
-/** The document, when the text is one `skillsim run --json` result (not a sweep line). */
-function asRunJson(text: string): Record<string, unknown> | null {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  if (!isObject(v) || "overrides" in v || "id" in v) return null;
-  return "model" in v && "trace" in v ? v : null;
-}
-
 function checkBatchOption(opts: ParseOptions): void {
   if (opts.batch !== undefined && !(Number.isFinite(opts.batch) && opts.batch > 0)) {
     throw new TableError(`--batch must be a positive number, got ${opts.batch}`);
@@ -261,9 +249,9 @@ function checkTrace(trace: unknown, at: string, what: string): asserts trace is 
   }
 }
 
-function parseRunJson(v: Record<string, unknown>, file: string, opts: ParseOptions): ParseResult {
+/** A run JSON, checked by the results reader; a NaN loss (written as null) passes it and becomes a null cell, as in a sweep line. */
+function parseRunJson(v: RunJson, file: string, opts: ParseOptions): ParseResult {
   checkBatchOption(opts);
-  checkTrace(v.trace, file, "the run");
   const sizes = runSizes(v, {}, 0, file, opts);
   const run: Run = { line: 1, id: 0, ...sizes, noBatch: sizes.noBatch.replace(/^run 0/, "the run"), overrides: {}, t: v.trace.t, loss: v.trace.loss };
   return tableOfRuns([run], [], file, "run", opts, []);

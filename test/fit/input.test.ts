@@ -136,3 +136,15 @@ test("sweep JSON Lines: bad lines are errors naming file:line", () => {
   err(`{"id": 0, "overrides": {}, "error": "x", "config_hash": "x"}\n`, /^b\.jsonl: every run diverged/);
   assert.throws(() => parseTable(`${good}\n`, "b.jsonl", { batch: 0 }), /--batch must be a positive number/);
 });
+
+test("run JSON: read through the results reader; a NaN loss (null) is a null cell, a broken trace the reader's one message", () => {
+  const run = { model: "resource", config: { model: "resource", steps: 2 }, trace: { t: [1, 2, 3], loss: [1, null, 0.25], level: [[0, 0.5, 0.75]] } };
+  const { table } = parseTable(JSON.stringify(run), "r.json");
+  assert.deepEqual([...numericColumn(table, "step")], [1, 2, 3]);
+  assert.deepEqual(table.cells.get("loss"), [1, null, 0.25]);
+  assert.throws(() => numericColumn(table, "loss"), /r\.json \(step 2\): column "loss" has no value; trace\.loss has null here/);
+  const bad = { ...run, trace: { ...run.trace, level: [[0, 0.5]] } };
+  assert.throws(() => parseTable(JSON.stringify(bad), "r.json"), (e: Error) => e instanceof ResultsError && /^r\.json: trace\.level must hold one number list per skill/.test(e.message));
+  const noConfig = { model: "resource", trace: run.trace };
+  assert.throws(() => parseTable(JSON.stringify(noConfig), "r.json"), (e: Error) => e instanceof ResultsError && /^r\.json: the run result has no config$/.test(e.message));
+});
