@@ -20,6 +20,7 @@
 import { InputError } from "../errors.js";
 import { LineCounter, isMap, isPair, isScalar, parseDocument, type Node } from "yaml";
 import { describeValue, suggest } from "../config/errors.js";
+import { ResultsError, checkRunJson, checkSweepLine, readSweepLine, type SweepLine } from "../results/index.js";
 
 export type ResultKind = "run" | "sweep" | "fit";
 
@@ -84,45 +85,46 @@ export interface Comparison {
 // ---------------------------------------------------------------------------------------
 // Reading results
 
-/** Parse a result file's text and tell which kind it is. Throws CompareInputError. */
+/**
+ * Parse a result file's text and tell which kind it is. A run and a sweep line are checked by
+ * their readers in src/results/ (ResultsError, exit 2, worded there; a NaN written as null passes,
+ * to be compared as a change); a fit result is taken as parsed. Where the text is not JSON the
+ * error points at line:col (notJson). Throws CompareInputError or ResultsError.
+ */
 export function parseResult(text: string, name: string): ParsedResult {
   if (text.trim() === "") throw new CompareInputError(`${name}: is empty, expected a skillsim result (run --json, sweep JSON Lines or fit --json)`);
   let whole: unknown;
   let wholeError: Error | null = null;
   try {
-    whole = JSON.parse(text);
+    whole = JSON.parse(text); // only to tell the kinds apart; each kind's reader checks it
   } catch (e) {
     wholeError = e as Error;
   }
   if (wholeError === null) {
     if (!isObj(whole)) throw new CompareInputError(`${name}: is JSON but not a skillsim result (expected an object, got ${typeName(whole)})`);
-    if (isSweepLine(whole)) return sweepFromLines([{ value: whole, line: 1 }], name);
+    if (isSweepLine(whole)) return sweepFromLines([{ value: checkSweepLine(whole, name), line: 1 }], name);
     const kind = kindOf(whole);
     if (!kind) throw new CompareInputError(`${name}: is JSON but not a skillsim result: expected a run (run --json: model, skills, trace), a sweep line (id, overrides) or a fit (fit --json: form, params)`);
-    return { kind, name, records: new Map([["", whole]]) };
+    const record = kind === "run" ? checkRunJson(whole, name, { nulls: true }) : whole;
+    return { kind, name, records: new Map([["", record]]) };
   }
-  // JSON Lines (a sweep): every non-empty line one object.
+  // JSON Lines (a sweep): every non-empty line one object, read by the sweep-line reader.
   const lines = text.split("\n");
   const first = lines.findIndex((l) => l.trim() !== "");
   const nonEmpty = lines.filter((l) => l.trim() !== "").length;
-  let firstValue: unknown;
-  try {
-    firstValue = JSON.parse(lines[first]);
-  } catch {
-    firstValue = undefined;
-  }
-  if (nonEmpty < 2 || !isObj(firstValue)) throw new CompareInputError(notJson(name, text, wholeError));
+  if (nonEmpty < 2 || !lines[first].trimStart().startsWith("{") || jsonSyntaxError(lines[first]) !== null) throw new CompareInputError(notJson(name, text, wholeError));
   const values: { value: Obj; line: number }[] = [];
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i];
     if (l.trim() === "") continue;
-    let v: unknown;
+    let v: SweepLine;
     try {
-      v = JSON.parse(l);
+      v = readSweepLine(l, `${name}:${i + 1}`, i < lines.length - 1);
     } catch (e) {
-      throw new CompareInputError(`${notJson(name, l, e as Error, i + 1)}; a sweep result has one JSON object per line`);
+      // Not JSON: say where in the line (the reader names only the line).
+      if (e instanceof ResultsError && jsonSyntaxError(l) !== null) throw new CompareInputError(`${notJson(name, l, e, i + 1)}; a sweep result has one JSON object per line`);
+      throw e;
     }
-    if (!isObj(v) || !isSweepLine(v)) throw new CompareInputError(`${name}:${i + 1}: not a sweep result line (expected an object with "id" and "overrides")`);
     values.push({ value: v, line: i + 1 });
   }
   return sweepFromLines(values, name);
@@ -141,8 +143,9 @@ function sweepFromLines(values: { value: Obj; line: number }[], name: string): P
   return { kind: "sweep", name, records };
 }
 
+/** Whether a document is meant as a sweep line (then checkSweepLine decides whether it is one). */
 function isSweepLine(v: Obj): boolean {
-  return (typeof v.id === "number" || typeof v.id === "string") && isObj(v.overrides);
+  return "id" in v && "overrides" in v;
 }
 
 function kindOf(v: Obj): ResultKind | null {

@@ -9,4 +9,4 @@ export { canonicalJson } from "./canonical.js";
 export { baseConfig, firstDifference } from "./config-diff.js";
 export { csvCell, csvNumber, csvRecords, csvStream, lineFinder, newlinesInCells, parseNumberCsv, type CsvRecord } from "./csv.js";
 export { checkRunJson, readRunJson, runJsonDocument, type RunJson, type RunJsonOptions } from "./run-json.js";
-export { forEachLine, openForReading, readSweepLine, startsWithSweepLine, sweepLines, type SweepLine } from "./sweep-lines.js";
+export { forEachLine, openForReading, checkSweepLine, readSweepLine, startsWithSweepLine, sweepLines, type SweepLine } from "./sweep-lines.js";

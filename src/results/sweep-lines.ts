@@ -33,6 +33,11 @@ export function readSweepLine(text: string, where: string, terminated = true, ne
     if (!terminated) throw new ResultsError(`${where}: incomplete last line, left by an interrupted sweep; \`skillsim sweep --resume\` drops it`);
     throw new ResultsError(`${where}: not a JSON line; sweep outputs have one JSON object per line`);
   }
+  return checkSweepLine(v, where, needHash);
+}
+
+/** Check a parsed line as readSweepLine does (for a caller that has parsed it already). */
+export function checkSweepLine(v: unknown, where: string, needHash = false): SweepLine {
   if (!isObject(v)) throw new ResultsError(`${where}: not a sweep result (expected a JSON object per line)`);
   if (!Number.isSafeInteger(v.id) || (v.id as number) < 0) throw new ResultsError(`${where}: no run "id" (a whole number >= 0); is this the output of \`skillsim sweep\`?`);
   if (needHash && typeof v.config_hash !== "string") throw new ResultsError(`${where}: run ${v.id} has no "config_hash"; is this the output of \`skillsim sweep\`?`);

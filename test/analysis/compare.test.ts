@@ -16,6 +16,7 @@ import {
 } from "../../src/analysis/compare.js";
 import { runModel } from "../../src/models/index.js";
 import { buildResult } from "../../src/report/result.js";
+import { ResultsError } from "../../src/results/index.js";
 import { cfgFrom } from "../helpers.js";
 
 const defaults = (rules: ToleranceRule[] = []): CompareOptions => ({ rtol: DEFAULT_RTOL, atol: DEFAULT_ATOL, rules });
@@ -29,9 +30,10 @@ function runJson(extra = ""): any {
 const parse = (v: unknown, name = "x.json") => parseResult(typeof v === "string" ? v : JSON.stringify(v), name);
 const compare = (now: unknown, base: unknown, opts = defaults()) => compareResults(parse(now, "now.json"), parse(base, "base.json"), opts);
 
+/** An input error: compare's own (not JSON, not a result) or the results readers' (a run or sweep line of the wrong shape). */
 function inputError(f: () => unknown, re: RegExp): void {
   assert.throws(f, (e: unknown) => {
-    assert.ok(e instanceof CompareInputError, `expected CompareInputError, got ${String(e)}`);
+    assert.ok(e instanceof CompareInputError || e instanceof ResultsError, `expected CompareInputError or ResultsError, got ${String(e)}`);
     assert.match(e.message, re);
     assert.ok(!e.message.includes("\n"), "one line");
     return true;
@@ -60,7 +62,17 @@ test("unreadable results are input errors naming the file (and line:col where JS
   inputError(() => parse("[1, 2]"), /not a skillsim result \(expected an object, got a list\)/);
   inputError(() => parse({ hello: 1 }), /not a skillsim result/);
   inputError(() => parse(`${sweepLine(0, 0.1)}\n{"id": 1, "overr`), /^x\.json:2:17: not valid JSON: the input ends inside a string; a sweep result has one JSON object per line$/);
-  inputError(() => parse(`${sweepLine(0, 0.1)}\n{"a": 1}\n`), /^x\.json:2: not a sweep result line/);
+  // A sweep line of the wrong shape: the sweep-line reader's words (src/results/sweep-lines.ts).
+  inputError(() => parse(`${sweepLine(0, 0.1)}\n{"a": 1}\n`), /^x\.json:2: no run "id" \(a whole number >= 0\)/);
+  inputError(() => parse(`${sweepLine(0, 0.1)}\n{"id": 1}\n`), /^x\.json:2: run 1 has no "overrides" object/);
+  inputError(() => parse({ id: 1, overrides: [] }), /^x\.json: run 1 has no "overrides" object/);
+  // A run of the wrong shape: the run JSON reader's words (src/results/run-json.ts); a NaN (null) is compared, not refused.
+  const broken = runJson();
+  broken.trace.t.push(999);
+  inputError(() => parse(broken), /^x\.json: trace\.t and trace\.loss must be number lists of the same length$/);
+  const nan = runJson();
+  nan.trace.loss[3] = null;
+  assert.equal(parse(nan).kind, "run");
   inputError(() => parse(`${sweepLine(0, 0.1)}\n${sweepLine(0, 0.2)}\n`), /run id 0 appears twice/);
   // The same line twice (overlapping shards) is fine.
   assert.equal(parse(`${sweepLine(0, 0.1)}\n${sweepLine(0, 0.1)}\n`).records.size, 1);
@@ -101,11 +113,15 @@ test("null vs a number, a missing field and a list of another length are always 
   const b = structuredClone(a);
   b.skills[3].learned = null;
   delete b.final.time;
+  // One recorded point more (a run JSON's trace lists stay as long as trace.t, or the reader refuses it).
   b.trace.t.push(999);
+  b.trace.loss.push(0);
+  for (const row of b.trace.level) row.push(1);
   b.summary.extra_number = 1;
   const c = compare(b, a, defaults([{ pattern: "**", rtol: 1, atol: 1 }]));
   const by = Object.fromEntries(c.changes.map((ch) => [ch.field, ch]));
-  assert.deepEqual(Object.keys(by).sort(), ["final.time", "skills.4.learned", "summary.extra_number", "trace.t.length"]);
+  const lengths = ["trace.level.1.length", "trace.level.2.length", "trace.level.3.length", "trace.level.4.length", "trace.loss.length", "trace.t.length"];
+  assert.deepEqual(Object.keys(by).sort(), ["final.time", "skills.4.learned", "summary.extra_number", ...lengths]);
   assert.equal(by["skills.4.learned"].now, null);
   assert.equal(by["final.time"].now, undefined);
   assert.equal(by["trace.t.length"].baseline, a.trace.t.length);
@@ -234,6 +250,9 @@ test("jsonSyntaxError agrees with JSON.parse and points at the first bad charact
 });
 
 test("a hand-made file nested too deeply is an input error, not a crash", () => {
-  const deep = `{"model": "resource", "skills": [], "trace": {"t": ${"[".repeat(50000)}${"]".repeat(50000)}}}`;
+  // Deep where the run reader does not look (it refuses a deep trace.t as not numbers first).
+  const deep = `{"model": "resource", "skills": [], "config": {}, "trace": {"t": [], "loss": [], "level": []}, "summary": ${"[".repeat(50000)}${"]".repeat(50000)}}`;
   inputError(() => compare(deep, deep), /nested too deeply to be a skillsim result$/);
+  const deepTrace = `{"model": "resource", "skills": [], "config": {}, "trace": {"t": ${"[".repeat(50000)}${"]".repeat(50000)}}}`;
+  inputError(() => compare(deepTrace, deepTrace), /^now\.json: trace\.t and trace\.loss must be number lists/);
 });
