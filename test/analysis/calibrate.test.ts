@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { CalibrateError, calibrate, parseObserved, plan } from "../../src/analysis/calibrate.js";
 import { runModel } from "../../src/models/index.js";
 import { buildResult } from "../../src/report/result.js";
+import { ResultsError } from "../../src/results/index.js";
 import { cfgFrom } from "../helpers.js";
 
 function runJson(yaml: string): string {
@@ -61,6 +62,19 @@ test("CSV: wide with a step column, comments, quotes and CRLF; long with its own
   assert.throws(() => parseObserved("t,s1\n0,abc\n", "txt.csv"), /txt\.csv:2: level of skill 1 \(column s1\) is "abc", not a finite number/);
   assert.throws(() => parseObserved("", "empty.csv"), CalibrateError);
   assert.throws(() => parseObserved('{"id": 0, "overrides": {}}\n{"id": 1, "overrides": {}}\n', "sweep.jsonl"), /sweep's JSON Lines/);
+});
+
+test("a run JSON is read by the results reader: its shape errors in its words, a one-line sweep told apart, a NaN level named", () => {
+  const text = runJson("model: resource\nskills: {count: 2}\nsteps: 10\nrecord: every\n");
+  const doc = JSON.parse(text);
+  assert.throws(() => parseObserved('{"id": 0, "overrides": {}}\n', "one.jsonl"), (e: Error) => e instanceof CalibrateError && /^one\.jsonl: is a sweep's JSON Lines/.test(e.message));
+  const short = structuredClone(doc);
+  short.trace.level[1].pop();
+  assert.throws(() => parseObserved(JSON.stringify(short), "short.json"), (e: Error) => e instanceof ResultsError && /^short\.json: trace\.level must hold one number list per skill/.test(e.message));
+  assert.throws(() => parseObserved('{"model": "resource",', "cut.json"), (e: Error) => e instanceof ResultsError && /^cut\.json: not a JSON document/.test(e.message));
+  const nan = structuredClone(doc);
+  nan.trace.level[0][4] = null;
+  assert.throws(() => parseObserved(JSON.stringify(nan), "nan.json"), (e: Error) => e instanceof CalibrateError && /^nan\.json: trace\.level\[0\]\[4\] \(skill 1 at t = 4\) is null \(NaN\)/.test(e.message));
 });
 
 test("plan: several runs must share skills and frequencies; the rate is fitted when unknown", () => {
