@@ -98,6 +98,11 @@ export interface ModelSpec<C extends BaseConfig = BaseConfig> {
   /** Keys of this config that are not in force because another key overrides them (a Resource or
    * Domino `rate` overrides 2·lr·√params): figures show what is in force. Null when all are. */
   overridden?(c: C): { keys: string[]; by: string } | null;
+  /** The numbers a run of this config puts in its summary, by dotted path: null for one number, n
+   * for a list of n numbers (entries may be null: not reached). What a study's derive may name as
+   * `summary.<path>` (a list entry as `summary.<path>[k]`, k from 1), checked before any run.
+   * Absent: the model declares none, and a summary path is only resolved per run. */
+  summaryFields?(c: C): Record<string, number | null>;
 }
 
 /** eta_eff given as `rate`: params and lr do not enter the run (Resource, Domino). */

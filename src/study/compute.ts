@@ -12,7 +12,7 @@ import type { Config } from "../config/schema.js";
 import { meanInterval, type SweepRun as LineRun } from "../analysis/sweep-table.js";
 import { bootstrapPowerLaw, fitPowerLaw } from "../fit/index.js";
 import { evaluate, type Seg } from "./expr.js";
-import { getPath, type Study } from "./spec.js";
+import { getPath, summaryField, type Study } from "./spec.js";
 
 export type Cell = number | string | null;
 
@@ -54,6 +54,13 @@ export function resolveIn(r: StudyRun, values: Record<string, number | null>): (
       const f = (segs[2] as { name: string }).name as keyof typeof s;
       const v = s ? (s as unknown as Record<string, number | null>)[f] : null;
       return typeof v === "number" ? v : null;
+    }
+    if (head.name === "summary") {
+      // Absent, not a number, or a run without a summary: empty (the run counts as missing).
+      const sf = summaryField(segs);
+      if (typeof sf === "string" || !r.run.summary) return null;
+      const v = getPath(r.run.summary, [...sf.field.split("."), ...(sf.index === null ? [] : [sf.index - 1])]);
+      return typeof v === "number" && Number.isFinite(v) ? v : null;
     }
     const keys = (head.name === "config" ? segs.slice(1) : segs).map((s) => (s.kind === "index" ? s.index : s.name));
     const v = getPath(r.cfg, keys);

@@ -23,7 +23,7 @@ import { LineCounter, isMap, parseDocument, type Node } from "yaml";
 import { ConfigError, loadConfig } from "../config/load.js";
 import { suggest } from "../config/errors.js";
 import type { Config } from "../config/schema.js";
-import { calibratedModels, defaultModel } from "../models/index.js";
+import { calibratedModels, defaultModel, modelSpec } from "../models/index.js";
 import { planSweep, type SweepPlan } from "../sweep/grid.js";
 import { ExprError, parseExpr, pathsOf, type Expr, type Seg } from "./expr.js";
 
@@ -359,8 +359,9 @@ function parsePaper(v: unknown, at: (p: (string | number)[]) => string, qs: stri
 
 /**
  * Whether a path names a field of every config's runs: null if so, else why not. Runs have
- * id, seed, final.loss, skills[k].<field> (k from 1) and every key of their config (bare, or
- * under config.); a derived quantity defined earlier may be used by name.
+ * id, seed, final.loss, skills[k].<field> (k from 1), summary.<field> or summary.<field>[k]
+ * (checkSummaryPath) and every key of their config (bare, or under config.); a derived
+ * quantity defined earlier may be used by name.
  */
 export function checkPath(segs: Seg[], cfgs: Config[], earlier: string[]): string | null {
   const head = segs[0];
@@ -381,15 +382,62 @@ export function checkPath(segs: Seg[], cfgs: Config[], earlier: string[]): strin
       return `unknown field; a skill has ${SKILL_FIELDS.join(", ")}${f?.kind === "name" ? suggest(f.name, SKILL_FIELDS) : ""}`;
     return null;
   }
+  if (head.name === "summary") return checkSummaryPath(segs, cfgs);
   const cfgSegs = head.name === "config" ? segs.slice(1) : segs;
   const keys = cfgSegs.map((s) => (s.kind === "index" ? s.index : s.name));
   for (const c of cfgs) {
     const v = getPath(c, keys);
     if (v === undefined) {
       const top = Object.keys(c);
-      return `unknown field; a run has id, seed, final.loss, skills[k].${"{" + SKILL_FIELDS.join(",") + "}"}, earlier quantities and its config's keys (${top.join(", ")})${suggest(String(keys[0]), [...top, "final", "skills", "id", "seed", ...earlier])}`;
+      return `unknown field; a run has id, seed, final.loss, skills[k].${"{" + SKILL_FIELDS.join(",") + "}"}, summary.<field>, earlier quantities and its config's keys (${top.join(", ")})${suggest(String(keys[0]), [...top, "final", "skills", "summary", "id", "seed", ...earlier])}`;
     }
     if (typeof v !== "number" && typeof v !== "boolean") return `is not a number in ${c.title ? `"${c.title}"` : "the config"} (it is ${Array.isArray(v) ? "a list" : typeof v}); name one of its numbers`;
+  }
+  return null;
+}
+
+/**
+ * A summary path: `summary.a.b` (one number) or `summary.a.b[k]` (entry k, from 1, of a list).
+ * Split into its dotted field and the index (null without one); a problem as a string.
+ */
+export function summaryField(segs: Seg[]): { field: string; index: number | null } | string {
+  const names: string[] = [];
+  let index: number | null = null;
+  for (let i = 1; i < segs.length; i++) {
+    const s = segs[i];
+    if (s.kind === "name" && index === null) names.push(s.name);
+    else if (s.kind === "index" && index === null && names.length > 0 && i === segs.length - 1) index = s.index;
+    else return "a summary path is summary.<field> or summary.<field>[k] (one list entry, k from 1, last)";
+  }
+  if (names.length === 0) return "name a number of the run's summary: summary.<field>";
+  return { field: names.join("."), index };
+}
+
+/**
+ * Whether a summary path names a number of every config's runs, as far as their models declare
+ * their summaries (ModelSpec.summaryFields): null if so (or if a model declares none: then it is
+ * resolved per run, empty when absent), else why not.
+ */
+function checkSummaryPath(segs: Seg[], cfgs: Config[]): string | null {
+  const sf = summaryField(segs);
+  if (typeof sf === "string") return sf;
+  const { field, index } = sf;
+  for (const c of cfgs) {
+    const fields = modelSpec(c.model).summaryFields?.(c as never);
+    if (!fields) continue;
+    const names = Object.keys(fields);
+    const where = c.title ? `"${c.title}"` : `a ${c.model} run`;
+    if (!Object.hasOwn(fields, field)) {
+      const shown = names.map((k) => (fields[k] === null ? k : `${k}[k]`));
+      return `unknown field; the summary of ${where} has ${shown.join(", ")}${suggest(field, names)}`;
+    }
+    const n = fields[field];
+    if (n === null && index !== null) return `summary.${field} is one number in ${where}, not a list: drop the [${index}]`;
+    if (n !== null && index === null) return `summary.${field} is a list of ${n} number${n === 1 ? "" : "s"} in ${where}: name one, summary.${field}[k], k from 1`;
+    if (n !== null && index !== null) {
+      if (index < 1) return `summary list entries are numbered from 1 (summary.${field}[1] is the first)`;
+      if (index > n) return `unknown field: summary.${field} has ${n} entr${n === 1 ? "y" : "ies"} in ${where} (numbered from 1)`;
+    }
   }
   return null;
 }

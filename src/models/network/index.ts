@@ -38,6 +38,19 @@ export const network: ModelSpec<NetworkConfig> = {
   levelTitle: "level (accuracy)",
   // modular addition (Fig 13): its two skills are the training and the held-out accuracy.
   taskNames: (summary, count) => (summary.task === "modular-addition" && count === 2 ? ["training accuracy", "held-out accuracy"] : null),
+  // What runNetwork (./model.ts) puts in the summary beside strings (task, architecture).
+  summaryFields(c) {
+    const n = c.skills.count;
+    const f: Record<string, number | null> = { parameters: null, trainSamples: null, heldOutSamples: null };
+    const kind = c.task.kind;
+    if (kind === "multitask-parity" || kind === "squares") f.trainSamplesPerTask = n;
+    if (kind === "squares") {
+      f["lossBelow.threshold"] = null;
+      f["lossBelow.steps"] = n;
+      f.initialTaskLoss = n;
+    } else if (kind !== "modular-addition" && Math.floor(c.task.train_fraction * c.task.samples!) < c.task.samples!) f.heldOutAccuracy = n;
+    return f;
+  },
   // squares: the level is 1 - l_i/l_i(0), so l_i = l_i(0) (1 - level_i); the others' levels are accuracies.
   skillLoss: (c) =>
     c.task.kind === "squares"
