@@ -3,7 +3,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseStudy } from "../../src/study/spec.js";
 import { computeStudy, findRows, type StudyRun } from "../../src/study/compute.js";
-import { ConfigError } from "../../src/config/load.js";
+import { ConfigError, loadConfig } from "../../src/config/load.js";
+import { modelSpec, runModel } from "../../src/models/index.js";
 import type { SweepRun } from "../../src/analysis/sweep-table.js";
 
 const squares = (derive: string) => `model: network
@@ -70,4 +71,36 @@ test("summary paths resolve per run: list entries from 1, empty (missing run) wh
   assert.equal(g[r.groups.columns.indexOf("ratio_n")], 1);
   assert.equal(g[r.groups.columns.indexOf("ratio_mean")], 15);
   assert.equal(g[r.groups.columns.indexOf("t_common_n")], 2);
+});
+
+/** A summary's numbers by dotted path: null for a number, n for a list of n numbers (or nulls); strings left out. */
+function shapeOf(summary: Record<string, unknown>, prefix = "", into: Record<string, number | null> = {}): Record<string, number | null> {
+  for (const [k, v] of Object.entries(summary)) {
+    const key = prefix + k;
+    if (typeof v === "number") into[key] = null;
+    else if (Array.isArray(v) && v.every((x) => x === null || typeof x === "number")) into[key] = v.length;
+    else if (v !== null && typeof v === "object" && !Array.isArray(v)) shapeOf(v as Record<string, unknown>, `${key}.`, into);
+    else if (typeof v !== "string") into[key] = -1; // a shape summaryFields cannot declare: fails below
+  }
+  return into;
+}
+
+test("the network model declares exactly the numbers its runs' summaries carry, per task kind", () => {
+  const kinds = [
+    "task: {kind: sparse-parity, samples: 64}\nnetwork: {hidden: [4]}",
+    "task: {kind: sparse-parity, samples: 64, train_fraction: 0.5}\nnetwork: {hidden: [4]}",
+    "task: {kind: multitask-parity, samples: 64}\nnetwork: {hidden: [4]}",
+    "task: {kind: modular-addition, modulus: 5}\nnetwork: {embedding: 4, hidden: [4]}",
+    "task: {kind: squares, samples: 64}\nnetwork: {hidden: [4]}",
+  ];
+  const seen = new Set<string>();
+  for (const k of kinds) {
+    const cfg = loadConfig(`model: network\n${k}\nsteps: 2\n`, { file: "t.yaml" });
+    const spec = modelSpec(cfg.model);
+    const declared = spec.summaryFields!(cfg as never);
+    assert.deepEqual(declared, shapeOf(runModel(cfg).extra), k);
+    for (const f of Object.keys(declared)) seen.add(f);
+  }
+  // Every field declared for some kind was met (held-out accuracy, per-task samples, squares' times).
+  for (const f of ["heldOutAccuracy", "trainSamplesPerTask", "lossBelow.steps", "initialTaskLoss"]) assert.ok(seen.has(f), f);
 });
