@@ -1,0 +1,48 @@
+/**
+ * docs/paper.md's alpha_N tables for Figs 10 and 18 are the studies' own output: each study is run
+ * here (both at their documented, reduced size: 60 Geometry runs each) and every alpha with its
+ * bootstrap interval, at the three decimals the page prints, must stand in the page as printed.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, tempDir } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
+
+const PAGE = readFileSync(join(ROOT, "docs", "paper.md"), "utf8");
+
+/** fits.csv of a study as rows keyed by column name. */
+async function studyFits(file: string): Promise<Record<string, string>[]> {
+  const out = join(tempDir(), "out");
+  const r = await cliIn(["study", join(ROOT, "configs", "paper", file), "--out", out, "--jobs", "2", "-q"]);
+  assert.equal(r.code, 0, r.stderr);
+  const [head, ...rows] = readFileSync(join(out, "fits.csv"), "utf8").trim().split("\n");
+  const cols = head.split(",");
+  return rows.map((line) => Object.fromEntries(line.split(",").map((v, j) => [cols[j], v])));
+}
+
+const f3 = (v: string) => Number(v).toFixed(3);
+const withInterval = (r: Record<string, string>) => `${f3(r.alpha)} [${f3(r.alpha_lo)}, ${f3(r.alpha_hi)}]`;
+
+test("docs/paper.md Fig 10: each zipf's alpha_N for SignGD and Adam is the study's, interval included", async () => {
+  const fits = await studyFits("fig10.study.yaml");
+  const zipfs = [...new Set(fits.map((r) => r["skills.frequencies.zipf"]))];
+  assert.deepEqual(zipfs, ["1", "1.5", "2"]);
+  for (const z of zipfs) {
+    const [sign, adam] = ["signgd", "adam"].map((c) => fits.find((r) => r.config === c && r["skills.frequencies.zipf"] === z)!);
+    const row = `| ${z} | ${withInterval(sign)} | ${withInterval(adam)} |`;
+    assert.ok(PAGE.includes(row), `docs/paper.md lacks the row ${row}`);
+  }
+});
+
+test("docs/paper.md Fig 18: the modular alpha_N per zipf is the study's, interval included", async () => {
+  const fits = await studyFits("fig18.study.yaml");
+  const modular = fits.filter((r) => r.config === "modular");
+  assert.equal(modular.length, 3);
+  const text = PAGE.replace(/\s+/g, " ");
+  for (const r of modular) {
+    const quoted = withInterval(r);
+    assert.ok(text.includes(quoted), `docs/paper.md's Fig 18 paragraph lacks ${quoted} (zipf ${r["skills.frequencies.zipf"]})`);
+  }
+});
