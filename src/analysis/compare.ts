@@ -2,7 +2,7 @@
  * Comparing two results field by field, for `skillsim check` (CI regression runs). Pure: text
  * in, a Comparison out; no files, no exit codes.
  *
- * Kinds (told apart by content, not by file name):
+ * Kinds (told apart by content, not by file name, in src/results/result-document.ts):
  *   run    `skillsim run --json`        {model, config, skills, final, summary, domino, trace, provenance}
  *   sweep  `skillsim sweep` JSON Lines   one {id, overrides, final, skills, trace, config_hash} per line
  *   fit    `skillsim fit --json`        {form, n, params, objective, rmse_log, intervals, allocation}
@@ -20,11 +20,11 @@
 import { InputError } from "../errors.js";
 import { LineCounter, isMap, isPair, isScalar, parseDocument, type Node } from "yaml";
 import { describeValue, suggest } from "../config/errors.js";
-import { ResultsError, checkRunJson, checkSweepLine, readSweepLine, type SweepLine } from "../results/index.js";
+import { readResultDocument, type ResultKind } from "../results/index.js";
 
-export type ResultKind = "run" | "sweep" | "fit";
+export type { ResultKind };
 
-/** Input that cannot be compared (not JSON, different kinds or configs): exit code 2. */
+/** Results that cannot be compared (different kinds or configs, a run id twice) or a bad tolerance file: exit code 2. */
 export class CompareInputError extends InputError {}
 
 type Obj = Record<string, unknown>;
@@ -86,53 +86,17 @@ export interface Comparison {
 // Reading results
 
 /**
- * Parse a result file's text and tell which kind it is. A run and a sweep line are checked by
- * their readers in src/results/ (ResultsError, exit 2, worded there; a NaN written as null passes,
- * to be compared as a change); a fit result is taken as parsed. Where the text is not JSON the
- * error points at line:col (notJson). Throws CompareInputError or ResultsError.
+ * Read a result file's text and tell which kind it is: src/results/ reads it (each kind checked
+ * by its reader, ResultsError naming the file, line:col where the text is not JSON; a NaN
+ * written as null passes, to be compared as a change). Here a sweep becomes records by run id:
+ * a run id on two lines must be the same run (an overlap of shards), else CompareInputError.
  */
 export function parseResult(text: string, name: string): ParsedResult {
-  if (text.trim() === "") throw new CompareInputError(`${name}: is empty, expected a skillsim result (run --json, sweep JSON Lines or fit --json)`);
-  let whole: unknown;
-  let wholeError: Error | null = null;
-  try {
-    whole = JSON.parse(text); // only to tell the kinds apart; each kind's reader checks it
-  } catch (e) {
-    wholeError = e as Error;
-  }
-  if (wholeError === null) {
-    if (!isObj(whole)) throw new CompareInputError(`${name}: is JSON but not a skillsim result (expected an object, got ${typeName(whole)})`);
-    if (isSweepLine(whole)) return sweepFromLines([{ value: checkSweepLine(whole, name), line: 1 }], name);
-    const kind = kindOf(whole);
-    if (!kind) throw new CompareInputError(`${name}: is JSON but not a skillsim result: expected a run (run --json: model, skills, trace), a sweep line (id, overrides) or a fit (fit --json: form, params)`);
-    const record = kind === "run" ? checkRunJson(whole, name, { nulls: true }) : whole;
-    return { kind, name, records: new Map([["", record]]) };
-  }
-  // JSON Lines (a sweep): every non-empty line one object, read by the sweep-line reader.
-  const lines = text.split("\n");
-  const first = lines.findIndex((l) => l.trim() !== "");
-  const nonEmpty = lines.filter((l) => l.trim() !== "").length;
-  if (nonEmpty < 2 || !lines[first].trimStart().startsWith("{") || jsonSyntaxError(lines[first]) !== null) throw new CompareInputError(notJson(name, text, wholeError));
-  const values: { value: Obj; line: number }[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const l = lines[i];
-    if (l.trim() === "") continue;
-    let v: SweepLine;
-    try {
-      v = readSweepLine(l, `${name}:${i + 1}`, i < lines.length - 1);
-    } catch (e) {
-      // Not JSON: say where in the line (the reader names only the line).
-      if (e instanceof ResultsError && jsonSyntaxError(l) !== null) throw new CompareInputError(`${notJson(name, l, e, i + 1)}; a sweep result has one JSON object per line`);
-      throw e;
-    }
-    values.push({ value: v, line: i + 1 });
-  }
-  return sweepFromLines(values, name);
-}
-
-function sweepFromLines(values: { value: Obj; line: number }[], name: string): ParsedResult {
+  const doc = readResultDocument(text, name);
+  if (doc.kind === "run") return { kind: "run", name, records: new Map([["", doc.run as Obj]]) };
+  if (doc.kind === "fit") return { kind: "fit", name, records: new Map([["", doc.fit as Obj]]) };
   const records = new Map<string, Obj>();
-  for (const { value, line } of values) {
+  for (const { value, line } of doc.lines) {
     const id = String(value.id);
     if (records.has(id)) {
       if (JSON.stringify(records.get(id)) === JSON.stringify(value)) continue; // an overlap of shards
@@ -141,111 +105,6 @@ function sweepFromLines(values: { value: Obj; line: number }[], name: string): P
     records.set(id, value);
   }
   return { kind: "sweep", name, records };
-}
-
-/** Whether a document is meant as a sweep line (then checkSweepLine decides whether it is one). */
-function isSweepLine(v: Obj): boolean {
-  return "id" in v && "overrides" in v;
-}
-
-function kindOf(v: Obj): ResultKind | null {
-  if (typeof v.form === "string" && isObj(v.params)) return "fit";
-  if (Array.isArray(v.skills) && (typeof v.model === "string" || isObj(v.trace) || isObj(v.provenance))) return "run";
-  return null;
-}
-
-/** "name:line:col: not valid JSON: why", the same on every Node version (V8's messages vary). */
-function notJson(name: string, text: string, e: Error, lineNo?: number): string {
-  const err = jsonSyntaxError(text);
-  if (!err) return `${lineNo ? `${name}:${lineNo}` : name}: not valid JSON (${e.message.split("\n")[0].slice(0, 80)})`;
-  const before = text.slice(0, err.at);
-  const line = lineNo ?? before.split("\n").length;
-  const col = err.at - before.lastIndexOf("\n");
-  return `${name}:${line}:${col}: not valid JSON: ${err.what}`;
-}
-
-/**
- * Where and why `text` is not JSON (RFC 8259), or null if it is. Iterative, so deep nesting
- * cannot overflow the stack; only used after JSON.parse has failed, to point at the problem.
- */
-export function jsonSyntaxError(text: string): { at: number; what: string } | null {
-  const n = text.length;
-  const stack: string[] = [];
-  let i = 0;
-  let want: "value" | "valueOrEnd" | "key" | "keyOrEnd" | "colon" | "commaOrEnd" = "value";
-  const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-  const show = (c: string) => JSON.stringify(c);
-  const string = (): { at: number; what: string } | null => {
-    for (i++; i < n; i++) {
-      const c = text[i];
-      if (c === '"') {
-        i++;
-        return null;
-      }
-      if (c < " ") return { at: i, what: "a control character (e.g. a line break) inside a string" };
-      if (c === "\\") {
-        const d = text[++i];
-        if (d === "u") {
-          if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 1, i + 5))) return { at: i - 1, what: "a bad \\u escape in a string" };
-          i += 4;
-        } else if (d === undefined || !'"\\/bfnrt'.includes(d)) return { at: i - 1, what: "a bad escape in a string" };
-      }
-    }
-    return { at: n, what: "the input ends inside a string" };
-  };
-  for (;;) {
-    while (i < n && (text[i] === " " || text[i] === "\t" || text[i] === "\n" || text[i] === "\r")) i++;
-    if (i >= n) return stack.length === 0 && want === "commaOrEnd" ? null : { at: n, what: "the input ends too early" };
-    const c = text[i];
-    if (want === "value" || want === "valueOrEnd") {
-      if (want === "valueOrEnd" && c === "]") {
-        stack.pop();
-        i++;
-        want = "commaOrEnd";
-      } else if (c === "{" || c === "[") {
-        stack.push(c);
-        i++;
-        want = c === "{" ? "keyOrEnd" : "valueOrEnd";
-      } else if (c === '"') {
-        const e = string();
-        if (e) return e;
-        want = "commaOrEnd";
-      } else {
-        number.lastIndex = i;
-        const m = number.exec(text);
-        const word = /^(true|false|null)/.exec(text.slice(i, i + 5));
-        if (m && m[0].length > 0) i += m[0].length;
-        else if (word) i += word[0].length;
-        else return { at: i, what: `unexpected ${show(c)} where a value should be` };
-        want = "commaOrEnd";
-      }
-    } else if (want === "key" || want === "keyOrEnd") {
-      if (want === "keyOrEnd" && c === "}") {
-        stack.pop();
-        i++;
-        want = "commaOrEnd";
-      } else if (c === '"') {
-        const e = string();
-        if (e) return e;
-        want = "colon";
-      } else return { at: i, what: `unexpected ${show(c)} where a "quoted" property name should be` };
-    } else if (want === "colon") {
-      if (c !== ":") return { at: i, what: `unexpected ${show(c)} where ':' should follow a property name` };
-      i++;
-      want = "value";
-    } else {
-      const top = stack[stack.length - 1];
-      const close = top === "{" ? "}" : "]";
-      if (top === undefined) return { at: i, what: `unexpected ${show(c)} after the end of the JSON value` };
-      if (c === ",") {
-        i++;
-        want = top === "{" ? "key" : "value";
-      } else if (c === close) {
-        stack.pop();
-        i++;
-      } else return { at: i, what: `unexpected ${show(c)} where ',' or '${close}' should be` };
-    }
-  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -605,8 +464,3 @@ function isObj(v: unknown): v is Obj {
   return v !== null && typeof v === "object" && !Array.isArray(v);
 }
 
-function typeName(v: unknown): string {
-  if (v === null) return "null";
-  if (Array.isArray(v)) return "a list";
-  return `a ${typeof v}`;
-}

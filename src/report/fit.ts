@@ -22,14 +22,12 @@
 import { describeLoss, type ChinchillaParams, type FitResult, type Loss, type PowerLawParams } from "../fit/index.js";
 import type { AnyParams, FitOutcome, GroupOutcome } from "../fit/outcome.js";
 import { groupByD } from "./format.js";
+import { FIT_PARAMS } from "../results/fit-json.js";
 
 // ---------------------------------------------------------------------------------------------
 // JSON
 
-const ORDER: Record<FitResult<AnyParams>["form"], string[]> = {
-  chinchilla: ["E", "A", "B", "alpha", "beta"],
-  powerlaw: ["E", "A", "alpha"],
-};
+const ORDER: Record<FitResult<AnyParams>["form"], readonly string[]> = FIT_PARAMS;
 
 /** The JSON object of one fit (see the file comment). */
 export function fitJson(o: FitOutcome): Record<string, unknown> {

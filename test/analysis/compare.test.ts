@@ -8,7 +8,6 @@ import {
   comparisonJson,
   parseResult,
   parseTolerances,
-  jsonSyntaxError,
   patternMatches,
   renderComparison,
   type CompareOptions,
@@ -16,7 +15,7 @@ import {
 } from "../../src/analysis/compare.js";
 import { runModel } from "../../src/models/index.js";
 import { buildResult } from "../../src/report/result.js";
-import { ResultsError } from "../../src/results/index.js";
+import { ResultsError, jsonSyntaxError } from "../../src/results/index.js";
 import { cfgFrom } from "../helpers.js";
 
 const defaults = (rules: ToleranceRule[] = []): CompareOptions => ({ rtol: DEFAULT_RTOL, atol: DEFAULT_ATOL, rules });
@@ -197,7 +196,9 @@ test("fits: parameters compared; a different form is an input error", () => {
   const c = compare(fit(0.35), fit(0.34));
   assert.deepEqual(c.changes.map((ch) => ch.field), ["params.alpha"]);
   assert.equal(compare(fit(0.34), fit(0.34)).changes.length, 0);
-  inputError(() => compare(fit(0.34, "kaplan"), fit(0.34)), /^different fits: base\.json fits the form "chinchilla" but now\.json fits "kaplan"/);
+  inputError(() => compare(fit(0.34, "powerlaw"), fit(0.34)), /^different fits: base\.json fits the form "chinchilla" but now\.json fits "powerlaw"/);
+  // A fit of the wrong shape: the fit JSON reader's words (src/results/fit-json.ts).
+  inputError(() => parse(fit(0.34, "kaplan")), /^x\.json: unknown fit form "kaplan"; `skillsim fit` writes "chinchilla" or "powerlaw"$/);
 });
 
 test("the table is limited to --limit rows and says how many more", () => {

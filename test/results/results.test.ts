@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  ResultsError, baseConfig, canonicalJson, checkRunJson, csvCell, csvNumber, csvRecords, firstDifference, readRunJson, readSweepLine, runJsonDocument, startsWithSweepLine, sweepLines,
+  FIT_PARAMS, ResultsError, baseConfig, canonicalJson, checkFitJson, checkRunJson, csvCell, csvNumber, csvRecords, firstDifference, readFitJson, readResultDocument, readRunJson, readSweepLine, runJsonDocument, startsWithSweepLine, sweepLines,
 } from "../../src/results/index.js";
 import { tempDir } from "../helpers.js";
 import { cliIn } from "../inprocess.js";
@@ -84,6 +84,50 @@ test("run JSON: { nulls } lets a NaN (null) through in trace.loss and trace.leve
   assert.equal(startsWithSweepLine(JSON.stringify(good)), false);
   assert.equal(startsWithSweepLine('{"id":-1,"overrides":{}}\n'), false);
   assert.equal(startsWithSweepLine(""), false);
+});
+
+test("fit JSON: the form, n and the form's parameters, or one line naming the file; { nulls } lets a NaN parameter through", () => {
+  const good = { form: "powerlaw", x: ["N"], y: "loss", n: 5, params: { E: 1, A: 2, alpha: 0.3 }, objective: 0.1, rmse_log: 0.01 };
+  assert.equal(readFitJson(JSON.stringify(good), "f.json").params.alpha, 0.3);
+  const bad: [unknown, RegExp][] = [
+    ["{", /^f\.json: not a JSON document .*; give the output of `skillsim fit --json`$/],
+    [[good], /^f\.json: not a fit result \(expected the JSON of `skillsim fit --json`, with form and params\)$/],
+    [{ ...good, params: [1] }, /^f\.json: not a fit result/],
+    [{ ...good, form: "kaplan" }, /^f\.json: unknown fit form "kaplan"; `skillsim fit` writes "chinchilla" or "powerlaw"$/],
+    [{ ...good, form: "toString" }, /^f\.json: unknown fit form "toString"/],
+    [{ ...good, form: "chinchilla" }, /^f\.json: params\.B must be a number \(a chinchilla fit has params E, A, B, alpha, beta\)$/],
+    [{ ...good, params: { E: 1, A: "2", alpha: 0.3 } }, /^f\.json: params\.A must be a number/],
+    [{ ...good, n: 2.5 }, /^f\.json: n must be a whole number >= 0/],
+    [{ ...good, n: undefined }, /^f\.json: n must be a whole number >= 0/],
+  ];
+  for (const [v, re] of bad) assert.throws(() => readFitJson(typeof v === "string" ? v : JSON.stringify(v), "f.json"), (e: Error) => e instanceof ResultsError && re.test(e.message), re.source);
+  const nan = { ...good, params: { E: null, A: 2, alpha: 0.3 } };
+  assert.throws(() => checkFitJson(nan, "f.json"), { message: /^f\.json: params\.E must be a number/ });
+  assert.equal(checkFitJson(nan, "f.json", { nulls: true }).params.E, null);
+  // The writer's parameter order is the reader's list.
+  assert.deepEqual(FIT_PARAMS.chinchilla, ["E", "A", "B", "alpha", "beta"]);
+});
+
+test("readResultDocument tells a run, a fit and a sweep (one line or many) apart, each checked by its own reader", () => {
+  const run = { model: "resource", skills: [], config: {}, trace: { t: [0, 1], loss: [1, null], level: [[0, 0.5]] } };
+  const fit = { form: "powerlaw", n: 5, params: { E: 1, A: 2, alpha: null } };
+  const line = (id: number) => JSON.stringify({ id, overrides: {} });
+  assert.equal(readResultDocument(JSON.stringify(run), "r.json").kind, "run");
+  assert.equal(readResultDocument(JSON.stringify(fit), "f.json").kind, "fit");
+  const one = readResultDocument(line(3), "s.jsonl");
+  assert.ok(one.kind === "sweep" && one.lines.length === 1 && one.lines[0].value.id === 3);
+  const many = readResultDocument(`${line(0)}\n\n${line(1)}\n`, "s.jsonl");
+  assert.deepEqual(many.kind === "sweep" && many.lines.map((l) => [l.line, l.value.id]), [[1, 0], [3, 1]]);
+  const refused: [string, RegExp][] = [
+    [" \n", /^x: is empty, expected a skillsim result/],
+    ["[1]", /^x: is JSON but not a skillsim result \(expected an object, got a list\)$/],
+    ['{"a": 1}', /^x: is JSON but not a skillsim result: expected a run/],
+    [JSON.stringify({ ...fit, form: "kaplan" }), /^x: unknown fit form "kaplan"/],
+    [JSON.stringify({ ...run, trace: { t: [0], loss: [] } }), /^x: trace\.t and trace\.loss must be number lists/],
+    [`${line(0)}\n{"id": 1,, "overrides": {}}\n`, /^x:2:10: not valid JSON: unexpected "," where a "quoted" property name should be; a sweep result has one JSON object per line$/],
+    [`${line(0)}\n{"id": 1}\n`, /^x:2: run 1 has no "overrides" object/],
+  ];
+  for (const [text, re] of refused) assert.throws(() => readResultDocument(text, "x"), (e: Error) => e instanceof ResultsError && re.test(e.message), re.source);
 });
 
 test("through the CLI: 0x10 and 0b11 are refused in a config's vectors file and in calibrate's CSV, as in fit's", async () => {
