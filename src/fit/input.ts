@@ -29,7 +29,7 @@
  * A run JSON (`skillsim run --json`) is read the same way, as a sweep of one run (id 0).
  */
 import { InputError } from "../errors.js";
-import { canonicalJson, checkRunJson, csvCell, csvStream, lineFinder, readSweepLine, runJsonDocument, type RunJson, type SweepLine } from "../results/index.js";
+import { canonicalJson, checkRunJson, csvCell, csvStream, lineFinder, runJsonDocument, eachSweepLine, type RunJson } from "../results/index.js";
 
 export { canonicalJson, csvCell };
 import { createRequire } from "node:module";
@@ -259,28 +259,24 @@ function parseRunJson(v: RunJson, file: string, opts: ParseOptions): ParseResult
 
 function parseSweepJsonl(text: string, file: string, opts: ParseOptions): ParseResult {
   checkBatchOption(opts);
-  const lines = text.replace(/^\uFEFF/, "").split("\n");
   const overrideKeys: string[] = [];
   const overrideSeen = new Set<string>();
   const runs: Run[] = [];
   const diverged: number[] = [];
   const linesOf = new Map<number, number[]>();
-  for (let k = 0; k < lines.length; k++) {
-    const raw = lines[k];
-    if (raw.trim() === "") continue;
-    const at = `${file}:${k + 1}`;
-    const v: SweepLine = readSweepLine(raw, at, k < lines.length - 1);
-    const id = v.id as number;
-    const seenAt = linesOf.get(id as number);
-    if (seenAt) seenAt.push(k + 1);
-    else linesOf.set(id as number, [k + 1]);
+  for (const { line, value: v } of eachSweepLine(text, file)) {
+    const at = `${file}:${line}`;
+    const id = v.id;
+    const seenAt = linesOf.get(id);
+    if (seenAt) seenAt.push(line);
+    else linesOf.set(id, [line]);
     if ("error" in v && !("trace" in v)) {
-      diverged.push(id as number);
+      diverged.push(id);
       continue;
     }
     checkTrace(v.trace, at, `run ${id}`);
     const overrides = v.overrides;
-    runs.push({ line: k + 1, id: id as number, ...runSizes(v, overrides, id as number, at, opts), overrides, t: v.trace.t, loss: v.trace.loss });
+    runs.push({ line, id, ...runSizes(v, overrides, id, at, opts), overrides, t: v.trace.t, loss: v.trace.loss });
   }
   if (runs.length === 0) {
     if (diverged.length > 0) throw new TableError(`${file}: every run diverged (${diverged.length} runs); nothing to fit`);

@@ -10,6 +10,6 @@ export { canonicalJson } from "./canonical.js";
 export { baseConfig, firstDifference } from "./config-diff.js";
 export { csvCell, csvNumber, csvRecords, csvStream, lineFinder, newlinesInCells, parseNumberCsv, type CsvRecord } from "./csv.js";
 export { checkRunJson, readRunJson, runJsonDocument, type RunJson, type RunJsonOptions } from "./run-json.js";
-export { forEachLine, openForReading, checkSweepLine, readSweepLine, startsWithSweepLine, sweepLines, type SweepLine } from "./sweep-lines.js";
+export { eachSweepLine, forEachLine, openForReading, checkSweepLine, readSweepLine, startsWithSweepLine, sweepLines, type SweepLine } from "./sweep-lines.js";
 export { FIT_PARAMS, checkFitJson, readFitJson, type FitForm, type FitJson, type FitJsonOptions } from "./fit-json.js";
 export { jsonSyntaxError, readResultDocument, type ResultDocument, type ResultKind } from "./result-document.js";

@@ -62,14 +62,20 @@ export function startsWithSweepLine(text: string): boolean {
 
 /** The non-blank lines of a sweep output held as text, checked, with their 1-based numbers. */
 export function sweepLines(text: string, file: string): { line: number; value: SweepLine }[] {
+  return [...eachSweepLine(text, file)];
+}
+
+/**
+ * sweepLines one line at a time: each line is checked when it is reached, so a reader that
+ * checks more of each line says what is wrong with the first bad line, whichever check finds it.
+ */
+export function* eachSweepLine(text: string, file: string): Generator<{ line: number; value: SweepLine }> {
   const lines = text.replace(/^\uFEFF/, "").split("\n");
-  const out: { line: number; value: SweepLine }[] = [];
   for (let k = 0; k < lines.length; k++) {
     if (lines[k].trim() === "") continue;
     const terminated = k < lines.length - 1;
-    out.push({ line: k + 1, value: readSweepLine(lines[k], `${file}:${k + 1}`, terminated) });
+    yield { line: k + 1, value: readSweepLine(lines[k], `${file}:${k + 1}`, terminated) };
   }
-  return out;
 }
 
 /** Open a file for reading, or a ResultsError saying why not. */
