@@ -164,20 +164,15 @@ export function checkOutputs(inputs: NamedPath[], outputs: NamedPath[]): void {
     if (id === null) throw new CliError(`${say}: cannot write: ${fsReasonAt(o.path)}`);
     if (id.isDir) throw new CliError(`${say}: is a directory; give a file name`);
     if (id.exists && !id.regular) continue; // a device or a pipe: written directly
-    const dir = dirname(resolve(o.path));
-    let dst;
-    try {
-      dst = statSync(dir);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new CliError(`${say}: cannot write: ${code === "ENOENT" ? `the directory ${dirname(o.path)} does not exist` : code === "ENOTDIR" ? `${dirname(o.path)} is not a directory` : fsReason(e)}`);
-    }
-    if (!dst.isDirectory()) throw new CliError(`${say}: cannot write: ${dirname(o.path)} is not a directory`);
-    try {
-      accessSync(dir, constants.W_OK | constants.X_OK);
-      if (id.exists) accessSync(o.path, constants.W_OK);
-    } catch {
-      throw new CliError(`${say}: cannot write: permission denied${id.exists ? "" : ` in the directory ${dirname(o.path)}`}`);
+    const bad = unwritableDirectory(dirname(o.path));
+    // An existing file is refused as "permission denied", whether its directory or itself is not writable.
+    if (bad) throw new CliError(`${say}: cannot write: ${bad.denied && id.exists ? "permission denied" : bad.reason}`);
+    if (id.exists) {
+      try {
+        accessSync(o.path, constants.W_OK);
+      } catch {
+        throw new CliError(`${say}: cannot write: permission denied`);
+      }
     }
     const prev = seen.get(id.key);
     if (prev) {
@@ -275,19 +270,31 @@ export function checkFolder(flag: string, path: string): void {
   }
   if (st && !st.isDirectory()) throw new CliError(`${say}: is a file, not a folder; give a folder name`);
   if (st) return;
-  const parent = dirname(resolve(path));
-  let pst;
+  const bad = unwritableDirectory(dirname(path));
+  if (bad) throw new CliError(`${say}: cannot create: ${bad.reason}`);
+}
+
+/**
+ * Why a new file or folder cannot be made in the directory `dir` (named as the user gave it):
+ * it does not exist, is not a directory, or is not writable (`denied`); null when it can. The
+ * one check of "a writable directory" behind checkOutputs and checkFolder.
+ */
+function unwritableDirectory(dir: string): { reason: string; denied: boolean } | null {
+  const full = resolve(dir);
+  let st;
   try {
-    pst = statSync(parent);
-  } catch {
-    throw new CliError(`${say}: cannot create: the directory ${dirname(path)} does not exist`);
+    st = statSync(full);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return { reason: code === "ENOENT" ? `the directory ${dir} does not exist` : code === "ENOTDIR" ? `${dir} is not a directory` : fsReason(e), denied: false };
   }
-  if (!pst.isDirectory()) throw new CliError(`${say}: cannot create: ${dirname(path)} is not a directory`);
+  if (!st.isDirectory()) return { reason: `${dir} is not a directory`, denied: false };
   try {
-    accessSync(parent, constants.W_OK | constants.X_OK);
+    accessSync(full, constants.W_OK | constants.X_OK);
   } catch {
-    throw new CliError(`${say}: cannot create: permission denied in the directory ${dirname(path)}`);
+    return { reason: `permission denied in the directory ${dir}`, denied: true };
   }
+  return null;
 }
 
 function fsReasonAt(path: string): string {

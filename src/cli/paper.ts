@@ -1,11 +1,11 @@
 /** `skillsim paper [FIG...]`: every figure's study at its documented size, and a verdict table. */
 import type { Command } from "commander";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { availableParallelism } from "node:os";
 import { DRAWN, markdownTable, num, valueText, verdicts, type Verdict } from "../study/paper.js";
-import { CliError, declareIo, writeFileAtomic } from "./io.js";
+import { CliError, checkFolder, declareIo, writeFileAtomic } from "./io.js";
 import { RunError } from "../errors.js";
 import { note } from "./shared.js";
 import { executeStudy, loadStudy } from "./study.js";
@@ -64,6 +64,8 @@ Exit codes: 0 every number within its tolerance, 1 some number outside it (or a 
       const studies = loaded.filter((s) => !skipped.includes(s));
       if (opts.plot && !studies.some((s) => s.study.figures.length > 0)) throw new CliError(`--plot ${opts.plot}: no chosen figure's study draws a figure`);
       if (skipped.length && !quiet) note(`figure${skipped.length === 1 ? "" : "s"} ${skipped.map((s) => s.figure).join(", ")} skipped: real-network runs of minutes each; name ${skipped.length === 1 ? "it" : "them"} (skillsim paper ${skipped.map((s) => s.figure).join(" ")}) or give --all`);
+      // Each figure's folder, before any run (the output guard checked --out itself; a new --out has none yet).
+      if (existsSync(opts.out)) for (const s of studies) checkFolder("--out", join(opts.out, `fig${s.figure}`));
       const rows: Verdict[] = [];
       const times: { figure: string; seconds: number }[] = [];
       const t0 = performance.now();

@@ -1,6 +1,6 @@
 /** `skillsim study FILE`: run what a study needs (resuming), compute its tables, write them and its figures. */
 import type { Command } from "commander";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { availableParallelism } from "node:os";
 import { ConfigError } from "../config/errors.js";
@@ -12,7 +12,7 @@ import { studySpec } from "../report/figure/study.js";
 import { withSuffix } from "../report/figure/formats.js";
 import type { FigureSize } from "../report/figure/theme.js";
 import { addPlotOptions, plotSettings } from "./plot.js";
-import { CliError, declareIo, inputName, readTextFile, writeFigure, writeFileAtomic } from "./io.js";
+import { CliError, checkFolder, declareIo, inputName, readTextFile, writeFigure, writeFileAtomic } from "./io.js";
 import { Interrupted, RunError } from "../errors.js";
 import type { VlSpec } from "../report/figure/theme.js";
 import { progressBar } from "./progress.js";
@@ -60,6 +60,7 @@ Exit codes: 0 done, 1 some runs diverged (the rest are used) or a run failed, 2 
     .action(async (file: string, opts: StudyCliOptions) => {
       const quiet = Boolean(opts.quiet);
       const out = opts.out ?? `${inputName(file).replace(/^.*\//, "").replace(/\.ya?ml$/i, "")}-study`;
+      if (opts.out === undefined) checkFolder("--out", out); // a given --out: checked by the output guard
       const size = plotSettings(opts);
       const { result, failed, drawn } = await executeStudy(file, { out, jobs: parseJobs(opts.jobs), long: Boolean(opts.long), quiet, plot: opts.plot, size, check: (s) => checkPlot(s, opts.plot) });
       process.stdout.write(textTable(result.groups));
@@ -119,7 +120,8 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
   const say = (m: string) => {
     if (!quiet) note(m);
   };
-  if (existsSync(opts.out) && !statSync(opts.out).isDirectory()) throw new CliError(`--out ${opts.out}: exists and is not a folder`);
+  // The folder was checked before any work (checkFolder: by the output guard for a given --out,
+  // by the callers for the default folder and paper's per-figure ones).
   try {
     mkdirSync(opts.out, { recursive: true });
   } catch (e) {

@@ -218,6 +218,22 @@ test("study: an --out that cannot be a folder is one line, exit 2, nothing run",
   assert.match(r2.stderr, /^skillsim: --out .*sub: cannot create: .*plain is not a directory\n$/);
 });
 
+test("the folders no option names go through the same check: study's default folder, paper's per-figure ones (nothing run)", async () => {
+  const { dir } = tiny();
+  writeFileSync(join(dir, "tiny-study"), "x");
+  const r = await cliIn(["study", "tiny.yaml"], { cwd: dir });
+  assert.equal(r.code, 2, r.stderr);
+  assert.equal(r.stderr, "skillsim: --out tiny-study: is a file, not a folder; give a folder name\n");
+  mkdirSync(join(dir, "o"));
+  writeFileSync(join(dir, "o", "fig16"), "x");
+  const p = await cliIn(["paper", "16", "--out", join(dir, "o"), "-q"]);
+  assert.equal(p.code, 2, p.stderr);
+  assert.match(p.stderr, /^skillsim: --out .*o\/fig16: is a file, not a folder; give a folder name\n$/);
+  assert.equal(readFileSync(join(dir, "tiny-study"), "utf8"), "x");
+  assert.equal(readFileSync(join(dir, "o", "fig16"), "utf8"), "x");
+  assert.ok(!existsSync(join(dir, "o", "verdicts.json")));
+});
+
 test("paper --docs: a file without the markers is refused before any run", async () => {
   const dir = tempDir();
   writeFileSync(join(dir, "d.md"), "# no markers\n");
