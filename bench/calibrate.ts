@@ -10,7 +10,7 @@
  * prints, for each value of the swept key, the fitted N0 per seed.
  */
 import { readFileSync } from "node:fs";
-import { calibrate, parseObserved, plan } from "../src/analysis/calibrate.js";
+import { calibrate, parseObserved, plan } from "../src/calibrate/index.js";
 import { loadConfig } from "../src/config/load.js";
 import { runModel } from "../src/models/index.js";
 import { buildResult } from "../src/report/result.js";

@@ -22,7 +22,7 @@ export { FitPool, fitChinchillaParallel } from "./fit/parallel.js";
 export { fitWarnings } from "./fit/diagnostics.js";
 export { buildSweepTable, parseSweepRuns } from "./analysis/sweep-table.js";
 export { runSpec, sweepSpec, fitSpec, calibrateSpec, kinematicsSpec, relplot, renderFigure, figureFormat, type VlSpec, type RelplotOptions } from "./report/figure/index.js";
-export { calibrate, parseObserved, plan as planCalibration, CalibrateError, type CalibrationResult } from "./analysis/calibrate.js";
+export { calibrate, parseObserved, plan as planCalibration, CalibrateError, type CalibrationResult } from "./calibrate/index.js";
 export { kinematics, parseDeltas, type Kinematics } from "./analysis/kinematics.js";
 export { NaturalPreconditioner, naturalLimitError } from "./engine/natural.js";
 export {

@@ -1,16 +1,15 @@
 /** `skillsim calibrate OBSERVED...`: fit a toy model (Resource or Domino) to observed skill curves. */
 import type { Command } from "commander";
-import { stringify } from "yaml";
 import {
-  TOLERANCE, calibrate, calibrationOf, fittedCurves, parseObserved, plan, type CalibrationResult, type Plan,
-} from "../analysis/calibrate.js";
+  TOLERANCE, calibrate, calibrationJson, configYaml, figureCurves, parseObserved, plan, renderText, type CalibrationResult,
+} from "../calibrate/index.js";
 import { calibratedModels, defaultModel } from "../models/index.js";
 import { VERSION } from "../version.js";
 import { CliError, declareIo, emit, inputName, readTextFile, writeFigure, writeFileAtomic } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
-
 import { plotSettings } from "./plot.js";
+
 export interface CalibrateCliOptions {
   model: string;
   compare: string;
@@ -107,7 +106,6 @@ export async function calibrateCommand(paths: string[], opts: CalibrateCliOption
   const fit = opts.fit === undefined ? undefined : opts.fit.split(",").map((s) => s.trim()).filter((s) => s !== "");
   if (fit !== undefined && fit.length === 0) throw new CliError(`--fit ${opts.fit}: name the parameters to fit, e.g. --fit N0,rate`);
 
-
   const t0 = performance.now();
   const inputs = paths.map((f) => parseObserved(readTextFile(f, "observed curves"), inputName(f), opts.compare as "progress" | "level"));
   const p = plan(inputs, { model: opts.model, fit, sets: opts.set });
@@ -121,97 +119,12 @@ export async function calibrateCommand(paths: string[], opts: CalibrateCliOption
   }
   const ms = performance.now() - t0;
   for (const n of result.notes.slice(p.notes.length)) say(n);
-  const doc = {
-    model: result.model,
-    params: result.params,
-    fixed: result.fixed,
-    rmse: result.rmse,
-    n_points: result.n_points,
-    intervals: result.intervals,
-    bootstrap: result.bootstrap,
-    worst_skill: result.worst_skill,
-    skills: result.skills,
-    compare: result.compare,
-    time_alignment: result.time_alignment,
-    search: result.search,
-    notes: result.notes,
-    config: result.config,
-    observed: { files, model: p.observedModel, skills: p.n, runs: p.runs, times: p.times.length, horizon: p.horizon, dropped_points: p.dropped },
-    provenance: { skillsim: VERSION, node: process.version },
-  };
-  emit(opts.json ? JSON.stringify(doc) + "\n" : renderText(result, p, files), opts.out);
+  emit(opts.json ? JSON.stringify(calibrationJson(result, p, files, { skillsim: VERSION, node: process.version })) + "\n" : renderText(result, p, files), opts.out);
   if (!quiet) note(`calibrated in ${ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`} (${result.search.evaluations} model runs)`);
   if (opts.configOut) writeFileAtomic(opts.configOut, configYaml(result, files));
   if (opts.plot) {
-    const T = p.horizon;
-    const dense = T <= 2000 && Number.isInteger(T)
-      ? Float64Array.from({ length: T + 1 }, (_, k) => k)
-      : Float64Array.from({ length: 801 }, (_, k) => (k / 800) * T);
-    const curves = fittedCurves(p, result, dense);
-    const observed = observedCurves(p);
+    const { times, fitted, observed } = figureCurves(p, result);
     const { calibrateSpec } = await import("../report/figure/calibrate.js");
-    await writeFigure(opts.plot, calibrateSpec({ result, files, times: Array.from(dense), fitted: curves, observed, logTime: opts.logTime, ...size }), quiet);
+    await writeFigure(opts.plot, calibrateSpec({ result, files, times, fitted, observed, logTime: opts.logTime, ...size }), quiet);
   }
-}
-
-/** Observed curves back from the plan's flat points: per curve (run, skill) its (t, value) pairs. */
-function observedCurves(p: Plan): { skill: number; run: number; t: number[]; v: number[] }[] {
-  const K = p.times.length;
-  const map = new Map<number, { skill: number; run: number; t: number[]; v: number[] }>();
-  for (let j = 0; j < p.pIdx.length; j++) {
-    const c = p.pCurve[j];
-    if (!map.has(c)) map.set(c, { skill: c % p.n, run: Math.floor(c / p.n), t: [], v: [] });
-    const e = map.get(c)!;
-    e.t.push(p.times[p.pIdx[j] % K]);
-    e.v.push(p.pVal[j]);
-  }
-  return [...map.values()];
-}
-
-const fmt = (x: number, digits = 6): string => {
-  if (!Number.isFinite(x)) return String(x);
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 1e-3 || a >= 1e6)) return x.toExponential(digits - 1);
-  return Number(x.toPrecision(digits)).toString();
-};
-
-function renderText(r: CalibrationResult, p: Plan, files: string[]): string {
-  const out: string[] = [];
-  const variant = calibrationOf(r.config.model).form(r.config);
-  const obs = `${files.length === 1 ? files[0] : `${files.length} runs (${files.join(", ")})`}${p.observedModel ? `, a ${p.observedModel} run` : ""}: ${p.n} skills, ${p.times.length} recorded times`;
-  out.push(`skillsim calibrate · ${r.model} model (${variant}) against ${obs}`);
-  out.push(`compared: ${r.compare}`);
-  out.push(`time: ${r.time_alignment}`);
-  out.push("");
-  const cols = ["parameter", "value", r.intervals ? `${Math.round((r.bootstrap!.level) * 100)}% interval` : "", "how"];
-  const rows: string[][] = [];
-  for (const [k, v] of Object.entries(r.params)) {
-    const iv = r.intervals?.[k];
-    rows.push([k, fmt(v), iv ? `[${fmt(iv[0], 4)}, ${fmt(iv[1], 4)}]` : "", "fitted"]);
-  }
-  for (const [k, v] of Object.entries(r.fixed)) {
-    if (typeof v !== "number" || k === "steps") continue;
-    const how = k === "rate" ? `fixed: ${p.rateSource ?? "from the config"}` : "fixed";
-    rows.push([k, fmt(v), r.intervals ? "" : "", how]);
-  }
-  const keep = cols.map((c, j) => c !== "" || rows.some((row) => row[j] !== ""));
-  const w = cols.map((c, j) => Math.max(c.length, ...rows.map((row) => row[j].length)));
-  const line = (cells: string[]) => cells.map((x, j) => (keep[j] ? (j === 0 || j === 3 ? x.padEnd(w[j]) : x.padStart(w[j])) : null)).filter((x) => x !== null).join("  ").trimEnd();
-  out.push(line(cols), ...rows.map(line));
-  out.push("");
-  out.push(`rmse ${fmt(r.rmse, 4)} over ${r.n_points} points; worst skill ${r.worst_skill.index} (rmse ${fmt(r.worst_skill.rmse, 4)})`);
-  if (r.bootstrap) out.push(`bootstrap: ${r.bootstrap.K} resamples of the ${r.bootstrap.unit} (seed ${r.bootstrap.seed})${r.bootstrap.failed ? `, ${r.bootstrap.failed} failed` : ""}`);
-  const g = r.search.grid.map((q) => `${q.name} ${fmt(q.lo, 3)}..${fmt(q.hi, 3)}`).join(", ");
-  out.push(`search: ${g ? `${r.search.grid[0].points}-point log grid (${g}), then Nelder-Mead and Levenberg-Marquardt in log space; ` : "nothing fitted; "}${r.search.evaluations} model runs`);
-  for (const n of r.notes) out.push(`note: ${n}`);
-  out.push("");
-  out.push("fitted toy model (skillsim run runs it; --config-out FILE writes it):");
-  out.push(configYaml(r, files).trimEnd());
-  return out.join("\n") + "\n";
-}
-
-function configYaml(r: CalibrationResult, files: string[]): string {
-  const params = Object.entries(r.params).map(([k, v]) => `${k} = ${fmt(v)}`).join(", ");
-  const head = `# ${r.model} model calibrated by skillsim calibrate against ${files.join(", ")}${params ? `: ${params}` : ""}; rmse ${fmt(r.rmse, 4)}\n`;
-  return head + stringify(r.config);
 }

@@ -208,7 +208,7 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
 async function rerun(study: Study, runs: StudyRun[], opts: ExecuteOptions, say: (m: string) => void, wantsCurves: boolean): Promise<Table | null> {
   const { runModel, modelSpec } = await import("../models/index.js");
   const { buildResult } = await import("../report/result.js");
-  const cal = study.calibrate ? await import("../analysis/calibrate.js") : null;
+  const cal = study.calibrate ? await import("../calibrate/index.js") : null;
   const swept = [...new Set(study.sources.flatMap((s) => s.plan.keys.map((k) => k.key)))].filter((k) => k !== "seed");
   const curves: string[] = [["config", "id", "seed", ...swept, "step", "skill", "level", "loss"].map(csvText).join(",")];
   // The curves figures' table: the same rows, with each skill's own loss (the model's SkillLoss; empty where it has none).

@@ -134,7 +134,7 @@ export interface CalibrationParameter<C extends BaseConfig = BaseConfig> {
   fixedBy: string[];
 }
 
-/** What `calibrate` (src/analysis/calibrate.ts) needs of a model it fits. */
+/** What `calibrate` (src/calibrate/) needs of a model it fits. */
 export interface Calibration<C extends BaseConfig = BaseConfig> {
   /** The model's name in a sentence ("Resource model fitted to ..."). */
   title: string;

@@ -1,6 +1,6 @@
 /**
  * How `calibrate` fits the Domino model: the serial variant's t0 = 1/eta_eff, or the parallel
- * variant's tau, searched in log space against the closed form (src/analysis/calibrate.ts).
+ * variant's tau, searched in log space against the closed form (src/calibrate/).
  */
 import type { Calibration } from "../spec.js";
 import { effectiveRate } from "../skills.js";

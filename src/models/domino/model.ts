@@ -71,7 +71,7 @@ function dominoCurves(cfg: DominoConfig) {
 }
 
 /**
- * The levels at given times only (calibration's forward model, src/analysis/calibrate.ts):
+ * The levels at given times only (calibration's forward model, src/calibrate/):
  * out[i * K + k] = s_i(times[k]), K = times.length.
  */
 export function dominoLevelsAt(cfg: DominoConfig, times: Float64Array, out: Float64Array): void {

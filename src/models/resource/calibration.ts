@@ -1,6 +1,6 @@
 /**
  * How `calibrate` fits the Resource model: N0 and the rate eta_eff, searched in log space; the
- * levels come from the map (state after t updates) or the ODE's dense output (src/analysis/calibrate.ts).
+ * levels come from the map (state after t updates) or the ODE's dense output (src/calibrate/).
  */
 import type { Calibration } from "../spec.js";
 import { effectiveRate } from "../skills.js";

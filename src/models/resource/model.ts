@@ -547,7 +547,7 @@ function bisectRoot(g: (t: number) => number, a: number, b: number): number {
 }
 
 /**
- * The levels at given times only, for calibration (src/analysis/calibrate.ts), which runs the
+ * The levels at given times only, for calibration (src/calibrate/), which runs the
  * model thousands of times. out[i * K + k] = s_i(times[k]), K = times.length, times ascending,
  * >= 0 and <= cfg.steps. Time alignment: the map's s(t) is the state after t updates (s(1)
  * after the first); a time between two whole steps is interpolated linearly between them.

@@ -4,7 +4,7 @@
  * in skill order (skill 1 darkest); at most `maxLines` skills, evenly spaced in index.
  */
 import { evenlySpaced, fmtValue } from "../format.js";
-import type { CalibrationResult } from "../../analysis/calibrate.js";
+import type { CalibrationResult } from "../../calibrate/index.js";
 import { modelSpec } from "../../models/index.js";
 import { type FigureSize, type VlSpec, topLevel, viridisRange, xDomain, zoom } from "./theme.js";
 

@@ -1,10 +1,10 @@
 /**
- * Reading observed curves and planning a calibration (src/analysis/calibrate.ts), in process:
+ * Reading observed curves and planning a calibration (src/calibrate/), in process:
  * what is compared (progress from the run's own s0), CSV forms, and the plan's checks.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { CalibrateError, calibrate, parseObserved, plan } from "../../src/analysis/calibrate.js";
+import { CalibrateError, calibrate, parseObserved, plan } from "../../src/calibrate/index.js";
 import { runModel } from "../../src/models/index.js";
 import { buildResult } from "../../src/report/result.js";
 import { ResultsError } from "../../src/results/index.js";
