@@ -16,7 +16,7 @@
  * float64.
  */
 import { loadWasmModule, type LoadedWasm } from "../../engine/wasm.js";
-import type { Workspace } from "./workspace.js";
+import { WorkspaceArrays, wasmMemory, type WasmMemory, type Workspace } from "./workspace.js";
 import { selectKernels } from "../../engine/kernels.js";
 
 const f = Math.fround;
@@ -54,18 +54,9 @@ interface Arrays32 {
 }
 
 /** The float32 kernels over float64 views; `kind` says which back-end computes. */
-abstract class Workspace32 implements Workspace {
+abstract class Workspace32 extends WorkspaceArrays implements Workspace {
   abstract readonly kind: "js" | "wasm";
   readonly precision = "float32" as const;
-  abstract readonly T: Float64Array;
-  abstract readonly theta: Float64Array;
-  abstract readonly g: Float64Array;
-  abstract readonly all: Int32Array;
-  abstract readonly touched: Int32Array;
-  abstract readonly zb: Float64Array;
-  abstract readonly wb: Float64Array;
-  abstract readonly nearIdx: Int32Array;
-  abstract readonly zn: Float64Array;
   protected abstract readonly a: Arrays32;
   protected abstract kDots(idx: Int32Array, m: number, out: Float64Array): void;
   protected abstract kAccumulate(idx: Int32Array, m: number): void;
@@ -93,27 +84,9 @@ abstract class Workspace32 implements Workspace {
 
 class JsWorkspace32 extends Workspace32 {
   readonly kind = "js" as const;
-  readonly T: Float64Array;
-  readonly theta: Float64Array;
-  readonly g: Float64Array;
-  readonly all: Int32Array;
-  readonly touched: Int32Array;
-  readonly zb: Float64Array;
-  readonly wb: Float64Array;
-  readonly nearIdx: Int32Array;
-  readonly zn: Float64Array;
   protected readonly a: Arrays32;
-  constructor(n: number, private readonly N: number, nTouched: number) {
-    super();
-    this.T = new Float64Array(n * N);
-    this.theta = new Float64Array(N);
-    this.g = new Float64Array(N);
-    this.all = new Int32Array(n);
-    this.touched = new Int32Array(nTouched);
-    this.zb = new Float64Array(n);
-    this.wb = new Float64Array(n);
-    this.nearIdx = new Int32Array(n);
-    this.zn = new Float64Array(n);
+  constructor(n: number, N: number, nTouched: number) {
+    super(n, N, nTouched);
     this.a = { T32: new Float32Array(n * N), theta32: new Float32Array(N), g32: new Float32Array(N) };
   }
   protected kDots(idx: Int32Array, m: number, out: Float64Array): void {
@@ -134,43 +107,14 @@ interface WasmExports32 {
 
 class WasmWorkspace32 extends Workspace32 {
   readonly kind = "wasm" as const;
-  readonly T: Float64Array;
-  readonly theta: Float64Array;
-  readonly g: Float64Array;
-  readonly all: Int32Array;
-  readonly touched: Int32Array;
-  readonly zb: Float64Array;
-  readonly wb: Float64Array;
-  readonly nearIdx: Int32Array;
-  readonly zn: Float64Array;
   protected readonly a: Arrays32;
   private readonly ex: WasmExports32;
-  /** Throws (RangeError) when the memory cannot be had; the caller then falls back to JS. */
-  constructor(w: LoadedWasm, n: number, private readonly N: number, nTouched: number) {
-    super();
-    // float64 views first (T, theta, g, indices, overlaps, weights), then the float32 arrays
-    const sizes = [8 * n * N, 8 * N, 8 * N, 4 * n, 4 * nTouched, 8 * n, 8 * n, 4 * n, 8 * n, 4 * n * N, 4 * N, 4 * N];
-    const offsets: number[] = [];
-    let bytes = 0;
-    for (const size of sizes) {
-      offsets.push(bytes);
-      bytes += Math.ceil(size / 16) * 16; // 16-byte alignment for v128 loads
-    }
-    const pages = Math.max(1, Math.ceil(bytes / 65536));
-    if (pages > 65536) throw new RangeError("geometry: wasm memory limit (4 GiB)");
-    const memory = new w.api.Memory({ initial: pages, maximum: pages }); // never grows: views stay valid
-    this.ex = new w.api.Instance(w.module, { env: { memory } }).exports as WasmExports32;
-    const buf = memory.buffer;
-    this.T = new Float64Array(buf, offsets[0], n * N);
-    this.theta = new Float64Array(buf, offsets[1], N);
-    this.g = new Float64Array(buf, offsets[2], N);
-    this.all = new Int32Array(buf, offsets[3], n);
-    this.touched = new Int32Array(buf, offsets[4], nTouched);
-    this.zb = new Float64Array(buf, offsets[5], n);
-    this.wb = new Float64Array(buf, offsets[6], n);
-    this.nearIdx = new Int32Array(buf, offsets[7], n);
-    this.zn = new Float64Array(buf, offsets[8], n);
-    this.a = { T32: new Float32Array(buf, offsets[9], n * N), theta32: new Float32Array(buf, offsets[10], N), g32: new Float32Array(buf, offsets[11], N) };
+  /** `mem`: wasmMemory with the float32 arrays (T, theta, g) after the float64 views. */
+  constructor(w: LoadedWasm, mem: WasmMemory, n: number, N: number, nTouched: number) {
+    super(n, N, nTouched, mem);
+    this.ex = new w.api.Instance(w.module, { env: { memory: mem.memory } }).exports as WasmExports32;
+    const { buffer, offsets } = mem;
+    this.a = { T32: new Float32Array(buffer, offsets[9], n * N), theta32: new Float32Array(buffer, offsets[10], N), g32: new Float32Array(buffer, offsets[11], N) };
   }
   protected kDots(idx: Int32Array, m: number, out: Float64Array): void {
     this.ex.dots(this.a.T32.byteOffset, this.a.theta32.byteOffset, idx.byteOffset, m, this.N, out.byteOffset);
@@ -195,7 +139,7 @@ export function makeWorkspace32(n: number, N: number, nTouched: number): Workspa
   return selectKernels<Workspace & { roundVectors(): void }>("geometry", {
     wasm: () => {
       const w = loadWasm32();
-      return w ? new WasmWorkspace32(w, n, N, nTouched) : null;
+      return w ? new WasmWorkspace32(w, wasmMemory(w.api, n, N, nTouched, [4 * n * N, 4 * N, 4 * N]), n, N, nTouched) : null;
     },
     js: () => new JsWorkspace32(n, N, nTouched),
     unavailable: "geometry: float32 WebAssembly kernels unavailable (build dist/asm/geometry32.wasm)",

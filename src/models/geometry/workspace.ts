@@ -65,8 +65,12 @@ export interface Workspace {
   thetaChanged(): void;
 }
 
-export class JsWorkspace implements Workspace {
-  readonly kind = "js" as const;
+/**
+ * The arrays of a workspace (the Workspace fields), set up once for every back-end and
+ * precision: fresh arrays, or views on a WebAssembly memory laid out by wasmMemory (the same
+ * arrays in the same order, then the back-end's own).
+ */
+export abstract class WorkspaceArrays {
   readonly T: Float64Array;
   readonly theta: Float64Array;
   readonly g: Float64Array;
@@ -76,16 +80,52 @@ export class JsWorkspace implements Workspace {
   readonly wb: Float64Array;
   readonly nearIdx: Int32Array;
   readonly zn: Float64Array;
-  constructor(n: number, private readonly N: number, nTouched: number) {
-    this.T = new Float64Array(n * N);
-    this.theta = new Float64Array(N);
-    this.g = new Float64Array(N);
-    this.all = new Int32Array(n);
-    this.touched = new Int32Array(nTouched);
-    this.zb = new Float64Array(n);
-    this.wb = new Float64Array(n);
-    this.nearIdx = new Int32Array(n);
-    this.zn = new Float64Array(n);
+  protected constructor(n: number, protected readonly N: number, nTouched: number, memory?: WasmMemory) {
+    const f64 = (i: number, length: number) => (memory ? new Float64Array(memory.buffer, memory.offsets[i], length) : new Float64Array(length));
+    const i32 = (i: number, length: number) => (memory ? new Int32Array(memory.buffer, memory.offsets[i], length) : new Int32Array(length));
+    this.T = f64(0, n * N);
+    this.theta = f64(1, N);
+    this.g = f64(2, N);
+    this.all = i32(3, n);
+    this.touched = i32(4, nTouched);
+    this.zb = f64(5, n);
+    this.wb = f64(6, n);
+    this.nearIdx = i32(7, n);
+    this.zn = f64(8, n);
+  }
+}
+
+/** A WebAssembly memory holding a workspace's arrays, and where each starts (bytes). */
+export interface WasmMemory {
+  memory: InstanceType<WasmApi["Memory"]>;
+  buffer: ArrayBuffer;
+  /** The WorkspaceArrays in their order, then the `extra` arrays. */
+  offsets: number[];
+}
+
+/**
+ * One memory for the WorkspaceArrays of n skills in N dimensions and `extra` arrays after them
+ * (their sizes in bytes), each 16-byte aligned for v128 loads. Throws (RangeError) when the
+ * memory cannot be had; the caller then falls back to JS.
+ */
+export function wasmMemory(api: WasmApi, n: number, N: number, nTouched: number, extra: number[] = []): WasmMemory {
+  const sizes = [8 * n * N, 8 * N, 8 * N, 4 * n, 4 * nTouched, 8 * n, 8 * n, 4 * n, 8 * n, ...extra];
+  const offsets: number[] = [];
+  let bytes = 0;
+  for (const size of sizes) {
+    offsets.push(bytes);
+    bytes += Math.ceil(size / 16) * 16; // 16-byte alignment for v128 loads
+  }
+  const pages = Math.max(1, Math.ceil(bytes / 65536));
+  if (pages > 65536) throw new RangeError("geometry: wasm memory limit (4 GiB)");
+  const memory = new api.Memory({ initial: pages, maximum: pages }); // never grows: views stay valid
+  return { memory, buffer: memory.buffer, offsets };
+}
+
+export class JsWorkspace extends WorkspaceArrays implements Workspace {
+  readonly kind = "js" as const;
+  constructor(n: number, N: number, nTouched: number) {
+    super(n, N, nTouched);
   }
   dots(idx: Int32Array, m: number): void {
     this.dotsInto(idx, m, this.zb);
@@ -107,41 +147,12 @@ interface WasmExports {
   accumulate(T: number, idx: number, w: number, m: number, N: number, g: number): void;
 }
 
-class WasmWorkspace implements Workspace {
+class WasmWorkspace extends WorkspaceArrays implements Workspace {
   readonly kind = "wasm" as const;
-  readonly T: Float64Array;
-  readonly theta: Float64Array;
-  readonly g: Float64Array;
-  readonly all: Int32Array;
-  readonly touched: Int32Array;
-  readonly zb: Float64Array;
-  readonly wb: Float64Array;
-  readonly nearIdx: Int32Array;
-  readonly zn: Float64Array;
   private readonly ex: WasmExports;
-  /** Throws (RangeError) when the memory cannot be had; the caller then falls back to JS. */
-  constructor(api: WasmApi, module: object, n: number, private readonly N: number, nTouched: number) {
-    const sizes = [8 * n * N, 8 * N, 8 * N, 4 * n, 4 * nTouched, 8 * n, 8 * n, 4 * n, 8 * n];
-    const offsets: number[] = [];
-    let bytes = 0;
-    for (const size of sizes) {
-      offsets.push(bytes);
-      bytes += Math.ceil(size / 16) * 16; // 16-byte alignment for v128 loads
-    }
-    const pages = Math.max(1, Math.ceil(bytes / 65536));
-    if (pages > 65536) throw new RangeError("geometry: wasm memory limit (4 GiB)");
-    const memory = new api.Memory({ initial: pages, maximum: pages }); // never grows: views stay valid
-    this.ex = new api.Instance(module, { env: { memory } }).exports as WasmExports;
-    const buf = memory.buffer;
-    this.T = new Float64Array(buf, offsets[0], n * N);
-    this.theta = new Float64Array(buf, offsets[1], N);
-    this.g = new Float64Array(buf, offsets[2], N);
-    this.all = new Int32Array(buf, offsets[3], n);
-    this.touched = new Int32Array(buf, offsets[4], nTouched);
-    this.zb = new Float64Array(buf, offsets[5], n);
-    this.wb = new Float64Array(buf, offsets[6], n);
-    this.nearIdx = new Int32Array(buf, offsets[7], n);
-    this.zn = new Float64Array(buf, offsets[8], n);
+  constructor(w: LoadedWasm, mem: WasmMemory, n: number, N: number, nTouched: number) {
+    super(n, N, nTouched, mem);
+    this.ex = new w.api.Instance(w.module, { env: { memory: mem.memory } }).exports as WasmExports;
   }
   dots(idx: Int32Array, m: number): void {
     this.ex.dots(this.T.byteOffset, this.theta.byteOffset, idx.byteOffset, m, this.N, this.zb.byteOffset);
@@ -170,7 +181,7 @@ export function makeWorkspace(n: number, N: number, nTouched: number): Workspace
   return selectKernels<Workspace>("geometry", {
     wasm: () => {
       const w = loadWasm();
-      return w ? new WasmWorkspace(w.api, w.module, n, N, nTouched) : null;
+      return w ? new WasmWorkspace(w, wasmMemory(w.api, n, N, nTouched), n, N, nTouched) : null;
     },
     js: () => new JsWorkspace(n, N, nTouched),
     unavailable: "geometry: WebAssembly kernels unavailable (build dist/asm/geometry.wasm)",
