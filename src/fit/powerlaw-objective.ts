@@ -9,6 +9,30 @@ import { DEFAULT_LOSS, type Loss } from "./loss.js";
 import { checkLength, logColumn } from "./check.js";
 import { distinct } from "./rows.js";
 
+/** The data as both objectives read them: 1/L per row, and the distinct log x with each row's index into them. */
+function powerLawData(lx: Float64Array, lL: Float64Array): { n: number; invL: Float64Array; lxu: Float64Array; ix: Int32Array; nx: number; ux: Float64Array } {
+  const invL = lL.map((v) => Math.exp(-v));
+  const dx = distinct(lx);
+  const lxu = dx.values, ix = dx.index, nx = lxu.length;
+  return { n: lL.length, invL, lxu, ix, nx, ux: new Float64Array(nx) };
+}
+
+/** The two terms of shiftedTerms, e^(t_i - m) for t = (a - alpha log x, e). */
+const SHIFTED = new Float64Array(2);
+
+/**
+ * A row's two terms shifted by their larger exponent m, for when their plain sum over- or
+ * underflows: writes the terms to SHIFTED, returns m, so that LSE = m + log(sum) (as the
+ * Chinchilla objective's shiftedTerms).
+ */
+function shiftedTerms(a: number, alpha: number, e: number, lxk: number): number {
+  const t1 = a - alpha * lxk;
+  const m = t1 > e ? t1 : e;
+  SHIFTED[0] = Math.exp(t1 - m);
+  SHIFTED[1] = Math.exp(e - m);
+  return m;
+}
+
 /**
  * Summed Huber objective for LSE(a - alpha log x, e) vs log L over x = [a, alpha, e]
  * (dim 3), or over [a, alpha] with e fixed (dim 2; e = -inf for E = 0). As the Chinchilla
@@ -16,13 +40,9 @@ import { distinct } from "./rows.js";
  * quadratic zone (the sum of those residuals is the log of a product of ratios).
  */
 function powerLawObjectiveHuber(lx: Float64Array, lL: Float64Array, delta: number, eFixed: number | null): Objective {
-  const n = lL.length;
+  const { n, invL, lxu, ix, nx, ux } = powerLawData(lx, lL);
   const halfDelta = 0.5 * delta;
   const upper = Math.exp(delta), lower = Math.exp(-delta);
-  const invL = lL.map((v) => Math.exp(-v));
-  const dx = distinct(lx);
-  const lxu = dx.values, ix = dx.index, nx = lxu.length;
-  const ux = new Float64Array(nx);
   return (x: Float64Array, g: Float64Array): number => {
     const a = x[0], alpha = x[1];
     const e = eFixed === null ? x[2] : eFixed;
@@ -55,10 +75,9 @@ function powerLawObjectiveHuber(lx: Float64Array, lL: Float64Array, delta: numbe
           h = r;
         }
       } else {
-        const t1 = a - alpha * lx[k];
-        const m = t1 > e ? t1 : e;
-        u1 = Math.exp(t1 - m);
-        u2 = Math.exp(e - m);
+        const m = shiftedTerms(a, alpha, e, lx[k]);
+        u1 = SHIFTED[0];
+        u2 = SHIFTED[1];
         s = u1 + u2;
         const r = m + Math.log(s) - lL[k];
         if (r > delta) {
@@ -88,11 +107,7 @@ function powerLawObjectiveHuber(lx: Float64Array, lL: Float64Array, delta: numbe
 
 /** Summed (weighted) squared log residuals for the power law (see chinchillaObjectiveSquared). */
 function powerLawObjectiveSquared(lx: Float64Array, lL: Float64Array, wPos: number, eFixed: number | null): Objective {
-  const n = lL.length;
-  const invL = lL.map((v) => Math.exp(-v));
-  const dx = distinct(lx);
-  const lxu = dx.values, ix = dx.index, nx = lxu.length;
-  const ux = new Float64Array(nx);
+  const { n, invL, lxu, ix, nx, ux } = powerLawData(lx, lL);
   return (x: Float64Array, g: Float64Array): number => {
     const a = x[0], alpha = x[1];
     const e = eFixed === null ? x[2] : eFixed;
@@ -107,10 +122,9 @@ function powerLawObjectiveSquared(lx: Float64Array, lL: Float64Array, wPos: numb
       if (s > 1e-280 && s < 1e280) {
         r = Math.log(s * invL[k]);
       } else {
-        const t1 = a - alpha * lx[k];
-        const m = t1 > e ? t1 : e;
-        u1 = Math.exp(t1 - m);
-        u2 = Math.exp(e - m);
+        const m = shiftedTerms(a, alpha, e, lx[k]);
+        u1 = SHIFTED[0];
+        u2 = SHIFTED[1];
         s = u1 + u2;
         r = m + Math.log(s) - lL[k];
       }
@@ -140,9 +154,8 @@ export function powerLawObjective(lx: Float64Array, lL: Float64Array, loss: Loss
 export function powerLawResiduals(a: number, alpha: number, e: number, lx: Float64Array, lL: Float64Array): Float64Array {
   const out = new Float64Array(lL.length);
   for (let k = 0; k < lL.length; k++) {
-    const t1 = a - alpha * lx[k];
-    const m = t1 > e ? t1 : e;
-    out[k] = m + Math.log(Math.exp(t1 - m) + Math.exp(e - m)) - lL[k];
+    const m = shiftedTerms(a, alpha, e, lx[k]);
+    out[k] = m + Math.log(SHIFTED[0] + SHIFTED[1]) - lL[k];
   }
   return out;
 }
