@@ -8,9 +8,9 @@ import { VERSION } from "../version.js";
 import { CliError, declareIo, emit, inputName, readTextFile, writeFigure, writeFileAtomic } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
-import { plotSettings } from "./plot.js";
+import { plotSettings, type PlotFlags } from "./plot.js";
 
-export interface CalibrateCliOptions {
+export interface CalibrateCliOptions extends PlotFlags {
   model: string;
   compare: string;
   fit?: string;
@@ -22,9 +22,6 @@ export interface CalibrateCliOptions {
   json?: boolean;
   out?: string;
   configOut?: string;
-  plot?: string;
-  xlim?: string;
-  plotSize?: string;
   logTime?: boolean;
   quiet?: boolean;
 }

@@ -12,11 +12,11 @@ import { byJson, fitJson, renderByText, renderFitText } from "../report/fit.js";
 import { CliError, colorAllowed, declareIo, emit, readTextFile, writeFigure } from "./io.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
-import { plotSettings } from "./plot.js";
+import { plotSettings, type PlotFlags } from "./plot.js";
 import { withSuffix } from "../report/figure/formats.js";
 import type { FigureSize, VlSpec } from "../report/figure/theme.js";
 
-export interface FitCliOptions {
+export interface FitCliOptions extends PlotFlags {
   form?: string;
   x?: string;
   y: string;
@@ -39,9 +39,6 @@ export interface FitCliOptions {
   jobs?: string;
   json?: boolean;
   out?: string;
-  plot?: string;
-  xlim?: string;
-  plotSize?: string;
   quiet?: boolean;
 }
 

@@ -6,15 +6,12 @@ import { readRunJson } from "../results/run-json.js";
 import { declareIo, emit, readTextFile, writeFigure } from "./io.js";
 import { note } from "./shared.js";
 
-import { plotSettings } from "./plot.js";
-export interface KinematicsOptions {
+import { plotSettings, type PlotFlags } from "./plot.js";
+export interface KinematicsOptions extends PlotFlags {
   delta?: string;
   smooth?: string;
   json?: boolean;
   out?: string;
-  plot?: string;
-  xlim?: string;
-  plotSize?: string;
   quiet?: boolean;
 }
 

@@ -10,7 +10,7 @@ import { RunError } from "../errors.js";
 import { note } from "./shared.js";
 import { executeStudy, loadStudy } from "./study.js";
 import { withSuffix } from "../report/figure/formats.js";
-import { addPlotOptions, plotSettings } from "./plot.js";
+import { addPlotOptions, plotSettings, type PlotFlags } from "./plot.js";
 
 /** configs/paper/ of this installation (dist/src/cli -> the package root). */
 export function paperDir(): string {
@@ -49,7 +49,7 @@ figure, quantity, reference, skillsim's value (mean ± sd over seeds, n), tolera
 writes <dir>/fig<N>/ (as \`skillsim study\`), <dir>/verdicts.json and <dir>/paper.md.
 Exit codes: 0 every number within its tolerance, 1 some number outside it (or a run failed),
 2 bad arguments or study.`)
-    .action(async (figs: string[], opts: { out: string; jobs?: string; docs?: string; quiet?: boolean; all?: boolean; plot?: string; xlim?: string; plotSize?: string }) => {
+    .action(async (figs: string[], opts: PlotFlags & { out: string; jobs?: string; docs?: string; quiet?: boolean; all?: boolean }) => {
       const quiet = Boolean(opts.quiet);
       const size = plotSettings(opts);
       const all = paperStudies();

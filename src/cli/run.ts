@@ -11,19 +11,16 @@ import { CliError, colorAllowed, declareIo, emit, inputName, writeFigure, writeF
 import { loadConfigFile } from "./config-file.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
-import { addPlotOptions, plotSettings } from "./plot.js";
+import { addPlotOptions, plotSettings, type PlotFlags } from "./plot.js";
 
-export interface RunOptions {
+export interface RunOptions extends PlotFlags {
   set: string[];
   json?: boolean;
   csv?: boolean;
   out?: string;
   quiet?: boolean;
-  plot?: string;
   logTime?: boolean;
   skillLoss?: boolean;
-  xlim?: string;
-  plotSize?: string;
   vectors?: string;
 }
 

@@ -11,21 +11,18 @@ import { cellOf, computeStudy, toCsv, toRecords, type Cell, type StudyResult, ty
 import { studySpec } from "../report/figure/study.js";
 import { withSuffix } from "../report/figure/formats.js";
 import type { FigureSize } from "../report/figure/theme.js";
-import { addPlotOptions, plotSettings } from "./plot.js";
+import { addPlotOptions, plotSettings, type PlotFlags } from "./plot.js";
 import { CliError, checkFolder, declareIo, inputName, readTextFile, writeFigure, writeFileAtomic } from "./io.js";
 import { Interrupted, RunError } from "../errors.js";
 import type { VlSpec } from "../report/figure/theme.js";
 import { progressBar } from "./progress.js";
 import { note } from "./shared.js";
 
-export interface StudyCliOptions {
+export interface StudyCliOptions extends PlotFlags {
   out?: string;
   jobs?: string;
   long?: boolean;
   quiet?: boolean;
-  plot?: string;
-  xlim?: string;
-  plotSize?: string;
 }
 
 export const INTERVAL_NOTE = "mean over each group's runs, sd the sample standard deviation (n - 1), lo/hi the 95% confidence interval of the mean (Student t, n - 1 degrees of freedom; empty for n < 2)";

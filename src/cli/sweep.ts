@@ -10,7 +10,7 @@ import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
 import { suggest } from "../config/errors.js";
 
-import { addPlotOptions, plotSettings } from "./plot.js";
+import { addPlotOptions, plotSettings, type PlotFlags } from "./plot.js";
 import type { ErrorBand } from "../report/figure/relplot.js";
 import type { FigureSize } from "../report/figure/theme.js";
 import type { SweepLine as FigureSweepLine } from "../report/figure/sweep.js";
@@ -18,7 +18,7 @@ import { sweepLines } from "../results/sweep-lines.js";
 
 const BANDS = ["ci95", "sd", "minmax", "none"];
 
-export interface SweepCliOptions {
+export interface SweepCliOptions extends PlotFlags {
   out?: string;
   resume?: boolean;
   jobs?: string;
@@ -26,14 +26,11 @@ export interface SweepCliOptions {
   set: string[];
   dryRun?: boolean;
   quiet?: boolean;
-  plot?: string;
   plotX?: string;
   plotSeries?: string;
   plotY?: string;
   plotFacet?: string;
   plotBand?: string;
-  xlim?: string;
-  plotSize?: string;
 }
 
 export function registerSweep(program: Command): void {
