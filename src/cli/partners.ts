@@ -16,31 +16,35 @@ export interface Partner {
   unless?: string[];
 }
 
+/** What every drawing command's --xlim and --plot-size need. */
+const FIGURE: readonly Partner[] = [
+  { option: "--xlim", with: "--plot", what: "the figure" },
+  { option: "--plot-size", with: "--plot", what: "the figure" },
+];
+
+/** What --seed and --level need wherever --bootstrap resamples. */
+const BOOTSTRAP: readonly Partner[] = [
+  { option: "--seed", with: "--bootstrap", what: "the resamples' random seed" },
+  { option: "--level", with: "--bootstrap", what: "the intervals' coverage" },
+];
+
 export const ACTS_ONLY_WITH: Readonly<Record<string, readonly Partner[]>> = {
   run: [
     { option: "--log-time", with: "--plot", what: "the figure's time axis" },
     { option: "--skill-loss", with: "--plot", what: "the figure's per-skill loss panel" },
-    { option: "--xlim", with: "--plot", what: "the figure" },
-    { option: "--plot-size", with: "--plot", what: "the figure" },
+    ...FIGURE,
   ],
-  kinematics: [
-    { option: "--xlim", with: "--plot", what: "the figure" },
-    { option: "--plot-size", with: "--plot", what: "the figure" },
-  ],
+  kinematics: [...FIGURE],
   calibrate: [
     { option: "--log-time", with: "--plot", what: "the figure's time axis" },
-    { option: "--xlim", with: "--plot", what: "the figure" },
-    { option: "--plot-size", with: "--plot", what: "the figure" },
-    { option: "--seed", with: "--bootstrap", what: "the resamples' random seed" },
-    { option: "--level", with: "--bootstrap", what: "the intervals' coverage" },
+    ...FIGURE,
+    ...BOOTSTRAP,
   ],
   fit: [
-    { option: "--seed", with: "--bootstrap", what: "the resamples' random seed" },
-    { option: "--level", with: "--bootstrap", what: "the intervals' coverage" },
+    ...BOOTSTRAP,
     { option: "--bootstrap-by", with: "--bootstrap", what: "what is resampled" },
     { option: "--flops-per-param-token", with: "--compute", what: "C = k N D for the compute-optimal split" },
-    { option: "--xlim", with: "--plot", what: "the figure" },
-    { option: "--plot-size", with: "--plot", what: "the figure" },
+    ...FIGURE,
   ],
   sweep: [
     { option: "--plot-x", with: "--plot", what: "the sweep figure", unless: ["--dry-run"] },

@@ -149,10 +149,8 @@ class MoreThuente {
     let stpf: number;
     if (fp > fx) {
       // Case 1: higher function value; the minimum is bracketed.
-      const theta = (3 * (fx - fp)) / (stp - stx) + dx + dp;
-      const s = Math.max(Math.abs(theta), Math.abs(dx), Math.abs(dp));
-      let gamma = s * Math.sqrt(Math.max(0, (theta / s) * (theta / s) - (dx / s) * (dp / s)));
-      if (stp < stx) gamma = -gamma;
+      const { theta, gamma: root } = cubic(fx, fp, dx, dp, stx, stp);
+      const gamma = stp < stx ? -root : root;
       const p = gamma - dx + theta;
       const q = gamma - dx + gamma + dp;
       const r = p / q;
@@ -162,10 +160,8 @@ class MoreThuente {
       this.brackt = true;
     } else if (sgnd < 0) {
       // Case 2: lower value, derivatives of opposite sign; bracketed.
-      const theta = (3 * (fx - fp)) / (stp - stx) + dx + dp;
-      const s = Math.max(Math.abs(theta), Math.abs(dx), Math.abs(dp));
-      let gamma = s * Math.sqrt(Math.max(0, (theta / s) * (theta / s) - (dx / s) * (dp / s)));
-      if (stp > stx) gamma = -gamma;
+      const { theta, gamma: root } = cubic(fx, fp, dx, dp, stx, stp);
+      const gamma = stp > stx ? -root : root;
       const p = gamma - dp + theta;
       const q = gamma - dp + gamma + dx;
       const r = p / q;
@@ -175,10 +171,8 @@ class MoreThuente {
       this.brackt = true;
     } else if (Math.abs(dp) < Math.abs(dx)) {
       // Case 3: lower value, same-sign derivative decreasing in magnitude.
-      const theta = (3 * (fx - fp)) / (stp - stx) + dx + dp;
-      const s = Math.max(Math.abs(theta), Math.abs(dx), Math.abs(dp));
-      let gamma = s * Math.sqrt(Math.max(0, (theta / s) * (theta / s) - (dx / s) * (dp / s)));
-      if (stp > stx) gamma = -gamma;
+      const { theta, gamma: root } = cubic(fx, fp, dx, dp, stx, stp);
+      const gamma = stp > stx ? -root : root;
       const p = gamma - dp + theta;
       const q = gamma + (dx - dp) + gamma;
       const r = p / q;
@@ -199,10 +193,8 @@ class MoreThuente {
     } else {
       // Case 4: lower value, same-sign derivative not decreasing in magnitude.
       if (this.brackt) {
-        const theta = (3 * (fp - fy)) / (sty - stp) + dy + dp;
-        const s = Math.max(Math.abs(theta), Math.abs(dy), Math.abs(dp));
-        let gamma = s * Math.sqrt(Math.max(0, (theta / s) * (theta / s) - (dy / s) * (dp / s)));
-        if (stp > sty) gamma = -gamma;
+        const { theta, gamma: root } = cubic(fp, fy, dy, dp, stp, sty);
+        const gamma = stp > sty ? -root : root;
         const p = gamma - dp + theta;
         const q = gamma - dp + gamma + dy;
         const r = p / q;
@@ -224,6 +216,17 @@ class MoreThuente {
     }
     this.stp = stpf;
   }
+}
+
+/**
+ * dcstep's cubic through the step ends (t1, f1, d1) and (t2, f2, d2): theta and the
+ * square-root term gamma >= 0 (scaled by the largest of |theta|, |d1|, |d2| against
+ * overflow); each case gives gamma its sign.
+ */
+function cubic(f1: number, f2: number, d1: number, d2: number, t1: number, t2: number): { theta: number; gamma: number } {
+  const theta = (3 * (f1 - f2)) / (t2 - t1) + d1 + d2;
+  const s = Math.max(Math.abs(theta), Math.abs(d1), Math.abs(d2));
+  return { theta, gamma: s * Math.sqrt(Math.max(0, (theta / s) * (theta / s) - (d1 / s) * (d2 / s))) };
 }
 
 function dot(a: Float64Array, b: Float64Array, n: number): number {

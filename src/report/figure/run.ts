@@ -15,16 +15,11 @@
 import { evenlySpaced, fmtAny, fmtValue } from "../format.js";
 import { isModelName, modelSpec } from "../../models/index.js";
 import type { SkillLoss } from "../../models/spec.js";
+import type { SkillRow } from "../result.js";
 import { type FigureSize, type VlSpec, topLevel, viridisRange, xDomain, zoom } from "./theme.js";
 
-export interface RunSkillRow {
-  index: number;
-  frequency: number;
-  onset: number | null;
-  half: number | null;
-  learned: number | null;
-  final: number;
-}
+/** A skill's row of the run JSON, as the figure reads it (the writer's SkillRow). */
+export type RunSkillRow = Omit<SkillRow, "withheld">;
 
 /** What the run figure reads of a run result (the run JSON). */
 export interface RunFigureInput {
