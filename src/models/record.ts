@@ -4,6 +4,7 @@
  * Always includes t = 0 and the final time; discrete times are unique integers.
  */
 import type { RecordSpec } from "../config/schema.js";
+import { RunGuard } from "./guard.js";
 
 export function recordTimes(horizon: number, spec: RecordSpec, discrete: boolean): number[] {
   const end = discrete ? Math.floor(horizon) : horizon;
@@ -23,4 +24,31 @@ export function recordTimes(horizon: number, spec: RecordSpec, discrete: boolean
     if (t > out[out.length - 1]) out.push(t);
   }
   return out;
+}
+
+/**
+ * The trace of a closed-form model at the recorded times: the loss and each of n skills'
+ * levels, every value checked by the run guard every model runs (a closed form stays in
+ * [0, 1]; leaving it is a bug in `form`, which the error names), and the guard's warnings.
+ */
+export function closedFormTrace(
+  times: number[],
+  n: number,
+  lossAt: (t: number) => number,
+  levelAt: (i: number, t: number) => number,
+  form: string,
+): { trace: { t: number[]; loss: number[]; level: number[][] }; warnings: string[] } {
+  const trace = { t: times, loss: [] as number[], level: Array.from({ length: n }, () => [] as number[]) };
+  const guard = new RunGuard({ initialLoss: lossAt(0), range: { lo: 0, hi: 1 }, cause: `the ${form} closed form left [0, 1] (a bug)` });
+  for (const t of times) {
+    const L = lossAt(t);
+    guard.loss(t, L);
+    trace.loss.push(L);
+    for (let i = 0; i < n; i++) {
+      const s = levelAt(i, t);
+      guard.level(t, i, s);
+      trace.level[i].push(s);
+    }
+  }
+  return { trace, warnings: guard.warnings() };
 }

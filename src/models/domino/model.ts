@@ -14,10 +14,9 @@
  * Closed forms, so crossing times are exact: serial (r - 1 + th) t0, parallel -tau ln(1 - th) / p_i.
  */
 import type { DominoConfig } from "../../config/schema.js";
-import { recordTimes } from "../record.js";
+import { closedFormTrace, recordTimes } from "../record.js";
 import { levelAtThreshold, thresholdList } from "../timeline.js";
 import { effectiveRate, frequencyOrder, skillFrequencies } from "../skills.js";
-import { RunGuard } from "../guard.js";
 import type { ModelOutput } from "../types.js";
 
 /** Rank (0-based) of each skill by frequency, most frequent first, ties broken by index. */
@@ -87,24 +86,12 @@ export function runDomino(cfg: DominoConfig): ModelOutput {
   const th = thresholdList(cfg.timeline).map((x) => levelAtThreshold(x, 0, cfg.timeline.on));
 
   const times = recordTimes(T, cfg.record, Number.isInteger(T));
-  const trace = { t: times, loss: [] as number[], level: Array.from({ length: n }, () => [] as number[]) };
   const lossAt = (t: number) => {
     let L = 0;
     for (let i = 0; i < n; i++) L += p[i] * (1 - level(i, t)) ** 2;
     return L;
   };
-  // Closed forms stay in [0, 1]; the guard is the same check every model runs.
-  const guard = new RunGuard({ initialLoss: lossAt(0), range: { lo: 0, hi: 1 }, cause: "the Domino closed form left [0, 1] (a bug)" });
-  for (const t of times) {
-    const L = lossAt(t);
-    guard.loss(t, L);
-    trace.loss.push(L);
-    for (let i = 0; i < n; i++) {
-      const s = level(i, t);
-      guard.level(t, i, s);
-      trace.level[i].push(s);
-    }
-  }
+  const { trace, warnings } = closedFormTrace(times, n, lossAt, level, "Domino");
   const cross = th.map((x) => Array.from({ length: n }, (_, i) => {
     const tc = crossingTime(i, x);
     return tc <= T ? tc : null;
@@ -130,6 +117,6 @@ export function runDomino(cfg: DominoConfig): ModelOutput {
     crossings: { onset: cross[0], half: cross[1], learned: cross[2] },
     final: { loss: lossAt(T), level: Array.from({ length: n }, (_, i) => level(i, T)), time: T },
     extra,
-    warnings: guard.warnings(),
+    warnings,
   };
 }

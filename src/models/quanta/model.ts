@@ -15,8 +15,7 @@
  * threshold is crossed at that step. The tails sum_{k > m} p_k are summed from the rarest
  * quantum up, so a small tail keeps its digits (not 1 minus a sum close to 1).
  */
-import { recordTimes } from "../record.js";
-import { RunGuard } from "../guard.js";
+import { closedFormTrace, recordTimes } from "../record.js";
 import type { ModelOutput } from "../types.js";
 import type { QuantaConfig } from "./schema.js";
 
@@ -74,18 +73,7 @@ export function runQuanta(cfg: QuantaConfig): ModelOutput {
     return S !== null && S <= T ? S : null;
   });
   const times = recordTimes(T, cfg.record, true);
-  const trace = { t: times, loss: [] as number[], level: Array.from({ length: n }, () => [] as number[]) };
-  const guard = new RunGuard({ initialLoss: lossAt(0), range: { lo: 0, hi: 1 }, cause: "the quantization closed form left [0, 1] (a bug)" });
-  for (const t of times) {
-    const L = lossAt(t);
-    guard.loss(t, L);
-    trace.loss.push(L);
-    for (let i = 0; i < n; i++) {
-      const s = at[i] !== null && t >= at[i]! ? 1 : 0;
-      guard.level(t, i, s);
-      trace.level[i].push(s);
-    }
-  }
+  const { trace } = closedFormTrace(times, n, lossAt, (i, t) => (at[i] !== null && t >= at[i]! ? 1 : 0), "quantization");
   const nEnd = learnedCount(T);
   const alpha = zipf - 1;
   return {
