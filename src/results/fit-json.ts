@@ -4,7 +4,7 @@
  * parameters of that form) and words each failure once, naming the file. FIT_PARAMS is the one
  * list of each form's parameters, in the order the writer puts them.
  */
-import { ResultsError } from "./errors.js";
+import { ResultsError, parseJsonDocument } from "./errors.js";
 
 /** The parameters of each fitted law, in the order `skillsim fit --json` writes them. */
 export const FIT_PARAMS = {
@@ -34,13 +34,7 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 
 /** Check that `text` is a fit result; every failure is one line naming the file. */
 export function readFitJson(text: string, name: string, opts: FitJsonOptions = {}): FitJson {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new ResultsError(`${name}: not a JSON document (${(e as Error).message.split("\n")[0]}); give the output of \`skillsim fit --json\``);
-  }
-  return checkFitJson(v, name, opts);
+  return checkFitJson(parseJsonDocument(text, name, "skillsim fit --json"), name, opts);
 }
 
 /** Check a parsed document as readFitJson does (for a caller that has parsed it already). */

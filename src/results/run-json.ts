@@ -4,7 +4,7 @@
  * that take several formats tell a run JSON apart by content with runJsonDocument, then check
  * it with checkRunJson (readRunJson is the two in one).
  */
-import { ResultsError } from "./errors.js";
+import { ResultsError, parseJsonDocument } from "./errors.js";
 
 /** What a reader of a run result may rely on after readRunJson. */
 export interface RunJson {
@@ -29,13 +29,7 @@ const isNums = (a: unknown, nulls = false): a is number[] => Array.isArray(a) &&
 
 /** Check that `text` is a run JSON with a usable trace; every failure is one line naming the file. */
 export function readRunJson(text: string, name: string, opts: RunJsonOptions = {}): RunJson {
-  let v: unknown;
-  try {
-    v = JSON.parse(text);
-  } catch (e) {
-    throw new ResultsError(`${name}: not a JSON document (${(e as Error).message.split("\n")[0]}); give the output of \`skillsim run --json\``);
-  }
-  return checkRunJson(v, name, opts);
+  return checkRunJson(parseJsonDocument(text, name, "skillsim run --json"), name, opts);
 }
 
 /** Check a parsed document as readRunJson does (for a caller that has parsed it already). */
