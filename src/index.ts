@@ -26,6 +26,6 @@ export { calibrate, parseObserved, plan as planCalibration, CalibrateError, type
 export { kinematics, parseDeltas, type Kinematics } from "./analysis/kinematics.js";
 export { NaturalPreconditioner, naturalLimitError } from "./engine/natural.js";
 export {
-  ResultsError, canonicalJson, baseConfig, firstDifference, csvCell, csvNumber, csvRecords, readRunJson, forEachLine, readSweepLine, sweepLines,
-  type RunJson, type SweepLine,
+  ResultsError, canonicalJson, baseConfig, firstDifference, csvCell, csvNumber, csvRecords, readRunJson, readFitJson, readResultDocument, forEachLine, readSweepLine, sweepLines,
+  type RunJson, type FitJson, type ResultDocument, type SweepLine,
 } from "./results/index.js";
