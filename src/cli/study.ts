@@ -1,6 +1,6 @@
 /** `skillsim study FILE`: run what a study needs (resuming), compute its tables, write them and its figures. */
 import type { Command } from "commander";
-import { existsSync, mkdirSync, statSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { availableParallelism } from "node:os";
 import { ConfigError } from "../config/errors.js";
@@ -126,14 +126,18 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
     throw new CliError(`--out ${opts.out}: cannot create the folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 
-  // Runs: each config's sweep into its own JSON Lines file, resuming what is there.
+  // Runs: each config's sweep into its own JSON Lines file, resuming what is there. When the
+  // study needs the level curves (curves figures, --long, calibrate), each run's whole result is
+  // kept beside its line (results-<config>.jsonl), so no run is run twice.
+  const wantsCurves = study.figures.some((f) => f.data === "curves");
+  const needsResults = Boolean(study.calibrate || opts.long || wantsCurves);
   let failed = 0;
   const runs: StudyRun[] = [];
   for (const src of study.sources) {
     const path = join(opts.out, `runs-${src.label}.jsonl`);
     const bar = progressBar(`${src.label}`, quiet, "runs");
     try {
-      const s = await runSweep(src.plan, { out: path, resume: existsSync(path), jobs: Math.max(1, Math.min(opts.jobs, src.plan.total)), handleSignals: true, note: quiet ? undefined : note, onProgress: (d, t) => bar.update(d, t) });
+      const s = await runSweep(src.plan, { out: path, resume: existsSync(path), keep: needsResults ? keptPath(opts.out, src.label) : undefined, jobs: Math.max(1, Math.min(opts.jobs, src.plan.total)), handleSignals: true, note: quiet ? undefined : note, onProgress: (d, t) => bar.update(d, t) });
       if (s.interrupted) throw new Interrupted(`interrupted by ${s.interrupted}: the finished runs are in ${path}; run the same command again to resume`, s.interrupted);
       if (s.finished > 0) say(`${src.label}: ${s.finished} runs in ${s.seconds.toFixed(1)} s${s.skipped ? ` (${s.skipped} were there)` : ""}`);
     } finally {
@@ -149,8 +153,7 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
     }
   }
 
-  const wantsCurves = study.figures.some((f) => f.data === "curves");
-  const curves = study.calibrate || opts.long || wantsCurves ? await rerun(study, runs, opts, say, wantsCurves) : null;
+  const curves = needsResults ? await curvesOf(study, runs, opts, say, wantsCurves) : null;
   const result = computeStudy(study, runs);
   result.curves = curves;
   for (const n of result.notes) say(n);
@@ -199,13 +202,26 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
   return { study, result, failed, seconds, drawn };
 }
 
+/** Where a study keeps its runs' whole results (results/kept-runs.ts), one file per config. */
+export function keptPath(out: string, label: string): string {
+  return join(out, `results-${label}.jsonl`);
+}
+
 /**
- * Per-run work that needs the level curves, which sweep lines do not keep: each run is run
- * again in-process from the config it ran with (same config, same seed: the same numbers).
+ * Per-run work that needs the level curves, which sweep lines do not keep: read from the results
+ * the sweep kept beside its lines (results-<config>.jsonl). A run with no kept result (its line
+ * written by a sweep that kept none, or a kept result that does not match the line) is run again
+ * in-process from the config it ran with (same config, same seed: the same numbers) and its
+ * result appended to the file, so the next call finds it.
  */
-async function rerun(study: Study, runs: StudyRun[], opts: ExecuteOptions, say: (m: string) => void, wantsCurves: boolean): Promise<Table | null> {
+async function curvesOf(study: Study, runs: StudyRun[], opts: ExecuteOptions, say: (m: string) => void, wantsCurves: boolean): Promise<Table | null> {
   const { runModel, modelSpec } = await import("../models/index.js");
   const { buildResult } = await import("../report/result.js");
+  const { readKeptRuns, keptRunLine } = await import("../results/index.js");
+  const { configHash } = await import("../config/hash.js");
+  const kept = new Map(study.sources.map((s) => [s.label, readKeptRuns(keptPath(opts.out, s.label))]));
+  const rerunNow = new Map<string, string[]>(); // label -> kept lines of the runs re-run here
+  let reran = 0;
   const cal = study.calibrate ? await import("../analysis/calibrate.js") : null;
   const swept = [...new Set(study.sources.flatMap((s) => s.plan.keys.map((k) => k.key)))].filter((k) => k !== "seed");
   const curves: string[] = [["config", "id", "seed", ...swept, "step", "skill", "level", "loss"].map(csvText).join(",")];
@@ -217,8 +233,16 @@ async function rerun(study: Study, runs: StudyRun[], opts: ExecuteOptions, say: 
       const r = runs[i];
       bar.update(i, runs.length);
       if (r.run.error) continue;
-      const res = buildResult(r.cfg, runModel(r.cfg));
-      if (res.final.loss !== r.run.finalLoss) throw new RunError(`${r.label} run ${r.run.id}: re-running gave a final loss of ${res.final.loss}, the sweep line ${r.run.finalLoss}; the line was made by another version or config`);
+      const k = kept.get(r.label)?.get(r.run.id);
+      let res = k && k.config_hash === configHash(r.cfg) && (k.result as unknown as { final?: { loss?: unknown } }).final?.loss === r.run.finalLoss ? (k.result as unknown as ReturnType<typeof buildResult>) : null;
+      if (!res) {
+        res = buildResult(r.cfg, runModel(r.cfg));
+        if (res.final.loss !== r.run.finalLoss) throw new RunError(`${r.label} run ${r.run.id}: re-running gave a final loss of ${res.final.loss}, the sweep line ${r.run.finalLoss}; the line was made by another version or config`);
+        reran++;
+        const list = rerunNow.get(r.label) ?? [];
+        list.push(keptRunLine(r.run.id, res.provenance.config_hash, res));
+        rerunNow.set(r.label, list);
+      }
       if (table) {
         const sl = modelSpec(r.cfg.model).skillLoss?.(r.cfg as never);
         const of = sl && typeof sl !== "string" ? sl : null;
@@ -256,10 +280,12 @@ async function rerun(study: Study, runs: StudyRun[], opts: ExecuteOptions, say: 
     bar.update(runs.length, runs.length);
   } finally {
     bar.stop();
+    for (const [label, lines] of rerunNow) appendFileSync(keptPath(opts.out, label), lines.join("\n") + "\n");
   }
+  if (reran > 0) say(`${reran} run${reran === 1 ? "" : "s"} re-run in-process for ${wantsCurves || opts.long ? "their curves" : "calibration"} (no kept result: lines from a sweep that kept none); kept in results-<config>.jsonl for the next call`);
   if (opts.long) {
     writeFileAtomic(join(opts.out, "curves.csv"), curves.join("\n") + "\n");
-    say(`curves.csv: ${curves.length - 1} rows (the runs re-run in-process for their level curves)`);
+    say(`curves.csv: ${curves.length - 1} rows`);
   }
   return table;
 }

@@ -10,3 +10,4 @@ export { baseConfig, firstDifference } from "./config-diff.js";
 export { csvCell, csvNumber, csvRecords, csvStream, lineFinder, newlinesInCells, parseNumberCsv, type CsvRecord } from "./csv.js";
 export { checkRunJson, readRunJson, runJsonDocument, type RunJson, type RunJsonOptions } from "./run-json.js";
 export { forEachLine, openForReading, checkSweepLine, readSweepLine, startsWithSweepLine, sweepLines, type SweepLine } from "./sweep-lines.js";
+export { keptRunLine, readKeptRun, readKeptRuns, type KeptRun } from "./kept-runs.js";
