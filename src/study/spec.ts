@@ -104,7 +104,12 @@ export interface Study {
   calibrate: CalibrateSpec | null;
   figures: FigureSpec[];
   /** `slow: true`: real-network runs of minutes each, which `skillsim paper` runs only when named or with --all. */
-  paper: { figure: string; title: string; slow: boolean; checks: PaperCheck[] } | null;
+  /**
+   * `drawn`: figures of a study with checks that no reference number covers (a panel the paper
+   * draws with no number given), listed by `skillsim paper` as "drawn, no reference" beside the
+   * checks. A study without checks lists every figure it draws so.
+   */
+  paper: { figure: string; title: string; slow: boolean; checks: PaperCheck[]; drawn: string[] } | null;
 }
 
 /** Fields of a run's skill (skills[k].<field>). */
@@ -322,11 +327,11 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
     });
   }
 
-  const paper = isConfig ? null : parsePaper(all.paper, at, quantities.map((q) => q.name), group, fit);
+  const paper = isConfig ? null : parsePaper(all.paper, at, quantities.map((q) => q.name), group, fit, figures.map((f) => f.name));
   return { file, sources, quantities, group, fit, calibrate, figures, paper };
 }
 
-function parsePaper(v: unknown, at: (p: (string | number)[]) => string, qs: string[], group: string[], fit: FitSpec | null): Study["paper"] {
+function parsePaper(v: unknown, at: (p: (string | number)[]) => string, qs: string[], group: string[], fit: FitSpec | null, figureNames: string[]): Study["paper"] {
   if (v === undefined) return null;
   if (!isObj(v)) throw new ConfigError("expected {figure, title, checks: [...]}", at(["paper"]), "paper");
   const checks: PaperCheck[] = [];
@@ -354,7 +359,14 @@ function parsePaper(v: unknown, at: (p: (string | number)[]) => string, qs: stri
     checks.push({ quantity: String(c.quantity ?? column), row, table, column, value, source: c.source, tolerance: { abs: tol.abs as number | undefined, rel: tol.rel as number | undefined }, where: at(p) });
   });
   if (v.slow !== undefined && typeof v.slow !== "boolean") throw new ConfigError("slow: true or false", at(["paper", "slow"]), "paper.slow");
-  return { figure: String(v.figure ?? ""), title: String(v.title ?? ""), slow: v.slow === true, checks };
+  const drawnRaw = v.drawn === undefined ? [] : Array.isArray(v.drawn) ? v.drawn : [v.drawn];
+  const drawn = drawnRaw.map((name, i) => {
+    const path = Array.isArray(v.drawn) ? ["paper", "drawn", i] : ["paper", "drawn"];
+    if (typeof name !== "string" || !figureNames.includes(name)) throw new ConfigError(`${JSON.stringify(name)} is not a figure of this study (${figureNames.join(", ") || "it draws none"})${suggest(String(name), figureNames)}`, at(path), path.join("."));
+    return name;
+  });
+  for (const k of Object.keys(v)) if (!["figure", "title", "slow", "checks", "drawn"].includes(k)) throw new ConfigError(`unknown key; paper has figure, title, slow, checks, drawn${suggest(k, ["figure", "title", "slow", "checks", "drawn"])}`, at(["paper", k]), `paper.${k}`);
+  return { figure: String(v.figure ?? ""), title: String(v.title ?? ""), slow: v.slow === true, checks, drawn };
 }
 
 /**
