@@ -139,3 +139,26 @@ test("paper checks: tolerance and verdicts", () => {
   const v = verdicts(s, computeStudy(s, runsOf(s).map((r) => ({ ...r, label: "c" }))));
   assert.deepEqual(v.map((x) => [x.value, x.n, x.ok]), [[7 / 3, 3, true], [4, 2, false]]);
 });
+
+test("paper.drawn: figures no check covers are listed beside the checks as drawn, no reference; a name that is no figure is refused", () => {
+  const base = `study:\n  configs: [c.yaml]\n  derive: {ratio: "skills[2].learned / skills[1].learned"}\n  figures:\n    - {name: r, data: groups, x: N0, y: ratio}\n    - {name: f, data: groups, x: N0, y: final_loss, title: "loss"}\npaper:\n  figure: "x"\n  checks:\n    - {quantity: r, row: {N0: 0.01}, column: ratio, value: 2.3, source: "hand", tolerance: {rel: 0.05}}\n`;
+  const read = () => CONFIG.replace(/study:[\s\S]*$/, "");
+  const s = parseStudy(base + "  drawn: [f]\n", "dir/p.yaml", read);
+  assert.deepEqual(s.paper!.drawn, ["f"]);
+  const result = computeStudy(s, runsOf(s).map((r) => ({ ...r, label: "c" })));
+  const v = verdicts(s, result, ["r", "f"]);
+  assert.deepEqual(v.map((x) => [x.quantity, x.drawn ?? false, x.reference]), [["r", false, 2.3], ["figure f: loss", true, null]]);
+  // A figure that was not drawn (nothing to draw) gets no row; without drawn: only the checks.
+  assert.equal(verdicts(s, result, ["r"]).length, 1);
+  assert.equal(verdicts(parseStudy(base, "dir/p.yaml", read), result, ["r", "f"]).length, 1);
+  const line = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return (e as { format(): string }).format();
+    }
+    return "no error";
+  };
+  assert.match(line(() => parseStudy(base + "  drawn: [g]\n", "dir/p.yaml", read)), /^dir\/p\.yaml:11:11: paper\.drawn\.0: "g" is not a figure of this study \(r, f\)/);
+  assert.match(line(() => parseStudy(base + "  drawm: [f]\n", "dir/p.yaml", read)), /^dir\/p\.yaml:11:3: paper\.drawm: unknown key; paper has figure, title, slow, checks, drawn; did you mean "drawn"\?/);
+});
