@@ -77,6 +77,8 @@ export interface FigureSpec {
   select: Record<string, unknown[]>;
   /** The x range drawn ([lo, hi]); --xlim overrides it. */
   xlim?: [number, number];
+  /** `fit_lines: true`: the study's fitted power laws drawn as lines over the points (x and y the fit's, colour and panel its groups). */
+  fitLines?: boolean;
   where: string;
 }
 
@@ -285,7 +287,7 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
     st.figures.forEach((f, i) => {
       const p = ["study", "figures", i];
       if (!isObj(f)) throw new ConfigError("expected {name, data, x, y, ...}", at(p), p.join("."));
-      const fk = ["name", "title", "data", "mark", "x", "y", "color", "column", "log", "select", "xlim"];
+      const fk = ["name", "title", "data", "mark", "x", "y", "color", "column", "log", "select", "xlim", "fit_lines"];
       for (const k of Object.keys(f)) if (!fk.includes(k)) throw new ConfigError(`unknown key; a figure has ${fk.join(", ")}${suggest(k, fk)}`, at([...p, k]), `${p.join(".")}.${k}`);
       const data = (f.data ?? "groups") as FigureData;
       if (!["runs", "groups", "fits", "calibration", "curves"].includes(data)) throw new ConfigError("data must be runs, groups, fits, calibration or curves", at([...p, "data"]), `${p.join(".")}.data`);
@@ -323,7 +325,23 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
         if (!Array.isArray(v) || v.length !== 2 || !v.every((z) => typeof z === "number" && Number.isFinite(z)) || !(v[0] < v[1])) throw new ConfigError("xlim: [lo, hi], two numbers with lo < hi", at([...p, "xlim"]), `${p.join(".")}.xlim`);
         xlim = [v[0], v[1]];
       }
-      figures.push({ name, title: typeof f.title === "string" ? f.title : undefined, data, mark, x, y, color: col("color"), column: col("column"), logX: log.includes("x"), logY: log.includes("y"), select, xlim, where: at(p) });
+      let fitLines = false;
+      if (f.fit_lines !== undefined) {
+        const fp = [...p, "fit_lines"];
+        if (typeof f.fit_lines !== "boolean") throw new ConfigError("fit_lines: true or false", at(fp), fp.join("."));
+        fitLines = f.fit_lines;
+        if (fitLines) {
+          // The lines are y = E + A x^-alpha of each fit group: the figure's x and y must be the
+          // fit's, and each line must have one colour and panel (the fit's by = the figure's color and column).
+          if (!fit) throw new ConfigError("fit_lines needs the study's fit: block", at(fp), fp.join("."));
+          if (data !== "groups" && data !== "runs") throw new ConfigError("fit_lines draws a fit over points: data must be groups or runs", at(fp), fp.join("."));
+          const yq = quantities.find((q) => q.name === y);
+          if (x !== fit.x.src || !yq || yq.src !== fit.y.src) throw new ConfigError(`fit_lines: the figure's x and y must be the fit's (x: ${fit.x.src}, y: the quantity ${fit.y.src}), got x: ${x}, y: ${y}`, at(fp), fp.join("."));
+          const keys = [col("color"), col("column")].filter((k): k is string => k !== undefined);
+          if (keys.length !== fit.by.length || !fit.by.every((k) => keys.includes(k))) throw new ConfigError(`fit_lines: the figure's color and column must be the fit's by (${fit.by.join(", ") || "none"}), got ${keys.join(", ") || "none"}`, at(fp), fp.join("."));
+        }
+      }
+      figures.push({ name, title: typeof f.title === "string" ? f.title : undefined, data, mark, x, y, color: col("color"), column: col("column"), logX: log.includes("x"), logY: log.includes("y"), select, xlim, fitLines, where: at(p) });
     });
   }
 
