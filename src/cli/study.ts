@@ -111,7 +111,7 @@ export function checkPlot(study: Study, plot: string | undefined): void {
 }
 
 /** Run, compute, write (see the command's help). */
-export async function executeStudy(file: string, opts: ExecuteOptions): Promise<{ study: Study; result: StudyResult; failed: number; seconds: number; drawn: string[] }> {
+export async function executeStudy(file: string, opts: ExecuteOptions): Promise<{ study: Study; result: StudyResult; failed: number; seconds: number; drawn: string[]; specs: Map<string, VlSpec> }> {
   const t0 = performance.now();
   const study = opts.study ?? loadStudy(file);
   opts.check?.(study);
@@ -171,6 +171,7 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
   // and drawn to SVG by the one figure layer.
   const plots = opts.plot ? studyPlotFiles(study, opts.plot, opts.plotPrefix) : [];
   const drawn: string[] = [];
+  const specs = new Map<string, VlSpec>();
   for (const [i, f] of study.figures.entries()) {
     let spec: VlSpec;
     try {
@@ -186,6 +187,7 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
     await writeFigure(join(opts.out, `${f.name}.svg`), spec, opts.quiet);
     if (plots[i]) await writeFigure(plots[i], spec, opts.quiet);
     drawn.push(f.name);
+    specs.set(f.name, spec);
   }
   const seconds = (performance.now() - t0) / 1000;
   writeFileAtomic(join(opts.out, "study.json"), JSON.stringify({
@@ -199,7 +201,7 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
     figures: drawn.flatMap((name) => [`${name}.vl.json`, `${name}.svg`]),
     notes: result.notes,
   }, null, 1) + "\n");
-  return { study, result, failed, seconds, drawn };
+  return { study, result, failed, seconds, drawn, specs };
 }
 
 /** Where a study keeps its runs' whole results (results/kept-runs.ts), one file per config. */
