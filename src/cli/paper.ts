@@ -1,6 +1,6 @@
 /** `skillsim paper [FIG...]`: every figure's study at its documented size, and a verdict table. */
 import type { Command } from "commander";
-import { mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { availableParallelism } from "node:os";
@@ -20,6 +20,7 @@ export function paperDir(): string {
 
 /** The figures with a study, in figure order: "4" -> configs/paper/fig4.study.yaml. */
 export function paperStudies(dir = paperDir()): { figure: string; file: string }[] {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .map((f) => /^fig(\d+[a-z-]*)\.study\.yaml$/.exec(f))
     .filter((m): m is RegExpExecArray => m !== null)
@@ -38,6 +39,7 @@ export function registerPaper(program: Command): void {
     .option("-o, --out <dir>", "folder for each figure's runs, tables and figures, and the verdicts", "paper-out")
     .option("-j, --jobs <n>", `worker threads for the runs (default: ${availableParallelism()})`)
     .option("--all", "also the figures whose studies are marked slow (real networks: minutes per run)")
+    .option("--full", "at the paper's own size: the studies of configs/paper/full/ (Fig 10 and Fig 18: 3,200 runs each, hours), into <dir>/full/; a figure without one is refused")
     .option("--docs <file>", "rewrite the verdict table between the markers in this Markdown file (docs/paper.md), and draw each figure into img/paper/ beside it (SVG and its Vega-Lite .vl.json), linked between the file's figure markers")
     .option("-q, --quiet", "no progress or notes on stderr")
     .option("--plot <file>", "also draw every figure as FILE-fig<N>-<name>.svg (or .png, .vl.json, .html: FILE's ending)");
@@ -53,12 +55,20 @@ figures' rows are kept), and each figure drawn is written as img/paper/fig<N>-<n
 .vl.json beside FILE and linked between <!-- skillsim paper figures fig<N>: begin/end -->.
 Exit codes: 0 every number within its tolerance, 1 some number outside it (or a run failed),
 2 bad arguments or study.`)
-    .action(async (figs: string[], opts: { out: string; jobs?: string; docs?: string; quiet?: boolean; all?: boolean; plot?: string; xlim?: string; plotSize?: string }) => {
+    .action(async (figs: string[], opts: { out: string; jobs?: string; docs?: string; quiet?: boolean; all?: boolean; full?: boolean; plot?: string; xlim?: string; plotSize?: string }) => {
       const quiet = Boolean(opts.quiet);
       const size = plotSettings(opts);
-      const all = paperStudies();
+      const documented = paperStudies();
+      const all = opts.full ? paperStudies(join(paperDir(), "full")) : documented;
       const want = figs.map((f) => f.replace(/^fig/i, ""));
-      for (const f of want) if (!all.some((s) => s.figure === f)) throw new CliError(`no study for figure ${f}; the studies are for figures ${all.map((s) => s.figure).join(", ")} (configs/paper/fig<N>.study.yaml)`);
+      for (const f of want) {
+        if (all.some((s) => s.figure === f)) continue;
+        if (opts.full && documented.some((s) => s.figure === f)) throw new CliError(`--full: figure ${f} has no full-size study; ${all.length ? `the paper's own size is configured for figure${all.length === 1 ? "" : "s"} ${all.map((s) => s.figure).join(", ")} (configs/paper/full/fig<N>.study.yaml)` : "no figure has one (configs/paper/full/)"}; run it at its documented size without --full`);
+        throw new CliError(`no study for figure ${f}; the studies are for figures ${documented.map((s) => s.figure).join(", ")} (configs/paper/fig<N>.study.yaml)`);
+      }
+      if (opts.full && opts.docs) throw new CliError("--docs documents the figures at their documented size; drop --full (the full-size figures and tables are written into <dir>/full/)");
+      if (opts.full && all.length === 0) throw new CliError("--full: no figure has a full-size study (configs/paper/full/fig<N>.study.yaml)");
+      const outDir = opts.full ? join(opts.out, "full") : opts.out;
       const chosen = want.length ? all.filter((s) => want.includes(s.figure)) : all;
       const jobs = opts.jobs === undefined ? availableParallelism() : Number(opts.jobs);
       if (!Number.isInteger(jobs) || jobs < 1) throw new CliError(`--jobs: expected a whole number >= 1, got "${opts.jobs}"`);
@@ -79,7 +89,7 @@ Exit codes: 0 every number within its tolerance, 1 some number outside it (or a 
       for (const s of studies) {
         if (!quiet) note(`figure ${s.figure}: ${s.study.paper?.title ?? s.file}`);
         const plot = opts.plot ? withSuffix(opts.plot, `-fig${s.figure}`) : undefined;
-        const r = await executeStudy(s.file, { out: join(opts.out, `fig${s.figure}`), jobs, quiet, study: s.study, size, plot: plot && s.study.figures.length ? plot : undefined, plotPrefix: true });
+        const r = await executeStudy(s.file, { out: join(outDir, `fig${s.figure}`), jobs, quiet, study: s.study, size, plot: plot && s.study.figures.length ? plot : undefined, plotPrefix: true });
         rows.push(...verdicts(s.study, r.result, r.drawn));
         times.push({ figure: s.figure, seconds: r.seconds });
         if (imgDir) images.push({ figure: s.figure, title: s.study.paper?.title ?? "", files: await docsImages(imgDir, s.figure, s.study.figures, r.specs, quiet) });
@@ -87,8 +97,8 @@ Exit codes: 0 every number within its tolerance, 1 some number outside it (or a 
       const total = (performance.now() - t0) / 1000;
       process.stdout.write(textVerdicts(rows));
       const md = markdownTable(rows);
-      writeFileAtomic(join(opts.out, "paper.md"), md);
-      writeFileAtomic(join(opts.out, "verdicts.json"), JSON.stringify({ verdicts: rows, seconds: { total, figures: times } }, null, 1) + "\n");
+      writeFileAtomic(join(outDir, "paper.md"), md);
+      writeFileAtomic(join(outDir, "verdicts.json"), JSON.stringify({ verdicts: rows, seconds: { total, figures: times } }, null, 1) + "\n");
       if (opts.docs) {
         const unlinked = updateDocs(opts.docs, rows, new Set(studies.map((s) => s.study.paper?.figure ?? s.figure)), images);
         if (!quiet) {
