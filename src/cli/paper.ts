@@ -92,7 +92,7 @@ Exit codes: 0 every number within its tolerance, 1 some number outside it (or a 
         const r = await executeStudy(s.file, { out: join(outDir, `fig${s.figure}`), jobs, quiet, study: s.study, size, plot: plot && s.study.figures.length ? plot : undefined, plotPrefix: true });
         rows.push(...verdicts(s.study, r.result, r.drawn));
         times.push({ figure: s.figure, seconds: r.seconds });
-        if (imgDir) images.push({ figure: s.figure, title: s.study.paper?.title ?? "", files: await docsImages(imgDir, s.figure, s.study.figures, r.specs, quiet) });
+        if (imgDir) images.push({ figure: s.figure, title: s.study.paper?.title ?? "", files: await docsImages(imgDir, s.figure, s.study.figures, r.specs, s.study.paper?.title ?? s.figure, quiet) });
       }
       const total = (performance.now() - t0) / 1000;
       process.stdout.write(textVerdicts(rows));
@@ -138,7 +138,7 @@ function makeFolder(dir: string): void {
 }
 
 /** Each figure a study drew, as img/paper/fig<N>-<name>.svg and .vl.json beside the docs. */
-async function docsImages(dir: string, figure: string, figures: { name: string; title?: string }[], specs: Map<string, VlSpec>, quiet: boolean): Promise<{ name: string; title: string; svg: string; spec: string }[]> {
+async function docsImages(dir: string, figure: string, figures: { name: string; title?: string }[], specs: Map<string, VlSpec>, title: string, quiet: boolean): Promise<{ name: string; title: string; svg: string; spec: string }[]> {
   const out: { name: string; title: string; svg: string; spec: string }[] = [];
   for (const f of figures) {
     const spec = specs.get(f.name);
@@ -146,7 +146,7 @@ async function docsImages(dir: string, figure: string, figures: { name: string; 
     const svg = join(dir, `fig${figure}-${f.name}.svg`), vl = join(dir, `fig${figure}-${f.name}.vl.json`);
     await writeFigure(svg, spec, quiet);
     await writeFigure(vl, spec, quiet);
-    out.push({ name: f.name, title: f.title ?? f.name, svg, spec: vl });
+    out.push({ name: f.name, title: f.title ?? title, svg, spec: vl });
   }
   return out;
 }
@@ -183,7 +183,7 @@ function updateDocs(path: string, rows: Verdict[], ran: Set<string>, images: { f
     }
     const rel = (p: string) => relative(base, p).split("\\").join("/");
     const body = [
-      ...im.files.map((f) => `![${f.title}](${rel(f.svg)})`),
+      ...im.files.map((f) => `![${f.title.replace(/[[\]\\]/g, (c) => `\\${c}`)}](${rel(f.svg)})`),
       `Drawn by \`skillsim paper ${im.figure}\` (\`--docs\` writes them here); their Vega-Lite specifications, data inline: ${im.files.map((f) => `[${f.name}](${rel(f.spec)})`).join(", ")}.`,
     ].join("\n\n");
     out = out.slice(0, i + begin.length) + "\n\n" + body + "\n\n" + out.slice(j);
