@@ -81,6 +81,21 @@ test("study: each run runs once; its kept result gives the curves, calibration a
   assert.match(r4.stderr, /1 run re-run in-process/);
   assert.deepEqual(outputs(stale), first);
 
+  // An interrupted study (two runs finished, the kept file cut mid-line): resumed, the other
+  // two runs run once, kept, nothing re-run, the same output.
+  const cut = join(dir, "cut");
+  cpSync(out, cut, { recursive: true });
+  const runsFile = join(cut, "runs-k.jsonl"), keptFile = join(cut, "results-k.jsonl");
+  writeFileSync(runsFile, readFileSync(runsFile, "utf8").split("\n").slice(0, 2).join("\n") + "\n");
+  const keptLines = readFileSync(keptFile, "utf8").split("\n");
+  writeFileSync(keptFile, keptLines.slice(0, 2).join("\n") + "\n" + keptLines[2].slice(0, 50));
+  const r6 = await cliIn(["study", file, "--out", cut, "--jobs", "1", "--long"]);
+  assert.equal(r6.code, 0, r6.stderr);
+  assert.match(r6.stderr, /k: 2 runs in [\d.]+ s \(2 were there\)/);
+  assert.doesNotMatch(r6.stderr, /re-run/);
+  assert.equal(readKeptRuns(keptFile).size, 4);
+  assert.deepEqual(outputs(cut), first);
+
   // A study that needs no curves keeps nothing.
   const plain = join(dir, "plain.yaml");
   writeFileSync(plain, CURVES.replace(/  calibrate:.*\n/, "").replace(/  figures:\n.*\n/, "  derive: {r: \"skills[2].learned / skills[1].learned\"}\n"));
