@@ -51,7 +51,8 @@ The study block (docs/study.md):
     figures: [{name: ratio, data: groups, x: skills.frequencies, y: ratio}]
 
 Writes into the folder: runs-<config>.jsonl (the sweep lines; a second call resumes them),
-runs.csv/.json (one row per run), groups.csv/.json (per group and quantity: n, mean, sd and
+results-<config>.jsonl (each run's whole result, when curves figures, --long or calibrate need
+its level curves: no run is run twice), runs.csv/.json (one row per run), groups.csv/.json (per group and quantity: n, mean, sd and
 the 95% t interval of the mean), fits.csv/.json, calibration.csv/.json, <figure>.vl.json and <figure>.svg
 (Vega-Lite, data inline; seeds drawn as their mean with the 95% t interval of the mean, each
 run a dot) and study.json (what was computed, and how). stdout: the group table.
