@@ -1,11 +1,12 @@
 /** `skillsim paper [FIG...]`: every figure's study at its documented size, and a verdict table. */
 import type { Command } from "commander";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { availableParallelism } from "node:os";
 import { DRAWN, markdownTable, num, valueText, verdicts, type Verdict } from "../study/paper.js";
-import { CliError, checkFolder, declareIo, writeFileAtomic } from "./io.js";
+import { CliError, checkFolder, declareIo, writeFigure, writeFileAtomic } from "./io.js";
+import type { VlSpec } from "../report/figure/theme.js";
 import { RunError } from "../errors.js";
 import { note } from "./shared.js";
 import { executeStudy, loadStudy } from "./study.js";
@@ -19,6 +20,7 @@ export function paperDir(): string {
 
 /** The figures with a study, in figure order: "4" -> configs/paper/fig4.study.yaml. */
 export function paperStudies(dir = paperDir()): { figure: string; file: string }[] {
+  if (!existsSync(dir)) return [];
   return readdirSync(dir)
     .map((f) => /^fig(\d+[a-z-]*)\.study\.yaml$/.exec(f))
     .filter((m): m is RegExpExecArray => m !== null)
@@ -37,7 +39,8 @@ export function registerPaper(program: Command): void {
     .option("-o, --out <dir>", "folder for each figure's runs, tables and figures, and the verdicts", "paper-out")
     .option("-j, --jobs <n>", `worker threads for the runs (default: ${availableParallelism()})`)
     .option("--all", "also the figures whose studies are marked slow (real networks: minutes per run)")
-    .option("--docs <file>", "rewrite the verdict table between the markers in this Markdown file (docs/paper.md)")
+    .option("--full", "at the paper's own size: the studies of configs/paper/full/ (Fig 10 and Fig 18: 3,200 runs each, hours), into <dir>/full/; a figure without one is refused")
+    .option("--docs <file>", "rewrite the verdict table between the markers in this Markdown file (docs/paper.md), and draw each figure into img/paper/ beside it (SVG and its Vega-Lite .vl.json), linked between the file's figure markers")
     .option("-q, --quiet", "no progress or notes on stderr")
     .option("--plot <file>", "also draw every figure as FILE-fig<N>-<name>.svg (or .png, .vl.json, .html: FILE's ending)");
   addPlotOptions(cmd)
@@ -47,41 +50,64 @@ networks, run only when named or with --all); its paper: block holds the paper's
 the authors' code's) numbers with their source and a tolerance. Prints one row per number:
 figure, quantity, reference, skillsim's value (mean ± sd over seeds, n), tolerance, verdict;
 writes <dir>/fig<N>/ (as \`skillsim study\`), <dir>/verdicts.json and <dir>/paper.md.
+--docs FILE: the rows of the figures run replace theirs in FILE's verdict table (the other
+figures' rows are kept), and each figure drawn is written as img/paper/fig<N>-<name>.svg and
+.vl.json beside FILE and linked between <!-- skillsim paper figures fig<N>: begin/end -->.
 Exit codes: 0 every number within its tolerance, 1 some number outside it (or a run failed),
 2 bad arguments or study.`)
-    .action(async (figs: string[], opts: PlotFlags & { out: string; jobs?: string; docs?: string; quiet?: boolean; all?: boolean }) => {
+    .action(async (figs: string[], opts: PlotFlags & { out: string; jobs?: string; docs?: string; quiet?: boolean; all?: boolean; full?: boolean }) => {
       const quiet = Boolean(opts.quiet);
       const size = plotSettings(opts);
-      const all = paperStudies();
+      const documented = paperStudies();
+      const all = opts.full ? paperStudies(join(paperDir(), "full")) : documented;
       const want = figs.map((f) => f.replace(/^fig/i, ""));
-      for (const f of want) if (!all.some((s) => s.figure === f)) throw new CliError(`no study for figure ${f}; the studies are for figures ${all.map((s) => s.figure).join(", ")} (configs/paper/fig<N>.study.yaml)`);
+      for (const f of want) {
+        if (all.some((s) => s.figure === f)) continue;
+        if (opts.full && documented.some((s) => s.figure === f)) throw new CliError(`--full: figure ${f} has no full-size study; ${all.length ? `the paper's own size is configured for figure${all.length === 1 ? "" : "s"} ${all.map((s) => s.figure).join(", ")} (configs/paper/full/fig<N>.study.yaml)` : "no figure has one (configs/paper/full/)"}; run it at its documented size without --full`);
+        throw new CliError(`no study for figure ${f}; the studies are for figures ${documented.map((s) => s.figure).join(", ")} (configs/paper/fig<N>.study.yaml)`);
+      }
+      if (opts.full && opts.docs) throw new CliError("--docs documents the figures at their documented size; drop --full (the full-size figures and tables are written into <dir>/full/)");
+      if (opts.full && all.length === 0) throw new CliError("--full: no figure has a full-size study (configs/paper/full/fig<N>.study.yaml)");
+      const outDir = opts.full ? join(opts.out, "full") : opts.out;
       const chosen = want.length ? all.filter((s) => want.includes(s.figure)) : all;
       const jobs = opts.jobs === undefined ? availableParallelism() : Number(opts.jobs);
       if (!Number.isInteger(jobs) || jobs < 1) throw new CliError(`--jobs: expected a whole number >= 1, got "${opts.jobs}"`);
-      if (opts.docs) docsMarkers(opts.docs); // before any run
+      const imgDir = opts.docs ? join(dirname(opts.docs), "img", "paper") : null;
+      if (opts.docs) {
+        docsMarkers(opts.docs); // before any run
+        makeFolder(imgDir!);
+      }
       const loaded = chosen.map((s) => ({ ...s, study: loadStudy(s.file) })); // every study checked before any run
       const skipped = want.length || opts.all ? [] : loaded.filter((s) => s.study.paper?.slow);
       const studies = loaded.filter((s) => !skipped.includes(s));
       if (opts.plot && !studies.some((s) => s.study.figures.length > 0)) throw new CliError(`--plot ${opts.plot}: no chosen figure's study draws a figure`);
       if (skipped.length && !quiet) note(`figure${skipped.length === 1 ? "" : "s"} ${skipped.map((s) => s.figure).join(", ")} skipped: real-network runs of minutes each; name ${skipped.length === 1 ? "it" : "them"} (skillsim paper ${skipped.map((s) => s.figure).join(" ")}) or give --all`);
       // Each figure's folder, before any run (the output guard checked --out itself; a new --out has none yet).
-      if (existsSync(opts.out)) for (const s of studies) checkFolder("--out", join(opts.out, `fig${s.figure}`));
+      if (existsSync(outDir)) for (const s of studies) checkFolder("--out", join(outDir, `fig${s.figure}`));
       const rows: Verdict[] = [];
       const times: { figure: string; seconds: number }[] = [];
+      const images: { figure: string; title: string; files: { name: string; title: string; svg: string; spec: string }[] }[] = [];
       const t0 = performance.now();
       for (const s of studies) {
         if (!quiet) note(`figure ${s.figure}: ${s.study.paper?.title ?? s.file}`);
         const plot = opts.plot ? withSuffix(opts.plot, `-fig${s.figure}`) : undefined;
-        const r = await executeStudy(s.file, { out: join(opts.out, `fig${s.figure}`), jobs, quiet, study: s.study, size, plot: plot && s.study.figures.length ? plot : undefined, plotPrefix: true });
+        const r = await executeStudy(s.file, { out: join(outDir, `fig${s.figure}`), jobs, quiet, study: s.study, size, plot: plot && s.study.figures.length ? plot : undefined, plotPrefix: true });
         rows.push(...verdicts(s.study, r.result, r.drawn));
         times.push({ figure: s.figure, seconds: r.seconds });
+        if (imgDir) images.push({ figure: s.figure, title: s.study.paper?.title ?? "", files: await docsImages(imgDir, s.figure, s.study.figures, r.specs, s.study.paper?.title ?? s.figure, quiet) });
       }
       const total = (performance.now() - t0) / 1000;
       process.stdout.write(textVerdicts(rows));
       const md = markdownTable(rows);
-      writeFileAtomic(join(opts.out, "paper.md"), md);
-      writeFileAtomic(join(opts.out, "verdicts.json"), JSON.stringify({ verdicts: rows, seconds: { total, figures: times } }, null, 1) + "\n");
-      if (opts.docs) updateDocs(opts.docs, md);
+      writeFileAtomic(join(outDir, "paper.md"), md);
+      writeFileAtomic(join(outDir, "verdicts.json"), JSON.stringify({ verdicts: rows, seconds: { total, figures: times } }, null, 1) + "\n");
+      if (opts.docs) {
+        const unlinked = updateDocs(opts.docs, rows, new Set(studies.map((s) => s.study.paper?.figure ?? s.figure)), images);
+        if (!quiet) {
+          const n = images.reduce((k, i) => k + i.files.length, 0);
+          note(`${opts.docs}: the verdict rows of figure${studies.length === 1 ? "" : "s"} ${studies.map((s) => s.figure).join(", ")}; ${n} figure${n === 1 ? "" : "s"} drawn into ${imgDir}/${unlinked.length ? `; not linked (no "<!-- skillsim paper figures fig<N>: begin -->" markers): fig ${unlinked.join(", ")}` : ""}`);
+        }
+      }
       const numbers = rows.filter((v) => !v.drawn);
       const drawnOnly = rows.length - numbers.length;
       if (!quiet) note(`${numbers.filter((v) => v.ok).length} of ${numbers.length} numbers within tolerance${drawnOnly ? ` (and ${drawnOnly} figure${drawnOnly === 1 ? "" : "s"} drawn with no reference number)` : ""}; ${total.toFixed(1)} s (${times.map((t) => `fig ${t.figure} ${t.seconds.toFixed(1)} s`).join(", ")})`);
@@ -104,9 +130,68 @@ function docsMarkers(path: string): { text: string; a: number; b: number } {
   return { text, a, b };
 }
 
-function updateDocs(path: string, md: string): void {
+function makeFolder(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new CliError(`--docs: cannot create the figures' folder ${dir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (!statSync(dir).isDirectory()) throw new CliError(`--docs: ${dir} is not a folder`);
+}
+
+/** Each figure a study drew, as img/paper/fig<N>-<name>.svg and .vl.json beside the docs. */
+async function docsImages(dir: string, figure: string, figures: { name: string; title?: string }[], specs: Map<string, VlSpec>, title: string, quiet: boolean): Promise<{ name: string; title: string; svg: string; spec: string }[]> {
+  const out: { name: string; title: string; svg: string; spec: string }[] = [];
+  for (const f of figures) {
+    const spec = specs.get(f.name);
+    if (!spec) continue;
+    const svg = join(dir, `fig${figure}-${f.name}.svg`), vl = join(dir, `fig${figure}-${f.name}.vl.json`);
+    await writeFigure(svg, spec, quiet);
+    await writeFigure(vl, spec, quiet);
+    out.push({ name: f.name, title: f.title ?? title, svg, spec: vl });
+  }
+  return out;
+}
+
+/** A figure label's place in the table: by its number, then as text ("16" before "16 top"). */
+function figureOrder(a: string, b: string): number {
+  return (parseInt(a, 10) || 0) - (parseInt(b, 10) || 0) || a.localeCompare(b);
+}
+
+/**
+ * Rewrite the docs: the verdict table between its markers, with the rows of the figures run
+ * (`ran`: their labels) replaced and every other figure's rows kept, in figure order; and each
+ * figure's images between its own markers. Returns the figures whose images had no markers.
+ */
+function updateDocs(path: string, rows: Verdict[], ran: Set<string>, images: { figure: string; title: string; files: { name: string; title: string; svg: string; spec: string }[] }[]): string[] {
   const { text, a, b } = docsMarkers(path);
-  writeFileAtomic(path, text.slice(0, a + BEGIN.length) + "\n\n" + md + "\n" + text.slice(b));
+  const fresh = markdownTable(rows).trimEnd().split("\n");
+  const head = fresh.slice(0, 2);
+  const cellOf = (line: string) => line.split("|")[1]?.trim() ?? "";
+  const old = text.slice(a + BEGIN.length, b).split("\n").filter((l) => l.startsWith("| ")).slice(2).filter((l) => !ran.has(cellOf(l)));
+  const all = [...old, ...fresh.slice(2)];
+  const order = [...new Set(all.map(cellOf))].sort(figureOrder);
+  const table = [...head, ...order.flatMap((f) => all.filter((l) => cellOf(l) === f))].join("\n") + "\n";
+  let out = text.slice(0, a + BEGIN.length) + "\n\n" + table + "\n" + text.slice(b);
+  const unlinked: string[] = [];
+  const base = dirname(path);
+  for (const im of images) {
+    if (im.files.length === 0) continue;
+    const begin = `<!-- skillsim paper figures fig${im.figure}: begin -->`, end = `<!-- skillsim paper figures fig${im.figure}: end -->`;
+    const i = out.indexOf(begin), j = out.indexOf(end);
+    if (i < 0 || j < i) {
+      unlinked.push(im.figure);
+      continue;
+    }
+    const rel = (p: string) => relative(base, p).split("\\").join("/");
+    const body = [
+      ...im.files.map((f) => `![${f.title.replace(/[[\]\\]/g, (c) => `\\${c}`)}](${rel(f.svg)})`),
+      `Drawn by \`skillsim paper ${im.figure}\` (\`--docs\` writes them here); their Vega-Lite specifications, data inline: ${im.files.map((f) => `[${f.name}](${rel(f.spec)})`).join(", ")}.`,
+    ].join("\n\n");
+    out = out.slice(0, i + begin.length) + "\n\n" + body + "\n\n" + out.slice(j);
+  }
+  writeFileAtomic(path, out);
+  return unlinked;
 }
 
 function textVerdicts(vs: Verdict[]): string {

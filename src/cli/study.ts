@@ -1,6 +1,6 @@
 /** `skillsim study FILE`: run what a study needs (resuming), compute its tables, write them and its figures. */
 import type { Command } from "commander";
-import { existsSync, mkdirSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { availableParallelism } from "node:os";
 import { ConfigError } from "../config/errors.js";
@@ -48,7 +48,8 @@ The study block (docs/study.md):
     figures: [{name: ratio, data: groups, x: skills.frequencies, y: ratio}]
 
 Writes into the folder: runs-<config>.jsonl (the sweep lines; a second call resumes them),
-runs.csv/.json (one row per run), groups.csv/.json (per group and quantity: n, mean, sd and
+results-<config>.jsonl (each run's whole result, when curves figures, --long or calibrate need
+its level curves: no run is run twice), runs.csv/.json (one row per run), groups.csv/.json (per group and quantity: n, mean, sd and
 the 95% t interval of the mean), fits.csv/.json, calibration.csv/.json, <figure>.vl.json and <figure>.svg
 (Vega-Lite, data inline; seeds drawn as their mean with the 95% t interval of the mean, each
 run a dot) and study.json (what was computed, and how). stdout: the group table.
@@ -109,7 +110,7 @@ export function checkPlot(study: Study, plot: string | undefined): void {
 }
 
 /** Run, compute, write (see the command's help). */
-export async function executeStudy(file: string, opts: ExecuteOptions): Promise<{ study: Study; result: StudyResult; failed: number; seconds: number; drawn: string[] }> {
+export async function executeStudy(file: string, opts: ExecuteOptions): Promise<{ study: Study; result: StudyResult; failed: number; seconds: number; drawn: string[]; specs: Map<string, VlSpec> }> {
   const t0 = performance.now();
   const study = opts.study ?? loadStudy(file);
   opts.check?.(study);
@@ -125,14 +126,18 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
     throw new CliError(`--out ${opts.out}: cannot create the folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
 
-  // Runs: each config's sweep into its own JSON Lines file, resuming what is there.
+  // Runs: each config's sweep into its own JSON Lines file, resuming what is there. When the
+  // study needs the level curves (curves figures, --long, calibrate), each run's whole result is
+  // kept beside its line (results-<config>.jsonl), so no run is run twice.
+  const wantsCurves = study.figures.some((f) => f.data === "curves");
+  const needsResults = Boolean(study.calibrate || opts.long || wantsCurves);
   let failed = 0;
   const runs: StudyRun[] = [];
   for (const src of study.sources) {
     const path = join(opts.out, `runs-${src.label}.jsonl`);
     const bar = progressBar(`${src.label}`, quiet, "runs");
     try {
-      const s = await runSweep(src.plan, { out: path, resume: existsSync(path), jobs: Math.max(1, Math.min(opts.jobs, src.plan.total)), handleSignals: true, note: quiet ? undefined : note, onProgress: (d, t) => bar.update(d, t) });
+      const s = await runSweep(src.plan, { out: path, resume: existsSync(path), keep: needsResults ? keptPath(opts.out, src.label) : undefined, jobs: Math.max(1, Math.min(opts.jobs, src.plan.total)), handleSignals: true, note: quiet ? undefined : note, onProgress: (d, t) => bar.update(d, t) });
       if (s.interrupted) throw new Interrupted(`interrupted by ${s.interrupted}: the finished runs are in ${path}; run the same command again to resume`, s.interrupted);
       if (s.finished > 0) say(`${src.label}: ${s.finished} runs in ${s.seconds.toFixed(1)} s${s.skipped ? ` (${s.skipped} were there)` : ""}`);
     } finally {
@@ -148,8 +153,7 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
     }
   }
 
-  const wantsCurves = study.figures.some((f) => f.data === "curves");
-  const curves = study.calibrate || opts.long || wantsCurves ? await rerun(study, runs, opts, say, wantsCurves) : null;
+  const curves = needsResults ? await curvesOf(study, runs, opts, say, wantsCurves) : null;
   const result = computeStudy(study, runs);
   result.curves = curves;
   for (const n of result.notes) say(n);
@@ -167,6 +171,7 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
   // and drawn to SVG by the one figure layer.
   const plots = opts.plot ? studyPlotFiles(study, opts.plot, opts.plotPrefix) : [];
   const drawn: string[] = [];
+  const specs = new Map<string, VlSpec>();
   for (const [i, f] of study.figures.entries()) {
     let spec: VlSpec;
     try {
@@ -182,6 +187,7 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
     await writeFigure(join(opts.out, `${f.name}.svg`), spec, opts.quiet);
     if (plots[i]) await writeFigure(plots[i], spec, opts.quiet);
     drawn.push(f.name);
+    specs.set(f.name, spec);
   }
   const seconds = (performance.now() - t0) / 1000;
   writeFileAtomic(join(opts.out, "study.json"), JSON.stringify({
@@ -195,16 +201,29 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
     figures: drawn.flatMap((name) => [`${name}.vl.json`, `${name}.svg`]),
     notes: result.notes,
   }, null, 1) + "\n");
-  return { study, result, failed, seconds, drawn };
+  return { study, result, failed, seconds, drawn, specs };
+}
+
+/** Where a study keeps its runs' whole results (results/kept-runs.ts), one file per config. */
+export function keptPath(out: string, label: string): string {
+  return join(out, `results-${label}.jsonl`);
 }
 
 /**
- * Per-run work that needs the level curves, which sweep lines do not keep: each run is run
- * again in-process from the config it ran with (same config, same seed: the same numbers).
+ * Per-run work that needs the level curves, which sweep lines do not keep: read from the results
+ * the sweep kept beside its lines (results-<config>.jsonl). A run with no kept result (its line
+ * written by a sweep that kept none, or a kept result that does not match the line) is run again
+ * in-process from the config it ran with (same config, same seed: the same numbers) and its
+ * result appended to the file, so the next call finds it.
  */
-async function rerun(study: Study, runs: StudyRun[], opts: ExecuteOptions, say: (m: string) => void, wantsCurves: boolean): Promise<Table | null> {
+async function curvesOf(study: Study, runs: StudyRun[], opts: ExecuteOptions, say: (m: string) => void, wantsCurves: boolean): Promise<Table | null> {
   const { runModel, modelSpec } = await import("../models/index.js");
   const { buildResult } = await import("../report/result.js");
+  const { readKeptRuns, keptRunLine } = await import("../results/index.js");
+  const { configHash } = await import("../config/hash.js");
+  const kept = new Map(study.sources.map((s) => [s.label, readKeptRuns(keptPath(opts.out, s.label))]));
+  const rerunNow = new Map<string, string[]>(); // label -> kept lines of the runs re-run here
+  let reran = 0;
   const cal = study.calibrate ? await import("../calibrate/index.js") : null;
   const swept = [...new Set(study.sources.flatMap((s) => s.plan.keys.map((k) => k.key)))].filter((k) => k !== "seed");
   const curves: string[] = [["config", "id", "seed", ...swept, "step", "skill", "level", "loss"].map(csvText).join(",")];
@@ -216,8 +235,16 @@ async function rerun(study: Study, runs: StudyRun[], opts: ExecuteOptions, say: 
       const r = runs[i];
       bar.update(i, runs.length);
       if (r.run.error) continue;
-      const res = buildResult(r.cfg, runModel(r.cfg));
-      if (res.final.loss !== r.run.finalLoss) throw new RunError(`${r.label} run ${r.run.id}: re-running gave a final loss of ${res.final.loss}, the sweep line ${r.run.finalLoss}; the line was made by another version or config`);
+      const k = kept.get(r.label)?.get(r.run.id);
+      let res = k && k.config_hash === configHash(r.cfg) && (k.result as unknown as { final?: { loss?: unknown } }).final?.loss === r.run.finalLoss ? (k.result as unknown as ReturnType<typeof buildResult>) : null;
+      if (!res) {
+        res = buildResult(r.cfg, runModel(r.cfg));
+        if (res.final.loss !== r.run.finalLoss) throw new RunError(`${r.label} run ${r.run.id}: re-running gave a final loss of ${res.final.loss}, the sweep line ${r.run.finalLoss}; the line was made by another version or config`);
+        reran++;
+        const list = rerunNow.get(r.label) ?? [];
+        list.push(keptRunLine(r.run.id, res.provenance.config_hash, res));
+        rerunNow.set(r.label, list);
+      }
       if (table) {
         const sl = modelSpec(r.cfg.model).skillLoss?.(r.cfg as never);
         const of = sl && typeof sl !== "string" ? sl : null;
@@ -255,10 +282,12 @@ async function rerun(study: Study, runs: StudyRun[], opts: ExecuteOptions, say: 
     bar.update(runs.length, runs.length);
   } finally {
     bar.stop();
+    for (const [label, lines] of rerunNow) appendFileSync(keptPath(opts.out, label), lines.join("\n") + "\n");
   }
+  if (reran > 0) say(`${reran} run${reran === 1 ? "" : "s"} re-run in-process for ${wantsCurves || opts.long ? "their curves" : "calibration"} (no kept result: lines from a sweep that kept none); kept in results-<config>.jsonl for the next call`);
   if (opts.long) {
     writeFileAtomic(join(opts.out, "curves.csv"), curves.join("\n") + "\n");
-    say(`curves.csv: ${curves.length - 1} rows (the runs re-run in-process for their level curves)`);
+    say(`curves.csv: ${curves.length - 1} rows`);
   }
   return table;
 }

@@ -13,3 +13,4 @@ export { checkRunJson, readRunJson, runJsonDocument, type RunJson, type RunJsonO
 export { eachSweepLine, forEachLine, openForReading, checkSweepLine, readSweepLine, startsWithSweepLine, sweepLines, type SweepLine } from "./sweep-lines.js";
 export { FIT_PARAMS, checkFitJson, readFitJson, type FitForm, type FitJson, type FitJsonOptions } from "./fit-json.js";
 export { jsonSyntaxError, readResultDocument, type ResultDocument, type ResultKind } from "./result-document.js";
+export { keptRunLine, readKeptRun, readKeptRuns, type KeptRun } from "./kept-runs.js";

@@ -47,16 +47,21 @@ export function toleranceText(tol: PaperCheck["tolerance"]): string {
 export function verdicts(study: Study, result: StudyResult, drawn: string[] = []): Verdict[] {
   const paper = study.paper;
   if (!paper) return [];
-  if (paper.checks.length === 0) {
-    return drawn.map((name) => {
-      const f = study.figures.find((g) => g.name === name);
-      return { figure: paper.figure, quantity: `figure ${name}${f?.title ? `: ${f.title}` : ""}`, reference: null, source: "-", value: null, sd: null, n: 0, interval: null, tolerance: "-", ok: true, why: null, drawn: true };
-    });
-  }
-  return paper.checks.map((c) => {
+  const drawnRow = (name: string): Verdict => {
+    const f = study.figures.find((g) => g.name === name);
+    return { figure: paper.figure, quantity: `figure ${name}${f?.title ? `: ${f.title}` : ""}`, reference: null, source: "-", value: null, sd: null, n: 0, interval: null, tolerance: "-", ok: true, why: null, drawn: true };
+  };
+  if (paper.checks.length === 0) return drawn.map(drawnRow);
+  // Figures with no reference number beside the checks (paper.drawn), as far as they were drawn.
+  const extra = paper.drawn.filter((name) => drawn.includes(name)).map(drawnRow);
+  return [...paper.checks.map((c) => check(c, paper.figure, result)), ...extra];
+}
+
+function check(c: PaperCheck, figure: string, result: StudyResult): Verdict {
+  {
     const t = c.table === "groups" ? result.groups : result.fits!;
     const rows = findRows(t, c.row);
-    const base = { figure: paper.figure, quantity: c.quantity, reference: c.value, source: c.source, tolerance: toleranceText(c.tolerance) };
+    const base = { figure, quantity: c.quantity, reference: c.value, source: c.source, tolerance: toleranceText(c.tolerance) };
     if (rows.length !== 1) return { ...base, value: null, sd: null, n: 0, interval: null, ok: false, why: `${rows.length} rows match ${JSON.stringify(c.row)} in the ${c.table} table` };
     const r = rows[0];
     const get = (col: string) => {
@@ -79,7 +84,7 @@ export function verdicts(study: Study, result: StudyResult, drawn: string[] = []
     }
     if (value === null) return { ...base, value, sd, n, interval, ok: false, why: "no value (no run reached it)" };
     return { ...base, value, sd, n, interval, ok: within(value, c.value, c.tolerance), why: null };
-  });
+  }
 }
 
 /** A number as the table prints it (4 significant digits; integers whole). */

@@ -77,6 +77,8 @@ export interface FigureSpec {
   select: Record<string, unknown[]>;
   /** The x range drawn ([lo, hi]); --xlim overrides it. */
   xlim?: [number, number];
+  /** `fit_lines: true`: the study's fitted power laws drawn as lines over the points (x and y the fit's, colour and panel its groups). */
+  fitLines?: boolean;
   where: string;
 }
 
@@ -104,7 +106,12 @@ export interface Study {
   calibrate: CalibrateSpec | null;
   figures: FigureSpec[];
   /** `slow: true`: real-network runs of minutes each, which `skillsim paper` runs only when named or with --all. */
-  paper: { figure: string; title: string; slow: boolean; checks: PaperCheck[] } | null;
+  /**
+   * `drawn`: figures of a study with checks that no reference number covers (a panel the paper
+   * draws with no number given), listed by `skillsim paper` as "drawn, no reference" beside the
+   * checks. A study without checks lists every figure it draws so.
+   */
+  paper: { figure: string; title: string; slow: boolean; checks: PaperCheck[]; drawn: string[] } | null;
 }
 
 /** Fields of a run's skill (skills[k].<field>). */
@@ -280,7 +287,7 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
     st.figures.forEach((f, i) => {
       const p = ["study", "figures", i];
       if (!isObj(f)) throw new ConfigError("expected {name, data, x, y, ...}", at(p), p.join("."));
-      const fk = ["name", "title", "data", "mark", "x", "y", "color", "column", "log", "select", "xlim"];
+      const fk = ["name", "title", "data", "mark", "x", "y", "color", "column", "log", "select", "xlim", "fit_lines"];
       for (const k of Object.keys(f)) if (!fk.includes(k)) throw new ConfigError(`unknown key; a figure has ${fk.join(", ")}${suggest(k, fk)}`, at([...p, k]), `${p.join(".")}.${k}`);
       const data = (f.data ?? "groups") as FigureData;
       if (!["runs", "groups", "fits", "calibration", "curves"].includes(data)) throw new ConfigError("data must be runs, groups, fits, calibration or curves", at([...p, "data"]), `${p.join(".")}.data`);
@@ -318,15 +325,31 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
         if (!Array.isArray(v) || v.length !== 2 || !v.every((z) => typeof z === "number" && Number.isFinite(z)) || !(v[0] < v[1])) throw new ConfigError("xlim: [lo, hi], two numbers with lo < hi", at([...p, "xlim"]), `${p.join(".")}.xlim`);
         xlim = [v[0], v[1]];
       }
-      figures.push({ name, title: typeof f.title === "string" ? f.title : undefined, data, mark, x, y, color: col("color"), column: col("column"), logX: log.includes("x"), logY: log.includes("y"), select, xlim, where: at(p) });
+      let fitLines = false;
+      if (f.fit_lines !== undefined) {
+        const fp = [...p, "fit_lines"];
+        if (typeof f.fit_lines !== "boolean") throw new ConfigError("fit_lines: true or false", at(fp), fp.join("."));
+        fitLines = f.fit_lines;
+        if (fitLines) {
+          // The lines are y = E + A x^-alpha of each fit group: the figure's x and y must be the
+          // fit's, and each line must have one colour and panel (the fit's by = the figure's color and column).
+          if (!fit) throw new ConfigError("fit_lines needs the study's fit: block", at(fp), fp.join("."));
+          if (data !== "groups" && data !== "runs") throw new ConfigError("fit_lines draws a fit over points: data must be groups or runs", at(fp), fp.join("."));
+          const yq = quantities.find((q) => q.name === y);
+          if (x !== fit.x.src || !yq || yq.src !== fit.y.src) throw new ConfigError(`fit_lines: the figure's x and y must be the fit's (x: ${fit.x.src}, y: the quantity ${fit.y.src}), got x: ${x}, y: ${y}`, at(fp), fp.join("."));
+          const keys = [col("color"), col("column")].filter((k): k is string => k !== undefined);
+          if (keys.length !== fit.by.length || !fit.by.every((k) => keys.includes(k))) throw new ConfigError(`fit_lines: the figure's color and column must be the fit's by (${fit.by.join(", ") || "none"}), got ${keys.join(", ") || "none"}`, at(fp), fp.join("."));
+        }
+      }
+      figures.push({ name, title: typeof f.title === "string" ? f.title : undefined, data, mark, x, y, color: col("color"), column: col("column"), logX: log.includes("x"), logY: log.includes("y"), select, xlim, fitLines, where: at(p) });
     });
   }
 
-  const paper = isConfig ? null : parsePaper(all.paper, at, quantities.map((q) => q.name), group, fit);
+  const paper = isConfig ? null : parsePaper(all.paper, at, quantities.map((q) => q.name), group, fit, figures.map((f) => f.name));
   return { file, sources, quantities, group, fit, calibrate, figures, paper };
 }
 
-function parsePaper(v: unknown, at: (p: (string | number)[]) => string, qs: string[], group: string[], fit: FitSpec | null): Study["paper"] {
+function parsePaper(v: unknown, at: (p: (string | number)[]) => string, qs: string[], group: string[], fit: FitSpec | null, figureNames: string[]): Study["paper"] {
   if (v === undefined) return null;
   if (!isObj(v)) throw new ConfigError("expected {figure, title, checks: [...]}", at(["paper"]), "paper");
   const checks: PaperCheck[] = [];
@@ -354,7 +377,14 @@ function parsePaper(v: unknown, at: (p: (string | number)[]) => string, qs: stri
     checks.push({ quantity: String(c.quantity ?? column), row, table, column, value, source: c.source, tolerance: { abs: tol.abs as number | undefined, rel: tol.rel as number | undefined }, where: at(p) });
   });
   if (v.slow !== undefined && typeof v.slow !== "boolean") throw new ConfigError("slow: true or false", at(["paper", "slow"]), "paper.slow");
-  return { figure: String(v.figure ?? ""), title: String(v.title ?? ""), slow: v.slow === true, checks };
+  const drawnRaw = v.drawn === undefined ? [] : Array.isArray(v.drawn) ? v.drawn : [v.drawn];
+  const drawn = drawnRaw.map((name, i) => {
+    const path = Array.isArray(v.drawn) ? ["paper", "drawn", i] : ["paper", "drawn"];
+    if (typeof name !== "string" || !figureNames.includes(name)) throw new ConfigError(`${JSON.stringify(name)} is not a figure of this study (${figureNames.join(", ") || "it draws none"})${suggest(String(name), figureNames)}`, at(path), path.join("."));
+    return name;
+  });
+  for (const k of Object.keys(v)) if (!["figure", "title", "slow", "checks", "drawn"].includes(k)) throw new ConfigError(`unknown key; paper has figure, title, slow, checks, drawn${suggest(k, ["figure", "title", "slow", "checks", "drawn"])}`, at(["paper", k]), `paper.${k}`);
+  return { figure: String(v.figure ?? ""), title: String(v.title ?? ""), slow: v.slow === true, checks, drawn };
 }
 
 /**

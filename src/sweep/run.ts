@@ -38,6 +38,13 @@ export interface SweepOptions {
   stdout?: (line: string) => void;
   onProgress?: (done: number, total: number) => void;
   note?: (message: string) => void;
+  /**
+   * Also keep each finished run's whole result (its `run --json` record, with the per-step
+   * levels a sweep line leaves out) in this JSON Lines file (results/kept-runs.ts), written just
+   * before the run's line. Started afresh without `resume`, appended to with it (a partial last
+   * line dropped first). A diverged run keeps nothing. Requires `out`.
+   */
+  keep?: string;
 }
 
 export interface SweepSummary {
@@ -70,6 +77,7 @@ export async function runSweep(plan: SweepPlan, opts: SweepOptions = {}): Promis
   const jobs = opts.jobs ?? availableParallelism();
   if (!Number.isSafeInteger(jobs) || jobs < 1) throw new SweepError(`--jobs must be a whole number >= 1, got ${jobs}`);
   if (opts.resume && !opts.out) throw new SweepError("--resume needs --out FILE: it skips the runs already in FILE");
+  if (opts.keep && !opts.out) throw new SweepError("keeping the runs' results needs an output file");
   const shard = opts.shard;
 
   const shardRuns = shardSize(plan.total, shard);
@@ -138,6 +146,7 @@ async function validateAndRun(plan: SweepPlan, opts: SweepOptions, shard: Shard 
   const todo = shardRuns - skipped;
 
   let fd: number | null = null;
+  let keepFd: number | null = null;
   if (out) {
     try {
       fd = openSync(out, "a"); // O_APPEND | O_CREAT: each write lands whole at the end
@@ -145,20 +154,30 @@ async function validateAndRun(plan: SweepPlan, opts: SweepOptions, shard: Shard 
       throw new SweepError(`${out}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   }
+  if (opts.keep && todo > 0) {
+    if (opts.resume && existsSync(opts.keep)) dropPartialLine(opts.keep, opts.note);
+    try {
+      keepFd = openSync(opts.keep, opts.resume ? "a" : "w");
+    } catch (e) {
+      if (fd !== null) closeSync(fd);
+      throw new SweepError(`${opts.keep}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
+  const writeAll = (f: number, file: string | undefined, data: string) => {
+    const buf = Buffer.from(data);
+    try {
+      let off = writeSync(f, buf);
+      while (off < buf.length) off += writeSync(f, buf, off); // only on a short write (full disk)
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
+      throw new RunError(`${file}: cannot write (${code}); the runs finished so far are in ${out}, and --resume continues from there`);
+    }
+  };
   const toStdout = opts.stdout ?? ((s: string) => void process.stdout.write(s));
   const write = (line: string) => {
     const data = line + "\n";
     if (fd === null) toStdout(data);
-    else {
-      const buf = Buffer.from(data);
-      try {
-        let off = writeSync(fd, buf);
-        while (off < buf.length) off += writeSync(fd, buf, off); // only on a short write (full disk)
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code ?? (e as Error).message;
-        throw new RunError(`${out}: cannot write (${code}); the runs finished so far are in it, and --resume continues from there`);
-      }
-    }
+    else writeAll(fd, out, data);
   };
 
   const summary: SweepSummary = { total: plan.total, shardRuns, skipped, finished: 0, failed: [], failedBefore, interrupted: null, workers: 0, seconds: 0 };
@@ -169,9 +188,10 @@ async function validateAndRun(plan: SweepPlan, opts: SweepOptions, shard: Shard 
     const n = pending.next();
     if (n.done) return null;
     const r = plan.run(n.value);
-    return { id: r.id, overrides: r.overrides, cfg: r.cfg };
+    return { id: r.id, overrides: r.overrides, cfg: r.cfg, ...(keepFd !== null ? { keep: true } : {}) };
   };
-  const finish = (r: { id: number; line: string; failure?: string }) => {
+  const finish = (r: { id: number; line: string; failure?: string; kept?: string }) => {
+    if (keepFd !== null && r.kept !== undefined) writeAll(keepFd, opts.keep, r.kept + "\n");
     write(r.line);
     summary.finished++;
     if (r.failure !== undefined) summary.failed.push(r.id);
@@ -229,6 +249,7 @@ async function validateAndRun(plan: SweepPlan, opts: SweepOptions, shard: Shard 
       }
       closeSync(fd);
     }
+    if (keepFd !== null) closeSync(keepFd);
   }
   return summary;
 }
@@ -344,7 +365,7 @@ class Pool {
     await Promise.all(ws.map((x) => x.w.terminate()));
   }
 
-  run(nextJob: () => Job | null, onResult: (r: { id: number; line: string; failure?: string }) => void): Promise<void> {
+  run(nextJob: () => Job | null, onResult: (r: { id: number; line: string; failure?: string; kept?: string }) => void): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let inflight = 0;
       let ended = false;

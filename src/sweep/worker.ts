@@ -9,6 +9,8 @@
  *    "config" (the run's full config, so `fit` finds N and the batch size), "config_hash",
  *    "provenance" (skillsim and Node versions, config hash, seed)}
  * Lines written before summary and domino were added lack them; every reader accepts both.
+ * With job.keep the run's whole result (its `run --json` record, per-step levels included) comes
+ * back too, as a kept-run line (results/kept-runs.ts) for the caller's side file.
  * A run that diverges gives {"id", "overrides", "error", "config", "config_hash"}, so the other
  * runs carry on and --resume does not retry a run that would diverge again.
  *
@@ -22,18 +24,21 @@ import { runModel } from "../models/index.js";
 import { DivergenceError } from "../models/types.js";
 import { buildResult, provenance } from "../report/result.js";
 import { configHash } from "../config/hash.js";
+import { keptRunLine } from "../results/kept-runs.js";
 
 export interface Job {
   id: number;
   overrides: Record<string, unknown>;
   cfg: Config;
+  /** Also return the run's whole result (the `run --json` record) as a kept-run line (results/kept-runs.ts). */
+  keep?: boolean;
 }
 
 /** `failure`: the run diverged (its line carries the message). `internal`: a bug; stop the sweep.
  * `ms`: time the run took in the worker. */
-export type JobReply = { id: number; line: string; failure?: string; ms: number } | { id: number; internal: string; stack?: string };
+export type JobReply = { id: number; line: string; failure?: string; kept?: string; ms: number } | { id: number; internal: string; stack?: string };
 
-export function runJob(job: Job): { line: string; failure?: string } {
+export function runJob(job: Job): { line: string; failure?: string; kept?: string } {
   const { id, overrides, cfg } = job;
   try {
     const result = buildResult(cfg, runModel(cfg));
@@ -50,7 +55,7 @@ export function runJob(job: Job): { line: string; failure?: string } {
       config_hash: result.provenance.config_hash,
       provenance: result.provenance,
     });
-    return { line };
+    return job.keep ? { line, kept: keptRunLine(id, result.provenance.config_hash, result) } : { line };
   } catch (e) {
     if (!(e instanceof DivergenceError)) throw e;
     return { line: JSON.stringify({ id, overrides, error: e.message, config: cfg, config_hash: configHash(cfg), provenance: provenance(cfg) }), failure: e.message };

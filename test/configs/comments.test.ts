@@ -82,3 +82,10 @@ test("sweep-resource-N0.yaml: the serial runs finish at 512-536 steps", async ()
   const n01 = lines.filter((l) => l.overrides.N0 === 0.1).map((l) => l.skills.filter((s) => s.learned !== null).length);
   assert.deepEqual(n01, [10, 5]);
 });
+
+test("paper/fig16-top-theory.yaml: the half and learned times and the ratio its comment quotes", async () => {
+  const j = await run("paper/fig16-top-theory.yaml");
+  const [a, b] = j.skills;
+  quotes("paper/fig16-top-theory.yaml", "skill 1 half / learned at 65 / 133, skill 2 at 309 / 695", `skill 1 half / learned at ${a.half} / ${a.learned}, skill 2 at ${b.half} / ${b.learned}`);
+  quotes("paper/fig16-top-theory.yaml", "learned_2 / learned_1 = 5.2", `= ${(b.learned! / a.learned!).toFixed(1)}`);
+});

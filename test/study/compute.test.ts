@@ -139,3 +139,49 @@ test("paper checks: tolerance and verdicts", () => {
   const v = verdicts(s, computeStudy(s, runsOf(s).map((r) => ({ ...r, label: "c" }))));
   assert.deepEqual(v.map((x) => [x.value, x.n, x.ok]), [[7 / 3, 3, true], [4, 2, false]]);
 });
+
+test("paper.drawn: figures no check covers are listed beside the checks as drawn, no reference; a name that is no figure is refused", () => {
+  const base = `study:\n  configs: [c.yaml]\n  derive: {ratio: "skills[2].learned / skills[1].learned"}\n  figures:\n    - {name: r, data: groups, x: N0, y: ratio}\n    - {name: f, data: groups, x: N0, y: final_loss, title: "loss"}\npaper:\n  figure: "x"\n  checks:\n    - {quantity: r, row: {N0: 0.01}, column: ratio, value: 2.3, source: "hand", tolerance: {rel: 0.05}}\n`;
+  const read = () => CONFIG.replace(/study:[\s\S]*$/, "");
+  const s = parseStudy(base + "  drawn: [f]\n", "dir/p.yaml", read);
+  assert.deepEqual(s.paper!.drawn, ["f"]);
+  const result = computeStudy(s, runsOf(s).map((r) => ({ ...r, label: "c" })));
+  const v = verdicts(s, result, ["r", "f"]);
+  assert.deepEqual(v.map((x) => [x.quantity, x.drawn ?? false, x.reference]), [["r", false, 2.3], ["figure f: loss", true, null]]);
+  // A figure that was not drawn (nothing to draw) gets no row; without drawn: only the checks.
+  assert.equal(verdicts(s, result, ["r"]).length, 1);
+  assert.equal(verdicts(parseStudy(base, "dir/p.yaml", read), result, ["r", "f"]).length, 1);
+  const line = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      return (e as { format(): string }).format();
+    }
+    return "no error";
+  };
+  assert.match(line(() => parseStudy(base + "  drawn: [g]\n", "dir/p.yaml", read)), /^dir\/p\.yaml:11:11: paper\.drawn\.0: "g" is not a figure of this study \(r, f\)/);
+  assert.match(line(() => parseStudy(base + "  drawm: [f]\n", "dir/p.yaml", read)), /^dir\/p\.yaml:11:3: paper\.drawm: unknown key; paper has figure, title, slow, checks, drawn; did you mean "drawn"\?/);
+});
+
+test("fit_lines: the fitted power law drawn over the points, one line per fit group over its x range; x, y and groups must be the fit's", () => {
+  const text = CONFIG.replace("  figures:\n    - {name: r, data: groups, x: N0, y: ratio, log: [x]}\n",
+    "  fit: {x: N0, y: final.loss, bootstrap: 0}\n  figures:\n    - {name: l, data: groups, mark: point, fit_lines: true, x: N0, y: final_loss, log: [x, y]}\n");
+  const s = study(text);
+  assert.equal(s.figures[0].fitLines, true);
+  const result = computeStudy(s, runsOf(s));
+  const [A, alpha, E] = ["A", "alpha", "E"].map((c) => result.fits!.rows[0][result.fits!.columns.indexOf(c)] as number);
+  const spec = studySpec(result, s.figures[0]) as any;
+  const lines = spec.data.values.filter((v: { layer: string }) => v.layer === "fit");
+  assert.equal(lines.length, 41);
+  assert.equal(lines[0].N0, 0.01);
+  assert.ok(Math.abs(lines[40].N0 - 0.1) < 1e-15);
+  for (const l of lines) assert.ok(Math.abs(l.fit - (E + A * l.N0 ** -alpha)) <= 1e-12 * l.fit);
+  assert.ok(spec.layer.some((l: { transform?: { filter: string }[]; mark: { type: string } }) => l.transform?.[0].filter === "datum.layer === 'fit'" && l.mark.type === "line"));
+  assert.ok(spec.title.subtitle.some((t: string) => /^lines: the fitted power law final_loss = E \+ A N0\^-alpha/.test(t)));
+  // Without fit_lines: no line rows (the figure as before).
+  const plain = study(text.replace("fit_lines: true, ", ""));
+  assert.equal((studySpec(computeStudy(plain, runsOf(plain)), plain.figures[0]) as any).data.values.filter((v: { layer: string }) => v.layer === "fit").length, 0);
+  assert.throws(() => study(text.replace("y: final_loss, log", "y: ratio, log")), /fit_lines: the figure's x and y must be the fit's \(x: N0, y: the quantity final\.loss\), got x: N0, y: ratio/);
+  assert.throws(() => study(text.replace("log: [x, y]}", "log: [x, y], color: runs}")), /fit_lines: the figure's color and column must be the fit's by \(none\), got runs/);
+  assert.throws(() => study(text.replace("  fit: {x: N0, y: final.loss, bootstrap: 0}\n", "")), /fit_lines needs the study's fit: block/);
+});

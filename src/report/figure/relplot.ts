@@ -61,6 +61,13 @@ export interface RelplotOptions extends FigureSize {
    * drawn as dots, their y in the field `y`.
    */
   given?: { mean: string; lo?: string; hi?: string; n?: string; sd?: string; interval: string; singles?: Row[] };
+  /**
+   * Curves drawn as lines over the rest (a fitted law through the points): rows with the x
+   * field, the colour and facet fields (as labels) and the curve's value in the field `fit`;
+   * one line per (facet, colour). `linesText` says in the subtitle what they are.
+   */
+  lines?: Row[];
+  linesText?: string;
 }
 
 /** t(0.975, df): the one Student t quantile skillsim uses (table --summary, study groups), unrounded. */
@@ -272,14 +279,23 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
       encoding: withColour({ x: xEnc, y: { field: fieldRef(o.y), type: "quantitative", scale: yScale, title: o.yTitle ?? o.y }, ...offset, tooltip: runTooltip }),
     });
   }
+  const lines = (o.lines ?? []).filter((r) => typeof r.fit === "number" && Number.isFinite(r.fit) && (!logY || (r.fit as number) > 0) && (!logX || (r[o.x] as number) > 0));
+  if (lines.length > 0) {
+    layers.push({
+      transform: [{ filter: "datum.layer === 'fit'" }],
+      mark: { type: "line", strokeWidth: 1.5, opacity: 0.9, ...(colourEnc ? {} : { color: "#222222" }) },
+      encoding: withColour({ x: xEnc, y: { field: "fit", type: "quantitative", scale: yScale, title: o.yTitle ?? o.y } }),
+    });
+  }
   for (const l of layers) (l.mark as VlSpec).clip = true;
 
   const size = { width: o.width ?? (facet ? 300 : 560), height: o.height ?? (facet ? 240 : 340) };
-  const data = { values: [...summaries, ...(repeats ? singles : [])] };
+  const data = { values: [...summaries, ...(repeats ? singles : []), ...lines.map((r) => ({ layer: "fit", ...r, ...(facet ? { [facet]: labelValue(r[facet]) } : {}), ...(colour ? { [colour]: labelValue(r[colour]) } : {}) }))] };
   const dropped = rows.length - kept.length;
   const sub = [...(o.subtitle ?? [])];
   const what = mark === "line" ? "line" : mark === "point" ? "large dots" : "bars";
   if (repeats) sub.push(`${what}: mean over repeats${bandText && (given || band !== "none") ? `; ${mark === "line" ? "band" : "error bars"}: ${bandText}${showBand ? "" : " (zero width: the repeats agree)"}` : ""}${o.dots !== false && singles.length > 0 ? `; ${mark === "point" ? "small dots" : "dots"}: single runs` : ""}`);
+  if (lines.length > 0 && o.linesText) sub.push(o.linesText);
   if (cutBands) sub.push(`${cutBands} interval${cutBands === 1 ? "" : "s"} reaching 0 or below not drawn on the log axis`);
   const outside = o.xlim && xNumeric ? usable.filter((r) => (r[o.x] as number) < o.xlim![0] || (r[o.x] as number) > o.xlim![1]).length : 0;
   if (belowFloor) sub.push(`${o.yTitle ?? o.y} axis cut at ${fmtValue(yFloor!)} (${o.yDecades} decades under its largest value): ${belowFloor} row${belowFloor === 1 ? "" : "s"} below it left out`);

@@ -51,9 +51,10 @@ export function studySpec(result: StudyResult, f: FigureSpec, o: StudyFigureOpti
     width: o.width, height: o.height, xlim: o.xlim ?? f.xlim,
   };
   try {
+    const fitted = f.fitLines ? fitLines(result, f, rows) : {};
     if (f.data === "groups" && t.columns.includes(`${f.y}_mean`)) {
       return relplot(rows, {
-        ...common, yTitle: `${f.y} (mean over seeds)`,
+        ...common, ...fitted, yTitle: `${f.y} (mean over seeds)`,
         given: { mean: `${f.y}_mean`, lo: `${f.y}_lo`, hi: `${f.y}_hi`, n: `${f.y}_n`, sd: `${f.y}_sd`, interval: GROUP_INTERVAL, singles: records(result.runs).filter(keep) },
       });
     }
@@ -68,10 +69,45 @@ export function studySpec(result: StudyResult, f: FigureSpec, o: StudyFigureOpti
       const named = { ...common, colourTitle: f.color === "skill" ? "skill" : undefined, dots: false, points: false, ordered: f.color === "task" || f.color === "skill" ? true : undefined, yDecades: f.y === "loss" || f.y === "skill_loss" ? LOSS_RANGE : undefined };
       return relplot(rows, { ...named, subtitle: Object.keys(f.select).length ? [`runs: ${selectText(f.select)}`] : undefined });
     }
-    return relplot(rows, { ...common, subtitle: Object.keys(f.select).length ? [`rows: ${selectText(f.select)}`] : undefined });
+    return relplot(rows, { ...common, ...fitted, subtitle: Object.keys(f.select).length ? [`rows: ${selectText(f.select)}`] : undefined });
   } catch (e) {
     throw new Error(`figure ${f.name}: ${(e as Error).message}`);
   }
+}
+
+/** Points on each fit group's curve y = E + A x^-alpha. */
+export const FIT_LINE_POINTS = 41;
+
+/**
+ * The fitted power laws of a study as lines (`fit_lines: true`): for each fit row with
+ * parameters whose group the figure draws, FIT_LINE_POINTS points from the smallest to the largest
+ * x of that group's rows (log-spaced on a log x axis), y = E + A x^-alpha.
+ */
+function fitLines(result: StudyResult, f: FigureSpec, rows: Row[]): { lines: Row[]; linesText: string } {
+  const fits = result.fits;
+  const lines: Row[] = [];
+  if (!fits) return { lines, linesText: "" };
+  const by = fits.columns.slice(0, fits.columns.indexOf("n"));
+  const at = (r: (typeof fits.rows)[number], c: string) => r[fits.columns.indexOf(c)];
+  let pure = true;
+  for (const fr of fits.rows) {
+    const A = at(fr, "A"), alpha = at(fr, "alpha"), E = at(fr, "E");
+    if (typeof A !== "number" || typeof alpha !== "number") continue;
+    const e = typeof E === "number" ? E : 0;
+    if (e !== 0) pure = false;
+    const mine = rows.filter((r) => by.every((k) => cellMatches(r[k] as never, at(fr, k))));
+    const xs = mine.map((r) => r[f.x]).filter((v): v is number => typeof v === "number" && Number.isFinite(v) && (!f.logX || v > 0));
+    if (xs.length === 0) continue;
+    const lo = Math.min(...xs), hi = Math.max(...xs);
+    const key: Row = {};
+    for (const k of by) key[k] = at(fr, k);
+    for (let i = 0; i < FIT_LINE_POINTS; i++) {
+      const u = i / (FIT_LINE_POINTS - 1);
+      const x = f.logX ? lo * Math.pow(hi / lo, u) : lo + (hi - lo) * u;
+      lines.push({ ...key, [f.x]: x, fit: e + A * Math.pow(x, -alpha) });
+    }
+  }
+  return { lines, linesText: `lines: the fitted power law ${f.y} = ${pure ? "" : "E + "}A ${f.x}^-alpha, one per ${by.join(" and ")} (fits.csv)` };
 }
 
 function selectText(select: Record<string, unknown[]>): string {
