@@ -46,3 +46,16 @@ test("docs/paper.md Fig 18: the modular alpha_N per zipf is the study's, interva
     assert.ok(text.includes(quoted), `docs/paper.md's Fig 18 paragraph lacks ${quoted} (zipf ${r["skills.frequencies.zipf"]})`);
   }
 });
+
+test("docs/paper.md's verdict table: the rows of the cheap figures (6, 8, 9, 16, 17) are what `skillsim paper` prints", async () => {
+  const figs = ["6", "8", "9", "16", "17"];
+  const out = join(tempDir(), "p");
+  const r = await cliIn(["paper", ...figs, "--out", out, "--jobs", "1", "-q"]);
+  assert.equal(r.code, 0, r.stderr);
+  const rowsOf = (md: string) => md.split("\n").filter((l) => figs.some((f) => l.startsWith(`| ${f} | `)));
+  const produced = rowsOf(readFileSync(join(out, "paper.md"), "utf8"));
+  const begin = PAGE.indexOf("<!-- skillsim paper: begin");
+  const documented = rowsOf(PAGE.slice(begin, PAGE.indexOf("<!-- skillsim paper: end", begin)));
+  assert.ok(produced.length >= 20, `${produced.length} rows`);
+  assert.deepEqual(documented, produced, "docs/paper.md's table rows for figures 6, 8, 9, 16, 17 (regenerate: skillsim paper --docs docs/paper.md)");
+});
