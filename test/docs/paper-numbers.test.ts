@@ -59,3 +59,21 @@ test("docs/paper.md's verdict table: the rows of the cheap figures (6, 8, 9, 16,
   assert.ok(produced.length >= 20, `${produced.length} rows`);
   assert.deepEqual(documented, produced, "docs/paper.md's table rows for figures 6, 8, 9, 16, 17 (regenerate: skillsim paper --docs docs/paper.md)");
 });
+
+test("docs/paper.md Fig 19: the runs use the random draw, and the rare task's sample counts per seed are the runs' own", async () => {
+  const rows = PAGE.split("\n").filter((l) => /^\| (one 2-100-100-2|two 1-50-50-1) \| \d \| /.test(l));
+  assert.equal(rows.length, 10, "five seeds of each network");
+  assert.ok(PAGE.replace(/\s+/g, " ").includes("These runs, and the Fig 19 configs, use the random draw (`task.draw: random`, the default"));
+  for (const row of rows) {
+    const cells = row.split("|").slice(1, -1).map((c) => c.trim());
+    const config = cells[0].startsWith("one") ? "fig19-one-network.yaml" : "fig19-modular.yaml";
+    const r = await cliIn(["run", join(ROOT, "configs", "paper", config), "--set", "steps=1", "--set", `seed=${cells[1]}`, "--json", "-q"]);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.config.task.draw, undefined, `${config}: the default (random) draw`);
+    assert.equal(String(j.summary.trainSamplesPerTask[1]), cells[5], `${config} seed ${cells[1]}: task 2's samples`);
+  }
+  // the authors' draw, which the page says --set task.draw=exact gives: exactly 10 of 1000
+  const exact = await cliIn(["run", join(ROOT, "configs", "paper", "fig19-one-network.yaml"), "--set", "steps=1", "--set", "task.draw=exact", "--json", "-q"]);
+  assert.deepEqual(JSON.parse(exact.stdout).summary.trainSamplesPerTask, [990, 10]);
+});
