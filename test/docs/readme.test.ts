@@ -31,13 +31,13 @@ test("docs/output.md documents the Geometry diagnostics fields the run JSON carr
 
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
 
-/** The fenced block of `lang` that follows the first occurrence of `after` in the README. */
-function blockAfter(after: string, lang: string): string[] {
-  const at = README.indexOf(after);
-  assert.ok(at >= 0, `README: "${after}"`);
-  const open = README.indexOf("```" + lang + "\n", at);
-  const close = README.indexOf("\n```", open + 1);
-  return README.slice(open + lang.length + 4, close).split("\n");
+/** The fenced block of `lang` that follows the first occurrence of `after` in `page` (the README unless given). */
+function blockAfter(after: string, lang: string, page = README): string[] {
+  const at = page.indexOf(after);
+  assert.ok(at >= 0, `"${after}" is not in the page`);
+  const open = page.indexOf("```" + lang + "\n", at);
+  const close = page.indexOf("\n```", open + 1);
+  return page.slice(open + lang.length + 4, close).split("\n");
 }
 
 /** Each shown line (but "  ..." for rows left out) is an output line, in order. */
@@ -79,23 +79,30 @@ function at(doc: unknown, path: string): unknown {
   return path.match(/[^.[\]]+/g)!.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], doc);
 }
 
-test("README: the text report, run JSON, CSV and error examples are what the commands print, to the digits shown", async () => {
-  // the text report: `skillsim run` (abridged with "...")
-  const text = await cliIn(["run"]);
-  assert.equal(text.code, 0, text.stderr);
-  shownInOrder(blockAfter("The text report (`skillsim run`", "text"), text.stdout.split("\n"), "the text report");
-  // the run JSON: every number it shows, to its written digits, but the provenance's (versions, seed placeholders)
-  const shown = blockAfter("The run JSON (`--json`", "json").join("\n");
-  const run = JSON.parse((await cliIn(["run", "--json", "-q"])).stdout);
+const OUTPUT = readFileSync(join(ROOT, "docs", "output.md"), "utf8");
+
+/** Every number of a JSON example equals the run's, to the digits it shows (the provenance's are placeholders). */
+function sameNumbers(shown: string, run: unknown, page: string): void {
   const nums = writtenNumbers(shown);
   const paths = leaves(JSON.parse(shown));
   assert.equal(nums.length, paths.length);
   paths.forEach(([path, value], k) => {
     if (path.startsWith("provenance.")) return;
     const got = at(run, path);
-    assert.equal(typeof got, "number", `README JSON example ${path}: the run JSON has ${JSON.stringify(got)}`);
-    assert.equal(Number((got as number).toPrecision(digits(nums[k]))), value, `README JSON example ${path}: ${nums[k]}, the run gives ${got}`);
+    assert.equal(typeof got, "number", `${page}'s JSON example ${path}: the run JSON has ${JSON.stringify(got)}`);
+    assert.equal(Number((got as number).toPrecision(digits(nums[k]))), value, `${page}'s JSON example ${path}: ${nums[k]}, the run gives ${got}`);
   });
+}
+
+test("README (and docs/output.md's run JSON): the text report, run JSON, CSV and error examples are what the commands print, to the digits shown", async () => {
+  // the text report: `skillsim run` (abridged with "...")
+  const text = await cliIn(["run"]);
+  assert.equal(text.code, 0, text.stderr);
+  shownInOrder(blockAfter("The text report (`skillsim run`", "text"), text.stdout.split("\n"), "the text report");
+  // the run JSON: every number it shows, to its written digits, but the provenance's (versions, seed placeholders)
+  const run = JSON.parse((await cliIn(["run", "--json", "-q"])).stdout);
+  sameNumbers(blockAfter("The run JSON (`--json`", "json").join("\n"), run, "README");
+  sameNumbers(blockAfter("## The run JSON", "json", OUTPUT).join("\n"), run, "docs/output.md");
   // the CSV: the command the README names, its output exactly
   const cmd = /\(`skillsim (run --csv [^`]*)`\)/.exec(README)!;
   const csv = await cliIn(words(cmd[1]));
@@ -109,4 +116,12 @@ test("README: the text report, run JSON, CSV and error examples are what the com
   const r = await cliIn(["run", "bad.yaml"], { cwd: dir });
   assert.equal(r.code, 2);
   assert.equal(r.stderr, bad[1] + "\n");
+});
+
+test("docs/output.md: the blow-up example is the line the command prints", async () => {
+  const b = blockAfter("## Blow-ups and warnings", "text", OUTPUT);
+  assert.ok(b[0].startsWith("$ skillsim run "));
+  const r = await cliIn(words(b[0].slice("$ skillsim ".length)));
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, b[1] + "\n");
 });
