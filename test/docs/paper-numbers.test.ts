@@ -11,6 +11,19 @@ import { ROOT, tempDir } from "../helpers.js";
 import { cliIn } from "../inprocess.js";
 
 const PAGE = readFileSync(join(ROOT, "docs", "paper.md"), "utf8");
+/** The page's section that starts with `heading` (up to the next "## "). */
+function section(heading: string): string {
+  const a = PAGE.indexOf(`\n${heading}`);
+  assert.ok(a >= 0, heading);
+  const b = PAGE.indexOf("\n## ", a + 1);
+  return PAGE.slice(a, b < 0 ? undefined : b);
+}
+const FLAT = PAGE.replace(/\s+/g, " ");
+
+interface SweepLine { id: number; overrides: Record<string, number>; skills: { half: number | null; learned: number | null; final: number; withheld?: string }[]; final: { loss: number }; config: { seed: number } }
+
+/** A sweep's lines in id order. */
+const lines = (file: string): SweepLine[] => readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as SweepLine).sort((a, b) => a.id - b.id);
 
 /** fits.csv of a study as rows keyed by column name. */
 async function studyFits(file: string): Promise<Record<string, string>[]> {
@@ -47,7 +60,7 @@ test("docs/paper.md Fig 18: the modular alpha_N per zipf is the study's, interva
   }
 });
 
-test("docs/paper.md's verdict table: the rows of the cheap figures (6, 8, 9, 16, 17) are what `skillsim paper` prints", async () => {
+test("docs/paper.md's verdict table rows of the cheap figures (6, 8, 9, 16, 17), and the Fig 6, 8 (top) and 9 numbers in their sections, are what `skillsim paper` gives", async () => {
   const figs = ["6", "8", "9", "16", "17"];
   const out = join(tempDir(), "p");
   const r = await cliIn(["paper", ...figs, "--out", out, "--jobs", "1", "-q"]);
@@ -58,6 +71,32 @@ test("docs/paper.md's verdict table: the rows of the cheap figures (6, 8, 9, 16,
   const documented = rowsOf(PAGE.slice(begin, PAGE.indexOf("<!-- skillsim paper: end", begin)));
   assert.ok(produced.length >= 20, `${produced.length} rows`);
   assert.deepEqual(documented, produced, "docs/paper.md's table rows for figures 6, 8, 9, 16, 17 (regenerate: skillsim paper --docs docs/paper.md)");
+
+  // The sections' prose, from the same runs (the studies keep each run's line in paper-out/fig<N>/)
+  const times = (j: SweepLine, k: "half" | "learned") => j.skills.map((s) => s[k] ?? "-").join(", ");
+  // Fig 6: the Resource map's half and learned times per N0
+  let shown = 0;
+  for (const j of lines(join(out, "fig6", "runs-resource.jsonl"))) {
+    const row = section("## Fig 6:").split("\n").find((l) => l.startsWith(`| ${j.overrides.N0 === 0.0001 ? "1e-4" : j.overrides.N0} | `));
+    if (!row) continue; // the page shows four of the six N0
+    const [half, learned] = row.split("|").slice(2, 4).map((c) => c.trim());
+    assert.equal(half, times(j, "half"), `Fig 6, N0 = ${j.overrides.N0}: half`);
+    assert.ok(times(j, "learned").startsWith(learned.replace(/, \.\.\.$/, "")), `Fig 6, N0 = ${j.overrides.N0}: learned ${times(j, "learned")}`);
+    shown++;
+  }
+  assert.equal(shown, 4, "Fig 6: the page's four N0 rows");
+  // Fig 8 top, n = 10: the final levels, the withheld skills, the half times reported
+  const n10 = lines(join(out, "fig8", "runs-resource.jsonl")).find((j) => j.skills.length === 10)!;
+  assert.ok(FLAT.includes(`n = 10, top: final levels ${n10.skills.map((s) => s.final.toFixed(4)).join(", ")};`), "Fig 8 top final levels");
+  const withheld = n10.skills.flatMap((s, i) => (s.withheld ? [i + 1] : []));
+  assert.ok(FLAT.includes(`(here ${withheld.join(", ")})`), `Fig 8 withheld skills ${withheld}`);
+  assert.deepEqual(n10.skills.filter((s) => s.half !== null).map((s) => s.half), [157, 411], "skillsim reports only the first two");
+  // Fig 9: the serial closed form's half and learned times, the parallel one's learned times
+  const serial = lines(join(out, "fig9", "runs-serial.jsonl"))[0];
+  assert.ok(FLAT.includes(`half at ${serial.skills[0].half}, ${serial.skills[1].half}, ..., ${serial.skills.at(-1)!.half}; learned at ${serial.skills[0].learned}, ${serial.skills[1].learned}, ..., ${serial.skills.at(-1)!.learned})`), "Fig 9 serial");
+  const parallel = lines(join(out, "fig9", "runs-parallel.jsonl"))[0];
+  parallel.skills.forEach((s, i) => assert.equal(s.learned!.toFixed(6), (30 * Math.log(10) * (i + 1)).toFixed(6), `Fig 9 parallel skill ${i + 1}`));
+  assert.ok(FLAT.includes(`(learned at 30 ln 10 i = ${parallel.skills[0].learned!.toFixed(2)} i)`));
 });
 
 test("docs/paper.md Fig 19: the runs use the random draw, and the rare task's sample counts per seed are the runs' own", async () => {
