@@ -116,3 +116,49 @@ test("docs/paper.md Fig 19: the runs use the random draw, and the rare task's sa
   const exact = await cliIn(["run", join(ROOT, "configs", "paper", "fig19-one-network.yaml"), "--set", "steps=1", "--set", "task.draw=exact", "--json", "-q"]);
   assert.deepEqual(JSON.parse(exact.stdout).summary.trainSamplesPerTask, [990, 10]);
 });
+
+/** A paper config's sweep, in-process, its lines in id order. */
+async function sweep(config: string): Promise<SweepLine[]> {
+  const out = join(tempDir(), "runs.jsonl");
+  const r = await cliIn(["sweep", join(ROOT, "configs", "paper", config), "--out", out, "--jobs", "1", "-q"]);
+  assert.equal(r.code, 0, r.stderr);
+  return lines(out);
+}
+
+test("docs/paper.md Fig 4: the learned_2 / learned_1 table (3 optimizers x p1 x seeds 0-2) and seed 0's learned times", async () => {
+  const fig4 = section("## Fig 4:");
+  const seed0: string[] = [];
+  for (const [opt, name] of [["signgd", "SignGD"], ["sgd", "SGD"], ["adam", "Adam"]]) {
+    const runs = await sweep(`fig4-${opt}.yaml`);
+    const row = fig4.split("\n").find((l) => l.startsWith(`| ${name} | `))!;
+    const cells = row.split("|").slice(2, 5).map((c) => c.trim());
+    [0.5, 0.9, 0.95].forEach((p1, c) => {
+      const ratios = [0, 1, 2].map((seed) => {
+        const j = runs.find((r) => r.overrides.seed === seed && (r.overrides["skills.frequencies"] as unknown as number[])[0] === p1)!;
+        return (j.skills[1].learned! / j.skills[0].learned!).toFixed(2);
+      });
+      assert.equal(cells[c], ratios.join(", "), `Fig 4 ${name}, p1 = ${p1}`);
+    });
+    const j = runs.find((r) => r.overrides.seed === 0 && (r.overrides["skills.frequencies"] as unknown as number[])[0] === 0.95)!;
+    seed0.push(`${name} ${name === "SignGD" ? "learns the skills at" : "at"} ${j.skills[0].learned} and ${j.skills[1].learned}`);
+  }
+  const sentence = `Seed 0, p1 = 0.95: ${seed0[0]}, ${seed0[1]}, ${seed0[2]}`;
+  assert.ok(fig4.replace(/\s+/g, " ").includes(sentence), sentence);
+});
+
+test("docs/paper.md Figs 7 (bottom) and 8: skills learned per run and final losses of the Geometry sweeps; Fig 8 bottom's Resource times", async () => {
+  const loss = (v: number) => (v < 1e-4 ? v.toExponential(1) : v.toPrecision(2));
+  const fig7 = await sweep("fig7-noise.yaml");
+  const counts = fig7.map((j) => j.skills.filter((s) => s.learned !== null).length).join(", ");
+  const losses = `final loss from ${loss(fig7[0].final.loss)} to ${loss(fig7.at(-1)!.final.loss)}`;
+  assert.ok(section("## Fig 7:").replace(/\s+/g, " ").includes(`Skills learned by step 1000 (seed 0): ${counts} for noise 5e-4 ... 0.5; ${losses}:`), `${counts}; ${losses}`);
+  const fig8 = section("## Fig 8:").replace(/\s+/g, " ");
+  const learned = (runs: SweepLine[]) => runs.map((j) => `${j.skills.filter((s) => s.learned !== null).length}/${j.skills.length}`).join(", ");
+  const top = await sweep("fig8-top-geometry.yaml");
+  const bottom = await sweep("fig8-bottom-geometry.yaml");
+  const text = `skills with level > 0.9 by step 3000: top ${learned(top)} (final loss ${top.map((j) => loss(j.final.loss)).join(", ")}); bottom ${learned(bottom)}.`;
+  assert.ok(fig8.includes(text), text);
+  const res = (await sweep("fig8-bottom-resource.yaml")).find((j) => j.skills.length === 10)!;
+  const times = `Bottom (level > 0.9): ${res.skills.map((s) => s.learned).join(", ")}.`;
+  assert.ok(fig8.includes(times), times);
+});
