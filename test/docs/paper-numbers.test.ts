@@ -97,6 +97,37 @@ test("docs/paper.md's verdict table rows of the cheap figures (6, 8, 9, 16, 17),
   const parallel = lines(join(out, "fig9", "runs-parallel.jsonl"))[0];
   parallel.skills.forEach((s, i) => assert.equal(s.learned!.toFixed(6), (30 * Math.log(10) * (i + 1)).toFixed(6), `Fig 9 parallel skill ${i + 1}`));
   assert.ok(FLAT.includes(`(learned at 30 ln 10 i = ${parallel.skills[0].learned!.toFixed(2)} i)`));
+  // Fig 17: each case's learned times
+  const fig17 = section("## Fig 17:");
+  for (const [file, name] of [["runs-chain.jsonl", "chain"], ["runs-and.jsonl", "AND tree"], ["runs-and-or.jsonl", "AND/OR tree"]]) {
+    const row = `| ${name} | ${times(lines(join(out, "fig17", file))[0], "learned")} |`;
+    assert.ok(fig17.includes(row), `Fig 17: ${row}`);
+  }
+});
+
+test("docs/paper.md Figs 12 and 16 (bottom): the four rotated-basis runs' learned times and final levels; the ODE's switch and learned time", async () => {
+  const run = async (config: string, ...sets: string[]) => {
+    const r = await cliIn(["run", join(ROOT, "configs", "paper", config), ...sets.flatMap((x) => ["--set", x]), "--json", "-q"]);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as SweepLine & { summary: { switches: { on: number[] }[] } };
+  };
+  const fig12 = section("## Fig 12:");
+  const cell = (j: SweepLine) => [times(j, "learned"), j.skills.map((s) => Number(s.final.toPrecision(4))).join(", ")];
+  const times = (j: SweepLine, k: "learned") => j.skills.map((s) => s[k] ?? "-").join(", ");
+  for (const [config, label] of [["fig12-basis-sgd.yaml", "SGD, R = I"], ["fig12-basis-signgd.yaml", "SignGD, R = I"], ["fig12-rotated-signgd.yaml", "SignGD, R = H4/2"], ["fig12-rotated-sgd.yaml", "SGD, R = H4/2"]]) {
+    const j = await run(config);
+    const row = fig12.split("\n").find((l) => l.startsWith(`| ${label} | `))!;
+    const [learned, finals] = row.split("|").slice(2, 4).map((c) => c.trim());
+    const [l, f] = cell(j);
+    assert.ok(learned.startsWith(l), `Fig 12 ${label}: learned ${l}`);
+    if (finals === "the same") assert.equal(f, cell(await run("fig12-basis-sgd.yaml"))[1], `Fig 12 ${label}: SGD is rotation invariant`);
+    else assert.ok(finals.startsWith(f), `Fig 12 ${label}: final levels ${f}`);
+    if (label === "SignGD, R = H4/2") assert.ok(fig12.replace(/\s+/g, " ").includes(`(final loss ${j.final.loss.toExponential(1)}, flat from step ~500)`), `Fig 12 final loss ${j.final.loss}`);
+  }
+  const ode = await run("fig16-bottom-theory.yaml", "integrator=rk45");
+  const text = `ODE: switch at t = ${ode.summary.switches[0].on[0].toFixed(2)} (equal to skill 3's interpolated half-learned time to 1e-6), skill 3 learned at ${ode.skills[2].learned!.toFixed(2)}.`;
+  assert.ok(section("## Fig 16 (bottom").replace(/\s+/g, " ").includes(text), text);
+  assert.ok(Math.abs(ode.summary.switches[0].on[0] - ode.skills[2].half!) < 1e-6);
 });
 
 test("docs/paper.md Fig 19: the runs use the random draw, and the rare task's sample counts per seed are the runs' own", async () => {
