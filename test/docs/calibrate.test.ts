@@ -30,3 +30,21 @@ test("docs/calibrate.md: the noise-0.05 calibration's caption and JSON example a
   const example = fencedAfter(PAGE, "`--json`:", "json").join("\n").replace("[...]", "[]");
   sameNumbers(example, j, "docs/calibrate.md");
 });
+
+test("docs/paper.md's Fig 7 N0 table (seed 0) and the seed-0 column of docs/calibrate.md's noise table are calibrate's output", async () => {
+  const paper = readFileSync(join(ROOT, "docs", "paper.md"), "utf8");
+  const rows = paper.split("\n").filter((l) => /^\| (0\.001|0\.01|0\.1|1) \| (0\.0005|0\.005|0\.05|0\.5) \| /.test(l));
+  assert.equal(rows.length, 4);
+  const dir = tempDir();
+  for (const row of rows) {
+    const [sigma, noise, n0] = row.split("|").slice(1, 4).map((c) => c.trim());
+    const out = join(dir, `g${noise}.json`);
+    const run = await cliIn(["run", "configs/paper/fig7-noise.yaml", "--set", `noise=${noise}`, "--json", "--out", out, "-q"]);
+    assert.equal(run.code, 0, run.stderr);
+    const j = JSON.parse((await cliIn(["calibrate", out, "--json", "-q"])).stdout);
+    assert.equal(j.params.N0.toPrecision(3), n0, `docs/paper.md Fig 7, noise ${noise}`);
+    // docs/calibrate.md's table: the same setting (configs/calibrate/geometry-noise.yaml), seeds 0, 1, 2
+    const cal = PAGE.split("\n").find((l) => l.startsWith(`| ${sigma} | ${noise} | `))!;
+    assert.equal(cal.split("|")[3].trim().split(", ")[0], n0, `docs/calibrate.md, noise ${noise}, seed 0`);
+  }
+});
