@@ -193,3 +193,30 @@ test("docs/paper.md Figs 7 (bottom) and 8: skills learned per run and final loss
   const times = `Bottom (level > 0.9): ${res.skills.map((s) => s.learned).join(", ")}.`;
   assert.ok(fig8.includes(times), times);
 });
+
+test("docs/paper.md Fig 5: learned times and the 10-step means of n_align the runs record (diagnostics: average)", async () => {
+  const fig5 = section("## Fig 5:").replace(/\s+/g, " ");
+  const run = async (...sets: string[]) => {
+    const r = await cliIn(["run", join(ROOT, "configs", "paper", "fig5-aligned.yaml"), ...sets.flatMap((x) => ["--set", x]), "--json", "-q"]);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as SweepLine & { trace: { t: number[]; extra: { aligned: number[][] } } };
+  };
+  /** The recorded mean over the 10 steps up to t, per skill, written as the page writes `shown` ("911 / 578 / ..."). */
+  const means = (j: { trace: { t: number[]; extra: { aligned: number[][] } } }, t: number, shown: string) => {
+    const k = j.trace.t.indexOf(t);
+    assert.ok(k > 0, `t = ${t} is recorded`);
+    const d = shown.split(" / ").map((x) => (x.split(".")[1] ?? "").length);
+    return j.trace.extra.aligned.map((row, i) => row[k].toFixed(d[i])).join(" / ");
+  };
+  const five = await run();
+  const m = /Zipf 2, 5 skills, seed 0: learned at ([\d, ]+); mean n_align over steps 1-10: ([\d. /]+), over steps 181-190: ([\d. /]+) \(/.exec(fig5);
+  assert.ok(m, "the five-skill sentence");
+  assert.equal(m[1], five.skills.map((s) => s.learned).join(", "));
+  assert.equal(m[2], means(five, 10, m[2]));
+  assert.equal(m[3], means(five, 190, m[3]));
+  const two = await run("skills.count=2");
+  const n = /Two skills: ([\d. /]+) at steps 1-10, ([\d. /]+) at 201-210\./.exec(fig5);
+  assert.ok(n, "the two-skill sentence");
+  assert.equal(n[1], means(two, 10, n[1]));
+  assert.equal(n[2], means(two, 210, n[2]));
+});
