@@ -220,3 +220,19 @@ test("docs/paper.md Fig 5: learned times and the 10-step means of n_align the ru
   assert.equal(n[1], means(two, 10, n[1]));
   assert.equal(n[2], means(two, 210, n[2]));
 });
+
+test("docs/paper.md Fig 15: the final-loss table (18 runs, seed 7) is the sweep's", async () => {
+  const runs = await sweep("fig15-optimizers.yaml");
+  const name = (o: unknown) => (typeof o === "string" ? o : (o as { name: string }).name);
+  const rows = section("## Fig 15:").split("\n").filter((l) => /^\| (10|40) \| /.test(l));
+  assert.equal(rows.length, 6);
+  for (const row of rows) {
+    const [count, noise, ...cells] = row.split("|").slice(1, 6).map((c) => c.trim());
+    ["adam", "ademamix", "lion"].forEach((opt, c) => {
+      const j = runs.find((r) => r.overrides["skills.count"] === Number(count) && r.overrides.noise === Number(noise) && name(r.overrides.optimizer) === opt)!;
+      const v = j.final.loss;
+      const written = cells[c].includes("e") ? v.toExponential(1) : v.toFixed(3);
+      assert.equal(cells[c], written, `Fig 15: ${count} skills, noise ${noise}, ${opt}`);
+    });
+  }
+});
