@@ -25,14 +25,30 @@ interface SweepLine { id: number; overrides: Record<string, number>; skills: { h
 /** A sweep's lines in id order. */
 const lines = (file: string): SweepLine[] => readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as SweepLine).sort((a, b) => a.id - b.id);
 
-/** fits.csv of a study as rows keyed by column name. */
-async function studyFits(file: string): Promise<Record<string, string>[]> {
+/** A study's CSV table as rows keyed by column name. */
+function table(out: string, name: string): Record<string, string>[] {
+  const [head, ...rows] = readFileSync(join(out, name), "utf8").trim().split("\n");
+  const cols = head.split(",");
+  return rows.map((line) => Object.fromEntries(line.split(",").map((v, j) => [cols[j], v])));
+}
+
+/** fits.csv of a study as rows keyed by column name (groups.csv's rows as `groups`). */
+async function studyFits(file: string): Promise<Record<string, string>[] & { groups: Record<string, string>[] }> {
   const out = join(tempDir(), "out");
   const r = await cliIn(["study", join(ROOT, "configs", "paper", file), "--out", out, "--jobs", "2", "-q"]);
   assert.equal(r.code, 0, r.stderr);
-  const [head, ...rows] = readFileSync(join(out, "fits.csv"), "utf8").trim().split("\n");
-  const cols = head.split(",");
-  return rows.map((line) => Object.fromEntries(line.split(",").map((v, j) => [cols[j], v])));
+  return Object.assign(table(out, "fits.csv"), { groups: table(out, "groups.csv") });
+}
+
+/** Final-loss group means of config a over config b, per zipf, in params order. */
+function lossRatios(groups: Record<string, string>[], a: string, b: string): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const g of groups.filter((x) => x.config === a).sort((x, y) => Number(x.params) - Number(y.params))) {
+    const o = groups.find((x) => x.config === b && x["skills.frequencies.zipf"] === g["skills.frequencies.zipf"] && x.params === g.params)!;
+    const z = g["skills.frequencies.zipf"];
+    out.set(z, [...(out.get(z) ?? []), Number(g.final_loss_mean) / Number(o.final_loss_mean)]);
+  }
+  return out;
 }
 
 const f3 = (v: string) => Number(v).toFixed(3);
@@ -47,6 +63,9 @@ test("docs/paper.md Fig 10: each zipf's alpha_N for SignGD and Adam is the study
     const row = `| ${z} | ${withInterval(sign)} | ${withInterval(adam)} |`;
     assert.ok(PAGE.includes(row), `docs/paper.md lacks the row ${row}`);
   }
+  // "Final losses of the two optimizers agree within 3% at every N and zipf" (group means over seeds)
+  assert.ok(FLAT.includes("Final losses of the two optimizers agree within 3% at every N and zipf"));
+  for (const [z, rs] of lossRatios(fits.groups, "signgd", "adam")) for (const r of rs) assert.ok(Math.abs(r - 1) <= 0.03, `Fig 10: zipf ${z}, SignGD / Adam final loss ${r}`);
 });
 
 test("docs/paper.md Fig 18: the modular alpha_N per zipf is the study's, interval included", async () => {
@@ -58,6 +77,12 @@ test("docs/paper.md Fig 18: the modular alpha_N per zipf is the study's, interva
     const quoted = withInterval(r);
     assert.ok(text.includes(quoted), `docs/paper.md's Fig 18 paragraph lacks ${quoted} (zipf ${r["skills.frequencies.zipf"]})`);
   }
+  // the loss ratio non-modular / modular (group means of the two seeds)
+  const ratios = lossRatios(fits.groups, "random", "modular");
+  const two = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
+  const range = (xs: number[]) => `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`;
+  const quoted = `zipf 1: ${two(ratios.get("1")!)} at N = 20 ... 320; zipf 1.5: ${range(ratios.get("1.5")!)}; zipf 2: ${range(ratios.get("2")!)}.`;
+  assert.ok(text.includes(quoted), quoted);
 });
 
 test("docs/paper.md's verdict table rows of the cheap figures (6, 8, 9, 16, 17), and the Fig 6, 8 (top) and 9 numbers in their sections, are what `skillsim paper` gives", async () => {
