@@ -130,3 +130,18 @@ test("a sparse-parity run's frequencies are called mask shares, not a distributi
   assert.ok(note?.includes("mask shares"), j.notes.join("\n"));
   assert.ok(!note.includes("the distribution it samples"));
 });
+
+test("progress counts the work: a bootstrap's refits move the bar (not 93% after the grid, then 100%)", async () => {
+  const res = await observe("prog", RESOURCE + "N0: 0.05\n");
+  const K = 20;
+  const r = await cliIn(["calibrate", res, "--fit", "N0,rate", "--bootstrap", String(K), "--json"], { env: { SKILLSIM_PROGRESS_INTERVAL: "0" } });
+  assert.equal(r.code, 0, r.stderr);
+  const lines = [...r.stderr.matchAll(/progress: calibrate (\d+)% \((\d+)\/(\d+) trials/g)].map((m) => ({ pct: Number(m[1]), done: Number(m[2]), total: Number(m[3]) }));
+  assert.ok(lines.length >= 3, r.stderr);
+  const grid = 21 * 21;
+  // the total is the budget's count: grid points, about 400 for the refinement, about 150 per refit
+  assert.equal(lines[0].total, grid + 400 + 150 * K);
+  assert.equal(lines.at(-1)!.pct, 100);
+  // the bar reports progress while the refits run, not only at the end
+  assert.ok(lines.some((l) => l.done > grid + 400 && l.done < lines[0].total), r.stderr);
+});
