@@ -42,6 +42,14 @@ export const ACTS_ONLY_WITH: Readonly<Record<string, readonly Partner[]>> = {
     { option: "--xlim", with: "--plot", what: "the figure" },
     { option: "--plot-size", with: "--plot", what: "the figure" },
   ],
+  study: [
+    { option: "--xlim", with: "--plot", what: "the figures" },
+    { option: "--plot-size", with: "--plot", what: "the figures" },
+  ],
+  paper: [
+    { option: "--xlim", with: "--plot", what: "the figures" },
+    { option: "--plot-size", with: "--plot", what: "the figures" },
+  ],
   sweep: [
     { option: "--plot-x", with: "--plot", what: "the sweep figure", unless: ["--dry-run"] },
     { option: "--plot-series", with: "--plot", what: "the sweep figure", unless: ["--dry-run"] },
