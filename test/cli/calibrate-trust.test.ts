@@ -36,6 +36,14 @@ test("several inputs must differ only in the seed: another N0 is refused, naming
   const ok = await cliIn(["calibrate", a, c, "--json", "-q"]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(JSON.parse(ok.stdout).observed.runs, 2);
+  // several CSVs carry no config to compare: calibrate says it takes them as seeds unchecked
+  const csv = (name: string, rows: string) => { const f = join(dir, name); writeFileSync(f, "t,s1,s2\n" + rows); return f; };
+  const x = csv("x.csv", "0,0,0\n50,0.5,0.2\n100,0.9,0.5\n"), y = csv("y.csv", "0,0,0\n50,0.4,0.1\n100,0.8,0.4\n");
+  const two = await cliIn(["calibrate", x, y, "--set", "skills.frequencies=[0.7,0.3]", "--json", "-q"]);
+  assert.equal(two.code, 0, two.stderr);
+  assert.ok(JSON.parse(two.stdout).notes.includes("2 CSV files are taken as runs of one setting (seeds), unchecked: a CSV carries no config to compare"));
+  const one = await cliIn(["calibrate", x, "--set", "skills.frequencies=[0.7,0.3]", "--json", "-q"]);
+  assert.ok(!JSON.parse(one.stdout).notes.some((n: string) => n.includes("unchecked")));
 });
 
 test("s0 is each skill's recorded level at t = 0: a Geometry init is measured from where it starts", async () => {
