@@ -181,6 +181,10 @@ export function kinematics(inp: KinematicsInput): Kinematics {
     if (k > 0 && !(t[k] > t[k - 1])) throw new KinematicsInputError(`${at}trace.t is not increasing at point ${k} (t = ${t[k - 1]} then ${t[k]})`);
   }
   const I = K - 1; // intervals
+  // A window wider than the run averages every velocity towards one number: no rises, no falls,
+  // every peak at the start. Say so instead of printing 0% and a peak at the first interval.
+  if (smooth > I)
+    throw new KinematicsInputError(`--smooth ${smooth}: wider than the ${I} recorded interval${I === 1 ? "" : "s"}${zero > 0 ? " before the loss reaches 0" : ""}, it would flatten every velocity to its mean; use an odd window of at most ${I % 2 ? I : I - 1} (a few percent of the run, e.g. ${Math.max(3, 2 * Math.floor(I / 40) + 1)})`);
   const tMid = new Array<number>(I);
   const v = new Array<number>(I);
   for (let k = 0; k < I; k++) {

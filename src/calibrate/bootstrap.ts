@@ -39,9 +39,9 @@ export function bootstrapCalibration(
     }
     const start: Minimum = { x: Float64Array.from(opt.x), f: f(opt.x) };
     const m = refit(start, step);
+    onRefit(b);
     if (!Number.isFinite(m.f)) { failed++; continue; }
     for (let j = 0; j < P; j++) draws[j].push(Math.exp(m.x[j]));
-    onRefit(b);
   }
   obj.weights.fill(1);
   const intervals: Record<string, [number, number]> = {};

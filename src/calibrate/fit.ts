@@ -69,7 +69,10 @@ export function calibrate(p: Plan, opts: CalibrateOptions): CalibrationResult {
   const bootK = opts.bootstrap?.K ?? 0;
   const gridPoints = P === 0 ? 0 : Math.pow(G, P);
   // Progress: each grid point, the refinement, each bootstrap refit.
-  const progress = (d: number) => opts.onProgress?.(d, gridPoints + 1 + bootK);
+  // Progress in trials (model runs), as the budget counts them: each grid point one, the
+  // refinement and each bootstrap refit their estimated share, so the bar moves with the work.
+  const total = gridPoints + REFINE_TRIALS + bootK * REFIT_TRIALS;
+  const progress = (d: number) => opts.onProgress?.(Math.min(d, total), total);
   checkBudget(p, gridPoints, bootK);
 
   const fitFrom = (start: Minimum, step: Float64Array): Minimum => {
@@ -86,7 +89,7 @@ export function calibrate(p: Plan, opts: CalibrateOptions): CalibrationResult {
     const step = Float64Array.from(p.params, (q) => (Math.log(q.hi) - Math.log(q.lo)) / Math.max(1, G - 1));
     opt = fitFrom(g, step);
   }
-  progress(gridPoints + 1);
+  progress(gridPoints + REFINE_TRIALS);
   toValues(opt.x, vals);
   const fitted = Float64Array.from(vals);
 
@@ -104,7 +107,7 @@ export function calibrate(p: Plan, opts: CalibrateOptions): CalibrationResult {
 
   // Bootstrap: resample units (skills, or runs when several), refit from the optimum.
   const { intervals, bootstrap } = opts.bootstrap && P > 0
-    ? bootstrapCalibration(p, obj, opt, opts.bootstrap, f, fitFrom, (b) => progress(gridPoints + 2 + b))
+    ? bootstrapCalibration(p, obj, opt, opts.bootstrap, f, fitFrom, (b) => progress(gridPoints + REFINE_TRIALS + (b + 1) * REFIT_TRIALS))
     : { intervals: null, bootstrap: null };
 
   const config = obj.configFor(fitted);
@@ -143,6 +146,10 @@ export function calibrate(p: Plan, opts: CalibrateOptions): CalibrationResult {
 
 const sci = (x: number): string => (Math.abs(x) >= 1e5 ? Number(x.toPrecision(3)).toExponential() : fmt(x));
 
+/** Trials (model runs) the refinement takes, about, and each bootstrap refit: what the budget and the progress bar count. */
+const REFINE_TRIALS = 400;
+const REFIT_TRIALS = 150;
+
 /** Work (skill-steps of the map) a calibration may take before it is refused: minutes at most. */
 export const MAP_WORK_BUDGET = 2e10;
 
@@ -150,7 +157,7 @@ export const MAP_WORK_BUDGET = 2e10;
 function checkBudget(p: Plan, gridPoints: number, bootK: number): void {
   const every = calibrationOf(p.base.model).everyUpdate?.(p.base) ?? null;
   if (every === null) return;
-  const trials = gridPoints + 400 + bootK * 150; // the refinement takes a few hundred trials at most, a refit about a hundred
+  const trials = gridPoints + REFINE_TRIALS + bootK * REFIT_TRIALS; // the refinement takes a few hundred trials at most, a refit about a hundred
   const work = trials * Math.ceil(p.horizon) * p.n;
   if (work > MAP_WORK_BUDGET)
     throw new CalibrateError(

@@ -191,6 +191,8 @@ export function plan(inputs: ObservedInput[], opts: CalibrateOptions): Plan {
   const modelS0 = modelSpec(base.model).startLevel(base) ?? 0;
   const notes = [...new Set(inputs.flatMap((o) => o.notes))];
   if (dropped) notes.push(`${dropped} observed point${dropped === 1 ? "" : "s"} after the model's horizon (steps = ${horizon}) left out`);
+  // Several runs' JSONs are compared config by config (above); CSVs carry no config to compare.
+  if (inputs.length > 1 && first.config === null) notes.push(`${inputs.length} CSV files are taken as runs of one setting (seeds), unchecked: a CSV carries no config to compare`);
   return {
     model: opts.model, base, params, n, runs: inputs.length, times, horizon,
     pIdx: Int32Array.from(idx), pVal: Float64Array.from(val), pCurve: Int32Array.from(cur), dropped,

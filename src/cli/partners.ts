@@ -46,6 +46,14 @@ export const ACTS_ONLY_WITH: Readonly<Record<string, readonly Partner[]>> = {
     { option: "--flops-per-param-token", with: "--compute", what: "C = k N D for the compute-optimal split" },
     ...FIGURE,
   ],
+  study: [
+    { option: "--xlim", with: "--plot", what: "the figures" },
+    { option: "--plot-size", with: "--plot", what: "the figures" },
+  ],
+  paper: [
+    { option: "--xlim", with: "--plot", what: "the figures" },
+    { option: "--plot-size", with: "--plot", what: "the figures" },
+  ],
   sweep: [
     { option: "--plot-x", with: "--plot", what: "the sweep figure", unless: ["--dry-run"] },
     { option: "--plot-series", with: "--plot", what: "the sweep figure", unless: ["--dry-run"] },

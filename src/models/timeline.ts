@@ -45,6 +45,8 @@ export class CrossingTracker {
   private readonly times: (number | null)[][];
   private readonly onLevel: boolean;
   private pending: number; // skills with thresholds left
+  /** Skills (0-based) that start at their target level 1 with on: progress: no progress to time. */
+  private readonly atTarget: number[] = [];
 
   constructor(
     private readonly s0: ArrayLike<number>,
@@ -56,6 +58,16 @@ export class CrossingTracker {
     this.next = new Int32Array(n);
     this.times = this.th.map(() => new Array<number | null>(n).fill(null));
     this.pending = n;
+    // Progress (s - s0)/(1 - s0) is 0/0 for a skill that starts at 1 (e.g. a network task at
+    // accuracy 1 before training, a Geometry init on the skill's target): its times would read
+    // "never reached" (or jump to "learned" on a rounding error). It is withheld, with a warning.
+    if (!this.onLevel)
+      for (let i = 0; i < n; i++)
+        if (Math.abs(1 - s0[i]) <= START_AT_TARGET_EPS) {
+          this.atTarget.push(i);
+          this.next[i] = 3;
+          this.pending--;
+        }
   }
 
   /** Feed the levels at time t (call in increasing t). O(n); returns quickly once all are done. */
@@ -91,9 +103,23 @@ export class CrossingTracker {
   }
 
   result(): Crossings {
-    return { onset: this.times[0], half: this.times[1], learned: this.times[2] };
+    const c: Crossings = { onset: this.times[0], half: this.times[1], learned: this.times[2] };
+    if (this.atTarget.length) c.withheld = Array.from({ length: this.s0.length }, (_, i) => (this.atTarget.includes(i) ? START_AT_TARGET : null));
+    return c;
+  }
+
+  /** One warning for the skills that start at their target (none when no skill does). */
+  warnings(): string[] {
+    const k = this.atTarget.map((i) => i + 1);
+    if (!k.length) return [];
+    return [`skill${k.length > 1 ? "s" : ""} ${k.join(", ")} start${k.length > 1 ? "" : "s"} at level 1, the target: with timeline.on: progress there is nothing to learn (progress (s - s0)/(1 - s0) is undefined), so ${k.length > 1 ? "their timelines are" : "its timeline is"} not reported; timeline.on: level times the level itself`];
   }
 }
+
+/** A start this close to level 1 counts as at the target. */
+const START_AT_TARGET_EPS = 1e-12;
+/** The withheld reason of a skill that starts at its target (run JSON skills[].withheld). */
+export const START_AT_TARGET = "it starts at level 1, the target: progress (s - s0)/(1 - s0) is undefined";
 
 export interface DominoStats {
   /** gaps[i] = onset of skill i+2 minus learned of skill i+1 (in frequency order), null if undefined. */

@@ -36,6 +36,14 @@ test("several inputs must differ only in the seed: another N0 is refused, naming
   const ok = await cliIn(["calibrate", a, c, "--json", "-q"]);
   assert.equal(ok.code, 0, ok.stderr);
   assert.equal(JSON.parse(ok.stdout).observed.runs, 2);
+  // several CSVs carry no config to compare: calibrate says it takes them as seeds unchecked
+  const csv = (name: string, rows: string) => { const f = join(dir, name); writeFileSync(f, "t,s1,s2\n" + rows); return f; };
+  const x = csv("x.csv", "0,0,0\n50,0.5,0.2\n100,0.9,0.5\n"), y = csv("y.csv", "0,0,0\n50,0.4,0.1\n100,0.8,0.4\n");
+  const two = await cliIn(["calibrate", x, y, "--set", "skills.frequencies=[0.7,0.3]", "--json", "-q"]);
+  assert.equal(two.code, 0, two.stderr);
+  assert.ok(JSON.parse(two.stdout).notes.includes("2 CSV files are taken as runs of one setting (seeds), unchecked: a CSV carries no config to compare"));
+  const one = await cliIn(["calibrate", x, "--set", "skills.frequencies=[0.7,0.3]", "--json", "-q"]);
+  assert.ok(!JSON.parse(one.stdout).notes.some((n: string) => n.includes("unchecked")));
 });
 
 test("s0 is each skill's recorded level at t = 0: a Geometry init is measured from where it starts", async () => {
@@ -129,4 +137,19 @@ test("a sparse-parity run's frequencies are called mask shares, not a distributi
   const note = j.notes.find((n: string) => n.startsWith("frequencies:"));
   assert.ok(note?.includes("mask shares"), j.notes.join("\n"));
   assert.ok(!note.includes("the distribution it samples"));
+});
+
+test("progress counts the work: a bootstrap's refits move the bar (not 93% after the grid, then 100%)", async () => {
+  const res = await observe("prog", RESOURCE + "N0: 0.05\n");
+  const K = 20;
+  const r = await cliIn(["calibrate", res, "--fit", "N0,rate", "--bootstrap", String(K), "--json"], { env: { SKILLSIM_PROGRESS_INTERVAL: "0" } });
+  assert.equal(r.code, 0, r.stderr);
+  const lines = [...r.stderr.matchAll(/progress: calibrate (\d+)% \((\d+)\/(\d+) trials/g)].map((m) => ({ pct: Number(m[1]), done: Number(m[2]), total: Number(m[3]) }));
+  assert.ok(lines.length >= 3, r.stderr);
+  const grid = 21 * 21;
+  // the total is the budget's count: grid points, about 400 for the refinement, about 150 per refit
+  assert.equal(lines[0].total, grid + 400 + 150 * K);
+  assert.equal(lines.at(-1)!.pct, 100);
+  // the bar reports progress while the refits run, not only at the end
+  assert.ok(lines.some((l) => l.done > grid + 400 && l.done < lines[0].total), r.stderr);
 });

@@ -7,6 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { cli, tempDir } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
 const dir = tempDir();
 
@@ -59,4 +60,12 @@ test("a serial Domino run whose loss reaches exactly 0: kinematics stop at the p
   assert.ok(last !== null && last <= k.zero_loss_at);
   const text = cli(["kinematics", run, "-q"]);
   assert.match(text.stdout, /^the loss reaches exactly 0 at t = \d+: the kinematics stop at the point before it$/m);
+});
+
+test("a --smooth window wider than the run is refused (it would flatten every velocity: 0% rising, the peak at the start)", async () => {
+  const run = record("short", "configs/geometry-minimal.yaml", ["record=every", "batch=16", "steps=100"]);
+  const wide = await cliIn(["kinematics", run, "--smooth", "101"]);
+  assert.equal(wide.code, 2);
+  assert.equal(wide.stderr, "skillsim: --smooth 101: wider than the 100 recorded intervals, it would flatten every velocity to its mean; use an odd window of at most 99 (a few percent of the run, e.g. 5)\n");
+  assert.equal((await cliIn(["kinematics", run, "--smooth", "99", "-q"])).code, 0);
 });

@@ -7,7 +7,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ACTS_ONLY_WITH } from "../../src/cli/partners.js";
 import { buildProgram } from "../../src/cli/main.js";
-import { cli } from "../helpers.js";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { cli, tempDir } from "../helpers.js";
 import { cliIn } from "../inprocess.js";
 
 test("every declared option and partner is an option of its command", async () => {
@@ -18,6 +20,26 @@ test("every declared option and partner is an option of its command", async () =
     const longs = cmd.options.map((o) => o.long);
     for (const r of rules) for (const f of [r.option, r.with, ...(r.unless ?? [])]) assert.ok(longs.includes(f), `${name} ${f}`);
   }
+});
+
+test("every option whose help says 'with --X:' is declared as acting only with --X (study and paper included)", async () => {
+  const program = await buildProgram(["node", "skillsim"]);
+  const missing: string[] = [];
+  for (const cmd of program.commands) {
+    for (const o of cmd.options) {
+      const m = /^with (--[\w-]+)\b/.exec(o.description);
+      if (!m || !o.long) continue;
+      if (!(ACTS_ONLY_WITH[cmd.name()] ?? []).some((r) => r.option === o.long && r.with === m[1])) missing.push(`${cmd.name()} ${o.long} (with ${m[1]})`);
+    }
+  }
+  assert.deepEqual(missing, []);
+  // through the CLI: a study's --xlim without --plot is a note, not silence
+  const dir = tempDir();
+  writeFileSync(join(dir, "a.yaml"), "model: resource\nskills: {count: 2}\nsteps: 20\nsweep:\n  N0: [0.1, 1]\n");
+  writeFileSync(join(dir, "s.study.yaml"), "study:\n  configs:\n    a: a.yaml\n  group: [N0]\n");
+  const r = await cliIn(["study", join(dir, "s.study.yaml"), "--out", join(dir, "out"), "--xlim", "0,10"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^skillsim: note: --xlim only acts with --plot \(the figures\); ignored$/m);
 });
 
 const FIT = ["fit", "data/chinchilla-fig4.csv", "--where", "loss<3.4469", "-q"];

@@ -68,3 +68,19 @@ test("table's footnote says level, not progress, for runs timed on the level (e.
   assert.equal((await cliIn(["sweep", cfg, "--out", out, "-q"])).code, 0);
   assert.match((await cliIn(["table", out])).stdout, /learned_k: the first step at which skill k's level \(timeline\.on: level, e\.g\. an accuracy\) reached/);
 });
+
+test("a skill that starts at level 1 (its target) with on: progress: withheld with the reason and a warning, not 'never reached'", async () => {
+  const cfg = join(dir, "at1.yaml");
+  writeFileSync(cfg, "model: geometry\nskills: {count: 2, vectors: [[1, 0], [0, 1]]}\nparams: 2\ninit: [1.5, 1.0]\noptimizer: sgd\nlr: 0.01\nsteps: 300\n");
+  const j = JSON.parse((await cliIn(["run", cfg, "--json", "-q"])).stdout);
+  assert.equal(j.trace.level[1][0], 1);
+  assert.deepEqual(j.skills[1], { index: 2, frequency: 0.2, onset: null, half: null, learned: null, final: 1, withheld: "it starts at level 1, the target: progress (s - s0)/(1 - s0) is undefined" });
+  assert.equal("withheld" in j.skills[0], false); // skill 1 starts at 1.5 and closes its gap: timed
+  assert.equal(j.skills[0].learned, 287);
+  assert.ok(j.warnings.some((w: string) => w.startsWith("skill 2 starts at level 1, the target: with timeline.on: progress there is nothing to learn")), j.warnings.join("\n"));
+  const text = (await cliIn(["run", cfg])).stdout;
+  assert.match(text, /^skill 2 ▕ +▏ withheld \(see the warning\)$/m);
+  // on: level times the level itself: nothing withheld (thresholds above the start are the user's call)
+  const lv = JSON.parse((await cliIn(["run", cfg, "--set", "timeline.on=level", "--json", "-q"])).stdout);
+  assert.equal("withheld" in lv.skills[1], false);
+});

@@ -8,7 +8,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, cli } from "../helpers.js";
+import { ROOT, cli, tempDir } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
 const read = (p: string): string => readFileSync(join(ROOT, p), "utf8");
 const JOB = "docs/slurm/sweep.sbatch";
@@ -52,4 +53,16 @@ test(".ci/run runs the README's test command, then the Slurm e2e", () => {
   const e = lines.indexOf("bash scripts/slurm-e2e.sh");
   assert.ok(t >= 0 && e > t, ".ci/run: `npm test` then `bash scripts/slurm-e2e.sh`");
   assert.ok(read("README.md").includes("npm test "), "README names npm test");
+});
+
+test("docs/cluster.md's JSON line is line id 3 of configs/sweep-resource-N0.yaml's sweep, as far as it shows it", async () => {
+  const shown = read("docs/cluster.md").split("\n").find((l) => l.startsWith('{"id":3,'))!;
+  assert.ok(shown, "the page's example line");
+  const out = join(tempDir(), "n0.jsonl");
+  const r = await cliIn(["sweep", "configs/sweep-resource-N0.yaml", "--out", out, "--jobs", "1", "-q"]);
+  assert.equal(r.code, 0, r.stderr);
+  const line = readFileSync(out, "utf8").split("\n").find((l) => l.startsWith('{"id":3,'))!;
+  // up to the first elision the page shows the line verbatim; the config's seed and hash too
+  assert.ok(line.startsWith(shown.split(", ...")[0]), `the line now starts\n${line.slice(0, 300)}`);
+  for (const field of [/"seed":\d+/, /"config_hash":"[0-9a-f]+"/]) assert.equal(field.exec(shown)![0], field.exec(line)![0]);
 });

@@ -171,6 +171,13 @@ test("docs/fit.md's Geometry scaling table is what the sweep and the fits it nam
       }
     });
   }
+  // the Chinchilla fit over (N, D) at zipf 1 that the page quotes, on the same sweep
+  const ch = cli(["fit", lines, "--form", "chinchilla", "--x", "N,D", "--where", "skills.frequencies.zipf=1", "--where", "step>=100", "--bootstrap", "50", "--json", "-q"]);
+  assert.equal(ch.code, 0, ch.stderr);
+  const c = JSON.parse(ch.stdout);
+  const iv = (k: string, d: number) => `[${c.intervals[k][0].toFixed(d)}, ${c.intervals[k][1].toFixed(d)}]`;
+  const quoted = `The Chinchilla fit over (N, D) at zipf 1 (${c.n} points) gives **alpha = ${c.params.alpha.toFixed(3)} ${iv("alpha", 3)}**, beta = ${c.params.beta.toFixed(2)} ${iv("beta", 2)}, E = ${c.params.E}`;
+  assert.ok(fitPage.replace(/\s+/g, " ").includes(quoted), quoted);
   // the least-squares numbers the page quotes for the earlier table: --fix-E 0 --loss mse
   const mse = fit("--x", "params", "--where", "params<=160", "--fix-E", "0", "--loss", "mse").map((g) => g.params.alpha.toFixed(3)).join(", ");
   assert.ok(fitPage.includes(`the E free column minimised Huber: ${mse}, which \`--fix-E 0 --loss mse\``), `docs/fit.md quotes ${mse}`);

@@ -11,15 +11,44 @@ import { ROOT, tempDir } from "../helpers.js";
 import { cliIn } from "../inprocess.js";
 
 const PAGE = readFileSync(join(ROOT, "docs", "paper.md"), "utf8");
+/** The page's section that starts with `heading` (up to the next "## "). */
+function section(heading: string): string {
+  const a = PAGE.indexOf(`\n${heading}`);
+  assert.ok(a >= 0, heading);
+  const b = PAGE.indexOf("\n## ", a + 1);
+  return PAGE.slice(a, b < 0 ? undefined : b);
+}
+const FLAT = PAGE.replace(/\s+/g, " ");
 
-/** fits.csv of a study as rows keyed by column name. */
-async function studyFits(file: string): Promise<Record<string, string>[]> {
+interface SweepLine { id: number; overrides: Record<string, number>; skills: { half: number | null; learned: number | null; final: number; withheld?: string }[]; final: { loss: number }; config: { seed: number } }
+
+/** A sweep's lines in id order. */
+const lines = (file: string): SweepLine[] => readFileSync(file, "utf8").trim().split("\n").map((l) => JSON.parse(l) as SweepLine).sort((a, b) => a.id - b.id);
+
+/** A study's CSV table as rows keyed by column name. */
+function table(out: string, name: string): Record<string, string>[] {
+  const [head, ...rows] = readFileSync(join(out, name), "utf8").trim().split("\n");
+  const cols = head.split(",");
+  return rows.map((line) => Object.fromEntries(line.split(",").map((v, j) => [cols[j], v])));
+}
+
+/** fits.csv of a study as rows keyed by column name (groups.csv's rows as `groups`). */
+async function studyFits(file: string): Promise<Record<string, string>[] & { groups: Record<string, string>[] }> {
   const out = join(tempDir(), "out");
   const r = await cliIn(["study", join(ROOT, "configs", "paper", file), "--out", out, "--jobs", "2", "-q"]);
   assert.equal(r.code, 0, r.stderr);
-  const [head, ...rows] = readFileSync(join(out, "fits.csv"), "utf8").trim().split("\n");
-  const cols = head.split(",");
-  return rows.map((line) => Object.fromEntries(line.split(",").map((v, j) => [cols[j], v])));
+  return Object.assign(table(out, "fits.csv"), { groups: table(out, "groups.csv") });
+}
+
+/** Final-loss group means of config a over config b, per zipf, in params order. */
+function lossRatios(groups: Record<string, string>[], a: string, b: string): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const g of groups.filter((x) => x.config === a).sort((x, y) => Number(x.params) - Number(y.params))) {
+    const o = groups.find((x) => x.config === b && x["skills.frequencies.zipf"] === g["skills.frequencies.zipf"] && x.params === g.params)!;
+    const z = g["skills.frequencies.zipf"];
+    out.set(z, [...(out.get(z) ?? []), Number(g.final_loss_mean) / Number(o.final_loss_mean)]);
+  }
+  return out;
 }
 
 const f3 = (v: string) => Number(v).toFixed(3);
@@ -34,6 +63,9 @@ test("docs/paper.md Fig 10: each zipf's alpha_N for SignGD and Adam is the study
     const row = `| ${z} | ${withInterval(sign)} | ${withInterval(adam)} |`;
     assert.ok(PAGE.includes(row), `docs/paper.md lacks the row ${row}`);
   }
+  // "Final losses of the two optimizers agree within 3% at every N and zipf" (group means over seeds)
+  assert.ok(FLAT.includes("Final losses of the two optimizers agree within 3% at every N and zipf"));
+  for (const [z, rs] of lossRatios(fits.groups, "signgd", "adam")) for (const r of rs) assert.ok(Math.abs(r - 1) <= 0.03, `Fig 10: zipf ${z}, SignGD / Adam final loss ${r}`);
 });
 
 test("docs/paper.md Fig 18: the modular alpha_N per zipf is the study's, interval included", async () => {
@@ -44,5 +76,188 @@ test("docs/paper.md Fig 18: the modular alpha_N per zipf is the study's, interva
   for (const r of modular) {
     const quoted = withInterval(r);
     assert.ok(text.includes(quoted), `docs/paper.md's Fig 18 paragraph lacks ${quoted} (zipf ${r["skills.frequencies.zipf"]})`);
+  }
+  // the loss ratio non-modular / modular (group means of the two seeds)
+  const ratios = lossRatios(fits.groups, "random", "modular");
+  const two = (xs: number[]) => xs.map((x) => x.toFixed(2)).join(", ");
+  const range = (xs: number[]) => `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`;
+  const quoted = `zipf 1: ${two(ratios.get("1")!)} at N = 20 ... 320; zipf 1.5: ${range(ratios.get("1.5")!)}; zipf 2: ${range(ratios.get("2")!)}.`;
+  assert.ok(text.includes(quoted), quoted);
+});
+
+test("docs/paper.md's verdict table rows of the cheap figures (6, 8, 9, 16, 17), and the Fig 6, 8 (top) and 9 numbers in their sections, are what `skillsim paper` gives", async () => {
+  const figs = ["6", "8", "9", "16", "17"];
+  const out = join(tempDir(), "p");
+  const r = await cliIn(["paper", ...figs, "--out", out, "--jobs", "1", "-q"]);
+  assert.equal(r.code, 0, r.stderr);
+  const rowsOf = (md: string) => md.split("\n").filter((l) => figs.some((f) => l.startsWith(`| ${f} | `)));
+  const produced = rowsOf(readFileSync(join(out, "paper.md"), "utf8"));
+  const begin = PAGE.indexOf("<!-- skillsim paper: begin");
+  const documented = rowsOf(PAGE.slice(begin, PAGE.indexOf("<!-- skillsim paper: end", begin)));
+  assert.ok(produced.length >= 20, `${produced.length} rows`);
+  assert.deepEqual(documented, produced, "docs/paper.md's table rows for figures 6, 8, 9, 16, 17 (regenerate: skillsim paper --docs docs/paper.md)");
+
+  // The sections' prose, from the same runs (the studies keep each run's line in paper-out/fig<N>/)
+  const times = (j: SweepLine, k: "half" | "learned") => j.skills.map((s) => s[k] ?? "-").join(", ");
+  // Fig 6: the Resource map's half and learned times per N0
+  let shown = 0;
+  for (const j of lines(join(out, "fig6", "runs-resource.jsonl"))) {
+    const row = section("## Fig 6:").split("\n").find((l) => l.startsWith(`| ${j.overrides.N0 === 0.0001 ? "1e-4" : j.overrides.N0} | `));
+    if (!row) continue; // the page shows four of the six N0
+    const [half, learned] = row.split("|").slice(2, 4).map((c) => c.trim());
+    assert.equal(half, times(j, "half"), `Fig 6, N0 = ${j.overrides.N0}: half`);
+    assert.ok(times(j, "learned").startsWith(learned.replace(/, \.\.\.$/, "")), `Fig 6, N0 = ${j.overrides.N0}: learned ${times(j, "learned")}`);
+    shown++;
+  }
+  assert.equal(shown, 4, "Fig 6: the page's four N0 rows");
+  // Fig 8 top, n = 10: the final levels, the withheld skills, the half times reported
+  const n10 = lines(join(out, "fig8", "runs-resource.jsonl")).find((j) => j.skills.length === 10)!;
+  assert.ok(FLAT.includes(`n = 10, top: final levels ${n10.skills.map((s) => s.final.toFixed(4)).join(", ")};`), "Fig 8 top final levels");
+  const withheld = n10.skills.flatMap((s, i) => (s.withheld ? [i + 1] : []));
+  assert.ok(FLAT.includes(`(here ${withheld.join(", ")})`), `Fig 8 withheld skills ${withheld}`);
+  assert.deepEqual(n10.skills.filter((s) => s.half !== null).map((s) => s.half), [157, 411], "skillsim reports only the first two");
+  // Fig 9: the serial closed form's half and learned times, the parallel one's learned times
+  const serial = lines(join(out, "fig9", "runs-serial.jsonl"))[0];
+  assert.ok(FLAT.includes(`half at ${serial.skills[0].half}, ${serial.skills[1].half}, ..., ${serial.skills.at(-1)!.half}; learned at ${serial.skills[0].learned}, ${serial.skills[1].learned}, ..., ${serial.skills.at(-1)!.learned})`), "Fig 9 serial");
+  const parallel = lines(join(out, "fig9", "runs-parallel.jsonl"))[0];
+  parallel.skills.forEach((s, i) => assert.equal(s.learned!.toFixed(6), (30 * Math.log(10) * (i + 1)).toFixed(6), `Fig 9 parallel skill ${i + 1}`));
+  assert.ok(FLAT.includes(`(learned at 30 ln 10 i = ${parallel.skills[0].learned!.toFixed(2)} i)`));
+  // Fig 17: each case's learned times
+  const fig17 = section("## Fig 17:");
+  for (const [file, name] of [["runs-chain.jsonl", "chain"], ["runs-and.jsonl", "AND tree"], ["runs-and-or.jsonl", "AND/OR tree"]]) {
+    const row = `| ${name} | ${times(lines(join(out, "fig17", file))[0], "learned")} |`;
+    assert.ok(fig17.includes(row), `Fig 17: ${row}`);
+  }
+});
+
+test("docs/paper.md Figs 12 and 16 (bottom): the four rotated-basis runs' learned times and final levels; the ODE's switch and learned time", async () => {
+  const run = async (config: string, ...sets: string[]) => {
+    const r = await cliIn(["run", join(ROOT, "configs", "paper", config), ...sets.flatMap((x) => ["--set", x]), "--json", "-q"]);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as SweepLine & { summary: { switches: { on: number[] }[] } };
+  };
+  const fig12 = section("## Fig 12:");
+  const cell = (j: SweepLine) => [times(j, "learned"), j.skills.map((s) => Number(s.final.toPrecision(4))).join(", ")];
+  const times = (j: SweepLine, k: "learned") => j.skills.map((s) => s[k] ?? "-").join(", ");
+  for (const [config, label] of [["fig12-basis-sgd.yaml", "SGD, R = I"], ["fig12-basis-signgd.yaml", "SignGD, R = I"], ["fig12-rotated-signgd.yaml", "SignGD, R = H4/2"], ["fig12-rotated-sgd.yaml", "SGD, R = H4/2"]]) {
+    const j = await run(config);
+    const row = fig12.split("\n").find((l) => l.startsWith(`| ${label} | `))!;
+    const [learned, finals] = row.split("|").slice(2, 4).map((c) => c.trim());
+    const [l, f] = cell(j);
+    assert.ok(learned.startsWith(l), `Fig 12 ${label}: learned ${l}`);
+    if (finals === "the same") assert.equal(f, cell(await run("fig12-basis-sgd.yaml"))[1], `Fig 12 ${label}: SGD is rotation invariant`);
+    else assert.ok(finals.startsWith(f), `Fig 12 ${label}: final levels ${f}`);
+    if (label === "SignGD, R = H4/2") assert.ok(fig12.replace(/\s+/g, " ").includes(`(final loss ${j.final.loss.toExponential(1)}, flat from step ~500)`), `Fig 12 final loss ${j.final.loss}`);
+  }
+  const ode = await run("fig16-bottom-theory.yaml", "integrator=rk45");
+  const text = `ODE: switch at t = ${ode.summary.switches[0].on[0].toFixed(2)} (equal to skill 3's interpolated half-learned time to 1e-6), skill 3 learned at ${ode.skills[2].learned!.toFixed(2)}.`;
+  assert.ok(section("## Fig 16 (bottom").replace(/\s+/g, " ").includes(text), text);
+  assert.ok(Math.abs(ode.summary.switches[0].on[0] - ode.skills[2].half!) < 1e-6);
+});
+
+test("docs/paper.md Fig 19: the runs use the random draw, and the rare task's sample counts per seed are the runs' own", async () => {
+  const rows = PAGE.split("\n").filter((l) => /^\| (one 2-100-100-2|two 1-50-50-1) \| \d \| /.test(l));
+  assert.equal(rows.length, 10, "five seeds of each network");
+  assert.ok(PAGE.replace(/\s+/g, " ").includes("These runs, and the Fig 19 configs, use the random draw (`task.draw: random`, the default"));
+  for (const row of rows) {
+    const cells = row.split("|").slice(1, -1).map((c) => c.trim());
+    const config = cells[0].startsWith("one") ? "fig19-one-network.yaml" : "fig19-modular.yaml";
+    const r = await cliIn(["run", join(ROOT, "configs", "paper", config), "--set", "steps=1", "--set", `seed=${cells[1]}`, "--json", "-q"]);
+    assert.equal(r.code, 0, r.stderr);
+    const j = JSON.parse(r.stdout);
+    assert.equal(j.config.task.draw, undefined, `${config}: the default (random) draw`);
+    assert.equal(String(j.summary.trainSamplesPerTask[1]), cells[5], `${config} seed ${cells[1]}: task 2's samples`);
+  }
+  // the authors' draw, which the page says --set task.draw=exact gives: exactly 10 of 1000
+  const exact = await cliIn(["run", join(ROOT, "configs", "paper", "fig19-one-network.yaml"), "--set", "steps=1", "--set", "task.draw=exact", "--json", "-q"]);
+  assert.deepEqual(JSON.parse(exact.stdout).summary.trainSamplesPerTask, [990, 10]);
+});
+
+/** A paper config's sweep, in-process, its lines in id order. */
+async function sweep(config: string): Promise<SweepLine[]> {
+  const out = join(tempDir(), "runs.jsonl");
+  const r = await cliIn(["sweep", join(ROOT, "configs", "paper", config), "--out", out, "--jobs", "1", "-q"]);
+  assert.equal(r.code, 0, r.stderr);
+  return lines(out);
+}
+
+test("docs/paper.md Fig 4: the learned_2 / learned_1 table (3 optimizers x p1 x seeds 0-2) and seed 0's learned times", async () => {
+  const fig4 = section("## Fig 4:");
+  const seed0: string[] = [];
+  for (const [opt, name] of [["signgd", "SignGD"], ["sgd", "SGD"], ["adam", "Adam"]]) {
+    const runs = await sweep(`fig4-${opt}.yaml`);
+    const row = fig4.split("\n").find((l) => l.startsWith(`| ${name} | `))!;
+    const cells = row.split("|").slice(2, 5).map((c) => c.trim());
+    [0.5, 0.9, 0.95].forEach((p1, c) => {
+      const ratios = [0, 1, 2].map((seed) => {
+        const j = runs.find((r) => r.overrides.seed === seed && (r.overrides["skills.frequencies"] as unknown as number[])[0] === p1)!;
+        return (j.skills[1].learned! / j.skills[0].learned!).toFixed(2);
+      });
+      assert.equal(cells[c], ratios.join(", "), `Fig 4 ${name}, p1 = ${p1}`);
+    });
+    const j = runs.find((r) => r.overrides.seed === 0 && (r.overrides["skills.frequencies"] as unknown as number[])[0] === 0.95)!;
+    seed0.push(`${name} ${name === "SignGD" ? "learns the skills at" : "at"} ${j.skills[0].learned} and ${j.skills[1].learned}`);
+  }
+  const sentence = `Seed 0, p1 = 0.95: ${seed0[0]}, ${seed0[1]}, ${seed0[2]}`;
+  assert.ok(fig4.replace(/\s+/g, " ").includes(sentence), sentence);
+});
+
+test("docs/paper.md Figs 7 (bottom) and 8: skills learned per run and final losses of the Geometry sweeps; Fig 8 bottom's Resource times", async () => {
+  const loss = (v: number) => (v < 1e-4 ? v.toExponential(1) : v.toPrecision(2));
+  const fig7 = await sweep("fig7-noise.yaml");
+  const counts = fig7.map((j) => j.skills.filter((s) => s.learned !== null).length).join(", ");
+  const losses = `final loss from ${loss(fig7[0].final.loss)} to ${loss(fig7.at(-1)!.final.loss)}`;
+  assert.ok(section("## Fig 7:").replace(/\s+/g, " ").includes(`Skills learned by step 1000 (seed 0): ${counts} for noise 5e-4 ... 0.5; ${losses}:`), `${counts}; ${losses}`);
+  const fig8 = section("## Fig 8:").replace(/\s+/g, " ");
+  const learned = (runs: SweepLine[]) => runs.map((j) => `${j.skills.filter((s) => s.learned !== null).length}/${j.skills.length}`).join(", ");
+  const top = await sweep("fig8-top-geometry.yaml");
+  const bottom = await sweep("fig8-bottom-geometry.yaml");
+  const text = `skills with level > 0.9 by step 3000: top ${learned(top)} (final loss ${top.map((j) => loss(j.final.loss)).join(", ")}); bottom ${learned(bottom)}.`;
+  assert.ok(fig8.includes(text), text);
+  const res = (await sweep("fig8-bottom-resource.yaml")).find((j) => j.skills.length === 10)!;
+  const times = `Bottom (level > 0.9): ${res.skills.map((s) => s.learned).join(", ")}.`;
+  assert.ok(fig8.includes(times), times);
+});
+
+test("docs/paper.md Fig 5: learned times and the 10-step means of n_align the runs record (diagnostics: average)", async () => {
+  const fig5 = section("## Fig 5:").replace(/\s+/g, " ");
+  const run = async (...sets: string[]) => {
+    const r = await cliIn(["run", join(ROOT, "configs", "paper", "fig5-aligned.yaml"), ...sets.flatMap((x) => ["--set", x]), "--json", "-q"]);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as SweepLine & { trace: { t: number[]; extra: { aligned: number[][] } } };
+  };
+  /** The recorded mean over the 10 steps up to t, per skill, written as the page writes `shown` ("911 / 578 / ..."). */
+  const means = (j: { trace: { t: number[]; extra: { aligned: number[][] } } }, t: number, shown: string) => {
+    const k = j.trace.t.indexOf(t);
+    assert.ok(k > 0, `t = ${t} is recorded`);
+    const d = shown.split(" / ").map((x) => (x.split(".")[1] ?? "").length);
+    return j.trace.extra.aligned.map((row, i) => row[k].toFixed(d[i])).join(" / ");
+  };
+  const five = await run();
+  const m = /Zipf 2, 5 skills, seed 0: learned at ([\d, ]+); mean n_align over steps 1-10: ([\d. /]+), over steps 181-190: ([\d. /]+) \(/.exec(fig5);
+  assert.ok(m, "the five-skill sentence");
+  assert.equal(m[1], five.skills.map((s) => s.learned).join(", "));
+  assert.equal(m[2], means(five, 10, m[2]));
+  assert.equal(m[3], means(five, 190, m[3]));
+  const two = await run("skills.count=2");
+  const n = /Two skills: ([\d. /]+) at steps 1-10, ([\d. /]+) at 201-210\./.exec(fig5);
+  assert.ok(n, "the two-skill sentence");
+  assert.equal(n[1], means(two, 10, n[1]));
+  assert.equal(n[2], means(two, 210, n[2]));
+});
+
+test("docs/paper.md Fig 15: the final-loss table (18 runs, seed 7) is the sweep's", async () => {
+  const runs = await sweep("fig15-optimizers.yaml");
+  const name = (o: unknown) => (typeof o === "string" ? o : (o as { name: string }).name);
+  const rows = section("## Fig 15:").split("\n").filter((l) => /^\| (10|40) \| /.test(l));
+  assert.equal(rows.length, 6);
+  for (const row of rows) {
+    const [count, noise, ...cells] = row.split("|").slice(1, 6).map((c) => c.trim());
+    ["adam", "ademamix", "lion"].forEach((opt, c) => {
+      const j = runs.find((r) => r.overrides["skills.count"] === Number(count) && r.overrides.noise === Number(noise) && name(r.overrides.optimizer) === opt)!;
+      const v = j.final.loss;
+      const written = cells[c].includes("e") ? v.toExponential(1) : v.toFixed(3);
+      assert.equal(cells[c], written, `Fig 15: ${count} skills, noise ${noise}, ${opt}`);
+    });
   }
 });

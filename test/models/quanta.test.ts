@@ -8,7 +8,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { learningStep, quantaFrequencies, quantaSeen, runQuanta } from "../../src/models/quanta/model.js";
 import { fitPowerLaw, makeLoss } from "../../src/fit/index.js";
-import { cfgFrom } from "../helpers.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, cfgFrom } from "../helpers.js";
 import type { QuantaConfig } from "../../src/models/quanta/schema.js";
 
 const base = (sets: string[]): QuantaConfig => cfgFrom("model: quanta\nrecord: {points: 2}\n", sets) as QuantaConfig;
@@ -33,6 +35,9 @@ test("quanta: the reference exponents, by least squares and by skillsim's own po
   const sN = lsSlope(Ns, LN), sD = lsSlope(Ds, LD);
   assert.equal(sN.toFixed(3), "-0.519", `L(N) slope ${sN}`);
   assert.equal(sD.toFixed(3), "-0.342", `L(D) slope ${sD}`);
+  // docs/models.md quotes skillsim's slopes to four digits
+  const page = readFileSync(join(ROOT, "docs", "models.md"), "utf8").replace(/\s+/g, " ");
+  assert.ok(page.includes(`skillsim gives ${sN.toFixed(4)} and ${sD.toFixed(4)}`), `docs/models.md: ${sN.toFixed(4)}, ${sD.toFixed(4)}`);
   // `skillsim fit --fix-E 0 --loss mse` minimises the same squared log residuals: the same exponents.
   const fN = fitPowerLaw(Ns, LN, { fixE: 0, loss: makeLoss("mse") }).params.alpha;
   const fD = fitPowerLaw(Ds, LD, { fixE: 0, loss: makeLoss("mse") }).params.alpha;

@@ -295,7 +295,7 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}, timelineM
     initialLevel,
     trace,
     crossings: tracker.result(),
-    warnings: guard.warnings(),
+    warnings: [...tracker.warnings(), ...guard.warnings()],
     final: { loss: finalLoss, level: trace.level.map((l) => l[last]), time: steps },
     extra,
   };

@@ -199,6 +199,7 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
     if (empty.length)
       warnings.push(`task${empty.length > 1 ? "s" : ""} ${empty.join(", ")} ${empty.length > 1 ? "have" : "has"} no training rows (of ${nTrain}; more task.samples or flatter frequencies give ${empty.length > 1 ? "them" : "it"} some): ${empty.length > 1 ? "their levels are" : "its level is"} not a learning curve`);
   }
+  warnings.push(...tracker!.warnings());
   if (data.kind === "squares") {
     extra.lossBelow = { threshold: SQUARES_LOSS_THRESHOLD, steps: lossBelow };
     extra.initialTaskLoss = Array.from(l0);

@@ -1,0 +1,50 @@
+/**
+ * docs/calibrate.md's worked example is what the commands give (issue 21: the docs' numbers are
+ * produced by tests): the Fig 7 Geometry setting at noise 0.05, seed 0, calibrated against the
+ * Resource map: the figure's caption (N0 = 3.95, rmse 0.037) and every number of the JSON example.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, tempDir } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
+import { fencedAfter, sameNumbers, words } from "./shown.js";
+
+const PAGE = readFileSync(join(ROOT, "docs", "calibrate.md"), "utf8");
+
+test("docs/calibrate.md: the noise-0.05 calibration's caption and JSON example are the commands' output, to the digits shown", async () => {
+  const m = /`skillsim (run configs\/calibrate\/geometry-noise\.yaml [^`]*)`\nthen `skillsim (calibrate [^`]*)` \(N0 = ([\d.]+), rmse ([\d.]+)\)/.exec(PAGE);
+  assert.ok(m, "the page's run-then-calibrate sentence");
+  const dir = tempDir();
+  // the config from the repository, the run's --out into the temporary folder
+  const run = await cliIn([...words(m[1]).map((w, i, all) => (all[i - 1] === "--out" ? join(dir, w) : w)), "-q"]);
+  assert.equal(run.code, 0, run.stderr);
+  // the plot is not what is checked here: the calibration itself, as JSON
+  const args = words(m[2]).filter((w, i, all) => w !== "--plot" && all[i - 1] !== "--plot");
+  const r = await cliIn([...args, "--json", "-q"], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.params.N0.toPrecision(3), m[3], "caption N0");
+  assert.equal(j.rmse.toPrecision(2), m[4], "caption rmse");
+  const example = fencedAfter(PAGE, "`--json`:", "json").join("\n").replace("[...]", "[]");
+  sameNumbers(example, j, "docs/calibrate.md");
+});
+
+test("docs/paper.md's Fig 7 N0 table (seed 0) and the seed-0 column of docs/calibrate.md's noise table are calibrate's output", async () => {
+  const paper = readFileSync(join(ROOT, "docs", "paper.md"), "utf8");
+  const rows = paper.split("\n").filter((l) => /^\| (0\.001|0\.01|0\.1|1) \| (0\.0005|0\.005|0\.05|0\.5) \| /.test(l));
+  assert.equal(rows.length, 4);
+  const dir = tempDir();
+  for (const row of rows) {
+    const [sigma, noise, n0] = row.split("|").slice(1, 4).map((c) => c.trim());
+    const out = join(dir, `g${noise}.json`);
+    const run = await cliIn(["run", "configs/paper/fig7-noise.yaml", "--set", `noise=${noise}`, "--json", "--out", out, "-q"]);
+    assert.equal(run.code, 0, run.stderr);
+    const j = JSON.parse((await cliIn(["calibrate", out, "--json", "-q"])).stdout);
+    assert.equal(j.params.N0.toPrecision(3), n0, `docs/paper.md Fig 7, noise ${noise}`);
+    // docs/calibrate.md's table: the same setting (configs/calibrate/geometry-noise.yaml), seeds 0, 1, 2
+    const cal = PAGE.split("\n").find((l) => l.startsWith(`| ${sigma} | ${noise} | `))!;
+    assert.equal(cal.split("|")[3].trim().split(", ")[0], n0, `docs/calibrate.md, noise ${noise}, seed 0`);
+  }
+});
