@@ -116,14 +116,14 @@ for (const [what, files, args, code, stderr, before = []] of CASES) {
   });
 }
 
-test("error: a check that finds differences -> exit 1 (a run error, not bad input)", () => {
+test("error: a check that finds differences -> exit 1 (a run error, not bad input)", async () => {
   const dir = tempDir();
   writeFileSync(join(dir, "g.yaml"), G);
-  assert.equal(cli(["run", "g.yaml", "--json", "-q", "--out", "a.json"], { cwd: dir }).code, 0);
+  assert.equal((await cliIn(["run", "g.yaml", "--json", "-q", "--out", "a.json"], { cwd: dir })).code, 0);
   const doc = JSON.parse(readFileSync(join(dir, "a.json"), "utf8"));
   doc.final.loss += 0.5;
   writeFileSync(join(dir, "b.json"), JSON.stringify(doc));
-  const r = cli(["check", "a.json", "--baseline", "b.json"], { cwd: dir });
+  const r = cli(["check", "a.json", "--baseline", "b.json"], { cwd: dir }); // the exit code of a real process
   assert.equal(r.stderr, "skillsim: check failed: 134 fields compared, 1 moved beyond tolerance\n");
   assert.equal(r.code, 1);
 });

@@ -8,7 +8,8 @@ import { createHash } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, ROOT } from "./helpers.js";
+import { ROOT } from "./helpers.js";
+import { cliIn } from "./inprocess.js";
 
 test("data/chinchilla-fig4.csv is the published extraction, byte for byte", () => {
   const bytes = readFileSync(join(ROOT, "data", "chinchilla-fig4.csv"));
@@ -66,12 +67,12 @@ test("README, docs, configs and sources never send the reader outside the reposi
   assert.match(readFileSync(join(ROOT, "README.md"), "utf8"), /\(docs\/models\.md\)/);
 });
 
-test("--help of every command stays inside the package and names docs/models.md", () => {
-  const top = cli(["--help"]);
+test("--help of every command stays inside the package and names docs/models.md", async () => {
+  const top = await cliIn(["--help"]);
   assert.equal(top.code, 0);
   assert.match(top.stdout, /docs\/models\.md/);
   for (const cmd of ["run", "validate", "sweep", "merge", "check", "fit", "init"]) {
-    const r = cli([cmd, "--help"]);
+    const r = await cliIn([cmd, "--help"]);
     assert.equal(r.code, 0, `${cmd} --help: ${r.stderr}`);
     assert.doesNotMatch(r.stdout + top.stdout, OUTSIDE, `${cmd} --help`);
   }

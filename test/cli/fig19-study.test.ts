@@ -3,7 +3,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, cli, tempDir } from "../helpers.js";
+import { ROOT, tempDir } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
 const PAPER = join(ROOT, "configs", "paper");
 
@@ -39,10 +40,10 @@ const csv = (text: string) => {
   return rows.map((r) => Object.fromEntries(head.map((h, i) => [h, r[i]])));
 };
 
-test("fig19 study (shrunk): t_common and t_rare are each run's summary.lossBelow.steps, ratio their quotient or empty; ratio points and per-task loss panels", () => {
+test("fig19 study (shrunk): t_common and t_rare are each run's summary.lossBelow.steps, ratio their quotient or empty; ratio points and per-task loss panels", async () => {
   const dir = shrunk();
   const out = join(dir, "out");
-  const r = cli(["study", join(dir, "fig19.study.yaml"), "--out", out, "--jobs", "1", "-q"]);
+  const r = await cliIn(["study", join(dir, "fig19.study.yaml"), "--out", out, "--jobs", "1", "-q"]);
   assert.equal(r.code, 0, r.stderr);
   const runs = csv(readFileSync(join(out, "runs.csv"), "utf8"));
   assert.deepEqual(runs.map((x) => x.config), ["one-network", "modular"]);
@@ -73,11 +74,11 @@ test("fig19 study (shrunk): t_common and t_rare are each run's summary.lossBelow
   assert.deepEqual([...configs].sort(), ["modular", "one-network"]);
 });
 
-test("fig19 study: a misspelt summary field is refused before any run, naming the key", () => {
+test("fig19 study: a misspelt summary field is refused before any run, naming the key", async () => {
   const dir = shrunk();
   const file = join(dir, "fig19.study.yaml");
   writeFileSync(file, readFileSync(file, "utf8").replace('t_rare: "summary.lossBelow.steps[2]"', 't_rare: "summary.lossBelow.step[2]"'));
-  const r = cli(["study", file, "--out", join(dir, "out"), "--jobs", "1", "-q"]);
+  const r = await cliIn(["study", file, "--out", join(dir, "out"), "--jobs", "1", "-q"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /fig19\.study\.yaml:\d+:\d+: study\.derive\.t_rare: summary\.lossBelow\.step\[2\]: unknown field; .*did you mean "lossBelow\.steps"/);
 });

@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync, mkdirSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, cli, tempDir } from "../helpers.js";
+import { ROOT, tempDir } from "../helpers.js";
 import { cliIn } from "../inprocess.js";
 
 const TINY = `model: resource
@@ -65,12 +65,12 @@ test("study: runs the sweep, writes tidy tables and a Vega-Lite figure; a second
   assert.equal(again.stdout, r.stdout);
 });
 
-test("study --plot: svg, png, vl.json and html through the one output guard; several figures get -<name>", () => {
+test("study --plot: svg, png, vl.json and html through the one output guard; several figures get -<name>", async () => {
   const { dir, file } = tiny();
   const out = join(dir, "out");
   for (const ending of ["svg", "png", "vl.json", "html"]) {
     const fig = join(dir, `fig.${ending}`);
-    const r = cli(["study", file, "--out", out, "--jobs", "1", "-q", "--plot", fig]);
+    const r = await cliIn(["study", file, "--out", out, "--jobs", "1", "-q", "--plot", fig]);
     assert.equal(r.code, 0, r.stderr);
     const bytes = readFileSync(fig);
     if (ending === "svg") assert.match(bytes.toString("utf8"), /^<svg/);
@@ -82,20 +82,20 @@ test("study --plot: svg, png, vl.json and html through the one output guard; sev
   assert.equal(readFileSync(join(dir, "fig.vl.json"), "utf8"), readFileSync(join(out, "ratio.vl.json"), "utf8"));
   // Two figures: FILE-<name>.<ending>.
   const two = tiny(TINY.replace("log: [x]}", "log: [x]}\n    - {name: loss, data: runs, x: N0, y: final_loss, mark: point}"));
-  const r2 = cli(["study", two.file, "--out", join(two.dir, "out"), "--jobs", "1", "-q", "--plot", join(two.dir, "f.vl.json"), "--xlim", "0.005,0.05"]);
+  const r2 = await cliIn(["study", two.file, "--out", join(two.dir, "out"), "--jobs", "1", "-q", "--plot", join(two.dir, "f.vl.json"), "--xlim", "0.005,0.05"]);
   assert.equal(r2.code, 0, r2.stderr);
   assert.ok(existsSync(join(two.dir, "f-ratio.vl.json")) && existsSync(join(two.dir, "f-loss.vl.json")));
   const loss = JSON.parse(readFileSync(join(two.dir, "f-loss.vl.json"), "utf8"));
   assert.deepEqual(loss.layer[0].encoding.x.scale.domain, [0.005, 0.05]);
   assert.ok(loss.data.values.every((v: { N0: number }) => v.N0 === 0.01), "--xlim keeps the runs inside it");
   // Refused before any run: a bad ending, the input as output, a study with no figure.
-  const bad = cli(["study", file, "--out", join(dir, "o2"), "--plot", join(dir, "fig.pdf")]);
+  const bad = await cliIn(["study", file, "--out", join(dir, "o2"), "--plot", join(dir, "fig.pdf")]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--plot .*fig\.pdf: the figure file must end in \.svg, \.png, \.vl\.json or \.html/);
-  const self = cli(["study", file, "--out", join(dir, "o3"), "--plot", file]);
+  const self = await cliIn(["study", file, "--out", join(dir, "o3"), "--plot", file]);
   assert.equal(self.code, 2);
   const none = tiny(TINY.replace(/  figures:\n.*\n/, ""));
-  const r3 = cli(["study", none.file, "--out", join(none.dir, "o"), "--plot", join(none.dir, "f.svg")]);
+  const r3 = await cliIn(["study", none.file, "--out", join(none.dir, "o"), "--plot", join(none.dir, "f.svg")]);
   assert.equal(r3.code, 2);
   assert.match(r3.stderr, /--plot .*f\.svg: .*draws no figures/);
   assert.equal(existsSync(join(none.dir, "o", "runs-tiny.jsonl")), false);
@@ -171,10 +171,10 @@ test("paper 16: the study, its verdicts and the Markdown table; exit 1 when a nu
   assert.match(unknown.stderr, /no study for figure 99; the studies are for figures 2, 4, 5, 6, 7, 8, 9, 10, 12, 13, 15, 16, 16-top, 17, 18, 19/);
 });
 
-test("paper 12: the paper's panels (each skill's loss, four configs), --plot FILE-fig12-<name>, and a \"drawn, no reference\" row", () => {
+test("paper 12: the paper's panels (each skill's loss, four configs), --plot FILE-fig12-<name>, and a \"drawn, no reference\" row", async () => {
   const dir = tempDir();
   const out = join(dir, "p");
-  const r = cli(["paper", "12", "--out", out, "--jobs", "1", "-q", "--plot", join(dir, "f.svg")]);
+  const r = await cliIn(["paper", "12", "--out", out, "--jobs", "1", "-q", "--plot", join(dir, "f.svg")]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /12\s+figure skill-loss: Fig 12: each skill's loss .*\s+-\s+drawn\s+-\s+drawn, no reference/);
   assert.match(readFileSync(join(out, "paper.md"), "utf8"), /\| 12 \| figure skill-loss: .* \| - \| - \| drawn \| - \| drawn, no reference \|/);
@@ -243,11 +243,11 @@ test("paper --docs: a file without the markers is refused before any run", async
   assert.equal(existsSync(join(dir, "o")), false);
 });
 
-test("study: data: curves draws per-skill curves (long format), select picks runs, --xlim the step range", () => {
+test("study: data: curves draws per-skill curves (long format), select picks runs, --xlim the step range", async () => {
   const { dir, file } = tiny(TINY.replace("    - {name: ratio, data: groups, x: N0, y: ratio, log: [x]}\n",
     "    - {name: lev, data: curves, x: step, y: level, color: skill, column: N0, select: {seed: 0}}\n    - {name: sl, data: curves, x: step, y: skill_loss, color: skill, select: {N0: 0.1}, log: [y]}\n"));
   const out = join(dir, "out");
-  const r = cli(["study", file, "--out", out, "--jobs", "1", "-q", "--long", "--xlim", "0,300"]);
+  const r = await cliIn(["study", file, "--out", out, "--jobs", "1", "-q", "--long", "--xlim", "0,300"]);
   assert.equal(r.code, 0, r.stderr);
   const lev = JSON.parse(readFileSync(join(out, "lev.vl.json"), "utf8"));
   const curves = readFileSync(join(out, "curves.csv"), "utf8").trim().split("\n").slice(1).map((l) => l.split(","));
@@ -270,11 +270,11 @@ test("study: data: curves draws per-skill curves (long format), select picks run
   assert.equal(sl.layer[0].encoding.y.scale.type, "log");
   // A select naming no column, or keeping nothing: clear errors.
   const bad = tiny(TINY.replace("log: [x]}", "log: [x], select: {sede: 0}}"));
-  const b = cli(["study", bad.file, "--out", join(bad.dir, "o")]);
+  const b = await cliIn(["study", bad.file, "--out", join(bad.dir, "o")]);
   assert.equal(b.code, 2);
   assert.match(b.stderr, /study\.figures\.0\.select\.sede: "sede" is not a column of the groups table.*did you mean "seed"|study\.figures\.0\.select\.sede: "sede" is not a column/);
   const none = tiny(TINY.replace("log: [x]}", "log: [x], select: {N0: 7}}"));
-  const n = cli(["study", none.file, "--out", join(none.dir, "o"), "--jobs", "1"]);
+  const n = await cliIn(["study", none.file, "--out", join(none.dir, "o"), "--jobs", "1"]);
   assert.equal(n.code, 0);
   assert.match(n.stderr, /figure ratio: select \{"N0":\[7\]\} keeps none of the 2 rows of the groups table; not drawn/);
 });

@@ -5,10 +5,12 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "../../src/config/load.js";
 import { checkSemantics, machineLimits } from "../../src/config/semantic.js";
+import { parseTolerances } from "../../src/analysis/compare.js";
 import { tempDir, type CliResult } from "../helpers.js";
 import { cliIn } from "../inprocess.js";
 
@@ -186,4 +188,25 @@ test("CLI: --set with a bad path, a bad value", async () => {
   refused(await cliIn(["validate", write("ok.yaml", `${R}lr: 0.1\n`), "--set", "lr.x=1"]), /^skillsim: config error: --set lr\.x=1: lr\.x: lr is a value, not a section/);
   refused(await cliIn(["run", "--set", "model=geometry", "--set", "optimizer.name=lion"]), /^skillsim: config error: --set optimizer\.name=lion: .*; to replace the value, --set optimizer=lion$/);
   refused(await cliIn(["run", "--set", "lr=[1,"]), /^skillsim: config error: --set lr=\[1,: lr: cannot parse the value as YAML: /);
+});
+
+test("a config or tolerance file that opens with many comment lines is read at once (the comments-only check is linear)", () => {
+  // /^(\s*#.*\n?)*\s*$/ took 2 ms on 10 such lines, 1.7 s on 22 and would take years on 60: in a
+  // child process, so that a hang is a failure (killed at the timeout), not a test that never ends.
+  const comments = "# a comment line, as configs open with\n".repeat(60);
+  const load = new URL("../../src/config/load.js", import.meta.url).href;
+  const compare = new URL("../../src/analysis/compare.js", import.meta.url).href;
+  const script = `const { loadConfig } = await import(${JSON.stringify(load)});
+const { parseTolerances } = await import(${JSON.stringify(compare)});
+const c = ${JSON.stringify(comments)};
+const cfg = loadConfig(c + "model: domino\\n", { file: "c.yaml" });
+const rules = parseTolerances(c + "final.loss: {rtol: 1.0e-3}\\n", "t.yaml");
+process.stdout.write(JSON.stringify([cfg.model, rules.length]));`;
+  const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 30000 });
+  assert.equal(r.signal, null, "killed at the timeout: the check backtracks");
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, '["domino",1]');
+  // Comments and blank lines only (any line ending) are still the empty config, and no tolerance rules.
+  assert.throws(() => loadConfig(`${comments}\r\n  \t\n# last\r`, { file: "e.yaml" }), /the config is empty/);
+  assert.deepEqual(parseTolerances(`${comments}\n`, "t.yaml"), []);
 });

@@ -10,8 +10,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { spawnSync } from "node:child_process";
-import { BIN, cli, ROOT, tempDir } from "../helpers.js";
+import { ROOT, tempDir } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
 interface Block { line: number; command: string; shown: string[] }
 
@@ -87,8 +87,8 @@ test("docs/fit.md shows its Chinchilla commands (at least the four examples)", (
 });
 
 for (const b of blocks) {
-  test(`docs/fit.md:${b.line}: ${b.command}`, () => {
-    const r = cli(words(b.command).slice(1));
+  test(`docs/fit.md:${b.line}: ${b.command}`, async () => {
+    const r = await cliIn(words(b.command).slice(1));
     assert.equal(r.code, 0, r.stderr);
     const stderr = r.stderr.split("\n").filter((l) => l !== "" && !l.startsWith("skillsim: progress:"));
     assertShown(b, [...stderr, ...r.stdout.split("\n")], "docs/fit.md");
@@ -111,24 +111,24 @@ function objectiveAt(alpha: number, pts: [number, number][]): number {
   return f((lo + hi) / 2);
 }
 
-test("docs/fit.md's Geometry scaling table is what the sweep and the fits it names give", () => {
+test("docs/fit.md's Geometry scaling table is what the sweep and the fits it names give", async () => {
   const dir = tempDir();
   const lines = join(dir, "scaling.jsonl");
-  // 54 runs of 10,000 steps: about 60 s of CPU, longer than cli()'s two-minute limit on a loaded machine
-  const sw = spawnSync(process.execPath, [BIN, "sweep", "configs/scaling/geometry-scaling.yaml", "--out", lines, "-q", "-j", "2"], { cwd: ROOT, encoding: "utf8", timeout: 900000 });
-  assert.equal(sw.status, 0, sw.stderr);
-  const fit = (...args: string[]) => {
-    const r = cli(["fit", lines, "--final", "--by", "skills.frequencies.zipf", "--json", "-q", ...args]);
+  // 54 runs of 10,000 steps: about 30 s of CPU, on two worker threads
+  const sw = await cliIn(["sweep", "configs/scaling/geometry-scaling.yaml", "--out", lines, "-q", "-j", "2"]);
+  assert.equal(sw.code, 0, sw.stderr);
+  const fit = async (...args: string[]) => {
+    const r = await cliIn(["fit", lines, "--final", "--by", "skills.frequencies.zipf", "--json", "-q", ...args]);
     assert.equal(r.code, 0, r.stderr);
     return JSON.parse(r.stdout).groups as { value: number; params: { E: number; alpha: number }; rmse_log: number; warnings: { code: string }[] }[];
   };
   const columns = [
-    fit("--x", "params", "--where", "params<=160", "--fix-E", "0"),
-    fit("--x", "params", "--where", "params<=160"),
-    fit("--x", "params", "--fix-E", "0"),
-    fit("--x", "params"),
-    (() => {
-      const r = cli(["fit", lines, "--x", "step", "--where", "params=500", "--where", "step>=100", "--by", "skills.frequencies.zipf", "--json", "-q"]);
+    await fit("--x", "params", "--where", "params<=160", "--fix-E", "0"),
+    await fit("--x", "params", "--where", "params<=160"),
+    await fit("--x", "params", "--fix-E", "0"),
+    await fit("--x", "params"),
+    await (async () => {
+      const r = await cliIn(["fit", lines, "--x", "step", "--where", "params=500", "--where", "step>=100", "--by", "skills.frequencies.zipf", "--json", "-q"]);
       assert.equal(r.code, 0, r.stderr);
       return JSON.parse(r.stdout).groups;
     })(),
@@ -172,14 +172,14 @@ test("docs/fit.md's Geometry scaling table is what the sweep and the fits it nam
     });
   }
   // the Chinchilla fit over (N, D) at zipf 1 that the page quotes, on the same sweep
-  const ch = cli(["fit", lines, "--form", "chinchilla", "--x", "N,D", "--where", "skills.frequencies.zipf=1", "--where", "step>=100", "--bootstrap", "50", "--json", "-q"]);
+  const ch = await cliIn(["fit", lines, "--form", "chinchilla", "--x", "N,D", "--where", "skills.frequencies.zipf=1", "--where", "step>=100", "--bootstrap", "50", "--json", "-q"]);
   assert.equal(ch.code, 0, ch.stderr);
   const c = JSON.parse(ch.stdout);
   const iv = (k: string, d: number) => `[${c.intervals[k][0].toFixed(d)}, ${c.intervals[k][1].toFixed(d)}]`;
   const quoted = `The Chinchilla fit over (N, D) at zipf 1 (${c.n} points) gives **alpha = ${c.params.alpha.toFixed(3)} ${iv("alpha", 3)}**, beta = ${c.params.beta.toFixed(2)} ${iv("beta", 2)}, E = ${c.params.E}`;
   assert.ok(fitPage.replace(/\s+/g, " ").includes(quoted), quoted);
   // the least-squares numbers the page quotes for the earlier table: --fix-E 0 --loss mse
-  const mse = fit("--x", "params", "--where", "params<=160", "--fix-E", "0", "--loss", "mse").map((g) => g.params.alpha.toFixed(3)).join(", ");
+  const mse = (await fit("--x", "params", "--where", "params<=160", "--fix-E", "0", "--loss", "mse")).map((g) => g.params.alpha.toFixed(3)).join(", ");
   assert.ok(fitPage.includes(`the E free column minimised Huber: ${mse}, which \`--fix-E 0 --loss mse\``), `docs/fit.md quotes ${mse}`);
 });
 
@@ -188,32 +188,32 @@ test("docs/fit.md's Geometry scaling table is what the sweep and the fits it nam
 const modelsPage = readFileSync(join(ROOT, "docs", "models.md"), "utf8");
 const flat = (s: string) => s.replace(/\s+/g, " ");
 
-function runJson(yaml: string | null): { summary: Record<string, number>; skills: { learned: number | null; half: number | null; final: number }[] } {
+async function runJson(yaml: string | null): Promise<{ summary: Record<string, number>; skills: { learned: number | null; half: number | null; final: number }[] }> {
   const dir = tempDir();
   const args = ["run", "--json", "-q"];
   if (yaml !== null) {
     writeFileSync(join(dir, "c.yaml"), yaml);
     args.splice(1, 0, join(dir, "c.yaml"));
   }
-  const r = cli(args);
+  const r = await cliIn(args);
   assert.equal(r.code, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
 
-test("docs/models.md and README: the default run's eta_eff and half-learned times", () => {
-  const j = runJson(null);
+test("docs/models.md and README: the default run's eta_eff and half-learned times", async () => {
+  const j = await runJson(null);
   const halves = j.skills.map((s) => s.half).join(", ");
   const eta = Number(j.summary.eta_eff.toPrecision(6));
   assert.ok(flat(modelsPage).includes(`1000 steps, eta_eff = ${eta} and the first steps with s_i > 0.5 are ${halves} for skills 1 to 10`), `docs/models.md: ${eta}, ${halves}`);
   assert.ok(flat(readFileSync(join(ROOT, "README.md"), "utf8")).includes(`: ${halves}.`), `README: ${halves}`);
 });
 
-test("docs/models.md: the Domino t0 and the switching example are what the runs give", () => {
-  const d = runJson("model: domino\nskills: {count: 3, frequencies: {zipf: 2}}\nlr: 3.0e-4\nparams: 1000\nsteps: 200\n");
+test("docs/models.md: the Domino t0 and the switching example are what the runs give", async () => {
+  const d = await runJson("model: domino\nskills: {count: 3, frequencies: {zipf: 2}}\nlr: 3.0e-4\nparams: 1000\nsteps: 200\n");
   assert.ok(modelsPage.includes(`With eta = 3e-4 and N = 1000, t0 = ${Number(d.summary.t0.toPrecision(6))} steps.`), String(d.summary.t0));
   const base = `model: resource\nskills:\n  frequencies: [${1 / 3}, ${1 / 3}, 0.0045]\nSW\nrate: ${1e-2 * Math.sqrt(350 / 400)}\nN0: 0.1\nsteps: 3000\n`; // as the page says
-  const on = runJson(base.replace("SW", "  switches: [{skill: 3, at_level: 0.5, frequency: 0.08}]"));
-  const off = runJson(base.replace("SW\n", ""));
+  const on = await runJson(base.replace("SW", "  switches: [{skill: 3, at_level: 0.5, frequency: 0.08}]"));
+  const off = await runJson(base.replace("SW\n", ""));
   assert.equal(on.skills[0].learned, on.skills[1].learned);
   const text = `skills 1 and 2 are learned (level 0.9) at step ${on.skills[0].learned} and skill 3 at step ${on.skills[2].learned}; without the switch skill 3 ends at level ${off.skills[2].final.toFixed(3)}.`;
   assert.equal(off.skills[2].learned, null);

@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT, tempDir } from "../helpers.js";
 import { cliIn } from "../inprocess.js";
@@ -32,13 +32,28 @@ function table(out: string, name: string): Record<string, string>[] {
   return rows.map((line) => Object.fromEntries(line.split(",").map((v, j) => [cols[j], v])));
 }
 
-/** fits.csv of a study as rows keyed by column name (groups.csv's rows as `groups`). */
-async function studyFits(file: string): Promise<Record<string, string>[] & { groups: Record<string, string>[] }> {
-  const out = join(tempDir(), "out");
-  const r = await cliIn(["study", join(ROOT, "configs", "paper", file), "--out", out, "--jobs", "2", "-q"]);
-  assert.equal(r.code, 0, r.stderr);
+/** fits.csv of a study's --out folder as rows keyed by column name (groups.csv's rows as `groups`). */
+function studyFits(out: string): Record<string, string>[] & { groups: Record<string, string>[] } {
   return Object.assign(table(out, "fits.csv"), { groups: table(out, "groups.csv") });
 }
+
+/** Run a study of configs/paper/ into `out` (which may already hold some of its runs: the study resumes them). */
+async function runStudy(file: string, out: string): Promise<void> {
+  const r = await cliIn(["study", join(ROOT, "configs", "paper", file), "--out", out, "--jobs", "2", "-q"]);
+  assert.equal(r.code, 0, r.stderr);
+}
+
+// Fig 18's "random" configuration is fig10-scaling-signgd.yaml, Fig 10's "signgd": the same 30
+// runs (same ids, same config hashes). They are run once, by Fig 10's study; Fig 18's study
+// finds them in its folder and resumes them, as a second `skillsim study` call would (the
+// study checks each line's config_hash against its own plan), and runs only its modular runs.
+let fig10: Promise<string> | undefined;
+const fig10Out = (): Promise<string> =>
+  (fig10 ??= (async () => {
+    const out = join(tempDir(), "fig10");
+    await runStudy("fig10.study.yaml", out);
+    return out;
+  })());
 
 /** Final-loss group means of config a over config b, per zipf, in params order. */
 function lossRatios(groups: Record<string, string>[], a: string, b: string): Map<string, number[]> {
@@ -55,7 +70,7 @@ const f3 = (v: string) => Number(v).toFixed(3);
 const withInterval = (r: Record<string, string>) => `${f3(r.alpha)} [${f3(r.alpha_lo)}, ${f3(r.alpha_hi)}]`;
 
 test("docs/paper.md Fig 10: each zipf's alpha_N for SignGD and Adam is the study's, interval included", async () => {
-  const fits = await studyFits("fig10.study.yaml");
+  const fits = studyFits(await fig10Out());
   const zipfs = [...new Set(fits.map((r) => r["skills.frequencies.zipf"]))];
   assert.deepEqual(zipfs, ["1", "1.5", "2"]);
   for (const z of zipfs) {
@@ -69,7 +84,11 @@ test("docs/paper.md Fig 10: each zipf's alpha_N for SignGD and Adam is the study
 });
 
 test("docs/paper.md Fig 18: the modular alpha_N per zipf is the study's, interval included", async () => {
-  const fits = await studyFits("fig18.study.yaml");
+  const out = join(tempDir(), "fig18");
+  mkdirSync(out);
+  copyFileSync(join(await fig10Out(), "runs-signgd.jsonl"), join(out, "runs-random.jsonl"));
+  await runStudy("fig18.study.yaml", out);
+  const fits = studyFits(out);
   const modular = fits.filter((r) => r.config === "modular");
   assert.equal(modular.length, 3);
   const text = PAGE.replace(/\s+/g, " ");

@@ -3,18 +3,18 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, ROOT, tempDir } from "../helpers.js";
+import { ROOT, tempDir } from "../helpers.js";
 import { cliIn } from "../inprocess.js";
 import { fencedAfter, sameNumbers, shownInOrder, words } from "./shown.js";
 
-test("docs/output.md documents the Geometry diagnostics fields the run JSON carries", () => {
+test("docs/output.md documents the Geometry diagnostics fields the run JSON carries", async () => {
   const readme = readFileSync(join(ROOT, "docs", "output.md"), "utf8");
   assert.ok(readFileSync(join(ROOT, "README.md"), "utf8").includes("(docs/output.md)"), "the README links docs/output.md");
   for (const field of ["trace.extra.aligned[i][k]", "trace.extra.stepLength[k]", "summary.diagnosticsNote", "diagnostics: average"]) {
     assert.ok(readme.includes(field), `docs/output.md mentions ${field}`);
   }
   for (const mode of ["true", "average"]) {
-    const r = cli(["run", "configs/geometry-minimal.yaml", "--set", `diagnostics=${mode}`, "--set", "steps=30", "--json", "--quiet"]);
+    const r = await cliIn(["run", "configs/geometry-minimal.yaml", "--set", `diagnostics=${mode}`, "--set", "steps=30", "--json", "--quiet"]);
     assert.equal(r.code, 0, r.stderr);
     const j = JSON.parse(r.stdout);
     assert.deepEqual(Object.keys(j.trace.extra).sort(), ["aligned", "stepLength"]);

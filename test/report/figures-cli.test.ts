@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, tempDir } from "../helpers.js";
+import { tempDir } from "../helpers.js";
 import { cliIn } from "../inprocess.js";
 
 type Spec = { $schema: string; title: { text: string; subtitle?: string[] }; data?: { values: Record<string, unknown>[] }; [k: string]: unknown };
@@ -139,10 +139,10 @@ test("PNG figures: drawn with the bundled font; characters it lacks are named on
   assert.equal(quiet.stderr, "", "--quiet: nothing on stderr");
 });
 
-test("run --plot --skill-loss: each skill's loss (Fig 12), clipped 12 decades under its largest, said in a note; refused where a model has none", () => {
+test("run --plot --skill-loss: each skill's loss (Fig 12), clipped 12 decades under its largest, said in a note; refused where a model has none", async () => {
   const dir = tempDir();
   const f = join(dir, "f12.vl.json");
-  const r = cli(["run", "configs/paper/fig12-basis-sgd.yaml", "-q", "--plot", f, "--skill-loss"]);
+  const r = await cliIn(["run", "configs/paper/fig12-basis-sgd.yaml", "-q", "--plot", f, "--skill-loss"]);
   assert.equal(r.code, 0, r.stderr);
   const s = spec(f);
   const panels = s.vconcat as { data: { values: Record<string, number | string>[] }; encoding?: { y: { title: string; scale: { type?: string; domain?: number[] } }; color: { scale: { domain: string[] } } } }[];
@@ -163,36 +163,36 @@ test("run --plot --skill-loss: each skill's loss (Fig 12), clipped 12 decades un
   assert.ok(s.title.subtitle!.some((l) => /skill losses below 10⁻¹² \(12 decades under the largest, 1\) are cut off/.test(l)));
   // Without --skill-loss the figure is as before: no such panel.
   const g = join(dir, "plain.vl.json");
-  assert.equal(cli(["run", "configs/paper/fig12-basis-sgd.yaml", "-q", "--plot", g]).code, 0);
+  assert.equal((await cliIn(["run", "configs/paper/fig12-basis-sgd.yaml", "-q", "--plot", g])).code, 0);
   assert.deepEqual((spec(g).vconcat as { encoding?: { y: { title: string } } }[]).map((p) => p.encoding?.y.title).slice(0, 2), ["(a) skill level", "(b) loss"]);
   // A model with no per-skill loss: exit 2 before the run, saying why.
-  const net = cli(["run", "--set", "model=network", "--set", "steps=5", "--plot", join(dir, "n.svg"), "--skill-loss"]);
+  const net = await cliIn(["run", "--set", "model=network", "--set", "steps=5", "--plot", join(dir, "n.svg"), "--skill-loss"]);
   assert.equal(net.code, 2);
   assert.match(net.stderr, /--skill-loss: a sparse-parity network's level is a task's accuracy .*not recorded/);
   assert.equal(existsSync(join(dir, "n.svg")), false);
   // Without --plot it acts on nothing: a note.
-  const alone = cli(["run", "configs/paper/fig12-basis-sgd.yaml", "--skill-loss", "--json"]);
+  const alone = await cliIn(["run", "configs/paper/fig12-basis-sgd.yaml", "--skill-loss", "--json"]);
   assert.equal(alone.code, 0);
   assert.match(alone.stderr, /--skill-loss only acts with --plot/);
 });
 
-test("run --plot: Fig 13's two skills are named training and held-out accuracy, legend and bars in skill order", () => {
+test("run --plot: Fig 13's two skills are named training and held-out accuracy, legend and bars in skill order", async () => {
   const dir = tempDir();
   const f = join(dir, "f13.vl.json");
   // The paper's config made tiny (the names come from the task, not from its size).
-  const r = cli(["run", "configs/paper/fig13-adam.yaml", "--set", "steps=20", "--set", "network.hidden=[16]", "--set", "network.embedding=8", "--set", "task.modulus=7", "-q", "--plot", f]);
+  const r = await cliIn(["run", "configs/paper/fig13-adam.yaml", "--set", "steps=20", "--set", "network.hidden=[16]", "--set", "network.embedding=8", "--set", "task.modulus=7", "-q", "--plot", f]);
   assert.equal(r.code, 0, r.stderr);
   const panels = spec(f).vconcat as { encoding?: { color?: { scale: { domain: string[] } } }; layer?: { encoding: { y: { sort: string[] } } }[] }[];
   assert.deepEqual(panels[0].encoding!.color!.scale.domain, ["training accuracy", "held-out accuracy"]);
   assert.deepEqual(panels[2].layer![0].encoding.y.sort, ["training accuracy", "held-out accuracy"]);
 });
 
-test("issue 21: a Resource or Domino rate overrides params and lr: run subtitles show the rate only; a sweep figure against params says it is not in force", () => {
+test("issue 21: a Resource or Domino rate overrides params and lr: run subtitles show the rate only; a sweep figure against params says it is not in force", async () => {
   const dir = tempDir();
   for (const model of ["resource", "domino"]) {
     writeFileSync(join(dir, `${model}.yaml`), `model: ${model}\nskills: {count: 3}\nsteps: 100\nparams: 500\nlr: 0.001\nrate: 0.05\n`);
     const f = join(dir, `${model}.vl.json`);
-    const r = cli(["run", join(dir, `${model}.yaml`), "-q", "--plot", f]);
+    const r = await cliIn(["run", join(dir, `${model}.yaml`), "-q", "--plot", f]);
     assert.equal(r.code, 0, r.stderr);
     const sub = spec(f).title.subtitle![0];
     assert.match(sub, /^rate = 0\.05 · /);
@@ -200,37 +200,37 @@ test("issue 21: a Resource or Domino rate overrides params and lr: run subtitles
   }
   // Without a rate, params and lr are in force and shown.
   const plain = join(dir, "plain.vl.json");
-  assert.equal(cli(["run", "configs/resource-default.yaml", "--set", "steps=50", "-q", "--plot", plain]).code, 0);
+  assert.equal((await cliIn(["run", "configs/resource-default.yaml", "--set", "steps=50", "-q", "--plot", plain])).code, 0);
   assert.match(spec(plain).title.subtitle![0], /^params = 1000 · lr = 3×10⁻⁴ · /);
   // A sweep of params under a rate: the figure says params does nothing here.
   writeFileSync(join(dir, "s.yaml"), "model: domino\nskills: {count: 3}\nsteps: 100\nrate: 0.05\nsweep:\n  params: [100, 1000]\n");
-  const s = cli(["sweep", join(dir, "s.yaml"), "-q", "--out", join(dir, "s.jsonl"), "--plot", join(dir, "s.vl.json")]);
+  const s = await cliIn(["sweep", join(dir, "s.yaml"), "-q", "--out", join(dir, "s.jsonl"), "--plot", join(dir, "s.vl.json")]);
   assert.equal(s.code, 0, s.stderr);
   assert.ok(spec(join(dir, "s.vl.json")).title.subtitle!.includes("params is not in force in these runs: rate (eta_eff) is set and overrides 2·lr·√params"));
 });
 
-test("issue 21: a PNG draws the font's missing-glyph box for each CJK character, as its note says (not nothing)", () => {
+test("issue 21: a PNG draws the font's missing-glyph box for each CJK character, as its note says (not nothing)", async () => {
   const dir = tempDir();
-  const png = (title: string, name: string) => {
-    const r = cli(["run", "configs/resource-default.yaml", "--set", "steps=20", "--set", `title=${title}`, "--plot", join(dir, name), "--plot-size", "120x80"]);
+  const png = async (title: string, name: string) => {
+    const r = await cliIn(["run", "configs/resource-default.yaml", "--set", "steps=20", "--set", `title=${title}`, "--plot", join(dir, name), "--plot-size", "120x80"]);
     assert.equal(r.code, 0, r.stderr);
     return { bytes: readFileSync(join(dir, name)), stderr: r.stderr };
   };
-  const cjk = png("学习 α", "a.png");
-  const other = png("中文 α", "b.png"); // two other characters the font lacks: the same two boxes
-  const none = png(" α", "c.png"); // the characters left out
+  const cjk = await png("学习 α", "a.png");
+  const other = await png("中文 α", "b.png"); // two other characters the font lacks: the same two boxes
+  const none = await png(" α", "c.png"); // the characters left out
   assert.match(cjk.stderr, /no glyph for "学" "习"; the PNG draws an empty box \(the font's missing-glyph mark\) in place of each/);
   assert.ok(cjk.bytes.equals(other.bytes), "each missing character is drawn as the same box");
   assert.ok(!cjk.bytes.equals(none.bytes), "the boxes are drawn: the PNG differs from one without the characters");
 });
 
-test("sweep --plot: .png and .html too (the same specification as .vl.json)", () => {
+test("sweep --plot: .png and .html too (the same specification as .vl.json)", async () => {
   const dir = tempDir();
   const out = join(dir, "s.jsonl");
   writeFileSync(join(dir, "s.yaml"), "model: resource\nskills: {count: 3}\nsteps: 60\nsweep:\n  N0: [0.001, 0.1]\n  seed: [0, 1]\n");
-  assert.equal(cli(["sweep", join(dir, "s.yaml"), "-q", "--jobs", "1", "--out", out, "--plot", join(dir, "s.vl.json")]).code, 0);
+  assert.equal((await cliIn(["sweep", join(dir, "s.yaml"), "-q", "--jobs", "1", "--out", out, "--plot", join(dir, "s.vl.json")])).code, 0);
   for (const name of ["s.png", "s.html"]) {
-    const r = cli(["sweep", join(dir, "s.yaml"), "-q", "--out", out, "--resume", "--plot", join(dir, name)]);
+    const r = await cliIn(["sweep", join(dir, "s.yaml"), "-q", "--out", out, "--resume", "--plot", join(dir, name)]);
     assert.equal(r.code, 0, r.stderr);
   }
   assert.equal(readFileSync(join(dir, "s.png")).subarray(1, 4).toString(), "PNG");

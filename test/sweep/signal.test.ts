@@ -4,7 +4,8 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { BIN, ROOT, cli, tempDir } from "../helpers.js";
+import { BIN, ROOT, tempDir } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
 // ~0.1-0.3 s per run: slow enough to interrupt mid-sweep, fast enough for CI.
 const SLOW = `model: resource
@@ -43,6 +44,17 @@ function interrupt(args: string[], out: string, signal: NodeJS.Signals): Promise
   });
 }
 
+/** The uninterrupted sweep's lines, run once (in this process) for both tests to compare with. */
+let serial: Promise<string> | undefined;
+const serialLines = (): Promise<string> =>
+  (serial ??= (async () => {
+    const cfg = join(tempDir(), "slow.yaml");
+    writeFileSync(cfg, SLOW);
+    const r = await cliIn(["sweep", cfg, "--jobs", "1", "-q"]);
+    assert.equal(r.code, 0, r.stderr);
+    return r.stdout;
+  })());
+
 for (const [signal, code, jobs] of [["SIGTERM", 143, "2"], ["SIGINT", 130, "1"]] as const) {
   test(`${signal} with --jobs ${jobs}: exit ${code}, only whole lines, --resume finishes to the serial result`, async () => {
     const dir = tempDir();
@@ -63,10 +75,9 @@ for (const [signal, code, jobs] of [["SIGTERM", 143, "2"], ["SIGINT", 130, "1"]]
         `run the rest with: skillsim sweep ${cfg} --out ${out} --resume --jobs ${jobs}\n`,
     );
 
-    const resumed = cli(["sweep", cfg, "--out", out, "--resume", "--jobs", jobs, "-q"]);
+    // Finishing and comparing need no process of their own: in this one (cliIn).
+    const resumed = await cliIn(["sweep", cfg, "--out", out, "--resume", "--jobs", jobs, "-q"]);
     assert.equal(resumed.code, 0, resumed.stderr);
-    const serial = cli(["sweep", cfg, "--jobs", "1", "-q"]);
-    assert.equal(serial.code, 0, serial.stderr);
-    assert.equal(cli(["merge", out]).stdout, serial.stdout);
+    assert.equal((await cliIn(["merge", out])).stdout, await serialLines());
   });
 }

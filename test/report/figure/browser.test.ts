@@ -4,23 +4,29 @@
  * page error, and draws the expected marks; hovering a run's dot shows its overrides.
  * Skipped, with the reason printed, when no Chromium is installed (.ci/run installs it).
  */
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { cli, tempDir } from "../../helpers.js";
+import { tempDir } from "../../helpers.js";
+import { cliIn } from "../../inprocess.js";
 
 const CANDIDATES = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].filter((p): p is string => !!p);
 const chromium = CANDIDATES.find((p) => existsSync(p));
 const skip = chromium ? false : `no Chromium found (looked for ${CANDIDATES.join(", ")}); install Debian's chromium to run this test`;
 if (skip) process.stdout.write(`# skipping the browser test: ${skip}\n`);
 
+/** One browser for the file's tests (a launch costs more than a test), closed at the end; each test gets a fresh page. */
+let browser: Promise<import("playwright-core").Browser> | undefined;
+after(async () => {
+  if (browser) await (await browser).close();
+});
+
 async function withPage<T>(file: string, body: (page: import("playwright-core").Page, errors: string[]) => Promise<T>): Promise<T> {
-  const { chromium: pw } = await import("playwright-core");
-  const browser = await pw.launch({ executablePath: chromium, args: ["--no-sandbox", "--disable-gpu"] });
+  browser ??= import("playwright-core").then(({ chromium: pw }) => pw.launch({ executablePath: chromium, args: ["--no-sandbox", "--disable-gpu"] }));
+  const page = await (await browser).newPage(); // a new context of its own: nothing shared with another test's page
   try {
-    const page = await browser.newPage();
     const errors: string[] = [];
     page.on("console", (m) => { if (m.type() === "error") errors.push(`console: ${m.text()}`); });
     page.on("pageerror", (e) => errors.push(`page: ${e.message}`));
@@ -30,14 +36,14 @@ async function withPage<T>(file: string, body: (page: import("playwright-core").
     await page.waitForSelector("#figure svg .role-mark", { timeout: 20000 });
     return await body(page, errors);
   } finally {
-    await browser.close();
+    await page.context().close();
   }
 }
 
 test("run --plot FILE.html: loads with no error and draws the run's lines, loss and onset bars", { skip, timeout: 120000 }, async () => {
   const dir = tempDir();
   const html = join(dir, "run.html");
-  const r = cli(["run", "configs/domino-serial.yaml", "--set", "steps=300", "--quiet", "--plot", html]);
+  const r = await cliIn(["run", "configs/domino-serial.yaml", "--set", "steps=300", "--quiet", "--plot", html]);
   assert.equal(r.code, 0, r.stderr);
   await withPage(html, async (page, errors) => {
     const lines = await page.locator("#figure svg .mark-line path").count();
@@ -55,7 +61,7 @@ test("sweep --plot FILE.html: points, band and mean lines; a run's tooltip names
   const cfg = join(dir, "s.yaml");
   writeFileSync(cfg, "model: geometry\nparams: 20\nsteps: 60\nskills: {count: 3}\nsweep:\n  params: [10, 20, 40]\n  seed: [0, 1]\n");
   const html = join(dir, "s.html");
-  const r = cli(["sweep", cfg, "--out", join(dir, "s.jsonl"), "--jobs", "1", "--quiet", "--plot", html]);
+  const r = await cliIn(["sweep", cfg, "--out", join(dir, "s.jsonl"), "--jobs", "1", "--quiet", "--plot", html]);
   assert.equal(r.code, 0, r.stderr);
   await withPage(html, async (page, errors) => {
     const dots = page.locator("#figure svg .mark-symbol.role-mark path");
@@ -76,7 +82,7 @@ test("study --plot FILE.html: group means with their t band and each run's dot; 
   const cfg = join(dir, "st.yaml");
   writeFileSync(cfg, "model: geometry\nparams: 20\nsteps: 60\nskills: {count: 3}\nsweep:\n  params: [10, 20, 40]\n  seed: [0, 1]\nstudy:\n  figures:\n    - {name: loss, data: groups, x: params, y: final_loss, log: [x, y]}\n");
   const html = join(dir, "st.html");
-  const r = cli(["study", cfg, "--out", join(dir, "o"), "--jobs", "1", "--quiet", "--plot", html]);
+  const r = await cliIn(["study", cfg, "--out", join(dir, "o"), "--jobs", "1", "--quiet", "--plot", html]);
   assert.equal(r.code, 0, r.stderr);
   await withPage(html, async (page, errors) => {
     assert.ok((await page.locator("#figure svg .mark-symbol.role-mark path").count()) >= 6, "a dot per run");
