@@ -28,7 +28,8 @@ for (const f of studies) {
     assert.match(head, /# Run: +skillsim study configs\/paper\//);
     const s = parseStudy(text, path, (p) => readFileSync(p, "utf8"));
     assert.ok(s.paper, "a paper: block");
-    assert.equal(`fig${s.paper.figure}.study.yaml`, f);
+    // A figure id with a part ("16 top") is named with a hyphen: fig16-top.study.yaml.
+    assert.equal(`fig${String(s.paper.figure).replace(/ /g, "-")}.study.yaml`, f);
     for (const c of s.paper.checks) assert.ok(c.source.length > 5 && (c.tolerance.abs !== undefined || c.tolerance.rel !== undefined));
   });
 }
