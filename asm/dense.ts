@@ -490,3 +490,207 @@ export function silu_back(M: i32, N: i32, Z: usize, S: usize, dH: usize, dZ: usi
     }
   }
 }
+
+// ---------------------------------------------------------------------------------------
+// The whole full-batch pass of the paper's Fig 2 network, fused: one hidden relu layer on 0/1
+// inputs, a linear output layer, sparse parity's masked mse (src/models/network/fused.ts).
+
+/** Rows per chunk of parity_step (its scratch: 2 C Hn + 2 C N doubles, K + C i32). */
+const CHUNK: i32 = 32;
+
+/**
+ * Over rows i < M, in chunks of CHUNK rows (no M x Hn array is written):
+ *   H[i] = relu(sum over k with X[i][k] != 0, in order, of Wt1[k] + b1)        (as sel_forward)
+ *   O[i][j] = (sum_{k<Hn} H[i][k] W2[j][k], k in order, from 0) + b2[j]       (gemm_nn, bias_act)
+ *   stat[j] += [(O[i][j] > 1/2 ? 1 : 0) == Y[i][j]],  L += p_j e e, e = O[i][j] - Y[i][j]
+ *                                                      (Objective.evaluate, mse)
+ * and with grad != 0 the gradient (Objective.lossGrad and Mlp.backward's kernels, in their
+ * orders: every sum over rows is one running sum from 0 in row order):
+ *   dO[i][j] = mask[i][j] == 0 ? 0 : 2 e scale,  scale = 1 / (M N)   (no mask when mask = 0)
+ *   db2[j] += dO[i][j],  dW2[j][k] += dO[i][j] H[i][k]
+ *   dZ[i][k] = H[i][k] > 0 ? (sum_j dO[i][j] W2[j][k], j in order, from 0) : 0   (H > 0 iff Z > 0)
+ *   db1[k] += dZ[i][k],  dWt1[k'][k] += dZ[i][k] for each k' with X[i][k'] != 0   (as sel_dw)
+ * dWt1 is summed column by column over a chunk's rows (its sums in registers, the chunk's dZ
+ * in the cache), which keeps each sum's row order. The gradient buffers are zeroed here
+ * first. Layouts: X (M x K), Y (M x N), Wt1 = W1^T (K x Hn), W2 (N x Hn, as stored),
+ * W2t = W2^T (Hn x N); mask M x N bytes. sc: scratch of 2 CHUNK (Hn + N) doubles and
+ * K + CHUNK i32. Returns L, the sum over rows then outputs of p_j e^2.
+ */
+export function parity_step(
+  M: i32, K: i32, Hn: i32, N: i32,
+  X: usize, Wt1: usize, b1: usize, W2: usize, W2t: usize, b2: usize,
+  Y: usize, p: usize, mask: usize, grad: i32,
+  dWt1: usize, db1: usize, dW2: usize, db2: usize, stat: usize, sc: usize,
+): f64 {
+  const rowH = (<usize>Hn) << 3, rowN = (<usize>N) << 3, rowX = (<usize>K) << 3;
+  const C = <usize>CHUNK;
+  const Hc = sc, dZc = Hc + C * rowH, O = dZc + C * rowH, dO = O + C * rowN, idx = dO + C * rowN, list = idx + ((<usize>K) << 2);
+  const zero = f64x2.splat(0.0);
+  const N2 = N & ~1, H2 = Hn & ~1, H16 = Hn & ~15;
+  const scale = 1.0 / (<f64>M * <f64>N);
+  memory.fill(stat, 0, rowN);
+  if (grad != 0) {
+    memory.fill(dWt1, 0, <usize>K * rowH);
+    memory.fill(db1, 0, rowH);
+    memory.fill(dW2, 0, <usize>N * rowH);
+    memory.fill(db2, 0, rowN);
+  }
+  let L = 0.0;
+  for (let c0 = 0; c0 < M; c0 += CHUNK) {
+    const R = min(CHUNK, M - c0);
+    const Xc = X + <usize>c0 * rowX;
+    // 1. The hidden layer.
+    sel_forward(R, Hn, K, Xc, K, Wt1, Hn, b1, Hc, Hc, Hn, 1, idx);
+    // 2. The output layer: f64x2 over output pairs, four rows' chains side by side.
+    let r = 0;
+    for (; r + 4 <= R; r += 4) {
+      const h0 = Hc + <usize>r * rowH, h1 = h0 + rowH, h2 = h1 + rowH, h3 = h2 + rowH;
+      const o0 = O + <usize>r * rowN, o1 = o0 + rowN, o2 = o1 + rowN, o3 = o2 + rowN;
+      let j = 0;
+      for (; j < N2; j += 2) {
+        let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+        let w = W2t + ((<usize>j) << 3);
+        for (let k = 0; k < Hn; k++) {
+          const ko = (<usize>k) << 3;
+          const b = v128.load(w);
+          a0 = f64x2.add(a0, f64x2.mul(f64x2.splat(load<f64>(h0 + ko)), b));
+          a1 = f64x2.add(a1, f64x2.mul(f64x2.splat(load<f64>(h1 + ko)), b));
+          a2 = f64x2.add(a2, f64x2.mul(f64x2.splat(load<f64>(h2 + ko)), b));
+          a3 = f64x2.add(a3, f64x2.mul(f64x2.splat(load<f64>(h3 + ko)), b));
+          w += rowN;
+        }
+        const jo = (<usize>j) << 3, bj = v128.load(b2 + jo);
+        v128.store(o0 + jo, f64x2.add(a0, bj));
+        v128.store(o1 + jo, f64x2.add(a1, bj));
+        v128.store(o2 + jo, f64x2.add(a2, bj));
+        v128.store(o3 + jo, f64x2.add(a3, bj));
+      }
+      for (; j < N; j++) {
+        let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+        let w = W2t + ((<usize>j) << 3);
+        for (let k = 0; k < Hn; k++) {
+          const ko = (<usize>k) << 3;
+          const b = load<f64>(w);
+          s0 += load<f64>(h0 + ko) * b;
+          s1 += load<f64>(h1 + ko) * b;
+          s2 += load<f64>(h2 + ko) * b;
+          s3 += load<f64>(h3 + ko) * b;
+          w += rowN;
+        }
+        const jo = (<usize>j) << 3, bj = load<f64>(b2 + jo);
+        store<f64>(o0 + jo, s0 + bj);
+        store<f64>(o1 + jo, s1 + bj);
+        store<f64>(o2 + jo, s2 + bj);
+        store<f64>(o3 + jo, s3 + bj);
+      }
+    }
+    for (; r < R; r++) {
+      const h = Hc + <usize>r * rowH;
+      for (let j = 0; j < N; j++) {
+        let s = 0.0;
+        let w = W2t + ((<usize>j) << 3);
+        for (let k = 0; k < Hn; k++) {
+          s += load<f64>(h + ((<usize>k) << 3)) * load<f64>(w);
+          w += rowN;
+        }
+        store<f64>(O + <usize>r * rowN + ((<usize>j) << 3), s + load<f64>(b2 + ((<usize>j) << 3)));
+      }
+    }
+    // 3. Accuracy, loss and its gradient, row by row, output by output.
+    for (r = 0; r < R; r++) {
+      const i = c0 + r;
+      const orow = O + <usize>r * rowN, yrow = Y + <usize>i * rowN, drow = dO + <usize>r * rowN;
+      for (let j = 0; j < N; j++) {
+        const jo = (<usize>j) << 3;
+        const o = load<f64>(orow + jo), y = load<f64>(yrow + jo);
+        if ((o > 0.5 ? 1.0 : 0.0) == y) store<f64>(stat + jo, load<f64>(stat + jo) + 1.0);
+        L += load<f64>(p + jo) * (o - y) * (o - y);
+        if (grad != 0) {
+          const e = o - y;
+          const keep = mask == 0 || load<u8>(mask + <usize>i * <usize>N + <usize>j) != 0;
+          store<f64>(drow + jo, keep ? 2.0 * e * scale : 0.0);
+        }
+      }
+    }
+    if (grad == 0) continue;
+    // 4. The output layer's gradients and dZ, row by row.
+    for (r = 0; r < R; r++) {
+      const h = Hc + <usize>r * rowH, drow = dO + <usize>r * rowN, zrow = dZc + <usize>r * rowH;
+      for (let j = 0; j < N; j++) {
+        const jo = (<usize>j) << 3;
+        const d = load<f64>(drow + jo);
+        store<f64>(db2 + jo, load<f64>(db2 + jo) + d);
+        const dv = f64x2.splat(d);
+        const wr = dW2 + <usize>j * rowH;
+        let k = 0;
+        for (; k < H2; k += 2) {
+          const ko = (<usize>k) << 3;
+          v128.store(wr + ko, f64x2.add(v128.load(wr + ko), f64x2.mul(dv, v128.load(h + ko))));
+        }
+        for (; k < Hn; k++) {
+          const ko = (<usize>k) << 3;
+          store<f64>(wr + ko, load<f64>(wr + ko) + d * load<f64>(h + ko));
+        }
+      }
+      let k = 0;
+      for (; k < H2; k += 2) {
+        const ko = (<usize>k) << 3;
+        let s = zero;
+        for (let j = 0; j < N; j++) s = f64x2.add(s, f64x2.mul(f64x2.splat(load<f64>(drow + ((<usize>j) << 3))), v128.load(W2 + <usize>j * rowH + ko)));
+        const dz = v128.and(s, f64x2.gt(v128.load(h + ko), zero));
+        v128.store(zrow + ko, dz);
+        v128.store(db1 + ko, f64x2.add(v128.load(db1 + ko), dz));
+      }
+      for (; k < Hn; k++) {
+        const ko = (<usize>k) << 3;
+        let s = 0.0;
+        for (let j = 0; j < N; j++) s += load<f64>(drow + ((<usize>j) << 3)) * load<f64>(W2 + <usize>j * rowH + ko);
+        const dz = load<f64>(h + ko) > 0 ? s : 0.0;
+        store<f64>(zrow + ko, dz);
+        store<f64>(db1 + ko, load<f64>(db1 + ko) + dz);
+      }
+    }
+    // 5. The first layer's weight gradient, column k by column: the chunk's rows with
+    //    X[i][k] != 0, in order, summed into dWt1[k] (16 outputs in registers at a time).
+    for (let kk = 0; kk < K; kk++) {
+      let n = 0;
+      const xc = Xc + ((<usize>kk) << 3);
+      for (r = 0; r < R; r++) {
+        store<i32>(list + ((<usize>n) << 2), r);
+        n += i32(load<f64>(xc + <usize>r * rowX) != 0);
+      }
+      const wrow = dWt1 + <usize>kk * rowH;
+      let j = 0;
+      for (; j < H16; j += 16) {
+        const w = wrow + ((<usize>j) << 3);
+        let a0 = v128.load(w), a1 = v128.load(w, 16), a2 = v128.load(w, 32), a3 = v128.load(w, 48);
+        let a4 = v128.load(w, 64), a5 = v128.load(w, 80), a6 = v128.load(w, 96), a7 = v128.load(w, 112);
+        const zj = dZc + ((<usize>j) << 3);
+        for (let a = 0; a < n; a++) {
+          const z = zj + <usize>load<i32>(list + ((<usize>a) << 2)) * rowH;
+          a0 = f64x2.add(a0, v128.load(z)); a1 = f64x2.add(a1, v128.load(z, 16));
+          a2 = f64x2.add(a2, v128.load(z, 32)); a3 = f64x2.add(a3, v128.load(z, 48));
+          a4 = f64x2.add(a4, v128.load(z, 64)); a5 = f64x2.add(a5, v128.load(z, 80));
+          a6 = f64x2.add(a6, v128.load(z, 96)); a7 = f64x2.add(a7, v128.load(z, 112));
+        }
+        v128.store(w, a0); v128.store(w, a1, 16); v128.store(w, a2, 32); v128.store(w, a3, 48);
+        v128.store(w, a4, 64); v128.store(w, a5, 80); v128.store(w, a6, 96); v128.store(w, a7, 112);
+      }
+      for (; j < H2; j += 2) {
+        const w = wrow + ((<usize>j) << 3);
+        let a0 = v128.load(w);
+        const zj = dZc + ((<usize>j) << 3);
+        for (let a = 0; a < n; a++) a0 = f64x2.add(a0, v128.load(zj + <usize>load<i32>(list + ((<usize>a) << 2)) * rowH));
+        v128.store(w, a0);
+      }
+      for (; j < Hn; j++) {
+        const w = wrow + ((<usize>j) << 3);
+        let s = load<f64>(w);
+        const zj = dZc + ((<usize>j) << 3);
+        for (let a = 0; a < n; a++) s += load<f64>(zj + <usize>load<i32>(list + ((<usize>a) << 2)) * rowH);
+        store<f64>(w, s);
+      }
+    }
+  }
+  return L;
+}

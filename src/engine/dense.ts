@@ -139,6 +139,7 @@ interface WasmExports {
   exp_shift(n: number, src: number, shift: number, dst: number): void;
   silu_act(M: number, N: number, b: number, Z: number, H: number, S: number, ld: number): void;
   silu_back(M: number, N: number, Z: number, S: number, dH: number, dZ: number, ld: number): void;
+  parity_step(M: number, K: number, Hn: number, N: number, X: number, Wt1: number, b1: number, W2: number, W2t: number, b2: number, Y: number, p: number, mask: number, grad: number, dWt1: number, db1: number, dW2: number, db2: number, stat: number, sc: number): number;
 }
 
 /** The arena whose memory the wasm kernels currently address (one run at a time per thread). */
@@ -505,4 +506,106 @@ export function selBackward(
   }
   transpose(K, N, scratch, 0, N, dW, dwOff, ldw);
   if (db) for (let j = 0; j < N; j++) db[dbOff + j] = scratch[sums + j];
+}
+
+// ---------------------------------------------------------------------------------------
+// The paper's Fig 2 network in one pass (one hidden relu layer on 0/1 inputs, linear output
+// layer, sparse parity's masked mse): the step's forward pass, per-task accuracy, expected
+// loss, loss gradient and backward pass fused row by row, so that no M x Hn activation array
+// is written or read back. The same operations in the same order as the layered path
+// (selForward, denseForward, Objective.evaluate and lossGrad, denseBackward, actBackward,
+// selBackward), so the same bits; tested against it in both back-ends.
+
+/** Scratch doubles parityStep needs: W1^T, W2^T, the first layer's transposed gradient, the kernel's chunk of 32 rows. */
+export function parityScratchSize(K: number, Hn: number, N: number): number {
+  return 2 * K * Hn + Hn * N + 64 * (Hn + N) + K + 40;
+}
+
+/** A byte array of n from the arena's memory (the sparse-parity mask, read by the wasm kernel). */
+export function arenaBytes(arena: DenseArena, n: number): Uint8Array {
+  const f = arena.alloc(Math.ceil(n / 8));
+  return new Uint8Array(f.buffer, f.byteOffset, n);
+}
+
+/**
+ * One full-batch pass over rows 0..M-1 of the network K -> Hn (relu) -> N on 0/1 inputs X
+ * (M x K) with targets Y (M x N), theta's layout as Mlp's (W1 = Hn x K at w1, b1 after it;
+ * W2 = N x Hn at w2, b2 after it):
+ *   stat[j] = number of rows with (O_ij > 1/2) == Y_ij, returns sum_ij p_j (O_ij - Y_ij)^2
+ *   (rows, then outputs, in order: Objective.evaluate's sum before its division), and with
+ *   grad, the gradient of the masked mse (Objective.lossGrad, mask_ij = 0 drops entry ij;
+ *   null: every entry counts) into grad at the same offsets as the parameters.
+ * scratch: parityScratchSize(K, Hn, N) doubles.
+ */
+export function parityStep(
+  M: number, K: number, Hn: number, N: number,
+  X: Float64Array, theta: Float64Array, w1: number, w2: number,
+  Y: Float64Array, p: Float64Array, mask: Uint8Array | null,
+  grad: Float64Array | null, stat: Float64Array, scratch: Float64Array,
+): number {
+  const b1 = w1 + Hn * K, b2 = w2 + N * Hn;
+  const Wt1 = 0, W2t = K * Hn, dWt1 = W2t + Hn * N, sc = dWt1 + K * Hn;
+  const ex = wasmFor(X, theta, Y, p);
+  if (ex && wasmFor(stat, scratch, grad ?? stat, (mask ?? stat) as unknown as Float64Array)) {
+    transpose(Hn, K, theta, w1, K, scratch, Wt1, Hn);
+    transpose(N, Hn, theta, w2, Hn, scratch, W2t, N);
+    const t = theta.byteOffset, g = grad ? grad.byteOffset : 0, s = scratch.byteOffset;
+    const L = ex.parity_step(M, K, Hn, N, X.byteOffset, s + 8 * Wt1, t + 8 * b1, t + 8 * w2, s + 8 * W2t, t + 8 * b2, Y.byteOffset, p.byteOffset, mask ? mask.byteOffset : 0, grad ? 1 : 0,
+      s + 8 * dWt1, g + 8 * b1, g + 8 * w2, g + 8 * b2, stat.byteOffset, s + 8 * sc);
+    if (grad) transpose(K, Hn, scratch, dWt1, Hn, grad, w1, K);
+    return L;
+  }
+  // JavaScript: the same loops as the kernel (asm/dense.ts parity_step), one row at a time.
+  const h = sc, o = h + Hn, dO = o + N;
+  const idx = new Int32Array(scratch.buffer, scratch.byteOffset + 8 * (dO + N), K);
+  const scale = 1 / (M * N);
+  stat.fill(0, 0, N);
+  if (grad) {
+    scratch.fill(0, dWt1, dWt1 + K * Hn);
+    grad.fill(0, b1, b1 + Hn);
+    grad.fill(0, w2, b2 + N);
+  }
+  let L = 0;
+  for (let i = 0; i < M; i++) {
+    const x = i * K;
+    let na = 0;
+    for (let k = 0; k < K; k++) if (X[x + k] !== 0) idx[na++] = k;
+    for (let j = 0; j < Hn; j++) {
+      const w = w1 + j * K;
+      let s = 0;
+      for (let a = 0; a < na; a++) s += theta[w + idx[a]];
+      const z = s + theta[b1 + j];
+      scratch[h + j] = z > 0 ? z : 0;
+    }
+    for (let j = 0; j < N; j++) {
+      const w = w2 + j * Hn;
+      let s = 0;
+      for (let k = 0; k < Hn; k++) s += scratch[h + k] * theta[w + k];
+      scratch[o + j] = s + theta[b2 + j];
+    }
+    for (let j = 0; j < N; j++) {
+      const out = scratch[o + j], y = Y[i * N + j];
+      if ((out > 0.5 ? 1 : 0) === y) stat[j]++;
+      L += p[j] * (out - y) * (out - y);
+      if (grad) {
+        const e = out - y;
+        scratch[dO + j] = mask && mask[i * N + j] === 0 ? 0 : 2 * e * scale;
+      }
+    }
+    if (!grad) continue;
+    for (let j = 0; j < N; j++) {
+      const d = scratch[dO + j], w = w2 + j * Hn;
+      grad[b2 + j] += d;
+      for (let k = 0; k < Hn; k++) grad[w + k] += d * scratch[h + k];
+    }
+    for (let k = 0; k < Hn; k++) {
+      let s = 0;
+      for (let j = 0; j < N; j++) s += scratch[dO + j] * theta[w2 + j * Hn + k];
+      const dz = scratch[h + k] > 0 ? s : 0;
+      grad[b1 + k] += dz;
+      for (let a = 0; a < na; a++) scratch[dWt1 + idx[a] * Hn + k] += dz;
+    }
+  }
+  if (grad) transpose(K, Hn, scratch, dWt1, Hn, grad, w1, K);
+  return L;
 }

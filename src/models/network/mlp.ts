@@ -28,7 +28,7 @@
  * default); W_g and b_g ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = w_{l-1}/k
  * (nn.Linear's default: kaiming_uniform with a = sqrt(5) gives exactly this bound).
  */
-import { ACT_NONE, ACT_RELU, ACT_SILU, type Activation, actBackward, arenaDoubles, biasActivation, DenseArena, denseBackward, denseForward, denseScratchSize, matmulWT, selBackward, selForward } from "../../engine/dense.js";
+import { ACT_NONE, ACT_RELU, ACT_SILU, type Activation, actBackward, arenaDoubles, biasActivation, DenseArena, denseBackward, denseForward, denseScratchSize, matmulWT, parityScratchSize, parityStep, selBackward, selForward } from "../../engine/dense.js";
 import type { Rng } from "../../engine/rng.js";
 
 export interface LayerPlan {
@@ -82,6 +82,11 @@ export class Mlp {
   /** The first layer takes the selected-row kernels (spec.binaryInput, relu, no embedding). */
   private readonly binaryInput: boolean;
 
+  /** The network parityPass takes: one hidden relu layer on 0/1 inputs, no modules, no embedding. */
+  static fusesParity(spec: MlpSpec): boolean {
+    return !!spec.binaryInput && !spec.embedding && spec.activation === "relu" && spec.modules === 1 && spec.widths.length === 3;
+  }
+
   /** Sizes of every buffer the network allocates, in allocation order (and its parameter count). */
   static plan(spec: MlpSpec): { sizes: number[]; nParams: number } {
     const w = spec.widths, k = spec.modules, M = spec.maxRows, e = spec.embedding;
@@ -94,6 +99,7 @@ export class Mlp {
       const hidden = l < w.length - 1;
       sizes.push(M * w[l], ...(hidden ? [M * w[l]] : []), M * w[l], hidden && spec.activation === "silu" ? M * w[l] : 0);
     }
+    if (Mlp.fusesParity(spec)) scratch = Math.max(scratch, parityScratchSize(w[0], w[1], w[2]));
     const q = e ? e.vocab * w[1] : 0;
     if (e) scratch = Math.max(scratch, denseScratchSize(e.vocab, w[1], e.dim));
     sizes.push(e ? 0 : M * w[0], q, q, q, q, scratch);
@@ -158,6 +164,17 @@ export class Mlp {
         for (let j = 0; j < bo * bi + bo; j++) theta[off++] = bound * (2 * rng.nextDouble() - 1);
       }
     }
+  }
+
+  /**
+   * The whole full-batch pass of a network that fusesParity, over rows 0..M-1 of X (M x nIn)
+   * with sparse parity's targets Y and mse (engine/dense.ts parityStep): correct-prediction
+   * counts per output into stat, the sum of p_j e_ij^2 returned, and with grad the gradient of
+   * the masked mse. The same bits as forward, Objective.evaluate, lossGrad and backward.
+   */
+  parityPass(theta: Float64Array, grad: Float64Array | null, X: Float64Array, M: number, Y: Float64Array, p: Float64Array, mask: Uint8Array | null, stat: Float64Array): number {
+    const L0 = this.layers[0], L1 = this.layers[1];
+    return parityStep(M, L0.inW, L0.outW, L1.outW, X, theta, L0.wOff, L1.wOff, Y, p, mask, grad, stat, this.scratch);
   }
 
   /** Forward pass over M rows of numeric input X (leading dimension nIn, from xOff). Output in `out`. */

@@ -29,7 +29,7 @@ import type { NetworkConfig } from "../../config/schema.js";
 import { recordTimes } from "../record.js";
 import { CrossingTracker } from "../timeline.js";
 import { Rng } from "../../engine/rng.js";
-import { arenaDoubles, DenseArena, isBinary } from "../../engine/dense.js";
+import { arenaBytes, arenaDoubles, DenseArena, isBinary } from "../../engine/dense.js";
 import { noteKernels } from "../../engine/kernels.js";
 import { createOptimizer } from "../../engine/optimizers.js";
 import { skillFrequencies } from "../skills.js";
@@ -65,7 +65,12 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   // One arena for everything the kernels touch: parameters, gradient, inputs, activations.
   const plan = Mlp.plan(spec);
   const P = plan.nParams;
-  const arena = new DenseArena(arenaDoubles([P, P, data.X ? data.X.length : 0, ...plan.sizes, nOut]));
+  // Full batch, sparse parity, mse, one hidden relu layer on 0/1 inputs (Fig 2): every step is
+  // one fused pass (Mlp.parityPass; the same bits as the layered path), which reads the
+  // targets, shares, mask and counts from the arena.
+  const fused = full && data.kind === "sparse-parity" && cfg.loss === "mse" && Mlp.fusesParity(spec);
+  const fusedSizes = fused ? [nTrain * nOut, nOut, nOut, Math.ceil((B * nOut) / 8)] : [];
+  const arena = new DenseArena(arenaDoubles([P, P, data.X ? data.X.length : 0, ...plan.sizes, nOut, ...fusedSizes]));
   noteKernels("dense", arena.kind);
   const theta = arena.alloc(P), grad = arena.alloc(P);
   let X: Float64Array | null = null;
@@ -81,7 +86,14 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   const obj = new Objective(data, cfg.loss, freq, arena.alloc(nOut));
   const masked = data.kind === "sparse-parity" && freq.some((p) => p < 1);
   const uniforms = new Float64Array(masked ? B * nOut : 0);
-  const mask = masked ? new Uint8Array(B * nOut) : null;
+  const fusedY = fused ? arena.alloc(nTrain * nOut) : null;
+  const fusedP = fused ? arena.alloc(nOut) : null;
+  const fusedStat = fused ? arena.alloc(nOut) : null;
+  if (fused) {
+    fusedY!.set(data.Y!.subarray(0, nTrain * nOut));
+    fusedP!.set(freq);
+  }
+  const mask = masked ? (fused ? arenaBytes(arena, B * nOut) : new Uint8Array(B * nOut)) : null;
   const batchRows = full ? null : new Int32Array(B);
   const tokens = data.tokens;
 
@@ -114,14 +126,23 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   let finalLoss = NaN;
   for (let t = 0; ; t++) {
     // 1. The training set at theta_t: levels, and (full batch) the gradient of update t+1.
-    forwardRange(0, nTrain, false);
-    const L = obj.evaluate(mlp.out, nTrain, 0, stat);
+    const last = t === steps;
+    let L: number;
+    if (fused) {
+      // The same numbers as the branch below: evaluate's statistics and loss, and the gradient.
+      if (!last) drawMask(nTrain);
+      const sum = mlp.parityPass(theta, last ? null : grad, X!, nTrain, fusedY!, fusedP!, mask, fusedStat!);
+      for (let j = 0; j < nOut; j++) stat[j] = fusedStat![j] / nTrain;
+      L = sum / (nTrain * nOut);
+    } else {
+      forwardRange(0, nTrain, false);
+      L = obj.evaluate(mlp.out, nTrain, 0, stat);
+    }
     // The shared run guard (../guard.ts): the loss, every step. Levels are accuracies or
     // 1 - l/l(0), bounded or legitimately negative while a loss rises: only the loss is guarded.
     if (t === 0) guard = new RunGuard({ initialLoss: L, range: null, cause });
     guard!.loss(t, L);
-    const last = t === steps;
-    if (!last && full) {
+    if (!last && full && !fused) {
       drawMask(nTrain);
       obj.lossGrad(mlp.out, nTrain, null, 0, mlp.dOut, mask);
       if (tokens) mlp.backwardTokens(theta, grad, tokens, null, 0, nTrain);

@@ -1,0 +1,77 @@
+/**
+ * The fused Fig 2 pass (Mlp.parityPass, engine/dense.ts parityStep and its WebAssembly kernel
+ * parity_step): the same bits as the layered path it replaces (Mlp.forward, Objective.evaluate,
+ * Objective.lossGrad, Mlp.backward), in both back-ends, on odd sizes (the kernel's chunks of
+ * 32 rows, groups of 4 rows, pairs of outputs), with and without a mask, with and without the
+ * gradient, weights with exact zeros of both signs.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { arenaBytes, DenseArena, denseWasmAvailable } from "../../../src/engine/dense.js";
+import { Rng } from "../../../src/engine/rng.js";
+import { useKernels } from "../../../src/engine/kernels.js";
+import { Mlp, Objective } from "../../../src/models/network/model.js";
+import type { TaskData } from "../../../src/models/network/tasks.js";
+
+function bits(a: ArrayLike<number>): string[] {
+  return Array.from(new BigUint64Array(Float64Array.from(a).buffer), (b) => b.toString(16));
+}
+
+test("parityPass: the bits of forward + evaluate + lossGrad + backward, JavaScript and WebAssembly", () => {
+  const kinds: ("js" | "wasm")[] = denseWasmAvailable() ? ["js", "wasm"] : ["js"];
+  let cases = 0;
+  for (const kind of kinds) {
+    useKernels("dense", kind);
+    try {
+      for (const [M, K, Hn, N] of [[1, 1, 1, 1], [7, 5, 3, 2], [37, 32, 50, 2], [70, 9, 17, 3], [33, 33, 16, 1], [64, 6, 2, 4], [101, 12, 33, 5]]) {
+        for (const masked of [false, true]) {
+          const rng = new Rng(M * 7919 + K * 31 + Hn * 7 + N + (masked ? 1 : 0));
+          const spec = { widths: [K, Hn, N], activation: "relu" as const, modules: 1, embedding: null, maxRows: M, binaryInput: true };
+          assert.ok(Mlp.fusesParity(spec));
+          const plan = Mlp.plan(spec);
+          const P = plan.nParams;
+          const arena = new DenseArena(plan.sizes.reduce((a, b) => a + b + 2, 0) + 4 * P + M * K + 2 * M * N + 4 * N + M * N + 64);
+          assert.equal(arena.kind, kind);
+          const theta = arena.alloc(P), g1 = arena.alloc(P), g2 = arena.alloc(P), X = arena.alloc(M * K), Y = arena.alloc(M * N);
+          const p = arena.alloc(N), stat = arena.alloc(N), dOutRow = arena.alloc(N);
+          const mask = masked ? arenaBytes(arena, M * N) : null;
+          const mlp = new Mlp(spec, arena);
+          mlp.init(theta, rng);
+          // Exact zeros of both signs among the weights.
+          for (let q = 0; q < P; q++) {
+            const u = rng.nextDouble();
+            if (u < 0.05) theta[q] = 0;
+            else if (u < 0.1) theta[q] = -0;
+          }
+          for (let q = 0; q < M * K; q++) X[q] = rng.nextDouble() < 0.5 ? 0 : 1;
+          for (let q = 0; q < M * N; q++) Y[q] = rng.nextDouble() < 0.5 ? 0 : 1;
+          for (let j = 0; j < N; j++) p[j] = j === 0 ? 1 : rng.nextDouble();
+          if (mask) for (let q = 0; q < M * N; q++) mask[q] = rng.nextDouble() < p[q % N] ? 1 : 0;
+          const data = { kind: "sparse-parity", rows: M, nTrain: M, nIn: K, nOut: N, skills: N, X, tokens: null, Y, label: null, taskOf: null, trainPerTask: null } as TaskData;
+          const obj = new Objective(data, "mse", p, dOutRow);
+          // The layered path.
+          const ref = new Float64Array(N);
+          mlp.forward(theta, X, 0, M);
+          const L1 = obj.evaluate(mlp.out, M, 0, ref);
+          obj.lossGrad(mlp.out, M, null, 0, mlp.dOut, mask);
+          mlp.backward(theta, g1, X, 0, M);
+          // The fused pass, gradient and statistics.
+          g2.fill(Number.NaN);
+          const sum = mlp.parityPass(theta, g2, X, M, Y, p, mask, stat);
+          const what = `${kind} ${M}x${K}-${Hn}-${N}${masked ? " masked" : ""}`;
+          assert.deepEqual(bits([sum / (M * N)]), bits([L1]), `${what}: loss`);
+          assert.deepEqual(bits(Array.from(stat, (c) => c / M)), bits(ref), `${what}: accuracies`);
+          assert.deepEqual(bits(g2), bits(g1), `${what}: gradient`);
+          // Without the gradient: the same statistics, the gradient untouched.
+          g2.fill(7);
+          assert.equal(mlp.parityPass(theta, null, X, M, Y, p, mask, stat), sum);
+          assert.ok(g2.every((v) => v === 7));
+          cases++;
+        }
+      }
+    } finally {
+      useKernels("dense", "auto");
+    }
+  }
+  assert.ok(cases >= 14);
+});
