@@ -495,7 +495,7 @@ export function silu_back(M: i32, N: i32, Z: usize, S: usize, dH: usize, dZ: usi
 // The whole full-batch pass of the paper's Fig 2 network, fused: one hidden relu layer on 0/1
 // inputs, a linear output layer, sparse parity's masked mse (src/models/network/fused.ts).
 
-/** Rows per chunk of parity_step (its scratch: 2 C Hn + 2 C N doubles, K + C i32). */
+/** Rows per chunk of parity_step (its scratch: 2 C Hn + 2 C N doubles and the table, 2^TB Hn). */
 const CHUNK: i32 = 32;
 
 /**
@@ -511,20 +511,27 @@ const CHUNK: i32 = 32;
  *   dZ[i][k] = H[i][k] > 0 ? (sum_j dO[i][j] W2[j][k], j in order, from 0) : 0   (H > 0 iff Z > 0)
  *   db1[k] += dZ[i][k],  dWt1[k'][k] += dZ[i][k] for each k' with X[i][k'] != 0   (as sel_dw)
  * dWt1 is summed column by column over a chunk's rows (its sums in registers, the chunk's dZ
- * in the cache), which keeps each sum's row order. The gradient buffers are zeroed here
- * first. Layouts: X (M x K), Y (M x N), Wt1 = W1^T (K x Hn), W2 (N x Hn, as stored),
- * W2t = W2^T (Hn x N); mask M x N bytes. sc: scratch of 2 CHUNK (Hn + N) doubles and
- * K + CHUNK i32. Returns L, the sum over rows then outputs of p_j e^2.
+ * in the cache), which keeps each sum's row order. The hidden layer starts each row's sums
+ * from a table of the sums over the first TB columns (the same partial sums: each is the
+ * running sum over the set bits in order), so only the columns k >= TB are added per row.
+ * X itself is not read: its nonzeros come as lists (engine/dense.ts parityIndex), per row
+ * (rowPtr, rowEnt: the row's table entry v rowH, then k rowH for its nonzero k >= TB, byte
+ * offsets) and per chunk and column (colPtr, colEnt: r rowH for the chunk's rows r with
+ * X[r][k] != 0). The gradient buffers are zeroed here first. Layouts: Y (M x N),
+ * Wt1 = W1^T (K x Hn), W2 (N x Hn, as stored), W2t = W2^T (Hn x N); mask M x N bytes.
+ * sc: scratch of 2 CHUNK (Hn + N) + 2^TB Hn doubles. Returns L, the sum over rows then
+ * outputs of p_j e^2.
  */
 export function parity_step(
   M: i32, K: i32, Hn: i32, N: i32,
-  X: usize, Wt1: usize, b1: usize, W2: usize, W2t: usize, b2: usize,
+  Wt1: usize, b1: usize, W2: usize, W2t: usize, b2: usize,
   Y: usize, p: usize, mask: usize, grad: i32,
   dWt1: usize, db1: usize, dW2: usize, db2: usize, stat: usize, sc: usize,
+  TB: i32, rowPtr: usize, rowEnt: usize, colPtr: usize, colEnt: usize,
 ): f64 {
-  const rowH = (<usize>Hn) << 3, rowN = (<usize>N) << 3, rowX = (<usize>K) << 3;
+  const rowH = (<usize>Hn) << 3, rowN = (<usize>N) << 3;
   const C = <usize>CHUNK;
-  const Hc = sc, dZc = Hc + C * rowH, O = dZc + C * rowH, dO = O + C * rowN, idx = dO + C * rowN, list = idx + ((<usize>K) << 2);
+  const Hc = sc, dZc = Hc + C * rowH, O = dZc + C * rowH, dO = O + C * rowN, T = dO + C * rowN;
   const zero = f64x2.splat(0.0);
   const N2 = N & ~1, H2 = Hn & ~1, H16 = Hn & ~15;
   const scale = 1.0 / (<f64>M * <f64>N);
@@ -535,12 +542,70 @@ export function parity_step(
     memory.fill(dW2, 0, <usize>N * rowH);
     memory.fill(db2, 0, rowN);
   }
+  // The table of the first TB columns' sums: T[v] = sum over the set bits k of v, in order, of
+  // Wt1[k] (T[v] = T[v without its highest bit] + Wt1[highest bit]; T[0] = +0).
+  const nT = 1 << TB;
+  memory.fill(T, 0, rowH);
+  for (let v = 1; v < nT; v++) {
+    const top = 31 - clz(v);
+    const dst = T + <usize>v * rowH, src = T + <usize>(v ^ (1 << top)) * rowH, w = Wt1 + <usize>top * rowH;
+    let j = 0;
+    for (; j < H2; j += 2) {
+      const o = (<usize>j) << 3;
+      v128.store(dst + o, f64x2.add(v128.load(src + o), v128.load(w + o)));
+    }
+    for (; j < Hn; j++) {
+      const o = (<usize>j) << 3;
+      store<f64>(dst + o, load<f64>(src + o) + load<f64>(w + o));
+    }
+  }
   let L = 0.0;
   for (let c0 = 0; c0 < M; c0 += CHUNK) {
     const R = min(CHUNK, M - c0);
-    const Xc = X + <usize>c0 * rowX;
-    // 1. The hidden layer.
-    sel_forward(R, Hn, K, Xc, K, Wt1, Hn, b1, Hc, Hc, Hn, 1, idx);
+    // 1. The hidden layer: row i's list is the byte offset of its T entry, then the byte
+    //    offsets in Wt1 of its other nonzero columns (k >= TB), in order.
+    for (let r = 0; r < R; r++) {
+      const rp = rowPtr + (<usize>(c0 + r) << 2);
+      const e0 = rowEnt + (<usize>load<i32>(rp) << 2), e1 = rowEnt + (<usize>load<i32>(rp, 4) << 2);
+      const t = T + <usize>load<i32>(e0);
+      const hr = Hc + <usize>r * rowH;
+      let j = 0;
+      for (; j < H16; j += 16) {
+        const o = (<usize>j) << 3;
+        let a0 = v128.load(t + o), a1 = v128.load(t + o, 16), a2 = v128.load(t + o, 32), a3 = v128.load(t + o, 48);
+        let a4 = v128.load(t + o, 64), a5 = v128.load(t + o, 80), a6 = v128.load(t + o, 96), a7 = v128.load(t + o, 112);
+        for (let e = e0 + 4; e < e1; e += 4) {
+          const w = Wt1 + <usize>load<i32>(e) + o;
+          a0 = f64x2.add(a0, v128.load(w)); a1 = f64x2.add(a1, v128.load(w, 16));
+          a2 = f64x2.add(a2, v128.load(w, 32)); a3 = f64x2.add(a3, v128.load(w, 48));
+          a4 = f64x2.add(a4, v128.load(w, 64)); a5 = f64x2.add(a5, v128.load(w, 80));
+          a6 = f64x2.add(a6, v128.load(w, 96)); a7 = f64x2.add(a7, v128.load(w, 112));
+        }
+        const bb = b1 + o, h = hr + o;
+        a0 = f64x2.add(a0, v128.load(bb)); a1 = f64x2.add(a1, v128.load(bb, 16));
+        a2 = f64x2.add(a2, v128.load(bb, 32)); a3 = f64x2.add(a3, v128.load(bb, 48));
+        a4 = f64x2.add(a4, v128.load(bb, 64)); a5 = f64x2.add(a5, v128.load(bb, 80));
+        a6 = f64x2.add(a6, v128.load(bb, 96)); a7 = f64x2.add(a7, v128.load(bb, 112));
+        v128.store(h, v128.and(a0, f64x2.gt(a0, zero))); v128.store(h, v128.and(a1, f64x2.gt(a1, zero)), 16);
+        v128.store(h, v128.and(a2, f64x2.gt(a2, zero)), 32); v128.store(h, v128.and(a3, f64x2.gt(a3, zero)), 48);
+        v128.store(h, v128.and(a4, f64x2.gt(a4, zero)), 64); v128.store(h, v128.and(a5, f64x2.gt(a5, zero)), 80);
+        v128.store(h, v128.and(a6, f64x2.gt(a6, zero)), 96); v128.store(h, v128.and(a7, f64x2.gt(a7, zero)), 112);
+      }
+      for (; j < H2; j += 2) {
+        const o = (<usize>j) << 3;
+        let a0 = v128.load(t + o);
+        for (let e = e0 + 4; e < e1; e += 4) a0 = f64x2.add(a0, v128.load(Wt1 + <usize>load<i32>(e) + o));
+        a0 = f64x2.add(a0, v128.load(b1 + o));
+        v128.store(hr + o, v128.and(a0, f64x2.gt(a0, zero)));
+      }
+      for (; j < Hn; j++) {
+        const o = (<usize>j) << 3;
+        let z = load<f64>(t + o);
+        for (let e = e0 + 4; e < e1; e += 4) z += load<f64>(Wt1 + <usize>load<i32>(e) + o);
+        z += load<f64>(b1 + o);
+        store<f64>(hr + o, z > 0 ? z : 0.0);
+      }
+    }
     // 2. The output layer: f64x2 over output pairs, four rows' chains side by side.
     let r = 0;
     for (; r + 4 <= R; r += 4) {
@@ -608,57 +673,106 @@ export function parity_step(
         if (grad != 0) {
           const e = o - y;
           const keep = mask == 0 || load<u8>(mask + <usize>i * <usize>N + <usize>j) != 0;
-          store<f64>(drow + jo, keep ? 2.0 * e * scale : 0.0);
+          const d = keep ? 2.0 * e * scale : 0.0;
+          store<f64>(drow + jo, d);
+          store<f64>(db2 + jo, load<f64>(db2 + jo) + d);
         }
       }
     }
     if (grad == 0) continue;
-    // 4. The output layer's gradients and dZ, row by row.
-    for (r = 0; r < R; r++) {
-      const h = Hc + <usize>r * rowH, drow = dO + <usize>r * rowN, zrow = dZc + <usize>r * rowH;
-      for (let j = 0; j < N; j++) {
-        const jo = (<usize>j) << 3;
-        const d = load<f64>(drow + jo);
-        store<f64>(db2 + jo, load<f64>(db2 + jo) + d);
-        const dv = f64x2.splat(d);
-        const wr = dW2 + <usize>j * rowH;
-        let k = 0;
-        for (; k < H2; k += 2) {
-          const ko = (<usize>k) << 3;
-          v128.store(wr + ko, f64x2.add(v128.load(wr + ko), f64x2.mul(dv, v128.load(h + ko))));
-        }
-        for (; k < Hn; k++) {
-          const ko = (<usize>k) << 3;
-          store<f64>(wr + ko, load<f64>(wr + ko) + d * load<f64>(h + ko));
-        }
-      }
+    // 4. The output layer's weight gradient, output j by output, 16 of its inputs in
+    //    registers at a time over the chunk's rows in order; then dZ row by row.
+    for (let j = 0; j < N; j++) {
+      const wr = dW2 + <usize>j * rowH, dj = dO + ((<usize>j) << 3);
       let k = 0;
+      for (; k < H16; k += 16) {
+        const w = wr + ((<usize>k) << 3), hk = Hc + ((<usize>k) << 3);
+        let a0 = v128.load(w), a1 = v128.load(w, 16), a2 = v128.load(w, 32), a3 = v128.load(w, 48);
+        let a4 = v128.load(w, 64), a5 = v128.load(w, 80), a6 = v128.load(w, 96), a7 = v128.load(w, 112);
+        for (r = 0; r < R; r++) {
+          const d = f64x2.splat(load<f64>(dj + <usize>r * rowN)), h = hk + <usize>r * rowH;
+          a0 = f64x2.add(a0, f64x2.mul(d, v128.load(h))); a1 = f64x2.add(a1, f64x2.mul(d, v128.load(h, 16)));
+          a2 = f64x2.add(a2, f64x2.mul(d, v128.load(h, 32))); a3 = f64x2.add(a3, f64x2.mul(d, v128.load(h, 48)));
+          a4 = f64x2.add(a4, f64x2.mul(d, v128.load(h, 64))); a5 = f64x2.add(a5, f64x2.mul(d, v128.load(h, 80)));
+          a6 = f64x2.add(a6, f64x2.mul(d, v128.load(h, 96))); a7 = f64x2.add(a7, f64x2.mul(d, v128.load(h, 112)));
+        }
+        v128.store(w, a0); v128.store(w, a1, 16); v128.store(w, a2, 32); v128.store(w, a3, 48);
+        v128.store(w, a4, 64); v128.store(w, a5, 80); v128.store(w, a6, 96); v128.store(w, a7, 112);
+      }
       for (; k < H2; k += 2) {
-        const ko = (<usize>k) << 3;
-        let s = zero;
-        for (let j = 0; j < N; j++) s = f64x2.add(s, f64x2.mul(f64x2.splat(load<f64>(drow + ((<usize>j) << 3))), v128.load(W2 + <usize>j * rowH + ko)));
-        const dz = v128.and(s, f64x2.gt(v128.load(h + ko), zero));
-        v128.store(zrow + ko, dz);
-        v128.store(db1 + ko, f64x2.add(v128.load(db1 + ko), dz));
+        const w = wr + ((<usize>k) << 3), hk = Hc + ((<usize>k) << 3);
+        let a0 = v128.load(w);
+        for (r = 0; r < R; r++) a0 = f64x2.add(a0, f64x2.mul(f64x2.splat(load<f64>(dj + <usize>r * rowN)), v128.load(hk + <usize>r * rowH)));
+        v128.store(w, a0);
       }
       for (; k < Hn; k++) {
+        const w = wr + ((<usize>k) << 3), hk = Hc + ((<usize>k) << 3);
+        let x = load<f64>(w);
+        for (r = 0; r < R; r++) x += load<f64>(dj + <usize>r * rowN) * load<f64>(hk + <usize>r * rowH);
+        store<f64>(w, x);
+      }
+    }
+    for (r = 0; r < R; r++) {
+      const h = Hc + <usize>r * rowH, drow = dO + <usize>r * rowN, zrow = dZc + <usize>r * rowH;
+      if (N == 2) {
+        const d0 = f64x2.splat(load<f64>(drow)), d1 = f64x2.splat(load<f64>(drow, 8));
+        const w1 = W2 + rowH;
+        for (let k = 0; k < H2; k += 2) {
+          const ko = (<usize>k) << 3;
+          const s = f64x2.add(f64x2.add(zero, f64x2.mul(d0, v128.load(W2 + ko))), f64x2.mul(d1, v128.load(w1 + ko)));
+          v128.store(zrow + ko, v128.and(s, f64x2.gt(v128.load(h + ko), zero)));
+        }
+      } else {
+        for (let k = 0; k < H2; k += 2) {
+          const ko = (<usize>k) << 3;
+          let s = zero;
+          for (let j = 0; j < N; j++) s = f64x2.add(s, f64x2.mul(f64x2.splat(load<f64>(drow + ((<usize>j) << 3))), v128.load(W2 + <usize>j * rowH + ko)));
+          v128.store(zrow + ko, v128.and(s, f64x2.gt(v128.load(h + ko), zero)));
+        }
+      }
+      for (let k = H2; k < Hn; k++) {
         const ko = (<usize>k) << 3;
         let s = 0.0;
         for (let j = 0; j < N; j++) s += load<f64>(drow + ((<usize>j) << 3)) * load<f64>(W2 + <usize>j * rowH + ko);
-        const dz = load<f64>(h + ko) > 0 ? s : 0.0;
-        store<f64>(zrow + ko, dz);
-        store<f64>(db1 + ko, load<f64>(db1 + ko) + dz);
+        store<f64>(zrow + ko, load<f64>(h + ko) > 0 ? s : 0.0);
+      }
+    }
+    // db1: the chunk's dZ rows in order, 16 outputs in registers at a time.
+    {
+      let k = 0;
+      for (; k < H16; k += 16) {
+        const w = db1 + ((<usize>k) << 3), zk = dZc + ((<usize>k) << 3);
+        let a0 = v128.load(w), a1 = v128.load(w, 16), a2 = v128.load(w, 32), a3 = v128.load(w, 48);
+        let a4 = v128.load(w, 64), a5 = v128.load(w, 80), a6 = v128.load(w, 96), a7 = v128.load(w, 112);
+        for (r = 0; r < R; r++) {
+          const z = zk + <usize>r * rowH;
+          a0 = f64x2.add(a0, v128.load(z)); a1 = f64x2.add(a1, v128.load(z, 16));
+          a2 = f64x2.add(a2, v128.load(z, 32)); a3 = f64x2.add(a3, v128.load(z, 48));
+          a4 = f64x2.add(a4, v128.load(z, 64)); a5 = f64x2.add(a5, v128.load(z, 80));
+          a6 = f64x2.add(a6, v128.load(z, 96)); a7 = f64x2.add(a7, v128.load(z, 112));
+        }
+        v128.store(w, a0); v128.store(w, a1, 16); v128.store(w, a2, 32); v128.store(w, a3, 48);
+        v128.store(w, a4, 64); v128.store(w, a5, 80); v128.store(w, a6, 96); v128.store(w, a7, 112);
+      }
+      for (; k < H2; k += 2) {
+        const w = db1 + ((<usize>k) << 3), zk = dZc + ((<usize>k) << 3);
+        let a0 = v128.load(w);
+        for (r = 0; r < R; r++) a0 = f64x2.add(a0, v128.load(zk + <usize>r * rowH));
+        v128.store(w, a0);
+      }
+      for (; k < Hn; k++) {
+        const w = db1 + ((<usize>k) << 3), zk = dZc + ((<usize>k) << 3);
+        let x = load<f64>(w);
+        for (r = 0; r < R; r++) x += load<f64>(zk + <usize>r * rowH);
+        store<f64>(w, x);
       }
     }
     // 5. The first layer's weight gradient, column k by column: the chunk's rows with
-    //    X[i][k] != 0, in order, summed into dWt1[k] (16 outputs in registers at a time).
+    //    X[i][k] != 0, in order (their byte offsets r rowH in the column list), summed into
+    //    dWt1[k] (16 outputs in registers at a time).
+    const cp = colPtr + (<usize>(c0 / CHUNK) * <usize>K << 2);
     for (let kk = 0; kk < K; kk++) {
-      let n = 0;
-      const xc = Xc + ((<usize>kk) << 3);
-      for (r = 0; r < R; r++) {
-        store<i32>(list + ((<usize>n) << 2), r);
-        n += i32(load<f64>(xc + <usize>r * rowX) != 0);
-      }
+      const l0 = colEnt + (<usize>load<i32>(cp + (<usize>kk << 2)) << 2), l1 = colEnt + (<usize>load<i32>(cp + (<usize>kk << 2), 4) << 2);
       const wrow = dWt1 + <usize>kk * rowH;
       let j = 0;
       for (; j < H16; j += 16) {
@@ -666,8 +780,8 @@ export function parity_step(
         let a0 = v128.load(w), a1 = v128.load(w, 16), a2 = v128.load(w, 32), a3 = v128.load(w, 48);
         let a4 = v128.load(w, 64), a5 = v128.load(w, 80), a6 = v128.load(w, 96), a7 = v128.load(w, 112);
         const zj = dZc + ((<usize>j) << 3);
-        for (let a = 0; a < n; a++) {
-          const z = zj + <usize>load<i32>(list + ((<usize>a) << 2)) * rowH;
+        for (let l = l0; l < l1; l += 4) {
+          const z = zj + <usize>load<i32>(l);
           a0 = f64x2.add(a0, v128.load(z)); a1 = f64x2.add(a1, v128.load(z, 16));
           a2 = f64x2.add(a2, v128.load(z, 32)); a3 = f64x2.add(a3, v128.load(z, 48));
           a4 = f64x2.add(a4, v128.load(z, 64)); a5 = f64x2.add(a5, v128.load(z, 80));
@@ -680,15 +794,15 @@ export function parity_step(
         const w = wrow + ((<usize>j) << 3);
         let a0 = v128.load(w);
         const zj = dZc + ((<usize>j) << 3);
-        for (let a = 0; a < n; a++) a0 = f64x2.add(a0, v128.load(zj + <usize>load<i32>(list + ((<usize>a) << 2)) * rowH));
+        for (let l = l0; l < l1; l += 4) a0 = f64x2.add(a0, v128.load(zj + <usize>load<i32>(l)));
         v128.store(w, a0);
       }
       for (; j < Hn; j++) {
         const w = wrow + ((<usize>j) << 3);
-        let s = load<f64>(w);
+        let x = load<f64>(w);
         const zj = dZc + ((<usize>j) << 3);
-        for (let a = 0; a < n; a++) s += load<f64>(zj + <usize>load<i32>(list + ((<usize>a) << 2)) * rowH);
-        store<f64>(w, s);
+        for (let l = l0; l < l1; l += 4) x += load<f64>(zj + <usize>load<i32>(l));
+        store<f64>(w, x);
       }
     }
   }

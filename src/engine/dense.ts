@@ -139,7 +139,7 @@ interface WasmExports {
   exp_shift(n: number, src: number, shift: number, dst: number): void;
   silu_act(M: number, N: number, b: number, Z: number, H: number, S: number, ld: number): void;
   silu_back(M: number, N: number, Z: number, S: number, dH: number, dZ: number, ld: number): void;
-  parity_step(M: number, K: number, Hn: number, N: number, X: number, Wt1: number, b1: number, W2: number, W2t: number, b2: number, Y: number, p: number, mask: number, grad: number, dWt1: number, db1: number, dW2: number, db2: number, stat: number, sc: number): number;
+  parity_step(M: number, K: number, Hn: number, N: number, Wt1: number, b1: number, W2: number, W2t: number, b2: number, Y: number, p: number, mask: number, grad: number, dWt1: number, db1: number, dW2: number, db2: number, stat: number, sc: number, TB: number, rowPtr: number, rowEnt: number, colPtr: number, colEnt: number): number;
 }
 
 /** The arena whose memory the wasm kernels currently address (one run at a time per thread). */
@@ -516,9 +516,56 @@ export function selBackward(
 // (selForward, denseForward, Objective.evaluate and lossGrad, denseBackward, actBackward,
 // selBackward), so the same bits; tested against it in both back-ends.
 
-/** Scratch doubles parityStep needs: W1^T, W2^T, the first layer's transposed gradient, the kernel's chunk of 32 rows. */
+/** Rows per chunk of the wasm kernel (asm/dense.ts CHUNK) and bits of its first-columns table. */
+const PARITY_CHUNK = 32;
+const PARITY_TABLE_BITS = 8;
+
+/** Scratch doubles parityStep needs: W1^T, W2^T, the first layer's transposed gradient, the kernel's chunk of rows and table. */
 export function parityScratchSize(K: number, Hn: number, N: number): number {
-  return 2 * K * Hn + Hn * N + 64 * (Hn + N) + K + 40;
+  return 2 * K * Hn + Hn * N + 2 * PARITY_CHUNK * (Hn + N) + (1 << Math.min(PARITY_TABLE_BITS, K)) * Hn + 2;
+}
+
+/**
+ * X's nonzeros as the wasm kernel reads them (X is fixed over a run: made once): per row, the
+ * byte offset of its entry in the table of the first tb columns' sums (v Hn 8, v = the row's
+ * bits k < tb) and the byte offsets in W1^T of its nonzero columns k >= tb (k Hn 8), in order;
+ * per chunk of PARITY_CHUNK rows and column k, the byte offsets r Hn 8 of the chunk's rows r
+ * with X[r][k] != 0, in order. Pointers are in i32 entries of the one array.
+ */
+export interface ParityIndex { tb: number; all: Int32Array; rowPtr: number; rowEnt: number; colPtr: number; colEnt: number }
+
+/** Doubles of arena parityIndex takes for M rows of K columns (the worst case: every bit set). */
+export function parityIndexDoubles(M: number, K: number): number {
+  const tb = Math.min(PARITY_TABLE_BITS, K), nc = Math.ceil(M / PARITY_CHUNK);
+  return Math.ceil((M + 1 + M * (K - tb + 1) + nc * K + 1 + M * K) / 2) + 1;
+}
+
+/** The lists of X's (M x K, 0/1) nonzeros for parityStep's kernel, from the arena. */
+export function parityIndex(M: number, K: number, Hn: number, X: Float64Array, arena: DenseArena): ParityIndex {
+  const f = arena.alloc(parityIndexDoubles(M, K));
+  const all = new Int32Array(f.buffer, f.byteOffset, 2 * f.length);
+  const tb = Math.min(PARITY_TABLE_BITS, K), nc = Math.ceil(M / PARITY_CHUNK), row = 8 * Hn;
+  const rowPtr = 0, rowEnt = M + 1;
+  let n = 0;
+  for (let i = 0; i < M; i++) {
+    all[rowPtr + i] = n;
+    let v = 0;
+    for (let k = 0; k < tb; k++) if (X[i * K + k] !== 0) v |= 1 << k;
+    all[rowEnt + n++] = v * row;
+    for (let k = tb; k < K; k++) if (X[i * K + k] !== 0) all[rowEnt + n++] = k * row;
+  }
+  all[rowPtr + M] = n;
+  const colPtr = rowEnt + n, colEnt = colPtr + nc * K + 1;
+  n = 0;
+  for (let c = 0; c < nc; c++) {
+    const r1 = Math.min(PARITY_CHUNK, M - c * PARITY_CHUNK);
+    for (let k = 0; k < K; k++) {
+      all[colPtr + c * K + k] = n;
+      for (let r = 0; r < r1; r++) if (X[(c * PARITY_CHUNK + r) * K + k] !== 0) all[colEnt + n++] = r * row;
+    }
+  }
+  all[colPtr + nc * K] = n;
+  return { tb, all, rowPtr, rowEnt, colPtr, colEnt };
 }
 
 /** A byte array of n from the arena's memory (the sparse-parity mask, read by the wasm kernel). */
@@ -529,7 +576,7 @@ export function arenaBytes(arena: DenseArena, n: number): Uint8Array {
 
 /**
  * One full-batch pass over rows 0..M-1 of the network K -> Hn (relu) -> N on 0/1 inputs X
- * (M x K) with targets Y (M x N), theta's layout as Mlp's (W1 = Hn x K at w1, b1 after it;
+ * (M x K; index = parityIndex of them, for the wasm kernel) with targets Y (M x N), theta's layout as Mlp's (W1 = Hn x K at w1, b1 after it;
  * W2 = N x Hn at w2, b2 after it):
  *   stat[j] = number of rows with (O_ij > 1/2) == Y_ij, returns sum_ij p_j (O_ij - Y_ij)^2
  *   (rows, then outputs, in order: Objective.evaluate's sum before its division), and with
@@ -539,19 +586,20 @@ export function arenaBytes(arena: DenseArena, n: number): Uint8Array {
  */
 export function parityStep(
   M: number, K: number, Hn: number, N: number,
-  X: Float64Array, theta: Float64Array, w1: number, w2: number,
+  X: Float64Array, index: ParityIndex, theta: Float64Array, w1: number, w2: number,
   Y: Float64Array, p: Float64Array, mask: Uint8Array | null,
   grad: Float64Array | null, stat: Float64Array, scratch: Float64Array,
 ): number {
   const b1 = w1 + Hn * K, b2 = w2 + N * Hn;
   const Wt1 = 0, W2t = K * Hn, dWt1 = W2t + Hn * N, sc = dWt1 + K * Hn;
-  const ex = wasmFor(X, theta, Y, p);
+  const ex = wasmFor(index.all as unknown as Float64Array, theta, Y, p);
   if (ex && wasmFor(stat, scratch, grad ?? stat, (mask ?? stat) as unknown as Float64Array)) {
     transpose(Hn, K, theta, w1, K, scratch, Wt1, Hn);
     transpose(N, Hn, theta, w2, Hn, scratch, W2t, N);
-    const t = theta.byteOffset, g = grad ? grad.byteOffset : 0, s = scratch.byteOffset;
-    const L = ex.parity_step(M, K, Hn, N, X.byteOffset, s + 8 * Wt1, t + 8 * b1, t + 8 * w2, s + 8 * W2t, t + 8 * b2, Y.byteOffset, p.byteOffset, mask ? mask.byteOffset : 0, grad ? 1 : 0,
-      s + 8 * dWt1, g + 8 * b1, g + 8 * w2, g + 8 * b2, stat.byteOffset, s + 8 * sc);
+    const t = theta.byteOffset, g = grad ? grad.byteOffset : 0, s = scratch.byteOffset, x = index.all.byteOffset;
+    const L = ex.parity_step(M, K, Hn, N, s + 8 * Wt1, t + 8 * b1, t + 8 * w2, s + 8 * W2t, t + 8 * b2, Y.byteOffset, p.byteOffset, mask ? mask.byteOffset : 0, grad ? 1 : 0,
+      s + 8 * dWt1, g + 8 * b1, g + 8 * w2, g + 8 * b2, stat.byteOffset, s + 8 * sc,
+      index.tb, x + 4 * index.rowPtr, x + 4 * index.rowEnt, x + 4 * index.colPtr, x + 4 * index.colEnt);
     if (grad) transpose(K, Hn, scratch, dWt1, Hn, grad, w1, K);
     return L;
   }

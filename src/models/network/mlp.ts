@@ -28,7 +28,7 @@
  * default); W_g and b_g ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = w_{l-1}/k
  * (nn.Linear's default: kaiming_uniform with a = sqrt(5) gives exactly this bound).
  */
-import { ACT_NONE, ACT_RELU, ACT_SILU, type Activation, actBackward, arenaDoubles, biasActivation, DenseArena, denseBackward, denseForward, denseScratchSize, matmulWT, parityScratchSize, parityStep, selBackward, selForward } from "../../engine/dense.js";
+import { ACT_NONE, ACT_RELU, ACT_SILU, type Activation, actBackward, arenaDoubles, biasActivation, DenseArena, denseBackward, denseForward, denseScratchSize, matmulWT, type ParityIndex, parityScratchSize, parityStep, selBackward, selForward } from "../../engine/dense.js";
 import type { Rng } from "../../engine/rng.js";
 
 export interface LayerPlan {
@@ -167,14 +167,15 @@ export class Mlp {
   }
 
   /**
-   * The whole full-batch pass of a network that fusesParity, over rows 0..M-1 of X (M x nIn)
+   * The whole full-batch pass of a network that fusesParity, over rows 0..M-1 of X (M x nIn;
+   * index: parityIndex(M, nIn, hidden width, X))
    * with sparse parity's targets Y and mse (engine/dense.ts parityStep): correct-prediction
    * counts per output into stat, the sum of p_j e_ij^2 returned, and with grad the gradient of
    * the masked mse. The same bits as forward, Objective.evaluate, lossGrad and backward.
    */
-  parityPass(theta: Float64Array, grad: Float64Array | null, X: Float64Array, M: number, Y: Float64Array, p: Float64Array, mask: Uint8Array | null, stat: Float64Array): number {
+  parityPass(theta: Float64Array, grad: Float64Array | null, X: Float64Array, index: ParityIndex, M: number, Y: Float64Array, p: Float64Array, mask: Uint8Array | null, stat: Float64Array): number {
     const L0 = this.layers[0], L1 = this.layers[1];
-    return parityStep(M, L0.inW, L0.outW, L1.outW, X, theta, L0.wOff, L1.wOff, Y, p, mask, grad, stat, this.scratch);
+    return parityStep(M, L0.inW, L0.outW, L1.outW, X, index, theta, L0.wOff, L1.wOff, Y, p, mask, grad, stat, this.scratch);
   }
 
   /** Forward pass over M rows of numeric input X (leading dimension nIn, from xOff). Output in `out`. */

@@ -29,7 +29,7 @@ import type { NetworkConfig } from "../../config/schema.js";
 import { recordTimes } from "../record.js";
 import { CrossingTracker } from "../timeline.js";
 import { Rng } from "../../engine/rng.js";
-import { arenaBytes, arenaDoubles, DenseArena, isBinary } from "../../engine/dense.js";
+import { arenaBytes, arenaDoubles, DenseArena, isBinary, parityIndex, parityIndexDoubles } from "../../engine/dense.js";
 import { noteKernels } from "../../engine/kernels.js";
 import { createOptimizer } from "../../engine/optimizers.js";
 import { skillFrequencies } from "../skills.js";
@@ -69,7 +69,7 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   // one fused pass (Mlp.parityPass; the same bits as the layered path), which reads the
   // targets, shares, mask and counts from the arena.
   const fused = full && data.kind === "sparse-parity" && cfg.loss === "mse" && Mlp.fusesParity(spec);
-  const fusedSizes = fused ? [nTrain * nOut, nOut, nOut, Math.ceil((B * nOut) / 8)] : [];
+  const fusedSizes = fused ? [nTrain * nOut, nOut, nOut, Math.ceil((B * nOut) / 8), parityIndexDoubles(nTrain, nIn)] : [];
   const arena = new DenseArena(arenaDoubles([P, P, data.X ? data.X.length : 0, ...plan.sizes, nOut, ...fusedSizes]));
   noteKernels("dense", arena.kind);
   const theta = arena.alloc(P), grad = arena.alloc(P);
@@ -94,6 +94,7 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
     fusedP!.set(freq);
   }
   const mask = masked ? (fused ? arenaBytes(arena, B * nOut) : new Uint8Array(B * nOut)) : null;
+  const fusedIndex = fused ? parityIndex(nTrain, nIn, cfg.network.hidden[0], X!, arena) : null;
   const batchRows = full ? null : new Int32Array(B);
   const tokens = data.tokens;
 
@@ -131,7 +132,7 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
     if (fused) {
       // The same numbers as the branch below: evaluate's statistics and loss, and the gradient.
       if (!last) drawMask(nTrain);
-      const sum = mlp.parityPass(theta, last ? null : grad, X!, nTrain, fusedY!, fusedP!, mask, fusedStat!);
+      const sum = mlp.parityPass(theta, last ? null : grad, X!, fusedIndex!, nTrain, fusedY!, fusedP!, mask, fusedStat!);
       for (let j = 0; j < nOut; j++) stat[j] = fusedStat![j] / nTrain;
       L = sum / (nTrain * nOut);
     } else {

@@ -7,7 +7,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { arenaBytes, DenseArena, denseWasmAvailable } from "../../../src/engine/dense.js";
+import { arenaBytes, DenseArena, denseWasmAvailable, parityIndex, parityIndexDoubles } from "../../../src/engine/dense.js";
 import { Rng } from "../../../src/engine/rng.js";
 import { useKernels } from "../../../src/engine/kernels.js";
 import { Mlp, Objective } from "../../../src/models/network/model.js";
@@ -30,7 +30,7 @@ test("parityPass: the bits of forward + evaluate + lossGrad + backward, JavaScri
           assert.ok(Mlp.fusesParity(spec));
           const plan = Mlp.plan(spec);
           const P = plan.nParams;
-          const arena = new DenseArena(plan.sizes.reduce((a, b) => a + b + 2, 0) + 4 * P + M * K + 2 * M * N + 4 * N + M * N + 64);
+          const arena = new DenseArena(plan.sizes.reduce((a, b) => a + b + 2, 0) + 4 * P + M * K + 2 * M * N + 4 * N + M * N + parityIndexDoubles(M, K) + 64);
           assert.equal(arena.kind, kind);
           const theta = arena.alloc(P), g1 = arena.alloc(P), g2 = arena.alloc(P), X = arena.alloc(M * K), Y = arena.alloc(M * N);
           const p = arena.alloc(N), stat = arena.alloc(N), dOutRow = arena.alloc(N);
@@ -47,6 +47,7 @@ test("parityPass: the bits of forward + evaluate + lossGrad + backward, JavaScri
           for (let q = 0; q < M * N; q++) Y[q] = rng.nextDouble() < 0.5 ? 0 : 1;
           for (let j = 0; j < N; j++) p[j] = j === 0 ? 1 : rng.nextDouble();
           if (mask) for (let q = 0; q < M * N; q++) mask[q] = rng.nextDouble() < p[q % N] ? 1 : 0;
+          const index = parityIndex(M, K, Hn, X, arena);
           const data = { kind: "sparse-parity", rows: M, nTrain: M, nIn: K, nOut: N, skills: N, X, tokens: null, Y, label: null, taskOf: null, trainPerTask: null } as TaskData;
           const obj = new Objective(data, "mse", p, dOutRow);
           // The layered path.
@@ -57,14 +58,14 @@ test("parityPass: the bits of forward + evaluate + lossGrad + backward, JavaScri
           mlp.backward(theta, g1, X, 0, M);
           // The fused pass, gradient and statistics.
           g2.fill(Number.NaN);
-          const sum = mlp.parityPass(theta, g2, X, M, Y, p, mask, stat);
+          const sum = mlp.parityPass(theta, g2, X, index, M, Y, p, mask, stat);
           const what = `${kind} ${M}x${K}-${Hn}-${N}${masked ? " masked" : ""}`;
           assert.deepEqual(bits([sum / (M * N)]), bits([L1]), `${what}: loss`);
           assert.deepEqual(bits(Array.from(stat, (c) => c / M)), bits(ref), `${what}: accuracies`);
           assert.deepEqual(bits(g2), bits(g1), `${what}: gradient`);
           // Without the gradient: the same statistics, the gradient untouched.
           g2.fill(7);
-          assert.equal(mlp.parityPass(theta, null, X, M, Y, p, mask, stat), sum);
+          assert.equal(mlp.parityPass(theta, null, X, index, M, Y, p, mask, stat), sum);
           assert.ok(g2.every((v) => v === 7));
           cases++;
         }
