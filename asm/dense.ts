@@ -13,7 +13,8 @@
  * is then added to it (C_old + sum). SIMD runs over j (two
  * adjacent outputs per f64x2 lane pair), which keeps that order per output exactly, so both
  * back-ends give bit-identical results. Register blocking: 4 rows x 4 columns (8 f64x2
- * accumulators). All pointers are byte offsets into the imported memory; lda, ldb, ldc are
+ * accumulators; each A value loaded straight into both lanes, v128.load64_splat), then 4 rows
+ * x 2 columns for a pair left over. All pointers are byte offsets into the imported memory; lda, ldb, ldc are
  * leading dimensions in elements (row-major).
  */
 
@@ -36,7 +37,7 @@ function put1(p: usize, v: f64, acc: bool): void {
 }
 
 export function gemm_nn(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ldb: i32, C: usize, ldc: i32, acc: bool): void {
-  const N4 = N & ~3;
+  const N4 = N & ~3, N2 = N & ~1;
   const rowB = (<usize>ldb) << 3;
   let i = 0;
   for (; i + 4 <= M; i += 4) {
@@ -51,10 +52,10 @@ export function gemm_nn(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ld
       for (let k = 0; k < K; k++) {
         const ko = (<usize>k) << 3;
         const b0 = v128.load(b), b1 = v128.load(b, 16);
-        const x0 = f64x2.splat(load<f64>(a0 + ko));
-        const x1 = f64x2.splat(load<f64>(a1 + ko));
-        const x2 = f64x2.splat(load<f64>(a2 + ko));
-        const x3 = f64x2.splat(load<f64>(a3 + ko));
+        const x0 = v128.load64_splat(a0 + ko);
+        const x1 = v128.load64_splat(a1 + ko);
+        const x2 = v128.load64_splat(a2 + ko);
+        const x3 = v128.load64_splat(a3 + ko);
         c00 = f64x2.add(c00, f64x2.mul(x0, b0)); c01 = f64x2.add(c01, f64x2.mul(x0, b1));
         c10 = f64x2.add(c10, f64x2.mul(x1, b0)); c11 = f64x2.add(c11, f64x2.mul(x1, b1));
         c20 = f64x2.add(c20, f64x2.mul(x2, b0)); c21 = f64x2.add(c21, f64x2.mul(x2, b1));
@@ -66,6 +67,21 @@ export function gemm_nn(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ld
       put2(p1, c10, acc); put2(p1 + 16, c11, acc);
       put2(p2, c20, acc); put2(p2 + 16, c21, acc);
       put2(p3, c30, acc); put2(p3 + 16, c31, acc);
+    }
+    for (; j < N2; j += 2) {
+      let c0 = f64x2.splat(0.0), c1 = f64x2.splat(0.0), c2 = f64x2.splat(0.0), c3 = f64x2.splat(0.0);
+      let b = B + ((<usize>j) << 3);
+      for (let k = 0; k < K; k++) {
+        const ko = (<usize>k) << 3;
+        const b0 = v128.load(b);
+        c0 = f64x2.add(c0, f64x2.mul(v128.load64_splat(a0 + ko), b0));
+        c1 = f64x2.add(c1, f64x2.mul(v128.load64_splat(a1 + ko), b0));
+        c2 = f64x2.add(c2, f64x2.mul(v128.load64_splat(a2 + ko), b0));
+        c3 = f64x2.add(c3, f64x2.mul(v128.load64_splat(a3 + ko), b0));
+        b += rowB;
+      }
+      put2(at(C, i, ldc, j), c0, acc); put2(at(C, i + 1, ldc, j), c1, acc);
+      put2(at(C, i + 2, ldc, j), c2, acc); put2(at(C, i + 3, ldc, j), c3, acc);
     }
     for (; j < N; j++) {
       let s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
@@ -92,7 +108,7 @@ export function gemm_nn(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ld
       let c0 = f64x2.splat(0.0), c1 = f64x2.splat(0.0);
       let b = B + ((<usize>j) << 3);
       for (let k = 0; k < K; k++) {
-        const x = f64x2.splat(load<f64>(a0 + ((<usize>k) << 3)));
+        const x = v128.load64_splat(a0 + ((<usize>k) << 3));
         c0 = f64x2.add(c0, f64x2.mul(x, v128.load(b)));
         c1 = f64x2.add(c1, f64x2.mul(x, v128.load(b, 16)));
         b += rowB;
