@@ -69,6 +69,8 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   // one fused pass (Mlp.parityPass; the same bits as the layered path), which reads the
   // targets, shares, mask and counts from the arena.
   const fused = full && data.kind === "sparse-parity" && cfg.loss === "mse" && Mlp.fusesParity(spec);
+  // Full batch, modular addition, ce: evaluate and lossGrad in one pass (Objective.evaluateGrad).
+  const softmaxOnce = full && data.kind === "modular-addition" && cfg.loss === "ce";
   const fusedSizes = fused ? [nTrain * nOut, nOut, nOut, Math.ceil((B * nOut) / 8), parityIndexDoubles(nTrain, nIn)] : [];
   const arena = new DenseArena(arenaDoubles([P, P, data.X ? data.X.length : 0, ...plan.sizes, nOut, ...fusedSizes]));
   noteKernels("dense", arena.kind);
@@ -135,6 +137,10 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
       const sum = mlp.parityPass(theta, last ? null : grad, X!, fusedIndex!, nTrain, fusedY!, fusedP!, mask, fusedStat!);
       for (let j = 0; j < nOut; j++) stat[j] = fusedStat![j] / nTrain;
       L = sum / (nTrain * nOut);
+    } else if (softmaxOnce && !last) {
+      // Fig 13 and the like: the accuracy, the loss and its gradient from one softmax.
+      forwardRange(0, nTrain, false);
+      L = obj.evaluateGrad(mlp.out, nTrain, 0, stat, mlp.dOut);
     } else {
       forwardRange(0, nTrain, false);
       L = obj.evaluate(mlp.out, nTrain, 0, stat);
@@ -145,7 +151,7 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
     guard!.loss(t, L);
     if (!last && full && !fused) {
       drawMask(nTrain);
-      obj.lossGrad(mlp.out, nTrain, null, 0, mlp.dOut, mask);
+      if (!softmaxOnce) obj.lossGrad(mlp.out, nTrain, null, 0, mlp.dOut, mask);
       if (tokens) mlp.backwardTokens(theta, grad, tokens, null, 0, nTrain);
       else mlp.backward(theta, grad, X!, 0, nTrain);
     }
@@ -154,7 +160,7 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
       case "modular-addition":
         s[0] = stat[0];
         forwardRange(nTrain, nTest, true); // held-out accuracy: skill 2 (same theta_t)
-        obj.evaluate(mlp.out, nTest, nTrain, stat);
+        obj.evaluate(mlp.out, nTest, nTrain, stat, false);
         s[1] = stat[0];
         break;
       case "squares":
@@ -229,7 +235,7 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   if (data.kind !== "modular-addition" && data.kind !== "squares" && nTest > 0) {
     // Held-out accuracy per task at the end (one extra forward pass; not a skill level).
     forwardRange(nTrain, nTest, true);
-    obj.evaluate(mlp.out, nTest, nTrain, stat);
+    obj.evaluate(mlp.out, nTest, nTrain, stat, false);
     extra.heldOutAccuracy = Array.from(stat, (x) => (Number.isNaN(x) ? null : x));
   }
   return {

@@ -76,3 +76,30 @@ test("parityPass: the bits of forward + evaluate + lossGrad + backward, JavaScri
   }
   assert.ok(cases >= 14);
 });
+
+test("Objective.evaluateGrad (modular addition, ce): evaluate's accuracy and loss and lossGrad's gradient, bit for bit", () => {
+  for (const [M, m] of [[1, 2], [37, 5], [200, 59]]) {
+    const rng = new Rng(M * 13 + m);
+    const out = new Float64Array(M * m), label = new Int32Array(M);
+    for (let q = 0; q < out.length; q++) out[q] = rng.nextDouble() < 0.05 ? 0 : 20 * (rng.nextDouble() - 0.5);
+    // Ties for the argmax (the first wins) and a row whose first output is its largest.
+    if (m > 2 && M > 2) {
+      out[m + 1] = out[m + 2] = 50;
+      out[2 * m] = 60;
+    }
+    for (let r = 0; r < M; r++) label[r] = rng.nextInt(m);
+    const data = { kind: "modular-addition", rows: M, nTrain: M, nIn: 2, nOut: m, skills: 2, X: null, tokens: null, Y: null, label, taskOf: null, trainPerTask: null } as unknown as TaskData;
+    const obj = new Objective(data, "ce", Float64Array.from([1, 1]));
+    const s1 = new Float64Array(2), s2 = new Float64Array(2), g1 = new Float64Array(M * m), g2 = new Float64Array(M * m);
+    const L1 = obj.evaluate(out, M, 0, s1);
+    obj.lossGrad(out, M, null, 0, g1, null);
+    const L2 = obj.evaluateGrad(out, M, 0, s2, g2);
+    assert.deepEqual(bits([L2]), bits([L1]), `${M}x${m}: loss`);
+    assert.deepEqual(bits(s2), bits(s1), `${M}x${m}: accuracy`);
+    assert.deepEqual(bits(g2), bits(g1), `${M}x${m}: gradient`);
+    // The statistics alone: the same accuracy, no loss.
+    const s3 = new Float64Array(2);
+    assert.ok(Number.isNaN(obj.evaluate(out, M, 0, s3, false)));
+    assert.deepEqual(bits(s3), bits(s1));
+  }
+});
