@@ -824,3 +824,50 @@ export function parity_step(
   }
   return L;
 }
+
+// ---------------------------------------------------------------------------------------
+// The embedding layer's row gathers and scatters (src/models/network/mlp.ts forwardTokens,
+// backwardTokens), over consecutive rows: tok holds the rows' token pairs (a, b) as i32.
+
+/** Z[r][j] = Qa[a_r][j] + Qb[b_r][j] for r < M, j < h (rows of Qa, Qb and Z h wide). */
+export function gather_pairs(M: i32, h: i32, tok: usize, Qa: usize, Qb: usize, Z: usize): void {
+  const row = (<usize>h) << 3, h2 = h & ~1;
+  for (let r = 0; r < M; r++) {
+    const qa = Qa + <usize>load<i32>(tok + (<usize>r << 3)) * row, qb = Qb + <usize>load<i32>(tok + (<usize>r << 3), 4) * row, z = Z + <usize>r * row;
+    let j = 0;
+    for (; j < h2; j += 2) {
+      const o = (<usize>j) << 3;
+      v128.store(z + o, f64x2.add(v128.load(qa + o), v128.load(qb + o)));
+    }
+    for (; j < h; j++) {
+      const o = (<usize>j) << 3;
+      store<f64>(z + o, load<f64>(qa + o) + load<f64>(qb + o));
+    }
+  }
+}
+
+/**
+ * Sa[a_r] += dZ[r], then Sb[b_r] += dZ[r], for rows r < M in order (Sa and Sb, V x h, zeroed
+ * first): each S row a running sum from 0 of its rows' dZ, in row order.
+ */
+export function scatter_pairs(M: i32, h: i32, V: i32, tok: usize, dZ: usize, Sa: usize, Sb: usize): void {
+  const row = (<usize>h) << 3, h2 = h & ~1;
+  memory.fill(Sa, 0, <usize>V * row);
+  memory.fill(Sb, 0, <usize>V * row);
+  for (let r = 0; r < M; r++) {
+    const sa = Sa + <usize>load<i32>(tok + (<usize>r << 3)) * row, sb = Sb + <usize>load<i32>(tok + (<usize>r << 3), 4) * row, z = dZ + <usize>r * row;
+    let j = 0;
+    for (; j < h2; j += 2) {
+      const o = (<usize>j) << 3;
+      const d = v128.load(z + o);
+      v128.store(sa + o, f64x2.add(v128.load(sa + o), d));
+      v128.store(sb + o, f64x2.add(v128.load(sb + o), d));
+    }
+    for (; j < h; j++) {
+      const o = (<usize>j) << 3;
+      const d = load<f64>(z + o);
+      store<f64>(sa + o, load<f64>(sa + o) + d);
+      store<f64>(sb + o, load<f64>(sb + o) + d);
+    }
+  }
+}

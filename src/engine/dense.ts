@@ -139,6 +139,8 @@ interface WasmExports {
   exp_shift(n: number, src: number, shift: number, dst: number): void;
   silu_act(M: number, N: number, b: number, Z: number, H: number, S: number, ld: number): void;
   silu_back(M: number, N: number, Z: number, S: number, dH: number, dZ: number, ld: number): void;
+  gather_pairs(M: number, h: number, tok: number, Qa: number, Qb: number, Z: number): void;
+  scatter_pairs(M: number, h: number, V: number, tok: number, dZ: number, Sa: number, Sb: number): void;
   parity_step(M: number, K: number, Hn: number, N: number, Wt1: number, b1: number, W2: number, W2t: number, b2: number, Y: number, p: number, mask: number, grad: number, dWt1: number, db1: number, dW2: number, db2: number, stat: number, sc: number, TB: number, rowPtr: number, rowEnt: number, colPtr: number, colEnt: number): number;
 }
 
@@ -348,6 +350,49 @@ export function actBackward(
         dZ[o + j] = dH[o + j] * (s * (1 + z * (1 - s)));
       }
     }
+  }
+}
+
+/** n i32 from the arena's memory (token pairs, read by the wasm kernels), a copy of src when given. */
+export function arenaInts(arena: DenseArena, n: number, src?: Int32Array): Int32Array {
+  const f = arena.alloc(Math.ceil(n / 2));
+  const a = new Int32Array(f.buffer, f.byteOffset, n);
+  if (src) a.set(src.subarray(0, n));
+  return a;
+}
+
+/**
+ * The embedding layer's gather over rows start..start+M-1 of token pairs tok (a, b):
+ * Z[r][j] = Qa[a][j] + Qb[b][j] (rows h wide; Z from row 0).
+ */
+export function gatherPairs(M: number, h: number, tok: Int32Array, start: number, Qa: Float64Array, Qb: Float64Array, Z: Float64Array): void {
+  const ex = wasmFor(Qa, Qb, Z, tok as unknown as Float64Array);
+  if (ex) {
+    ex.gather_pairs(M, h, tok.byteOffset + 8 * start, Qa.byteOffset, Qb.byteOffset, Z.byteOffset);
+    return;
+  }
+  for (let r = 0; r < M; r++) {
+    const a = tok[2 * (start + r)] * h, b = tok[2 * (start + r) + 1] * h, o = r * h;
+    for (let j = 0; j < h; j++) Z[o + j] = Qa[a + j] + Qb[b + j];
+  }
+}
+
+/**
+ * Its backward scatter: Sa and Sb (V x h) zeroed, then for rows r in order Sa[a] += dZ[r] and
+ * Sb[b] += dZ[r] (rows start..start+M-1 of tok; dZ from row 0).
+ */
+export function scatterPairs(M: number, h: number, V: number, tok: Int32Array, start: number, dZ: Float64Array, Sa: Float64Array, Sb: Float64Array): void {
+  const ex = wasmFor(dZ, Sa, Sb, tok as unknown as Float64Array);
+  if (ex) {
+    ex.scatter_pairs(M, h, V, tok.byteOffset + 8 * start, dZ.byteOffset, Sa.byteOffset, Sb.byteOffset);
+    return;
+  }
+  Sa.fill(0, 0, V * h);
+  Sb.fill(0, 0, V * h);
+  for (let r = 0; r < M; r++) {
+    const a = tok[2 * (start + r)] * h, b = tok[2 * (start + r) + 1] * h, o = r * h;
+    for (let j = 0; j < h; j++) Sa[a + j] += dZ[o + j];
+    for (let j = 0; j < h; j++) Sb[b + j] += dZ[o + j];
   }
 }
 

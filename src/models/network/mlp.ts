@@ -28,7 +28,7 @@
  * default); W_g and b_g ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = w_{l-1}/k
  * (nn.Linear's default: kaiming_uniform with a = sqrt(5) gives exactly this bound).
  */
-import { ACT_NONE, ACT_RELU, ACT_SILU, type Activation, actBackward, arenaDoubles, biasActivation, DenseArena, denseBackward, denseForward, denseScratchSize, matmulWT, type ParityIndex, parityScratchSize, parityStep, selBackward, selForward } from "../../engine/dense.js";
+import { ACT_NONE, ACT_RELU, ACT_SILU, type Activation, actBackward, arenaDoubles, biasActivation, DenseArena, denseBackward, denseForward, denseScratchSize, gatherPairs, matmulWT, scatterPairs, type ParityIndex, parityScratchSize, parityStep, selBackward, selForward } from "../../engine/dense.js";
 import type { Rng } from "../../engine/rng.js";
 
 export interface LayerPlan {
@@ -195,10 +195,13 @@ export class Mlp {
       matmulWT(V, h, d, theta, 0, d, theta, L.wOff, 2 * d, Qa, 0, h, this.scratch);
       matmulWT(V, h, d, theta, 0, d, theta, L.wOff + d, 2 * d, Qb, 0, h, this.scratch);
     }
-    for (let r = 0; r < M; r++) {
-      const row = rows ? rows[r] : start + r;
-      const a = tokens[2 * row] * h, b = tokens[2 * row + 1] * h, o = r * h;
-      for (let j = 0; j < h; j++) Z[o + j] = Qa[a + j] + Qb[b + j];
+    if (!rows) gatherPairs(M, h, tokens, start, Qa, Qb, Z);
+    else {
+      for (let r = 0; r < M; r++) {
+        const row = rows[r];
+        const a = tokens[2 * row] * h, b = tokens[2 * row + 1] * h, o = r * h;
+        for (let j = 0; j < h; j++) Z[o + j] = Qa[a + j] + Qb[b + j];
+      }
     }
     biasActivation(M, h, theta, L.wOff + 2 * d * h, Z, this.H[0], 0, h, L.act, this.Sg[0]);
     this.forwardFrom(theta, 1, M);
@@ -257,13 +260,16 @@ export class Mlp {
     const L = this.layers[0], h = L.outW, d = this.embedding!.dim, V = this.embedding!.vocab;
     const dZ = this.dZ[0], Sa = this.Sa, Sb = this.Sb;
     actBackward(M, h, this.Z[0], this.Sg[0], dZ, dZ, 0, h, L.act);
-    Sa.fill(0);
-    Sb.fill(0);
-    for (let r = 0; r < M; r++) {
-      const row = rows ? rows[r] : start + r;
-      const a = tokens[2 * row] * h, b = tokens[2 * row + 1] * h, o = r * h;
-      for (let j = 0; j < h; j++) Sa[a + j] += dZ[o + j];
-      for (let j = 0; j < h; j++) Sb[b + j] += dZ[o + j];
+    if (!rows) scatterPairs(M, h, V, tokens, start, dZ, Sa, Sb);
+    else {
+      Sa.fill(0);
+      Sb.fill(0);
+      for (let r = 0; r < M; r++) {
+        const row = rows[r];
+        const a = tokens[2 * row] * h, b = tokens[2 * row + 1] * h, o = r * h;
+        for (let j = 0; j < h; j++) Sa[a + j] += dZ[o + j];
+        for (let j = 0; j < h; j++) Sb[b + j] += dZ[o + j];
+      }
     }
     // dW_a, db_1, dE = S_a W_a; then dW_b and dE += S_b W_b.
     denseBackward(V, h, d, Sa, 0, h, theta, 0, d, theta, L.wOff, 2 * d, grad, L.wOff, grad, L.wOff + 2 * d * h, grad, 0, d, false, this.scratch);

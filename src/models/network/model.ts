@@ -29,7 +29,7 @@ import type { NetworkConfig } from "../../config/schema.js";
 import { recordTimes } from "../record.js";
 import { CrossingTracker } from "../timeline.js";
 import { Rng } from "../../engine/rng.js";
-import { arenaBytes, arenaDoubles, DenseArena, isBinary, parityIndex, parityIndexDoubles } from "../../engine/dense.js";
+import { arenaBytes, arenaDoubles, arenaInts, DenseArena, isBinary, parityIndex, parityIndexDoubles } from "../../engine/dense.js";
 import { noteKernels } from "../../engine/kernels.js";
 import { createOptimizer } from "../../engine/optimizers.js";
 import { skillFrequencies } from "../skills.js";
@@ -72,7 +72,7 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   // Full batch, modular addition, ce: evaluate and lossGrad in one pass (Objective.evaluateGrad).
   const softmaxOnce = full && data.kind === "modular-addition" && cfg.loss === "ce";
   const fusedSizes = fused ? [nTrain * nOut, nOut, nOut, Math.ceil((B * nOut) / 8), parityIndexDoubles(nTrain, nIn)] : [];
-  const arena = new DenseArena(arenaDoubles([P, P, data.X ? data.X.length : 0, ...plan.sizes, nOut, ...fusedSizes]));
+  const arena = new DenseArena(arenaDoubles([P, P, data.X ? data.X.length : 0, ...plan.sizes, nOut, ...fusedSizes, data.tokens ? Math.ceil(data.tokens.length / 2) : 0]));
   noteKernels("dense", arena.kind);
   const theta = arena.alloc(P), grad = arena.alloc(P);
   let X: Float64Array | null = null;
@@ -98,7 +98,8 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   const mask = masked ? (fused ? arenaBytes(arena, B * nOut) : new Uint8Array(B * nOut)) : null;
   const fusedIndex = fused ? parityIndex(nTrain, nIn, cfg.network.hidden[0], X!, arena) : null;
   const batchRows = full ? null : new Int32Array(B);
-  const tokens = data.tokens;
+  // Token pairs in the arena, for the embedding layer's wasm gathers and scatters.
+  const tokens = data.tokens ? arenaInts(arena, data.tokens.length, data.tokens) : null;
 
   const stat = new Float64Array(n);
   const s = new Float64Array(n);

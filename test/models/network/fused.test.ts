@@ -7,7 +7,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { arenaBytes, DenseArena, denseWasmAvailable, parityIndex, parityIndexDoubles } from "../../../src/engine/dense.js";
+import { arenaBytes, arenaInts, DenseArena, denseWasmAvailable, gatherPairs, parityIndex, parityIndexDoubles, scatterPairs } from "../../../src/engine/dense.js";
 import { Rng } from "../../../src/engine/rng.js";
 import { useKernels } from "../../../src/engine/kernels.js";
 import { Mlp, Objective } from "../../../src/models/network/model.js";
@@ -101,5 +101,53 @@ test("Objective.evaluateGrad (modular addition, ce): evaluate's accuracy and los
     const s3 = new Float64Array(2);
     assert.ok(Number.isNaN(obj.evaluate(out, M, 0, s3, false)));
     assert.deepEqual(bits(s3), bits(s1));
+  }
+});
+
+test("gatherPairs / scatterPairs (the embedding layer's rows): WebAssembly = JavaScript = plain loops, bit for bit", () => {
+  const kinds: ("js" | "wasm")[] = denseWasmAvailable() ? ["js", "wasm"] : ["js"];
+  for (const [M, h, V, start] of [[1, 1, 1, 0], [7, 5, 3, 2], [100, 100, 59, 37], [33, 17, 4, 0]]) {
+    const rng = new Rng(M + 100 * h + V);
+    const tokSrc = new Int32Array(2 * (start + M));
+    for (let q = 0; q < tokSrc.length; q++) tokSrc[q] = rng.nextInt(V);
+    const fill = (a: Float64Array) => {
+      for (let q = 0; q < a.length; q++) a[q] = rng.nextDouble() < 0.1 ? -0 : 2 * rng.nextDouble() - 1;
+    };
+    const Qa0 = new Float64Array(V * h), Qb0 = new Float64Array(V * h), dZ0 = new Float64Array(M * h);
+    fill(Qa0);
+    fill(Qb0);
+    fill(dZ0);
+    // Plain loops.
+    const Z = new Float64Array(M * h), Sa = new Float64Array(V * h), Sb = new Float64Array(V * h);
+    for (let r = 0; r < M; r++) {
+      const a = tokSrc[2 * (start + r)], b = tokSrc[2 * (start + r) + 1];
+      for (let j = 0; j < h; j++) {
+        Z[r * h + j] = Qa0[a * h + j] + Qb0[b * h + j];
+        Sa[a * h + j] += dZ0[r * h + j];
+        Sb[b * h + j] += dZ0[r * h + j];
+      }
+    }
+    for (const kind of kinds) {
+      useKernels("dense", kind);
+      try {
+        const arena = new DenseArena(4 * V * h + 2 * M * h + tokSrc.length + 64);
+        assert.equal(arena.kind, kind);
+        const tok = arenaInts(arena, tokSrc.length, tokSrc);
+        const [Qa, Qb, Z2, dZ, Sa2, Sb2] = [V * h, V * h, M * h, M * h, V * h, V * h].map((n) => arena.alloc(n));
+        Qa.set(Qa0);
+        Qb.set(Qb0);
+        dZ.set(dZ0);
+        Sa2.fill(5);
+        Sb2.fill(5);
+        gatherPairs(M, h, tok, start, Qa, Qb, Z2);
+        scatterPairs(M, h, V, tok, start, dZ, Sa2, Sb2);
+        const what = `${kind} ${M}x${h} V ${V} from ${start}`;
+        assert.deepEqual(bits(Z2), bits(Z), `${what}: gather`);
+        assert.deepEqual(bits(Sa2), bits(Sa), `${what}: scatter a`);
+        assert.deepEqual(bits(Sb2), bits(Sb), `${what}: scatter b`);
+      } finally {
+        useKernels("dense", "auto");
+      }
+    }
   }
 });
