@@ -402,24 +402,37 @@ export function exp_s(x: f64): f64 {
 
 /**
  * fdlibm's exp on two lanes. Lanes with |x| < 708 (so |k| <= 1021: no overflow, no scaling
- * beyond 2^k) take the branch-free vector form of exp_s's three paths (|x| < 2^-28: 1 + x;
- * |x| <= 0.5 ln2: k = 0; else k = trunc(x / ln2 +- 1/2), which for 0.5 ln2 < |x| < 1.5 ln2
- * is exp_s's k = +-1 with the same hi and lo), each lane's result chosen by its path; a pair
- * with any other lane (large, infinite, NaN) goes through exp_s lane by lane.
+ * beyond 2^k) take the branch-free vector form of exp_s's three paths (exp_core: |x| < 2^-28:
+ * 1 + x; |x| <= 0.5 ln2: k = 0; else k = trunc(x / ln2 +- 1/2), which for 0.5 ln2 < |x| <
+ * 1.5 ln2 is exp_s's k = +-1 with the same hi and lo), each lane's result chosen by its path; a
+ * pair with any other lane (large, infinite, NaN) goes through exp_s lane by lane.
  */
 // @ts-ignore: decorator
 @inline
 function exp_v(x: v128): v128 {
-  const ax = f64x2.abs(x);
-  if (!i64x2.all_true(f64x2.lt(ax, f64x2.splat(708.0)))) {
+  if (!i64x2.all_true(f64x2.lt(f64x2.abs(x), f64x2.splat(708.0)))) {
     return f64x2.replace_lane(f64x2.splat(exp_s(f64x2.extract_lane(x, 0))), 1, exp_s(f64x2.extract_lane(x, 1)));
   }
+  return exp_core(x);
+}
+
+/** Both pairs within exp_core's range (|x| < 708 in every lane). */
+// @ts-ignore: decorator
+@inline
+function exp_ok2(x0: v128, x1: v128): bool {
+  const lim = f64x2.splat(708.0);
+  return i64x2.all_true(v128.and(f64x2.lt(f64x2.abs(x0), lim), f64x2.lt(f64x2.abs(x1), lim)));
+}
+
+// @ts-ignore: decorator
+@inline
+function exp_core(x: v128): v128 {
+  const ax = f64x2.abs(x);
   const sign = v128.and(x, i64x2.splat(0x8000000000000000));
-  const half = v128.or(f64x2.splat(0.5), sign); // +-1/2 with x's sign
+  const half = v128.or(f64x2.splat(0.5), sign);
   const t = f64x2.trunc(f64x2.add(f64x2.mul(f64x2.splat(INVLN2), x), half));
   const hi = f64x2.sub(x, f64x2.mul(t, f64x2.splat(LN2HI)));
   const lo = f64x2.mul(t, f64x2.splat(LN2LO));
-  // |x| > 0.5 ln2 as exp_s tests it: high word of |x| > 0x3fd62e42
   const big = f64x2.ge(ax, f64x2.splat(reinterpret<f64>(0x3fd62e4300000000)));
   const r = v128.bitselect(f64x2.sub(hi, lo), x, big);
   const rr = f64x2.mul(r, r);
@@ -431,12 +444,9 @@ function exp_v(x: v128): v128 {
   const c = f64x2.sub(r, p);
   const one = f64x2.splat(1.0), two = f64x2.splat(2.0);
   const rc = f64x2.mul(r, c);
-  // one division per lane: r c / (2 - c) where k != 0, r c / (c - 2) where k = 0
   const q = f64x2.div(rc, v128.bitselect(f64x2.sub(two, c), f64x2.sub(c, two), big));
-  // k != 0: 1 - ((lo - q) - hi), times 2^k (exact: 2^k is a normal power of two)
   const yk = f64x2.sub(one, f64x2.sub(f64x2.sub(lo, q), hi));
   const twopk = i64x2.shl(f64x2.add(t, f64x2.splat(1023.0 + 6755399441055744.0)), 52);
-  // k = 0: 1 - (q - r)
   const y0 = f64x2.sub(one, f64x2.sub(q, r));
   let y = v128.bitselect(f64x2.mul(yk, twopk), y0, big);
   y = v128.bitselect(f64x2.add(one, x), y, f64x2.lt(ax, f64x2.splat(reinterpret<f64>(0x3e30000000000000))));
@@ -445,9 +455,21 @@ function exp_v(x: v128): v128 {
 
 /** dst[j] = exp(src[j] - shift), j < n (the softmax's exponentials; shift 0: exp itself). */
 export function exp_shift(n: i32, src: usize, shift: f64, dst: usize): void {
-  const n2 = n & ~1;
+  const n4 = n & ~3, n2 = n & ~1;
   const sh = f64x2.splat(shift);
   let j = 0;
+  // Two pairs an iteration: two independent exp chains side by side.
+  for (; j < n4; j += 4) {
+    const o = (<usize>j) << 3;
+    const x0 = f64x2.sub(v128.load(src + o), sh), x1 = f64x2.sub(v128.load(src + o, 16), sh);
+    if (exp_ok2(x0, x1)) {
+      v128.store(dst + o, exp_core(x0));
+      v128.store(dst + o, exp_core(x1), 16);
+    } else {
+      v128.store(dst + o, exp_v(x0));
+      v128.store(dst + o, exp_v(x1), 16);
+    }
+  }
   for (; j < n2; j += 2) {
     const o = (<usize>j) << 3;
     v128.store(dst + o, exp_v(f64x2.sub(v128.load(src + o), sh)));
@@ -463,11 +485,29 @@ export function exp_shift(n: i32, src: usize, shift: f64, dst: usize): void {
  * Z = z, S = s, H = z * s.
  */
 export function silu_act(M: i32, N: i32, b: usize, Z: usize, H: usize, S: usize, ld: i32): void {
-  const N2 = N & ~1;
+  const N4 = N & ~3, N2 = N & ~1;
   const one = f64x2.splat(1.0);
   for (let i = 0; i < M; i++) {
     const zr = at(Z, i, ld, 0), hr = at(H, i, ld, 0), sr = at(S, i, ld, 0);
     let j = 0;
+    // Two pairs an iteration: two independent exp chains side by side.
+    for (; j < N4; j += 4) {
+      const o = (<usize>j) << 3;
+      const z0 = f64x2.add(v128.load(zr + o), v128.load(b + o)), z1 = f64x2.add(v128.load(zr + o, 16), v128.load(b + o, 16));
+      const m0 = f64x2.neg(z0), m1 = f64x2.neg(z1);
+      let e0: v128, e1: v128;
+      if (exp_ok2(m0, m1)) {
+        e0 = exp_core(m0);
+        e1 = exp_core(m1);
+      } else {
+        e0 = exp_v(m0);
+        e1 = exp_v(m1);
+      }
+      const s0 = f64x2.div(one, f64x2.add(one, e0)), s1 = f64x2.div(one, f64x2.add(one, e1));
+      v128.store(zr + o, z0); v128.store(zr + o, z1, 16);
+      v128.store(sr + o, s0); v128.store(sr + o, s1, 16);
+      v128.store(hr + o, f64x2.mul(z0, s0)); v128.store(hr + o, f64x2.mul(z1, s1), 16);
+    }
     for (; j < N2; j += 2) {
       const o = (<usize>j) << 3;
       const z = f64x2.add(v128.load(zr + o), v128.load(b + o));
