@@ -129,6 +129,41 @@ export function gemm_nn(M: i32, N: i32, K: i32, A: usize, lda: i32, B: usize, ld
   }
 }
 
+/** db[j] = sum_{i<M} dZ[i][j], i in order from 0 (the bias gradient, as biasGrad in dense.ts). */
+export function col_sums(M: i32, N: i32, dZ: usize, ld: i32, db: usize): void {
+  const row = (<usize>ld) << 3, N8 = N & ~7, N2 = N & ~1;
+  let j = 0;
+  for (; j < N8; j += 8) {
+    let a0 = f64x2.splat(0.0), a1 = f64x2.splat(0.0), a2 = f64x2.splat(0.0), a3 = f64x2.splat(0.0);
+    let z = dZ + ((<usize>j) << 3);
+    for (let i = 0; i < M; i++) {
+      a0 = f64x2.add(a0, v128.load(z)); a1 = f64x2.add(a1, v128.load(z, 16));
+      a2 = f64x2.add(a2, v128.load(z, 32)); a3 = f64x2.add(a3, v128.load(z, 48));
+      z += row;
+    }
+    const d = db + ((<usize>j) << 3);
+    v128.store(d, a0); v128.store(d, a1, 16); v128.store(d, a2, 32); v128.store(d, a3, 48);
+  }
+  for (; j < N2; j += 2) {
+    let a0 = f64x2.splat(0.0);
+    let z = dZ + ((<usize>j) << 3);
+    for (let i = 0; i < M; i++) {
+      a0 = f64x2.add(a0, v128.load(z));
+      z += row;
+    }
+    v128.store(db + ((<usize>j) << 3), a0);
+  }
+  for (; j < N; j++) {
+    let x = 0.0;
+    let z = dZ + ((<usize>j) << 3);
+    for (let i = 0; i < M; i++) {
+      x += load<f64>(z);
+      z += row;
+    }
+    store<f64>(db + ((<usize>j) << 3), x);
+  }
+}
+
 /**
  * The forward pass's fused epilogue: Z[i][j] = Z[i][j] + b[j] and H[i][j] = relu(Z[i][j])
  * (act 1) or H = Z (act 0, H may be Z), as biasActivation in dense.ts: relu(z) = z > 0 ? z : 0

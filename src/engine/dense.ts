@@ -26,7 +26,7 @@
  * WebAssembly SIMD (asm/dense.ts, built to dist/asm/dense.wasm): arrays allocated from a
  * DenseArena of kind "wasm" live in the module's memory, and the three products run there as
  * gemm_nn (C = A Bt, SIMD over adjacent outputs), on W^T for the forward pass, dZ^T and X
- * for dW, dZ and W for dX. Each output keeps the order above (one accumulator from 0, k in
+ * for dW, dZ and W for dX; db by col_sums over dZ. Each output keeps the order above (one accumulator from 0, k in
  * order, multiply then add), so both back-ends give bit-identical results (tested); only
  * speed differs. Arrays not from a wasm arena always take the JavaScript path.
  */
@@ -131,6 +131,7 @@ export function gemmNN(
 
 interface WasmExports {
   gemm_nn(M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number, acc: number): void;
+  col_sums(M: number, N: number, dZ: number, ld: number, db: number): void;
   bias_act(M: number, N: number, b: number, Z: number, H: number, ld: number, act: number): void;
   relu_back(M: number, N: number, Z: number, dH: number, dZ: number, ld: number): void;
   transpose(rows: number, cols: number, S: number, lds: number, T: number, ldt: number): void;
@@ -436,11 +437,12 @@ export function denseBackward(
   transpose(M, N, dZ, dzOff, ldz, scratch, dZT, M);
   const ex = wasmFor(dZ, X, W, scratch);
   if (ex && wasmFor(dW, db ?? dW, dX ?? dW, scratch)) {
-    // dW = dZ^T X and dX = dZ W as gemm_nn: X and W are already "K x N" operands.
-    const s = scratch.byteOffset;
+    // dW = dZ^T X and dX = dZ W as gemm_nn: X and W are already "K x N" operands (dZ^T
+    // written out: a gemm reading dZ by columns was slower); db by column sums of dZ.
+    const s = scratch.byteOffset, z = dZ.byteOffset + 8 * dzOff;
     ex.gemm_nn(N, K, M, s + 8 * dZT, M, X.byteOffset + 8 * xOff, ldx, dW.byteOffset + 8 * dwOff, ldw, 0);
-    if (dX) ex.gemm_nn(M, K, N, dZ.byteOffset + 8 * dzOff, ldz, W.byteOffset + 8 * wOff, ldw, dX.byteOffset + 8 * dxOff, lddx, accX ? 1 : 0);
-    if (db) biasGrad(N, M, scratch, dZT, db, dbOff);
+    if (dX) ex.gemm_nn(M, K, N, z, ldz, W.byteOffset + 8 * wOff, ldw, dX.byteOffset + 8 * dxOff, lddx, accX ? 1 : 0);
+    if (db) ex.col_sums(M, N, z, ldz, db.byteOffset + 8 * dbOff);
     return;
   }
   transpose(M, K, X, xOff, ldx, scratch, XT, M);
