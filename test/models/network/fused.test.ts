@@ -23,7 +23,7 @@ test("parityPass: the bits of forward + evaluate + lossGrad + backward, JavaScri
   for (const kind of kinds) {
     useKernels("dense", kind);
     try {
-      for (const [M, K, Hn, N] of [[1, 1, 1, 1], [7, 5, 3, 2], [37, 32, 50, 2], [70, 9, 17, 3], [33, 33, 16, 1], [64, 6, 2, 4], [101, 12, 33, 5]]) {
+      for (const [M, K, Hn, N] of [[1, 1, 1, 1], [7, 5, 3, 2], [37, 32, 50, 2], [70, 9, 17, 3], [33, 33, 16, 1], [64, 6, 2, 4], [101, 12, 33, 5], [45, 8, 35, 2], [40, 10, 19, 3], [9, 11, 66, 2]]) {
         for (const masked of [false, true]) {
           const rng = new Rng(M * 7919 + K * 31 + Hn * 7 + N + (masked ? 1 : 0));
           const spec = { widths: [K, Hn, N], activation: "relu" as const, modules: 1, embedding: null, maxRows: M, binaryInput: true };
