@@ -584,7 +584,7 @@ export function silu_back(M: i32, N: i32, Z: usize, S: usize, dH: usize, dZ: usi
 
 // ---------------------------------------------------------------------------------------
 // The whole full-batch pass of the paper's Fig 2 network, fused: one hidden relu layer on 0/1
-// inputs, a linear output layer, sparse parity's masked mse (src/models/network/fused.ts).
+// inputs, a linear output layer, sparse parity's masked mse (src/models/network/mlp.ts parityPass).
 
 /** Rows per chunk of parity_step (its scratch: 2 C Hn + 2 C N doubles and the table, 2^TB Hn). */
 const CHUNK: i32 = 32;
@@ -597,7 +597,8 @@ const CHUNK: i32 = 32;
  *                                                      (Objective.evaluate, mse)
  * and with grad != 0 the gradient (Objective.lossGrad and Mlp.backward's kernels, in their
  * orders: every sum over rows is one running sum from 0 in row order):
- *   dO[i][j] = mask[i][j] == 0 ? 0 : 2 e scale,  scale = 1 / (M N)   (no mask when mask = 0)
+ *   dO[i][j] = u[i][j] < p_j ? 2 e scale : 0,  scale = 1 / (M N)   (the mask drawn from the
+ *   uniforms u, M x N, as runNetwork's drawMask does; every entry counts when u = 0)
  *   db2[j] += dO[i][j],  dW2[j][k] += dO[i][j] H[i][k]
  *   dZ[i][k] = H[i][k] > 0 ? (sum_j dO[i][j] W2[j][k], j in order, from 0) : 0   (H > 0 iff Z > 0)
  *   db1[k] += dZ[i][k],  dWt1[k'][k] += dZ[i][k] for each k' with X[i][k'] != 0   (as sel_dw)
@@ -609,14 +610,14 @@ const CHUNK: i32 = 32;
  * (rowPtr, rowEnt: the row's table entry v rowH, then k rowH for its nonzero k >= TB, byte
  * offsets) and per chunk and column (colPtr, colEnt: r rowH for the chunk's rows r with
  * X[r][k] != 0). The gradient buffers are zeroed here first. Layouts: Y (M x N),
- * Wt1 = W1^T (K x Hn), W2 (N x Hn, as stored), W2t = W2^T (Hn x N); mask M x N bytes.
+ * Wt1 = W1^T (K x Hn), W2 (N x Hn, as stored), W2t = W2^T (Hn x N).
  * sc: scratch of 2 CHUNK (Hn + N) + 2^TB Hn doubles. Returns L, the sum over rows then
  * outputs of p_j e^2.
  */
 export function parity_step(
   M: i32, K: i32, Hn: i32, N: i32,
   Wt1: usize, b1: usize, W2: usize, W2t: usize, b2: usize,
-  Y: usize, p: usize, mask: usize, grad: i32,
+  Y: usize, p: usize, u: usize, grad: i32,
   dWt1: usize, db1: usize, dW2: usize, db2: usize, stat: usize, sc: usize,
   TB: i32, rowPtr: usize, rowEnt: usize, colPtr: usize, colEnt: usize,
 ): f64 {
@@ -763,7 +764,7 @@ export function parity_step(
         L += load<f64>(p + jo) * (o - y) * (o - y);
         if (grad != 0) {
           const e = o - y;
-          const keep = mask == 0 || load<u8>(mask + <usize>i * <usize>N + <usize>j) != 0;
+          const keep = u == 0 || load<f64>(u + ((<usize>i * <usize>N + <usize>j) << 3)) < load<f64>(p + jo);
           const d = keep ? 2.0 * e * scale : 0.0;
           store<f64>(drow + jo, d);
           store<f64>(db2 + jo, load<f64>(db2 + jo) + d);

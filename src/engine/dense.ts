@@ -142,7 +142,7 @@ interface WasmExports {
   silu_back(M: number, N: number, Z: number, S: number, dH: number, dZ: number, ld: number): void;
   gather_pairs(M: number, h: number, tok: number, Qa: number, Qb: number, Z: number): void;
   scatter_pairs(M: number, h: number, V: number, tok: number, dZ: number, Sa: number, Sb: number): void;
-  parity_step(M: number, K: number, Hn: number, N: number, Wt1: number, b1: number, W2: number, W2t: number, b2: number, Y: number, p: number, mask: number, grad: number, dWt1: number, db1: number, dW2: number, db2: number, stat: number, sc: number, TB: number, rowPtr: number, rowEnt: number, colPtr: number, colEnt: number): number;
+  parity_step(M: number, K: number, Hn: number, N: number, Wt1: number, b1: number, W2: number, W2t: number, b2: number, Y: number, p: number, u: number, grad: number, dWt1: number, db1: number, dW2: number, db2: number, stat: number, sc: number, TB: number, rowPtr: number, rowEnt: number, colPtr: number, colEnt: number): number;
 }
 
 /** The arena whose memory the wasm kernels currently address (one run at a time per thread). */
@@ -615,36 +615,31 @@ export function parityIndex(M: number, K: number, Hn: number, X: Float64Array, a
   return { tb, all, rowPtr, rowEnt, colPtr, colEnt };
 }
 
-/** A byte array of n from the arena's memory (the sparse-parity mask, read by the wasm kernel). */
-export function arenaBytes(arena: DenseArena, n: number): Uint8Array {
-  const f = arena.alloc(Math.ceil(n / 8));
-  return new Uint8Array(f.buffer, f.byteOffset, n);
-}
-
 /**
  * One full-batch pass over rows 0..M-1 of the network K -> Hn (relu) -> N on 0/1 inputs X
- * (M x K; index = parityIndex of them, for the wasm kernel) with targets Y (M x N), theta's layout as Mlp's (W1 = Hn x K at w1, b1 after it;
- * W2 = N x Hn at w2, b2 after it):
+ * (M x K; index = parityIndex of them, for the wasm kernel) with targets Y (M x N), theta's
+ * layout as Mlp's (W1 = Hn x K at w1, b1 after it; W2 = N x Hn at w2, b2 after it):
  *   stat[j] = number of rows with (O_ij > 1/2) == Y_ij, returns sum_ij p_j (O_ij - Y_ij)^2
  *   (rows, then outputs, in order: Objective.evaluate's sum before its division), and with
- *   grad, the gradient of the masked mse (Objective.lossGrad, mask_ij = 0 drops entry ij;
+ *   grad, the gradient of the masked mse (Objective.lossGrad with mask_ij = [u_ij < p_j], u the
+ *   step's M x N uniforms, as runNetwork's drawMask makes it: entry ij counts when u_ij < p_j;
  *   null: every entry counts) into grad at the same offsets as the parameters.
  * scratch: parityScratchSize(K, Hn, N) doubles.
  */
 export function parityStep(
   M: number, K: number, Hn: number, N: number,
   X: Float64Array, index: ParityIndex, theta: Float64Array, w1: number, w2: number,
-  Y: Float64Array, p: Float64Array, mask: Uint8Array | null,
+  Y: Float64Array, p: Float64Array, u: Float64Array | null,
   grad: Float64Array | null, stat: Float64Array, scratch: Float64Array,
 ): number {
   const b1 = w1 + Hn * K, b2 = w2 + N * Hn;
   const Wt1 = 0, W2t = K * Hn, dWt1 = W2t + Hn * N, sc = dWt1 + K * Hn;
   const ex = wasmFor(index.all as unknown as Float64Array, theta, Y, p);
-  if (ex && wasmFor(stat, scratch, grad ?? stat, (mask ?? stat) as unknown as Float64Array)) {
+  if (ex && wasmFor(stat, scratch, grad ?? stat, u ?? stat)) {
     transpose(Hn, K, theta, w1, K, scratch, Wt1, Hn);
     transpose(N, Hn, theta, w2, Hn, scratch, W2t, N);
     const t = theta.byteOffset, g = grad ? grad.byteOffset : 0, s = scratch.byteOffset, x = index.all.byteOffset;
-    const L = ex.parity_step(M, K, Hn, N, s + 8 * Wt1, t + 8 * b1, t + 8 * w2, s + 8 * W2t, t + 8 * b2, Y.byteOffset, p.byteOffset, mask ? mask.byteOffset : 0, grad ? 1 : 0,
+    const L = ex.parity_step(M, K, Hn, N, s + 8 * Wt1, t + 8 * b1, t + 8 * w2, s + 8 * W2t, t + 8 * b2, Y.byteOffset, p.byteOffset, u ? u.byteOffset : 0, grad ? 1 : 0,
       s + 8 * dWt1, g + 8 * b1, g + 8 * w2, g + 8 * b2, stat.byteOffset, s + 8 * sc,
       index.tb, x + 4 * index.rowPtr, x + 4 * index.rowEnt, x + 4 * index.colPtr, x + 4 * index.colEnt);
     if (grad) transpose(K, Hn, scratch, dWt1, Hn, grad, w1, K);
@@ -684,7 +679,7 @@ export function parityStep(
       L += p[j] * (out - y) * (out - y);
       if (grad) {
         const e = out - y;
-        scratch[dO + j] = mask && mask[i * N + j] === 0 ? 0 : 2 * e * scale;
+        scratch[dO + j] = u && !(u[i * N + j] < p[j]) ? 0 : 2 * e * scale;
       }
     }
     if (!grad) continue;

@@ -171,11 +171,11 @@ export class Mlp {
    * index: parityIndex(M, nIn, hidden width, X))
    * with sparse parity's targets Y and mse (engine/dense.ts parityStep): correct-prediction
    * counts per output into stat, the sum of p_j e_ij^2 returned, and with grad the gradient of
-   * the masked mse. The same bits as forward, Objective.evaluate, lossGrad and backward.
+   * the masked mse (entry ij counts when u_ij < p_j; u null: every entry). The same bits as forward, Objective.evaluate, lossGrad and backward.
    */
-  parityPass(theta: Float64Array, grad: Float64Array | null, X: Float64Array, index: ParityIndex, M: number, Y: Float64Array, p: Float64Array, mask: Uint8Array | null, stat: Float64Array): number {
+  parityPass(theta: Float64Array, grad: Float64Array | null, X: Float64Array, index: ParityIndex, M: number, Y: Float64Array, p: Float64Array, u: Float64Array | null, stat: Float64Array): number {
     const L0 = this.layers[0], L1 = this.layers[1];
-    return parityStep(M, L0.inW, L0.outW, L1.outW, X, index, theta, L0.wOff, L1.wOff, Y, p, mask, grad, stat, this.scratch);
+    return parityStep(M, L0.inW, L0.outW, L1.outW, X, index, theta, L0.wOff, L1.wOff, Y, p, u, grad, stat, this.scratch);
   }
 
   /** Forward pass over M rows of numeric input X (leading dimension nIn, from xOff). Output in `out`. */

@@ -29,7 +29,7 @@ import type { NetworkConfig } from "../../config/schema.js";
 import { recordTimes } from "../record.js";
 import { CrossingTracker } from "../timeline.js";
 import { Rng } from "../../engine/rng.js";
-import { arenaBytes, arenaDoubles, arenaInts, DenseArena, isBinary, parityIndex, parityIndexDoubles } from "../../engine/dense.js";
+import { arenaDoubles, arenaInts, DenseArena, isBinary, parityIndex, parityIndexDoubles } from "../../engine/dense.js";
 import { noteKernels } from "../../engine/kernels.js";
 import { createOptimizer } from "../../engine/optimizers.js";
 import { skillFrequencies } from "../skills.js";
@@ -67,11 +67,11 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   const P = plan.nParams;
   // Full batch, sparse parity, mse, one hidden relu layer on 0/1 inputs (Fig 2): every step is
   // one fused pass (Mlp.parityPass; the same bits as the layered path), which reads the
-  // targets, shares, mask and counts from the arena.
+  // targets, shares, the mask's uniforms and counts from the arena.
   const fused = full && data.kind === "sparse-parity" && cfg.loss === "mse" && Mlp.fusesParity(spec);
   // Full batch, modular addition, ce: evaluate and lossGrad in one pass (Objective.evaluateGrad).
   const softmaxOnce = full && data.kind === "modular-addition" && cfg.loss === "ce";
-  const fusedSizes = fused ? [nTrain * nOut, nOut, nOut, Math.ceil((B * nOut) / 8), parityIndexDoubles(nTrain, nIn)] : [];
+  const fusedSizes = fused ? [nTrain * nOut, nOut, nOut, B * nOut, parityIndexDoubles(nTrain, nIn)] : [];
   const arena = new DenseArena(arenaDoubles([P, P, data.X ? data.X.length : 0, ...plan.sizes, nOut, ...fusedSizes, data.tokens ? Math.ceil(data.tokens.length / 2) : 0]));
   noteKernels("dense", arena.kind);
   const theta = arena.alloc(P), grad = arena.alloc(P);
@@ -87,7 +87,8 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   const freq = data.kind === "modular-addition" ? Float64Array.from(cfg.skills.frequencies as number[]) : skillFrequencies(cfg.skills.frequencies, n);
   const obj = new Objective(data, cfg.loss, freq, arena.alloc(nOut));
   const masked = data.kind === "sparse-parity" && freq.some((p) => p < 1);
-  const uniforms = new Float64Array(masked ? B * nOut : 0);
+  // The mask's uniforms; the fused pass reads them from the arena and draws the mask itself.
+  const uniforms = fused && masked ? arena.alloc(B * nOut) : new Float64Array(masked ? B * nOut : 0);
   const fusedY = fused ? arena.alloc(nTrain * nOut) : null;
   const fusedP = fused ? arena.alloc(nOut) : null;
   const fusedStat = fused ? arena.alloc(nOut) : null;
@@ -95,7 +96,7 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
     fusedY!.set(data.Y!.subarray(0, nTrain * nOut));
     fusedP!.set(freq);
   }
-  const mask = masked ? (fused ? arenaBytes(arena, B * nOut) : new Uint8Array(B * nOut)) : null;
+  const mask = masked && !fused ? new Uint8Array(B * nOut) : null;
   const fusedIndex = fused ? parityIndex(nTrain, nIn, cfg.network.hidden[0], X!, arena) : null;
   const batchRows = full ? null : new Int32Array(B);
   // Token pairs in the arena, for the embedding layer's wasm gathers and scatters.
@@ -134,8 +135,8 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
     let L: number;
     if (fused) {
       // The same numbers as the branch below: evaluate's statistics and loss, and the gradient.
-      if (!last) drawMask(nTrain);
-      const sum = mlp.parityPass(theta, last ? null : grad, X!, fusedIndex!, nTrain, fusedY!, fusedP!, mask, fusedStat!);
+      if (!last && masked) rng.fillDoubles(uniforms, nTrain * nOut); // drawMask's draws
+      const sum = mlp.parityPass(theta, last ? null : grad, X!, fusedIndex!, nTrain, fusedY!, fusedP!, masked ? uniforms : null, fusedStat!);
       for (let j = 0; j < nOut; j++) stat[j] = fusedStat![j] / nTrain;
       L = sum / (nTrain * nOut);
     } else if (softmaxOnce && !last) {

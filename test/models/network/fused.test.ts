@@ -7,7 +7,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { arenaBytes, arenaInts, DenseArena, denseWasmAvailable, gatherPairs, parityIndex, parityIndexDoubles, scatterPairs } from "../../../src/engine/dense.js";
+import { arenaInts, DenseArena, denseWasmAvailable, gatherPairs, parityIndex, parityIndexDoubles, scatterPairs } from "../../../src/engine/dense.js";
 import { Rng } from "../../../src/engine/rng.js";
 import { useKernels } from "../../../src/engine/kernels.js";
 import { Mlp, Objective } from "../../../src/models/network/model.js";
@@ -34,7 +34,8 @@ test("parityPass: the bits of forward + evaluate + lossGrad + backward, JavaScri
           assert.equal(arena.kind, kind);
           const theta = arena.alloc(P), g1 = arena.alloc(P), g2 = arena.alloc(P), X = arena.alloc(M * K), Y = arena.alloc(M * N);
           const p = arena.alloc(N), stat = arena.alloc(N), dOutRow = arena.alloc(N);
-          const mask = masked ? arenaBytes(arena, M * N) : null;
+          const u = masked ? arena.alloc(M * N) : null;
+          const mask = masked ? new Uint8Array(M * N) : null;
           const mlp = new Mlp(spec, arena);
           mlp.init(theta, rng);
           // Exact zeros of both signs among the weights.
@@ -46,7 +47,8 @@ test("parityPass: the bits of forward + evaluate + lossGrad + backward, JavaScri
           for (let q = 0; q < M * K; q++) X[q] = rng.nextDouble() < 0.5 ? 0 : 1;
           for (let q = 0; q < M * N; q++) Y[q] = rng.nextDouble() < 0.5 ? 0 : 1;
           for (let j = 0; j < N; j++) p[j] = j === 0 ? 1 : rng.nextDouble();
-          if (mask) for (let q = 0; q < M * N; q++) mask[q] = rng.nextDouble() < p[q % N] ? 1 : 0;
+          // The mask as runNetwork's drawMask makes it from the step's uniforms.
+          if (u && mask) for (let q = 0; q < M * N; q++) mask[q] = (u[q] = rng.nextDouble()) < p[q % N] ? 1 : 0;
           const index = parityIndex(M, K, Hn, X, arena);
           const data = { kind: "sparse-parity", rows: M, nTrain: M, nIn: K, nOut: N, skills: N, X, tokens: null, Y, label: null, taskOf: null, trainPerTask: null } as TaskData;
           const obj = new Objective(data, "mse", p, dOutRow);
@@ -58,14 +60,14 @@ test("parityPass: the bits of forward + evaluate + lossGrad + backward, JavaScri
           mlp.backward(theta, g1, X, 0, M);
           // The fused pass, gradient and statistics.
           g2.fill(Number.NaN);
-          const sum = mlp.parityPass(theta, g2, X, index, M, Y, p, mask, stat);
+          const sum = mlp.parityPass(theta, g2, X, index, M, Y, p, u, stat);
           const what = `${kind} ${M}x${K}-${Hn}-${N}${masked ? " masked" : ""}`;
           assert.deepEqual(bits([sum / (M * N)]), bits([L1]), `${what}: loss`);
           assert.deepEqual(bits(Array.from(stat, (c) => c / M)), bits(ref), `${what}: accuracies`);
           assert.deepEqual(bits(g2), bits(g1), `${what}: gradient`);
           // Without the gradient: the same statistics, the gradient untouched.
           g2.fill(7);
-          assert.equal(mlp.parityPass(theta, null, X, index, M, Y, p, mask, stat), sum);
+          assert.equal(mlp.parityPass(theta, null, X, index, M, Y, p, u, stat), sum);
           assert.ok(g2.every((v) => v === 7));
           cases++;
         }
