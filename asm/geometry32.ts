@@ -127,3 +127,5 @@ export function accumulate(T: usize, idx: usize, w: usize, m: i32, N: i32, g: us
     }
   }
 }
+
+export { sample_counts, batch_weights } from "./geometry-step";

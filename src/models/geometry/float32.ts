@@ -16,7 +16,7 @@
  * float64.
  */
 import { loadWasmModule, type LoadedWasm } from "../../engine/wasm.js";
-import { WorkspaceArrays, wasmMemory, type WasmMemory, type Workspace } from "./workspace.js";
+import { WorkspaceArrays, wasmMemory, type WasmExports, type WasmMemory, type Workspace } from "./workspace.js";
 import { selectKernels } from "../../engine/kernels.js";
 
 const f = Math.fround;
@@ -74,9 +74,8 @@ abstract class Workspace32 extends WorkspaceArrays implements Workspace {
   dotsInto(idx: Int32Array, m: number, out: Float64Array): void {
     this.kDots(idx, m, out);
   }
+  /** g = sum_k w_k t_k with the weights rounded to float32 (the kernel's first operation). */
   accumulate(idx: Int32Array, m: number): void {
-    const wb = this.wb;
-    for (let k = 0; k < m; k++) wb[k] = f(wb[k]); // the weights enter the kernel as float32
     this.kAccumulate(idx, m);
     this.g.set(this.a.g32);
   }
@@ -84,6 +83,7 @@ abstract class Workspace32 extends WorkspaceArrays implements Workspace {
 
 class JsWorkspace32 extends Workspace32 {
   readonly kind = "js" as const;
+  protected readonly ex = null;
   protected readonly a: Arrays32;
   constructor(n: number, N: number, nTouched: number) {
     super(n, N, nTouched);
@@ -96,25 +96,21 @@ class JsWorkspace32 extends Workspace32 {
   protected kAccumulate(idx: Int32Array, m: number): void {
     const { T32, g32 } = this.a, wb = this.wb, N = this.N;
     g32.fill(0);
-    for (let k = 0; k < m; k++) axpyRow32(g32, wb[k], T32, idx[k] * N, N);
+    for (let k = 0; k < m; k++) axpyRow32(g32, f(wb[k]), T32, idx[k] * N, N); // the weight as float32, as the WebAssembly kernel reads it
   }
-}
-
-interface WasmExports32 {
-  dots(T: number, theta: number, idx: number, m: number, N: number, z: number): void;
-  accumulate(T: number, idx: number, w: number, m: number, N: number, g: number): void;
 }
 
 class WasmWorkspace32 extends Workspace32 {
   readonly kind = "wasm" as const;
   protected readonly a: Arrays32;
-  private readonly ex: WasmExports32;
+  protected readonly ex: WasmExports;
   /** `mem`: wasmMemory with the float32 arrays (T, theta, g) after the float64 views. */
   constructor(w: LoadedWasm, mem: WasmMemory, n: number, N: number, nTouched: number) {
     super(n, N, nTouched, mem);
-    this.ex = new w.api.Instance(w.module, { env: { memory: mem.memory } }).exports as WasmExports32;
+    this.ex = new w.api.Instance(w.module, { env: { memory: mem.memory } }).exports as WasmExports;
     const { buffer, offsets } = mem;
-    this.a = { T32: new Float32Array(buffer, offsets[9], n * N), theta32: new Float32Array(buffer, offsets[10], N), g32: new Float32Array(buffer, offsets[11], N) };
+    const k = offsets.length - 3; // the float32 arrays come last
+    this.a = { T32: new Float32Array(buffer, offsets[k], n * N), theta32: new Float32Array(buffer, offsets[k + 1], N), g32: new Float32Array(buffer, offsets[k + 2], N) };
   }
   protected kDots(idx: Int32Array, m: number, out: Float64Array): void {
     this.ex.dots(this.a.T32.byteOffset, this.a.theta32.byteOffset, idx.byteOffset, m, this.N, out.byteOffset);

@@ -1,0 +1,97 @@
+/**
+ * The Geometry model's per-step scalar work in WebAssembly (asm/geometry-step.ts, in both the
+ * float64 and the float32 module): the batch's alias draws give the same batches as
+ * AliasSampler.sampleCounts drawing from the same generator, batch after batch, and the batch
+ * weights the same bits as step.ts batchWeights, extreme and NaN overlaps included.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { AliasSampler } from "../../../src/engine/sampling.js";
+import { Rng } from "../../../src/engine/rng.js";
+import { useKernels } from "../../../src/engine/kernels.js";
+import { makeWorkspace, geometryWasmAvailable, type Workspace } from "../../../src/models/geometry/workspace.js";
+import { makeWorkspace32, geometry32WasmAvailable } from "../../../src/models/geometry/float32.js";
+import { batchWeights } from "../../../src/models/geometry/step.js";
+
+const skip = geometryWasmAvailable() && geometry32WasmAvailable() ? false : "dist/asm/geometry*.wasm not built";
+
+/** A workspace of each precision on the WebAssembly back-end. */
+function wasmWorkspaces(n: number, nTouched: number): Workspace[] {
+  useKernels("geometry", "wasm");
+  try {
+    return [makeWorkspace(n, 3, nTouched), makeWorkspace32(n, 3, nTouched)];
+  } finally {
+    useKernels("geometry", "auto");
+  }
+}
+
+const DISTRIBUTIONS: [string, number[]][] = [
+  ["zipf 1, 1000 skills", Array.from({ length: 1000 }, (_, i) => 1 / (i + 1))],
+  ["uniform 7", Array(7).fill(1)],
+  ["one outcome", [3]],
+  ["zeros among the weights", [0, 1, 0, 0, 2, 0.5, 0]],
+  ["zipf 4, 50 skills", Array.from({ length: 50 }, (_, i) => (i + 1) ** -4)],
+];
+
+test("WebAssembly batch draws = AliasSampler.sampleCounts from the same generator, batch after batch", { skip }, () => {
+  for (const [name, p] of DISTRIBUTIONS) {
+    for (const B of [1, 5, 64, 1024]) {
+      const n = p.length, nTouched = Math.min(B, n) + 1;
+      for (const ws of wasmWorkspaces(n, nTouched)) {
+        const rngJs = new Rng(11, B), rngWasm = new Rng(11, B);
+        rngJs.nextDouble(); // a generator part-way through its stream
+        rngWasm.nextDouble();
+        const js = new AliasSampler(p, rngJs);
+        ws.useSampler(new AliasSampler(p, rngWasm), rngWasm, true);
+        const counts = new Int32Array(n), touched = new Int32Array(nTouched);
+        for (let batch = 0; batch < 40; batch++) {
+          const m = js.sampleCounts(B, counts, touched);
+          const mw = ws.sample(B);
+          assert.equal(mw, m, `${name}, B ${B}, batch ${batch}: distinct draws`);
+          assert.deepEqual(Array.from(ws.touched.subarray(0, m)), Array.from(touched.subarray(0, m)), `${name}, B ${B}, batch ${batch}`);
+          assert.deepEqual(Array.from(ws.counts), Array.from(counts), `${name}, B ${B}, batch ${batch}: counts`);
+          for (let k = 0; k < m; k++) counts[touched[k]] = 0;
+          ws.counts.fill(0);
+        }
+      }
+    }
+  }
+});
+
+test("a shared generator (noise draws from it too): the workspace draws through the AliasSampler itself", { skip }, () => {
+  const p = [1, 2, 3, 4];
+  for (const ws of wasmWorkspaces(4, 5)) {
+    const rngJs = new Rng(5), rngWs = new Rng(5);
+    const js = new AliasSampler(p, rngJs);
+    ws.useSampler(new AliasSampler(p, rngWs), rngWs, false);
+    const counts = new Int32Array(4), touched = new Int32Array(5);
+    const m = js.sampleCounts(16, counts, touched);
+    assert.equal(ws.sample(16), m);
+    assert.deepEqual(Array.from(ws.counts), Array.from(counts));
+    assert.equal(rngWs.nextUint32(), rngJs.nextUint32(), "the run's generator moved on as the sampler drew");
+  }
+});
+
+test("WebAssembly batch weights = batchWeights bit for bit (mse and ce; extreme, signed-zero and NaN overlaps)", { skip }, () => {
+  const rng = new Rng(2);
+  const special = [0, -0, 1e-300, -1e-300, 2 ** -29, -(2 ** -29), 0.34, -0.35, 0.52, -1.03, 1.04, 20, -20, 707.9, -707.9, 709.8, -709.8, 745.2, -745.2, 800, -800, Infinity, -Infinity, NaN, 1e308, -1e308];
+  const z: number[] = [...special];
+  for (let k = 0; k < 3000; k++) z.push((rng.nextDouble() - 0.5) * 2 * 10 ** (rng.nextDouble() * 4 - 2));
+  const n = z.length, B = 1024;
+  const touched = Int32Array.from({ length: n }, (_, k) => (k * 7919) % n); // a permutation
+  const countsOf = () => Int32Array.from({ length: n }, (_, i) => 1 + (i % 5));
+  for (const ce of [false, true]) {
+    const counts = countsOf(), wb = new Float64Array(n);
+    batchWeights(Float64Array.from(z), touched, counts, n, B, ce, wb);
+    assert.ok(counts.every((c) => c === 0));
+    for (const ws of wasmWorkspaces(n, n)) {
+      ws.useSampler(new AliasSampler([1], new Rng(0)), new Rng(0), true); // the WebAssembly path
+      ws.zb.set(z);
+      ws.touched.set(touched);
+      ws.counts.set(countsOf());
+      ws.weights(n, B, ce);
+      assert.ok(ws.counts.every((c) => c === 0), "counts reset");
+      for (let k = 0; k < n; k++) assert.ok(Object.is(ws.wb[k], wb[k]), `${ce ? "ce" : "mse"} z=${z[k]}: ${ws.wb[k]} vs ${wb[k]}`);
+    }
+  }
+});
