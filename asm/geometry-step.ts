@@ -12,6 +12,9 @@
  *                  1 - s = 1 - z (mse) or e^-z / (1 + e^-z) (z >= 0), 1 / (1 + e^z) (ce), with
  *                  fdlibm's exp (asm/dense.ts exp_s, bit for bit V8's Math.exp); resets counts_i.
  *
+ *   list_due       OverlapWatch.listDue (src/models/timeline.ts): every i with mc[i] <= moved and
+ *                  due[i] <= reach, in increasing order (comparisons only: exact).
+ *
  * Pointers are byte offsets into the imported memory; st holds the generator's four state
  * words (i32), read at entry and written back at exit.
  */
@@ -75,4 +78,32 @@ export function batch_weights(zb: usize, touched: usize, counts: usize, m: i32, 
     store<f64>(wb + ko, -(<f64>load<i32>(ci) / Bf) * r);
     store<i32>(ci, 0);
   }
+}
+
+/** out[0..q) = every i < n with mc[i] <= moved and due[i] <= reach, increasing; returns q. */
+export function list_due(mc: usize, due: usize, n: i32, moved: f64, reach: f64, out: usize): i32 {
+  const mv = f64x2.splat(moved), rv = f64x2.splat(reach);
+  let q = 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const o = (<usize>i) << 3;
+    const c01 = v128.and(f64x2.le(v128.load(mc + o), mv), f64x2.le(v128.load(due + o), rv));
+    const c23 = v128.and(f64x2.le(v128.load(mc + o, 16), mv), f64x2.le(v128.load(due + o, 16), rv));
+    if (!v128.any_true(v128.or(c01, c23))) continue; // the common case: none of the four is due
+    const bits = i64x2.bitmask(c01) | (i64x2.bitmask(c23) << 2);
+    for (let l = 0; l < 4; l++) {
+      if (bits & (1 << l)) {
+        store<i32>(out + ((<usize>q) << 2), i + l);
+        q++;
+      }
+    }
+  }
+  for (; i < n; i++) {
+    const o = (<usize>i) << 3;
+    if (load<f64>(mc + o) <= moved && load<f64>(due + o) <= reach) {
+      store<i32>(out + ((<usize>q) << 2), i);
+      q++;
+    }
+  }
+  return q;
 }

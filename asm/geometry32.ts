@@ -128,4 +128,4 @@ export function accumulate(T: usize, idx: usize, w: usize, m: i32, N: i32, g: us
   }
 }
 
-export { sample_counts, batch_weights } from "./geometry-step";
+export { sample_counts, batch_weights, list_due } from "./geometry-step";

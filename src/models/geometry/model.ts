@@ -51,7 +51,7 @@ import { RunGuard } from "../guard.js";
 import { DivergenceError, type ModelOutput, type RunHooks, type Trace } from "../types.js";
 import { makeWorkspace32 } from "./float32.js";
 import { makeWorkspace } from "./workspace.js";
-import { alignedCount, fullWeights, levels, skillLevel, skillLoss } from "./step.js";
+import { alignedCount, fullWeights, guardLevels, levels, skillLevel, skillLoss } from "./step.js";
 import { copyRows, drawnVectors, fillSkillVectors } from "./vectors.js";
 import { ExactTimeline } from "./exact-timeline.js";
 
@@ -240,7 +240,7 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}, timelineM
       if (zFresh) for (let k = 0; k < m; k++) zb[k] = z[touched[k]];
       else {
         ws.dots(touched, m);
-        for (let k = 0; k < m; k++) guard.level(t - 1, touched[k], zb[k]); // s = z (mse); ce: only NaN
+        guardLevels(guard, t - 1, touched, zb, m); // s = z (mse); ce: only NaN
         if (watch) watch.step(t - 1, m);
       }
       ws.weights(m, B, ce);

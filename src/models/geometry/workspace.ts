@@ -13,6 +13,7 @@ import { loadWasmModule, type LoadedWasm, type WasmApi } from "../../engine/wasm
 import { selectKernels } from "../../engine/kernels.js";
 import type { AliasSampler } from "../../engine/sampling.js";
 import type { Rng } from "../../engine/rng.js";
+import type { DueScan } from "../timeline.js";
 import { batchWeights } from "./step.js";
 
 // ---------------------------------------------------------------------------------------
@@ -61,6 +62,9 @@ export interface Workspace {
   readonly nearIdx: Int32Array; // skills the timeline evaluates at a step (n)
   readonly zn: Float64Array; // their overlaps (n)
   readonly counts: Int32Array; // draws per skill in the current batch (n; zero between steps)
+  readonly dueIdx: Int32Array; // the exact timeline's due skills at a step (n)
+  /** The exact timeline's per-skill bounds and their scan in WebAssembly (OverlapWatch's DueScan); null on JS. */
+  dueScan(): DueScan | null;
   /**
    * Draw batches from `sampler` (whose generator is `rng`) from now on. `exclusive`: nothing
    * else draws from rng while batches are drawn, so the WebAssembly back-end may draw them from
@@ -99,6 +103,9 @@ export abstract class WorkspaceArrays {
   protected readonly prob: Float64Array;
   protected readonly alias: Int32Array;
   protected readonly rngState: Int32Array;
+  readonly dueIdx: Int32Array;
+  private readonly marginC: Float64Array;
+  private readonly dueAt: Float64Array;
   private sampler: AliasSampler | null = null;
   private wasmSampler = false;
   /** The WebAssembly back-ends' module (its batch draws and weights: asm/geometry-step.ts); null for JS. */
@@ -119,6 +126,23 @@ export abstract class WorkspaceArrays {
     this.prob = f64(10, n);
     this.alias = i32(11, n);
     this.rngState = i32(12, 4);
+    this.marginC = f64(13, n);
+    this.dueAt = f64(14, n);
+    this.dueIdx = i32(15, n);
+  }
+
+  dueScan(): DueScan | null {
+    const ex = this.ex;
+    if (!ex) return null;
+    const { marginC, dueAt: due, dueIdx } = this;
+    return {
+      marginC,
+      due,
+      listDue: (moved: number, reach: number, out: Int32Array): number => {
+        if (out !== dueIdx) throw new Error("geometry: listDue writes into the workspace's dueIdx");
+        return ex.list_due(marginC.byteOffset, due.byteOffset, marginC.length, moved, reach, out.byteOffset);
+      },
+    };
   }
 
   useSampler(sampler: AliasSampler, rng: Rng, exclusive: boolean): void {
@@ -141,7 +165,7 @@ export abstract class WorkspaceArrays {
   }
 
   weights(m: number, B: number, ce: boolean): void {
-    if (this.wasmSampler) this.ex!.batch_weights(this.zb.byteOffset, this.touched.byteOffset, this.counts.byteOffset, m, B, ce, this.wb.byteOffset);
+    if (this.wasmSampler) this.ex!.batch_weights(this.zb.byteOffset, this.touched.byteOffset, this.counts.byteOffset, m, B, ce ? 1 : 0, this.wb.byteOffset);
     else batchWeights(this.zb, this.touched, this.counts, m, B, ce, this.wb);
   }
 }
@@ -160,7 +184,7 @@ export interface WasmMemory {
  * memory cannot be had; the caller then falls back to JS.
  */
 export function wasmMemory(api: WasmApi, n: number, N: number, nTouched: number, extra: number[] = []): WasmMemory {
-  const sizes = [8 * n * N, 8 * N, 8 * N, 4 * n, 4 * nTouched, 8 * n, 8 * n, 4 * n, 8 * n, 4 * n, 8 * n, 4 * n, 16, ...extra];
+  const sizes = [8 * n * N, 8 * N, 8 * N, 4 * n, 4 * nTouched, 8 * n, 8 * n, 4 * n, 8 * n, 4 * n, 8 * n, 4 * n, 16, 8 * n, 8 * n, 4 * n, ...extra];
   const offsets: number[] = [];
   let bytes = 0;
   for (const size of sizes) {
@@ -200,7 +224,8 @@ export interface WasmExports {
   accumulate(T: number, idx: number, w: number, m: number, N: number, g: number): void;
   /** asm/geometry-step.ts */
   sample_counts(st: number, prob: number, alias: number, n: number, B: number, counts: number, touched: number): number;
-  batch_weights(zb: number, touched: number, counts: number, m: number, B: number, ce: boolean, wb: number): void;
+  batch_weights(zb: number, touched: number, counts: number, m: number, B: number, ce: number, wb: number): void;
+  list_due(mc: number, due: number, n: number, moved: number, reach: number, out: number): number;
 }
 
 class WasmWorkspace extends WorkspaceArrays implements Workspace {

@@ -12,6 +12,7 @@ import { useKernels } from "../../../src/engine/kernels.js";
 import { makeWorkspace, geometryWasmAvailable, type Workspace } from "../../../src/models/geometry/workspace.js";
 import { makeWorkspace32, geometry32WasmAvailable } from "../../../src/models/geometry/float32.js";
 import { batchWeights } from "../../../src/models/geometry/step.js";
+import { OverlapWatch } from "../../../src/models/timeline.js";
 
 const skip = geometryWasmAvailable() && geometry32WasmAvailable() ? false : "dist/asm/geometry*.wasm not built";
 
@@ -93,5 +94,40 @@ test("WebAssembly batch weights = batchWeights bit for bit (mse and ce; extreme,
       assert.ok(ws.counts.every((c) => c === 0), "counts reset");
       for (let k = 0; k < n; k++) assert.ok(Object.is(ws.wb[k], wb[k]), `${ce ? "ce" : "mse"} z=${z[k]}: ${ws.wb[k]} vs ${wb[k]}`);
     }
+  }
+});
+
+test("WebAssembly listDue = OverlapWatch's own loop, step after step (checkpoints, evaluations, margins 0 and infinite)", { skip }, () => {
+  const n = 203, N = 9, rng = new Rng(4);
+  const norms = Float64Array.from({ length: n }, (_, i) => (i % 17 === 0 ? 0 : 0.5 + rng.nextDouble()));
+  const distance = (i: number) => (i % 13 === 0 ? 0 : i % 11 === 0 ? Infinity : rng.nextDouble() * 0.3);
+  for (const ws of wasmWorkspaces(n, 2)) {
+    const scan = ws.dueScan();
+    assert.ok(scan, "the WebAssembly workspace scans");
+    const js = new OverlapWatch(n, N, norms), wasm = new OverlapWatch(n, N, norms, undefined, scan);
+    const theta = new Float64Array(N), out = new Int32Array(n);
+    let partial = 0; // steps at which some but not all skills are due
+    for (let t = 0; t < 300; t++) {
+      if (t % 60 === 0) {
+        const d = Array.from({ length: n }, (_, i) => distance(i));
+        js.checkpoint(theta, (i) => d[i]);
+        wasm.checkpoint(theta, (i) => d[i]);
+      }
+      for (let j = 0; j < N; j++) theta[j] += (rng.nextDouble() - 0.5) * 0.01;
+      const len = rng.nextDouble() * 0.01;
+      js.advance(theta, len);
+      wasm.advance(theta, len);
+      const q = js.listDue(out);
+      const expected = Array.from(out.subarray(0, q));
+      const qw = wasm.listDue(ws.dueIdx);
+      assert.deepEqual(Array.from(ws.dueIdx.subarray(0, qw)), expected, `step ${t}`);
+      if (q > 0 && q < n) partial++;
+      for (const i of expected.slice(0, 5)) {
+        const d = distance(i);
+        js.evaluated(i, d);
+        wasm.evaluated(i, d);
+      }
+    }
+    assert.ok(partial > 100, `${partial} steps with some skills due`);
   }
 });
