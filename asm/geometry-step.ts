@@ -1,6 +1,6 @@
 /**
  * The Geometry model's per-step scalar work, in WebAssembly (compiled into both
- * asm/geometry.ts and asm/geometry32.ts, which re-export it): the batch's alias draws and the
+ * asm/geometry.ts and asm/geometry32.ts): the batch's alias draws and the
  * batch weights. Each does exactly the operations of its JavaScript twin, in the same order,
  * so results are bit-identical (tested):
  *
@@ -8,7 +8,7 @@
  *                  (src/engine/rng.ts): B draws, each one double u from two xoshiro128** words,
  *                  (hi * 2^26 + lo) / 2^53; x = u n, c = trunc(x), i = x - c < prob[c] ? c : alias[c];
  *                  counts[i] += 1, distinct indices to touched in order of first draw.
- *   batch_weights  batchWeights (src/models/geometry/step.ts): w_k = -(counts_i / B) (1 - s(z_k)),
+ *   batch_weight   batchWeights (src/models/geometry/step.ts): w_k = -(counts_i / B) (1 - s(z_k)),
  *                  1 - s = 1 - z (mse) or e^-z / (1 + e^-z) (z >= 0), 1 / (1 + e^z) (ce), with
  *                  fdlibm's exp (asm/dense.ts exp_s, bit for bit V8's Math.exp); resets counts_i.
  *
@@ -62,22 +62,22 @@ export function sample_counts(st: usize, prob: usize, alias: usize, n: i32, B: i
   return m;
 }
 
-/** wb[k] = -(counts_i / B) (1 - s(zb[k])), i = touched[k], k < m; counts_i reset to 0. */
-export function batch_weights(zb: usize, touched: usize, counts: usize, m: i32, B: i32, ce: bool, wb: usize): void {
-  const Bf = <f64>B;
-  for (let k = 0; k < m; k++) {
-    const ko = (<usize>k) << 3;
-    const ci = counts + ((<usize>load<i32>(touched + ((<usize>k) << 2))) << 2);
-    const z = load<f64>(zb + ko);
-    let r: f64;
-    if (!ce) r = 1.0 - z;
-    else if (z >= 0) {
-      const e = exp_s(-z);
-      r = e / (1.0 + e);
-    } else r = 1.0 / (1.0 + exp_s(z));
-    store<f64>(wb + ko, -(<f64>load<i32>(ci) / Bf) * r);
-    store<i32>(ci, 0);
-  }
+/** wb[k] = -(counts_i / B) (1 - s(zb[k])), i = touched[k]; counts_i reset to 0 (the fused
+ * batch_gradient of asm/geometry.ts and asm/geometry32.ts calls it for each drawn row). */
+// @ts-ignore: decorator
+@inline
+export function batch_weight(zb: usize, touched: usize, counts: usize, k: i32, B: i32, ce: bool, wb: usize): void {
+  const ko = (<usize>k) << 3;
+  const ci = counts + ((<usize>load<i32>(touched + ((<usize>k) << 2))) << 2);
+  const z = load<f64>(zb + ko);
+  let r: f64;
+  if (!ce) r = 1.0 - z;
+  else if (z >= 0) {
+    const e = exp_s(-z);
+    r = e / (1.0 + e);
+  } else r = 1.0 / (1.0 + exp_s(z));
+  store<f64>(wb + ko, -(<f64>load<i32>(ci) / <f64>B) * r);
+  store<i32>(ci, 0);
 }
 
 /** out[0..q) = every i < n with mc[i] <= moved and due[i] <= reach, increasing; returns q. */

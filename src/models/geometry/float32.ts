@@ -17,6 +17,7 @@
  */
 import { loadWasmModule, type LoadedWasm } from "../../engine/wasm.js";
 import { WorkspaceArrays, wasmMemory, type WasmExports, type WasmMemory, type Workspace } from "./workspace.js";
+import { batchWeights } from "./step.js";
 import { selectKernels } from "../../engine/kernels.js";
 
 const f = Math.fround;
@@ -60,6 +61,8 @@ abstract class Workspace32 extends WorkspaceArrays implements Workspace {
   protected abstract readonly a: Arrays32;
   protected abstract kDots(idx: Int32Array, m: number, out: Float64Array): void;
   protected abstract kAccumulate(idx: Int32Array, m: number): void;
+  /** zb (when dots), wb and g32 as batchGradient (./workspace.ts) describes. */
+  protected abstract kBatchGradient(m: number, B: number, ce: boolean, dots: boolean): void;
   /** T64 holds the vectors (float64, as drawn): round them to float32, in both views. */
   roundVectors(): void {
     this.a.T32.set(this.T);
@@ -77,6 +80,10 @@ abstract class Workspace32 extends WorkspaceArrays implements Workspace {
   /** g = sum_k w_k t_k with the weights rounded to float32 (the kernel's first operation). */
   accumulate(idx: Int32Array, m: number): void {
     this.kAccumulate(idx, m);
+    this.g.set(this.a.g32);
+  }
+  batchGradient(m: number, B: number, ce: boolean, dots: boolean): void {
+    this.kBatchGradient(m, B, ce, dots);
     this.g.set(this.a.g32);
   }
 }
@@ -98,6 +105,11 @@ class JsWorkspace32 extends Workspace32 {
     g32.fill(0);
     for (let k = 0; k < m; k++) axpyRow32(g32, f(wb[k]), T32, idx[k] * N, N); // the weight as float32, as the WebAssembly kernel reads it
   }
+  protected kBatchGradient(m: number, B: number, ce: boolean, dots: boolean): void {
+    if (dots) this.kDots(this.touched, m, this.zb);
+    batchWeights(this.zb, this.touched, this.counts, m, B, ce, this.wb);
+    this.kAccumulate(this.touched, m);
+  }
 }
 
 class WasmWorkspace32 extends Workspace32 {
@@ -117,6 +129,10 @@ class WasmWorkspace32 extends Workspace32 {
   }
   protected kAccumulate(idx: Int32Array, m: number): void {
     this.ex.accumulate(this.a.T32.byteOffset, idx.byteOffset, this.wb.byteOffset, m, this.N, this.a.g32.byteOffset);
+  }
+  protected kBatchGradient(m: number, B: number, ce: boolean, dots: boolean): void {
+    const { T32, theta32, g32 } = this.a, { touched, zb, counts, wb } = this;
+    this.ex.batch_gradient(T32.byteOffset, theta32.byteOffset, touched.byteOffset, m, this.N, zb.byteOffset, dots ? 1 : 0, counts.byteOffset, B, ce ? 1 : 0, wb.byteOffset, g32.byteOffset);
   }
 }
 

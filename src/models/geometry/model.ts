@@ -238,13 +238,13 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}, timelineM
       const m = ws.sample(B);
       distinctTotal += m;
       if (zFresh) for (let k = 0; k < m; k++) zb[k] = z[touched[k]];
-      else {
-        ws.dots(touched, m);
+      // zb (unless fresh), the weights wb and g, by blocks of drawn rows (ws.batchGradient);
+      // the guard and the timeline then read zb (a refresh rewrites zb, not wb or g).
+      ws.batchGradient(m, B, ce, !zFresh);
+      if (!zFresh) {
         guardLevels(guard, t - 1, touched, zb, m); // s = z (mse); ce: only NaN
         if (watch) watch.step(t - 1, m);
       }
-      ws.weights(m, B, ce);
-      ws.accumulate(touched, m);
     }
     // 2. noise
     if (sigma > 0) for (let j = 0; j < N; j++) g[j] += sigma * rng.normal();

@@ -73,8 +73,13 @@ export interface Workspace {
   useSampler(sampler: AliasSampler, rng: Rng, exclusive: boolean): void;
   /** Draw a batch of B: counts and touched[0..m) (AliasSampler.sampleCounts); returns m. */
   sample(B: number): number;
-  /** wb[k] = -(counts_i / B) (1 - s(zb[k])), i = touched[k], k < m; resets those counts (step.ts batchWeights). */
-  weights(m: number, B: number, ce: boolean): void;
+  /**
+   * A batch step's gradient estimate for the m drawn skills (touched, counts): when `dots`,
+   * zb[k] = t_{touched[k]} . theta (else zb holds them); wb[k] = -(counts_i / B) (1 - s(zb[k]))
+   * (step.ts batchWeights; resets those counts); g = sum_k wb[k] t_{touched[k]} (accumulate).
+   * The WebAssembly kernel does the three by blocks of four rows, each row read once.
+   */
+  batchGradient(m: number, B: number, ce: boolean, dots: boolean): void;
   dots(idx: Int32Array, m: number): void;
   /** out[k] = t_{idx[k]} . theta, k < m (out: zn or zb). */
   dotsInto(idx: Int32Array, m: number, out: Float64Array): void;
@@ -164,10 +169,6 @@ export abstract class WorkspaceArrays {
     return this.ex!.sample_counts(this.rngState.byteOffset, prob.byteOffset, alias.byteOffset, prob.length, B, counts.byteOffset, this.touched.byteOffset);
   }
 
-  weights(m: number, B: number, ce: boolean): void {
-    if (this.wasmSampler) this.ex!.batch_weights(this.zb.byteOffset, this.touched.byteOffset, this.counts.byteOffset, m, B, ce ? 1 : 0, this.wb.byteOffset);
-    else batchWeights(this.zb, this.touched, this.counts, m, B, ce, this.wb);
-  }
 }
 
 /** A WebAssembly memory holding a workspace's arrays, and where each starts (bytes). */
@@ -215,6 +216,11 @@ export class JsWorkspace extends WorkspaceArrays implements Workspace {
     g.fill(0);
     for (let k = 0; k < m; k++) axpyRow(g, wb[k], T, idx[k] * N, N);
   }
+  batchGradient(m: number, B: number, ce: boolean, dots: boolean): void {
+    if (dots) this.dots(this.touched, m);
+    batchWeights(this.zb, this.touched, this.counts, m, B, ce, this.wb);
+    this.accumulate(this.touched, m);
+  }
   thetaChanged(): void {}
 }
 
@@ -224,7 +230,7 @@ export interface WasmExports {
   accumulate(T: number, idx: number, w: number, m: number, N: number, g: number): void;
   /** asm/geometry-step.ts */
   sample_counts(st: number, prob: number, alias: number, n: number, B: number, counts: number, touched: number): number;
-  batch_weights(zb: number, touched: number, counts: number, m: number, B: number, ce: number, wb: number): void;
+  batch_gradient(T: number, theta: number, idx: number, m: number, N: number, z: number, dots: number, counts: number, B: number, ce: number, w: number, g: number): void;
   list_due(mc: number, due: number, n: number, moved: number, reach: number, out: number): number;
 }
 
@@ -243,6 +249,10 @@ class WasmWorkspace extends WorkspaceArrays implements Workspace {
   }
   accumulate(idx: Int32Array, m: number): void {
     this.ex.accumulate(this.T.byteOffset, idx.byteOffset, this.wb.byteOffset, m, this.N, this.g.byteOffset);
+  }
+  batchGradient(m: number, B: number, ce: boolean, dots: boolean): void {
+    const { T, theta, touched, zb, counts, wb, g } = this;
+    this.ex.batch_gradient(T.byteOffset, theta.byteOffset, touched.byteOffset, m, this.N, zb.byteOffset, dots ? 1 : 0, counts.byteOffset, B, ce ? 1 : 0, wb.byteOffset, g.byteOffset);
   }
   thetaChanged(): void {}
 }

@@ -1,8 +1,10 @@
 /**
  * The Geometry model's per-step scalar work in WebAssembly (asm/geometry-step.ts, in both the
  * float64 and the float32 module): the batch's alias draws give the same batches as
- * AliasSampler.sampleCounts drawing from the same generator, batch after batch, and the batch
- * weights the same bits as step.ts batchWeights, extreme and NaN overlaps included.
+ * AliasSampler.sampleCounts drawing from the same generator, batch after batch; the fused
+ * batch gradient (dots, weights, accumulate by blocks of rows) the same bits as the JavaScript
+ * kernels one after another, extreme and NaN overlaps included; the due-skill scan the same
+ * list as OverlapWatch's loop.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -11,7 +13,6 @@ import { Rng } from "../../../src/engine/rng.js";
 import { useKernels } from "../../../src/engine/kernels.js";
 import { makeWorkspace, geometryWasmAvailable, type Workspace } from "../../../src/models/geometry/workspace.js";
 import { makeWorkspace32, geometry32WasmAvailable } from "../../../src/models/geometry/float32.js";
-import { batchWeights } from "../../../src/models/geometry/step.js";
 import { OverlapWatch } from "../../../src/models/timeline.js";
 
 const skip = geometryWasmAvailable() && geometry32WasmAvailable() ? false : "dist/asm/geometry*.wasm not built";
@@ -73,7 +74,7 @@ test("a shared generator (noise draws from it too): the workspace draws through 
   }
 });
 
-test("WebAssembly batch weights = batchWeights bit for bit (mse and ce; extreme, signed-zero and NaN overlaps)", { skip }, () => {
+test("WebAssembly batch gradient = dots, batchWeights and accumulate in JavaScript, bit for bit (mse and ce; extreme, signed-zero and NaN overlaps)", { skip }, () => {
   const rng = new Rng(2);
   const special = [0, -0, 1e-300, -1e-300, 2 ** -29, -(2 ** -29), 0.34, -0.35, 0.52, -1.03, 1.04, 20, -20, 707.9, -707.9, 709.8, -709.8, 745.2, -745.2, 800, -800, Infinity, -Infinity, NaN, 1e308, -1e308];
   const z: number[] = [...special];
@@ -81,19 +82,38 @@ test("WebAssembly batch weights = batchWeights bit for bit (mse and ce; extreme,
   const n = z.length, B = 1024;
   const touched = Int32Array.from({ length: n }, (_, k) => (k * 7919) % n); // a permutation
   const countsOf = () => Int32Array.from({ length: n }, (_, i) => 1 + (i % 5));
-  for (const ce of [false, true]) {
-    const counts = countsOf(), wb = new Float64Array(n);
-    batchWeights(Float64Array.from(z), touched, counts, n, B, ce, wb);
-    assert.ok(counts.every((c) => c === 0));
-    for (const ws of wasmWorkspaces(n, n)) {
-      ws.useSampler(new AliasSampler([1], new Rng(0)), new Rng(0), true); // the WebAssembly path
-      ws.zb.set(z);
-      ws.touched.set(touched);
-      ws.counts.set(countsOf());
-      ws.weights(n, B, ce);
-      assert.ok(ws.counts.every((c) => c === 0), "counts reset");
-      for (let k = 0; k < n; k++) assert.ok(Object.is(ws.wb[k], wb[k]), `${ce ? "ce" : "mse"} z=${z[k]}: ${ws.wb[k]} vs ${wb[k]}`);
-    }
+  for (const N of [7, 12]) {
+    const rows = Float64Array.from({ length: n * N }, () => rng.normal() / Math.sqrt(N));
+    const theta = Float64Array.from({ length: N }, () => rng.normal());
+    for (const f32 of [false, true])
+      for (const ce of [false, true])
+        for (const dots of [false, true])
+          for (const m of [n, n - 1, 6, 1]) {
+            const [js, wasm] = (["js", "wasm"] as const).map((k) => {
+              useKernels("geometry", k);
+              try {
+                const ws = f32 ? makeWorkspace32(n, N, n) : makeWorkspace(n, N, n);
+                ws.T.set(rows);
+                if (f32) (ws as ReturnType<typeof makeWorkspace32>).roundVectors();
+                ws.theta.set(theta);
+                ws.thetaChanged();
+                ws.zb.set(z);
+                ws.touched.set(touched);
+                ws.counts.set(countsOf());
+                ws.batchGradient(m, B, ce, dots);
+                assert.equal(ws.kind, k);
+                return ws;
+              } finally {
+                useKernels("geometry", "auto");
+              }
+            });
+            const what = `N ${N}, ${f32 ? "float32" : "float64"}, ${ce ? "ce" : "mse"}, dots ${dots}, m ${m}`;
+            for (const ws of [js, wasm]) for (let k = 0; k < m; k++) assert.equal(ws.counts[touched[k]], 0, `${what}: counts reset`);
+            for (const name of ["zb", "wb", "g"] as const) {
+              const a = js[name], b = wasm[name], len = name === "g" ? N : m;
+              for (let k = 0; k < len; k++) assert.ok(Object.is(a[k], b[k]), `${what}: ${name}[${k}] ${b[k]} vs ${a[k]} (z ${z[k]})`);
+            }
+          }
   }
 });
 
