@@ -31,7 +31,7 @@ function records(t: Table): Row[] {
 }
 
 function tableOf(result: StudyResult, f: FigureSpec): Table {
-  const t = f.data === "runs" ? result.runs : f.data === "groups" ? result.groups : f.data === "fits" ? result.fits : f.data === "curves" ? result.curves : result.calibration;
+  const t = f.data === "runs" ? result.runs : f.data === "groups" ? result.groups : f.data === "fits" ? result.fits : f.data === "curves" ? result.curves : f.data === "compare" ? result.compare : result.calibration;
   if (!t) throw new Error(`figure ${f.name}: the study has no ${f.data} table`);
   return t;
 }
@@ -56,6 +56,13 @@ export function studySpec(result: StudyResult, f: FigureSpec, o: StudyFigureOpti
       return relplot(rows, {
         ...common, ...fitted, yTitle: `${f.y} (mean over seeds)`,
         given: { mean: `${f.y}_mean`, lo: `${f.y}_lo`, hi: `${f.y}_hi`, n: `${f.y}_n`, sd: `${f.y}_sd`, interval: GROUP_INTERVAL, singles: records(result.runs).filter(keep) },
+      });
+    }
+    if (f.data === "compare") {
+      // A ratio of paired runs (num over den, same keys and seed): its mean over the pairs with the t interval.
+      return relplot(rows, {
+        ...common, yTitle: `${f.y} (mean over paired seeds)`,
+        given: { mean: `${f.y}_mean`, lo: `${f.y}_lo`, hi: `${f.y}_hi`, n: `${f.y}_n`, sd: `${f.y}_sd`, interval: GROUP_INTERVAL.replace("group's runs", "pairs") },
       });
     }
     if (f.data === "fits" && f.y === "alpha") {
@@ -86,6 +93,7 @@ export const FIT_LINE_POINTS = 41;
 function fitLines(result: StudyResult, f: FigureSpec, rows: Row[]): { lines: Row[]; linesText: string } {
   const fits = result.fits;
   const lines: Row[] = [];
+  const range = result.fitRange ?? null;
   if (!fits) return { lines, linesText: "" };
   const by = fits.columns.slice(0, fits.columns.indexOf("n"));
   const at = (r: (typeof fits.rows)[number], c: string) => r[fits.columns.indexOf(c)];
@@ -98,7 +106,10 @@ function fitLines(result: StudyResult, f: FigureSpec, rows: Row[]): { lines: Row
     const mine = rows.filter((r) => by.every((k) => cellMatches(r[k] as never, at(fr, k))));
     const xs = mine.map((r) => r[f.x]).filter((v): v is number => typeof v === "number" && Number.isFinite(v) && (!f.logX || v > 0));
     if (xs.length === 0) continue;
-    const lo = Math.min(...xs), hi = Math.max(...xs);
+    // Drawn over the fitted window only (fit.range): the law is not claimed outside it.
+    const win = xs.filter((x) => !range || (x >= range[0] && x <= range[1]));
+    if (win.length === 0) continue;
+    const lo = Math.min(...win), hi = Math.max(...win);
     const key: Row = {};
     for (const k of by) key[k] = at(fr, k);
     for (let i = 0; i < FIT_LINE_POINTS; i++) {
@@ -107,7 +118,7 @@ function fitLines(result: StudyResult, f: FigureSpec, rows: Row[]): { lines: Row
       lines.push({ ...key, [f.x]: x, fit: e + A * Math.pow(x, -alpha) });
     }
   }
-  return { lines, linesText: `lines: the fitted power law ${f.y} = ${pure ? "" : "E + "}A ${f.x}^-alpha, one per ${by.join(" and ")} (fits.csv)` };
+  return { lines, linesText: `lines: the fitted power law ${f.y} = ${pure ? "" : "E + "}A ${f.x}^-alpha, one per ${by.join(" and ")} (fits.csv)${range ? `, fitted and drawn over ${range[0]} <= ${f.x} <= ${range[1]}` : ""}` };
 }
 
 function selectText(select: Record<string, unknown[]>): string {
