@@ -176,7 +176,7 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
   for (const [i, f] of study.figures.entries()) {
     let spec: VlSpec;
     try {
-      spec = studySpec(result, f, { title: study.paper?.title, ...opts.size });
+      spec = studySpec(result, f, { title: study.paper?.title, checks: study.paper?.checks, ...opts.size });
     } catch (e) {
       // Nothing to draw (no run reached the quantity): said, the tables stay written.
       const m = `${f.where}: ${(e as Error).message}; not drawn`;

@@ -108,7 +108,7 @@ test("study figures: runs data draws the mean over seeds with its t interval; po
   assert.deepEqual(spec.layer.map((l: any) => l.mark.type), ["point", "rule", "point"]);
   const bar = studySpec(r, s.figures[1]) as any;
   assert.deepEqual(bar.layer.map((l: any) => l.mark.type), ["bar", "rule", "point"]);
-  assert.ok(bar.title.subtitle.some((l: string) => /bars: mean over repeats; error bars: 95% t interval/.test(l)));
+  assert.ok(bar.title.subtitle.some((l: string) => /bars: mean over the group's seeds; error bars: 95% t interval/.test(l)));
 });
 
 test("bad studies: one message naming file:line:col and the key", () => {
@@ -259,6 +259,12 @@ test("compare: each num run over its den partner (same other keys and seed), agg
   assert.deepEqual(v.map((x) => [x.value, x.sd, x.n, x.ok, x.provenance]), [[2, 1, 3, true, "figure"]]);
   const spec = studySpec(r, s.figures[0]) as any;
   assert.ok(spec.data.values.some((d: { mean?: number }) => d.mean === 4));
+  assert.equal(spec.data.values.filter((d: { layer: string }) => d.layer === "reference").length, 0, "no checks given: no reference points");
+  // Given the study's checks, the paper's value is drawn where its row puts it, and the subtitle says so.
+  const withRefs = studySpec(r, s.figures[0], { checks: s.paper!.checks }) as any;
+  assert.deepEqual(withRefs.data.values.filter((d: { layer: string }) => d.layer === "reference"), [{ layer: "reference", N0: 0.01, ref: 2, source: "figure: hand" }]);
+  assert.ok(withRefs.layer.some((l: { mark: { shape?: string } }) => l.mark.shape === "diamond"));
+  assert.ok(withRefs.title.subtitle.some((t: string) => /^open diamonds: the paper's values \(read from: figure;/.test(t)));
   // A num run without a partner is left out with a note.
   const r2 = computeStudy(s, runs.filter((x) => !(x.label === "b" && x.run.id === 5)));
   assert.deepEqual(r2.compare!.rows.map((row) => row.slice(0, 3)), [[0.01, 3, 3], [0.1, 2, 2]]);

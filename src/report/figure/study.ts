@@ -15,7 +15,7 @@
  * `select` keeps the rows whose columns hold the given values (the runs a figure shows).
  * Pure: the study's tables in, a Vega-Lite specification out.
  */
-import type { FigureSpec } from "../../study/spec.js";
+import type { FigureSpec, PaperCheck } from "../../study/spec.js";
 import { cellMatches, type StudyResult, type Table } from "../../study/compute.js";
 import { relplot, type Row } from "./relplot.js";
 import type { FigureSize, VlSpec } from "./theme.js";
@@ -24,6 +24,28 @@ import { LOSS_RANGE } from "./run.js";
 export interface StudyFigureOptions extends FigureSize {
   /** Title when the figure has none of its own (the paper figure's title). */
   title?: string;
+  /** The study's paper checks: those of this figure's table, y and x are drawn as the paper's values. */
+  checks?: PaperCheck[];
+}
+
+/**
+ * The paper's numbers this figure can show: the checks on its table (groups, fits or compare)
+ * and its y, whose row names its x value and the colour and panel values it draws with (and
+ * passes its select); each as a row at (x, colour, panel) with the value in `ref`.
+ */
+export function referenceRows(f: FigureSpec, checks: PaperCheck[]): Row[] {
+  const yCol = (c: PaperCheck) => c.column;
+  const keys = [f.x, f.color, f.column].filter((k): k is string => k !== undefined);
+  return checks
+    .filter((c) => (c.table === f.data) && yCol(c) === f.y && keys.every((k) => k in c.row))
+    .filter((c) => Object.entries(f.select).every(([k, vs]) => !(k in c.row) || vs.some((v) => cellMatches(c.row[k] as never, v))))
+    .map((c) => ({ ...Object.fromEntries(keys.map((k) => [k, c.row[k]])), ref: c.value, source: `${c.provenance}: ${c.source}` }));
+}
+
+/** The subtitle's line for the reference points: what they are and where they were read. */
+function referenceText(refs: Row[]): string {
+  const from = [...new Set(refs.map((r) => String(r.source).split(":")[0]))].join(", ");
+  return `open diamonds: the paper's values (read from: ${from}; skillsim paper's verdict table gives each source and tolerance)`;
 }
 
 function records(t: Table): Row[] {
@@ -52,21 +74,23 @@ export function studySpec(result: StudyResult, f: FigureSpec, o: StudyFigureOpti
   };
   try {
     const fitted = f.fitLines ? fitLines(result, f, rows) : {};
+    const refRows = o.checks ? referenceRows(f, o.checks) : [];
+    const refs = refRows.length ? { refs: refRows, refsText: referenceText(refRows) } : {};
     if (f.data === "groups" && t.columns.includes(`${f.y}_mean`)) {
       return relplot(rows, {
-        ...common, ...fitted, yTitle: `${f.y} (mean over seeds)`,
-        given: { mean: `${f.y}_mean`, lo: `${f.y}_lo`, hi: `${f.y}_hi`, n: `${f.y}_n`, sd: `${f.y}_sd`, interval: GROUP_INTERVAL, singles: records(result.runs).filter(keep) },
+        ...common, ...fitted, ...refs, yTitle: `${f.y} (mean over seeds)`,
+        given: { mean: `${f.y}_mean`, lo: `${f.y}_lo`, hi: `${f.y}_hi`, n: `${f.y}_n`, sd: `${f.y}_sd`, interval: GROUP_INTERVAL, singles: records(result.runs).filter(keep), what: "mean over the group's seeds" },
       });
     }
     if (f.data === "compare") {
       // A ratio of paired runs (num over den, same keys and seed): its mean over the pairs with the t interval.
       return relplot(rows, {
-        ...common, yTitle: `${f.y} (mean over paired seeds)`,
-        given: { mean: `${f.y}_mean`, lo: `${f.y}_lo`, hi: `${f.y}_hi`, n: `${f.y}_n`, sd: `${f.y}_sd`, interval: GROUP_INTERVAL.replace("group's runs", "pairs") },
+        ...common, ...refs, yTitle: `${f.y} (mean over paired seeds)`,
+        given: { mean: `${f.y}_mean`, lo: `${f.y}_lo`, hi: `${f.y}_hi`, n: `${f.y}_n`, sd: `${f.y}_sd`, interval: GROUP_INTERVAL.replace("group's runs", "pairs"), what: "mean over the pairs (one per seed)" },
       });
     }
     if (f.data === "fits" && f.y === "alpha") {
-      return relplot(rows, { ...common, given: { mean: "alpha", lo: "alpha_lo", hi: "alpha_hi", n: "n", interval: FIT_INTERVAL } });
+      return relplot(rows, { ...common, ...refs, given: { mean: "alpha", lo: "alpha_lo", hi: "alpha_hi", n: "n", interval: FIT_INTERVAL, what: "the fitted alpha of each fit group" } });
     }
     if (f.data === "curves") {
       // A loss on a log axis keeps to its useful range, as the run figure's (LOSS_RANGE decades).

@@ -26,7 +26,7 @@ export const CONFIG: VlSpec = {
   padding: 8,
   title: { anchor: "start", fontSize: 15, subtitleFontSize: 11.5, subtitleColor: "#555555", offset: 10 },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: "normal", gridColor: "#e6e6e6", labelOverlap: true },
-  legend: { labelFontSize: 11, titleFontSize: 11.5, titleFontWeight: "bold", labelLimit: 360, symbolOpacity: 1 },
+  legend: { labelFontSize: 11, titleFontSize: 11.5, titleFontWeight: "bold", labelLimit: 360, titleLimit: 360, symbolOpacity: 1 },
   header: { labelFontSize: 12, titleFontSize: 12 },
   view: { stroke: "#888888" },
   line: { strokeWidth: 1.8, strokeJoin: "round" },
