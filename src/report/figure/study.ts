@@ -16,7 +16,7 @@
  * Pure: the study's tables in, a Vega-Lite specification out.
  */
 import type { FigureSpec, PaperCheck } from "../../study/spec.js";
-import { cellMatches, type StudyResult, type Table } from "../../study/compute.js";
+import { cellMatches, cellOf, type StudyResult, type Table } from "../../study/compute.js";
 import { relplot, type Row } from "./relplot.js";
 import type { FigureSize, VlSpec } from "./theme.js";
 import { LOSS_RANGE } from "./run.js";
@@ -31,7 +31,8 @@ export interface StudyFigureOptions extends FigureSize {
 /**
  * The paper's numbers this figure can show: the checks on its table (groups, fits or compare)
  * and its y, whose row names its x value and the colour and panel values it draws with (and
- * passes its select); each as a row at (x, colour, panel) with the value in `ref`.
+ * passes its select); each as a row at (x, colour, panel) with the value in `ref`, the keys'
+ * values as the tables hold them (a list as its JSON text, as on the figure's axis).
  */
 export function referenceRows(f: FigureSpec, checks: PaperCheck[]): Row[] {
   const yCol = (c: PaperCheck) => c.column;
@@ -39,7 +40,30 @@ export function referenceRows(f: FigureSpec, checks: PaperCheck[]): Row[] {
   return checks
     .filter((c) => (c.table === f.data) && yCol(c) === f.y && keys.every((k) => k in c.row))
     .filter((c) => Object.entries(f.select).every(([k, vs]) => !(k in c.row) || vs.some((v) => cellMatches(c.row[k] as never, v))))
-    .map((c) => ({ ...Object.fromEntries(keys.map((k) => [k, c.row[k]])), ref: c.value, source: `${c.provenance}: ${c.source}` }));
+    .map((c) => ({ ...Object.fromEntries(keys.map((k) => [k, cellOf(c.row[k])])), ref: c.value, source: `${c.provenance}: ${c.source}` }));
+}
+
+/**
+ * A legend or panel value that is a setting written as an object with a name (an optimizer with
+ * its parameters, `{"name":"adam","beta1":0.9,"beta2":0.95}` in the tables) as a label:
+ * "adam (beta1 0.9, beta2 0.95)". Other values as they are.
+ */
+export function settingLabel(v: unknown): unknown {
+  if (typeof v !== "string" || !v.startsWith("{")) return v;
+  try {
+    const o = JSON.parse(v) as Record<string, unknown>;
+    if (typeof o.name !== "string") return v;
+    const rest = Object.entries(o).filter(([k]) => k !== "name").map(([k, x]) => `${k} ${typeof x === "string" ? x : JSON.stringify(x)}`);
+    return rest.length ? `${o.name} (${rest.join(", ")})` : o.name;
+  } catch {
+    return v;
+  }
+}
+
+function readable(r: Row, fields: (string | undefined)[]): Row {
+  const out = { ...r };
+  for (const f of fields) if (f && f in out) out[f] = settingLabel(out[f]);
+  return out;
 }
 
 /** The subtitle's line for the reference points: what they are and where they were read. */
@@ -65,7 +89,7 @@ export const FIT_INTERVAL = "2.5 and 97.5 percentiles of the bootstrap refits";
 export function studySpec(result: StudyResult, f: FigureSpec, o: StudyFigureOptions = {}): VlSpec {
   const t = tableOf(result, f);
   const keep = (r: Row) => Object.entries(f.select).every(([k, vs]) => vs.some((v) => cellMatches(r[k] as never, v)));
-  const rows = records(t).filter(keep);
+  const rows = records(t).filter(keep).map((r) => readable(r, [f.color, f.column]));
   if (rows.length === 0 && t.rows.length > 0) throw new Error(`figure ${f.name}: select ${JSON.stringify(f.select)} keeps none of the ${t.rows.length} rows of the ${f.data} table`);
   const common = {
     x: f.x, y: f.y, colour: f.color ?? null, facet: f.column ?? null, mark: f.mark,
@@ -79,7 +103,7 @@ export function studySpec(result: StudyResult, f: FigureSpec, o: StudyFigureOpti
     if (f.data === "groups" && t.columns.includes(`${f.y}_mean`)) {
       return relplot(rows, {
         ...common, ...fitted, ...refs, yTitle: `${f.y} (mean over seeds)`,
-        given: { mean: `${f.y}_mean`, lo: `${f.y}_lo`, hi: `${f.y}_hi`, n: `${f.y}_n`, sd: `${f.y}_sd`, interval: GROUP_INTERVAL, singles: records(result.runs).filter(keep), what: "mean over the group's seeds" },
+        given: { mean: `${f.y}_mean`, lo: `${f.y}_lo`, hi: `${f.y}_hi`, n: `${f.y}_n`, sd: `${f.y}_sd`, interval: GROUP_INTERVAL, singles: records(result.runs).filter(keep).map((r) => readable(r, [f.color, f.column])), what: "mean over the group's seeds" },
       });
     }
     if (f.data === "compare") {

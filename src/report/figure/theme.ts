@@ -25,7 +25,7 @@ export const CONFIG: VlSpec = {
   background: "white",
   padding: 8,
   title: { anchor: "start", fontSize: 15, subtitleFontSize: 11.5, subtitleColor: "#555555", offset: 10 },
-  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: "normal", gridColor: "#e6e6e6", labelOverlap: true },
+  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: "normal", gridColor: "#e6e6e6", labelOverlap: "greedy", labelSeparation: 4 },
   legend: { labelFontSize: 11, titleFontSize: 11.5, titleFontWeight: "bold", labelLimit: 360, titleLimit: 360, symbolOpacity: 1 },
   header: { labelFontSize: 12, titleFontSize: 12 },
   view: { stroke: "#888888" },
