@@ -43,7 +43,8 @@ The study block (docs/study.md):
   study:
     derive: {ratio: "skills[2].learned / skills[1].learned"}   # per-run quantities
     group: [skills.frequencies]                                # default: the swept keys but seed
-    fit: {x: params, y: final.loss, by: [skills.frequencies.zipf], fix_E: 0}
+    fit: {x: params, y: final.loss, by: [skills.frequencies.zipf], fix_E: 0, range: [40, 220]}
+    compare: {key: config, num: random, den: modular, of: [final_loss]}   # paired ratios (a study file)
     calibrate: {model: resource}                               # N0 per run, as \`skillsim calibrate\`
     figures: [{name: ratio, data: groups, x: skills.frequencies, y: ratio}]
 
@@ -259,7 +260,8 @@ async function curvesOf(study: Study, runs: StudyRun[], opts: ExecuteOptions, sa
         for (let k = 0; k < tr.t.length; k++)
           for (let s = 0; s < tr.level.length; s++) {
             const l = of ? of.of(tr.level[s][k], s + 1, summary) : null;
-            const a = al?.[s]?.[k];
+            // diagnostics: average records 0 at t = 0 (no update yet): empty here, not a count of 0 drawn as a dip.
+            const a = tr.t[k] === 0 ? null : al?.[s]?.[k];
             table.rows.push([...keys, tr.t[k], s + 1, names?.[s] ?? `skill ${s + 1}`, tr.level[s][k], tr.loss[k], l !== null && Number.isFinite(l) ? l : null, typeof a === "number" && Number.isFinite(a) ? a : null]);
           }
       }

@@ -168,7 +168,7 @@ test("paper 16: the study, its verdicts and the Markdown table; exit 1 when a nu
 
   const unknown = await cliIn(["paper", "99", "--out", join(dir, "o2")]);
   assert.equal(unknown.code, 2);
-  assert.match(unknown.stderr, /no study for figure 99; the studies are for figures 2, 4, 5, 6, 7, 8, 9, 10, 12, 13, 15, 16, 16-top, 17, 18, 19/);
+  assert.match(unknown.stderr, /no study for figure 99; the studies are for figures 2, 2-top, 4, 5, 6, 7, 8, 9, 10, 12, 13, 15, 16, 16-top, 16-top-network, 17, 18, 19/);
 });
 
 test("paper 12: the paper's panels (each skill's loss, four configs), --plot FILE-fig12-<name>, and a \"drawn, no reference\" row", async () => {

@@ -89,7 +89,8 @@ export const FIT_INTERVAL = "2.5 and 97.5 percentiles of the bootstrap refits";
 export function studySpec(result: StudyResult, f: FigureSpec, o: StudyFigureOptions = {}): VlSpec {
   const t = tableOf(result, f);
   const keep = (r: Row) => Object.entries(f.select).every(([k, vs]) => vs.some((v) => cellMatches(r[k] as never, v)));
-  const rows = records(t).filter(keep).map((r) => readable(r, [f.color, f.column]));
+  // A seed on the x axis is a label, not a quantity (no seed 0.4 between seeds 0 and 1).
+  const rows = records(t).filter(keep).map((r) => readable(r, [f.color, f.column])).map((r) => (f.x === "seed" && typeof r.seed === "number" ? { ...r, seed: String(r.seed) } : r));
   if (rows.length === 0 && t.rows.length > 0) throw new Error(`figure ${f.name}: select ${JSON.stringify(f.select)} keeps none of the ${t.rows.length} rows of the ${f.data} table`);
   const common = {
     x: f.x, y: f.y, colour: f.color ?? null, facet: f.column ?? null, mark: f.mark,
