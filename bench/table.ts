@@ -9,7 +9,8 @@
  *   node dist/bench/table.js [repeats]     (default 3; also the last part of `npm run bench`)
  *
  * Rows: the network model (Fig 2 against the lean NumPy loop and the bench peer, Fig 13
- * against the bench peer; in process, CPU ms per step), the Geometry scaling setting as a
+ * against the bench peer; in process, CPU ms per step; the peers' figure is the CPU time of
+ * their own training loop, cpu_us/step, as bench/network.ts), the Geometry scaling setting as a
  * whole process against the C peer (bench/peers/geometry_c.c, compiled with cc -O3
  * -march=native, when present) and its fixed cost at steps=1, and the Chinchilla fit as the
  * whole command on 245 rows (the shipped data), 20,000 and 1,000,000 generated rows, against
