@@ -12,6 +12,9 @@
  *                  1 - s = 1 - z (mse) or e^-z / (1 + e^-z) (z >= 0), 1 / (1 + e^z) (ce), with
  *                  fdlibm's exp (asm/dense.ts exp_s, bit for bit V8's Math.exp); resets counts_i.
  *
+ *   fill_normals   Rng.fillNormal (src/engine/rng.ts): Marsaglia's polar method on the same
+ *                  doubles, with fdlibm's log (log_s below, bit for bit V8's Math.log) and the
+ *                  correctly rounded sqrt; the pending second deviate carried in and out.
  *   list_due       OverlapWatch.listDue (src/models/timeline.ts): every i with mc[i] <= moved and
  *                  due[i] <= reach, in increasing order (comparisons only: exact).
  *
@@ -106,4 +109,114 @@ export function list_due(mc: usize, due: usize, n: i32, moved: f64, reach: f64, 
     }
   }
   return q;
+}
+
+// fdlibm's e_log.c (__ieee754_log), which V8's Math.log is (src/base/ieee754.cc).
+const LN2_HI: f64 = 6.93147180369123816490e-01;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+const TWO54: f64 = 1.80143985094819840000e+16;
+const LG1: f64 = 6.666666666666735130e-01;
+const LG2: f64 = 3.999999999940941908e-01;
+const LG3: f64 = 2.857142874366239149e-01;
+const LG4: f64 = 2.222219843214978396e-01;
+const LG5: f64 = 1.818357216161805012e-01;
+const LG6: f64 = 1.531383769920937332e-01;
+const LG7: f64 = 1.479819860511658591e-01;
+
+/** fdlibm's log, one value. */
+export function log_s(x: f64): f64 {
+  let bits = reinterpret<u64>(x);
+  let hx = <i32>(bits >> 32);
+  const lx = <u32>bits;
+  let k: i32 = 0;
+  if (hx < 0x00100000) { // x < 2^-1022
+    if (((hx & 0x7fffffff) | lx) == 0) return -TWO54 / 0.0; // log(+-0) = -inf
+    if (hx < 0) return (x - x) / 0.0; // log(negative) = NaN
+    k -= 54;
+    x *= TWO54; // subnormal: scale up
+    bits = reinterpret<u64>(x);
+    hx = <i32>(bits >> 32);
+  }
+  if (hx >= 0x7ff00000) return x + x;
+  k += (hx >> 20) - 1023;
+  hx &= 0x000fffff;
+  let i = (hx + 0x95f64) & 0x100000;
+  x = reinterpret<f64>((<u64>(<u32>(hx | (i ^ 0x3ff00000))) << 32) | (reinterpret<u64>(x) & 0xffffffff)); // normalise x or x/2
+  k += i >> 20;
+  const f = x - 1.0;
+  if ((0x000fffff & (2 + hx)) < 3) { // |f| < 2^-20
+    if (f == 0.0) {
+      if (k == 0) return 0.0;
+      const dk = <f64>k;
+      return dk * LN2_HI + dk * LN2_LO;
+    }
+    const R = f * f * (0.5 - 0.33333333333333333 * f);
+    if (k == 0) return f - R;
+    const dk = <f64>k;
+    return dk * LN2_HI - ((R - dk * LN2_LO) - f);
+  }
+  const s = f / (2.0 + f);
+  const dk = <f64>k;
+  const z = s * s;
+  i = hx - 0x6147a;
+  const w = z * z;
+  const j = 0x6b851 - hx;
+  const t1 = w * (LG2 + w * (LG4 + w * LG6));
+  const t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+  i |= j;
+  const R = t2 + t1;
+  if (i > 0) {
+    const hfsq = 0.5 * f * f;
+    if (k == 0) return f - (hfsq - s * (hfsq + R));
+    return dk * LN2_HI - ((hfsq - (s * (hfsq + R) + dk * LN2_LO)) - f);
+  }
+  if (k == 0) return f - s * (f - R);
+  return dk * LN2_HI - ((s * (f - R) - dk * LN2_LO) - f);
+}
+
+/**
+ * out[0..count) = the next `count` standard normal deviates of the generator at st (its four
+ * words, updated) as Rng.normal gives them; *spare: the pending deviate (NaN: none), updated.
+ */
+export function fill_normals(st: usize, out: usize, count: i32, spare: usize): void {
+  let s0 = load<u32>(st), s1 = load<u32>(st, 4), s2 = load<u32>(st, 8), s3 = load<u32>(st, 12);
+  let pending = load<f64>(spare);
+  let has = pending == pending;
+  for (let k = 0; k < count; k++) {
+    let value: f64;
+    if (has) {
+      value = pending;
+      has = false;
+    } else {
+      let u: f64, v: f64, q: f64;
+      do {
+        // two doubles, each from two xoshiro128** steps (as Rng.nextDouble)
+        let hi = rotl<u32>(s1 * 5, 7) * 9 >> 5;
+        let t = s1 << 9;
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
+        let lo = rotl<u32>(s1 * 5, 7) * 9 >> 6;
+        t = s1 << 9;
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
+        u = 2.0 * ((<f64>hi * 67108864.0 + <f64>lo) / 9007199254740992.0) - 1.0;
+        hi = rotl<u32>(s1 * 5, 7) * 9 >> 5;
+        t = s1 << 9;
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
+        lo = rotl<u32>(s1 * 5, 7) * 9 >> 6;
+        t = s1 << 9;
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3; s2 ^= t; s3 = rotl<u32>(s3, 11);
+        v = 2.0 * ((<f64>hi * 67108864.0 + <f64>lo) / 9007199254740992.0) - 1.0;
+        q = u * u + v * v;
+      } while (q >= 1.0 || q == 0.0);
+      const f = Math.sqrt((-2.0 * log_s(q)) / q);
+      pending = v * f;
+      has = true;
+      value = u * f;
+    }
+    store<f64>(out + ((<usize>k) << 3), value);
+  }
+  store<u32>(st, s0);
+  store<u32>(st, s1, 4);
+  store<u32>(st, s2, 8);
+  store<u32>(st, s3, 12);
+  store<f64>(spare, has ? pending : NaN);
 }

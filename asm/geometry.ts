@@ -182,4 +182,4 @@ export function batch_gradient(T: usize, theta: usize, idx: usize, m: i32, N: i3
   }
 }
 
-export { sample_counts, list_due } from "./geometry-step";
+export { sample_counts, list_due, fill_normals, log_s } from "./geometry-step";

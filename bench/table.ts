@@ -161,20 +161,31 @@ export async function benchTable(repeats = 3): Promise<{ text: string }> {
       else cWhy = cc.error ? "no C compiler (cc)" : "cc failed";
     }
     const gOurs: number[] = [], gPeer: number[] = [], gRatio: number[] = [], gFixed: number[] = [];
+    const g32: number[] = [], g32Ratio: number[] = [], g32Speed: number[] = [];
     for (let r = 0; r < repeats; r++) {
       const o = childCpu([process.execPath, BIN, "run", g20k, "--json", "-q"]);
+      const o32 = childCpu([process.execPath, BIN, "run", g20k, "--json", "-q", "--set", "precision=float32"]);
       const f = childCpu([process.execPath, BIN, "run", g1, "--json", "-q"]);
       const p = cBin ? childCpu([cBin, "220", "20000"]) : null;
       if (o) gOurs.push(o.cpu);
+      if (o32) g32.push(o32.cpu);
+      if (o && o32) g32Speed.push(o.cpu / o32.cpu);
       if (f) gFixed.push(f.cpu);
       if (p) gPeer.push(p.cpu);
       if (o && p) gRatio.push(o.cpu / p.cpu);
+      if (o32 && p) g32Ratio.push(o32.cpu / p.cpu);
     }
     rows.push({
       workload: "Geometry scaling setting (N 220, 1000 skills, batch 1024, adam, 20,000 steps, exact timelines), whole process",
       ours: gOurs.length ? `${range(gOurs)} s` : "failed",
       peer: cBin ? `C -O3 -march=native: ${range(gPeer)} s` : cWhy,
       ratio: gRatio.length ? `${range(gRatio)}x the C time (goal <= 1.5x)` : "",
+    });
+    rows.push({
+      workload: "the same, `precision: float32` (whole process; the in-process ratio to float64 is in `npm run bench -- geometry`)",
+      ours: g32.length ? `${range(g32)} s (float64 / float32: ${range(g32Speed)}x)` : "failed",
+      peer: cBin ? `C -O3 -march=native (float64): ${range(gPeer)} s` : cWhy,
+      ratio: g32Ratio.length ? `${range(g32Ratio)}x the C time (goal <= 1.5x)` : "",
     });
     rows.push({ workload: "the same run, fixed cost (steps=1)", ours: gFixed.length ? `${range(gFixed)} s` : "failed", peer: "", ratio: "" });
 

@@ -56,6 +56,23 @@ export class Rng {
     this.st[3] = next();
   }
 
+  /**
+   * The whole state, for a WebAssembly twin drawing the same stream (the Geometry model's
+   * kernels) and back: the four words into words[0..4), and the pending normal deviate of the
+   * polar method (NaN when there is none) returned.
+   */
+  getState(words: Int32Array): number {
+    words.set(this.st);
+    return this.hasSpare ? this.spare : NaN;
+  }
+
+  /** Continue from a state given as getState gives it. */
+  setState(words: Int32Array, spare: number): void {
+    this.st.set(words.subarray(0, 4));
+    this.hasSpare = !Number.isNaN(spare);
+    this.spare = this.hasSpare ? spare : 0;
+  }
+
   /** The state words as unsigned integers (read-only; for tests). */
   get s0(): number { return this.st[0] >>> 0; }
   get s1(): number { return this.st[1] >>> 0; }

@@ -32,7 +32,7 @@ export function fillSkillVectors(ws: Workspace, kind: SkillVectorKind, n: number
   if (kind === "gaussian") {
     const sqrtN = Math.sqrt(N);
     for (let i = 0; i < n; i++) {
-      rng.fillNormal(row);
+      ws.normals(rng, row);
       for (let j = 0; j < N; j++) T[i * N + j] = row[j] / sqrtN;
     }
     row.fill(0);
@@ -40,7 +40,7 @@ export function fillSkillVectors(ws: Workspace, kind: SkillVectorKind, n: number
   }
   for (let i = 0; i < n; i++) {
     for (;;) {
-      rng.fillNormal(row);
+      ws.normals(rng, row);
       let norm0 = 0;
       for (let j = 0; j < N; j++) norm0 += row[j] * row[j];
       if (kind === "orthogonal" && i > 0) {

@@ -71,6 +71,8 @@ export interface Workspace {
    * its own copy of the generator's state (the same numbers; rng itself is then left behind).
    */
   useSampler(sampler: AliasSampler, rng: Rng, exclusive: boolean): void;
+  /** out = the next out.length normal deviates of rng (rng.fillNormal; out: an array of this workspace). */
+  normals(rng: Rng, out: Float64Array): void;
   /** Draw a batch of B: counts and touched[0..m) (AliasSampler.sampleCounts); returns m. */
   sample(B: number): number;
   /**
@@ -111,6 +113,7 @@ export abstract class WorkspaceArrays {
   readonly dueIdx: Int32Array;
   private readonly marginC: Float64Array;
   private readonly dueAt: Float64Array;
+  private readonly spare: Float64Array;
   private sampler: AliasSampler | null = null;
   private wasmSampler = false;
   /** The WebAssembly back-ends' module (its batch draws and weights: asm/geometry-step.ts); null for JS. */
@@ -134,6 +137,18 @@ export abstract class WorkspaceArrays {
     this.marginC = f64(13, n);
     this.dueAt = f64(14, n);
     this.dueIdx = i32(15, n);
+    this.spare = f64(16, 1);
+  }
+
+  normals(rng: Rng, out: Float64Array): void {
+    const ex = this.ex;
+    if (!ex || out.buffer !== this.T.buffer) {
+      rng.fillNormal(out);
+      return;
+    }
+    this.spare[0] = rng.getState(this.rngState);
+    ex.fill_normals(this.rngState.byteOffset, out.byteOffset, out.length, this.spare.byteOffset);
+    rng.setState(this.rngState, this.spare[0]);
   }
 
   dueScan(): DueScan | null {
@@ -156,11 +171,7 @@ export abstract class WorkspaceArrays {
     if (!this.wasmSampler) return;
     this.prob.set(sampler.table.prob);
     this.alias.set(sampler.table.alias);
-    const st = this.rngState;
-    st[0] = rng.s0;
-    st[1] = rng.s1;
-    st[2] = rng.s2;
-    st[3] = rng.s3;
+    rng.getState(this.rngState);
   }
 
   sample(B: number): number {
@@ -185,7 +196,7 @@ export interface WasmMemory {
  * memory cannot be had; the caller then falls back to JS.
  */
 export function wasmMemory(api: WasmApi, n: number, N: number, nTouched: number, extra: number[] = []): WasmMemory {
-  const sizes = [8 * n * N, 8 * N, 8 * N, 4 * n, 4 * nTouched, 8 * n, 8 * n, 4 * n, 8 * n, 4 * n, 8 * n, 4 * n, 16, 8 * n, 8 * n, 4 * n, ...extra];
+  const sizes = [8 * n * N, 8 * N, 8 * N, 4 * n, 4 * nTouched, 8 * n, 8 * n, 4 * n, 8 * n, 4 * n, 8 * n, 4 * n, 16, 8 * n, 8 * n, 4 * n, 8, ...extra];
   const offsets: number[] = [];
   let bytes = 0;
   for (const size of sizes) {
@@ -232,6 +243,9 @@ export interface WasmExports {
   sample_counts(st: number, prob: number, alias: number, n: number, B: number, counts: number, touched: number): number;
   batch_gradient(T: number, theta: number, idx: number, m: number, N: number, z: number, dots: number, counts: number, B: number, ce: number, w: number, g: number): void;
   list_due(mc: number, due: number, n: number, moved: number, reach: number, out: number): number;
+  fill_normals(st: number, out: number, count: number, spare: number): void;
+  /** fdlibm's log (exported for the test that it is Math.log). */
+  log_s(x: number): number;
 }
 
 class WasmWorkspace extends WorkspaceArrays implements Workspace {

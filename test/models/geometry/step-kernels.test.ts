@@ -151,3 +151,28 @@ test("WebAssembly listDue = OverlapWatch's own loop, step after step (checkpoint
     assert.ok(partial > 100, `${partial} steps with some skills due`);
   }
 });
+
+test("WebAssembly normal deviates = Rng.fillNormal, the generator and its pending deviate handed back (odd lengths too)", { skip }, () => {
+  for (const ws of wasmWorkspaces(20, 2)) {
+    const a = new Rng(9), b = new Rng(9);
+    for (const len of [1, 3, 20, 7, 2, 13]) {
+      const out = ws.zb.subarray(0, len); // an array of the workspace's memory: the WebAssembly path
+      ws.normals(b, out);
+      const expected = new Float64Array(len);
+      a.fillNormal(expected);
+      assert.deepEqual(Array.from(out), Array.from(expected), `length ${len}`);
+    }
+    assert.equal(b.normal(), a.normal(), "the pending deviate came back");
+    assert.equal(b.nextUint32(), a.nextUint32(), "the generator moved on as in JavaScript");
+  }
+});
+
+test("fdlibm's log in WebAssembly (the polar method's) = Math.log bit for bit", { skip }, () => {
+  useKernels("geometry", "wasm");
+  const ws = makeWorkspace(1, 1, 1) as unknown as { ex: { log_s(x: number): number } };
+  useKernels("geometry", "auto");
+  const rng = new Rng(3);
+  const xs = [0, -0, 1, -1, Infinity, -Infinity, NaN, 5e-324, 2.2250738585072014e-308, 1 - 2 ** -53, 1 + 2 ** -52, 0.5, 2, Math.E, 1e308, 1.7976931348623157e308];
+  for (let k = 0; k < 100000; k++) xs.push(rng.nextDouble(), 1 + (rng.nextDouble() - 0.5) * 2 ** -18, rng.nextDouble() * 2 ** (rng.nextInt(2000) - 1000));
+  for (const x of xs) assert.ok(Object.is(ws.ex.log_s(x), Math.log(x)), `log(${x})`);
+});
