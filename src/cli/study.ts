@@ -16,7 +16,7 @@ import { CliError, checkFolder, declareIo, inputName, readTextFile, writeFigure,
 import { Interrupted, RunError } from "../errors.js";
 import type { VlSpec } from "../report/figure/theme.js";
 import { progressBar } from "./progress.js";
-import { note } from "./shared.js";
+import { note, warnRunsWithWarnings } from "./shared.js";
 
 export interface StudyCliOptions extends PlotFlags {
   out?: string;
@@ -145,6 +145,8 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
       bar.stop();
     }
     const lines = parseSweepRuns(readTextFile(path, "sweep output"), path);
+    // every run the study reads, resumed ones too: its numbers come from all of them
+    if (!quiet) warnRunsWithWarnings(lines.flatMap((r) => (r.warnings && r.warnings.length > 0 ? [{ id: r.id, first: r.warnings[0] }] : [])), lines.length, `${src.label}: `);
     const byId = new Map(lines.map((r) => [r.id, r]));
     for (let id = 0; id < src.plan.total; id++) {
       const run = byId.get(id);

@@ -68,6 +68,20 @@ test("table: withheld in the text, withheld_k with the reason in CSV, counted ap
   assert.ok(!(await cliIn(["table", plain, "--csv"])).stdout.includes("withheld"));
 });
 
+test("study: the runs' warnings are named on stderr (a derived time of a withheld skill is empty, as 'never', so it must not pass silently)", async () => {
+  const cfg = join(dir, "cfstudy.yaml");
+  writeFileSync(cfg, YAML + "sweep:\n  seed: [0, 1]\n  rate: [3, 0.01]\nstudy:\n  derive:\n    l1: skills[1].learned\n");
+  const out = join(dir, "cfstudy");
+  const r = await cliIn(["study", cfg, "--out", out]);
+  assert.equal(r.code, 0, r.stderr);
+  const warned = r.stderr.split("\n").filter((l) => l.startsWith("skillsim: warning: "));
+  assert.deepEqual(warned, [`skillsim: warning: cfstudy: 2 of 4 runs have warnings (ids 0, 2); run 0: skill 1's level left the model's range [0, 1] at step 1 (reaching 1.37043); its timeline is not reported; each line's "warnings" has them all`]);
+  // resumed: the study reads the same runs, and says it again
+  const again = await cliIn(["study", cfg, "--out", out]);
+  assert.equal(again.stderr.split("\n").filter((l) => l.startsWith("skillsim: warning: ")).length, 1, again.stderr);
+  assert.ok(!(await cliIn(["study", cfg, "--out", out, "-q"])).stderr.includes("warning"));
+});
+
 test("table's footnote says level, not progress, for runs timed on the level (e.g. accuracy)", async () => {
   const cfg = join(dir, "lv.yaml");
   writeFileSync(cfg, "model: resource\nskills: {count: 2}\nsteps: 50\ntimeline: {on: level, onset: 0.2, half: 0.5, learned: 0.8}\nsweep:\n  seed: [0, 1]\n");

@@ -50,12 +50,20 @@ test("docs/configs.md: the minimal example's learned times, their ratio, and ski
 test("docs/configs.md: the network tables' sample counts (Fig 19's rare task per seed, multitask zipf's last two tasks)", async () => {
   const rows = PAGE.split("\n").filter((l) => /^\| (one MLP|2 modules) \| \d \| /.test(l));
   assert.equal(rows.length, 10);
+  const rare: number[] = [];
   for (const row of rows) {
     const [net, seed, samples] = row.split("|").slice(1, 4).map((c) => c.trim());
     const j = await run(net === "one MLP" ? "network-squares.yaml" : "network-squares-modular.yaml", "steps=1", `seed=${seed}`);
     assert.equal(j.config.task?.draw, undefined, "the random draw");
     assert.equal(String(j.summary.trainSamplesPerTask![1]), samples, `${net} seed ${seed}: rare-task samples`);
+    rare.push(j.summary.trainSamplesPerTask![1]);
   }
+  // the range the pages quote (configs.md, network.md, paper.md) is these runs' (seeds 0-4)
+  const range = `${Math.min(...rare)}-${Math.max(...rare)}`;
+  const flat = (page: string) => readFileSync(join(ROOT, "docs", page), "utf8").replace(/\s+/g, " ");
+  assert.ok(FLAT.includes(`The rare task has only ${range} of the 1000 samples`), range);
+  assert.ok(flat("network.md").includes(`leaves the counts to chance (${range} rare samples of 1000 over seeds 0-4)`), range);
+  assert.ok(flat("paper.md").includes(`the rare task has only ${range} samples`), range);
   const m = await run("network-multitask-zipf.yaml", "steps=1");
   const counts = m.summary.trainSamplesPerTask!.map((c) => c.toLocaleString("en-US"));
   assert.ok(FLAT.includes(`(the last two, with ${counts[3]} and ${counts[4]} samples, about together)`), counts.join(", "));
