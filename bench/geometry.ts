@@ -5,6 +5,7 @@
  *
  *   node dist/bench/geometry.js [steps] [--js]     (--js: time the JavaScript fallback kernels)
  *   node dist/bench/geometry.js [steps] --process  (whole processes against the C peer, 5 runs each)
+ *   node dist/bench/geometry.js --fig10            (the full Fig 10's projected wall time from a measured slice)
  *
  * Wall-clock us/step is what the peer prints; CPU time is shown too because it is steadier
  * when the machine is busy. Both runs are single-threaded on our side. The run is timed with
@@ -21,11 +22,12 @@ import {
 import type { ModelOutput } from "../src/models/types.js";
 import { runPeer, type PeerResult } from "./peer.js";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { useKernels, lastKernels, type KernelChoice } from "../src/engine/kernels.js";
+import { planSweep } from "../src/sweep/grid.js";
 
 const N = 220;
 const STEPS = 20000;
@@ -202,10 +204,104 @@ export function benchGeometryProcess(steps = STEPS, reps = 3, extra: { name: str
   }
 }
 
+
+// ---------------------------------------------------------------------------------------
+// The paper's full Fig 10 (configs/paper/fig10-full.yaml: 3,200 runs of 100,000 steps):
+// too long to run in a bench on a shared 2-core machine, so a PROJECTION from a measured slice.
+
+const FIG10 = fileURLToPath(new URL("../../configs/paper/fig10-full.yaml", import.meta.url));
+
+/** CPU seconds of runGeometry on a config, in this process. */
+function runCpu(cfg: GeometryConfig): number {
+  const c0 = process.cpuUsage();
+  runGeometry(cfg);
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1e6;
+}
+
+/**
+ * The projection: (1) the cost of each (optimizer, zipf, N) cell, in this process: a run of
+ * `short` steps and one of `short / 10` at N = 20, 500 and 1000, seed 0, giving the set-up
+ * and the per-step CPU time; every cell of the grid (N = 20, 40, ..., 1000) interpolated
+ * linearly in N between them (the step's cost is linear in N: dot products, accumulation,
+ * optimizer); the 3,200 runs' CPU time summed (four seeds each). (2) Measured, as one sweep
+ * of whole processes with --jobs 2: full-length runs of both optimizers at the largest N
+ * (zipf 1, seed 0), against what (1) predicts for them, and the CPU/wall ratio the two worker
+ * threads reach; every cell is scaled by measured / predicted there (the first steps, where
+ * the exact timeline has most to evaluate, cost more than the average step of a long run).
+ * (3) `sweep --dry-run` of the whole grid (planning and validating 3,200 configs). Projected
+ * wall time = summed CPU / cpu-per-wall-second + the dry run, at 2 (both cores ours) and at
+ * the sweep's measured --jobs 2 scaling. Both precisions.
+ */
+export function benchFig10Projection(short = 4000, precisions: ("float64" | "float32")[] = ["float64", "float32"]): { text: string } {
+  const text = readFileSync(FIG10, "utf8");
+  const plan = planSweep(text, { file: FIG10 });
+  const bin = fileURLToPath(new URL("../../bin/skillsim.js", import.meta.url));
+  const lines = [`fig10-full: ${plan.total} runs (${plan.keys.map((k) => `${k.key} x${k.values.length}`).join(", ")}), ${(plan.run(0).cfg as GeometryConfig).steps} steps each; load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`];
+  const NS = [20, 500, 1000];
+  const dir = mkdtempSync(join(tmpdir(), "skillsim-fig10-"));
+  try {
+    const dry = processTime([process.execPath, bin, "sweep", FIG10, "--dry-run"]);
+    lines.push(`  sweep --dry-run of the whole grid: wall ${dry.wall.toFixed(2)} s, cpu ${dry.cpu.toFixed(2)} s (measured)`);
+    for (const precision of precisions) {
+      // (1) per-cell cost
+      const cell = new Map<string, { setup: number; perStep: number }>();
+      const key = (opt: string, zipf: number, N: number) => `${opt} ${zipf} ${N}`;
+      const base = plan.run(0).cfg as GeometryConfig;
+      runGeometry({ ...base, steps: 200, params: 100, precision }); // warm-up
+      for (const opt of ["signgd", "adam"] as const)
+        for (const zipf of [0.5, 1, 1.2, 1.4, 1.6, 1.8, 2, 4])
+          for (const N of NS) {
+            const cfg: GeometryConfig = { ...base, optimizer: { name: opt }, params: N, skills: { ...base.skills, frequencies: { zipf } }, seed: 0, precision };
+            const a = runCpu({ ...cfg, steps: short / 10 }), b = runCpu({ ...cfg, steps: short });
+            const perStep = Math.max(0, (b - a) / (short - short / 10));
+            cell.set(key(opt, zipf, N), { setup: Math.max(0, a - (perStep * short) / 10), perStep });
+          }
+      const predict = (opt: string, zipf: number, N: number, steps: number): number => {
+        let lo = NS[0], hi = NS[NS.length - 1];
+        for (let k = 0; k + 1 < NS.length; k++) if (N >= NS[k] && N <= NS[k + 1]) [lo, hi] = [NS[k], NS[k + 1]];
+        const A = cell.get(key(opt, zipf, lo))!, B = cell.get(key(opt, zipf, hi))!;
+        const f = hi === lo ? 0 : (N - lo) / (hi - lo);
+        return A.setup + (B.setup - A.setup) * f + steps * (A.perStep + (B.perStep - A.perStep) * f);
+      };
+      let total = 0;
+      for (let id = 0; id < plan.total; id++) {
+        const o = plan.overridesOf(id) as Record<string, number | string>;
+        total += predict(String(o.optimizer), Number(o["skills.frequencies.zipf"]), Number(o.params), base.steps);
+      }
+      const us = (opt: string, N: number) => [0.5, 1, 2, 4].map((z) => `zipf ${z}: ${(cell.get(key(opt, z, N))!.perStep * 1e6).toFixed(0)}`).join(", ");
+      lines.push(`  ${precision}: per-step CPU us at N=1000 (${short}-step runs, in-process) signgd ${us("signgd", 1000)}; adam ${us("adam", 1000)}`);
+      // (2) full-length runs at the largest N as one sweep, whole process, --jobs 2
+      const out = join(dir, `${precision}.jsonl`);
+      const sets = ["sweep.params=[1000]", "sweep.seed=[0]", "sweep.skills.frequencies.zipf=[1]", `precision=${precision}`];
+      const sw = processTime([process.execPath, bin, "sweep", FIG10, "--jobs", "2", "-q", "--out", out, ...sets.flatMap((s) => ["--set", s])]);
+      const predicted = predict("signgd", 1, 1000, base.steps) + predict("adam", 1, 1000, base.steps);
+      const efficiency = sw.cpu / sw.wall; // worker threads busy per wall second
+      lines.push(
+        `  ${precision}: measured, one sweep of 2 full-length runs (signgd and adam, N=1000, zipf 1, ${base.steps} steps), --jobs 2: wall ${sw.wall.toFixed(1)} s, cpu ${sw.cpu.toFixed(1)} s ` +
+          `(the in-process cell costs predict ${predicted.toFixed(1)} s cpu: ratio ${(sw.cpu / predicted).toFixed(2)}); cpu/wall ${efficiency.toFixed(2)}`,
+      );
+      // The full-length runs are the ground truth at the largest N: scale every cell by them
+      // (short runs start where the exact timeline has most to evaluate).
+      const scale = sw.cpu / predicted;
+      const cpuH = (total * scale) / 3600;
+      const at = (eff: number) => `${(cpuH / eff + dry.wall / 3600).toFixed(2)} h at cpu/wall ${eff.toFixed(2)}`;
+      lines.push(
+        `  ${precision}: PROJECTION (not measured): the grid's summed CPU ${cpuH.toFixed(2)} h (the cells' ${(total / 3600).toFixed(2)} h x ${scale.toFixed(2)}, the full-length check); ` +
+          `wall on 2 cores: ${at(2)} (both cores ours), ${at(1.7)} (the sweep's --jobs 2 scaling on a quiet machine, docs/bench.md), ${at(Math.min(2, efficiency))} (this bench's, load-dependent); goal: at most 2 h`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { text: lines.join("\n") };
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const stepsArg = args.find((a) => /^\d+$/.test(a));
   const steps = stepsArg ? Number(stepsArg) : STEPS;
-  if (args.includes("--process")) console.log(benchGeometryProcess(steps, 5, [{ name: "skillsim run, float32", set: ["precision=float32"] }]).text);
+  if (args.includes("--fig10")) console.log(benchFig10Projection(stepsArg ? steps : undefined).text);
+  else if (args.includes("--process")) console.log(benchGeometryProcess(steps, 5, [{ name: "skillsim run, float32", set: ["precision=float32"] }]).text);
   else console.log((await benchGeometry(steps, args.includes("--js") ? "js" : "auto")).text);
 }

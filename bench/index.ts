@@ -1,12 +1,13 @@
 /**
  * `npm run bench`: skillsim against the NumPy/SciPy peers in bench/peers/, side by side
  * on this machine, reported as ratios. Timing lives here, never in tests' pass/fail.
- * Usage: npm run bench [-- resource geometry fit sweep calibrate network table]   (default: all;
- * `table` is the issue-20 table of every workload against its peer, see ./table.ts)
+ * Usage: npm run bench [-- resource geometry fit sweep calibrate network table fig10]   (default:
+ * all but fig10; `table` is the issue-20 table of every workload against its peer, see ./table.ts;
+ * `fig10` projects the paper's full Fig 10 from a measured slice, see ./geometry.ts)
  */
 import { benchCalibrate } from "./calibrate.js";
 import { benchFit } from "./fit.js";
-import { benchGeometry, benchGeometryProcess } from "./geometry.js";
+import { benchFig10Projection, benchGeometry, benchGeometryProcess } from "./geometry.js";
 import { benchNetwork } from "./network.js";
 import { benchResource } from "./resource.js";
 import { benchSweep } from "./sweep.js";
@@ -30,10 +31,12 @@ ${modular.text}` };
   },
   // Last: the issue-20 table, every workload against its peer in one run.
   table: () => benchTable(),
+  // Only when named (a few minutes): the full Fig 10's projected wall time from a measured slice.
+  fig10: async () => benchFig10Projection(),
 };
 
 const wanted = process.argv.slice(2).filter((a) => a in benches);
-const names = wanted.length ? wanted : Object.keys(benches);
+const names = wanted.length ? wanted : Object.keys(benches).filter((b) => b !== "fig10");
 for (const name of names) {
   process.stderr.write(`bench ${name}: running...\n`);
   try {

@@ -15,7 +15,10 @@ export const PEER_WRAPPER = [
   "print(f'cpu_s={time.process_time() - c}')",
 ].join("\n");
 
-/** A peer's figures: wall-clock and CPU microseconds per step, and its final loss (NaN if not printed). */
+/**
+ * A peer's figures: wall-clock and CPU microseconds per step (the CPU time of its own loop when
+ * it prints cpu_us/step=, else of the whole script), and its final loss (NaN if not printed).
+ */
 export interface PeerResult { us: number; cpuUs: number; loss: number }
 
 /**
@@ -32,8 +35,9 @@ export function runPeer(name: string, args: string[], steps: number, env: NodeJS
     const us = /us\/step=([0-9.]+)/.exec(out);
     const loss = /final_loss=([0-9.eE+-]+)/.exec(out);
     const cpu = /cpu_s=([0-9.eE+-]+)/.exec(out);
+    const loopCpu = /cpu_us\/step=([0-9.eE+-]+)/.exec(out); // the peer's own loop, when it says
     if (!us) return null;
-    return { us: Number(us[1]), cpuUs: cpu ? (Number(cpu[1]) * 1e6) / steps : NaN, loss: loss ? Number(loss[1]) : NaN };
+    return { us: Number(us[1]), cpuUs: loopCpu ? Number(loopCpu[1]) : cpu ? (Number(cpu[1]) * 1e6) / steps : NaN, loss: loss ? Number(loss[1]) : NaN };
   } catch {
     return null;
   }

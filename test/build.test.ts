@@ -1,8 +1,9 @@
 /**
  * `npm start` (and `npm test`) build first; a second build with nothing changed must start at
  * once (issue 21): TypeScript in build mode (`tsc -b`, which compares the inputs' times with
- * its build info and parses nothing when they are older) and each WebAssembly module compiled
- * only when its asm/ source changed (scripts/build-wasm.mjs). The quick start stays
+ * its build info and parses nothing when they are older), each WebAssembly module compiled
+ * only when its asm/ source changed (scripts/build-wasm.mjs), and the bundle (scripts/bundle.mjs)
+ * only when the TypeScript build is newer. The quick start stays
  * `npm ci && npm start`.
  */
 import { test } from "node:test";
@@ -12,9 +13,9 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "./helpers.js";
 
-test("the build script is incremental: tsc in build mode, then the WASM modules only when asm/ changed", () => {
+test("the build script is incremental: tsc in build mode, then the WASM modules only when asm/ changed, then the bundle", () => {
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
-  assert.equal(pkg.scripts.build, "tsc -b tsconfig.json && node scripts/build-wasm.mjs");
+  assert.equal(pkg.scripts.build, "tsc -b tsconfig.json && node scripts/build-wasm.mjs && node scripts/bundle.mjs");
   assert.equal(pkg.scripts.prestart, "npm run build --silent");
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
   assert.match(readme, /^npm ci && npm start +#/m, "the quick start is two commands");
@@ -31,4 +32,9 @@ test("a second build with nothing changed parses nothing and recompiles no WASM 
   const wasm = spawnSync(process.execPath, [join(ROOT, "scripts", "build-wasm.mjs")], { cwd: ROOT, encoding: "utf8" });
   assert.equal(wasm.status, 0, wasm.stderr);
   for (const [f, t] of Object.entries(before)) assert.equal(statSync(join(dir, f)).mtimeMs, t, `${f} was not rebuilt`);
+  const bundle = join(ROOT, "dist", "bundle", "skillsim.mjs");
+  const bundled = statSync(bundle).mtimeMs;
+  const b = spawnSync(process.execPath, [join(ROOT, "scripts", "bundle.mjs")], { cwd: ROOT, encoding: "utf8" });
+  assert.equal(b.status, 0, b.stderr);
+  assert.equal(statSync(bundle).mtimeMs, bundled, "the bundle was not rebuilt");
 });

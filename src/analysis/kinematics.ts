@@ -22,8 +22,9 @@
  * over K intervals (the window shrinks to what exists at either end) before rises and falls are
  * counted and peaks found; the unsmoothed velocities are what `velocity` holds either way.
  * Noise: a series whose consecutive changes alternate in sign at more than NOISE_ALTERNATION of
- * the pairs is noise-dominated (white noise alternates at 2/3, a smooth curve almost never), and
- * its accelerating fraction says more about the noise than the learning: flagged, with a note.
+ * the pairs is noise-dominated (white noise alternates at 2/3, a smooth curve almost never; so do
+ * deterministic steps that overshoot, e.g. sign descent's near the target, which the note says), and
+ * its accelerating fraction says more about the jitter than the learning: flagged, with a note.
  * A loss of exactly 0 (a Domino run past its last skill) ends the kinematics at the last point
  * before it (ln 0 has no velocity); least times still read the whole trace.
  *
@@ -256,7 +257,8 @@ export function kinematics(inp: KinematicsInput): Kinematics {
     const who = [...(aAlt !== null && aAlt > NOISE_ALTERNATION ? ["the aggregate"] : []), ...(noisy.length > 0 ? [`${noisy.length === skills.length ? "every skill" : `skill${noisy.length === 1 ? "" : "s"} ${noisy.join(", ")}`}`] : [])].join(" and ");
     notes.push(
       `noise-dominated: for ${who} the velocity's changes alternate in sign at more than ${100 * NOISE_ALTERNATION}% of consecutive intervals ` +
-        `(2/3 for pure noise), so the accelerating and decelerating fractions measure the noise, not the learning; ${smooth > 1 ? "a wider --smooth" : "--smooth K (e.g. 25)"} averages it out`,
+        `(2/3 for pure noise; without gradient noise, steps that overshoot alternate too, as sign descent's fixed-size steps do near a skill's target), ` +
+        `so the accelerating and decelerating fractions measure that step-to-step jitter, not the learning; ${smooth > 1 ? "a wider --smooth" : "--smooth K (e.g. 25)"} averages it out`,
     );
   }
   if (!perStep) {

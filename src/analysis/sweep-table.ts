@@ -238,6 +238,19 @@ export function buildSweepTable(lines: SweepRun[], opts: TableOptions = {}): Swe
   return { columns, rows, skillsShown: shown, skillCount: count, duplicates, timedOn };
 }
 
+/**
+ * The swept keys of a table this module writes, read back from its header (CSV or TSV of
+ * `skillsim table`): wide and long tables put them between "id" and "final_loss", --summary
+ * before "runs", "diverged". Null for any other header (a CSV from elsewhere names no keys).
+ */
+export function tableSweptKeys(columns: readonly string[]): string[] | null {
+  const fl = columns.indexOf("final_loss");
+  if (columns[0] === "id" && fl > 0) return columns.slice(1, fl);
+  const runs = columns.indexOf("runs");
+  if (runs >= 0 && columns[runs + 1] === "diverged" && columns[runs + 2] === "final_loss_mean") return columns.slice(0, runs);
+  return null;
+}
+
 /** The distinct items `of` gives over `xs`, in first-seen order. */
 function firstSeen<T, K>(xs: T[], of: (x: T) => K[]): K[] {
   const seen = new Set<K>();

@@ -47,8 +47,9 @@ export function registerPaper(program: Command): void {
     .addHelpText("after", `
 Each figure's study is configs/paper/fig<N>.study.yaml (studies marked slow: true, the real
 networks, run only when named or with --all); its paper: block holds the paper's (or
-the authors' code's) numbers with their source and a tolerance. Prints one row per number:
-figure, quantity, reference, skillsim's value (mean ± sd over seeds, n), tolerance, verdict;
+the authors' code's) numbers with their source, where each was read (provenance: text, figure,
+notebook or code) and a tolerance. Prints one row per number: figure, quantity, reference,
+from (its provenance), skillsim's value (mean ± sd over seeds, n), tolerance, verdict;
 writes <dir>/fig<N>/ (as \`skillsim study\`), <dir>/verdicts.json and <dir>/paper.md.
 --docs FILE: the rows of the figures run replace theirs in FILE's verdict table (the other
 figures' rows are kept), and each figure drawn is written as img/paper/fig<N>-<name>.svg and
@@ -195,7 +196,7 @@ function updateDocs(path: string, rows: Verdict[], ran: Set<string>, images: { f
 }
 
 function textVerdicts(vs: Verdict[]): string {
-  const cells = [["figure", "quantity", "reference", "skillsim", "tolerance", "verdict"], ...vs.map((v) => [v.figure, v.quantity, num(v.reference), valueText(v), v.tolerance, v.drawn ? DRAWN : v.ok ? "ok" : `DIFFERS${v.why ? ` (${v.why})` : ""}`])];
+  const cells = [["figure", "quantity", "reference", "from", "skillsim", "tolerance", "verdict"], ...vs.map((v) => [v.figure, v.quantity, num(v.reference), v.provenance, valueText(v), v.tolerance, v.drawn ? DRAWN : v.ok ? "ok" : `DIFFERS${v.why ? ` (${v.why})` : ""}`])];
   const w = cells[0].map((_, j) => Math.max(...cells.map((r) => r[j].length)));
   return cells.map((r) => r.map((c, j) => c.padEnd(w[j])).join("  ").trimEnd()).join("\n") + "\n";
 }

@@ -50,7 +50,7 @@ The study block (docs/study.md):
 Writes into the folder: runs-<config>.jsonl (the sweep lines; a second call resumes them),
 results-<config>.jsonl (each run's whole result, when curves figures, --long or calibrate need
 its level curves: no run is run twice), runs.csv/.json (one row per run), groups.csv/.json (per group and quantity: n, mean, sd and
-the 95% t interval of the mean), fits.csv/.json, calibration.csv/.json, <figure>.vl.json and <figure>.svg
+the 95% t interval of the mean), fits.csv/.json, compare.csv/.json, calibration.csv/.json, <figure>.vl.json and <figure>.svg
 (Vega-Lite, data inline; seeds drawn as their mean with the 95% t interval of the mean, each
 run a dot) and study.json (what was computed, and how). stdout: the group table.
 
@@ -63,7 +63,7 @@ Exit codes: 0 done, 1 some runs diverged (the rest are used) or a run failed, 2 
       const { result, failed, drawn } = await executeStudy(file, { out, jobs: parseJobs(opts.jobs), long: Boolean(opts.long), quiet, plot: opts.plot, size, check: (s) => checkPlot(s, opts.plot) });
       process.stdout.write(textTable(result.groups));
       if (!quiet) note(`groups: ${INTERVAL_NOTE}`);
-      if (!quiet) note(`wrote ${out}/: runs, groups${result.fits ? ", fits" : ""}${result.calibration ? ", calibration" : ""} (CSV and JSON)${drawn.length ? `, ${drawn.map((name) => `${name}.vl.json/.svg`).join(", ")}` : ""}${opts.long ? ", curves.csv" : ""}`);
+      if (!quiet) note(`wrote ${out}/: runs, groups${result.fits ? ", fits" : ""}${result.compare ? ", compare" : ""}${result.calibration ? ", calibration" : ""} (CSV and JSON)${drawn.length ? `, ${drawn.map((name) => `${name}.vl.json/.svg`).join(", ")}` : ""}${opts.long ? ", curves.csv" : ""}`);
       if (failed > 0) throw new RunError(`${failed} run${failed === 1 ? "" : "s"} diverged (their rows carry "error"); the other runs were used`);
     });
   declareIo(cmd, { args: "study", outputs: ["--plot"], folders: ["--out"] });
@@ -166,6 +166,7 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
   write("runs", result.runs);
   write("groups", result.groups);
   write("fits", result.fits);
+  write("compare", result.compare ?? null);
   write("calibration", result.calibration);
   // Each figure as its Vega-Lite specification (data inline: opens in the Vega editor and Altair)
   // and drawn to SVG by the one figure layer.
@@ -175,7 +176,7 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
   for (const [i, f] of study.figures.entries()) {
     let spec: VlSpec;
     try {
-      spec = studySpec(result, f, { title: study.paper?.title, ...opts.size });
+      spec = studySpec(result, f, { title: study.paper?.title, checks: study.paper?.checks, ...opts.size });
     } catch (e) {
       // Nothing to draw (no run reached the quantity): said, the tables stay written.
       const m = `${f.where}: ${(e as Error).message}; not drawn`;
@@ -196,7 +197,8 @@ export async function executeStudy(file: string, opts: ExecuteOptions): Promise<
     quantities: Object.fromEntries(study.quantities.map((q) => [q.name, q.src])),
     group: study.group,
     intervals: INTERVAL_NOTE,
-    fit: study.fit ? { form: study.fit.fixE === 0 ? "L = A x^-alpha" : study.fit.fixE === null ? "L = E + A x^-alpha" : `L = ${study.fit.fixE} + A x^-alpha`, x: study.fit.x.src, y: study.fit.y.src, by: study.fit.by, interval: study.fit.bootstrap > 0 ? `alpha_lo/alpha_hi: 2.5 and 97.5 percentiles of ${study.fit.bootstrap} bootstrap refits (runs resampled, seed 0)` : null } : null,
+    fit: study.fit ? { form: study.fit.fixE === 0 ? "L = A x^-alpha" : study.fit.fixE === null ? "L = E + A x^-alpha" : `L = ${study.fit.fixE} + A x^-alpha`, x: study.fit.x.src, y: study.fit.y.src, by: study.fit.by, range: study.fit.range, interval: study.fit.bootstrap > 0 ? `alpha_lo/alpha_hi: 2.5 and 97.5 percentiles of ${study.fit.bootstrap} bootstrap refits (runs resampled, seed 0)` : null } : null,
+    compare: study.compare ? { ratio: `<q>_ratio = <q> of the ${study.compare.key} = ${study.compare.num} run / <q> of the ${study.compare.key} = ${study.compare.den} run with the same other group keys and seed`, of: study.compare.of, aggregate: "n, mean, sd and the 95% t interval of the mean over the pairs" } : null,
     calibrate: study.calibrate ? { model: study.calibrate.model, fit: study.calibrate.fit ?? "the default of skillsim calibrate" } : null,
     figures: drawn.flatMap((name) => [`${name}.vl.json`, `${name}.svg`]),
     notes: result.notes,

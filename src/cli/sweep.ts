@@ -233,6 +233,18 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
     const prior = summary.skipped > 0 ? `; ${summary.skipped} were already there` : "";
     note(`${summary.finished} runs${part} finished in ${summary.seconds.toFixed(1)} s${rate}, ${how}${prior}; ${have} of ${summary.shardRuns} ${where}`);
   }
+  if (!quiet && summary.warned.length > 0) process.stderr.write(`skillsim: warning: ${warnedNote(summary.warned, summary.finished, opts.out)}\n`);
+}
+
+/**
+ * Runs whose results carry warnings (a withheld timeline, tasks with no training rows, a level
+ * threshold below the start): one line, so a sweep never hides what `run` would have said.
+ */
+function warnedNote(warned: { id: number; first: string }[], finished: number, out: string | undefined): string {
+  const byId = [...warned].sort((a, b) => a.id - b.id);
+  const ids = byId.slice(0, 10).map((w) => w.id).join(", ") + (byId.length > 10 ? ", ..." : "");
+  const see = out ? `; each line's "warnings" has them all (skillsim table ${shellWord(out)} --csv: the warnings column)` : `; each line's "warnings" has them all`;
+  return `${byId.length} of ${finished} runs have warnings (id${byId.length === 1 ? "" : "s"} ${ids}); run ${byId[0].id}: ${byId[0].first}${see}`;
 }
 
 /** Draw the finished lines of a sweep output (runs that diverged carry no loss and are left out). */

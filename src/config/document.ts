@@ -112,6 +112,13 @@ export function whereOf(loc: Located, path: Path, keyNode = false): string {
       const p = loc.lc.linePos(node.range[0]);
       return `${loc.file}:${p.line}:${p.col}`;
     }
+    // A section that only --set wrote (no place in the file): the --set that wrote into it, e.g.
+    // a defaulted timeline.onset refused because of --set timeline.on=level.
+    const sec = path.slice(0, d).map(String);
+    if (d > 0 && node !== undefined) {
+      const sp = [...loc.setPaths].reverse().find((x) => sec.every((k, i) => x.path[i] === k));
+      if (sp) return sp.flag;
+    }
   }
   return loc.file;
 }

@@ -26,7 +26,7 @@
  * WebAssembly SIMD (asm/dense.ts, built to dist/asm/dense.wasm): arrays allocated from a
  * DenseArena of kind "wasm" live in the module's memory, and the three products run there as
  * gemm_nn (C = A Bt, SIMD over adjacent outputs), on W^T for the forward pass, dZ^T and X
- * for dW, dZ and W for dX. Each output keeps the order above (one accumulator from 0, k in
+ * for dW, dZ and W for dX; db by col_sums over dZ. Each output keeps the order above (one accumulator from 0, k in
  * order, multiply then add), so both back-ends give bit-identical results (tested); only
  * speed differs. Arrays not from a wasm arena always take the JavaScript path.
  */
@@ -131,6 +131,7 @@ export function gemmNN(
 
 interface WasmExports {
   gemm_nn(M: number, N: number, K: number, A: number, lda: number, B: number, ldb: number, C: number, ldc: number, acc: number): void;
+  col_sums(M: number, N: number, dZ: number, ld: number, db: number): void;
   bias_act(M: number, N: number, b: number, Z: number, H: number, ld: number, act: number): void;
   relu_back(M: number, N: number, Z: number, dH: number, dZ: number, ld: number): void;
   transpose(rows: number, cols: number, S: number, lds: number, T: number, ldt: number): void;
@@ -139,6 +140,9 @@ interface WasmExports {
   exp_shift(n: number, src: number, shift: number, dst: number): void;
   silu_act(M: number, N: number, b: number, Z: number, H: number, S: number, ld: number): void;
   silu_back(M: number, N: number, Z: number, S: number, dH: number, dZ: number, ld: number): void;
+  gather_pairs(M: number, h: number, tok: number, Qa: number, Qb: number, Z: number): void;
+  scatter_pairs(M: number, h: number, V: number, tok: number, dZ: number, Sa: number, Sb: number): void;
+  parity_step(M: number, K: number, Hn: number, N: number, Wt1: number, b1: number, W2: number, W2t: number, b2: number, Y: number, p: number, u: number, grad: number, dWt1: number, db1: number, dW2: number, db2: number, stat: number, sc: number, TB: number, rowPtr: number, rowEnt: number, colPtr: number, colEnt: number): number;
 }
 
 /** The arena whose memory the wasm kernels currently address (one run at a time per thread). */
@@ -350,6 +354,49 @@ export function actBackward(
   }
 }
 
+/** n i32 from the arena's memory (token pairs, read by the wasm kernels), a copy of src when given. */
+export function arenaInts(arena: DenseArena, n: number, src?: Int32Array): Int32Array {
+  const f = arena.alloc(Math.ceil(n / 2));
+  const a = new Int32Array(f.buffer, f.byteOffset, n);
+  if (src) a.set(src.subarray(0, n));
+  return a;
+}
+
+/**
+ * The embedding layer's gather over rows start..start+M-1 of token pairs tok (a, b):
+ * Z[r][j] = Qa[a][j] + Qb[b][j] (rows h wide; Z from row 0).
+ */
+export function gatherPairs(M: number, h: number, tok: Int32Array, start: number, Qa: Float64Array, Qb: Float64Array, Z: Float64Array): void {
+  const ex = wasmFor(Qa, Qb, Z, tok as unknown as Float64Array);
+  if (ex) {
+    ex.gather_pairs(M, h, tok.byteOffset + 8 * start, Qa.byteOffset, Qb.byteOffset, Z.byteOffset);
+    return;
+  }
+  for (let r = 0; r < M; r++) {
+    const a = tok[2 * (start + r)] * h, b = tok[2 * (start + r) + 1] * h, o = r * h;
+    for (let j = 0; j < h; j++) Z[o + j] = Qa[a + j] + Qb[b + j];
+  }
+}
+
+/**
+ * Its backward scatter: Sa and Sb (V x h) zeroed, then for rows r in order Sa[a] += dZ[r] and
+ * Sb[b] += dZ[r] (rows start..start+M-1 of tok; dZ from row 0).
+ */
+export function scatterPairs(M: number, h: number, V: number, tok: Int32Array, start: number, dZ: Float64Array, Sa: Float64Array, Sb: Float64Array): void {
+  const ex = wasmFor(dZ, Sa, Sb, tok as unknown as Float64Array);
+  if (ex) {
+    ex.scatter_pairs(M, h, V, tok.byteOffset + 8 * start, dZ.byteOffset, Sa.byteOffset, Sb.byteOffset);
+    return;
+  }
+  Sa.fill(0, 0, V * h);
+  Sb.fill(0, 0, V * h);
+  for (let r = 0; r < M; r++) {
+    const a = tok[2 * (start + r)] * h, b = tok[2 * (start + r) + 1] * h, o = r * h;
+    for (let j = 0; j < h; j++) Sa[a + j] += dZ[o + j];
+    for (let j = 0; j < h; j++) Sb[b + j] += dZ[o + j];
+  }
+}
+
 /**
  * dst[dOff + j] = exp(src[sOff + j] - shift), j < n: the softmax's exponentials. The wasm
  * kernel (fdlibm's exp on two lanes) and Math.exp (fdlibm's, in V8) give the same bits.
@@ -390,11 +437,12 @@ export function denseBackward(
   transpose(M, N, dZ, dzOff, ldz, scratch, dZT, M);
   const ex = wasmFor(dZ, X, W, scratch);
   if (ex && wasmFor(dW, db ?? dW, dX ?? dW, scratch)) {
-    // dW = dZ^T X and dX = dZ W as gemm_nn: X and W are already "K x N" operands.
-    const s = scratch.byteOffset;
+    // dW = dZ^T X and dX = dZ W as gemm_nn: X and W are already "K x N" operands (dZ^T
+    // written out: a gemm reading dZ by columns was slower); db by column sums of dZ.
+    const s = scratch.byteOffset, z = dZ.byteOffset + 8 * dzOff;
     ex.gemm_nn(N, K, M, s + 8 * dZT, M, X.byteOffset + 8 * xOff, ldx, dW.byteOffset + 8 * dwOff, ldw, 0);
-    if (dX) ex.gemm_nn(M, K, N, dZ.byteOffset + 8 * dzOff, ldz, W.byteOffset + 8 * wOff, ldw, dX.byteOffset + 8 * dxOff, lddx, accX ? 1 : 0);
-    if (db) biasGrad(N, M, scratch, dZT, db, dbOff);
+    if (dX) ex.gemm_nn(M, K, N, z, ldz, W.byteOffset + 8 * wOff, ldw, dX.byteOffset + 8 * dxOff, lddx, accX ? 1 : 0);
+    if (db) ex.col_sums(M, N, z, ldz, db.byteOffset + 8 * dbOff);
     return;
   }
   transpose(M, K, X, xOff, ldx, scratch, XT, M);
@@ -505,4 +553,149 @@ export function selBackward(
   }
   transpose(K, N, scratch, 0, N, dW, dwOff, ldw);
   if (db) for (let j = 0; j < N; j++) db[dbOff + j] = scratch[sums + j];
+}
+
+// ---------------------------------------------------------------------------------------
+// The paper's Fig 2 network in one pass (one hidden relu layer on 0/1 inputs, linear output
+// layer, sparse parity's masked mse): the step's forward pass, per-task accuracy, expected
+// loss, loss gradient and backward pass fused row by row, so that no M x Hn activation array
+// is written or read back. The same operations in the same order as the layered path
+// (selForward, denseForward, Objective.evaluate and lossGrad, denseBackward, actBackward,
+// selBackward), so the same bits; tested against it in both back-ends.
+
+/** Rows per chunk of the wasm kernel (asm/dense.ts CHUNK) and bits of its first-columns table. */
+const PARITY_CHUNK = 32;
+const PARITY_TABLE_BITS = 8;
+
+/** Scratch doubles parityStep needs: W1^T, W2^T, the first layer's transposed gradient, the kernel's chunk of rows and table. */
+export function parityScratchSize(K: number, Hn: number, N: number): number {
+  return 2 * K * Hn + Hn * N + 2 * PARITY_CHUNK * (Hn + N) + (1 << Math.min(PARITY_TABLE_BITS, K)) * Hn + 2;
+}
+
+/**
+ * X's nonzeros as the wasm kernel reads them (X is fixed over a run: made once): per row, the
+ * byte offset of its entry in the table of the first tb columns' sums (v Hn 8, v = the row's
+ * bits k < tb) and the byte offsets in W1^T of its nonzero columns k >= tb (k Hn 8), in order;
+ * per chunk of PARITY_CHUNK rows and column k, the byte offsets r Hn 8 of the chunk's rows r
+ * with X[r][k] != 0, in order. Pointers are in i32 entries of the one array.
+ */
+export interface ParityIndex { tb: number; all: Int32Array; rowPtr: number; rowEnt: number; colPtr: number; colEnt: number }
+
+/** Doubles of arena parityIndex takes for M rows of K columns (the worst case: every bit set). */
+export function parityIndexDoubles(M: number, K: number): number {
+  const tb = Math.min(PARITY_TABLE_BITS, K), nc = Math.ceil(M / PARITY_CHUNK);
+  return Math.ceil((M + 1 + M * (K - tb + 1) + nc * K + 1 + M * K) / 2) + 1;
+}
+
+/** The lists of X's (M x K, 0/1) nonzeros for parityStep's kernel, from the arena. */
+export function parityIndex(M: number, K: number, Hn: number, X: Float64Array, arena: DenseArena): ParityIndex {
+  const f = arena.alloc(parityIndexDoubles(M, K));
+  const all = new Int32Array(f.buffer, f.byteOffset, 2 * f.length);
+  const tb = Math.min(PARITY_TABLE_BITS, K), nc = Math.ceil(M / PARITY_CHUNK), row = 8 * Hn;
+  const rowPtr = 0, rowEnt = M + 1;
+  let n = 0;
+  for (let i = 0; i < M; i++) {
+    all[rowPtr + i] = n;
+    let v = 0;
+    for (let k = 0; k < tb; k++) if (X[i * K + k] !== 0) v |= 1 << k;
+    all[rowEnt + n++] = v * row;
+    for (let k = tb; k < K; k++) if (X[i * K + k] !== 0) all[rowEnt + n++] = k * row;
+  }
+  all[rowPtr + M] = n;
+  const colPtr = rowEnt + n, colEnt = colPtr + nc * K + 1;
+  n = 0;
+  for (let c = 0; c < nc; c++) {
+    const r1 = Math.min(PARITY_CHUNK, M - c * PARITY_CHUNK);
+    for (let k = 0; k < K; k++) {
+      all[colPtr + c * K + k] = n;
+      for (let r = 0; r < r1; r++) if (X[(c * PARITY_CHUNK + r) * K + k] !== 0) all[colEnt + n++] = r * row;
+    }
+  }
+  all[colPtr + nc * K] = n;
+  return { tb, all, rowPtr, rowEnt, colPtr, colEnt };
+}
+
+/**
+ * One full-batch pass over rows 0..M-1 of the network K -> Hn (relu) -> N on 0/1 inputs X
+ * (M x K; index = parityIndex of them, for the wasm kernel) with targets Y (M x N), theta's
+ * layout as Mlp's (W1 = Hn x K at w1, b1 after it; W2 = N x Hn at w2, b2 after it):
+ *   stat[j] = number of rows with (O_ij > 1/2) == Y_ij, returns sum_ij p_j (O_ij - Y_ij)^2
+ *   (rows, then outputs, in order: Objective.evaluate's sum before its division), and with
+ *   grad, the gradient of the masked mse (Objective.lossGrad with mask_ij = [u_ij < p_j], u the
+ *   step's M x N uniforms, as runNetwork's drawMask makes it: entry ij counts when u_ij < p_j;
+ *   null: every entry counts) into grad at the same offsets as the parameters.
+ * scratch: parityScratchSize(K, Hn, N) doubles.
+ */
+export function parityStep(
+  M: number, K: number, Hn: number, N: number,
+  X: Float64Array, index: ParityIndex, theta: Float64Array, w1: number, w2: number,
+  Y: Float64Array, p: Float64Array, u: Float64Array | null,
+  grad: Float64Array | null, stat: Float64Array, scratch: Float64Array,
+): number {
+  const b1 = w1 + Hn * K, b2 = w2 + N * Hn;
+  const Wt1 = 0, W2t = K * Hn, dWt1 = W2t + Hn * N, sc = dWt1 + K * Hn;
+  const ex = wasmFor(index.all as unknown as Float64Array, theta, Y, p);
+  if (ex && wasmFor(stat, scratch, grad ?? stat, u ?? stat)) {
+    transpose(Hn, K, theta, w1, K, scratch, Wt1, Hn);
+    transpose(N, Hn, theta, w2, Hn, scratch, W2t, N);
+    const t = theta.byteOffset, g = grad ? grad.byteOffset : 0, s = scratch.byteOffset, x = index.all.byteOffset;
+    const L = ex.parity_step(M, K, Hn, N, s + 8 * Wt1, t + 8 * b1, t + 8 * w2, s + 8 * W2t, t + 8 * b2, Y.byteOffset, p.byteOffset, u ? u.byteOffset : 0, grad ? 1 : 0,
+      s + 8 * dWt1, g + 8 * b1, g + 8 * w2, g + 8 * b2, stat.byteOffset, s + 8 * sc,
+      index.tb, x + 4 * index.rowPtr, x + 4 * index.rowEnt, x + 4 * index.colPtr, x + 4 * index.colEnt);
+    if (grad) transpose(K, Hn, scratch, dWt1, Hn, grad, w1, K);
+    return L;
+  }
+  // JavaScript: the same loops as the kernel (asm/dense.ts parity_step), one row at a time.
+  const h = sc, o = h + Hn, dO = o + N;
+  const idx = new Int32Array(scratch.buffer, scratch.byteOffset + 8 * (dO + N), K);
+  const scale = 1 / (M * N);
+  stat.fill(0, 0, N);
+  if (grad) {
+    scratch.fill(0, dWt1, dWt1 + K * Hn);
+    grad.fill(0, b1, b1 + Hn);
+    grad.fill(0, w2, b2 + N);
+  }
+  let L = 0;
+  for (let i = 0; i < M; i++) {
+    const x = i * K;
+    let na = 0;
+    for (let k = 0; k < K; k++) if (X[x + k] !== 0) idx[na++] = k;
+    for (let j = 0; j < Hn; j++) {
+      const w = w1 + j * K;
+      let s = 0;
+      for (let a = 0; a < na; a++) s += theta[w + idx[a]];
+      const z = s + theta[b1 + j];
+      scratch[h + j] = z > 0 ? z : 0;
+    }
+    for (let j = 0; j < N; j++) {
+      const w = w2 + j * Hn;
+      let s = 0;
+      for (let k = 0; k < Hn; k++) s += scratch[h + k] * theta[w + k];
+      scratch[o + j] = s + theta[b2 + j];
+    }
+    for (let j = 0; j < N; j++) {
+      const out = scratch[o + j], y = Y[i * N + j];
+      if ((out > 0.5 ? 1 : 0) === y) stat[j]++;
+      L += p[j] * (out - y) * (out - y);
+      if (grad) {
+        const e = out - y;
+        scratch[dO + j] = u && !(u[i * N + j] < p[j]) ? 0 : 2 * e * scale;
+      }
+    }
+    if (!grad) continue;
+    for (let j = 0; j < N; j++) {
+      const d = scratch[dO + j], w = w2 + j * Hn;
+      grad[b2 + j] += d;
+      for (let k = 0; k < Hn; k++) grad[w + k] += d * scratch[h + k];
+    }
+    for (let k = 0; k < Hn; k++) {
+      let s = 0;
+      for (let j = 0; j < N; j++) s += scratch[dO + j] * theta[w2 + j * Hn + k];
+      const dz = scratch[h + k] > 0 ? s : 0;
+      grad[b1 + k] += dz;
+      for (let a = 0; a < na; a++) scratch[dWt1 + idx[a] * Hn + k] += dz;
+    }
+  }
+  if (grad) transpose(K, Hn, scratch, dWt1, Hn, grad, w1, K);
+  return L;
 }

@@ -71,6 +71,11 @@ export class AliasSampler {
     }
   }
 
+  /** The alias table (read-only views): a WebAssembly twin of sampleCounts draws from it. */
+  get table(): { readonly prob: Float64Array; readonly alias: Int32Array } {
+    return { prob: this.prob, alias: this.alias };
+  }
+
   /** One index drawn from p. */
   draw(): number {
     const x = this.rng.nextDouble() * this.n;

@@ -5,6 +5,7 @@
  * the caller's reporter; nothing here writes.
  */
 import { suggest } from "../config/errors.js";
+import { tableSweptKeys } from "../analysis/sweep-table.js";
 import {
   FitInputError, collectSamples, chinchillaRefitOptions, computeOptimal, fitPowerLaw, intervalsOf, resampleIndices,
   type ChinchillaParams, type FitResult,
@@ -168,10 +169,13 @@ export async function fitOne(table: Table, plan: FitPlan, ctx: FitContext, group
  * each value maps to one N) or D's batch are part of the x.
  */
 function pooledKeyWarnings(table: Table, plan: FitPlan, by: string | undefined): FitWarning[] {
-  if (table.format !== "jsonl" || by !== undefined) return [];
+  if (by !== undefined) return [];
+  // A sweep's swept keys are its columns past the fixed ones; a CSV's only when it is a table
+  // `skillsim table` wrote (its header says which columns are swept keys).
+  const keys = table.format === "jsonl" ? table.columns : table.format === "csv" ? (tableSweptKeys(table.columns) ?? []) : [];
   const out: FitWarning[] = [];
   const xCols = plan.x.map((c) => table.cells.get(c) ?? []);
-  for (const key of table.columns) {
+  for (const key of keys) {
     if (["N", "D", "step", "loss", "id", "seed"].includes(key) || plan.x.includes(key) || key === plan.y) continue;
     if (key === "batch" && plan.x.includes("D")) continue;
     const col = table.cells.get(key)!;
@@ -189,7 +193,8 @@ function pooledKeyWarnings(table: Table, plan: FitPlan, by: string | undefined):
         else if (prev !== xc[r]) follows[j] = false;
       });
     }
-    if (values.size < 2 || follows.some((f, j) => f && (plan.x[j] === "N"))) continue;
+    // a key that sets the x (params for N, network.hidden for a network's N) is the x relabelled
+    if (values.size < 2 || follows.some((f) => f)) continue;
     const list = [...values].slice(0, 5).join(", ") + (values.size > 5 ? ", ..." : "");
     out.push({
       code: "pooled-sweep-key",

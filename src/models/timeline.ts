@@ -160,6 +160,16 @@ export function learnedRatios(frequencies: number[], learned: (number | null)[])
 }
 
 /**
+ * OverlapWatch's per-skill bounds held outside it (n each) and its listDue over them: out gets
+ * every i with marginC[i] <= moved and due[i] <= reach, in increasing order; returns how many.
+ */
+export interface DueScan {
+  readonly marginC: Float64Array;
+  readonly due: Float64Array;
+  listDue(moved: number, reach: number, out: Int32Array): number;
+}
+
+/**
  * Which skills could have crossed, without evaluating them: for levels that are monotone
  * functions of linear overlaps z_i = t_i . theta (the Geometry model). Two bounds, both from
  * Cauchy-Schwarz, |z_i(theta) - z_i(theta')| <= |t_i| |theta - theta'|:
@@ -185,6 +195,8 @@ export class OverlapWatch {
   private path = 0; // path length walked since the start, rounded up
   private slack = 0; // rounding of the computed overlaps, in theta units
 
+  private readonly scan: DueScan | null;
+
   constructor(
     n: number,
     private readonly N: number,
@@ -193,9 +205,13 @@ export class OverlapWatch {
     /** Rounding of a computed overlap per parameter, relative to |t_i| |theta|: about 3.6 units
      * in the last place of the arithmetic (float64 by default; float32 runs pass theirs). */
     private readonly roundoff = 4e-16,
+    /** Where the per-skill bounds live and a faster listDue over them (the Geometry model's
+     * WebAssembly kernel); by default arrays of this object's own and the loop below. */
+    scan?: DueScan,
   ) {
-    this.marginC = new Float64Array(n);
-    this.due = new Float64Array(n);
+    this.marginC = scan ? scan.marginC : new Float64Array(n);
+    this.due = scan ? scan.due : new Float64Array(n);
+    this.scan = scan ?? null;
     this.thetaC = new Float64Array(N);
   }
 
@@ -245,6 +261,7 @@ export class OverlapWatch {
   /** Write the skills that are due (neither bound rules out an event) into out; returns how many. */
   listDue(out: Int32Array): number {
     const mc = this.marginC, due = this.due, moved = this.moved, reach = this.path + this.slack;
+    if (this.scan) return this.scan.listDue(moved, reach, out);
     let m = 0;
     for (let i = 0; i < mc.length; i++) if (mc[i] <= moved && due[i] <= reach) out[m++] = i;
     return m;

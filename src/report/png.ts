@@ -13,20 +13,10 @@
  * own fonts). missingGlyphs() names such characters, and the CLI says so when it writes a PNG.
  */
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 
-/** The bundled font files (DejaVu Sans from the dejavu-fonts-ttf package). */
-export function bundledFontFiles(): { regular: string; bold: string; oblique: string; boldOblique: string } {
-  const dir = join(dirname(createRequire(import.meta.url).resolve("dejavu-fonts-ttf/package.json")), "ttf");
-  return {
-    regular: join(dir, "DejaVuSans.ttf"),
-    bold: join(dir, "DejaVuSans-Bold.ttf"),
-    oblique: join(dir, "DejaVuSans-Oblique.ttf"),
-    boldOblique: join(dir, "DejaVuSans-BoldOblique.ttf"),
-  };
-}
+import { bundledFontFiles } from "./figure/text-width.js";
+export { bundledFontFiles };
 
 export interface PngOptions {
   /** Extra font files to load besides the bundled DejaVu Sans (e.g. for CJK text). */

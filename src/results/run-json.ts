@@ -5,6 +5,7 @@
  * it with checkRunJson (readRunJson is the two in one).
  */
 import { ResultsError, parseJsonDocument } from "./errors.js";
+import { startsWithSweepLine } from "./sweep-lines.js";
 
 /** What a reader of a run result may rely on after readRunJson. */
 export interface RunJson {
@@ -27,9 +28,19 @@ export interface RunJsonOptions {
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
 const isNums = (a: unknown, nulls = false): a is number[] => Array.isArray(a) && a.every((x) => typeof x === "number" || (nulls && x === null));
 
-/** Check that `text` is a run JSON with a usable trace; every failure is one line naming the file. */
+/**
+ * Check that `text` is a run JSON with a usable trace; every failure is one line naming the file.
+ * A sweep's output given instead is named as one (its lines are runs whose traces hold no skill
+ * levels), not as "not a JSON document" or "not a run result".
+ */
 export function readRunJson(text: string, name: string, opts: RunJsonOptions = {}): RunJson {
-  return checkRunJson(parseJsonDocument(text, name, "skillsim run --json"), name, opts);
+  try {
+    return checkRunJson(parseJsonDocument(text, name, "skillsim run --json"), name, opts);
+  } catch (e) {
+    if (e instanceof ResultsError && startsWithSweepLine(text))
+      throw new ResultsError(`${name}: is a sweep's JSON Lines (the output of \`skillsim sweep\`), whose traces carry no skill levels; give one run's \`skillsim run --json\` result`);
+    throw e;
+  }
 }
 
 /** Check a parsed document as readRunJson does (for a caller that has parsed it already). */

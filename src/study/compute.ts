@@ -34,11 +34,15 @@ export interface StudyResult {
   runs: Table;
   groups: Table;
   fits: Table | null;
+  /** The study's compare: block: per group (its keys but compare.key), each quantity's num / den ratio over paired runs. */
+  compare?: Table | null;
   calibration: Table | null;
   /** Long-format curves (run keys, step, skill, level, loss, skill_loss), when a figure or --long asks for them. */
   curves?: Table | null;
   /** Notes for stderr (runs a fit left out, fits that failed). */
   notes: string[];
+  /** The fit's window (fit.range), when it has one: fitted lines are drawn over it only. */
+  fitRange?: [number, number] | null;
 }
 
 /** The value of a path in a run (see spec.ts checkPath for what a path may name). */
@@ -141,13 +145,16 @@ export function computeStudy(study: Study, runs: StudyRun[]): StudyResult {
     fits = { columns: [...f.by, "n", "A", "alpha", "alpha_lo", "alpha_hi", "E", "rmse_log"], rows: [] };
     for (const [key, idx] of byGroups) {
       const xs: number[] = [], ys: number[] = [];
+      let outside = 0;
       for (const i of idx) {
         const x = evaluate(f.x.expr, resolveIn(runs[i], values[i]));
         const y = evaluate(f.y.expr, resolveIn(runs[i], values[i]));
+        // Outside the fitting window (fit.range): not fitted, and not counted as dropped.
+        if (x !== null && f.range && (x < f.range[0] || x > f.range[1])) { outside++; continue; }
         if (x !== null && y !== null && x > 0 && y > 0) { xs.push(x); ys.push(y); }
       }
       const head = JSON.parse(key) as Cell[];
-      const dropped = idx.length - xs.length;
+      const dropped = idx.length - outside - xs.length;
       if (dropped > 0) notes.push(`fit ${describeGroup(f.by, head)}: ${dropped} run${dropped === 1 ? "" : "s"} without a positive x and y left out`);
       try {
         const r = fitPowerLaw(xs, ys, { fixE: f.fixE });
@@ -160,6 +167,49 @@ export function computeStudy(study: Study, runs: StudyRun[]): StudyResult {
     }
   }
 
+  let compare: Table | null = null;
+  if (study.compare) {
+    const c = study.compare;
+    const keys = study.group.filter((k) => k !== c.key);
+    const keyOf = (i: number) => JSON.stringify(keys.map((k) => cellOf(keyValue(runs[i], k))));
+    const side = (i: number) => cellOf(keyValue(runs[i], c.key));
+    // The den run of each (other keys, seed).
+    const den = new Map<string, number>();
+    runs.forEach((r, i) => {
+      if (side(i) !== c.den) return;
+      const k = `${keyOf(i)}|${r.cfg.seed}`;
+      if (den.has(k)) notes.push(`compare: two ${c.key} = ${c.den} runs with ${describeGroup(keys, JSON.parse(keyOf(i)) as Cell[])} and seed ${r.cfg.seed}; the first is used`);
+      else den.set(k, i);
+    });
+    const pairs = new Map<string, [number, number][]>();
+    let unpaired = 0;
+    runs.forEach((r, i) => {
+      if (side(i) !== c.num) return;
+      const j = den.get(`${keyOf(i)}|${r.cfg.seed}`);
+      if (j === undefined) { unpaired++; return; }
+      const g = pairs.get(keyOf(i));
+      if (g) g.push([i, j]);
+      else pairs.set(keyOf(i), [[i, j]]);
+    });
+    if (unpaired > 0) notes.push(`compare: ${unpaired} ${c.key} = ${c.num} run${unpaired === 1 ? "" : "s"} without a ${c.key} = ${c.den} run of the same keys and seed left out`);
+    compare = {
+      columns: [...keys, "pairs", ...c.of.flatMap((q) => stats.map((st) => `${q}_ratio_${st}`))],
+      rows: [...pairs].map(([key, ps]) => {
+        const cells: Cell[] = [...(JSON.parse(key) as Cell[]), ps.length];
+        for (const q of c.of) {
+          const v = ps.map(([i, j]) => {
+            const a = values[i][q], b = values[j][q];
+            const r = a === null || b === null ? null : a / b;
+            return r !== null && Number.isFinite(r) ? r : null;
+          }).filter((x): x is number => x !== null);
+          const m = meanInterval(v);
+          cells.push(m.n, m.mean, m.sd, m.lo, m.hi);
+        }
+        return cells;
+      }),
+    };
+  }
+
   let calibration: Table | null = null;
   if (study.calibrate) {
     calibration = {
@@ -167,7 +217,7 @@ export function computeStudy(study: Study, runs: StudyRun[]): StudyResult {
       rows: runs.map((r, i) => [r.label, r.run.id, r.cfg.seed, ...swept.map((k) => cellOf(keyValue(r, k))), ...CAL_PARAMS.map((k) => values[i][k])]),
     };
   }
-  return { runs: runTable, groups: groupTable, fits, calibration, notes };
+  return { runs: runTable, groups: groupTable, fits, compare, calibration, notes, fitRange: study.fit?.range ?? null };
 }
 
 function describeGroup(keys: string[], cells: Cell[]): string {

@@ -12,6 +12,8 @@ export interface Verdict {
   /** The paper's number; null for a figure drawn with no reference number (`drawn`). */
   reference: number | null;
   source: string;
+  /** Where the reference was read (text, figure, notebook, code); "-" for a figure drawn with no reference. */
+  provenance: string;
   /** skillsim's value: the mean over the group's runs (or the fit parameter). */
   value: number | null;
   sd: number | null;
@@ -49,7 +51,7 @@ export function verdicts(study: Study, result: StudyResult, drawn: string[] = []
   if (!paper) return [];
   const drawnRow = (name: string): Verdict => {
     const f = study.figures.find((g) => g.name === name);
-    return { figure: paper.figure, quantity: `figure ${name}${f?.title ? `: ${f.title}` : ""}`, reference: null, source: "-", value: null, sd: null, n: 0, interval: null, tolerance: "-", ok: true, why: null, drawn: true };
+    return { figure: paper.figure, quantity: `figure ${name}${f?.title ? `: ${f.title}` : ""}`, reference: null, source: "-", provenance: "-", value: null, sd: null, n: 0, interval: null, tolerance: "-", ok: true, why: null, drawn: true };
   };
   if (paper.checks.length === 0) return drawn.map(drawnRow);
   // Figures with no reference number beside the checks (paper.drawn), as far as they were drawn.
@@ -59,9 +61,9 @@ export function verdicts(study: Study, result: StudyResult, drawn: string[] = []
 
 function check(c: PaperCheck, figure: string, result: StudyResult): Verdict {
   {
-    const t = c.table === "groups" ? result.groups : result.fits!;
+    const t = c.table === "groups" ? result.groups : c.table === "fits" ? result.fits! : result.compare!;
     const rows = findRows(t, c.row);
-    const base = { figure, quantity: c.quantity, reference: c.value, source: c.source, tolerance: toleranceText(c.tolerance) };
+    const base = { figure, quantity: c.quantity, reference: c.value, source: c.source, provenance: c.provenance, tolerance: toleranceText(c.tolerance) };
     if (rows.length !== 1) return { ...base, value: null, sd: null, n: 0, interval: null, ok: false, why: `${rows.length} rows match ${JSON.stringify(c.row)} in the ${c.table} table` };
     const r = rows[0];
     const get = (col: string) => {
@@ -70,7 +72,7 @@ function check(c: PaperCheck, figure: string, result: StudyResult): Verdict {
       return typeof v === "number" ? v : null;
     };
     let value: number | null, sd: number | null = null, n = 1, interval: [number, number] | null = null;
-    if (c.table === "groups") {
+    if (c.table === "groups" || c.table === "compare") {
       value = get(`${c.column}_mean`);
       sd = get(`${c.column}_sd`);
       n = get(`${c.column}_n`) ?? 0;
@@ -105,6 +107,6 @@ export function valueText(v: Verdict): string {
 
 /** The verdict table as Markdown. */
 export function markdownTable(vs: Verdict[]): string {
-  const head = "| figure | quantity | paper / authors' code | source | skillsim (mean ± sd over seeds) | tolerance | verdict |\n| --- | --- | --- | --- | --- | --- | --- |\n";
-  return head + vs.map((v) => `| ${v.figure} | ${v.quantity} | ${num(v.reference)} | ${v.source} | ${valueText(v)} | ${v.tolerance} | ${v.drawn ? DRAWN : v.ok ? "ok" : `**differs**${v.why ? ` (${v.why})` : ""}`} |`).join("\n") + "\n";
+  const head = "| figure | quantity | paper / authors' code | read from | source | skillsim (mean ± sd over seeds) | tolerance | verdict |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n";
+  return head + vs.map((v) => `| ${v.figure} | ${v.quantity} | ${num(v.reference)} | ${v.provenance} | ${v.source} | ${valueText(v)} | ${v.tolerance} | ${v.drawn ? DRAWN : v.ok ? "ok" : `**differs**${v.why ? ` (${v.why})` : ""}`} |`).join("\n") + "\n";
 }

@@ -49,6 +49,22 @@ export interface FitSpec {
   by: string[];
   fixE: number | null;
   bootstrap: number;
+  /** `range: [lo, hi]`: fit only the runs with lo <= x <= hi (a fitting window, as the paper's Fig 10 fits N 40-220); null: every run. */
+  range: [number, number] | null;
+  where: string;
+}
+
+/**
+ * `compare: {key: config, num: random, den: modular, of: [final_loss]}`: each quantity of a
+ * `num` run over that of its `den` partner (the run with the same values of the other group
+ * keys and the same seed), aggregated over the pairs like a group's quantity: Fig 18's modular
+ * speedup (non-modular loss / modular loss).
+ */
+export interface CompareSpec {
+  key: string;
+  num: string | number;
+  den: string | number;
+  of: string[];
   where: string;
 }
 
@@ -58,7 +74,7 @@ export interface CalibrateSpec {
   where: string;
 }
 
-export type FigureData = "runs" | "groups" | "fits" | "calibration" | "curves";
+export type FigureData = "runs" | "groups" | "fits" | "calibration" | "curves" | "compare";
 
 /** Columns of the `curves` table (long format, one row per run, recorded step and skill), after the run's keys. */
 export const CURVE_COLUMNS = ["step", "skill", "task", "level", "loss", "skill_loss", "aligned"] as const;
@@ -87,15 +103,20 @@ export interface PaperCheck {
   quantity: string;
   /** Group (or fit) row to read: key -> value. */
   row: Record<string, unknown>;
-  /** `groups` (a quantity's mean over seeds) or `fits` (a fit parameter). */
-  table: "groups" | "fits";
+  /** `groups` (a quantity's mean over seeds), `fits` (a fit parameter) or `compare` (a ratio's mean over paired seeds). */
+  table: "groups" | "fits" | "compare";
   /** Column: a quantity name (groups) or alpha/A/E (fits). */
   column: string;
   value: number;
   source: string;
+  /** Where the value was read: the paper's `text`, a `figure` (read off a plot), a `notebook`'s printed output, or the authors' `code` re-run. */
+  provenance: Provenance;
   tolerance: { abs?: number; rel?: number };
   where: string;
 }
+
+export const PROVENANCES = ["text", "figure", "notebook", "code"] as const;
+export type Provenance = (typeof PROVENANCES)[number];
 
 export interface Study {
   file: string;
@@ -103,6 +124,7 @@ export interface Study {
   quantities: Quantity[];
   group: string[];
   fit: FitSpec | null;
+  compare: CompareSpec | null;
   calibrate: CalibrateSpec | null;
   figures: FigureSpec[];
   /** `slow: true`: real-network runs of minutes each, which `skillsim paper` runs only when named or with --all. */
@@ -162,7 +184,7 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
   const all = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
   const st = all.study;
   if (!isObj(st)) throw new ConfigError("missing or empty `study:` block (a mapping: derive, group, fit, calibrate, figures)", at(["study"]), "study");
-  const known = ["configs", "derive", "group", "fit", "calibrate", "figures"];
+  const known = ["configs", "derive", "group", "fit", "compare", "calibrate", "figures"];
   for (const k of Object.keys(st)) if (!known.includes(k)) throw new ConfigError(`unknown key; a study has ${known.join(", ")}${suggest(k, known)}`, at(["study", k]), `study.${k}`);
 
   // The runs: this config's sweep, or the configs a study file names.
@@ -247,19 +269,50 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
   if (st.fit !== undefined) {
     const f = st.fit;
     if (!isObj(f)) throw new ConfigError("expected {x: ..., y: ..., by: [...]}", at(["study", "fit"]), "study.fit");
-    for (const k of Object.keys(f)) if (!["x", "y", "by", "fix_E", "bootstrap"].includes(k)) throw new ConfigError(`unknown key; fit has x, y, by, fix_E, bootstrap${suggest(k, ["x", "y", "by", "fix_E", "bootstrap"])}`, at(["study", "fit", k]), `study.fit.${k}`);
+    const fitKeys = ["x", "y", "by", "fix_E", "bootstrap", "range"];
+    for (const k of Object.keys(f)) if (!fitKeys.includes(k)) throw new ConfigError(`unknown key; fit has ${fitKeys.join(", ")}${suggest(k, fitKeys)}`, at(["study", "fit", k]), `study.fit.${k}`);
     if (f.x === undefined) throw new ConfigError("missing x (e.g. params)", at(["study", "fit"]), "study.fit.x");
     const byRaw = f.by === undefined ? [] : Array.isArray(f.by) ? f.by : [f.by];
     const fixE = f.fix_E === undefined || f.fix_E === null ? null : Number(f.fix_E);
     if (fixE !== null && !(Number.isFinite(fixE) && fixE >= 0)) throw new ConfigError("fix_E must be a number >= 0 (0: a pure power law)", at(["study", "fit", "fix_E"]), "study.fit.fix_E");
     const K = f.bootstrap === undefined ? 100 : Number(f.bootstrap);
     if (!Number.isInteger(K) || K < 0 || K > 100000) throw new ConfigError("bootstrap must be a whole number of resamples (0: none)", at(["study", "fit", "bootstrap"]), "study.fit.bootstrap");
+    let range: [number, number] | null = null;
+    if (f.range !== undefined) {
+      const r = f.range;
+      if (!Array.isArray(r) || r.length !== 2 || !r.every((v) => typeof v === "number" && Number.isFinite(v)) || !((r[0] as number) < (r[1] as number))) throw new ConfigError("range: [lo, hi], two numbers with lo < hi (fit only the runs with lo <= x <= hi)", at(["study", "fit", "range"]), "study.fit.range");
+      range = [r[0] as number, r[1] as number];
+    }
     fit = {
       x: addQuantity("x", f.x, ["study", "fit", "x"]),
       y: addQuantity("y", f.y ?? "final.loss", ["study", "fit", f.y === undefined ? "x" : "y"]),
       by: byRaw.map((k, i) => groupKey(k, Array.isArray(f.by) ? ["study", "fit", "by", i] : ["study", "fit", "by"])),
-      fixE, bootstrap: K, where: at(["study", "fit"]),
+      fixE, bootstrap: K, range, where: at(["study", "fit"]),
     };
+  }
+
+  let compare: CompareSpec | null = null;
+  if (st.compare !== undefined) {
+    const c = st.compare;
+    const cp = ["study", "compare"];
+    const ck = ["key", "num", "den", "of"];
+    if (!isObj(c)) throw new ConfigError("expected {key: config, num: LABEL, den: LABEL, of: [quantity, ...]}", at(cp), "study.compare");
+    for (const k of Object.keys(c)) if (!ck.includes(k)) throw new ConfigError(`unknown key; compare has ${ck.join(", ")}${suggest(k, ck)}`, at([...cp, k]), `study.compare.${k}`);
+    const key = String(c.key ?? "config");
+    if (!group.includes(key)) throw new ConfigError(`key ${JSON.stringify(key)} must be one of the study's group keys (${group.join(", ") || "none"})`, at([...cp, c.key === undefined ? "num" : "key"]), "study.compare.key");
+    for (const side of ["num", "den"] as const) {
+      const v = c[side];
+      if (typeof v !== "string" && typeof v !== "number") throw new ConfigError(`${side}: the value of ${key} on that side of the ratio (e.g. a config label)`, at([...cp, side]), `study.compare.${side}`);
+      if (key === "config" && !sources.some((s) => s.label === v)) throw new ConfigError(`${side}: ${JSON.stringify(v)} is not a config of this study (${sources.map((s) => s.label).join(", ")})${suggest(String(v), sources.map((s) => s.label))}`, at([...cp, side]), `study.compare.${side}`);
+    }
+    const ofRaw = c.of === undefined ? ["final_loss"] : Array.isArray(c.of) ? c.of : [c.of];
+    const qnames = quantities.map((q) => q.name);
+    const of = ofRaw.map((q, i) => {
+      const path = Array.isArray(c.of) ? [...cp, "of", i] : [...cp, "of"];
+      if (typeof q !== "string" || !qnames.includes(q)) throw new ConfigError(`${JSON.stringify(q)} is not a quantity of this study (${qnames.join(", ")})${suggest(String(q), qnames)}`, at(path), path.join("."));
+      return q;
+    });
+    compare = { key, num: c.num as string | number, den: c.den as string | number, of, where: at(cp) };
   }
 
   let calibrate: CalibrateSpec | null = null;
@@ -279,6 +332,7 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
     if (data === "groups") return [...group, "runs", ...qs, ...(calibrate ? ["N0", "rate", "t0", "tau", "calibration_rmse"] : [])];
     if (data === "fits") return [...(fit?.by ?? []), "n", "A", "alpha", "alpha_lo", "alpha_hi", "E", "rmse_log"];
     if (data === "curves") return ["config", "id", "seed", ...sweptKeys.filter((k) => k !== "seed"), ...CURVE_COLUMNS];
+    if (data === "compare") return [...group.filter((k) => k !== compare?.key), "pairs", ...(compare?.of ?? []).map((q) => `${q}_ratio`)];
     return ["config", "id", "seed", ...sweptKeys.filter((k) => k !== "seed"), "N0", "rate", "t0", "tau", "calibration_rmse"];
   };
   const figures: FigureSpec[] = [];
@@ -290,8 +344,9 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
       const fk = ["name", "title", "data", "mark", "x", "y", "color", "column", "log", "select", "xlim", "fit_lines"];
       for (const k of Object.keys(f)) if (!fk.includes(k)) throw new ConfigError(`unknown key; a figure has ${fk.join(", ")}${suggest(k, fk)}`, at([...p, k]), `${p.join(".")}.${k}`);
       const data = (f.data ?? "groups") as FigureData;
-      if (!["runs", "groups", "fits", "calibration", "curves"].includes(data)) throw new ConfigError("data must be runs, groups, fits, calibration or curves", at([...p, "data"]), `${p.join(".")}.data`);
+      if (!["runs", "groups", "fits", "calibration", "curves", "compare"].includes(data)) throw new ConfigError("data must be runs, groups, fits, calibration, curves or compare", at([...p, "data"]), `${p.join(".")}.data`);
       if (data === "fits" && !fit) throw new ConfigError("data: fits needs a fit: block", at([...p, "data"]), `${p.join(".")}.data`);
+      if (data === "compare" && !compare) throw new ConfigError("data: compare needs a compare: block", at([...p, "data"]), `${p.join(".")}.data`);
       if (data === "calibration" && !calibrate) throw new ConfigError("data: calibration needs a calibrate: block", at([...p, "data"]), `${p.join(".")}.data`);
       const cols = columnsOf(data);
       const col = (k: string): string | undefined => {
@@ -345,11 +400,11 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
     });
   }
 
-  const paper = isConfig ? null : parsePaper(all.paper, at, quantities.map((q) => q.name), group, fit, figures.map((f) => f.name));
-  return { file, sources, quantities, group, fit, calibrate, figures, paper };
+  const paper = isConfig ? null : parsePaper(all.paper, at, quantities.map((q) => q.name), group, fit, compare, figures.map((f) => f.name));
+  return { file, sources, quantities, group, fit, compare, calibrate, figures, paper };
 }
 
-function parsePaper(v: unknown, at: (p: (string | number)[]) => string, qs: string[], group: string[], fit: FitSpec | null, figureNames: string[]): Study["paper"] {
+function parsePaper(v: unknown, at: (p: (string | number)[]) => string, qs: string[], group: string[], fit: FitSpec | null, compare: CompareSpec | null, figureNames: string[]): Study["paper"] {
   if (v === undefined) return null;
   if (!isObj(v)) throw new ConfigError("expected {figure, title, checks: [...]}", at(["paper"]), "paper");
   const checks: PaperCheck[] = [];
@@ -358,23 +413,26 @@ function parsePaper(v: unknown, at: (p: (string | number)[]) => string, qs: stri
   list.forEach((c, i) => {
     const p = ["paper", "checks", i];
     const key = p.join(".");
-    if (!isObj(c)) throw new ConfigError("expected {quantity, row, column, value, source, tolerance}", at(p), key);
-    const table = (c.table ?? "groups") as "groups" | "fits";
-    if (table !== "groups" && table !== "fits") throw new ConfigError("table must be groups or fits", at([...p, "table"]), `${key}.table`);
+    if (!isObj(c)) throw new ConfigError("expected {quantity, row, column, value, source, provenance, tolerance}", at(p), key);
+    const table = (c.table ?? "groups") as "groups" | "fits" | "compare";
+    if (table !== "groups" && table !== "fits" && table !== "compare") throw new ConfigError("table must be groups, fits or compare", at([...p, "table"]), `${key}.table`);
+    if (table === "compare" && !compare) throw new ConfigError("table: compare needs the study's compare: block", at([...p, "table"]), `${key}.table`);
     const column = String(c.column ?? "");
-    const cols = table === "groups" ? [...qs, "N0", "rate", "t0", "tau", "calibration_rmse"] : ["alpha", "A", "E"];
+    const cols = table === "groups" ? [...qs, "N0", "rate", "t0", "tau", "calibration_rmse"] : table === "fits" ? ["alpha", "A", "E"] : compare!.of.map((q) => `${q}_ratio`);
     if (!cols.includes(column)) throw new ConfigError(`column ${JSON.stringify(column)} is not one of ${cols.join(", ")}${suggest(column, cols)}`, at([...p, "column"]), `${key}.column`);
     if (table === "fits" && !fit) throw new ConfigError("table: fits needs the study's fit: block", at([...p, "table"]), `${key}.table`);
     const row = c.row ?? {};
     if (!isObj(row)) throw new ConfigError("row: a mapping group key -> value", at([...p, "row"]), `${key}.row`);
-    const keys = table === "groups" ? group : fit!.by;
+    const keys = table === "groups" ? group : table === "fits" ? fit!.by : group.filter((k) => k !== compare!.key);
     for (const k of Object.keys(row)) if (!keys.includes(k)) throw new ConfigError(`${k} is not a key of the ${table} table (${keys.join(", ")})`, at([...p, "row", k]), `${key}.row.${k}`);
     const value = c.value;
     if (typeof value !== "number" || !Number.isFinite(value)) throw new ConfigError("value: the paper's (or the authors' code's) number", at([...p, "value"]), `${key}.value`);
     if (typeof c.source !== "string" || c.source.trim() === "") throw new ConfigError("source: where the value comes from (the paper's text or figure, or the authors' notebook/code)", at([...p, "source"]), `${key}.source`);
+    const prov = c.provenance;
+    if (typeof prov !== "string" || !(PROVENANCES as readonly string[]).includes(prov)) throw new ConfigError(`provenance: where the value was read, one of ${PROVENANCES.join(", ")} (the paper's text, a figure read off its plot, a notebook's printed output, the authors' code re-run)${typeof prov === "string" ? suggest(prov, [...PROVENANCES]) : ""}`, at([...p, prov === undefined ? "source" : "provenance"]), `${key}.provenance`);
     const tol = c.tolerance;
     if (!isObj(tol) || (typeof tol.abs !== "number" && typeof tol.rel !== "number")) throw new ConfigError("tolerance: {abs: X} or {rel: X}", at([...p, "tolerance"]), `${key}.tolerance`);
-    checks.push({ quantity: String(c.quantity ?? column), row, table, column, value, source: c.source, tolerance: { abs: tol.abs as number | undefined, rel: tol.rel as number | undefined }, where: at(p) });
+    checks.push({ quantity: String(c.quantity ?? column), row, table, column, value, source: c.source, provenance: prov as Provenance, tolerance: { abs: tol.abs as number | undefined, rel: tol.rel as number | undefined }, where: at(p) });
   });
   if (v.slow !== undefined && typeof v.slow !== "boolean") throw new ConfigError("slow: true or false", at(["paper", "slow"]), "paper.slow");
   const drawnRaw = v.drawn === undefined ? [] : Array.isArray(v.drawn) ? v.drawn : [v.drawn];

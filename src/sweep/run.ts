@@ -59,6 +59,8 @@ export interface SweepSummary {
   failed: number[];
   /** Ids of diverged runs already in `out` (--resume): the sweep as a whole has them too. */
   failedBefore: number[];
+  /** Runs finished by this call whose results carry warnings (their lines list them), in finishing order, with the first. */
+  warned: { id: number; first: string }[];
   interrupted: "SIGINT" | "SIGTERM" | null;
   workers: number;
   /** Wall time of the running phase (after validation and --resume scanning). */
@@ -172,7 +174,7 @@ async function validateAndRun(plan: SweepPlan, opts: SweepOptions, shard: Shard 
     else writeAll(fd, out, data);
   };
 
-  const summary: SweepSummary = { total: plan.total, shardRuns, skipped, finished: 0, failed: [], failedBefore, interrupted: null, workers: 0, seconds: 0 };
+  const summary: SweepSummary = { total: plan.total, shardRuns, skipped, finished: 0, failed: [], failedBefore, warned: [], interrupted: null, workers: 0, seconds: 0 };
   const pending = (function* () {
     for (const id of shardIds(plan.total, shard)) if (!done || !done[id]) yield id;
   })();
@@ -182,11 +184,12 @@ async function validateAndRun(plan: SweepPlan, opts: SweepOptions, shard: Shard 
     const r = plan.run(n.value);
     return { id: r.id, overrides: r.overrides, cfg: r.cfg, ...(keepFd !== null ? { keep: true } : {}) };
   };
-  const finish = (r: { id: number; line: string; failure?: string; kept?: string }) => {
+  const finish = (r: { id: number; line: string; failure?: string; kept?: string; warnings?: string[] }) => {
     if (keepFd !== null && r.kept !== undefined) writeAll(keepFd, opts.keep, r.kept + "\n");
     write(r.line);
     summary.finished++;
     if (r.failure !== undefined) summary.failed.push(r.id);
+    if (r.warnings !== undefined && r.warnings.length > 0) summary.warned.push({ id: r.id, first: r.warnings[0] });
     opts.onProgress?.(summary.finished, todo);
   };
 

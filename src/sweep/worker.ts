@@ -34,11 +34,12 @@ export interface Job {
   keep?: boolean;
 }
 
-/** `failure`: the run diverged (its line carries the message). `internal`: a bug; stop the sweep.
+/** `failure`: the run diverged (its line carries the message). `warnings`: the run's warnings (its
+ * line carries them), when it has any. `internal`: a bug; stop the sweep.
  * `ms`: time the run took in the worker. */
-export type JobReply = { id: number; line: string; failure?: string; kept?: string; ms: number } | { id: number; internal: string; stack?: string };
+export type JobReply = { id: number; line: string; failure?: string; kept?: string; warnings?: string[]; ms: number } | { id: number; internal: string; stack?: string };
 
-export function runJob(job: Job): { line: string; failure?: string; kept?: string } {
+export function runJob(job: Job): { line: string; failure?: string; kept?: string; warnings?: string[] } {
   const { id, overrides, cfg } = job;
   try {
     const result = buildResult(cfg, runModel(cfg));
@@ -55,7 +56,9 @@ export function runJob(job: Job): { line: string; failure?: string; kept?: strin
       config_hash: result.provenance.config_hash,
       provenance: result.provenance,
     });
-    return job.keep ? { line, kept: keptRunLine(id, result.provenance.config_hash, result) } : { line };
+    // the run's warnings also come back apart, so the sweep can say that some runs have them
+    const warned = result.warnings.length > 0 ? { warnings: result.warnings } : {};
+    return job.keep ? { line, kept: keptRunLine(id, result.provenance.config_hash, result), ...warned } : { line, ...warned };
   } catch (e) {
     if (!(e instanceof DivergenceError)) throw e;
     return { line: JSON.stringify({ id, overrides, error: e.message, config: cfg, config_hash: configHash(cfg), provenance: provenance(cfg) }), failure: e.message };

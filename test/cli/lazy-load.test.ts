@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import * as nodeModule from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { cli, tempDir } from "../helpers.js";
+import { ROOT, cli, tempDir } from "../helpers.js";
 
 const HOOKS = `import { appendFileSync } from "node:fs";
 export async function load(url, context, nextLoad) {
@@ -33,13 +33,24 @@ const probeDir = tempDir();
 writeFileSync(join(probeDir, "hooks.mjs"), HOOKS);
 writeFileSync(join(probeDir, "probe.mjs"), PROBE);
 
-/** Run the CLI with the probe; its result and the packages (under node_modules) it loaded. */
-function loaded(args: string[]): { code: number; stdout: string; stderr: string; packages: Set<string>; modules: string[] } {
+/** The modules (repository paths) in each file of the bundle (scripts/bundle.mjs writes the list). */
+const BUNDLE_INPUTS = JSON.parse(readFileSync(join(ROOT, "dist", "bundle", "inputs.json"), "utf8")) as Record<string, string[]>;
+
+/**
+ * Run the CLI with the probe (bundled: bin/skillsim.js as installed, or SKILLSIM_NO_BUNDLE=1);
+ * its result and the packages (under node_modules) it loaded. A file of the bundle counts as
+ * every module in it.
+ */
+function loaded(args: string[], bundled = true): { code: number; stdout: string; stderr: string; packages: Set<string>; modules: string[] } {
   const log = join(tempDir(), "modules.txt");
   writeFileSync(log, "");
   const nodeOptions = `${process.env.NODE_OPTIONS ?? ""} --import=${pathToFileURL(join(probeDir, "probe.mjs")).href}`.trim();
-  const r = cli(args, { env: { NODE_OPTIONS: nodeOptions, SKILLSIM_TEST_MODULE_LOG: log } });
-  const modules = readFileSync(log, "utf8").split("\n").filter(Boolean);
+  const r = cli(args, { env: { NODE_OPTIONS: nodeOptions, SKILLSIM_TEST_MODULE_LOG: log, SKILLSIM_NO_BUNDLE: bundled ? "" : "1" } });
+  const files = readFileSync(log, "utf8").split("\n").filter(Boolean);
+  const bundleDir = pathToFileURL(join(ROOT, "dist", "bundle")).href + "/";
+  const inBundle = files.filter((m) => m.startsWith(bundleDir));
+  assert.equal(inBundle.length > 0, bundled, bundled ? "the bundle ran" : "the compiled modules ran");
+  const modules = files.flatMap((m) => (m.startsWith(bundleDir) ? BUNDLE_INPUTS[m.slice(bundleDir.length)].map((p) => join(ROOT, p)) : [m]));
   const packages = new Set(modules.map((m) => /node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(m)?.[1]).filter((p): p is string => p !== undefined));
   return { ...r, packages, modules };
 }
@@ -49,8 +60,11 @@ const HEAVY = /^(zod|yaml|vega|vega-[a-z-]+|@resvg\/resvg-js)$/;
 // module.register (the loader hook) arrived in Node 20.6; package.json allows any Node 20.
 const skip = typeof (nodeModule as { register?: unknown }).register === "function" ? false : "needs Node >= 20.6 (module.register)";
 
-test("skillsim fit on the Chinchilla CSV loads neither yaml, zod, vega nor resvg", { skip }, () => {
-  const r = loaded(["fit", "data/chinchilla-fig4.csv", "--json", "-q", "--jobs", "2"]); // worker threads included
+for (const bundled of [true, false]) {
+const mode = bundled ? "bundled" : "SKILLSIM_NO_BUNDLE=1";
+
+test(`skillsim fit on the Chinchilla CSV loads neither yaml, zod, vega nor resvg (${mode})`, { skip }, () => {
+  const r = loaded(["fit", "data/chinchilla-fig4.csv", "--json", "-q", "--jobs", "2"], bundled); // worker threads included
   assert.equal(r.code, 0, r.stderr);
   assert.equal(JSON.parse(r.stdout).form, "chinchilla");
   assert.ok(r.packages.has("commander") && r.packages.has("papaparse"), `the probe saw the fit's own packages: ${[...r.packages]}`);
@@ -58,8 +72,8 @@ test("skillsim fit on the Chinchilla CSV loads neither yaml, zod, vega nor resvg
   assert.deepEqual([...r.packages].filter((p) => HEAVY.test(p)), []);
 });
 
-test("skillsim --version loads no command and neither yaml, zod nor vega", { skip }, () => {
-  const r = loaded(["--version"]);
+test(`skillsim --version loads no command and neither yaml, zod nor vega (${mode})`, { skip }, () => {
+  const r = loaded(["--version"], bundled);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^\d+\.\d+\.\d+/);
   assert.ok(r.packages.has("commander"), `the probe saw commander: ${[...r.packages]}`);
@@ -68,14 +82,15 @@ test("skillsim --version loads no command and neither yaml, zod nor vega", { ski
   assert.deepEqual(r.modules.filter((m) => commandOrConfig.test(m)), []);
 });
 
-test("controls: the probe sees ES modules (--help loads every command, --plot vega) and required CommonJS ones", { skip }, () => {
-  const help = loaded(["--help"]);
+test(`controls: the probe sees ES modules (--help loads every command, --plot vega) and required CommonJS ones (${mode})`, { skip }, () => {
+  const help = loaded(["--help"], bundled);
   assert.equal(help.code, 0, help.stderr);
   for (const p of ["zod", "yaml"]) assert.ok(help.packages.has(p), `--help loads ${p}: ${[...help.packages]}`);
-  const plot = loaded(["fit", "data/chinchilla-fig4.csv", "--form", "powerlaw", "--x", "N", "-q", "--plot", join(tempDir(), "fit.svg")]);
+  const plot = loaded(["fit", "data/chinchilla-fig4.csv", "--form", "powerlaw", "--x", "N", "-q", "--plot", join(tempDir(), "fit.svg")], bundled);
   assert.equal(plot.code, 0, plot.stderr);
   for (const p of ["vega", "vega-lite"]) assert.ok(plot.packages.has(p), `fit --plot loads ${p}: ${[...plot.packages]}`);
   // A list value in --where is read by yaml, required on first use (its files require one another).
-  const where = loaded(["fit", "data/chinchilla-fig4.csv", "--where", "N=[1, 2]", "--json", "-q"]);
+  const where = loaded(["fit", "data/chinchilla-fig4.csv", "--where", "N=[1, 2]", "--json", "-q"], bundled);
   assert.ok(where.modules.some((m) => /node_modules[\\/]yaml[\\/]dist[\\/]compose[\\/]/.test(m)), `yaml's own files seen: ${[...where.packages]}`);
 });
+}

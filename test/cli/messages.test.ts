@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { tempDir } from "../helpers.js";
 import { cliIn } from "../inprocess.js";
@@ -50,6 +50,30 @@ test("a bad --set is blamed on itself, not on another --set", async () => {
   const r = await cliIn(["run", "configs/network-multitask-zipf.yaml", "--set", "steps=5", "--set", "task.samples=-5", "--set", "lr=0.001"]);
   assert.equal(r.code, 2);
   assert.equal(r.stderr, "skillsim: config error: --set task.samples=-5: task.samples: must be > 0, got -5\n");
+});
+
+test("a defaulted key refused because of a --set is blamed on that --set, not on line 1 of the file", async () => {
+  const net = config("net-default-onset", "model: network\ntask: {kind: sparse-parity, bits: 8, samples: 64, subtasks: [[1, 2], [3, 4]]}\nnetwork: {hidden: [8]}\nsteps: 5\n");
+  const r = await cliIn(["run", net, "--set", "steps=3", "--set", "timeline.on=level"]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^skillsim: config error: --set timeline\.on=level: timeline\.onset: with on: level the thresholds apply to the level itself, which starts at 0\.5/);
+  // the same thresholds from the file: the file's timeline section
+  const file = config("net-file-onset", "model: network\ntask: {kind: sparse-parity, bits: 8, samples: 64, subtasks: [[1, 2], [3, 4]]}\nnetwork: {hidden: [8]}\nsteps: 5\ntimeline: {on: level}\n");
+  assert.match((await cliIn(["run", file])).stderr, /^skillsim: config error: .*net-file-onset\.yaml:5:11: timeline\.onset: /);
+});
+
+test("a sweep's output where one run's result is expected is named as a sweep (kinematics), not 'not a JSON document'", async () => {
+  const cfg = config("kin-sweep", "model: resource\nskills: {count: 2}\nsteps: 20\nsweep:\n  seed: [0, 1]\n");
+  const out = join(dir, "kin-sweep.jsonl");
+  assert.equal((await cliIn(["sweep", cfg, "--out", out, "-q"])).code, 0);
+  for (const f of [out]) {
+    const r = await cliIn(["kinematics", f]);
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `skillsim: ${f}: is a sweep's JSON Lines (the output of \`skillsim sweep\`), whose traces carry no skill levels; give one run's \`skillsim run --json\` result\n`);
+  }
+  const one = join(dir, "kin-one.jsonl");
+  writeFileSync(one, readFileSync(out, "utf8").split("\n")[0] + "\n");
+  assert.match((await cliIn(["kinematics", one])).stderr, /kin-one\.jsonl: is a sweep's JSON Lines/);
 });
 
 test("the text header summarises explicit vectors and long frequency lists (no 200 KB first line)", async () => {

@@ -182,7 +182,20 @@ function signalled(args: string[], ready: (stderr: string) => boolean, signals: 
       if (sentAt || !ready(stderr)) return;
       sentAt = Date.now();
       clearInterval(poll);
-      signals.forEach((s, i) => setTimeout(() => child.kill(s), delayMs + i * gapMs));
+      // Each later signal waits until the process has answered the one before on stderr:
+      // two signals sent before the process runs are one pending signal to the kernel
+      // (POSIX signals do not queue), which on a loaded machine made the test flaky.
+      const send = (i: number, seen: number): void => {
+        if (i >= signals.length) return;
+        if (i > 0 && stderr.length === seen) {
+          setTimeout(() => send(i, seen), 5);
+          return;
+        }
+        const before = stderr.length;
+        child.kill(signals[i]);
+        setTimeout(() => send(i + 1, before), gapMs);
+      };
+      setTimeout(() => send(0, 0), delayMs);
     }, 10);
     const guard = setTimeout(() => child.kill("SIGKILL"), 60_000);
     child.on("error", reject);

@@ -149,12 +149,12 @@ test("paper 16: the study, its verdicts and the Markdown table; exit 1 when a nu
   const out = join(tempDir(), "p");
   const r = await cliIn(["paper", "16", "--out", out, "--jobs", "1", "-q"]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /^figure\s+quantity\s+reference\s+skillsim\s+tolerance\s+verdict\n/);
-  assert.match(r.stdout, /16\s+learned, skill 3\s+2172\s+2172\s+exact\s+ok/);
+  assert.match(r.stdout, /^figure\s+quantity\s+reference\s+from\s+skillsim\s+tolerance\s+verdict\n/);
+  assert.match(r.stdout, /16\s+learned, skill 3\s+2172\s+code\s+2172\s+exact\s+ok/);
   const v = JSON.parse(readFileSync(join(out, "verdicts.json"), "utf8"));
   assert.equal(v.verdicts.length, 3);
   assert.ok(v.verdicts.every((x: { ok: boolean }) => x.ok));
-  assert.match(readFileSync(join(out, "paper.md"), "utf8"), /\| 16 \| learned, skill 3 \| 2172 \| authors' loop \(NumPy float64\) \| 2172 \| exact \| ok \|/);
+  assert.match(readFileSync(join(out, "paper.md"), "utf8"), /\| 16 \| learned, skill 3 \| 2172 \| code \| authors' loop \(NumPy float64\) \| 2172 \| exact \| ok \|/);
 
   // The same study with a reference moved by one step: a verdict of "differs" and exit 1.
   const dir = tempDir();
@@ -163,7 +163,7 @@ test("paper 16: the study, its verdicts and the Markdown table; exit 1 when a nu
   writeFileSync(join(dir, "paper/fig16.study.yaml"), readFileSync(join(ROOT, "configs/paper/fig16.study.yaml"), "utf8").replace("value: 2172", "value: 2173"));
   const bad = await cliIn(["paper", "--out", join(dir, "o"), "--jobs", "1", "-q"], { env: { SKILLSIM_PAPER_DIR: join(dir, "paper") } });
   assert.equal(bad.code, 1);
-  assert.match(bad.stdout, /16\s+learned, skill 3\s+2173\s+2172\s+exact\s+DIFFERS/);
+  assert.match(bad.stdout, /16\s+learned, skill 3\s+2173\s+code\s+2172\s+exact\s+DIFFERS/);
   assert.match(bad.stderr, /1 of 3 numbers outside their tolerance/);
 
   const unknown = await cliIn(["paper", "99", "--out", join(dir, "o2")]);

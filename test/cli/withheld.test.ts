@@ -31,6 +31,11 @@ test("table: withheld in the text, withheld_k with the reason in CSV, counted ap
   writeFileSync(cfg, YAML + "sweep:\n  seed: [0, 1]\n  rate: [3, 0.01]\n");
   const out = join(dir, "cfs.jsonl");
   assert.equal((await cliIn(["sweep", cfg, "--out", out, "-q"])).code, 0);
+  // the sweep says that some runs have warnings (as run would), naming them; -q keeps quiet
+  const again = await cliIn(["sweep", cfg, "--jobs", "2"]);
+  assert.equal(again.code, 0, again.stderr);
+  const warned = again.stderr.split("\n").filter((l) => l.startsWith("skillsim: warning: "));
+  assert.deepEqual(warned, [`skillsim: warning: 2 of 4 runs have warnings (ids 0, 2); run 0: skill 1's level left the model's range [0, 1] at step 1 (reaching 1.37043); its timeline is not reported; each line's "warnings" has them all`]);
   const text = (await cliIn(["table", out])).stdout;
   assert.match(text, /^ +0 +0 +3 +0\.5949 +withheld +4$/m);
   assert.match(text, /^ +1 +0 +0\.01 +0\.4955 +- +-$/m); // never reached stays "-"
@@ -57,7 +62,9 @@ test("table: withheld in the text, withheld_k with the reason in CSV, counted ap
   // a sweep without withheld timelines has no such columns
   writeFileSync(cfg, "model: resource\nskills: {count: 2}\nsteps: 50\nsweep:\n  seed: [0, 1]\n");
   const plain = join(dir, "plain.jsonl");
-  assert.equal((await cliIn(["sweep", cfg, "--out", plain, "-q"])).code, 0);
+  const quiet = await cliIn(["sweep", cfg, "--out", plain]);
+  assert.equal(quiet.code, 0);
+  assert.ok(!quiet.stderr.includes("warning"), quiet.stderr); // runs without warnings: none
   assert.ok(!(await cliIn(["table", plain, "--csv"])).stdout.includes("withheld"));
 });
 

@@ -48,3 +48,55 @@ test("docs/paper.md's Fig 7 N0 table (seed 0) and the seed-0 column of docs/cali
     assert.equal(cal.split("|")[3].trim().split(", ")[0], n0, `docs/calibrate.md, noise ${noise}, seed 0`);
   }
 });
+
+test("docs/calibrate.md's Fig 7 tables (noise, learning rate, batch: N0 per seed, mean, rmse range) are `skillsim study configs/paper/fig7.study.yaml`'s calibrations", async () => {
+  const m = /\(`(skillsim study configs\/paper\/fig7\.study\.yaml)`/.exec(PAGE);
+  assert.ok(m, "the page names the study that gives its Fig 7 tables");
+  const out = join(tempDir(), "fig7");
+  const r = await cliIn([...words(m[1]).slice(1), "--out", out, "--jobs", "2", "-q"]);
+  assert.equal(r.code, 0, r.stderr);
+  const [head, ...lines] = readFileSync(join(out, "calibration.csv"), "utf8").trim().split("\n");
+  const cols = head.split(",");
+  const runs = lines.map((l) => Object.fromEntries(l.split(",").map((v, j) => [cols[j], v])));
+  const sig = (x: number, n: number) => x.toPrecision(n);
+  /** The page's row for one group, as the calibrations give it: N0 per seed, mean, rmse range. */
+  const expected = (config: string, key: string, value: string, lead: string): string => {
+    const g = runs.filter((x) => x.config === config && x[key] === value).sort((a, b) => Number(a.seed) - Number(b.seed));
+    assert.deepEqual(g.map((x) => x.seed), ["0", "1", "2"], `${config} ${key}=${value}`);
+    const n0 = g.map((x) => Number(x.N0));
+    return `| ${lead}${n0.map((x) => sig(x, 3)).join(", ")} | ${sig(n0.reduce((a, b) => a + b, 0) / 3, 3)} |`;
+  };
+  const rmseRange = (config: string, key: string, value: string): string => {
+    const rmse = runs.filter((x) => x.config === config && x[key] === value).map((x) => Number(x.calibration_rmse));
+    return `${sig(Math.min(...rmse), 2)}-${sig(Math.max(...rmse), 2)} |`;
+  };
+  const rowsOf = (header: string) => {
+    const at = PAGE.split("\n").findIndex((l) => l.startsWith(header));
+    assert.ok(at >= 0, header);
+    const rows: string[] = [];
+    for (let i = at + 2; PAGE.split("\n")[i]?.startsWith("|"); i++) rows.push(PAGE.split("\n")[i]);
+    return rows;
+  };
+  const noise = rowsOf("| authors' sigma | `noise` |");
+  assert.equal(noise.length, 5);
+  for (const row of noise) {
+    const [sigma, value] = row.split("|").slice(1, 3).map((c) => c.trim());
+    const want = expected("seeds", "noise", value, `${sigma} | ${value} | `);
+    assert.ok(row.startsWith(want), `noise ${value}: the page has\n  ${row}\nthe study gives\n  ${want} ...`);
+    assert.ok(row.endsWith(` | ${rmseRange("seeds", "noise", value)}`), `noise ${value} rmse: ${row} (the study: ${rmseRange("seeds", "noise", value)})`);
+  }
+  const lrs: Record<string, string> = { "3e-4": "0.0003", "1e-3": "0.001", "3e-3": "0.003", "1e-2": "0.01" };
+  const lr = rowsOf("| lr (noise 0) |");
+  assert.equal(lr.length, 4);
+  for (const row of lr) {
+    const shown = row.split("|")[1].trim();
+    const want = expected("lr", "lr", lrs[shown], `${shown} | `) + ` ${rmseRange("lr", "lr", lrs[shown])}`;
+    assert.equal(row, want);
+  }
+  const batch = rowsOf("| batch (noise 0) |");
+  assert.equal(batch.length, 5);
+  for (const row of batch) {
+    const shown = row.split("|")[1].trim();
+    assert.equal(row, expected("batch", "batch", shown, `${shown} | `) + ` ${rmseRange("batch", "batch", shown)}`);
+  }
+});

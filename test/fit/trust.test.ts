@@ -33,6 +33,27 @@ test("a swept key other than x and the seed is warned about, suggesting --by; no
   assert.ok(!one.stdout.includes("pooled-sweep-key"));
 });
 
+test("the same sweep as `skillsim table --csv` (wide, long, --summary): the swept key is warned about too; a CSV from elsewhere is not", async () => {
+  const file = write("sweep-t.jsonl", sweepJsonl());
+  const pooled = (r: { stdout: string }) => JSON.parse(r.stdout).warnings.filter((x: { code: string }) => x.code === "pooled-sweep-key");
+  for (const [flags, y] of [[[], "final_loss"], [["--long"], "final_loss"], [["--summary"], "final_loss_mean"]] as const) {
+    const csv = write(`t${flags.join("")}.csv`, (await cliIn(["table", file, "--csv", ...flags])).stdout);
+    const r = await cliIn(["fit", csv, "--x", "params", "--y", y, "--json", "-q"]);
+    assert.equal(r.code, 0, r.stderr);
+    const w = pooled(r);
+    assert.equal(w.length, 1, `${flags}: ${r.stdout}`);
+    assert.match(w[0].message, /^skills\.frequencies\.zipf takes 2 values in the fitted rows \(1, 2\)/);
+    const by = await cliIn(["fit", csv, "--x", "params", "--y", y, "--by", "skills.frequencies.zipf", "--json", "-q"]);
+    assert.equal(by.code, 0, by.stderr);
+    assert.ok(!by.stdout.includes("pooled-sweep-key"));
+  }
+  // a CSV whose header is not a table's: its columns are not known to be swept keys
+  const other = write("other.csv", "params,zipf,final_loss\n" + [20, 40, 80, 160].flatMap((n) => [1, 2].map((z) => `${n},${z},${(1 + n ** -0.5 * z).toFixed(6)}`)).join("\n") + "\n");
+  const r = await cliIn(["fit", other, "--x", "params", "--y", "final_loss", "--json", "-q"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(pooled(r), []);
+});
+
 test("degenerate bootstrap resamples (a single x value) are skipped and counted, not fatal", async () => {
   // 4 points: a resample draws one x value 4 times with probability 4/4^4 = 1/64 (3 of these 300)
   const four = write("four.csv", powerLawCsv(0.5, 3, 0.4, 4));

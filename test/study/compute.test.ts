@@ -108,7 +108,7 @@ test("study figures: runs data draws the mean over seeds with its t interval; po
   assert.deepEqual(spec.layer.map((l: any) => l.mark.type), ["point", "rule", "point"]);
   const bar = studySpec(r, s.figures[1]) as any;
   assert.deepEqual(bar.layer.map((l: any) => l.mark.type), ["bar", "rule", "point"]);
-  assert.ok(bar.title.subtitle.some((l: string) => /bars: mean over repeats; error bars: 95% t interval/.test(l)));
+  assert.ok(bar.title.subtitle.some((l: string) => /bars: mean over the group's seeds; error bars: 95% t interval/.test(l)));
 });
 
 test("bad studies: one message naming file:line:col and the key", () => {
@@ -131,7 +131,7 @@ test("paper checks: tolerance and verdicts", () => {
   assert.ok(!within(2.1, 1.893, { rel: 0.05 }));
   assert.ok(within(573, 573, { abs: 0 }));
   assert.ok(!within(574, 573, { abs: 0 }));
-  const text = `study:\n  configs: [c.yaml]\n  derive: {ratio: "skills[2].learned / skills[1].learned"}\npaper:\n  figure: "x"\n  checks:\n    - {quantity: r, row: {N0: 0.01}, column: ratio, value: 2.3, source: "hand", tolerance: {rel: 0.05}}\n    - {quantity: r, row: {N0: 0.1}, column: ratio, value: 3, source: "hand", tolerance: {abs: 0.5}}\n`;
+  const text = `study:\n  configs: [c.yaml]\n  derive: {ratio: "skills[2].learned / skills[1].learned"}\npaper:\n  figure: "x"\n  checks:\n    - {quantity: r, row: {N0: 0.01}, column: ratio, value: 2.3, source: "hand", provenance: text, tolerance: {rel: 0.05}}\n    - {quantity: r, row: {N0: 0.1}, column: ratio, value: 3, source: "hand", provenance: text, tolerance: {abs: 0.5}}\n`;
   const s = parseStudy(text, "dir/p.yaml", (p) => {
     assert.equal(p, "dir/c.yaml");
     return CONFIG.replace(/study:[\s\S]*$/, "");
@@ -141,7 +141,7 @@ test("paper checks: tolerance and verdicts", () => {
 });
 
 test("paper.drawn: figures no check covers are listed beside the checks as drawn, no reference; a name that is no figure is refused", () => {
-  const base = `study:\n  configs: [c.yaml]\n  derive: {ratio: "skills[2].learned / skills[1].learned"}\n  figures:\n    - {name: r, data: groups, x: N0, y: ratio}\n    - {name: f, data: groups, x: N0, y: final_loss, title: "loss"}\npaper:\n  figure: "x"\n  checks:\n    - {quantity: r, row: {N0: 0.01}, column: ratio, value: 2.3, source: "hand", tolerance: {rel: 0.05}}\n`;
+  const base = `study:\n  configs: [c.yaml]\n  derive: {ratio: "skills[2].learned / skills[1].learned"}\n  figures:\n    - {name: r, data: groups, x: N0, y: ratio}\n    - {name: f, data: groups, x: N0, y: final_loss, title: "loss"}\npaper:\n  figure: "x"\n  checks:\n    - {quantity: r, row: {N0: 0.01}, column: ratio, value: 2.3, source: "hand", provenance: text, tolerance: {rel: 0.05}}\n`;
   const read = () => CONFIG.replace(/study:[\s\S]*$/, "");
   const s = parseStudy(base + "  drawn: [f]\n", "dir/p.yaml", read);
   assert.deepEqual(s.paper!.drawn, ["f"]);
@@ -184,4 +184,103 @@ test("fit_lines: the fitted power law drawn over the points, one line per fit gr
   assert.throws(() => study(text.replace("y: final_loss, log", "y: ratio, log")), /fit_lines: the figure's x and y must be the fit's \(x: N0, y: the quantity final\.loss\), got x: N0, y: ratio/);
   assert.throws(() => study(text.replace("log: [x, y]}", "log: [x, y], color: runs}")), /fit_lines: the figure's color and column must be the fit's by \(none\), got runs/);
   assert.throws(() => study(text.replace("  fit: {x: N0, y: final.loss, bootstrap: 0}\n", "")), /fit_lines needs the study's fit: block/);
+});
+
+/** Runs of a study's first source with hand-set final losses (one per run, in id order), labelled `label`. */
+function lossRuns(s: ReturnType<typeof study>, losses: number[], label = "s", source = 0): StudyRun[] {
+  return losses.map((finalLoss, id) => {
+    const cfg = s.sources[source].plan.run(id).cfg;
+    const run: SweepRun = {
+      line: id + 1, id, overrides: s.sources[source].plan.overridesOf(id), finalLoss, error: null, warnings: null, summary: null, ratios: new Map(), gaps: [], timelineOn: "progress",
+      skills: [1, 2].map((index) => ({ index, frequency: 1 / index, onset: null, half: null, learned: null, final: 1, withheld: null })),
+    };
+    return { label, run, cfg };
+  });
+}
+
+const LAW = `model: resource
+skills: {count: 2, frequencies: {zipf: 1}}
+steps: 10
+sweep:
+  N0: [0.01, 0.1, 1]
+study:
+  fit: {x: N0, y: final.loss, fix_E: 0, bootstrap: 0, range: [0.005, 0.2]}
+  figures:
+    - {name: l, data: groups, mark: point, fit_lines: true, x: N0, y: final_loss, log: [x, y]}
+`;
+
+test("fit.range: only the runs with x in [lo, hi] are fitted (no note for the others), and the fitted line is drawn over that window only", () => {
+  const s = study(LAW);
+  assert.deepEqual(s.fit!.range, [0.005, 0.2]);
+  // 2 N0^-0.5 at N0 = 0.01 and 0.1; N0 = 1 far off the law (outside the window).
+  const r = computeStudy(s, lossRuns(s, [2 * 0.01 ** -0.5, 2 * 0.1 ** -0.5, 100]));
+  const at = (c: string) => r.fits!.rows[0][r.fits!.columns.indexOf(c)] as number;
+  assert.equal(at("n"), 2);
+  assert.ok(Math.abs(at("alpha") - 0.5) < 1e-6, String(at("alpha")));
+  assert.ok(Math.abs(at("A") - 2) < 1e-5, String(at("A")));
+  assert.deepEqual(r.notes, []);
+  const lines = (studySpec(r, s.figures[0]) as any).data.values.filter((v: { layer: string }) => v.layer === "fit");
+  assert.equal(lines[0].N0, 0.01);
+  assert.ok(Math.abs(lines.at(-1).N0 - 0.1) < 1e-15, "the line stops at the window's last point, not at N0 = 1");
+  // Without the window the off-law point is fitted too.
+  const all = study(LAW.replace(", range: [0.005, 0.2]", ""));
+  const ra = computeStudy(all, lossRuns(all, [2 * 0.01 ** -0.5, 2 * 0.1 ** -0.5, 100]));
+  assert.equal(ra.fits!.rows[0][ra.fits!.columns.indexOf("n")], 3);
+  assert.throws(() => study(LAW.replace("[0.005, 0.2]", "[0.2, 0.005]")), (e: any) => /s\.yaml:7:55: study\.fit\.range: range: \[lo, hi\], two numbers with lo < hi/.test(e.format()));
+});
+
+const PAIRS = `study:
+  configs: {a: c.yaml, b: c.yaml}
+  compare: {key: config, num: a, den: b, of: [final_loss]}
+  figures:
+    - {name: s, data: compare, x: N0, y: final_loss_ratio, log: [x]}
+paper:
+  figure: "x"
+  checks:
+    - {quantity: speedup, table: compare, row: {N0: 0.01}, column: final_loss_ratio, value: 2, source: "hand", provenance: figure, tolerance: {rel: 0.01}}
+`;
+const PAIRED = `model: resource
+skills: {count: 2, frequencies: {zipf: 1}}
+steps: 10
+sweep:
+  N0: [0.01, 0.1]
+  seed: [0, 1, 2]
+`;
+
+test("compare: each num run over its den partner (same other keys and seed), aggregated over the pairs; a check reads it", () => {
+  const s = parseStudy(PAIRS, "dir/p.yaml", () => PAIRED);
+  assert.deepEqual(s.compare && { key: s.compare.key, num: s.compare.num, den: s.compare.den, of: s.compare.of }, { key: "config", num: "a", den: "b", of: ["final_loss"] });
+  // Ids 0-2: N0 0.01, seeds 0-2; ids 3-5: N0 0.1. a / b = 1, 2, 3 at N0 0.01 and 4, 4, 4 at 0.1.
+  const runs = [...lossRuns(s, [1, 2, 3, 4, 8, 12], "a", 0), ...lossRuns(s, [1, 1, 1, 1, 2, 3], "b", 1)];
+  const r = computeStudy(s, runs);
+  assert.deepEqual(r.compare!.columns, ["N0", "pairs", "final_loss_ratio_n", "final_loss_ratio_mean", "final_loss_ratio_sd", "final_loss_ratio_lo", "final_loss_ratio_hi"]);
+  assert.deepEqual(r.compare!.rows.map((row) => row.slice(0, 5)), [[0.01, 3, 3, 2, 1], [0.1, 3, 3, 4, 0]]);
+  const v = verdicts(s, r);
+  assert.deepEqual(v.map((x) => [x.value, x.sd, x.n, x.ok, x.provenance]), [[2, 1, 3, true, "figure"]]);
+  const spec = studySpec(r, s.figures[0]) as any;
+  assert.ok(spec.data.values.some((d: { mean?: number }) => d.mean === 4));
+  assert.equal(spec.data.values.filter((d: { layer: string }) => d.layer === "reference").length, 0, "no checks given: no reference points");
+  // Given the study's checks, the paper's value is drawn where its row puts it, and the subtitle says so.
+  const withRefs = studySpec(r, s.figures[0], { checks: s.paper!.checks }) as any;
+  assert.deepEqual(withRefs.data.values.filter((d: { layer: string }) => d.layer === "reference"), [{ layer: "reference", N0: 0.01, ref: 2, source: "figure: hand" }]);
+  assert.ok(withRefs.layer.some((l: { mark: { shape?: string } }) => l.mark.shape === "diamond"));
+  assert.ok(withRefs.title.subtitle.some((t: string) => /^open diamonds: the paper's values \(read from: figure;/.test(t)));
+  // A num run without a partner is left out with a note.
+  const r2 = computeStudy(s, runs.filter((x) => !(x.label === "b" && x.run.id === 5)));
+  assert.deepEqual(r2.compare!.rows.map((row) => row.slice(0, 3)), [[0.01, 3, 3], [0.1, 2, 2]]);
+  assert.match(r2.notes.join("\n"), /compare: 1 config = a run without a config = b run of the same keys and seed left out/);
+  const line = (text: string) => {
+    try {
+      parseStudy(text, "dir/p.yaml", () => PAIRED);
+    } catch (e) {
+      return (e as { format(): string }).format();
+    }
+    return "no error";
+  };
+  assert.match(line(PAIRS.replace("den: b", "den: c")), /^dir\/p\.yaml:3:34: study\.compare\.den: den: "c" is not a config of this study \(a, b\)/);
+  assert.match(line(PAIRS.replace("of: [final_loss]", "of: [final_los]")), /study\.compare\.of\.0: "final_los" is not a quantity of this study \(final_loss\); did you mean "final_loss"\?/);
+  assert.match(line(PAIRS.replace("table: compare, ", "")), /paper\.checks\.0\.column: column "final_loss_ratio" is not one of final_loss/);
+  // provenance: required, one of four
+  assert.match(line(PAIRS.replace("provenance: figure, ", "")), /^dir\/p\.yaml:9:\d+: paper\.checks\.0\.provenance: provenance: where the value was read, one of text, figure, notebook, code/);
+  assert.match(line(PAIRS.replace("provenance: figure", "provenance: figur")), /paper\.checks\.0\.provenance: .*did you mean "figure"\?/);
 });

@@ -62,9 +62,9 @@ export class ExactTimeline {
     private readonly computeAll: (t: number) => void,
   ) {
     // float32: 3.7 units of 2^-24 per parameter, one more for rounding theta to float32
-    this.watch = new OverlapWatch(n, N, rowNorms(ws.T, n, N), f32 ? 2.2e-7 * (1 + 1 / N) : undefined);
+    this.watch = new OverlapWatch(n, N, rowNorms(ws.T, n, N), f32 ? 2.2e-7 * (1 + 1 / N) : undefined, ws.dueScan() ?? undefined);
     this.pos = new Int32Array(n).fill(-1);
-    this.dueIdx = new Int32Array(n);
+    this.dueIdx = ws.dueIdx;
     this.zThreshold = new Float64Array(3 * n);
   }
 

@@ -16,7 +16,8 @@
  * float64.
  */
 import { loadWasmModule, type LoadedWasm } from "../../engine/wasm.js";
-import { WorkspaceArrays, wasmMemory, type WasmMemory, type Workspace } from "./workspace.js";
+import { WorkspaceArrays, wasmMemory, type WasmExports, type WasmMemory, type Workspace } from "./workspace.js";
+import { batchWeights } from "./step.js";
 import { selectKernels } from "../../engine/kernels.js";
 
 const f = Math.fround;
@@ -60,6 +61,8 @@ abstract class Workspace32 extends WorkspaceArrays implements Workspace {
   protected abstract readonly a: Arrays32;
   protected abstract kDots(idx: Int32Array, m: number, out: Float64Array): void;
   protected abstract kAccumulate(idx: Int32Array, m: number): void;
+  /** zb (when dots), wb and g32 as batchGradient (./workspace.ts) describes. */
+  protected abstract kBatchGradient(m: number, B: number, ce: boolean, dots: boolean): void;
   /** T64 holds the vectors (float64, as drawn): round them to float32, in both views. */
   roundVectors(): void {
     this.a.T32.set(this.T);
@@ -74,16 +77,20 @@ abstract class Workspace32 extends WorkspaceArrays implements Workspace {
   dotsInto(idx: Int32Array, m: number, out: Float64Array): void {
     this.kDots(idx, m, out);
   }
+  /** g = sum_k w_k t_k with the weights rounded to float32 (the kernel's first operation). */
   accumulate(idx: Int32Array, m: number): void {
-    const wb = this.wb;
-    for (let k = 0; k < m; k++) wb[k] = f(wb[k]); // the weights enter the kernel as float32
     this.kAccumulate(idx, m);
+    this.g.set(this.a.g32);
+  }
+  batchGradient(m: number, B: number, ce: boolean, dots: boolean): void {
+    this.kBatchGradient(m, B, ce, dots);
     this.g.set(this.a.g32);
   }
 }
 
 class JsWorkspace32 extends Workspace32 {
   readonly kind = "js" as const;
+  protected readonly ex = null;
   protected readonly a: Arrays32;
   constructor(n: number, N: number, nTouched: number) {
     super(n, N, nTouched);
@@ -96,31 +103,36 @@ class JsWorkspace32 extends Workspace32 {
   protected kAccumulate(idx: Int32Array, m: number): void {
     const { T32, g32 } = this.a, wb = this.wb, N = this.N;
     g32.fill(0);
-    for (let k = 0; k < m; k++) axpyRow32(g32, wb[k], T32, idx[k] * N, N);
+    for (let k = 0; k < m; k++) axpyRow32(g32, f(wb[k]), T32, idx[k] * N, N); // the weight as float32, as the WebAssembly kernel reads it
   }
-}
-
-interface WasmExports32 {
-  dots(T: number, theta: number, idx: number, m: number, N: number, z: number): void;
-  accumulate(T: number, idx: number, w: number, m: number, N: number, g: number): void;
+  protected kBatchGradient(m: number, B: number, ce: boolean, dots: boolean): void {
+    if (dots) this.kDots(this.touched, m, this.zb);
+    batchWeights(this.zb, this.touched, this.counts, m, B, ce, this.wb);
+    this.kAccumulate(this.touched, m);
+  }
 }
 
 class WasmWorkspace32 extends Workspace32 {
   readonly kind = "wasm" as const;
   protected readonly a: Arrays32;
-  private readonly ex: WasmExports32;
+  protected readonly ex: WasmExports;
   /** `mem`: wasmMemory with the float32 arrays (T, theta, g) after the float64 views. */
   constructor(w: LoadedWasm, mem: WasmMemory, n: number, N: number, nTouched: number) {
     super(n, N, nTouched, mem);
-    this.ex = new w.api.Instance(w.module, { env: { memory: mem.memory } }).exports as WasmExports32;
+    this.ex = new w.api.Instance(w.module, { env: { memory: mem.memory } }).exports as WasmExports;
     const { buffer, offsets } = mem;
-    this.a = { T32: new Float32Array(buffer, offsets[9], n * N), theta32: new Float32Array(buffer, offsets[10], N), g32: new Float32Array(buffer, offsets[11], N) };
+    const k = offsets.length - 3; // the float32 arrays come last
+    this.a = { T32: new Float32Array(buffer, offsets[k], n * N), theta32: new Float32Array(buffer, offsets[k + 1], N), g32: new Float32Array(buffer, offsets[k + 2], N) };
   }
   protected kDots(idx: Int32Array, m: number, out: Float64Array): void {
     this.ex.dots(this.a.T32.byteOffset, this.a.theta32.byteOffset, idx.byteOffset, m, this.N, out.byteOffset);
   }
   protected kAccumulate(idx: Int32Array, m: number): void {
     this.ex.accumulate(this.a.T32.byteOffset, idx.byteOffset, this.wb.byteOffset, m, this.N, this.a.g32.byteOffset);
+  }
+  protected kBatchGradient(m: number, B: number, ce: boolean, dots: boolean): void {
+    const { T32, theta32, g32 } = this.a, { touched, zb, counts, wb } = this;
+    this.ex.batch_gradient(T32.byteOffset, theta32.byteOffset, touched.byteOffset, m, this.N, zb.byteOffset, dots ? 1 : 0, counts.byteOffset, B, ce ? 1 : 0, wb.byteOffset, g32.byteOffset);
   }
 }
 

@@ -51,7 +51,7 @@ import { RunGuard } from "../guard.js";
 import { DivergenceError, type ModelOutput, type RunHooks, type Trace } from "../types.js";
 import { makeWorkspace32 } from "./float32.js";
 import { makeWorkspace } from "./workspace.js";
-import { alignedCount, batchWeights, fullWeights, levels, skillLevel, skillLoss } from "./step.js";
+import { alignedCount, fullWeights, guardLevels, levels, skillLevel, skillLoss } from "./step.js";
 import { copyRows, drawnVectors, fillSkillVectors } from "./vectors.js";
 import { ExactTimeline } from "./exact-timeline.js";
 
@@ -121,11 +121,12 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}, timelineM
   const natural = cfg.optimizer.name === "natural" ? new NaturalPreconditioner(T, n, N, cfg.optimizer.damping ?? 1e-4) : null;
   const fisherW = new Float64Array(natural ? n : 0);
   const gNat = new Float64Array(natural ? N : 0);
-  const sampler = full ? null : new AliasSampler(p, rng);
+  // The batch draws: the last use of rng unless noise draws from it every step, so the
+  // WebAssembly back-end may draw them from its own copy of the generator (the same numbers).
+  if (!full) ws.useSampler(new AliasSampler(p, rng), rng, !(sigma > 0));
 
   const z = new Float64Array(n); // all overlaps, valid for the current theta when zFresh
   const s = new Float64Array(n); // all levels, likewise
-  const counts = new Int32Array(n);
   let zFresh = false;
 
   // s_i(0): 0 (mse) or 1/2 (ce) from theta(0) = 0; with `init`, the level at theta(0).
@@ -234,16 +235,16 @@ export function runGeometry(cfg: GeometryConfig, hooks: RunHooks = {}, timelineM
       fullWeights(z, p, ce, wb);
       ws.accumulate(all, n);
     } else {
-      const m = sampler!.sampleCounts(B, counts, touched);
+      const m = ws.sample(B);
       distinctTotal += m;
       if (zFresh) for (let k = 0; k < m; k++) zb[k] = z[touched[k]];
-      else {
-        ws.dots(touched, m);
-        for (let k = 0; k < m; k++) guard.level(t - 1, touched[k], zb[k]); // s = z (mse); ce: only NaN
+      // zb (unless fresh), the weights wb and g, by blocks of drawn rows (ws.batchGradient);
+      // the guard and the timeline then read zb (a refresh rewrites zb, not wb or g).
+      ws.batchGradient(m, B, ce, !zFresh);
+      if (!zFresh) {
+        guardLevels(guard, t - 1, touched, zb, m); // s = z (mse); ce: only NaN
         if (watch) watch.step(t - 1, m);
       }
-      batchWeights(zb, touched, counts, m, B, ce, wb);
-      ws.accumulate(touched, m);
     }
     // 2. noise
     if (sigma > 0) for (let j = 0; j < N; j++) g[j] += sigma * rng.normal();

@@ -4,6 +4,7 @@
  * gradient estimate, and the closed-form loss and full-batch gradient (tests use them).
  */
 import { axpyRow, dotRow } from "./workspace.js";
+import type { RunGuard } from "../guard.js";
 
 /** 1 - s(z): 1 - z for mse, sigmoid(-z) = 1 / (1 + e^z) for ce (stable for any z). */
 function residual(z: number, ce: boolean): number {
@@ -39,6 +40,12 @@ export function batchWeights(zb: Float64Array, touched: Int32Array, counts: Int3
     wb[k] = -(counts[i] / B) * residual(zb[k], ce);
     counts[i] = 0;
   }
+}
+
+/** The guard sees the drawn skills' levels at step t (mse: s = z; ce: only a NaN stops the run);
+ * a loop of its own, so that guard.level is inlined here and its argument z stays unboxed. */
+export function guardLevels(guard: RunGuard, t: number, touched: Int32Array, zb: Float64Array, m: number): void {
+  for (let k = 0; k < m; k++) guard.level(t, touched[k], zb[k]);
 }
 
 /** Full-batch weights wb[i] = -p_i (1 - s(z_i)). */

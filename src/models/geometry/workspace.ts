@@ -11,6 +11,10 @@
  */
 import { loadWasmModule, type LoadedWasm, type WasmApi } from "../../engine/wasm.js";
 import { selectKernels } from "../../engine/kernels.js";
+import type { AliasSampler } from "../../engine/sampling.js";
+import type { Rng } from "../../engine/rng.js";
+import type { DueScan } from "../timeline.js";
+import { batchWeights } from "./step.js";
 
 // ---------------------------------------------------------------------------------------
 // Scalar kernels (flat Float64Array loops, unrolled by 4 with independent accumulators).
@@ -57,6 +61,25 @@ export interface Workspace {
   readonly wb: Float64Array; // per-index weights
   readonly nearIdx: Int32Array; // skills the timeline evaluates at a step (n)
   readonly zn: Float64Array; // their overlaps (n)
+  readonly counts: Int32Array; // draws per skill in the current batch (n; zero between steps)
+  readonly dueIdx: Int32Array; // the exact timeline's due skills at a step (n)
+  /** The exact timeline's per-skill bounds and their scan in WebAssembly (OverlapWatch's DueScan); null on JS. */
+  dueScan(): DueScan | null;
+  /**
+   * Draw batches from `sampler` (whose generator is `rng`) from now on. `exclusive`: nothing
+   * else draws from rng while batches are drawn, so the WebAssembly back-end may draw them from
+   * its own copy of the generator's state (the same numbers; rng itself is then left behind).
+   */
+  useSampler(sampler: AliasSampler, rng: Rng, exclusive: boolean): void;
+  /** Draw a batch of B: counts and touched[0..m) (AliasSampler.sampleCounts); returns m. */
+  sample(B: number): number;
+  /**
+   * A batch step's gradient estimate for the m drawn skills (touched, counts): when `dots`,
+   * zb[k] = t_{touched[k]} . theta (else zb holds them); wb[k] = -(counts_i / B) (1 - s(zb[k]))
+   * (step.ts batchWeights; resets those counts); g = sum_k wb[k] t_{touched[k]} (accumulate).
+   * The WebAssembly kernel does the three by blocks of four rows, each row read once.
+   */
+  batchGradient(m: number, B: number, ce: boolean, dots: boolean): void;
   dots(idx: Int32Array, m: number): void;
   /** out[k] = t_{idx[k]} . theta, k < m (out: zn or zb). */
   dotsInto(idx: Int32Array, m: number, out: Float64Array): void;
@@ -80,6 +103,18 @@ export abstract class WorkspaceArrays {
   readonly wb: Float64Array;
   readonly nearIdx: Int32Array;
   readonly zn: Float64Array;
+  readonly counts: Int32Array;
+  /** The alias table and the generator's state words, for the WebAssembly sampler. */
+  protected readonly prob: Float64Array;
+  protected readonly alias: Int32Array;
+  protected readonly rngState: Int32Array;
+  readonly dueIdx: Int32Array;
+  private readonly marginC: Float64Array;
+  private readonly dueAt: Float64Array;
+  private sampler: AliasSampler | null = null;
+  private wasmSampler = false;
+  /** The WebAssembly back-ends' module (its batch draws and weights: asm/geometry-step.ts); null for JS. */
+  protected abstract readonly ex: WasmExports | null;
   protected constructor(n: number, protected readonly N: number, nTouched: number, memory?: WasmMemory) {
     const f64 = (i: number, length: number) => (memory ? new Float64Array(memory.buffer, memory.offsets[i], length) : new Float64Array(length));
     const i32 = (i: number, length: number) => (memory ? new Int32Array(memory.buffer, memory.offsets[i], length) : new Int32Array(length));
@@ -92,7 +127,48 @@ export abstract class WorkspaceArrays {
     this.wb = f64(6, n);
     this.nearIdx = i32(7, n);
     this.zn = f64(8, n);
+    this.counts = i32(9, n);
+    this.prob = f64(10, n);
+    this.alias = i32(11, n);
+    this.rngState = i32(12, 4);
+    this.marginC = f64(13, n);
+    this.dueAt = f64(14, n);
+    this.dueIdx = i32(15, n);
   }
+
+  dueScan(): DueScan | null {
+    const ex = this.ex;
+    if (!ex) return null;
+    const { marginC, dueAt: due, dueIdx } = this;
+    return {
+      marginC,
+      due,
+      listDue: (moved: number, reach: number, out: Int32Array): number => {
+        if (out !== dueIdx) throw new Error("geometry: listDue writes into the workspace's dueIdx");
+        return ex.list_due(marginC.byteOffset, due.byteOffset, marginC.length, moved, reach, out.byteOffset);
+      },
+    };
+  }
+
+  useSampler(sampler: AliasSampler, rng: Rng, exclusive: boolean): void {
+    this.sampler = sampler;
+    this.wasmSampler = this.ex !== null && exclusive;
+    if (!this.wasmSampler) return;
+    this.prob.set(sampler.table.prob);
+    this.alias.set(sampler.table.alias);
+    const st = this.rngState;
+    st[0] = rng.s0;
+    st[1] = rng.s1;
+    st[2] = rng.s2;
+    st[3] = rng.s3;
+  }
+
+  sample(B: number): number {
+    if (!this.wasmSampler) return this.sampler!.sampleCounts(B, this.counts, this.touched);
+    const { prob, alias, counts } = this;
+    return this.ex!.sample_counts(this.rngState.byteOffset, prob.byteOffset, alias.byteOffset, prob.length, B, counts.byteOffset, this.touched.byteOffset);
+  }
+
 }
 
 /** A WebAssembly memory holding a workspace's arrays, and where each starts (bytes). */
@@ -109,7 +185,7 @@ export interface WasmMemory {
  * memory cannot be had; the caller then falls back to JS.
  */
 export function wasmMemory(api: WasmApi, n: number, N: number, nTouched: number, extra: number[] = []): WasmMemory {
-  const sizes = [8 * n * N, 8 * N, 8 * N, 4 * n, 4 * nTouched, 8 * n, 8 * n, 4 * n, 8 * n, ...extra];
+  const sizes = [8 * n * N, 8 * N, 8 * N, 4 * n, 4 * nTouched, 8 * n, 8 * n, 4 * n, 8 * n, 4 * n, 8 * n, 4 * n, 16, 8 * n, 8 * n, 4 * n, ...extra];
   const offsets: number[] = [];
   let bytes = 0;
   for (const size of sizes) {
@@ -124,6 +200,7 @@ export function wasmMemory(api: WasmApi, n: number, N: number, nTouched: number,
 
 export class JsWorkspace extends WorkspaceArrays implements Workspace {
   readonly kind = "js" as const;
+  protected readonly ex = null;
   constructor(n: number, N: number, nTouched: number) {
     super(n, N, nTouched);
   }
@@ -139,17 +216,27 @@ export class JsWorkspace extends WorkspaceArrays implements Workspace {
     g.fill(0);
     for (let k = 0; k < m; k++) axpyRow(g, wb[k], T, idx[k] * N, N);
   }
+  batchGradient(m: number, B: number, ce: boolean, dots: boolean): void {
+    if (dots) this.dots(this.touched, m);
+    batchWeights(this.zb, this.touched, this.counts, m, B, ce, this.wb);
+    this.accumulate(this.touched, m);
+  }
   thetaChanged(): void {}
 }
 
-interface WasmExports {
+/** The kernels both WebAssembly modules (asm/geometry.ts, asm/geometry32.ts) export. */
+export interface WasmExports {
   dots(T: number, theta: number, idx: number, m: number, N: number, z: number): void;
   accumulate(T: number, idx: number, w: number, m: number, N: number, g: number): void;
+  /** asm/geometry-step.ts */
+  sample_counts(st: number, prob: number, alias: number, n: number, B: number, counts: number, touched: number): number;
+  batch_gradient(T: number, theta: number, idx: number, m: number, N: number, z: number, dots: number, counts: number, B: number, ce: number, w: number, g: number): void;
+  list_due(mc: number, due: number, n: number, moved: number, reach: number, out: number): number;
 }
 
 class WasmWorkspace extends WorkspaceArrays implements Workspace {
   readonly kind = "wasm" as const;
-  private readonly ex: WasmExports;
+  protected readonly ex: WasmExports;
   constructor(w: LoadedWasm, mem: WasmMemory, n: number, N: number, nTouched: number) {
     super(n, N, nTouched, mem);
     this.ex = new w.api.Instance(w.module, { env: { memory: mem.memory } }).exports as WasmExports;
@@ -162,6 +249,10 @@ class WasmWorkspace extends WorkspaceArrays implements Workspace {
   }
   accumulate(idx: Int32Array, m: number): void {
     this.ex.accumulate(this.T.byteOffset, idx.byteOffset, this.wb.byteOffset, m, this.N, this.g.byteOffset);
+  }
+  batchGradient(m: number, B: number, ce: boolean, dots: boolean): void {
+    const { T, theta, touched, zb, counts, wb, g } = this;
+    this.ex.batch_gradient(T.byteOffset, theta.byteOffset, touched.byteOffset, m, this.N, zb.byteOffset, dots ? 1 : 0, counts.byteOffset, B, ce ? 1 : 0, wb.byteOffset, g.byteOffset);
   }
   thetaChanged(): void {}
 }

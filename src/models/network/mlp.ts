@@ -28,7 +28,7 @@
  * default); W_g and b_g ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)) with fan_in = w_{l-1}/k
  * (nn.Linear's default: kaiming_uniform with a = sqrt(5) gives exactly this bound).
  */
-import { ACT_NONE, ACT_RELU, ACT_SILU, type Activation, actBackward, arenaDoubles, biasActivation, DenseArena, denseBackward, denseForward, denseScratchSize, matmulWT, selBackward, selForward } from "../../engine/dense.js";
+import { ACT_NONE, ACT_RELU, ACT_SILU, type Activation, actBackward, arenaDoubles, biasActivation, DenseArena, denseBackward, denseForward, denseScratchSize, gatherPairs, matmulWT, scatterPairs, type ParityIndex, parityScratchSize, parityStep, selBackward, selForward } from "../../engine/dense.js";
 import type { Rng } from "../../engine/rng.js";
 
 export interface LayerPlan {
@@ -82,6 +82,11 @@ export class Mlp {
   /** The first layer takes the selected-row kernels (spec.binaryInput, relu, no embedding). */
   private readonly binaryInput: boolean;
 
+  /** The network parityPass takes: one hidden relu layer on 0/1 inputs, no modules, no embedding. */
+  static fusesParity(spec: MlpSpec): boolean {
+    return !!spec.binaryInput && !spec.embedding && spec.activation === "relu" && spec.modules === 1 && spec.widths.length === 3;
+  }
+
   /** Sizes of every buffer the network allocates, in allocation order (and its parameter count). */
   static plan(spec: MlpSpec): { sizes: number[]; nParams: number } {
     const w = spec.widths, k = spec.modules, M = spec.maxRows, e = spec.embedding;
@@ -94,6 +99,7 @@ export class Mlp {
       const hidden = l < w.length - 1;
       sizes.push(M * w[l], ...(hidden ? [M * w[l]] : []), M * w[l], hidden && spec.activation === "silu" ? M * w[l] : 0);
     }
+    if (Mlp.fusesParity(spec)) scratch = Math.max(scratch, parityScratchSize(w[0], w[1], w[2]));
     const q = e ? e.vocab * w[1] : 0;
     if (e) scratch = Math.max(scratch, denseScratchSize(e.vocab, w[1], e.dim));
     sizes.push(e ? 0 : M * w[0], q, q, q, q, scratch);
@@ -160,6 +166,18 @@ export class Mlp {
     }
   }
 
+  /**
+   * The whole full-batch pass of a network that fusesParity, over rows 0..M-1 of X (M x nIn;
+   * index: parityIndex(M, nIn, hidden width, X))
+   * with sparse parity's targets Y and mse (engine/dense.ts parityStep): correct-prediction
+   * counts per output into stat, the sum of p_j e_ij^2 returned, and with grad the gradient of
+   * the masked mse (entry ij counts when u_ij < p_j; u null: every entry). The same bits as forward, Objective.evaluate, lossGrad and backward.
+   */
+  parityPass(theta: Float64Array, grad: Float64Array | null, X: Float64Array, index: ParityIndex, M: number, Y: Float64Array, p: Float64Array, u: Float64Array | null, stat: Float64Array): number {
+    const L0 = this.layers[0], L1 = this.layers[1];
+    return parityStep(M, L0.inW, L0.outW, L1.outW, X, index, theta, L0.wOff, L1.wOff, Y, p, u, grad, stat, this.scratch);
+  }
+
   /** Forward pass over M rows of numeric input X (leading dimension nIn, from xOff). Output in `out`. */
   forward(theta: Float64Array, X: Float64Array, xOff: number, M: number): void {
     this.layerForward(theta, 0, X, xOff, M);
@@ -177,10 +195,13 @@ export class Mlp {
       matmulWT(V, h, d, theta, 0, d, theta, L.wOff, 2 * d, Qa, 0, h, this.scratch);
       matmulWT(V, h, d, theta, 0, d, theta, L.wOff + d, 2 * d, Qb, 0, h, this.scratch);
     }
-    for (let r = 0; r < M; r++) {
-      const row = rows ? rows[r] : start + r;
-      const a = tokens[2 * row] * h, b = tokens[2 * row + 1] * h, o = r * h;
-      for (let j = 0; j < h; j++) Z[o + j] = Qa[a + j] + Qb[b + j];
+    if (!rows) gatherPairs(M, h, tokens, start, Qa, Qb, Z);
+    else {
+      for (let r = 0; r < M; r++) {
+        const row = rows[r];
+        const a = tokens[2 * row] * h, b = tokens[2 * row + 1] * h, o = r * h;
+        for (let j = 0; j < h; j++) Z[o + j] = Qa[a + j] + Qb[b + j];
+      }
     }
     biasActivation(M, h, theta, L.wOff + 2 * d * h, Z, this.H[0], 0, h, L.act, this.Sg[0]);
     this.forwardFrom(theta, 1, M);
@@ -239,13 +260,16 @@ export class Mlp {
     const L = this.layers[0], h = L.outW, d = this.embedding!.dim, V = this.embedding!.vocab;
     const dZ = this.dZ[0], Sa = this.Sa, Sb = this.Sb;
     actBackward(M, h, this.Z[0], this.Sg[0], dZ, dZ, 0, h, L.act);
-    Sa.fill(0);
-    Sb.fill(0);
-    for (let r = 0; r < M; r++) {
-      const row = rows ? rows[r] : start + r;
-      const a = tokens[2 * row] * h, b = tokens[2 * row + 1] * h, o = r * h;
-      for (let j = 0; j < h; j++) Sa[a + j] += dZ[o + j];
-      for (let j = 0; j < h; j++) Sb[b + j] += dZ[o + j];
+    if (!rows) scatterPairs(M, h, V, tokens, start, dZ, Sa, Sb);
+    else {
+      Sa.fill(0);
+      Sb.fill(0);
+      for (let r = 0; r < M; r++) {
+        const row = rows[r];
+        const a = tokens[2 * row] * h, b = tokens[2 * row + 1] * h, o = r * h;
+        for (let j = 0; j < h; j++) Sa[a + j] += dZ[o + j];
+        for (let j = 0; j < h; j++) Sb[b + j] += dZ[o + j];
+      }
     }
     // dW_a, db_1, dE = S_a W_a; then dW_b and dE += S_b W_b.
     denseBackward(V, h, d, Sa, 0, h, theta, 0, d, theta, L.wOff, 2 * d, grad, L.wOff, grad, L.wOff + 2 * d * h, grad, 0, d, false, this.scratch);

@@ -29,7 +29,7 @@ import type { NetworkConfig } from "../../config/schema.js";
 import { recordTimes } from "../record.js";
 import { CrossingTracker } from "../timeline.js";
 import { Rng } from "../../engine/rng.js";
-import { arenaDoubles, DenseArena, isBinary } from "../../engine/dense.js";
+import { arenaDoubles, arenaInts, DenseArena, isBinary, parityIndex, parityIndexDoubles } from "../../engine/dense.js";
 import { noteKernels } from "../../engine/kernels.js";
 import { createOptimizer } from "../../engine/optimizers.js";
 import { skillFrequencies } from "../skills.js";
@@ -65,7 +65,14 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   // One arena for everything the kernels touch: parameters, gradient, inputs, activations.
   const plan = Mlp.plan(spec);
   const P = plan.nParams;
-  const arena = new DenseArena(arenaDoubles([P, P, data.X ? data.X.length : 0, ...plan.sizes, nOut]));
+  // Full batch, sparse parity, mse, one hidden relu layer on 0/1 inputs (Fig 2): every step is
+  // one fused pass (Mlp.parityPass; the same bits as the layered path), which reads the
+  // targets, shares, the mask's uniforms and counts from the arena.
+  const fused = full && data.kind === "sparse-parity" && cfg.loss === "mse" && Mlp.fusesParity(spec);
+  // Full batch, modular addition, ce: evaluate and lossGrad in one pass (Objective.evaluateGrad).
+  const softmaxOnce = full && data.kind === "modular-addition" && cfg.loss === "ce";
+  const fusedSizes = fused ? [nTrain * nOut, nOut, nOut, B * nOut, parityIndexDoubles(nTrain, nIn)] : [];
+  const arena = new DenseArena(arenaDoubles([P, P, data.X ? data.X.length : 0, ...plan.sizes, nOut, ...fusedSizes, data.tokens ? Math.ceil(data.tokens.length / 2) : 0]));
   noteKernels("dense", arena.kind);
   const theta = arena.alloc(P), grad = arena.alloc(P);
   let X: Float64Array | null = null;
@@ -80,10 +87,20 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   const freq = data.kind === "modular-addition" ? Float64Array.from(cfg.skills.frequencies as number[]) : skillFrequencies(cfg.skills.frequencies, n);
   const obj = new Objective(data, cfg.loss, freq, arena.alloc(nOut));
   const masked = data.kind === "sparse-parity" && freq.some((p) => p < 1);
-  const uniforms = new Float64Array(masked ? B * nOut : 0);
-  const mask = masked ? new Uint8Array(B * nOut) : null;
+  // The mask's uniforms; the fused pass reads them from the arena and draws the mask itself.
+  const uniforms = fused && masked ? arena.alloc(B * nOut) : new Float64Array(masked ? B * nOut : 0);
+  const fusedY = fused ? arena.alloc(nTrain * nOut) : null;
+  const fusedP = fused ? arena.alloc(nOut) : null;
+  const fusedStat = fused ? arena.alloc(nOut) : null;
+  if (fused) {
+    fusedY!.set(data.Y!.subarray(0, nTrain * nOut));
+    fusedP!.set(freq);
+  }
+  const mask = masked && !fused ? new Uint8Array(B * nOut) : null;
+  const fusedIndex = fused ? parityIndex(nTrain, nIn, cfg.network.hidden[0], X!, arena) : null;
   const batchRows = full ? null : new Int32Array(B);
-  const tokens = data.tokens;
+  // Token pairs in the arena, for the embedding layer's wasm gathers and scatters.
+  const tokens = data.tokens ? arenaInts(arena, data.tokens.length, data.tokens) : null;
 
   const stat = new Float64Array(n);
   const s = new Float64Array(n);
@@ -114,16 +131,29 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   let finalLoss = NaN;
   for (let t = 0; ; t++) {
     // 1. The training set at theta_t: levels, and (full batch) the gradient of update t+1.
-    forwardRange(0, nTrain, false);
-    const L = obj.evaluate(mlp.out, nTrain, 0, stat);
+    const last = t === steps;
+    let L: number;
+    if (fused) {
+      // The same numbers as the branch below: evaluate's statistics and loss, and the gradient.
+      if (!last && masked) rng.fillDoubles(uniforms, nTrain * nOut); // drawMask's draws
+      const sum = mlp.parityPass(theta, last ? null : grad, X!, fusedIndex!, nTrain, fusedY!, fusedP!, masked ? uniforms : null, fusedStat!);
+      for (let j = 0; j < nOut; j++) stat[j] = fusedStat![j] / nTrain;
+      L = sum / (nTrain * nOut);
+    } else if (softmaxOnce && !last) {
+      // Fig 13 and the like: the accuracy, the loss and its gradient from one softmax.
+      forwardRange(0, nTrain, false);
+      L = obj.evaluateGrad(mlp.out, nTrain, 0, stat, mlp.dOut);
+    } else {
+      forwardRange(0, nTrain, false);
+      L = obj.evaluate(mlp.out, nTrain, 0, stat);
+    }
     // The shared run guard (../guard.ts): the loss, every step. Levels are accuracies or
     // 1 - l/l(0), bounded or legitimately negative while a loss rises: only the loss is guarded.
     if (t === 0) guard = new RunGuard({ initialLoss: L, range: null, cause });
     guard!.loss(t, L);
-    const last = t === steps;
-    if (!last && full) {
+    if (!last && full && !fused) {
       drawMask(nTrain);
-      obj.lossGrad(mlp.out, nTrain, null, 0, mlp.dOut, mask);
+      if (!softmaxOnce) obj.lossGrad(mlp.out, nTrain, null, 0, mlp.dOut, mask);
       if (tokens) mlp.backwardTokens(theta, grad, tokens, null, 0, nTrain);
       else mlp.backward(theta, grad, X!, 0, nTrain);
     }
@@ -132,7 +162,7 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
       case "modular-addition":
         s[0] = stat[0];
         forwardRange(nTrain, nTest, true); // held-out accuracy: skill 2 (same theta_t)
-        obj.evaluate(mlp.out, nTest, nTrain, stat);
+        obj.evaluate(mlp.out, nTest, nTrain, stat, false);
         s[1] = stat[0];
         break;
       case "squares":
@@ -207,7 +237,7 @@ export function runNetwork(cfg: NetworkConfig, hooks: RunHooks = {}): ModelOutpu
   if (data.kind !== "modular-addition" && data.kind !== "squares" && nTest > 0) {
     // Held-out accuracy per task at the end (one extra forward pass; not a skill level).
     forwardRange(nTrain, nTest, true);
-    obj.evaluate(mlp.out, nTest, nTrain, stat);
+    obj.evaluate(mlp.out, nTest, nTrain, stat, false);
     extra.heldOutAccuracy = Array.from(stat, (x) => (Number.isNaN(x) ? null : x));
   }
   return {

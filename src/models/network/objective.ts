@@ -117,10 +117,43 @@ export class Objective {
   }
 
   /**
+   * modular-addition with ce, a full-batch step: evaluate (the accuracy into stat, the mean
+   * loss returned) and lossGrad over rows start..start+M-1 in one pass, each exponential
+   * computed once. The same numbers as the two calls: the same running max (evaluate's, from
+   * the first output; lossGrad's, from -Infinity, is the same number whenever the loss is
+   * finite, and a non-finite loss stops the run before the gradient is used), the same sums.
+   */
+  evaluateGrad(out: Float64Array, M: number, start: number, stat: Float64Array, dOut: Float64Array): number {
+    const lab = this.data.label!, nOut = this.data.nOut, inv = 1 / M;
+    let L = 0, correct = 0;
+    for (let r = 0; r < M; r++) {
+      const o0 = r * nOut, y = lab[start + r];
+      let best = 0, mx = out[o0];
+      for (let j = 1; j < nOut; j++) {
+        if (out[o0 + j] > mx) {
+          mx = out[o0 + j];
+          best = j;
+        }
+      }
+      if (best === y) correct++;
+      expShifted(nOut, out, o0, mx, dOut, o0);
+      let z = 0;
+      for (let j = 0; j < nOut; j++) z += dOut[o0 + j];
+      L += mx + Math.log(z) - out[o0 + y];
+      const iz = 1 / z;
+      for (let j = 0; j < nOut; j++) dOut[o0 + j] = (dOut[o0 + j] * iz - (j === y ? 1 : 0)) * inv;
+    }
+    stat.fill(0);
+    stat[0] = correct / M;
+    return L / M;
+  }
+
+  /**
    * Per-task statistics over rows start..start+M-1 (outputs of one forward pass over exactly
    * those rows) into stat, and the expected loss over them. Tasks with no rows get NaN.
+   * withLoss false: the statistics only (modular-addition then skips the softmax; NaN returned).
    */
-  evaluate(out: Float64Array, M: number, start: number, stat: Float64Array): number {
+  evaluate(out: Float64Array, M: number, start: number, stat: Float64Array, withLoss = true): number {
     const d = this.data, nOut = d.nOut, ce = this.ce, p = this.p;
     const cnt = this.rowCount;
     stat.fill(0);
@@ -165,6 +198,7 @@ export class Objective {
             }
           }
           if (best === y) correct++;
+          if (!withLoss) continue;
           if (ce) {
             const e = this.expRow;
             expShifted(nOut, out, o0, mx, e, 0);
@@ -179,6 +213,7 @@ export class Objective {
           }
         }
         stat[0] = correct / M;
+        if (!withLoss) return NaN;
         return ce ? L / M : L / (M * nOut);
       }
       case "squares": {

@@ -60,7 +60,14 @@ export interface RelplotOptions extends FigureSize {
    * `n` and `sd` in the tooltip when given. `singles`: the rows they summarise (one per run),
    * drawn as dots, their y in the field `y`.
    */
-  given?: { mean: string; lo?: string; hi?: string; n?: string; sd?: string; interval: string; singles?: Row[] };
+  given?: { mean: string; lo?: string; hi?: string; n?: string; sd?: string; interval: string; singles?: Row[]; what?: string };
+  /**
+   * Reference values drawn over the rest as open black diamonds (the paper's numbers): rows with
+   * the x field, the colour and facet fields and the value in the field `ref`; `refsText` says
+   * in the subtitle what they are.
+   */
+  refs?: Row[];
+  refsText?: string;
   /**
    * Curves drawn as lines over the rest (a fitted law through the points): rows with the x
    * field, the colour and facet fields (as labels) and the curve's value in the field `fit`;
@@ -221,10 +228,11 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
   });
 
   const xType = xNumeric ? "quantitative" : "ordinal";
-  const xScale: VlSpec = xNumeric ? { type: logX ? "log" : "linear", ...(logX ? {} : { zero: false }), ...(o.xlim ? xDomain(o) : logX ? {} : { padding: 10 }) } : {};
+  const xScale: VlSpec = xNumeric ? { type: logX ? "log" : "linear", ...(logX ? {} : { zero: false }), ...(o.xlim ? xDomain(o) : logX ? { nice: false, padding: 10 } : { padding: 10 }) } : {};
   const xSort = xNumeric ? undefined : distinctValues(kept, o.x).map(labelValue);
   const xEnc: VlSpec = { field: fieldRef(o.x), type: xType, title: o.xTitle ?? o.x, ...(xNumeric ? { scale: xScale } : { sort: xSort }) };
-  // Padding keeps the end points off the frame; a log axis is rounded out to whole decades instead.
+  // Padding keeps the end points off the frame (a log x axis too, where rounding out to whole
+  // decades would leave most of the panel empty); a log y axis is rounded out to whole decades.
   const yScale: VlSpec = { type: logY ? "log" : "linear", ...(logY ? {} : { zero: false, padding: 10 }), ...(yFloor !== null ? { domain: [yFloor, Math.max(...kept.map((r) => r[yOf] as number))] } : {}) };
   const colourValues = colour ? distinctValues(kept, colour) : [];
   const ordered = o.ordered ?? (colourValues.length > 0 && colourValues.every((v) => typeof v === "number"));
@@ -287,15 +295,27 @@ export function relplot(rows: Row[], o: RelplotOptions): VlSpec {
       encoding: withColour({ x: xEnc, y: { field: "fit", type: "quantitative", scale: yScale, title: o.yTitle ?? o.y } }),
     });
   }
+  const refs = (o.refs ?? []).filter((r) => typeof r.ref === "number" && Number.isFinite(r.ref) && (!logY || (r.ref as number) > 0) && (!logX || (r[o.x] as number) > 0));
+  if (refs.length > 0) {
+    layers.push({
+      transform: [{ filter: "datum.layer === 'reference'" }],
+      mark: { type: "point", shape: "diamond", filled: false, size: 110, strokeWidth: 1.6, color: "#000000", opacity: 1 },
+      encoding: {
+        x: xEnc, y: { field: "ref", type: "quantitative", scale: yScale, title: o.yTitle ?? o.y }, ...offset,
+        tooltip: [...(facet ? [{ field: fieldRef(facet), title: facet }] : []), ...(colour ? [{ field: fieldRef(colour), title: colour }] : []), { field: fieldRef(o.x), title: o.xTitle ?? o.x }, { field: "ref", title: "reference", format: ".4~g" }, { field: "source", title: "source" }],
+      },
+    });
+  }
   for (const l of layers) (l.mark as VlSpec).clip = true;
 
   const size = { width: o.width ?? (facet ? 300 : 560), height: o.height ?? (facet ? 240 : 340) };
-  const data = { values: [...summaries, ...(repeats ? singles : []), ...lines.map((r) => ({ layer: "fit", ...r, ...(facet ? { [facet]: labelValue(r[facet]) } : {}), ...(colour ? { [colour]: labelValue(r[colour]) } : {}) }))] };
+  const data = { values: [...summaries, ...(repeats ? singles : []), ...lines.map((r) => ({ layer: "fit", ...r, ...(facet ? { [facet]: labelValue(r[facet]) } : {}), ...(colour ? { [colour]: labelValue(r[colour]) } : {}) })), ...refs.map((r) => ({ layer: "reference", ...r, [o.x]: labelValue(r[o.x]), ...(facet ? { [facet]: labelValue(r[facet]) } : {}), ...(colour ? { [colour]: labelValue(r[colour]) } : {}) }))] };
   const dropped = rows.length - kept.length;
   const sub = [...(o.subtitle ?? [])];
   const what = mark === "line" ? "line" : mark === "point" ? "large dots" : "bars";
-  if (repeats) sub.push(`${what}: mean over repeats${bandText && (given || band !== "none") ? `; ${mark === "line" ? "band" : "error bars"}: ${bandText}${showBand ? "" : " (zero width: the repeats agree)"}` : ""}${o.dots !== false && singles.length > 0 ? `; ${mark === "point" ? "small dots" : "dots"}: single runs` : ""}`);
+  if (repeats) sub.push(`${what}: ${given?.what ?? "mean over repeats"}${bandText && (given || band !== "none") ? `; ${mark === "line" ? "band" : "error bars"}: ${bandText}${showBand ? "" : " (zero width: the repeats agree)"}` : ""}${o.dots !== false && singles.length > 0 ? `; ${mark === "point" ? "small dots" : "dots"}: single runs` : ""}`);
   if (lines.length > 0 && o.linesText) sub.push(o.linesText);
+  if (refs.length > 0 && o.refsText) sub.push(o.refsText);
   if (cutBands) sub.push(`${cutBands} interval${cutBands === 1 ? "" : "s"} reaching 0 or below not drawn on the log axis`);
   const outside = o.xlim && xNumeric ? usable.filter((r) => (r[o.x] as number) < o.xlim![0] || (r[o.x] as number) > o.xlim![1]).length : 0;
   if (belowFloor) sub.push(`${o.yTitle ?? o.y} axis cut at ${fmtValue(yFloor!)} (${o.yDecades} decades under its largest value): ${belowFloor} row${belowFloor === 1 ? "" : "s"} below it left out`);

@@ -14,6 +14,9 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { FigureFormat } from "./formats.js";
 import type { VlSpec } from "./theme.js";
+import { bundledFontFiles, dejaVuWidth } from "./text-width.js";
+
+let measuring: ReturnType<typeof dejaVuWidth> | undefined;
 
 /** The specification as the .vl.json file holds it: two-space JSON, one trailing newline. */
 export function specJson(spec: VlSpec): string {
@@ -49,6 +52,8 @@ function keepingLogger(): Record<string, unknown> {
 export async function specToSvg(spec: VlSpec): Promise<string> {
   const vl = await import("vega-lite");
   const vega = await import("vega");
+  // The bundled font's own widths, not vega's estimate (text-width.ts), set once.
+  if (!measuring) (vega as unknown as { textMetrics: { width: unknown } }).textMetrics.width = measuring = dejaVuWidth(bundledFontFiles());
   const logger = keepingLogger();
   const compiled = vl.compile(spec as never, { logger: logger as never }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: "none", logger: logger as never });
