@@ -4,13 +4,11 @@ import {
   DEFAULT_ATOL,
   DEFAULT_RTOL,
   compareResults,
-  comparisonJson,
   parseResult,
   parseTolerances,
-  renderComparison,
-  summaryLine,
   type CompareOptions,
 } from "../analysis/compare.js";
+import { comparisonJson, renderComparison, summaryLine } from "../report/compare.js";
 import { CliError, declareIo, readTextFile } from "./io.js";
 import { RunError } from "../errors.js";
 import { note } from "./shared.js";

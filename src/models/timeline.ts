@@ -5,7 +5,7 @@
  * reading of accuracies: learned = s > 0.9); for skills that start at s_i(0) = 0 the two
  * readings coincide.
  * Discrete models report the first step t with pi_i(t) > threshold (CrossingTracker, fed
- * every step); the ODE reports interpolated crossing times (see models/resource/model.ts).
+ * every step); the ODE reports interpolated crossing times (see models/resource/ode.ts).
  * Domino statistics: gap between skill i's `learned` and skill i+1's `onset`, and the
  * ratio learned_2 / learned_1.
  */

@@ -14,15 +14,14 @@
  * is one write, a killed sweep leaves only whole lines (a partial last line can only come
  * from a full disk or a crash mid-write; --resume drops it).
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, statSync, writeSync } from "node:fs";
+import { closeSync, existsSync, fsyncSync, openSync, statSync, writeSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { RunError } from "../errors.js";
-import { inShard, shardIds, shardSize, SweepError, type Shard, type SweepPlan } from "./grid.js";
+import { shardIds, shardSize, SweepError, type Shard, type SweepPlan } from "./grid.js";
 import { acquireLock } from "./lock.js";
-import { forEachLine } from "../results/index.js";
-import { parseSweepLine } from "./merge.js";
-import { runJob, type Job, type JobReply } from "./worker.js";
+import { Pool } from "./pool.js";
+import { dropPartialLine, refuseExisting, scanForResume } from "./resume.js";
+import { runJob, type Job } from "./worker.js";
 
 export interface SweepOptions {
   /** JSON Lines output (appended to); lines go to `stdout` when absent. */
@@ -67,13 +66,6 @@ export interface SweepSummary {
   /** Wall time of the running phase (after validation and --resume scanning). */
   seconds: number;
 }
-
-/**
- * Runs in flight per worker: 2 (one running, one queued) while runs are short, so a worker
- * never waits for the main thread; 1 once runs take longer than SHORT_RUN_MS, so that no run
- * sits queued behind another while a worker is idle at the end of the sweep.
- */
-const SHORT_RUN_MS = 20;
 
 export async function runSweep(plan: SweepPlan, opts: SweepOptions = {}): Promise<SweepSummary> {
   const jobs = opts.jobs ?? availableParallelism();
@@ -255,195 +247,4 @@ async function validateAndRun(plan: SweepPlan, opts: SweepOptions, shard: Shard 
     if (keepFd !== null) closeSync(keepFd);
   }
   return summary;
-}
-
-/** A fresh sweep never appends to old results: that would mix two sweeps in one file. */
-function refuseExisting(out: string): void {
-  let st;
-  try {
-    st = statSync(out);
-  } catch {
-    return; // does not exist yet
-  }
-  if (st.isDirectory()) throw new SweepError(`${out}: is a directory; --out needs a file name`);
-  if (st.size > 0) throw new SweepError(`${out} already exists; add --resume to finish the runs it lacks, or delete it to start over`);
-}
-
-/**
- * The ids of this shard already in `out`. Drops a partial last line first (truncating the
- * file); every other line must be a sweep line of this config (same config_hash for its id).
- */
-function scanForResume(plan: SweepPlan, out: string, shard: Shard | undefined, note?: (m: string) => void): { done: Uint8Array; skipped: number; failed: number[] } {
-  const done = new Uint8Array(plan.total);
-  let skipped = 0;
-  const failed: number[] = [];
-  if (!existsSync(out)) {
-    note?.(`${out} does not exist yet; starting the sweep`);
-    return { done, skipped, failed };
-  }
-  if (statSync(out).isDirectory()) throw new SweepError(`${out}: is a directory; --out needs a file name`);
-  dropPartialLine(out, note);
-  forEachLine(out, (buf, lineNo, _offset, terminated) => {
-    const text = buf.toString("utf8");
-    if (text.trim() === "") return;
-    const where = `${out}:${lineNo}`;
-    const head = parseSweepLine(text, where, terminated);
-    const changed = `the config changed since ${out} was written; write to a new --out file, or delete it to start over`;
-    if (head.id >= plan.total) throw new SweepError(`${where}: run ${head.id} is not in this sweep (${plan.total} runs, ids 0..${plan.total - 1}): ${changed}`);
-    const want = plan.run(head.id).hash;
-    if (head.config_hash !== want) throw new SweepError(`${where}: run ${head.id} has config_hash ${head.config_hash} but is now ${want}: ${changed}`);
-    if (!inShard(head.id, shard)) throw new SweepError(`${where}: run ${head.id} is not in shard ${shard!.index}/${shard!.count}; is this another shard's file?`);
-    if (!done[head.id]) {
-      done[head.id] = 1;
-      skipped++;
-      if ("error" in head) failed.push(head.id);
-    }
-  });
-  failed.sort((a, b) => a - b);
-  return { done, skipped, failed };
-}
-
-/** Truncate `path` after its last "\n" (a line cut short by a crash or a full disk). */
-function dropPartialLine(path: string, note?: (m: string) => void): void {
-  const fd = openSync(path, "r+");
-  try {
-    const size = fstatSync(fd).size;
-    if (size === 0) return;
-    const buf = Buffer.allocUnsafe(65536);
-    let end = size; // search backwards for the last "\n"
-    let keep = -1;
-    while (end > 0 && keep < 0) {
-      const start = Math.max(0, end - buf.length);
-      const n = readSync(fd, buf, 0, end - start, start);
-      const i = buf.subarray(0, n).lastIndexOf(10);
-      if (i >= 0) keep = start + i + 1;
-      end = start;
-    }
-    if (keep < 0) keep = 0;
-    if (keep === size) return;
-    ftruncateSync(fd, keep);
-    note?.(`dropped an incomplete last line (${size - keep} bytes) from ${path}`);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/**
- * `n` worker threads. run() hands them jobs until nextJob() returns null and passes results
- * to onResult in completion order; stop() ends a run at once (workers terminated, their
- * unfinished runs dropped); close() terminates the workers.
- */
-class Pool {
-  private readonly workers: { w: Worker; load: number }[] = [];
-  private finish: ((err?: unknown) => void) | null = null;
-  private onDrain: (() => void) | null = null;
-  private failure: unknown = undefined; // a worker that failed before run()
-
-  constructor(readonly size: number) {
-    for (let i = 0; i < size; i++) {
-      const w = new Worker(new URL("./worker.js", import.meta.url), { workerData: { skillsimSweepWorker: true } });
-      w.on("error", (e) => this.fail(e));
-      w.on("exit", (code) => this.fail(new Error(`a sweep worker exited unexpectedly (code ${code})`)));
-      this.workers.push({ w, load: 0 });
-    }
-  }
-
-  private fail(err: unknown): void {
-    if (this.finish) this.finish(err);
-    else if (this.failure === undefined) this.failure = err;
-  }
-
-  stop(): void {
-    this.finish?.();
-  }
-
-  /** Start no new run; end once the runs in progress have reported (their results are kept). */
-  drain(): void {
-    this.onDrain?.();
-  }
-
-  async close(): Promise<void> {
-    const ws = this.workers.splice(0);
-    for (const x of ws) x.w.removeAllListeners().on("error", () => {}); // terminating: nothing more to hear
-    await Promise.all(ws.map((x) => x.w.terminate()));
-  }
-
-  run(nextJob: () => Job | null, onResult: (r: { id: number; line: string; failure?: string; kept?: string }) => void): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      let inflight = 0;
-      let ended = false;
-      let ready: Job | null | undefined; // the next job, built ahead (null: none left)
-      let meanMs = 0; // mean run time so far
-      let runsTimed = 0;
-      // Draining: the workers busy when drain() was called; each one's next result is kept,
-      // and whatever it runs after that is dropped.
-      let draining: Set<{ w: Worker; load: number }> | null = null;
-      const end = (err?: unknown) => {
-        if (ended) return;
-        ended = true;
-        this.finish = null;
-        this.onDrain = null;
-        const settle = () => (err === undefined ? resolve() : reject(err));
-        this.close().then(settle, settle); // also drops the results of unfinished runs
-      };
-      this.finish = end;
-      this.onDrain = () => {
-        if (draining) return;
-        draining = new Set(this.workers.filter((x) => x.load > 0));
-        if (draining.size === 0) end();
-      };
-      if (this.failure !== undefined) return end(this.failure);
-      const take = (): Job | null => {
-        const job = ready === undefined ? nextJob() : ready;
-        ready = job === null ? null : undefined;
-        return job;
-      };
-      const feed = (x: { w: Worker; load: number }) => {
-        try {
-          const depth = runsTimed > 0 && meanMs < SHORT_RUN_MS ? 2 : 1;
-          while (!ended && x.load < depth) {
-            const job = take();
-            if (!job) break;
-            x.load++;
-            inflight++;
-            x.w.postMessage(job);
-          }
-          // Build the next config now, while the workers run, not when one of them is waiting.
-          if (!ended && ready === undefined) ready = nextJob();
-        } catch (e) {
-          end(e);
-          return;
-        }
-        if (ready === null && inflight === 0) end();
-      };
-      for (const x of this.workers) {
-        x.w.on("message", (r: JobReply) => {
-          if (ended) return;
-          if (draining && !draining.has(x)) return; // a run started after drain(): dropped
-          x.load--;
-          inflight--;
-          if ("internal" in r) {
-            const err = new Error(`run ${r.id}: ${r.internal}`);
-            if (r.stack) err.stack = r.stack;
-            end(err);
-            return;
-          }
-          meanMs += (r.ms - meanMs) / ++runsTimed;
-          try {
-            onResult(r);
-          } catch (e) {
-            end(e);
-            return;
-          }
-          if (draining) {
-            draining.delete(x);
-            if (draining.size === 0) end();
-            return;
-          }
-          feed(x);
-        });
-      }
-      for (const x of this.workers) feed(x);
-    });
-  }
 }

@@ -5,14 +5,13 @@ import {
   DEFAULT_ATOL,
   DEFAULT_RTOL,
   compareResults,
-  comparisonJson,
   parseResult,
   parseTolerances,
   patternMatches,
-  renderComparison,
   type CompareOptions,
   type ToleranceRule,
 } from "../../src/analysis/compare.js";
+import { comparisonJson, renderComparison } from "../../src/report/compare.js";
 import { runModel } from "../../src/models/index.js";
 import { buildResult } from "../../src/report/result.js";
 import { ResultsError, jsonSyntaxError } from "../../src/results/index.js";

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { dopri5, solveAt, findCrossings, CrossingFinder, type Rhs, type StepInfo } from "../../src/engine/ode.js";
+import { dopri5, solveAt, type Rhs, type StepInfo } from "../../src/engine/ode.js";
+import { findCrossings, CrossingFinder } from "../../src/engine/ode-events.js";
 
 // Every check is against a closed form (or a closed-form invariant), never against the solver.
 

@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { DEFAULT_LOSS, computeOptimal, fitPowerLaw, type ChinchillaParams, type FitResult } from "../../src/fit/index.js";
-import { asciiScatter, byJson, fitJson, fmtNum, renderByText, renderFitText } from "../../src/report/fit.js";
+import { byJson, fitJson, fmtNum, renderByText, renderFitText } from "../../src/report/fit.js";
+import { asciiScatter } from "../../src/report/ascii-scatter.js";
 import type { FitOutcome } from "../../src/fit/outcome.js";
 
 const X = [10, 20, 40, 80, 160, 320];

@@ -2,7 +2,7 @@
 import { resolveOptimizer, withSkillCount } from "../../config/resolve.js";
 import { naturalLimitError } from "../../engine/natural.js";
 import { listLabel } from "../../report/format.js";
-import { skillVectorsCsv } from "../../report/vectors.js";
+import { skillVectorsCsv } from "./vectors-csv.js";
 import { CE_SKILL_LOSS, MSE_SKILL_LOSS, type ModelSpec } from "../spec.js";
 import { runGeometry } from "./model.js";
 import { geometrySchema, type GeometryConfig } from "./schema.js";

@@ -4,8 +4,8 @@
  * (`skills.vectors: {file: ...}`, or NumPy's loadtxt with delimiter ",") gives the same doubles.
  * Lines starting with # are comments.
  */
-import type { GeometryConfig } from "../config/schema.js";
-import { geometrySkillVectors } from "../models/geometry/vectors.js";
+import type { GeometryConfig } from "./schema.js";
+import { geometrySkillVectors } from "./vectors.js";
 
 export function skillVectorsCsv(cfg: GeometryConfig): string {
   const n = cfg.skills.count, N = cfg.params;
