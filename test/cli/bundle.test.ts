@@ -7,7 +7,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { ROOT, cli, tempDir, type CliResult } from "../helpers.js";
 
@@ -57,4 +58,17 @@ test("bundled and unbundled write the same figure (vega and resvg loaded from no
   assert.equal(a.code, 0, a.stderr);
   assert.deepEqual(a, b);
   assert.equal(readFileSync(svg[0], "utf8"), readFileSync(svg[1], "utf8"));
+});
+
+test("without a bundle and without dist/.tsbuildinfo (an installed tree built without bundling), bin/skillsim.js runs the compiled modules", () => {
+  // bin/skillsim.js beside dist/src and dist/asm only: two missing files must not read as a fresh bundle.
+  const tree = join(dir, "nobundle");
+  mkdirSync(join(tree, "bin"), { recursive: true });
+  mkdirSync(join(tree, "dist"));
+  copyFileSync(join(ROOT, "bin", "skillsim.js"), join(tree, "bin", "skillsim.js"));
+  copyFileSync(join(ROOT, "package.json"), join(tree, "package.json"));
+  for (const d of ["src", "asm"]) symlinkSync(join(ROOT, "dist", d), join(tree, "dist", d), "dir");
+  const r = spawnSync(process.execPath, [join(tree, "bin", "skillsim.js"), "run", "-q"], { cwd: ROOT, encoding: "utf8" });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout, cli(["run", "-q"]).stdout);
 });
