@@ -158,7 +158,16 @@ export function computeStudy(study: Study, runs: StudyRun[]): StudyResult {
       if (dropped > 0) notes.push(`fit ${describeGroup(f.by, head)}: ${dropped} run${dropped === 1 ? "" : "s"} without a positive x and y left out`);
       try {
         const r = fitPowerLaw(xs, ys, { fixE: f.fixE });
-        const iv = f.bootstrap > 0 ? bootstrapPowerLaw(xs, ys, { fixE: f.fixE, K: f.bootstrap, seed: 0 }) : null;
+        // A resample can be unfittable when the data are (e.g. every drawn x equal, likely with
+        // few distinct x in a fit.range window): the fit stands, its interval is left empty.
+        let iv: ReturnType<typeof bootstrapPowerLaw> | null = null;
+        if (f.bootstrap > 0) {
+          try {
+            iv = bootstrapPowerLaw(xs, ys, { fixE: f.fixE, K: f.bootstrap, seed: 0 });
+          } catch (e) {
+            notes.push(`fit ${describeGroup(f.by, head)}: no bootstrap interval for alpha, a resample could not be fitted (${(e as Error).message})`);
+          }
+        }
         fits.rows.push([...head, xs.length, r.params.A, r.params.alpha, iv ? iv.alpha[0] : null, iv ? iv.alpha[1] : null, r.params.E, r.rmse_log]);
       } catch (e) {
         notes.push(`fit ${describeGroup(f.by, head)}: ${(e as Error).message}`);

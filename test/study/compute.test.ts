@@ -229,6 +229,18 @@ test("fit.range: only the runs with x in [lo, hi] are fitted (no note for the ot
   assert.throws(() => study(LAW.replace("[0.005, 0.2]", "[0.2, 0.005]")), (e: any) => /s\.yaml:7:55: study\.fit\.range: range: \[lo, hi\], two numbers with lo < hi/.test(e.format()));
 });
 
+test("fit.range with few distinct x and a bootstrap: an unfittable resample leaves the interval empty with a note, the fit stands", () => {
+  // Two points in the window: half the resamples draw one x twice, which no power law fits.
+  const s = study(LAW.replace("bootstrap: 0", "bootstrap: 20"));
+  const r = computeStudy(s, lossRuns(s, [2 * 0.01 ** -0.5, 2 * 0.1 ** -0.5, 100]));
+  const at = (c: string) => r.fits!.rows[0][r.fits!.columns.indexOf(c)];
+  assert.ok(Math.abs((at("alpha") as number) - 0.5) < 1e-6, String(at("alpha")));
+  assert.equal(at("alpha_lo"), null);
+  assert.equal(at("alpha_hi"), null);
+  assert.equal(r.notes.length, 1);
+  assert.match(r.notes[0], /^fit .*no bootstrap interval for alpha, a resample could not be fitted \(power-law fit: all x values are equal/);
+});
+
 const PAIRS = `study:
   configs: {a: c.yaml, b: c.yaml}
   compare: {key: config, num: a, den: b, of: [final_loss]}
