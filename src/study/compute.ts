@@ -200,6 +200,8 @@ export function computeStudy(study: Study, runs: StudyRun[]): StudyResult {
       if (g) g.push([i, j]);
       else pairs.set(keyOf(i), [[i, j]]);
     });
+    // A side that names no run (e.g. a value the key never takes) leaves the table empty: say so.
+    for (const v of [c.num, c.den]) if (!runs.some((_, i) => side(i) === v)) notes.push(`compare: no run has ${c.key} = ${v}; the compare table is empty`);
     if (unpaired > 0) notes.push(`compare: ${unpaired} ${c.key} = ${c.num} run${unpaired === 1 ? "" : "s"} without a ${c.key} = ${c.den} run of the same keys and seed left out`);
     compare = {
       columns: [...keys, "pairs", ...c.of.flatMap((q) => stats.map((st) => `${q}_ratio_${st}`))],

@@ -281,6 +281,11 @@ test("compare: each num run over its den partner (same other keys and seed), agg
   const r2 = computeStudy(s, runs.filter((x) => !(x.label === "b" && x.run.id === 5)));
   assert.deepEqual(r2.compare!.rows.map((row) => row.slice(0, 3)), [[0.01, 3, 3], [0.1, 2, 2]]);
   assert.match(r2.notes.join("\n"), /compare: 1 config = a run without a config = b run of the same keys and seed left out/);
+  // A side no run has (a value the key never takes): an empty table, with a note naming it.
+  const s3 = parseStudy(PAIRS.replace("key: config, num: a, den: b", "key: N0, num: 0.5, den: 0.01").replace("row: {N0: 0.01}", "row: {config: a}").replace("x: N0,", "x: config,"), "dir/p.yaml", () => PAIRED);
+  const r3 = computeStudy(s3, runs);
+  assert.deepEqual(r3.compare!.rows, []);
+  assert.match(r3.notes.join("\n"), /compare: no run has N0 = 0\.5; the compare table is empty/);
   const line = (text: string) => {
     try {
       parseStudy(text, "dir/p.yaml", () => PAIRED);
