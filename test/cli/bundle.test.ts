@@ -72,3 +72,12 @@ test("without a bundle and without dist/.tsbuildinfo (an installed tree built wi
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout, cli(["run", "-q"]).stdout);
 });
+
+test("npm pack builds first (prepack): a package never ships a bundle older than its dist/src", () => {
+  // An installed package has no dist/.tsbuildinfo, so bin/skillsim.js runs whatever bundle it
+  // ships; packing after a bare `tsc -b` shipped the old bundle beside the new modules (the
+  // worker threads run those), i.e. two versions of the code in one run.
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string>; files: string[] };
+  assert.ok(pkg.files.includes("dist/bundle"));
+  assert.match(pkg.scripts.prepack ?? "", /^npm run build\b/);
+});
