@@ -5,6 +5,7 @@
 import { statSync } from "node:fs";
 
 const mtime = (rel) => statSync(new URL(rel, import.meta.url), { throwIfNoEntry: false })?.mtimeMs ?? -1;
-const bundled = process.env.SKILLSIM_NO_BUNDLE !== "1" && mtime("../dist/bundle/skillsim.mjs") >= mtime("../dist/.tsbuildinfo");
+const bundle = mtime("../dist/bundle/skillsim.mjs");
+const bundled = process.env.SKILLSIM_NO_BUNDLE !== "1" && bundle >= 0 && bundle >= mtime("../dist/.tsbuildinfo");
 const { main } = await import(bundled ? "../dist/bundle/skillsim.mjs" : "../dist/src/cli/main.js");
 process.exitCode = await main(process.argv);
