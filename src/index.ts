@@ -2,7 +2,8 @@
 export { InputError, RunError, Interrupted } from "./errors.js";
 export { loadConfig, ConfigError, DEFAULT_CONFIG_YAML } from "./config/load.js";
 export type { Config, ResourceConfig, DominoConfig, GeometryConfig, NetworkConfig } from "./config/schema.js";
-export { runModel } from "./models/index.js";
+export { runModel, modelSpec, modelNames, isModelName } from "./models/index.js";
+export type { ModelSpec } from "./models/spec.js";
 export { runResource } from "./models/resource/model.js";
 export { runDomino } from "./models/domino/model.js";
 export { runGeometry } from "./models/geometry/model.js";

@@ -2,8 +2,8 @@
  * bin/skillsim.js runs the bundle (dist/bundle/, scripts/bundle.mjs) when it is fresh: the same
  * commands give byte-identical stdout, stderr, exit codes and files through the bundle and
  * through the compiled modules (SKILLSIM_NO_BUNDLE=1), for each command family, bad input,
- * a failed run, worker threads (run, sweep --jobs 2, fit --jobs 2), the WebAssembly kernels and
- * a figure (vega and resvg stay outside the bundle).
+ * a failed run, worker threads (run, sweep --jobs 2; fit --jobs 2 through the bundle is in
+ * lazy-load.test.ts), the WebAssembly kernels and a figure (vega and resvg stay outside the bundle).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -23,9 +23,9 @@ const COMMANDS: string[][] = [
   ["run", "configs/scaling/geometry-scaling.yaml", "--set", "steps=300", "--set", "params=64", "--json", "-q"],
   ["run", "configs/scaling/geometry-scaling.yaml", "--set", "steps=300", "--set", "precision=float32", "-q"],
   ["run", "test/regression/configs/network-parity-relu.yaml", "--set", "steps=20", "--json", "-q"],
-  ["sweep", "configs/paper/fig10-scaling-adam.yaml", "--set", "steps=100", "--jobs", "2", "-q"],
+  ["sweep", "configs/paper/fig10-scaling-adam.yaml", "--set", "steps=100", "--set", "sweep.seed=[0]", "--jobs", "2", "-q"],
   ["sweep", "configs/paper/fig10-scaling-adam.yaml", "--dry-run"],
-  ["fit", "data/chinchilla-fig4.csv", "--json", "-q", "--jobs", "2"],
+  ["fit", "data/chinchilla-fig4.csv", "--form", "powerlaw", "--x", "N", "--json", "-q"],
   ["validate", join(dir, "bad.yaml")],
   ["run", join(dir, "diverge.yaml"), "-q"],
   ["run", join(dir, "no-such.yaml")],
