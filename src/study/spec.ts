@@ -305,6 +305,7 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
       if (typeof v !== "string" && typeof v !== "number") throw new ConfigError(`${side}: the value of ${key} on that side of the ratio (e.g. a config label)`, at([...cp, side]), `study.compare.${side}`);
       if (key === "config" && !sources.some((s) => s.label === v)) throw new ConfigError(`${side}: ${JSON.stringify(v)} is not a config of this study (${sources.map((s) => s.label).join(", ")})${suggest(String(v), sources.map((s) => s.label))}`, at([...cp, side]), `study.compare.${side}`);
     }
+    if (c.num === c.den) throw new ConfigError(`num and den are both ${JSON.stringify(c.num)}: every ratio would be 1; name two different values of ${key}`, at([...cp, "den"]), "study.compare.den");
     const ofRaw = c.of === undefined ? ["final_loss"] : Array.isArray(c.of) ? c.of : [c.of];
     const qnames = quantities.map((q) => q.name);
     const of = ofRaw.map((q, i) => {

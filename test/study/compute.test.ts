@@ -295,6 +295,7 @@ test("compare: each num run over its den partner (same other keys and seed), agg
     return "no error";
   };
   assert.match(line(PAIRS.replace("den: b", "den: c")), /^dir\/p\.yaml:3:34: study\.compare\.den: den: "c" is not a config of this study \(a, b\)/);
+  assert.match(line(PAIRS.replace("den: b", "den: a")), /^dir\/p\.yaml:3:34: study\.compare\.den: num and den are both "a": every ratio would be 1; name two different values of config/);
   assert.match(line(PAIRS.replace("of: [final_loss]", "of: [final_los]")), /study\.compare\.of\.0: "final_los" is not a quantity of this study \(final_loss\); did you mean "final_loss"\?/);
   assert.match(line(PAIRS.replace("table: compare, ", "")), /paper\.checks\.0\.column: column "final_loss_ratio" is not one of final_loss/);
   // provenance: required, one of four
