@@ -17,7 +17,7 @@
 import { Writable } from "node:stream";
 import { BIN, ROOT, type CliResult } from "./helpers.js";
 import { main } from "../src/cli/main.js";
-import { written } from "../src/cli/io.js";
+import { written } from "../src/cli/write.js";
 
 /** Environment a module reads once, when loaded: only a child process sees a change. */
 const LOAD_TIME_ENV = ["SKILLSIM_FIT_KERNELS", "NODE_OPTIONS"];

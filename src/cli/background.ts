@@ -12,7 +12,7 @@
  *
  * `interruptible(what, work)`: while `work` runs, SIGINT/SIGTERM stop the process at once,
  * saying on stderr that it was interrupted and that nothing was written (exit 130/143), or
- * which outputs had been written (io.ts keeps the list; every write is atomic, so there are
+ * which outputs had been written (write.ts keeps the list; every write is atomic, so there are
  * no half-written files to report). installInterruptHandler() does the same until removed.
  */
 import { Worker } from "node:worker_threads";
@@ -21,7 +21,7 @@ import { InputError, RunError } from "../errors.js";
 import { DivergenceError } from "../models/types.js";
 
 import type { Reply, Task } from "./background-worker.js";
-import { written } from "./io.js";
+import { written } from "./write.js";
 
 /**
  * Classes an error comes back as (instanceof still holds in the main thread): these by name,

@@ -5,7 +5,10 @@ import {
 } from "../calibrate/index.js";
 import { calibratedModels, defaultModel } from "../models/index.js";
 import { VERSION } from "../version.js";
-import { CliError, declareIo, emit, inputName, readTextFile, writeFigure, writeFileAtomic } from "./io.js";
+import { CliError } from "./errors.js";
+import { inputName, readTextFile } from "./read.js";
+import { declareIo } from "./guard.js";
+import { emit, writeFigure, writeFileAtomic } from "./write.js";
 import { progressBar } from "./progress.js";
 import { collect, note } from "./shared.js";
 import { plotSettings, type PlotFlags } from "./plot.js";

@@ -9,7 +9,9 @@ import {
   type CompareOptions,
 } from "../analysis/compare.js";
 import { comparisonJson, renderComparison, summaryLine } from "../report/compare.js";
-import { CliError, declareIo, readTextFile } from "./io.js";
+import { CliError } from "./errors.js";
+import { readTextFile } from "./read.js";
+import { declareIo } from "./guard.js";
 import { RunError } from "../errors.js";
 import { note } from "./shared.js";
 

@@ -1,10 +1,10 @@
 /**
- * Reading a config file for a command (`run`). Apart from ./io.ts so that commands that read
+ * Reading a config file for a command (`run`). Apart from ./read.ts so that commands that read
  * no config do not load the YAML parser and the schema (zod).
  */
 import { DEFAULT_CONFIG_YAML, defaultConfigYaml, loadConfig, modelOfSets } from "../config/load.js";
 import type { Config } from "../config/schema.js";
-import { inputName, readTextFile } from "./io.js";
+import { inputName, readTextFile } from "./read.js";
 
 /**
  * Load a config from a path ("-": standard input), or without one the built-in default of

@@ -2,7 +2,8 @@
 import type { Command } from "commander";
 import { suggest } from "../config/errors.js";
 import { isModelName, modelNames, modelSpec } from "../models/index.js";
-import { CliError, declareIo } from "./io.js";
+import { CliError } from "./errors.js";
+import { declareIo } from "./guard.js";
 
 export function registerInit(program: Command): void {
   const cmd = program

@@ -3,7 +3,9 @@ import type { Command } from "commander";
 import { kinematics, parseDeltas, parseSmooth } from "../analysis/kinematics.js";
 import { renderKinematics, type KinematicsDoc } from "../report/kinematics.js";
 import { readRunJson } from "../results/run-json.js";
-import { declareIo, emit, readTextFile, writeFigure } from "./io.js";
+import { readTextFile } from "./read.js";
+import { declareIo } from "./guard.js";
+import { emit, writeFigure } from "./write.js";
 import { note } from "./shared.js";
 
 import { plotSettings, type PlotFlags } from "./plot.js";

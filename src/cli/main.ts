@@ -6,7 +6,7 @@ import { checkPartners } from "./partners.js";
 import { Command, CommanderError } from "commander";
 import { InputError, Interrupted, RunError } from "../errors.js";
 import { VERSION } from "../version.js";
-import { checkDeclared } from "./io.js";
+import { checkDeclared } from "./guard.js";
 import { installInterruptHandler, prepareBackground } from "./background.js";
 
 /**

@@ -2,7 +2,9 @@
 import type { Command } from "commander";
 import { planSweep } from "../sweep/grid.js";
 import { mergeSweepFiles } from "../sweep/merge.js";
-import { CliError, declareIo, inputName, readTextFile } from "./io.js";
+import { CliError } from "./errors.js";
+import { inputName, readTextFile } from "./read.js";
+import { declareIo } from "./guard.js";
 import { collect, note } from "./shared.js";
 
 export interface MergeCliOptions {

@@ -1,12 +1,12 @@
 /**
  * What every command that draws shares: `--plot FILE` (.svg, .png, .vl.json or .html),
  * `--xlim LO,HI` and `--plot-size WxH`, checked before any work (exit 2 naming the flag).
- * The figure itself is written by writeFigure (./io.ts), the one output layer.
+ * The figure itself is written by writeFigure (./write.ts), the one output layer.
  */
 import type { Command } from "commander";
 import { FIGURE_ENDINGS, figureFormat } from "../report/figure/formats.js";
 import type { FigureSize } from "../report/figure/theme.js";
-import { CliError } from "./io.js";
+import { CliError } from "./errors.js";
 
 export interface PlotFlags {
   plot?: string;

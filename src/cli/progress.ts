@@ -10,7 +10,7 @@
  */
 import { createRequire } from "node:module";
 import type { SingleBar } from "cli-progress";
-import { colorAllowed } from "./io.js";
+import { colorAllowed } from "./terminal.js";
 
 // cli-progress is loaded only when a bar is drawn (a terminal, a job longer than a second),
 // not at start-up; it is CommonJS, so require() gives the module an `import` would.

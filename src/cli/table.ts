@@ -3,7 +3,10 @@ import type { Command } from "commander";
 import {
   TEXT_DEFAULT_TOP, buildSweepTable, parseSweepRuns, toDelimited, toJson, toText, type TableOptions,
 } from "../analysis/sweep-table.js";
-import { CliError, declareIo, emit, readTextFile } from "./io.js";
+import { CliError } from "./errors.js";
+import { readTextFile } from "./read.js";
+import { declareIo } from "./guard.js";
+import { emit } from "./write.js";
 import { note } from "./shared.js";
 
 export interface TableCliOptions {

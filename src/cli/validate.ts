@@ -4,7 +4,8 @@ import { stringify } from "yaml";
 import { collect } from "./shared.js";
 import { loadConfig } from "../config/load.js";
 import { planSweep, shardIds } from "../sweep/grid.js";
-import { declareIo, inputName, readTextFile } from "./io.js";
+import { inputName, readTextFile } from "./read.js";
+import { declareIo } from "./guard.js";
 
 export function registerValidate(program: Command): void {
   const cmd = program

@@ -1,6 +1,6 @@
 /** --holdout: rows left out of the fit, and how well the fitted law predicts them. */
 import { FitInputError, type FitResult } from "./index.js";
-import { numericColumn, whereOf, type Table } from "./input.js";
+import { numericColumn, whereOf, type Table } from "./table.js";
 import type { AnyParams, FitPlan, HoldoutReport } from "./outcome.js";
 import { lawAt } from "./predict.js";
 

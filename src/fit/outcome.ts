@@ -1,7 +1,7 @@
 /** What a fit is asked (FitPlan, from the command line) and what it gives (FitOutcome, to the reporters). */
 import type { ChinchillaParams, ComputeOptimal, FitResult, Loss, PowerLawParams } from "./index.js";
 import type { FitWarning } from "./diagnostics.js";
-import type { WhereClause } from "./input.js";
+import type { WhereClause } from "./select.js";
 
 export type AnyParams = ChinchillaParams | PowerLawParams;
 

@@ -12,7 +12,8 @@ import {
 } from "./index.js";
 import { FitPool, bootstrapRefits, fitChinchillaParallel } from "./parallel.js";
 import { fitWarnings, type FitWarning } from "./diagnostics.js";
-import { applyWhere, groupBy, numericColumn, partitionWhere, requireColumn, runClusters, whereOf, type Table, type WhereClause } from "./input.js";
+import { applyWhere, groupBy, partitionWhere, type WhereClause } from "./select.js";
+import { numericColumn, requireColumn, runClusters, whereOf, type Table } from "./table.js";
 import type { AnyParams, FitOutcome, FitPlan, GroupOutcome } from "./outcome.js";
 import { checkHoldoutLeaves, holdoutReport } from "./holdout.js";
 import { predictions } from "./predict.js";

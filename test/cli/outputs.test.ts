@@ -16,7 +16,7 @@ import { linkSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileS
 import { join } from "node:path";
 import type { Command } from "commander";
 import { buildProgram } from "../../src/cli/main.js";
-import { ioDeclaration } from "../../src/cli/io.js";
+import { ioDeclaration } from "../../src/cli/guard.js";
 import { ROOT, tempDir } from "../helpers.js";
 import { cliIn } from "../inprocess.js";
 

@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import {
-  TableError, applyWhere, csvCell, whereOf, detectFormat, groupBy, numericColumn, parseTable, parseWhere, selectRows,
-} from "../../src/fit/input.js";
+import { detectFormat, parseTable } from "../../src/fit/input.js";
+import { applyWhere, groupBy, parseWhere } from "../../src/fit/select.js";
+import { TableError, numericColumn, selectRows, whereOf } from "../../src/fit/table.js";
 import { InputError } from "../../src/errors.js";
-import { ResultsError } from "../../src/results/index.js";
+import { ResultsError, csvCell } from "../../src/results/index.js";
 import { suggest } from "../../src/config/load.js";
 import { sweepLine } from "./fixtures.js";
 
