@@ -444,7 +444,7 @@ export function exp_s(x: f64): f64 {
  */
 // @ts-ignore: decorator
 @inline
-function exp_v(x: v128): v128 {
+export function exp_v(x: v128): v128 {
   if (!i64x2.all_true(f64x2.lt(f64x2.abs(x), f64x2.splat(708.0)))) {
     return f64x2.replace_lane(f64x2.splat(exp_s(f64x2.extract_lane(x, 0))), 1, exp_s(f64x2.extract_lane(x, 1)));
   }

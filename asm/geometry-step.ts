@@ -21,7 +21,7 @@
  * Pointers are byte offsets into the imported memory; st holds the generator's four state
  * words (i32), read at entry and written back at exit.
  */
-import { exp_s } from "./dense";
+import { exp_s, exp_v } from "./dense";
 
 /** B alias draws tallied into counts (i32, zero on entry) and touched (i32, min(B, n) + 1); returns m. */
 export function sample_counts(st: usize, prob: usize, alias: usize, n: i32, B: i32, counts: usize, touched: usize): i32 {
@@ -81,6 +81,43 @@ export function batch_weight(zb: usize, touched: usize, counts: usize, k: i32, B
   } else r = 1.0 / (1.0 + exp_s(z));
   store<f64>(wb + ko, -(<f64>load<i32>(ci) / <f64>B) * r);
   store<i32>(ci, 0);
+}
+
+/** batch_weight for rows k..k+4: with ce, the four exp(-|z|) on two lanes at a time (exp_v,
+ * asm/dense.ts: bit for bit exp_s, so bit for bit batch_weight: exp_s(-z) for z >= 0 and exp_s(z)
+ * for z < 0 are both exp(-|z|); the numerator of e / (1 + e) or 1 / (1 + e) is picked per lane by
+ * z >= 0). */
+// @ts-ignore: decorator
+@inline
+export function batch_weight4(zb: usize, touched: usize, counts: usize, k: i32, B: i32, ce: bool, wb: usize): void {
+  if (!ce) {
+    batch_weight(zb, touched, counts, k, B, ce, wb);
+    batch_weight(zb, touched, counts, k + 1, B, ce, wb);
+    batch_weight(zb, touched, counts, k + 2, B, ce, wb);
+    batch_weight(zb, touched, counts, k + 3, B, ce, wb);
+    return;
+  }
+  const ko = (<usize>k) << 3;
+  const zero = f64x2.splat(0.0), one = f64x2.splat(1.0);
+  const z01 = v128.load(zb + ko), z23 = v128.load(zb + ko, 16);
+  const e01 = exp_v(f64x2.neg(f64x2.abs(z01))), e23 = exp_v(f64x2.neg(f64x2.abs(z23)));
+  const d01 = f64x2.add(one, e01), d23 = f64x2.add(one, e23);
+  const r01 = f64x2.div(v128.bitselect(e01, one, f64x2.ge(z01, zero)), d01);
+  const r23 = f64x2.div(v128.bitselect(e23, one, f64x2.ge(z23, zero)), d23);
+  const tk = touched + ((<usize>k) << 2);
+  const c0 = counts + ((<usize>load<i32>(tk)) << 2);
+  const c1 = counts + ((<usize>load<i32>(tk, 4)) << 2);
+  const c2 = counts + ((<usize>load<i32>(tk, 8)) << 2);
+  const c3 = counts + ((<usize>load<i32>(tk, 12)) << 2);
+  const b = <f64>B;
+  store<f64>(wb + ko, -(<f64>load<i32>(c0) / b) * f64x2.extract_lane(r01, 0));
+  store<i32>(c0, 0);
+  store<f64>(wb + ko, -(<f64>load<i32>(c1) / b) * f64x2.extract_lane(r01, 1), 8);
+  store<i32>(c1, 0);
+  store<f64>(wb + ko, -(<f64>load<i32>(c2) / b) * f64x2.extract_lane(r23, 0), 16);
+  store<i32>(c2, 0);
+  store<f64>(wb + ko, -(<f64>load<i32>(c3) / b) * f64x2.extract_lane(r23, 1), 24);
+  store<i32>(c3, 0);
 }
 
 /** out[0..q) = every i < n with mc[i] <= moved and due[i] <= reach, increasing; returns q. */

@@ -16,7 +16,7 @@
  * imported memory; T is n x N f32 row-major, theta and g are N f32, idx i32, z and w f64.
  */
 
-import { batch_weight } from "./geometry-step";
+import { batch_weight, batch_weight4 } from "./geometry-step";
 
 // @ts-ignore: decorator
 @inline
@@ -158,8 +158,8 @@ function axpy1(T: usize, idx: usize, w: usize, k: i32, N: i32, g: usize): void {
 /**
  * One batch step's gradient estimate, fused by blocks of four rows so each row is read from
  * memory once: for k = 0, 4, 8, ...: z[k..k+4) = t . theta (when `dots`; else z holds them),
- * the batch weights w[k..k+4) (batch_weight, asm/geometry-step.ts; counts reset), then
- * g += w t for those rows. The same operations in the same order as dots, batch_weights and
+ * the batch weights w[k..k+4) (batch_weight4, asm/geometry-step.ts: the four exps two lanes at
+ * a time; counts reset), then g += w t for those rows. The same operations in the same order as dots, batch_weights and
  * accumulate one after another (g is summed over k in order either way).
  */
 export function batch_gradient(T: usize, theta: usize, idx: usize, m: i32, N: i32, z: usize, dots: bool, counts: usize, B: i32, ce: bool, w: usize, g: usize): void {
@@ -167,10 +167,7 @@ export function batch_gradient(T: usize, theta: usize, idx: usize, m: i32, N: i3
   let k = 0;
   for (; k + 4 <= m; k += 4) {
     if (dots) dot4(T, theta, idx, k, N, z);
-    batch_weight(z, idx, counts, k, B, ce, w);
-    batch_weight(z, idx, counts, k + 1, B, ce, w);
-    batch_weight(z, idx, counts, k + 2, B, ce, w);
-    batch_weight(z, idx, counts, k + 3, B, ce, w);
+    batch_weight4(z, idx, counts, k, B, ce, w);
     axpy4(T, idx, w, k, N, g);
   }
   for (; k < m; k++) {
