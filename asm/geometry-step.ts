@@ -21,7 +21,7 @@
  * Pointers are byte offsets into the imported memory; st holds the generator's four state
  * words (i32), read at entry and written back at exit.
  */
-import { exp_s, exp_v } from "./dense";
+import { exp_s, exp_v } from "./exp";
 
 /** B alias draws tallied into counts (i32, zero on entry) and touched (i32, min(B, n) + 1); returns m. */
 export function sample_counts(st: usize, prob: usize, alias: usize, n: i32, B: i32, counts: usize, touched: usize): i32 {
