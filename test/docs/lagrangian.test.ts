@@ -3,8 +3,9 @@
  * docs' numbers are produced by tests): `node scripts/lagrangian-study.mjs minimal` (84 runs,
  * about 4 s of CPU) gives the page's table and per-learning-rate lines line for line, and the
  * prose's numbers for the minimal example are that table's. The two-skill section likewise
- * (`... two-skill`: 252 runs, about 25 s of CPU) with the prose's numbers for it. The scaling
- * and network settings take minutes and are not rerun here.
+ * (`... two-skill`: 252 runs, about 25 s of CPU) and the network section (`... network`: 3 runs,
+ * about 10 s), each with the prose's numbers for it. The scaling setting (15 runs of 5000 steps
+ * with 1000 skills) takes longer and is not rerun here.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -114,4 +115,20 @@ test("docs/lagrangian.md: the two-skill table and learning-rate lines are the sc
   const j = JSON.parse(r.stdout) as { config: { seed: number; optimizer: { name: string; power: number } }; domino: { ratio21: number } };
   assert.deepEqual([j.config.seed, j.config.optimizer.name, j.config.optimizer.power], [0, "adam", 0.5]);
   assert.equal(asWritten(j.domino.ratio21, atDefault), atDefault, `lr ${dflt}, seed 0`);
+});
+
+test("docs/lagrangian.md: the network table and learning-rate lines are the script's output, and the prose quotes them", () => {
+  const out = execFileSync(process.execPath, [join(ROOT, "scripts", "lagrangian-study.mjs"), "network"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const heading = "network (configs/lagrangian/network.yaml; seeds 0; delta = 0.1 L(0))";
+  const printed = section(out, heading);
+  assert.deepEqual(section(PAGE, heading), printed);
+  const rows = printed.filter((l) => /^\| adam/.test(l)).map((l) => l.split("|").slice(1, -1).map((c) => c.trim()));
+  assert.deepEqual(rows.map((r) => r[0]), ["adam p = 0.25", "adam p = 0.5", "adam p = 0.75"]);
+  const [p25, p5, p75] = rows;
+  // v falls in a-b% of the steps before T(delta): the until-T(delta) column of the powers that reach it
+  const until = rows.map((r) => r[6]).filter((c) => c !== "-").map(Number);
+  const pct = `${Math.round(100 * Math.min(...until))}-${Math.round(100 * Math.max(...until))}%`;
+  assert.ok(FLAT.includes(`v falls in ${pct} of its steps before T(delta)`), `${pct} (${until.join(", ")})`);
+  assert.match(p25[2], /^never at lr 0\.001$/);
+  assert.ok(FLAT.includes(`in the network p = 0.75 reaches 0.1 L(0) in ${p75[2]} steps where Adam needs ${p5[2]} and p = 0.25 never does in 1000 steps (one learning rate, 1e-3, for the network)`), `${p75[2]} ${p5[2]}`);
 });
