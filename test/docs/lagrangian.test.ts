@@ -4,8 +4,8 @@
  * about 4 s of CPU) gives the page's table and per-learning-rate lines line for line, and the
  * prose's numbers for the minimal example are that table's. The two-skill section likewise
  * (`... two-skill`: 252 runs, about 25 s of CPU) and the network section (`... network`: 3 runs,
- * about 10 s), each with the prose's numbers for it. The scaling setting (15 runs of 5000 steps
- * with 1000 skills) takes longer and is not rerun here.
+ * about 10 s) and the scaling section (`... scaling`: 15 runs, about 8 s), each with the
+ * prose's numbers for it.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -131,4 +131,20 @@ test("docs/lagrangian.md: the network table and learning-rate lines are the scri
   assert.ok(FLAT.includes(`v falls in ${pct} of its steps before T(delta)`), `${pct} (${until.join(", ")})`);
   assert.match(p25[2], /^never at lr 0\.001$/);
   assert.ok(FLAT.includes(`in the network p = 0.75 reaches 0.1 L(0) in ${p75[2]} steps where Adam needs ${p5[2]} and p = 0.25 never does in 1000 steps (one learning rate, 1e-3, for the network)`), `${p75[2]} ${p5[2]}`);
+});
+
+test("docs/lagrangian.md: the scaling table and learning-rate lines are the script's output, and the prose quotes them", () => {
+  const out = execFileSync(process.execPath, [join(ROOT, "scripts", "lagrangian-study.mjs"), "scaling"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const heading = "scaling (configs/lagrangian/scaling.yaml; seeds 0; delta = 0.5 L(0))";
+  const printed = section(out, heading);
+  assert.deepEqual(section(PAGE, heading), printed);
+  const rows = printed.filter((l) => /^\| adam/.test(l)).map((l) => l.split("|").slice(1, -1).map((c) => c.trim()));
+  assert.deepEqual(rows.map((r) => r[0]), ["adam p = 0", "adam p = 0.25", "adam p = 0.5", "adam p = 0.75", "adam p = 1"]);
+  // decelerates in a-b% of its recorded intervals before T(delta), over the powers that reach it
+  const until = rows.map((r) => r[6]).filter((c) => c !== "-").map(Number);
+  const pct = `${Math.round(100 * Math.min(...until))}-${Math.round(100 * Math.max(...until))}%`;
+  assert.ok(FLAT.includes(`decelerates as the Lagrangian paper claims, in ${pct} of its recorded intervals before T(delta)`), `${pct} (${until.join(", ")})`);
+  const T = rows.map((r) => r[2]);
+  assert.equal(T[3], T[4], "p = 0.75 and p = 1 tie");
+  assert.ok(FLAT.includes(`p = 0.75 and p = 1 tie (${T[3]} steps to half the initial loss) ahead of p = 0.5 (${T[2]}) in the scaling setting`), T.join(" "));
 });
