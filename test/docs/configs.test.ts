@@ -2,8 +2,10 @@
  * docs/configs.md's measured numbers that a short run reproduces are what the runs give (issue
  * 21: the docs' numbers are produced by tests): the two-skill Domino table (15 Geometry runs of
  * 3000 steps), the minimal example's learned times, and the sample counts the network tables
- * quote (drawn before the first step, so one step shows them). The network learning times
- * themselves take minutes per run and are not recomputed here (see /work/notes or the page).
+ * quote (drawn before the first step, so one step shows them), and the Fig 2 (bottom) parity
+ * table's learned times (8 network runs of 1000 steps, about 4 s of CPU each). The other network
+ * learning times of the composite table (3 runs of 2000 steps, about 7 s each) too. Grokking
+ * (a 3000-step Adam run takes about 2 minutes) and squares are not recomputed here.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -67,4 +69,40 @@ test("docs/configs.md: the network tables' sample counts (Fig 19's rare task per
   const m = await run("network-multitask-zipf.yaml", "steps=1");
   const counts = m.summary.trainSamplesPerTask!.map((c) => c.toLocaleString("en-US"));
   assert.ok(FLAT.includes(`(the last two, with ${counts[3]} and ${counts[4]} samples, about together)`), counts.join(", "));
+});
+
+test("docs/configs.md: the Fig 2 (bottom) parity table's learned times and ratios, and the prose's ranges", async () => {
+  const rows = PAGE.split("\n").filter((l) => /^\| (0\.05|1) \| \d \| \d+ \| \d+ \| [\d.]+ \|$/.test(l));
+  assert.equal(rows.length, 8);
+  const ratios: Record<string, number[]> = { "0.05": [], "1": [] };
+  for (const row of rows) {
+    const [p2, seed, ...shown] = row.split("|").slice(1, -1).map((c) => c.trim());
+    // scripts/network-physics.mjs's reading: every step recorded, learned = the first step a task's accuracy passes 0.9
+    const j = (await run(p2 === "1" ? "network-parity-fig2-equal.yaml" : "network-parity-fig2.yaml", `seed=${seed}`, "record=every")) as Run & { trace: { t: number[]; level: number[][] } };
+    const learned = j.trace.level.map((series) => j.trace.t[series.findIndex((s) => s > 0.9)]);
+    const ratio = learned[1] / learned[0];
+    assert.deepEqual(shown, [String(learned[0]), String(learned[1]), ratio.toFixed(2)], `p2 ${p2}, seed ${seed}`);
+    ratios[p2].push(ratio);
+  }
+  const span = (xs: number[]) => `${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)}`;
+  const rare = ratios["0.05"];
+  const said = `The rare task is learned ${span(rare)} times later than the common one (mean ${(rare.reduce((a, b) => a + b, 0) / rare.length).toFixed(2)})`;
+  assert.ok(FLAT.includes(said), said);
+  assert.ok(FLAT.includes(`about the same time (ratios ${span(ratios["1"])})`), span(ratios["1"]));
+});
+
+test("docs/configs.md: the Fig 2 (top, case 2) composite table's learned times and held-out accuracies", async () => {
+  const head = PAGE.split("\n").findIndex((l) => l.startsWith("| seed | x3⊕x4 learned | x1⊕x2 learned | composite learned |"));
+  assert.ok(head >= 0, "the composite table");
+  const rows: string[][] = [];
+  for (let i = head + 2; PAGE.split("\n")[i]?.startsWith("|"); i++) rows.push(PAGE.split("\n")[i].split("|").slice(1, -1).map((c) => c.trim()));
+  assert.equal(rows.length, 3);
+  let after = 0;
+  for (const [seed, ...shown] of rows) {
+    const j = (await run("network-parity-composite.yaml", `seed=${seed}`, "record=every")) as Run & { trace: { t: number[]; level: number[][] }; summary: { heldOutAccuracy: number[] } };
+    const learned = j.trace.level.map((series) => j.trace.t[series.findIndex((s) => s > 0.9)]);
+    assert.deepEqual(shown, [...learned.map(String), j.summary.heldOutAccuracy.map((a) => a.toFixed(3)).join(", ")], `seed ${seed}`);
+    if (learned[2] > Math.max(learned[0], learned[1])) after++;
+  }
+  assert.ok(FLAT.includes(`In ${after} of ${rows.length} seeds the composite task is learned after both of its parts.`), String(after));
 });
