@@ -34,6 +34,32 @@ function sigmoid(x: number): number {
   return e / (1 + e);
 }
 
+/** The index of row o0's largest output (the first of equal ones): the predicted class. */
+function argmaxRow(out: Float64Array, o0: number, nOut: number): number {
+  let best = 0, mx = out[o0];
+  for (let j = 1; j < nOut; j++) {
+    if (out[o0 + j] > mx) {
+      mx = out[o0 + j];
+      best = j;
+    }
+  }
+  return best;
+}
+
+/**
+ * One row's softmax cross-entropy, shifted by mx (its largest output), for label y: e^(o_j - mx)
+ * once per output, kept in dOut until the gradient (softmax - one-hot) * inv replaces it.
+ * Returns the row's loss, mx + log(sum e) - o_y.
+ */
+function softmaxGradRow(out: Float64Array, o0: number, nOut: number, mx: number, y: number, inv: number, dOut: Float64Array): number {
+  expShifted(nOut, out, o0, mx, dOut, o0);
+  let z = 0;
+  for (let j = 0; j < nOut; j++) z += dOut[o0 + j];
+  const iz = 1 / z;
+  for (let j = 0; j < nOut; j++) dOut[o0 + j] = (dOut[o0 + j] * iz - (j === y ? 1 : 0)) * inv;
+  return mx + Math.log(z) - out[o0 + y];
+}
+
 export class Objective {
   private readonly ce: boolean;
   private readonly rowCount: Int32Array;
@@ -92,13 +118,7 @@ export class Objective {
             const y = lab[rows ? rows[r] : start + r], o0 = r * nOut;
             let mx = -Infinity;
             for (let j = 0; j < nOut; j++) if (out[o0 + j] > mx) mx = out[o0 + j];
-            // e^(o_j - max) once per output, kept in dOut until the softmax gradient replaces it.
-            expShifted(nOut, out, o0, mx, dOut, o0);
-            let z = 0;
-            for (let j = 0; j < nOut; j++) z += dOut[o0 + j];
-            L += mx + Math.log(z) - out[o0 + y];
-            const iz = 1 / z;
-            for (let j = 0; j < nOut; j++) dOut[o0 + j] = (dOut[o0 + j] * iz - (j === y ? 1 : 0)) * inv;
+            L += softmaxGradRow(out, o0, nOut, mx, y, inv, dOut);
           }
           return L * inv;
         }
@@ -128,20 +148,9 @@ export class Objective {
     let L = 0, correct = 0;
     for (let r = 0; r < M; r++) {
       const o0 = r * nOut, y = lab[start + r];
-      let best = 0, mx = out[o0];
-      for (let j = 1; j < nOut; j++) {
-        if (out[o0 + j] > mx) {
-          mx = out[o0 + j];
-          best = j;
-        }
-      }
+      const best = argmaxRow(out, o0, nOut);
       if (best === y) correct++;
-      expShifted(nOut, out, o0, mx, dOut, o0);
-      let z = 0;
-      for (let j = 0; j < nOut; j++) z += dOut[o0 + j];
-      L += mx + Math.log(z) - out[o0 + y];
-      const iz = 1 / z;
-      for (let j = 0; j < nOut; j++) dOut[o0 + j] = (dOut[o0 + j] * iz - (j === y ? 1 : 0)) * inv;
+      L += softmaxGradRow(out, o0, nOut, out[o0 + best], y, inv, dOut);
     }
     stat.fill(0);
     stat[0] = correct / M;
@@ -190,13 +199,7 @@ export class Objective {
         let correct = 0;
         for (let r = 0; r < M; r++) {
           const o0 = r * nOut, y = lab[start + r];
-          let best = 0, mx = out[o0];
-          for (let j = 1; j < nOut; j++) {
-            if (out[o0 + j] > mx) {
-              mx = out[o0 + j];
-              best = j;
-            }
-          }
+          const best = argmaxRow(out, o0, nOut), mx = out[o0 + best];
           if (best === y) correct++;
           if (!withLoss) continue;
           if (ce) {
