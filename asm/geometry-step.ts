@@ -10,7 +10,7 @@
  *                  counts[i] += 1, distinct indices to touched in order of first draw.
  *   batch_weight   batchWeights (src/models/geometry/step.ts): w_k = -(counts_i / B) (1 - s(z_k)),
  *                  1 - s = 1 - z (mse) or e^-z / (1 + e^-z) (z >= 0), 1 / (1 + e^z) (ce), with
- *                  fdlibm's exp (asm/dense.ts exp_s, bit for bit V8's Math.exp); resets counts_i.
+ *                  fdlibm's exp (asm/exp.ts exp_s, bit for bit V8's Math.exp); resets counts_i.
  *
  *   fill_normals   Rng.fillNormal (src/engine/rng.ts): Marsaglia's polar method on the same
  *                  doubles, with fdlibm's log (log_s below, bit for bit V8's Math.log) and the
@@ -84,7 +84,7 @@ export function batch_weight(zb: usize, touched: usize, counts: usize, k: i32, B
 }
 
 /** batch_weight for rows k..k+4: with ce, the four exp(-|z|) on two lanes at a time (exp_v,
- * asm/dense.ts: bit for bit exp_s, so bit for bit batch_weight: exp_s(-z) for z >= 0 and exp_s(z)
+ * asm/exp.ts: bit for bit exp_s, so bit for bit batch_weight: exp_s(-z) for z >= 0 and exp_s(z)
  * for z < 0 are both exp(-|z|); the numerator of e / (1 + e) or 1 / (1 + e) is picked per lane by
  * z >= 0). */
 // @ts-ignore: decorator

@@ -93,7 +93,7 @@ export const EXP_TABLES = Object.freeze({ hi: TABLE, lo: TABLE_LO, invC: INV_C, 
 
 // fdlibm's exp (e_exp.c, Sun Microsystems 1993), as V8 computes Math.exp (src/base/ieee754.cc,
 // with its exp(1) = E special case): the reference the network kernels' exp is held to. The
-// WebAssembly SIMD copy (asm/dense.ts exp_s, exp_v) does the same operations, so it gives the
+// WebAssembly SIMD copy (asm/exp.ts exp_s, exp_v) does the same operations, so it gives the
 // same bits; Math.exp in V8 gives them too, which is why the JavaScript fallbacks may call
 // Math.exp (about 3 times faster than this port). test/engine/exp.test.ts checks all three.
 const FD_BITS = new Float64Array(1);
