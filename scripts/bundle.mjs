@@ -57,7 +57,7 @@ const result = await build({
   platform: "node",
   target: "node20",
   outExtension: { ".js": ".mjs" },
-  external: ["vega", "vega-lite", "vega-embed", "@resvg/resvg-js", "playwright-core", "dejavu-fonts-ttf"],
+  external: ["vega", "vega-lite", "vega-embed", "@resvg/resvg-js", "playwright-core", "dejavu-fonts-ttf", "fontkit"],
   plugins: [ownUrl],
   logLevel: "warning",
   metafile: true,

@@ -2,11 +2,14 @@
  * Text widths for vega in Node from the bundled DejaVu Sans (the font the PNG is drawn with).
  * Without a canvas vega estimates a text's width as 0.8 x font size per character, about 1.4
  * times DejaVu Sans's own width: a figure's subtitle then reserved hundreds of pixels of empty
- * canvas on its right. Here each character's advance width comes from the font's hmtx table
- * (through its cmap), regular or bold as the text item asks; no kerning (vega's canvas
- * measure has none either). Read once, when the first figure is drawn.
+ * canvas on its right. Here each character's advance width is the font's own, read with fontkit
+ * (the cmap and hmtx tables, every cmap format), regular or bold as the text item asks; no
+ * kerning (vega's canvas measure has none either). Read once, when the first figure is drawn.
+ * fontkit (used by pdfkit and react-pdf) rather than our own table reader: it reads every cmap
+ * format (characters beyond the BMP too) and checks the file; opentype.js 2.0.0 took about 0.7 s
+ * to parse DejaVu Sans and its string measure throws on the font's GSUB lookups.
  */
-import { readFileSync } from "node:fs";
+import type { Font } from "fontkit";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 
@@ -23,49 +26,17 @@ export function bundledFontFiles(): { regular: string; bold: string; oblique: st
 
 interface Metrics { unitsPerEm: number; advance: (code: number) => number }
 
-/** A TrueType font's advance widths by character code (cmap format 4, Unicode BMP). */
+/** A font file's advance widths by Unicode code point (font units; .notdef's for a character it lacks). */
 export function fontMetrics(file: string): Metrics {
-  const b = readFileSync(file);
-  const tables = new Map<string, number>();
-  const n = b.readUInt16BE(4);
-  for (let i = 0; i < n; i++) tables.set(b.toString("latin1", 12 + 16 * i, 16 + 16 * i), b.readUInt32BE(12 + 16 * i + 8));
-  const need = (t: string) => {
-    const o = tables.get(t);
-    if (o === undefined) throw new Error(`${file}: no ${t} table`);
-    return o;
-  };
-  const unitsPerEm = b.readUInt16BE(need("head") + 18);
-  const nMetrics = b.readUInt16BE(need("hhea") + 34);
-  const hmtx = need("hmtx");
-  const adv = (glyph: number) => b.readUInt16BE(hmtx + 4 * Math.min(glyph, nMetrics - 1));
-  const cmap = need("cmap");
-  let sub = -1;
-  for (let i = 0; i < b.readUInt16BE(cmap + 2); i++) {
-    const e = cmap + 4 + 8 * i;
-    const platform = b.readUInt16BE(e), encoding = b.readUInt16BE(e + 2), off = cmap + b.readUInt32BE(e + 4);
-    if (((platform === 3 && encoding === 1) || platform === 0) && b.readUInt16BE(off) === 4) { sub = off; break; }
-  }
-  if (sub < 0) throw new Error(`${file}: no Unicode cmap (format 4)`);
-  const segX2 = b.readUInt16BE(sub + 6);
-  const ends = sub + 14, starts = ends + segX2 + 2, deltas = starts + segX2, offsets = deltas + segX2;
+  // Required when the first figure is measured, not when this module loads: no other command pays for it.
+  const { openSync } = createRequire(import.meta.url)("fontkit") as typeof import("fontkit");
+  const font = openSync(file) as Font;
   const cache = new Map<number, number>();
-  const glyphOf = (code: number): number => {
-    for (let s = 0; s < segX2; s += 2) {
-      if (code > b.readUInt16BE(ends + s)) continue;
-      const start = b.readUInt16BE(starts + s);
-      if (code < start) return 0;
-      const delta = b.readInt16BE(deltas + s), ro = b.readUInt16BE(offsets + s);
-      if (ro === 0) return (code + delta) & 0xffff;
-      const g = b.readUInt16BE(offsets + s + ro + 2 * (code - start));
-      return g === 0 ? 0 : (g + delta) & 0xffff;
-    }
-    return 0;
-  };
   return {
-    unitsPerEm,
+    unitsPerEm: font.unitsPerEm,
     advance(code) {
       let w = cache.get(code);
-      if (w === undefined) cache.set(code, (w = adv(code > 0xffff ? 0 : glyphOf(code))));
+      if (w === undefined) cache.set(code, (w = font.glyphForCodePoint(code).advanceWidth));
       return w;
     },
   };
