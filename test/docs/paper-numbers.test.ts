@@ -8,6 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { execFileSync, spawnSync } from "node:child_process";
 import { ROOT, tempDir } from "../helpers.js";
 import { cliIn } from "../inprocess.js";
 
@@ -273,7 +274,8 @@ test("docs/paper.md Fig 5: learned times and the 10-step means of n_align the ru
 test("docs/paper.md Fig 15: the final-loss table (18 runs, seed 7) is the sweep's", async () => {
   const runs = await sweep("fig15-optimizers.yaml");
   const name = (o: unknown) => (typeof o === "string" ? o : (o as { name: string }).name);
-  const rows = section("## Fig 15:").split("\n").filter((l) => /^\| (10|40) \| /.test(l));
+  // the rows of 10 or 40 skills with three optimizers' cells (the per-seed table below has two)
+  const rows = section("## Fig 15:").split("\n").filter((l) => /^\| (10|40) \| /.test(l) && l.split("|").length === 7);
   assert.equal(rows.length, 6);
   for (const row of rows) {
     const [count, noise, ...cells] = row.split("|").slice(1, 6).map((c) => c.trim());
@@ -284,4 +286,34 @@ test("docs/paper.md Fig 15: the final-loss table (18 runs, seed 7) is the sweep'
       assert.equal(cells[c], written, `Fig 15: ${count} skills, noise ${noise}, ${opt}`);
     });
   }
+});
+
+test("docs/paper.md Fig 15 over seeds: the per-seed final losses of Adam and AdEMAMix, and what the page says of them", async () => {
+  const runs = await sweep("fig15-seeds.yaml");
+  const loss = new Map<string, number>();
+  for (const r of runs) loss.set(`${r.overrides.seed} ${(r as unknown as { config: { optimizer: { name: string } } }).config.optimizer.name}`, r.final.loss);
+  const seeds = Array.from({ length: 20 }, (_, s) => s);
+  const adam = seeds.map((s) => loss.get(`${s} adam`)!), mix = seeds.map((s) => loss.get(`${s} ademamix`)!);
+  const e1 = (v: number) => v.toExponential(1);
+  const text = section("## Fig 15:");
+  for (const s of seeds) assert.ok(text.includes(`| ${s} | ${e1(adam[s])} | ${e1(mix[s])} |`), `Fig 15 seeds: the row of seed ${s} should read ${e1(adam[s])}, ${e1(mix[s])}`);
+  const flat = text.replace(/\s+/g, " ");
+  const above = seeds.filter((s) => mix[s] > adam[s]), big = seeds.filter((s) => mix[s] > 1e-4);
+  const say = (want: string) => assert.ok(flat.includes(want), `Fig 15 seeds: the page should say "${want}"`);
+  say(`AdEMAMix ends above Adam in ${above.length} of 20 seeds and above 1e-4 in ${big.length} (seeds ${big.slice(0, -1).join(", ")}, ${big.at(-1)})`);
+  say(`Adam's final loss ranges from ${e1(Math.min(...adam))} to ${e1(Math.max(...adam))} and is below 1e-7 in ${adam.filter((v) => v < 1e-7).length} seeds`);
+  say(`AdEMAMix's ranges from ${e1(Math.min(...mix))} to ${e1(Math.max(...mix))}`);
+});
+
+test("docs/paper.md Fig 15: the largest update of the authors' loop in NumPy (scripts/paper/authors_fig15.py, seeds 0 and 1)", (t) => {
+  const py = spawnSync("python3", ["-c", "import numpy"]);
+  if (py.status !== 0) return t.skip("python3 with NumPy is not installed");
+  const out = execFileSync("python3", [join(ROOT, "scripts", "paper", "authors_fig15.py"), "0,1"], { encoding: "utf8" });
+  const rows = out.trim().split("\n").map((l) => JSON.parse(l) as { optimizer: string; precision: string; largest_update_over_lr: number });
+  assert.equal(rows.length, 8);
+  const largest = (opt: string) => rows.filter((r) => r.optimizer === opt).map((r) => r.largest_update_over_lr);
+  const mix = largest("ademamix"), adam = largest("adam");
+  const flat = section("## Fig 15:").replace(/\s+/g, " ");
+  const want = `the largest AdEMAMix update is ${Math.min(...mix).toFixed(1)} to ${Math.max(...mix).toFixed(1)} lr, Adam's ${Math.max(...adam).toFixed(2)}`;
+  assert.ok(flat.includes(want), `Fig 15: the page should say "${want}"`);
 });
