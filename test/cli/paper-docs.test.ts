@@ -61,7 +61,7 @@ test("paper --full: only the studies of configs/paper/full/, into <dir>/full/; a
   const dir = tempDir();
   const r = await cliIn(["paper", "--full", "4", "--out", join(dir, "o")]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^skillsim: --full: figure 4 has no full-size study; the paper's own size is configured for figures 10, 18 \(configs\/paper\/full\/fig<N>\.study\.yaml\); run it at its documented size without --full\n$/);
+  assert.match(r.stderr, /^skillsim: --full: figure 4 has no full-size study; the paper's own size is configured for figures 10, 10-fit, 18 \(configs\/paper\/full\/fig<N>\.study\.yaml\); run it at its documented size without --full\n$/);
   assert.equal(existsSync(join(dir, "o")), false);
   const d = await cliIn(["paper", "--full", "10", "--out", join(dir, "o"), "--docs", join(ROOT, "docs", "paper.md")]);
   assert.equal(d.code, 2);
