@@ -20,6 +20,9 @@
  *
  * Pointers are byte offsets into the imported memory; st holds the generator's four state
  * words (i32), read at entry and written back at exit.
+ * The state stays in four locals through each loop: AssemblyScript has no multiple returns or
+ * references to locals, and a helper would keep it in memory or globals, so the xoshiro128**
+ * step is written out at each draw (six times in this file).
  */
 import { exp_s, exp_v } from "./exp";
 
