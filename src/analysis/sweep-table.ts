@@ -14,8 +14,10 @@
  * not reported: the level left the model's range) for skills where some run has one. Diverged
  * runs keep their row, with `error`. Lines written before sweep lines carried summary and domino
  * leave those empty.
- * Long (--long): one row per run and skill: id, keys, final_loss, skill, frequency, onset,
- * half, learned, level (its final level), ratio.
+ * Long (--long): one row per run and skill: id, keys, final_loss, skill, task (its name, when
+ * some run's model names its tasks from the config: "x1 xor x2"), frequency, onset, half,
+ * learned, level (its final level), ratio. The text of the wide and summary tables ends with
+ * which task each skill number is, when the model names them.
  * Summary (--summary): runs that differ only in `seed` form a group; per group the number of
  * runs and, for the final loss and each skill's learned time, the mean, the standard deviation
  * and a 95% confidence interval of the mean (Student t, n - 1 degrees of freedom); a learned
@@ -28,6 +30,7 @@
 import { InputError } from "../errors.js";
 import { sweepLines } from "../results/index.js";
 import { studentTQuantile } from "../engine/student-t.js";
+import { hasTaskNames, taskNamesOf } from "../models/index.js";
 
 export type TableCell = number | string | boolean | null | unknown[] | { [k: string]: unknown };
 
@@ -41,6 +44,8 @@ export interface SweepTable {
   duplicates: { id: number; lines: number[] }[];
   /** What the runs' timeline thresholds read (timeline.on): progress, the level itself, or both. */
   timedOn?: "progress" | "level" | "mixed";
+  /** The tasks' names by skill index - 1, when the model names them from the config and every run that does agrees. */
+  taskNames?: string[] | null;
 }
 
 /** Bad input: one line naming file:line. */
@@ -63,6 +68,8 @@ export interface SweepRun {
   gaps: { from: number; to: number; gap: number | null }[];
   /** What the run's timeline thresholds read: progress (default) or the level itself (timeline.on: level). */
   timelineOn: "progress" | "level";
+  /** Its tasks' names by skill index - 1 when the model names them from the line's config (taskNamesOf), else null. */
+  taskNames: string[] | null;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -93,6 +100,8 @@ export function parseSweepRuns(text: string, file: string): SweepRun[] {
     const gaps = (Array.isArray(domino.gaps) ? domino.gaps : []).filter(isObject).map((g) => ({ from: num(g.from) ?? 0, to: num(g.to) ?? 0, gap: num(g.gap) }));
     const timeline = isObject(v.config) && isObject(v.config.timeline) ? v.config.timeline : null;
     const timelineOn = timeline?.on === "level" ? "level" : "progress";
+    const config = isObject(v.config) ? v.config : {};
+    const taskNames = hasTaskNames(config, skills.length) ? taskNamesOf(config, skills.length) : null;
     runs.push({
       line, id: v.id as number, overrides: v.overrides, finalLoss: final, skills, error,
       warnings: Array.isArray(v.warnings) ? v.warnings.map(String) : null,
@@ -100,6 +109,7 @@ export function parseSweepRuns(text: string, file: string): SweepRun[] {
       ratios,
       gaps,
       timelineOn,
+      taskNames,
     });
   }
   if (runs.length === 0) throw new SweepTableError(`${file}: empty file (expected the JSON Lines of \`skillsim sweep\`)`);
@@ -187,28 +197,32 @@ export function buildSweepTable(lines: SweepRun[], opts: TableOptions = {}): Swe
   const duplicates = duplicatesOf(runs);
   const ons = new Set(runs.filter((r) => !r.error).map((r) => r.timelineOn));
   const timedOn = ons.size > 1 ? "mixed" : ons.has("level") ? "level" : "progress";
-  if (opts.summary) return { ...summaryTable(runs, keys, shown), skillsShown: shown, skillCount: count, duplicates, timedOn };
+  const named = new Set(runs.filter((r) => r.taskNames).map((r) => JSON.stringify(r.taskNames)));
+  const taskNames = named.size === 1 ? (JSON.parse([...named][0]) as string[]) : null;
+  if (opts.summary) return { ...summaryTable(runs, keys, shown), skillsShown: shown, skillCount: count, duplicates, timedOn, taskNames };
   const head = ["id", ...keys, "final_loss"];
   if (anyError) head.push("error");
   // A withheld timeline (the level left the model's range) is not "never reached": its own
   // column says why, present only when some run has one.
   const anyWithheld = runs.some((r) => r.skills.some((s) => s.withheld !== null));
   if (opts.long) {
-    const columns = [...head, "skill", "frequency", "onset", "half", "learned", "level", "ratio", ...(anyWithheld ? ["withheld"] : [])];
+    // A task column when some run's model names its tasks (a sparse parity's "x1 xor x2").
+    const anyNamed = runs.some((r) => r.taskNames);
+    const columns = [...head, "skill", ...(anyNamed ? ["task"] : []), "frequency", "onset", "half", "learned", "level", "ratio", ...(anyWithheld ? ["withheld"] : [])];
     const rows: TableCell[][] = [];
     for (const r of runs) {
       const base: TableCell[] = [r.id, ...keys.map((k) => keyCell(r.overrides[k])), r.finalLoss];
       if (anyError) base.push(r.error);
       if (r.skills.length === 0) {
-        rows.push([...base, null, null, null, null, null, null, null, ...(anyWithheld ? [null] : [])]);
+        rows.push([...base, null, ...(anyNamed ? [null] : []), null, null, null, null, null, null, ...(anyWithheld ? [null] : [])]);
         continue;
       }
       for (const k of shown) {
         const s = r.skills[k - 1];
-        rows.push([...base, k, s?.frequency ?? null, s?.onset ?? null, s?.half ?? null, s?.learned ?? null, s?.final ?? null, r.ratios.get(k) ?? null, ...(anyWithheld ? [s?.withheld ?? null] : [])]);
+        rows.push([...base, k, ...(anyNamed ? [r.taskNames?.[k - 1] ?? `skill ${k}`] : []), s?.frequency ?? null, s?.onset ?? null, s?.half ?? null, s?.learned ?? null, s?.final ?? null, r.ratios.get(k) ?? null, ...(anyWithheld ? [s?.withheld ?? null] : [])]);
       }
     }
-    return { columns, rows, skillsShown: shown, skillCount: count, duplicates, timedOn };
+    return { columns, rows, skillsShown: shown, skillCount: count, duplicates, timedOn, taskNames };
   }
   const columns = [...head];
   for (const m of ["onset", "half", "learned", "final"]) for (const k of shown) columns.push(`${m}_${k}`);
@@ -235,7 +249,7 @@ export function buildSweepTable(lines: SweepRun[], opts: TableOptions = {}): Swe
     for (const k of withheldShown) row.push(r.skills[k - 1]?.withheld ?? null);
     return row;
   });
-  return { columns, rows, skillsShown: shown, skillCount: count, duplicates, timedOn };
+  return { columns, rows, skillsShown: shown, skillCount: count, duplicates, timedOn, taskNames };
 }
 
 /**
@@ -363,6 +377,8 @@ export function toText(t: SweepTable, opts: TableOptions = {}): string {
   const withheldNote = anyWithheld ? "; withheld: the level left the model's range and the time is not reported, the reason is in --csv or --json" : "";
   if (!opts.long && !opts.summary) notes.push(`learned_k: the first step at which skill k's ${what} reached the \`learned\` threshold (- never${withheldNote}); onset and half times, final levels, learned-time ratios, domino gaps, the run's summary and warnings: --long, --csv, --tsv or --json`);
   if (opts.long && anyWithheld) notes.push(`times: - never${withheldNote}`);
+  // The wide and summary columns are numbered by skill: say which task each number is.
+  if (t.taskNames && !opts.long) notes.push(`tasks: ${t.skillsShown.map((k) => `${k} = ${t.taskNames![k - 1]}`).join("; ")}`);
   if (opts.summary) notes.push(`per group of runs differing only in seed: mean, standard deviation and the 95% interval of the mean (Student t); learned_k_n: runs that learned skill k${anyWithheld ? "; learned_k_withheld: runs whose skill-k timeline is withheld (the level left the model's range), counted in neither" : ""}`);
   return lines.join("\n") + "\n" + (notes.length ? "\n" + notes.join("\n") + "\n" : "");
 }

@@ -108,14 +108,14 @@ test("study --long: one row per run, recorded step and skill", async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, "");
   const rows = readFileSync(join(out, "curves.csv"), "utf8").trim().split("\n");
-  assert.equal(rows[0], "config,id,seed,N0,step,skill,level,loss");
+  assert.equal(rows[0], "config,id,seed,N0,step,skill,task,level,loss");
   assert.equal(rows.length - 1, 4 * 11 * 3);
   // The last row: run 3's last recorded step, skill 3, its final level as the sweep line has it.
   const last = JSON.parse(readFileSync(join(out, "runs-tiny.jsonl"), "utf8").trim().split("\n").find((l) => JSON.parse(l).id === 3)!);
   const cells = rows[rows.length - 1].split(",");
-  assert.deepEqual(cells.slice(0, 6), ["tiny", "3", "1", "0.1", "400", "3"]);
-  assert.equal(Number(cells[6]), last.skills[2].final);
-  assert.equal(Number(cells[7]), last.final.loss);
+  assert.deepEqual(cells.slice(0, 7), ["tiny", "3", "1", "0.1", "400", "3", "skill 3"]);
+  assert.equal(Number(cells[7]), last.skills[2].final);
+  assert.equal(Number(cells[8]), last.final.loss);
 });
 
 test("study: an unknown field is one line naming file:line:col and the key, exit 2, nothing run", async () => {
@@ -256,7 +256,7 @@ test("study: data: curves draws per-skill curves (long format), select picks run
   assert.equal(means.length, 2 * 3 * 8); // 2 N0 x 3 skills x the 8 recorded steps in 0..300 (0, 40, ..., 280)
   for (const m of means) {
     const row = curves.find((c) => c[2] === "0" && Number(c[3]) === m.N0 && Number(c[4]) === m.step && Number(c[5]) === m.skill)!;
-    assert.equal(m.mean, Number(row[6]));
+    assert.equal(m.mean, Number(row[7]));
   }
   assert.deepEqual(lev.facet.field, "N0");
   assert.ok(lev.title.subtitle.includes("runs: seed = 0"));
@@ -264,7 +264,7 @@ test("study: data: curves draws per-skill curves (long format), select picks run
   // skill_loss = (1 - level)^2 (Resource mse); two seeds of N0 = 0.1 averaged, with the t band.
   const sl = JSON.parse(readFileSync(join(out, "sl.vl.json"), "utf8"));
   const m = sl.data.values.find((v: { layer: string; step: number; skill: number }) => v.layer === "mean" && v.step === 80 && v.skill === 2);
-  const lv = curves.filter((c) => c[3] === "0.1" && c[4] === "80" && c[5] === "2").map((c) => (1 - Number(c[6])) ** 2);
+  const lv = curves.filter((c) => c[3] === "0.1" && c[4] === "80" && c[5] === "2").map((c) => (1 - Number(c[7])) ** 2);
   assert.equal(lv.length, 2);
   assert.ok(Math.abs(m.mean - (lv[0] + lv[1]) / 2) < 1e-15);
   assert.equal(sl.layer[0].encoding.y.scale.type, "log");

@@ -32,7 +32,7 @@ function runsOf(s: ReturnType<typeof study>): StudyRun[] {
   return Array.from({ length: 6 }, (_, id) => {
     const cfg = s.sources[0].plan.run(id).cfg;
     const run: SweepRun = {
-      line: id + 1, id, overrides: s.sources[0].plan.overridesOf(id), finalLoss: 0.5 + id, error: null, warnings: null, summary: null, ratios: new Map(), gaps: [], timelineOn: "progress",
+      line: id + 1, id, overrides: s.sources[0].plan.overridesOf(id), finalLoss: 0.5 + id, error: null, warnings: null, summary: null, ratios: new Map(), gaps: [], timelineOn: "progress", taskNames: null,
       skills: [1, 2, 3].map((index) => ({ index, frequency: 1 / index, onset: null, half: null, learned: index === 1 ? 10 : index === 2 ? learned2[id] : null, final: 1, withheld: null })),
     };
     return { label: "s", run, cfg };
@@ -191,7 +191,7 @@ function lossRuns(s: ReturnType<typeof study>, losses: number[], label = "s", so
   return losses.map((finalLoss, id) => {
     const cfg = s.sources[source].plan.run(id).cfg;
     const run: SweepRun = {
-      line: id + 1, id, overrides: s.sources[source].plan.overridesOf(id), finalLoss, error: null, warnings: null, summary: null, ratios: new Map(), gaps: [], timelineOn: "progress",
+      line: id + 1, id, overrides: s.sources[source].plan.overridesOf(id), finalLoss, error: null, warnings: null, summary: null, ratios: new Map(), gaps: [], timelineOn: "progress", taskNames: null,
       skills: [1, 2].map((index) => ({ index, frequency: 1 / index, onset: null, half: null, learned: null, final: 1, withheld: null })),
     };
     return { label, run, cfg };
