@@ -153,7 +153,7 @@ test("paper 16: the study, its verdicts and the Markdown table; exit 1 when a nu
   assert.match(r.stdout, /16\s+learned, skill 3\s+2172\s+code\s+2172\s+exact\s+ok/);
   const v = JSON.parse(readFileSync(join(out, "verdicts.json"), "utf8"));
   assert.equal(v.verdicts.length, 3);
-  assert.ok(v.verdicts.every((x: { ok: boolean }) => x.ok));
+  assert.ok(v.verdicts.every((x: { verdict: string }) => x.verdict === "ok"));
   assert.match(readFileSync(join(out, "paper.md"), "utf8"), /\| 16 \| learned, skill 3 \| 2172 \| code \| authors' loop \(NumPy float64\) \| 2172 \| exact \| ok \|/);
 
   // The same study with a reference moved by one step: a verdict of "differs" and exit 1.
@@ -164,7 +164,21 @@ test("paper 16: the study, its verdicts and the Markdown table; exit 1 when a nu
   const bad = await cliIn(["paper", "--out", join(dir, "o"), "--jobs", "1", "-q"], { env: { SKILLSIM_PAPER_DIR: join(dir, "paper") } });
   assert.equal(bad.code, 1);
   assert.match(bad.stdout, /16\s+learned, skill 3\s+2173\s+code\s+2172\s+exact\s+DIFFERS/);
-  assert.match(bad.stderr, /1 of 3 numbers outside their tolerance/);
+  assert.match(bad.stderr, /1 of 3 comparable numbers outside their tolerance/);
+
+  // The moved number declared reduced: "not comparable" (its value still shown), neither ok nor a
+  // failure (a check naming no single row: test/study/compute.test.ts).
+  const study = readFileSync(join(ROOT, "configs/paper/fig16.study.yaml"), "utf8");
+  const reduced = study.replace(/value: 2172, (.*)tolerance: \{abs: 0\}\}/, 'value: 2173, $1tolerance: {abs: 0}, reduced: "a reduced run (test)"}');
+  assert.notEqual(reduced, study);
+  writeFileSync(join(dir, "paper/fig16.study.yaml"), reduced);
+  const nc = await cliIn(["paper", "--out", join(dir, "o3"), "--jobs", "1"], { env: { SKILLSIM_PAPER_DIR: join(dir, "paper") } });
+  assert.equal(nc.code, 0, nc.stderr);
+  assert.match(nc.stdout, /16\s+learned, skill 3\s+2173\s+code\s+2172\s+exact\s+not comparable: reduced: a reduced run \(test\)\n/);
+  assert.match(nc.stderr, /2 of 2 comparable numbers within tolerance \(and 1 number not comparable with the paper's \(see the verdict column\)\)/);
+  assert.match(readFileSync(join(dir, "o3", "paper.md"), "utf8"), /\| 2172 \| exact \| not comparable: reduced: a reduced run \(test\) \|/);
+  const nv = JSON.parse(readFileSync(join(dir, "o3", "verdicts.json"), "utf8")).verdicts;
+  assert.deepEqual(nv.map((x: { verdict: string }) => x.verdict), ["ok", "ok", "not comparable"]);
 
   const unknown = await cliIn(["paper", "99", "--out", join(dir, "o2")]);
   assert.equal(unknown.code, 2);
@@ -179,7 +193,7 @@ test("paper 12: the paper's panels (each skill's loss, four configs), --plot FIL
   assert.match(r.stdout, /12\s+figure skill-loss: Fig 12: each skill's loss .*\s+-\s+drawn\s+-\s+drawn, no reference/);
   assert.match(readFileSync(join(out, "paper.md"), "utf8"), /\| 12 \| figure skill-loss: .* \| - \| - \| drawn \| - \| drawn, no reference \|/);
   const v = JSON.parse(readFileSync(join(out, "verdicts.json"), "utf8"));
-  assert.deepEqual(v.verdicts.map((x: { drawn?: boolean; reference: number | null }) => [x.drawn, x.reference]), [[true, null]]);
+  assert.deepEqual(v.verdicts.map((x: { verdict: string; reference: number | null }) => [x.verdict, x.reference]), [["drawn", null]]);
   assert.match(readFileSync(join(dir, "f-fig12-skill-loss.svg"), "utf8"), /^<svg/);
   const spec = JSON.parse(readFileSync(join(out, "fig12", "skill-loss.vl.json"), "utf8"));
   assert.deepEqual(spec.facet.field, "config");
