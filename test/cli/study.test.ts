@@ -101,6 +101,24 @@ test("study --plot: svg, png, vl.json and html through the one output guard; sev
   assert.equal(existsSync(join(none.dir, "o", "runs-tiny.jsonl")), false);
 });
 
+test("sweep on a config with a study: block runs the runs only and says to use study, whose runs are the same lines", async () => {
+  const { dir, file } = tiny();
+  const out = join(dir, "runs.jsonl");
+  const r = await cliIn(["sweep", file, "--out", out, "--jobs", "1"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /tiny\.yaml:8:1: sweep runs the sweep only and does not act on the study: block; `skillsim study \S*tiny\.yaml` runs the same runs \(resuming\) and computes the study's tables and figures/);
+  const quiet = await cliIn(["sweep", file, "--out", join(dir, "q.jsonl"), "--jobs", "1", "-q"]);
+  assert.equal(quiet.stderr, "");
+  const s = await cliIn(["study", file, "--out", join(dir, "study"), "--jobs", "1", "-q"]);
+  assert.equal(s.code, 0, s.stderr);
+  const byId = (f: string) => readFileSync(f, "utf8").trim().split("\n").sort((a, b) => JSON.parse(a).id - JSON.parse(b).id);
+  assert.deepEqual(byId(join(dir, "study", "runs-tiny.jsonl")), byId(out));
+  // No study block: no note.
+  const plain = tiny(TINY.replace(/study:[\s\S]*$/, ""));
+  const p = await cliIn(["sweep", plain.file, "--out", join(plain.dir, "p.jsonl"), "--jobs", "1"]);
+  assert.doesNotMatch(p.stderr, /study/);
+});
+
 test("study --long: one row per run, recorded step and skill", async () => {
   const { dir, file } = tiny();
   const out = join(dir, "out");
