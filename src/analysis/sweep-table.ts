@@ -30,7 +30,6 @@
 import { InputError } from "../errors.js";
 import { sweepLines } from "../results/index.js";
 import { studentTQuantile } from "../engine/student-t.js";
-import { hasTaskNames, taskNamesOf } from "../models/index.js";
 
 export type TableCell = number | string | boolean | null | unknown[] | { [k: string]: unknown };
 
@@ -68,7 +67,7 @@ export interface SweepRun {
   gaps: { from: number; to: number; gap: number | null }[];
   /** What the run's timeline thresholds read: progress (default) or the level itself (timeline.on: level). */
   timelineOn: "progress" | "level";
-  /** Its tasks' names by skill index - 1 when the model names them from the line's config (taskNamesOf), else null. */
+  /** Its tasks' names by skill index - 1 when the model names them from the line's config (parseSweepRuns' nameTasks), else null. */
   taskNames: string[] | null;
 }
 
@@ -78,8 +77,14 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
-/** Parse the JSON Lines of `skillsim sweep` (one run per line). */
-export function parseSweepRuns(text: string, file: string): SweepRun[] {
+/**
+ * A run's task names from its line's config, or null when the model gives none (the caller's
+ * models/index.ts taskNamesOf: passed in so that this module, which `fit` loads, loads no model).
+ */
+export type TaskNamer = (config: Record<string, unknown>, count: number) => string[] | null;
+
+/** Parse the JSON Lines of `skillsim sweep` (one run per line); `nameTasks` fills each run's taskNames. */
+export function parseSweepRuns(text: string, file: string, nameTasks?: TaskNamer): SweepRun[] {
   const lines = sweepLines(text, file);
   const runs: SweepRun[] = [];
   for (const { line, value: v } of lines) {
@@ -100,8 +105,7 @@ export function parseSweepRuns(text: string, file: string): SweepRun[] {
     const gaps = (Array.isArray(domino.gaps) ? domino.gaps : []).filter(isObject).map((g) => ({ from: num(g.from) ?? 0, to: num(g.to) ?? 0, gap: num(g.gap) }));
     const timeline = isObject(v.config) && isObject(v.config.timeline) ? v.config.timeline : null;
     const timelineOn = timeline?.on === "level" ? "level" : "progress";
-    const config = isObject(v.config) ? v.config : {};
-    const taskNames = hasTaskNames(config, skills.length) ? taskNamesOf(config, skills.length) : null;
+    const taskNames = nameTasks && isObject(v.config) ? nameTasks(v.config, skills.length) : null;
     runs.push({
       line, id: v.id as number, overrides: v.overrides, finalLoss: final, skills, error,
       warnings: Array.isArray(v.warnings) ? v.warnings.map(String) : null,

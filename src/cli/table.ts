@@ -8,6 +8,7 @@ import { readTextFile } from "./read.js";
 import { declareIo } from "./guard.js";
 import { emit } from "./write.js";
 import { note } from "./shared.js";
+import { hasTaskNames, taskNamesOf } from "../models/index.js";
 
 export interface TableCliOptions {
   csv?: boolean;
@@ -79,7 +80,8 @@ export function tableCommand(file: string, opts: TableCliOptions): void {
   if (opts.top !== undefined) sel.top = positiveInt("--top", opts.top);
   if (opts.skills !== undefined) sel.skills = opts.skills.split(",").map((s) => positiveInt("--skills", s));
   const text = readTextFile(file, "sweep file");
-  const runs = parseSweepRuns(text, file);
+  // Task names from each line's config, where the model names them ("x1 xor x2").
+  const runs = parseSweepRuns(text, file, (config, count) => (hasTaskNames(config, count) ? taskNamesOf(config, count) : null));
   const isText = formats.length === 0;
   if (isText && sel.top === undefined && sel.skills === undefined) sel.top = TEXT_DEFAULT_TOP;
   const t = buildSweepTable(runs, sel);
