@@ -156,7 +156,7 @@ timeline: {on: level, onset: 0.6, half: 0.75, learned: 0.9}
   }
 });
 
-test("tasks are named from the config: run figure (.vl.json), text report, table and study curves", async () => {
+test("tasks are named from the config: run figure (.vl.json), text report, table, study curves and calibrate figure", async () => {
   // Fig 2 (top)'s three sparse-parity outputs, small (Fig 13's names: test/report/figures-cli.test.ts).
   const dir = tempDir();
   const f = join(dir, "composite.yaml");
@@ -202,4 +202,14 @@ study:
   assert.deepEqual(curves.slice(1, 4).map((r) => r[5]), names);
   const acc = JSON.parse(readFileSync(join(out, "acc.vl.json"), "utf8"));
   assert.deepEqual([...new Set(JSON.stringify(acc.data ?? acc).match(/"task":"[^"]*"/g))].sort(), names.map((n) => `"task":"${n}"`).sort());
+
+  // calibrate --plot on the run: the observed and fitted curves carry the run's task names.
+  const json = join(dir, "run.json");
+  assert.equal((await cliIn(["run", f, "--json", "--out", json, "-q"])).code, 0);
+  const cal = join(dir, "cal.vl.json");
+  const c = await cliIn(["calibrate", json, "--plot", cal, "-q"]);
+  assert.equal(c.code, 0, c.stderr);
+  const cs = JSON.parse(readFileSync(cal, "utf8"));
+  assert.deepEqual(cs.layer[0].encoding.color.scale.domain, names);
+  assert.deepEqual([...new Set(cs.data.values.map((v: { skill: string }) => v.skill))].sort(), [...names].sort());
 });
