@@ -14,8 +14,10 @@
  * not reported: the level left the model's range) for skills where some run has one. Diverged
  * runs keep their row, with `error`. Lines written before sweep lines carried summary and domino
  * leave those empty.
- * Long (--long): one row per run and skill: id, keys, final_loss, skill, frequency, onset,
- * half, learned, level (its final level), ratio.
+ * Long (--long): one row per run and skill: id, keys, final_loss, skill, task (its name, when
+ * some run's model names its tasks from the config: "x1 xor x2"), frequency, onset, half,
+ * learned, level (its final level), ratio. The text of the wide and summary tables ends with
+ * which task each skill number is, when the model names them.
  * Summary (--summary): runs that differ only in `seed` form a group; per group the number of
  * runs and, for the final loss and each skill's learned time, the mean, the standard deviation
  * and a 95% confidence interval of the mean (Student t, n - 1 degrees of freedom); a learned
@@ -41,6 +43,8 @@ export interface SweepTable {
   duplicates: { id: number; lines: number[] }[];
   /** What the runs' timeline thresholds read (timeline.on): progress, the level itself, or both. */
   timedOn?: "progress" | "level" | "mixed";
+  /** The tasks' names by skill index - 1, when the model names them from the config and every run that does agrees. */
+  taskNames?: string[] | null;
 }
 
 /** Bad input: one line naming file:line. */
@@ -63,6 +67,8 @@ export interface SweepRun {
   gaps: { from: number; to: number; gap: number | null }[];
   /** What the run's timeline thresholds read: progress (default) or the level itself (timeline.on: level). */
   timelineOn: "progress" | "level";
+  /** Its tasks' names by skill index - 1 when the model names them from the line's config (parseSweepRuns' nameTasks), else null. */
+  taskNames: string[] | null;
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -71,8 +77,14 @@ function isObject(v: unknown): v is Record<string, unknown> {
 
 const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
 
-/** Parse the JSON Lines of `skillsim sweep` (one run per line). */
-export function parseSweepRuns(text: string, file: string): SweepRun[] {
+/**
+ * A run's task names from its line's config, or null when the model gives none (the caller's
+ * models/index.ts taskNamesOf: passed in so that this module, which `fit` loads, loads no model).
+ */
+export type TaskNamer = (config: Record<string, unknown>, count: number) => string[] | null;
+
+/** Parse the JSON Lines of `skillsim sweep` (one run per line); `nameTasks` fills each run's taskNames. */
+export function parseSweepRuns(text: string, file: string, nameTasks?: TaskNamer): SweepRun[] {
   const lines = sweepLines(text, file);
   const runs: SweepRun[] = [];
   for (const { line, value: v } of lines) {
@@ -93,6 +105,7 @@ export function parseSweepRuns(text: string, file: string): SweepRun[] {
     const gaps = (Array.isArray(domino.gaps) ? domino.gaps : []).filter(isObject).map((g) => ({ from: num(g.from) ?? 0, to: num(g.to) ?? 0, gap: num(g.gap) }));
     const timeline = isObject(v.config) && isObject(v.config.timeline) ? v.config.timeline : null;
     const timelineOn = timeline?.on === "level" ? "level" : "progress";
+    const taskNames = nameTasks && isObject(v.config) ? nameTasks(v.config, skills.length) : null;
     runs.push({
       line, id: v.id as number, overrides: v.overrides, finalLoss: final, skills, error,
       warnings: Array.isArray(v.warnings) ? v.warnings.map(String) : null,
@@ -100,6 +113,7 @@ export function parseSweepRuns(text: string, file: string): SweepRun[] {
       ratios,
       gaps,
       timelineOn,
+      taskNames,
     });
   }
   if (runs.length === 0) throw new SweepTableError(`${file}: empty file (expected the JSON Lines of \`skillsim sweep\`)`);
@@ -187,28 +201,32 @@ export function buildSweepTable(lines: SweepRun[], opts: TableOptions = {}): Swe
   const duplicates = duplicatesOf(runs);
   const ons = new Set(runs.filter((r) => !r.error).map((r) => r.timelineOn));
   const timedOn = ons.size > 1 ? "mixed" : ons.has("level") ? "level" : "progress";
-  if (opts.summary) return { ...summaryTable(runs, keys, shown), skillsShown: shown, skillCount: count, duplicates, timedOn };
+  const named = new Set(runs.filter((r) => r.taskNames).map((r) => JSON.stringify(r.taskNames)));
+  const taskNames = named.size === 1 ? (JSON.parse([...named][0]) as string[]) : null;
+  if (opts.summary) return { ...summaryTable(runs, keys, shown), skillsShown: shown, skillCount: count, duplicates, timedOn, taskNames };
   const head = ["id", ...keys, "final_loss"];
   if (anyError) head.push("error");
   // A withheld timeline (the level left the model's range) is not "never reached": its own
   // column says why, present only when some run has one.
   const anyWithheld = runs.some((r) => r.skills.some((s) => s.withheld !== null));
   if (opts.long) {
-    const columns = [...head, "skill", "frequency", "onset", "half", "learned", "level", "ratio", ...(anyWithheld ? ["withheld"] : [])];
+    // A task column when some run's model names its tasks (a sparse parity's "x1 xor x2").
+    const anyNamed = runs.some((r) => r.taskNames);
+    const columns = [...head, "skill", ...(anyNamed ? ["task"] : []), "frequency", "onset", "half", "learned", "level", "ratio", ...(anyWithheld ? ["withheld"] : [])];
     const rows: TableCell[][] = [];
     for (const r of runs) {
       const base: TableCell[] = [r.id, ...keys.map((k) => keyCell(r.overrides[k])), r.finalLoss];
       if (anyError) base.push(r.error);
       if (r.skills.length === 0) {
-        rows.push([...base, null, null, null, null, null, null, null, ...(anyWithheld ? [null] : [])]);
+        rows.push([...base, null, ...(anyNamed ? [null] : []), null, null, null, null, null, null, ...(anyWithheld ? [null] : [])]);
         continue;
       }
       for (const k of shown) {
         const s = r.skills[k - 1];
-        rows.push([...base, k, s?.frequency ?? null, s?.onset ?? null, s?.half ?? null, s?.learned ?? null, s?.final ?? null, r.ratios.get(k) ?? null, ...(anyWithheld ? [s?.withheld ?? null] : [])]);
+        rows.push([...base, k, ...(anyNamed ? [r.taskNames?.[k - 1] ?? `skill ${k}`] : []), s?.frequency ?? null, s?.onset ?? null, s?.half ?? null, s?.learned ?? null, s?.final ?? null, r.ratios.get(k) ?? null, ...(anyWithheld ? [s?.withheld ?? null] : [])]);
       }
     }
-    return { columns, rows, skillsShown: shown, skillCount: count, duplicates, timedOn };
+    return { columns, rows, skillsShown: shown, skillCount: count, duplicates, timedOn, taskNames };
   }
   const columns = [...head];
   for (const m of ["onset", "half", "learned", "final"]) for (const k of shown) columns.push(`${m}_${k}`);
@@ -235,7 +253,7 @@ export function buildSweepTable(lines: SweepRun[], opts: TableOptions = {}): Swe
     for (const k of withheldShown) row.push(r.skills[k - 1]?.withheld ?? null);
     return row;
   });
-  return { columns, rows, skillsShown: shown, skillCount: count, duplicates, timedOn };
+  return { columns, rows, skillsShown: shown, skillCount: count, duplicates, timedOn, taskNames };
 }
 
 /**
@@ -363,6 +381,8 @@ export function toText(t: SweepTable, opts: TableOptions = {}): string {
   const withheldNote = anyWithheld ? "; withheld: the level left the model's range and the time is not reported, the reason is in --csv or --json" : "";
   if (!opts.long && !opts.summary) notes.push(`learned_k: the first step at which skill k's ${what} reached the \`learned\` threshold (- never${withheldNote}); onset and half times, final levels, learned-time ratios, domino gaps, the run's summary and warnings: --long, --csv, --tsv or --json`);
   if (opts.long && anyWithheld) notes.push(`times: - never${withheldNote}`);
+  // The wide and summary columns are numbered by skill: say which task each number is.
+  if (t.taskNames && !opts.long) notes.push(`tasks: ${t.skillsShown.map((k) => `${k} = ${t.taskNames![k - 1]}`).join("; ")}`);
   if (opts.summary) notes.push(`per group of runs differing only in seed: mean, standard deviation and the 95% interval of the mean (Student t); learned_k_n: runs that learned skill k${anyWithheld ? "; learned_k_withheld: runs whose skill-k timeline is withheld (the level left the model's range), counted in neither" : ""}`);
   return lines.join("\n") + "\n" + (notes.length ? "\n" + notes.join("\n") + "\n" : "");
 }

@@ -125,6 +125,10 @@ export async function calibrateCommand(paths: string[], opts: CalibrateCliOption
   if (opts.plot) {
     const { times, fitted, observed } = figureCurves(p, result);
     const { calibrateSpec } = await import("../report/figure/calibrate.js");
-    await writeFigure(opts.plot, calibrateSpec({ result, files, times, fitted, observed, logTime: opts.logTime, ...size }), quiet);
+    // The observed runs' task names (x1 xor x2 for a sparse-parity network), when every input is a run JSON and they agree.
+    const { taskNamesOf } = await import("../models/index.js");
+    const named = new Set(inputs.map((o) => (o.config ? JSON.stringify(taskNamesOf(o.config, p.n)) : "")));
+    const taskNames = named.size === 1 && !named.has("") ? (JSON.parse([...named][0]) as string[]) : undefined;
+    await writeFigure(opts.plot, calibrateSpec({ result, files, times, fitted, observed, logTime: opts.logTime, taskNames, ...size }), quiet);
   }
 }

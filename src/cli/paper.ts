@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { availableParallelism } from "node:os";
-import { DRAWN, markdownTable, num, valueText, verdicts, type Verdict } from "../study/paper.js";
+import { markdownTable, num, valueText, verdictText, verdicts, type Verdict } from "../study/paper.js";
 import { CliError } from "./errors.js";
 import { checkFolder, declareIo } from "./guard.js";
 import { writeFigure, writeFileAtomic } from "./write.js";
@@ -56,8 +56,12 @@ writes <dir>/fig<N>/ (as \`skillsim study\`), <dir>/verdicts.json and <dir>/pape
 --docs FILE: the rows of the figures run replace theirs in FILE's verdict table (the other
 figures' rows are kept), and each figure drawn is written as img/paper/fig<N>-<name>.svg and
 .vl.json beside FILE and linked between <!-- skillsim paper figures fig<N>: begin/end -->.
-Exit codes: 0 every number within its tolerance, 1 some number outside it (or a run failed),
-2 bad arguments or study.`)
+A check of a reduced study whose number the reduction is known to change (its reduced: says
+why, with what the full size gives) reads "not comparable: reduced: ..." and so does a check
+whose row names no single row of its table: neither agreement nor difference, and not a
+failure; its value is still shown. "DIFFERS" is a real difference.
+Exit codes: 0 every comparable number within its tolerance, 1 some number outside it (or a
+run failed), 2 bad arguments or study.`)
     .action(async (figs: string[], opts: PlotFlags & { out: string; jobs?: string; docs?: string; quiet?: boolean; all?: boolean; full?: boolean }) => {
       const quiet = Boolean(opts.quiet);
       const size = plotSettings(opts);
@@ -111,11 +115,17 @@ Exit codes: 0 every number within its tolerance, 1 some number outside it (or a 
           note(`${opts.docs}: the verdict rows of figure${studies.length === 1 ? "" : "s"} ${studies.map((s) => s.figure).join(", ")}; ${n} figure${n === 1 ? "" : "s"} drawn into ${imgDir}/${unlinked.length ? `; not linked (no "<!-- skillsim paper figures fig<N>: begin -->" markers): fig ${unlinked.join(", ")}` : ""}`);
         }
       }
-      const numbers = rows.filter((v) => !v.drawn);
-      const drawnOnly = rows.length - numbers.length;
-      if (!quiet) note(`${numbers.filter((v) => v.ok).length} of ${numbers.length} numbers within tolerance${drawnOnly ? ` (and ${drawnOnly} figure${drawnOnly === 1 ? "" : "s"} drawn with no reference number)` : ""}; ${total.toFixed(1)} s (${times.map((t) => `fig ${t.figure} ${t.seconds.toFixed(1)} s`).join(", ")})`);
-      const bad = numbers.filter((v) => !v.ok).length;
-      if (bad > 0) throw new RunError(`${bad} of ${numbers.length} numbers outside their tolerance (see the verdict column)`);
+      // Numbers not comparable with their reference count neither as agreement nor as difference.
+      const comparable = rows.filter((v) => v.verdict === "ok" || v.verdict === "differs");
+      const notComparable = rows.filter((v) => v.verdict === "not comparable").length;
+      const drawnOnly = rows.filter((v) => v.verdict === "drawn").length;
+      const also = [
+        notComparable ? `${notComparable} number${notComparable === 1 ? "" : "s"} not comparable with the paper's (see the verdict column)` : "",
+        drawnOnly ? `${drawnOnly} figure${drawnOnly === 1 ? "" : "s"} drawn with no reference number` : "",
+      ].filter(Boolean);
+      if (!quiet) note(`${comparable.filter((v) => v.verdict === "ok").length} of ${comparable.length} comparable numbers within tolerance${also.length ? ` (and ${also.join("; ")})` : ""}; ${total.toFixed(1)} s (${times.map((t) => `fig ${t.figure} ${t.seconds.toFixed(1)} s`).join(", ")})`);
+      const bad = comparable.filter((v) => v.verdict === "differs").length;
+      if (bad > 0) throw new RunError(`${bad} of ${comparable.length} comparable numbers outside their tolerance (see the verdict column)`);
     });
   declareIo(cmd, { args: null, outputs: ["--docs", "--plot"], folders: ["--out"] });
 }
@@ -198,7 +208,7 @@ function updateDocs(path: string, rows: Verdict[], ran: Set<string>, images: { f
 }
 
 function textVerdicts(vs: Verdict[]): string {
-  const cells = [["figure", "quantity", "reference", "from", "skillsim", "tolerance", "verdict"], ...vs.map((v) => [v.figure, v.quantity, num(v.reference), v.provenance, valueText(v), v.tolerance, v.drawn ? DRAWN : v.ok ? "ok" : `DIFFERS${v.why ? ` (${v.why})` : ""}`])];
+  const cells = [["figure", "quantity", "reference", "from", "skillsim", "tolerance", "verdict"], ...vs.map((v) => [v.figure, v.quantity, num(v.reference), v.provenance, valueText(v), v.tolerance, verdictText(v, "text")])];
   const w = cells[0].map((_, j) => Math.max(...cells.map((r) => r[j].length)));
   return cells.map((r) => r.map((c, j) => c.padEnd(w[j])).join("  ").trimEnd()).join("\n") + "\n";
 }

@@ -37,7 +37,7 @@ export function registerStudy(program: Command): void {
     .description("run a study's sweeps (resuming), write its tidy tables (CSV and JSON) and Vega-Lite figures")
     .option("-o, --out <dir>", "folder for the runs, tables and figures (default: <file name>-study)")
     .option("-j, --jobs <n>", `worker threads for the runs (default: ${availableParallelism()})`)
-    .option("--long", "also write curves.csv: one row per run, recorded step and skill (config, id, seed, swept keys, step, skill, level, loss)")
+    .option("--long", "also write curves.csv: one row per run, recorded step and skill (config, id, seed, swept keys, step, skill, task, level, loss)")
     .option("-q, --quiet", "no progress or notes on stderr")
     .option("--plot <file>", "also draw the study's figures as FILE.svg, .png, .vl.json or .html (several figures: FILE-<name>.<ending>)");
   addPlotOptions(cmd)
@@ -225,7 +225,7 @@ export function keptPath(out: string, label: string): string {
  * result appended to the file, so the next call finds it.
  */
 async function curvesOf(study: Study, runs: StudyRun[], opts: ExecuteOptions, say: (m: string) => void, wantsCurves: boolean): Promise<Table | null> {
-  const { runModel, modelSpec } = await import("../models/index.js");
+  const { runModel, modelSpec, taskNamesOf } = await import("../models/index.js");
   const { buildResult } = await import("../report/result.js");
   const { readKeptRuns, keptRunLine } = await import("../results/index.js");
   const { configHash } = await import("../config/hash.js");
@@ -234,7 +234,7 @@ async function curvesOf(study: Study, runs: StudyRun[], opts: ExecuteOptions, sa
   let reran = 0;
   const cal = study.calibrate ? await import("../calibrate/index.js") : null;
   const swept = [...new Set(study.sources.flatMap((s) => s.plan.keys.map((k) => k.key)))].filter((k) => k !== "seed");
-  const curves: string[] = [["config", "id", "seed", ...swept, "step", "skill", "level", "loss"].map(csvText).join(",")];
+  const curves: string[] = [["config", "id", "seed", ...swept, "step", "skill", "task", "level", "loss"].map(csvText).join(",")];
   // The curves figures' table: the same rows, with each skill's own loss (the model's SkillLoss; empty where it has none).
   const table: Table | null = wantsCurves ? { columns: ["config", "id", "seed", ...swept, ...CURVE_COLUMNS], rows: [] } : null;
   const bar = progressBar(study.calibrate ? "calibrate" : "curves", Boolean(opts.quiet), "runs");
@@ -259,7 +259,7 @@ async function curvesOf(study: Study, runs: StudyRun[], opts: ExecuteOptions, sa
         const keys: Cell[] = [r.label, r.run.id, r.cfg.seed, ...swept.map((k) => (Object.hasOwn(r.run.overrides, k) ? cellOf(r.run.overrides[k]) : null))];
         const tr = res.trace as { t: number[]; loss: number[]; level: number[][] };
         const summary = (res.summary ?? {}) as Record<string, unknown>;
-        const names = modelSpec(r.cfg.model).taskNames?.(summary, tr.level.length) ?? null;
+        const names = taskNamesOf(r.cfg, tr.level.length);
         const aligned = (res.trace as { extra?: { aligned?: unknown } }).extra?.aligned;
         const al = Array.isArray(aligned) && aligned.length === tr.level.length ? (aligned as number[][]) : null;
         for (let k = 0; k < tr.t.length; k++)
@@ -267,14 +267,15 @@ async function curvesOf(study: Study, runs: StudyRun[], opts: ExecuteOptions, sa
             const l = of ? of.of(tr.level[s][k], s + 1, summary) : null;
             // diagnostics: average records 0 at t = 0 (no update yet): empty here, not a count of 0 drawn as a dip.
             const a = tr.t[k] === 0 ? null : al?.[s]?.[k];
-            table.rows.push([...keys, tr.t[k], s + 1, names?.[s] ?? `skill ${s + 1}`, tr.level[s][k], tr.loss[k], l !== null && Number.isFinite(l) ? l : null, typeof a === "number" && Number.isFinite(a) ? a : null]);
+            table.rows.push([...keys, tr.t[k], s + 1, names[s], tr.level[s][k], tr.loss[k], l !== null && Number.isFinite(l) ? l : null, typeof a === "number" && Number.isFinite(a) ? a : null]);
           }
       }
       if (opts.long) {
         const head = [r.label, r.run.id, r.cfg.seed, ...swept.map((k) => (Object.hasOwn(r.run.overrides, k) ? r.run.overrides[k] : ""))].map(csvText).join(",");
         const tr = res.trace as { t: number[]; loss: number[]; level: number[][] };
+        const names = taskNamesOf(r.cfg, tr.level.length).map(csvText);
         for (let k = 0; k < tr.t.length; k++)
-          for (let s = 0; s < tr.level.length; s++) curves.push(`${head},${tr.t[k]},${s + 1},${tr.level[s][k]},${tr.loss[k]}`);
+          for (let s = 0; s < tr.level.length; s++) curves.push(`${head},${tr.t[k]},${s + 1},${names[s]},${tr.level[s][k]},${tr.loss[k]}`);
       }
       if (cal && study.calibrate) {
         try {

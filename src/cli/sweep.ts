@@ -66,7 +66,9 @@ The sweep block maps dotted config keys to lists of values, e.g.
 Runs are the cartesian product, keys in the order listed and the LAST key varying fastest:
 id 0 is params=20 zipf=1 seed=0, id 1 is params=20 zipf=1 seed=1, id 2 is params=20 zipf=1.5
 seed=0, ... up to id 17. Unless seed is swept, run id uses seed deriveSeed(config seed, id).
-Every run's config is validated before any run starts.
+Every run's config is validated before any run starts. A config's study: block is
+\`skillsim study\`'s: sweep runs the runs only, and says so on stderr (skillsim study FILE runs
+the same runs, resuming, and computes the study's tables and figures).
 
 Each output line is the run's record of run --json without the per-step trace: {"id",
 "overrides" (swept key -> value), "final": {"loss"}, "skills", "warnings", "summary", "domino"
@@ -169,6 +171,8 @@ export async function sweepCommand(config: string, opts: SweepCliOptions): Promi
   const plan = planSweep(readTextFile(config, "config"), { file: inputName(config), sets: opts.set });
   if (opts.plot) await checkPlotKeys(plan, opts);
   noteSetsOnSweptKeys(plan, opts.set, say);
+  // The study block belongs to `skillsim study` (one home): sweep runs the runs and says so.
+  if (plan.studyWhere) say(`${plan.studyWhere}: sweep runs the sweep only and does not act on the study: block; \`skillsim study ${shellWord(config)}\` runs the same runs (resuming) and computes the study's tables and figures`);
 
   if (opts.dryRun) {
     plan.validate(shardIds(plan.total, shard));

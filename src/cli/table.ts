@@ -8,6 +8,7 @@ import { readTextFile } from "./read.js";
 import { declareIo } from "./guard.js";
 import { emit } from "./write.js";
 import { note } from "./shared.js";
+import { hasTaskNames, taskNamesOf } from "../models/index.js";
 
 export interface TableCliOptions {
   csv?: boolean;
@@ -29,7 +30,7 @@ export function registerTable(program: Command): void {
     .option("--csv", "CSV (for pandas, R or a spreadsheet)")
     .option("--tsv", "tab-separated values")
     .option("--json", "a JSON array of records, one per row")
-    .option("--long", "one row per run and skill (onset, half, learned, level) instead of wide columns learned_1..n")
+    .option("--long", "one row per run and skill (task name, onset, half, learned, level) instead of wide columns learned_1..n")
     .option("--summary", "one row per group of runs that differ only in seed: mean, sd and 95% interval of final loss and learned times")
     .option("--top <K>", `only the K most frequent skills (the text report shows ${TEXT_DEFAULT_TOP} by default)`)
     .option("--skills <list>", "only these skills, e.g. 1,2,5")
@@ -42,7 +43,10 @@ Rows are in run id order. Wide columns (default): id, each swept key, final_loss
 onset_k, half_k and learned_k for every skill k (the first step at which its progress reached
 the timeline's thresholds; empty when never reached), final_k (its final level), ratio_k
 (learned_k / the most frequent skill's learned time), gap_j_k (the domino gap from skill j's
-learned time to skill k's onset), the run's summary (summary.KEY) and warnings. The text
+learned time to skill k's onset), the run's summary (summary.KEY) and warnings. Where the
+model names its tasks from the config (a sparse-parity output "x1 xor x2", modular addition's
+"training accuracy" and "held-out accuracy"), --long has a task column and the text report
+ends with which task each skill number is. The text
 report prints learned_k only, for the ${TEXT_DEFAULT_TOP} most frequent skills unless --top or --skills says
 otherwise; --csv, --tsv and --json carry every skill (--json keeps lists as lists).
 --summary: the 95% interval of a mean uses Student's t quantile with n - 1 degrees of freedom.
@@ -76,7 +80,8 @@ export function tableCommand(file: string, opts: TableCliOptions): void {
   if (opts.top !== undefined) sel.top = positiveInt("--top", opts.top);
   if (opts.skills !== undefined) sel.skills = opts.skills.split(",").map((s) => positiveInt("--skills", s));
   const text = readTextFile(file, "sweep file");
-  const runs = parseSweepRuns(text, file);
+  // Task names from each line's config, where the model names them ("x1 xor x2").
+  const runs = parseSweepRuns(text, file, (config, count) => (hasTaskNames(config, count) ? taskNamesOf(config, count) : null));
   const isText = formats.length === 0;
   if (isText && sel.top === undefined && sel.skills === undefined) sel.top = TEXT_DEFAULT_TOP;
   const t = buildSweepTable(runs, sel);

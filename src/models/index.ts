@@ -58,3 +58,28 @@ export function parameterCountOf(config: Record<string, unknown>): number | null
     return null;
   }
 }
+
+/**
+ * What each of a run's `count` skills is called, from its full config (a run JSON's or sweep
+ * line's `config`): the model's task names (taskNames) when it has them for this config, else
+ * "skill i" (two tasks of one name: "skill i (name)"). The one place figures, the text report,
+ * `table` and studies take task labels from.
+ */
+export function taskNamesOf(config: Record<string, unknown>, count: number): string[] {
+  const named = isModelName(config.model) ? modelSpec(config.model).taskNames : undefined;
+  let names: unknown = null;
+  try {
+    names = named?.(config) ?? null;
+  } catch {
+    names = null; // a config that is not a valid one (a hand-edited run JSON): the default names
+  }
+  const plain = Array.from({ length: count }, (_, i) => `skill ${i + 1}`);
+  if (!Array.isArray(names) || names.length !== count || !names.every((n) => typeof n === "string" && n !== "")) return plain;
+  // Two tasks of one name (a subtask listed twice) would be one line in a figure: keep the index in front.
+  return new Set(names).size === count ? (names as string[]) : plain.map((p, i) => `${p} (${names[i]})`);
+}
+
+/** Whether the model names this config's tasks (taskNamesOf gives more than "skill i"). */
+export function hasTaskNames(config: Record<string, unknown>, count: number): boolean {
+  return taskNamesOf(config, count).some((n, i) => n !== `skill ${i + 1}`);
+}

@@ -92,9 +92,10 @@ export interface ModelSpec<C extends BaseConfig = BaseConfig> {
   /** Each skill's own loss l_i from its recorded level (the per-skill loss panel of a run figure,
    * paper Fig 12: `run --plot --skill-loss`), or a sentence saying why this config has none. */
   skillLoss?(c: C): SkillLoss | string;
-  /** What each skill is called in figures, by index - 1 (from the run's summary), when more than "skill i"
-   * ("training accuracy", "held-out accuracy"); null for the default. */
-  taskNames?(summary: Record<string, unknown>, count: number): string[] | null;
+  /** What each skill is called (figures, reports, tables), by index - 1, when the config names its tasks
+   * ("x1 xor x2" for a sparse-parity output, "training accuracy" and "held-out accuracy" for modular
+   * addition); null for the default "skill i". Read through taskNamesOf (./index.ts). */
+  taskNames?(c: C): string[] | null;
   /** Keys of this config that are not in force because another key overrides them (a Resource or
    * Domino `rate` overrides 2·lr·√params): figures show what is in force. Null when all are. */
   overridden?(c: C): { keys: string[]; by: string } | null;

@@ -5,7 +5,7 @@
  */
 import asciichart from "asciichart";
 import type { RunResult } from "./result.js";
-import { modelSpec } from "../models/index.js";
+import { hasTaskNames, modelSpec, taskNamesOf } from "../models/index.js";
 import { evenlySpaced, fmt, listLabel } from "./format.js"; // at most m skills, evenly spread over the ranks
 
 export interface TextOptions {
@@ -32,12 +32,14 @@ export function header(r: RunResult): string {
 function table(r: RunResult): string {
   const th = (r.config as any).timeline;
   const on = th.on === "level" ? "s>" : ""; // on: level, the thresholds are levels
-  const cols = ["skill", "frequency", `onset(${on}${th.onset})`, `half(${on}${th.half})`, `learned(${on}${th.learned})`, "final"];
+  // Named tasks (a sparse parity's "x1 xor x2") get a column of their names, left-aligned.
+  const names = hasTaskNames(r.config, r.skills.length) ? taskNamesOf(r.config, r.skills.length) : null;
+  const cols = ["skill", ...(names ? ["task"] : []), "frequency", `onset(${on}${th.onset})`, `half(${on}${th.half})`, `learned(${on}${th.learned})`, "final"];
   // A withheld time is not "never reached" (-): it is not reported (see the warning).
   const time = (s: RunResult["skills"][number], x: number | null) => (s.withheld ? "withheld" : fmt(x, 5));
-  const rows = r.skills.map((s) => [String(s.index), fmt(s.frequency), time(s, s.onset), time(s, s.half), time(s, s.learned), s.final.toFixed(4)]);
+  const rows = r.skills.map((s) => [String(s.index), ...(names ? [names[s.index - 1] ?? ""] : []), fmt(s.frequency), time(s, s.onset), time(s, s.half), time(s, s.learned), s.final.toFixed(4)]);
   const w = cols.map((c, j) => rows.reduce((m, row) => Math.max(m, row[j].length), c.length));
-  const line = (cells: string[]) => cells.map((x, j) => x.padStart(w[j])).join("  ");
+  const line = (cells: string[]) => cells.map((x, j) => (names && j === 1 ? x.padEnd(w[j]) : x.padStart(w[j]))).join("  ");
   return [line(cols), ...rows.map(line)].join("\n");
 }
 
@@ -73,7 +75,8 @@ function chart(r: RunResult, o: TextOptions): string {
   });
   const tEnd = t[t.length - 1];
   const axis = `${" ".repeat(8)}0${fmt(tEnd).padStart(width - 1)}`;
-  const legend = pick.map((i, j) => (o.color ? `${PALETTE[j % PALETTE.length]}━━${asciichart.reset}` : `(${j + 1})`) + ` skill ${i + 1}`).join("  ");
+  const names = taskNamesOf(r.config, level.length);
+  const legend = pick.map((i, j) => (o.color ? `${PALETTE[j % PALETTE.length]}━━${asciichart.reset}` : `(${j + 1})`) + ` ${names[i]}`).join("  ");
   const note = pick.length < level.length ? ` (${pick.length} of ${level.length} skills, spread over the ranks)` : "";
   return `skill level vs time${note}\n${plot}\n${axis}\n${o.color ? "" : "series in order: "}${legend}`;
 }
@@ -84,6 +87,9 @@ function bars(r: RunResult, o: TextOptions): string {
   const width = Math.max(20, Math.min(100, o.width - 40));
   const col = (x: number) => Math.min(width - 1, Math.max(0, Math.round((x / tEnd) * (width - 1))));
   const pick = evenlySpaced(r.skills.length, 30);
+  // Named tasks are labelled by name, padded to the longest; else "skill i".
+  const names = hasTaskNames(r.config, r.skills.length) ? taskNamesOf(r.config, r.skills.length) : null;
+  const labelWidth = names ? Math.max(...pick.map((i) => names[i].length)) : 0;
   const lines = pick.map((i) => {
     const s = r.skills[i];
     const cells = new Array(width).fill(" ");
@@ -92,7 +98,7 @@ function bars(r: RunResult, o: TextOptions): string {
       for (let x = a; x <= b; x++) cells[x] = s.learned === null ? "░" : "█";
       if (s.half !== null) cells[col(s.half)] = "│";
     }
-    const label = `skill ${String(s.index).padStart(String(r.skills.length).length)}`;
+    const label = names ? names[i].padEnd(labelWidth) : `skill ${String(s.index).padStart(String(r.skills.length).length)}`;
     const span = s.withheld ? "withheld (see the warning)" : s.onset === null ? "not started" : `${fmt(s.onset, 5)} → ${s.learned === null ? "…" : fmt(s.learned, 5)}`;
     const bar = cells.join("");
     return `${label} ▕${o.color ? `\x1b[36m${bar}\x1b[0m` : bar}▏ ${span}`;

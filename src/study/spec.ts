@@ -112,6 +112,14 @@ export interface PaperCheck {
   /** Where the value was read: the paper's `text`, a `figure` (read off a plot), a `notebook`'s printed output, or the authors' `code` re-run. */
   provenance: Provenance;
   tolerance: { abs?: number; rel?: number };
+  /**
+   * `reduced: WHY`: this study runs a reduced version of the paper's (fewer steps, seeds or sizes)
+   * and, for this number, the reduction is known to matter (WHY says how, with the full-size
+   * measurement): its verdict is "not comparable", never "ok" or "differs", and it does not fail
+   * `skillsim paper`. The full-size study (configs/paper/full/) checks the number itself. Null:
+   * the reduced value is comparable.
+   */
+  reduced: string | null;
   where: string;
 }
 
@@ -405,6 +413,9 @@ export function parseStudy(text: string, file: string, read: ReadText): Study {
   return { file, sources, quantities, group, fit, compare, calibrate, figures, paper };
 }
 
+/** The keys of a paper check. */
+const CHECK_KEYS = ["quantity", "row", "table", "column", "value", "source", "provenance", "tolerance", "reduced"];
+
 function parsePaper(v: unknown, at: (p: (string | number)[]) => string, qs: string[], group: string[], fit: FitSpec | null, compare: CompareSpec | null, figureNames: string[]): Study["paper"] {
   if (v === undefined) return null;
   if (!isObj(v)) throw new ConfigError("expected {figure, title, checks: [...]}", at(["paper"]), "paper");
@@ -433,7 +444,11 @@ function parsePaper(v: unknown, at: (p: (string | number)[]) => string, qs: stri
     if (typeof prov !== "string" || !(PROVENANCES as readonly string[]).includes(prov)) throw new ConfigError(`provenance: where the value was read, one of ${PROVENANCES.join(", ")} (the paper's text, a figure read off its plot, a notebook's printed output, the authors' code re-run)${typeof prov === "string" ? suggest(prov, [...PROVENANCES]) : ""}`, at([...p, prov === undefined ? "source" : "provenance"]), `${key}.provenance`);
     const tol = c.tolerance;
     if (!isObj(tol) || (typeof tol.abs !== "number" && typeof tol.rel !== "number")) throw new ConfigError("tolerance: {abs: X} or {rel: X}", at([...p, "tolerance"]), `${key}.tolerance`);
-    checks.push({ quantity: String(c.quantity ?? column), row, table, column, value, source: c.source, provenance: prov as Provenance, tolerance: { abs: tol.abs as number | undefined, rel: tol.rel as number | undefined }, where: at(p) });
+    const reduced = c.reduced;
+    if (reduced !== undefined && (typeof reduced !== "string" || reduced.trim() === ""))
+      throw new ConfigError("reduced: a sentence saying why this study's reduced size cannot be compared with this number (and what the full size gives)", at([...p, "reduced"]), `${key}.reduced`);
+    for (const k of Object.keys(c)) if (!CHECK_KEYS.includes(k)) throw new ConfigError(`unknown key; a check has ${CHECK_KEYS.join(", ")}${suggest(k, CHECK_KEYS)}`, at([...p, k]), `${key}.${k}`);
+    checks.push({ quantity: String(c.quantity ?? column), row, table, column, value, source: c.source, provenance: prov as Provenance, tolerance: { abs: tol.abs as number | undefined, rel: tol.rel as number | undefined }, reduced: typeof reduced === "string" ? reduced.trim() : null, where: at(p) });
   });
   if (v.slow !== undefined && typeof v.slow !== "boolean") throw new ConfigError("slow: true or false", at(["paper", "slow"]), "paper.slow");
   const drawnRaw = v.drawn === undefined ? [] : Array.isArray(v.drawn) ? v.drawn : [v.drawn];

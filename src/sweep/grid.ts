@@ -71,6 +71,8 @@ export class SweepPlan {
     readonly keys: SweepKey[],
     readonly baseSeed: number,
     private readonly sweepWhere: string,
+    /** file:line:col of the config's `study:` key (what `skillsim study` computes from these runs; no part of a run), or null. */
+    readonly studyWhere: string | null = null,
   ) {
     this.sizes = keys.map((k) => k.values.length);
     this.total = this.sizes.reduce((a, b) => a * b, 1);
@@ -227,7 +229,8 @@ export function planSweep(text: string, opts: { file: string; sets?: string[] })
       `${sizes} is ${total.toLocaleString("en-US")} runs, more than the limit of ${MAX_RUNS.toLocaleString("en-US")}; split it into several configs`,
       at(sweepKeyNode), "sweep");
   }
-  return new SweepPlan(withoutSweep(text, doc), file, sets, keys, base.seed, sweepKeyNode ? at(sweepKeyNode) : axisSets[0].where);
+  const studyKeyNode = isMap(doc.contents) ? (doc.contents.items.find((it) => isScalar(it.key) && it.key.value === "study")?.key as Node | undefined) : undefined;
+  return new SweepPlan(withoutSweep(text, doc), file, sets, keys, base.seed, sweepKeyNode ? at(sweepKeyNode) : axisSets[0].where, studyKeyNode ? at(studyKeyNode) : null);
 }
 
 /**

@@ -155,3 +155,61 @@ timeline: {on: level, onset: 0.6, half: 0.75, learned: 0.9}
     assert.ok(e < 1.6, `seed ${seed}: ratio ${e} at p2 = 1`);
   }
 });
+
+test("tasks are named from the config: run figure (.vl.json), text report, table, study curves and calibrate figure", async () => {
+  // Fig 2 (top)'s three sparse-parity outputs, small (Fig 13's names: test/report/figures-cli.test.ts).
+  const dir = tempDir();
+  const f = join(dir, "composite.yaml");
+  writeFileSync(f, `model: network
+task: {kind: sparse-parity, bits: 8, samples: 200, subtasks: [[3, 4], [1, 2], [1, 2, 3, 4]]}
+skills: {frequencies: [1, 1, 1]}
+network: {hidden: [8], activation: relu}
+lr: 0.01
+steps: 20
+record: {points: 5, spacing: linear}
+sweep:
+  seed: [0, 1]
+study:
+  figures:
+    - {name: acc, data: curves, x: step, y: level, color: task}
+`);
+  const names = ["x3 xor x4", "x1 xor x2", "x1 xor x2 xor x3 xor x4"];
+  const vl = join(dir, "run.vl.json");
+  const p = await cliIn(["run", f, "--quiet", "--plot", vl]);
+  assert.equal(p.code, 0, p.stderr);
+  const spec = JSON.parse(readFileSync(vl, "utf8"));
+  assert.deepEqual(spec.vconcat[0].encoding.color.scale.domain, names);
+  assert.deepEqual([...new Set(spec.vconcat[0].data.values.map((v: { task: string }) => v.task))], names);
+  assert.match(p.stdout, /^skill {2}task {21}frequency/m);
+  assert.match(p.stdout, /^ {4}3 {2}x1 xor x2 xor x3 xor x4 /m);
+  assert.match(p.stdout, /series in order: \(1\) x3 xor x4 {2}\(2\) x1 xor x2 {2}\(3\) x1 xor x2 xor x3 xor x4/);
+
+  const runs = join(dir, "runs.jsonl");
+  assert.equal((await cliIn(["sweep", f, "--out", runs, "--jobs", "1", "--quiet"])).code, 0);
+  const long = await cliIn(["table", runs, "--long", "--csv"]);
+  assert.equal(long.code, 0, long.stderr);
+  const rows = long.stdout.trim().split("\n").map((l) => l.split(","));
+  assert.deepEqual(rows[0].slice(0, 5), ["id", "seed", "final_loss", "skill", "task"]);
+  assert.deepEqual(rows.slice(1, 4).map((r) => r[4]), names);
+  const text = await cliIn(["table", runs]);
+  assert.match(text.stdout, /^tasks: 1 = x3 xor x4; 2 = x1 xor x2; 3 = x1 xor x2 xor x3 xor x4$/m);
+
+  const out = join(dir, "study");
+  const s = await cliIn(["study", f, "--out", out, "--jobs", "1", "--long", "-q"]);
+  assert.equal(s.code, 0, s.stderr);
+  const curves = readFileSync(join(out, "curves.csv"), "utf8").trim().split("\n").map((l) => l.split(","));
+  assert.equal(curves[0].join(","), "config,id,seed,step,skill,task,level,loss");
+  assert.deepEqual(curves.slice(1, 4).map((r) => r[5]), names);
+  const acc = JSON.parse(readFileSync(join(out, "acc.vl.json"), "utf8"));
+  assert.deepEqual([...new Set(JSON.stringify(acc.data ?? acc).match(/"task":"[^"]*"/g))].sort(), names.map((n) => `"task":"${n}"`).sort());
+
+  // calibrate --plot on the run: the observed and fitted curves carry the run's task names.
+  const json = join(dir, "run.json");
+  assert.equal((await cliIn(["run", f, "--json", "--out", json, "-q"])).code, 0);
+  const cal = join(dir, "cal.vl.json");
+  const c = await cliIn(["calibrate", json, "--plot", cal, "-q"]);
+  assert.equal(c.code, 0, c.stderr);
+  const cs = JSON.parse(readFileSync(cal, "utf8"));
+  assert.deepEqual(cs.layer[0].encoding.color.scale.domain, names);
+  assert.deepEqual([...new Set(cs.data.values.map((v: { skill: string }) => v.skill))].sort(), [...names].sort());
+});

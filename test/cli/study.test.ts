@@ -101,6 +101,24 @@ test("study --plot: svg, png, vl.json and html through the one output guard; sev
   assert.equal(existsSync(join(none.dir, "o", "runs-tiny.jsonl")), false);
 });
 
+test("sweep on a config with a study: block runs the runs only and says to use study, whose runs are the same lines", async () => {
+  const { dir, file } = tiny();
+  const out = join(dir, "runs.jsonl");
+  const r = await cliIn(["sweep", file, "--out", out, "--jobs", "1"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /tiny\.yaml:8:1: sweep runs the sweep only and does not act on the study: block; `skillsim study \S*tiny\.yaml` runs the same runs \(resuming\) and computes the study's tables and figures/);
+  const quiet = await cliIn(["sweep", file, "--out", join(dir, "q.jsonl"), "--jobs", "1", "-q"]);
+  assert.equal(quiet.stderr, "");
+  const s = await cliIn(["study", file, "--out", join(dir, "study"), "--jobs", "1", "-q"]);
+  assert.equal(s.code, 0, s.stderr);
+  const byId = (f: string) => readFileSync(f, "utf8").trim().split("\n").sort((a, b) => JSON.parse(a).id - JSON.parse(b).id);
+  assert.deepEqual(byId(join(dir, "study", "runs-tiny.jsonl")), byId(out));
+  // No study block: no note.
+  const plain = tiny(TINY.replace(/study:[\s\S]*$/, ""));
+  const p = await cliIn(["sweep", plain.file, "--out", join(plain.dir, "p.jsonl"), "--jobs", "1"]);
+  assert.doesNotMatch(p.stderr, /study/);
+});
+
 test("study --long: one row per run, recorded step and skill", async () => {
   const { dir, file } = tiny();
   const out = join(dir, "out");
@@ -108,14 +126,14 @@ test("study --long: one row per run, recorded step and skill", async () => {
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, "");
   const rows = readFileSync(join(out, "curves.csv"), "utf8").trim().split("\n");
-  assert.equal(rows[0], "config,id,seed,N0,step,skill,level,loss");
+  assert.equal(rows[0], "config,id,seed,N0,step,skill,task,level,loss");
   assert.equal(rows.length - 1, 4 * 11 * 3);
   // The last row: run 3's last recorded step, skill 3, its final level as the sweep line has it.
   const last = JSON.parse(readFileSync(join(out, "runs-tiny.jsonl"), "utf8").trim().split("\n").find((l) => JSON.parse(l).id === 3)!);
   const cells = rows[rows.length - 1].split(",");
-  assert.deepEqual(cells.slice(0, 6), ["tiny", "3", "1", "0.1", "400", "3"]);
-  assert.equal(Number(cells[6]), last.skills[2].final);
-  assert.equal(Number(cells[7]), last.final.loss);
+  assert.deepEqual(cells.slice(0, 7), ["tiny", "3", "1", "0.1", "400", "3", "skill 3"]);
+  assert.equal(Number(cells[7]), last.skills[2].final);
+  assert.equal(Number(cells[8]), last.final.loss);
 });
 
 test("study: an unknown field is one line naming file:line:col and the key, exit 2, nothing run", async () => {
@@ -153,7 +171,7 @@ test("paper 16: the study, its verdicts and the Markdown table; exit 1 when a nu
   assert.match(r.stdout, /16\s+learned, skill 3\s+2172\s+code\s+2172\s+exact\s+ok/);
   const v = JSON.parse(readFileSync(join(out, "verdicts.json"), "utf8"));
   assert.equal(v.verdicts.length, 3);
-  assert.ok(v.verdicts.every((x: { ok: boolean }) => x.ok));
+  assert.ok(v.verdicts.every((x: { verdict: string }) => x.verdict === "ok"));
   assert.match(readFileSync(join(out, "paper.md"), "utf8"), /\| 16 \| learned, skill 3 \| 2172 \| code \| authors' loop \(NumPy float64\) \| 2172 \| exact \| ok \|/);
 
   // The same study with a reference moved by one step: a verdict of "differs" and exit 1.
@@ -164,7 +182,21 @@ test("paper 16: the study, its verdicts and the Markdown table; exit 1 when a nu
   const bad = await cliIn(["paper", "--out", join(dir, "o"), "--jobs", "1", "-q"], { env: { SKILLSIM_PAPER_DIR: join(dir, "paper") } });
   assert.equal(bad.code, 1);
   assert.match(bad.stdout, /16\s+learned, skill 3\s+2173\s+code\s+2172\s+exact\s+DIFFERS/);
-  assert.match(bad.stderr, /1 of 3 numbers outside their tolerance/);
+  assert.match(bad.stderr, /1 of 3 comparable numbers outside their tolerance/);
+
+  // The moved number declared reduced: "not comparable" (its value still shown), neither ok nor a
+  // failure (a check naming no single row: test/study/compute.test.ts).
+  const study = readFileSync(join(ROOT, "configs/paper/fig16.study.yaml"), "utf8");
+  const reduced = study.replace(/value: 2172, (.*)tolerance: \{abs: 0\}\}/, 'value: 2173, $1tolerance: {abs: 0}, reduced: "a reduced run (test)"}');
+  assert.notEqual(reduced, study);
+  writeFileSync(join(dir, "paper/fig16.study.yaml"), reduced);
+  const nc = await cliIn(["paper", "--out", join(dir, "o3"), "--jobs", "1"], { env: { SKILLSIM_PAPER_DIR: join(dir, "paper") } });
+  assert.equal(nc.code, 0, nc.stderr);
+  assert.match(nc.stdout, /16\s+learned, skill 3\s+2173\s+code\s+2172\s+exact\s+not comparable: reduced: a reduced run \(test\)\n/);
+  assert.match(nc.stderr, /2 of 2 comparable numbers within tolerance \(and 1 number not comparable with the paper's \(see the verdict column\)\)/);
+  assert.match(readFileSync(join(dir, "o3", "paper.md"), "utf8"), /\| 2172 \| exact \| not comparable: reduced: a reduced run \(test\) \|/);
+  const nv = JSON.parse(readFileSync(join(dir, "o3", "verdicts.json"), "utf8")).verdicts;
+  assert.deepEqual(nv.map((x: { verdict: string }) => x.verdict), ["ok", "ok", "not comparable"]);
 
   const unknown = await cliIn(["paper", "99", "--out", join(dir, "o2")]);
   assert.equal(unknown.code, 2);
@@ -179,7 +211,7 @@ test("paper 12: the paper's panels (each skill's loss, four configs), --plot FIL
   assert.match(r.stdout, /12\s+figure skill-loss: Fig 12: each skill's loss .*\s+-\s+drawn\s+-\s+drawn, no reference/);
   assert.match(readFileSync(join(out, "paper.md"), "utf8"), /\| 12 \| figure skill-loss: .* \| - \| - \| drawn \| - \| drawn, no reference \|/);
   const v = JSON.parse(readFileSync(join(out, "verdicts.json"), "utf8"));
-  assert.deepEqual(v.verdicts.map((x: { drawn?: boolean; reference: number | null }) => [x.drawn, x.reference]), [[true, null]]);
+  assert.deepEqual(v.verdicts.map((x: { verdict: string; reference: number | null }) => [x.verdict, x.reference]), [["drawn", null]]);
   assert.match(readFileSync(join(dir, "f-fig12-skill-loss.svg"), "utf8"), /^<svg/);
   const spec = JSON.parse(readFileSync(join(out, "fig12", "skill-loss.vl.json"), "utf8"));
   assert.deepEqual(spec.facet.field, "config");
@@ -256,7 +288,7 @@ test("study: data: curves draws per-skill curves (long format), select picks run
   assert.equal(means.length, 2 * 3 * 8); // 2 N0 x 3 skills x the 8 recorded steps in 0..300 (0, 40, ..., 280)
   for (const m of means) {
     const row = curves.find((c) => c[2] === "0" && Number(c[3]) === m.N0 && Number(c[4]) === m.step && Number(c[5]) === m.skill)!;
-    assert.equal(m.mean, Number(row[6]));
+    assert.equal(m.mean, Number(row[7]));
   }
   assert.deepEqual(lev.facet.field, "N0");
   assert.ok(lev.title.subtitle.includes("runs: seed = 0"));
@@ -264,7 +296,7 @@ test("study: data: curves draws per-skill curves (long format), select picks run
   // skill_loss = (1 - level)^2 (Resource mse); two seeds of N0 = 0.1 averaged, with the t band.
   const sl = JSON.parse(readFileSync(join(out, "sl.vl.json"), "utf8"));
   const m = sl.data.values.find((v: { layer: string; step: number; skill: number }) => v.layer === "mean" && v.step === 80 && v.skill === 2);
-  const lv = curves.filter((c) => c[3] === "0.1" && c[4] === "80" && c[5] === "2").map((c) => (1 - Number(c[6])) ** 2);
+  const lv = curves.filter((c) => c[3] === "0.1" && c[4] === "80" && c[5] === "2").map((c) => (1 - Number(c[7])) ** 2);
   assert.equal(lv.length, 2);
   assert.ok(Math.abs(m.mean - (lv[0] + lv[1]) / 2) < 1e-15);
   assert.equal(sl.layer[0].encoding.y.scale.type, "log");

@@ -107,3 +107,20 @@ test("every model's runner (what `run`'s worker imports alone) is its run: the s
     assert.deepEqual((fn as (c: unknown, h: object) => unknown)(cfg, {}), spec.run(cfg as never), name);
   }
 });
+
+test("task names come from the config through taskNamesOf: sparse-parity bits, modular addition's two accuracies, else skill i", async () => {
+  const { taskNamesOf, hasTaskNames } = await import("../../src/models/index.js");
+  const parity = (subtasks: number[][]) => ({ model: "network", task: { kind: "sparse-parity", subtasks } });
+  assert.deepEqual(taskNamesOf(parity([[3, 4], [1, 2], [1, 2, 3, 4]]), 3), ["x3 xor x4", "x1 xor x2", "x1 xor x2 xor x3 xor x4"]);
+  assert.deepEqual(taskNamesOf(parity([[7], [1, 2, 3, 4, 5], [2, 4, 6, 8, 10]]), 3), ["x7", "parity of x1..x5", "parity of x2, x4, x6, x8, x10"]);
+  // One name twice would merge two lines of a figure: the index stays in front.
+  assert.deepEqual(taskNamesOf(parity([[1, 2], [1, 2]]), 2), ["skill 1 (x1 xor x2)", "skill 2 (x1 xor x2)"]);
+  assert.deepEqual(taskNamesOf({ model: "network", task: { kind: "modular-addition" } }, 2), ["training accuracy", "held-out accuracy"]);
+  // A model (or task kind) with no names, a count the names do not fit, a config that is no config: skill i.
+  assert.deepEqual(taskNamesOf({ model: "network", task: { kind: "squares" } }, 2), ["skill 1", "skill 2"]);
+  assert.deepEqual(taskNamesOf({ model: "resource" }, 3), ["skill 1", "skill 2", "skill 3"]);
+  assert.deepEqual(taskNamesOf(parity([[1, 2], [3, 4]]), 3), ["skill 1", "skill 2", "skill 3"]);
+  assert.deepEqual(taskNamesOf({ model: "network" }, 1), ["skill 1"]);
+  assert.equal(hasTaskNames(parity([[1, 2]]), 1), true);
+  assert.equal(hasTaskNames({ model: "geometry" }, 2), false);
+});

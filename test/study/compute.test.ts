@@ -3,7 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parseStudy } from "../../src/study/spec.js";
 import { computeStudy, findRows, toCsv, type StudyRun } from "../../src/study/compute.js";
-import { verdicts, within } from "../../src/study/paper.js";
+import { verdictText, verdicts, within } from "../../src/study/paper.js";
 import { studySpec, GROUP_INTERVAL } from "../../src/report/figure/study.js";
 import { fieldRef } from "../../src/report/figure/relplot.js";
 import type { SweepRun } from "../../src/analysis/sweep-table.js";
@@ -32,7 +32,7 @@ function runsOf(s: ReturnType<typeof study>): StudyRun[] {
   return Array.from({ length: 6 }, (_, id) => {
     const cfg = s.sources[0].plan.run(id).cfg;
     const run: SweepRun = {
-      line: id + 1, id, overrides: s.sources[0].plan.overridesOf(id), finalLoss: 0.5 + id, error: null, warnings: null, summary: null, ratios: new Map(), gaps: [], timelineOn: "progress",
+      line: id + 1, id, overrides: s.sources[0].plan.overridesOf(id), finalLoss: 0.5 + id, error: null, warnings: null, summary: null, ratios: new Map(), gaps: [], timelineOn: "progress", taskNames: null,
       skills: [1, 2, 3].map((index) => ({ index, frequency: 1 / index, onset: null, half: null, learned: index === 1 ? 10 : index === 2 ? learned2[id] : null, final: 1, withheld: null })),
     };
     return { label: "s", run, cfg };
@@ -132,12 +132,30 @@ test("paper checks: tolerance and verdicts", () => {
   assert.ok(within(573, 573, { abs: 0 }));
   assert.ok(!within(574, 573, { abs: 0 }));
   const text = `study:\n  configs: [c.yaml]\n  derive: {ratio: "skills[2].learned / skills[1].learned"}\npaper:\n  figure: "x"\n  checks:\n    - {quantity: r, row: {N0: 0.01}, column: ratio, value: 2.3, source: "hand", provenance: text, tolerance: {rel: 0.05}}\n    - {quantity: r, row: {N0: 0.1}, column: ratio, value: 3, source: "hand", provenance: text, tolerance: {abs: 0.5}}\n`;
-  const s = parseStudy(text, "dir/p.yaml", (p) => {
+  // The same number declared reduced (the reduction changes it): not comparable, whatever its value;
+  // a row that names no single row of the table: not comparable, saying which check.
+  const more = `    - {quantity: r, row: {N0: 0.1}, column: ratio, value: 3, source: "hand", provenance: text, tolerance: {abs: 0.5}, reduced: "10 steps, not 100 | the full size gives 3.1"}
+    - {quantity: r, row: {N0: 0.5}, column: ratio, value: 3, source: "hand", provenance: text, tolerance: {abs: 0.5}}
+    - {quantity: r, row: {}, column: ratio, value: 3, source: "hand", provenance: text, tolerance: {abs: 0.5}}\n`;
+  const s = parseStudy(text + more, "dir/p.yaml", (p) => {
     assert.equal(p, "dir/c.yaml");
     return CONFIG.replace(/study:[\s\S]*$/, "");
   });
   const v = verdicts(s, computeStudy(s, runsOf(s).map((r) => ({ ...r, label: "c" }))));
-  assert.deepEqual(v.map((x) => [x.value, x.n, x.ok]), [[7 / 3, 3, true], [4, 2, false]]);
+  assert.deepEqual(v.map((x) => [x.value, x.n, x.verdict]), [[7 / 3, 3, "ok"], [4, 2, "differs"], [4, 2, "not comparable"], [null, 0, "not comparable"], [null, 0, "not comparable"]]);
+  assert.deepEqual(v.map((x) => verdictText(x, "text")), [
+    "ok", "DIFFERS", "not comparable: reduced: 10 steps, not 100 | the full size gives 3.1",
+    "not comparable: 0 rows of the groups table match {\"N0\":0.5}: the check names no single row (dir/p.yaml:10:7)",
+    "not comparable: 2 rows of the groups table match {}: the check names no single row (dir/p.yaml:11:7)",
+  ]);
+  // One function words the cell; Markdown bolds a difference and escapes a "|".
+  assert.deepEqual(v.slice(1, 3).map((x) => verdictText(x, "markdown")), ["**differs**", "not comparable: reduced: 10 steps, not 100 \\| the full size gives 3.1"]);
+  assert.equal(verdictText({ verdict: "differs", why: "no value (no run reached it)" }, "text"), "DIFFERS (no value (no run reached it))");
+  assert.equal(verdictText({ verdict: "drawn", why: null }, "markdown"), "drawn, no reference");
+  // reduced: a sentence; a misspelt key is refused.
+  const bad = (extra: string) => () => parseStudy(text + `    - {quantity: r, row: {N0: 0.1}, column: ratio, value: 3, source: "hand", provenance: text, tolerance: {abs: 0.5}, ${extra}}\n`, "dir/p.yaml", () => CONFIG.replace(/study:[\s\S]*$/, ""));
+  assert.throws(bad(`reduced: ""`), (e: any) => /paper\.checks\.2\.reduced: reduced: a sentence saying why/.test(e.format()));
+  assert.throws(bad(`reduce: "x"`), (e: any) => /paper\.checks\.2\.reduce: unknown key; a check has .*reduced.*did you mean "reduced"/.test(e.format()));
 });
 
 test("paper.drawn: figures no check covers are listed beside the checks as drawn, no reference; a name that is no figure is refused", () => {
@@ -147,7 +165,7 @@ test("paper.drawn: figures no check covers are listed beside the checks as drawn
   assert.deepEqual(s.paper!.drawn, ["f"]);
   const result = computeStudy(s, runsOf(s).map((r) => ({ ...r, label: "c" })));
   const v = verdicts(s, result, ["r", "f"]);
-  assert.deepEqual(v.map((x) => [x.quantity, x.drawn ?? false, x.reference]), [["r", false, 2.3], ["figure f: loss", true, null]]);
+  assert.deepEqual(v.map((x) => [x.quantity, x.verdict, x.reference]), [["r", "ok", 2.3], ["figure f: loss", "drawn", null]]);
   // A figure that was not drawn (nothing to draw) gets no row; without drawn: only the checks.
   assert.equal(verdicts(s, result, ["r"]).length, 1);
   assert.equal(verdicts(parseStudy(base, "dir/p.yaml", read), result, ["r", "f"]).length, 1);
@@ -191,7 +209,7 @@ function lossRuns(s: ReturnType<typeof study>, losses: number[], label = "s", so
   return losses.map((finalLoss, id) => {
     const cfg = s.sources[source].plan.run(id).cfg;
     const run: SweepRun = {
-      line: id + 1, id, overrides: s.sources[source].plan.overridesOf(id), finalLoss, error: null, warnings: null, summary: null, ratios: new Map(), gaps: [], timelineOn: "progress",
+      line: id + 1, id, overrides: s.sources[source].plan.overridesOf(id), finalLoss, error: null, warnings: null, summary: null, ratios: new Map(), gaps: [], timelineOn: "progress", taskNames: null,
       skills: [1, 2].map((index) => ({ index, frequency: 1 / index, onset: null, half: null, learned: null, final: 1, withheld: null })),
     };
     return { label, run, cfg };
@@ -268,7 +286,7 @@ test("compare: each num run over its den partner (same other keys and seed), agg
   assert.deepEqual(r.compare!.columns, ["N0", "pairs", "final_loss_ratio_n", "final_loss_ratio_mean", "final_loss_ratio_sd", "final_loss_ratio_lo", "final_loss_ratio_hi"]);
   assert.deepEqual(r.compare!.rows.map((row) => row.slice(0, 5)), [[0.01, 3, 3, 2, 1], [0.1, 3, 3, 4, 0]]);
   const v = verdicts(s, r);
-  assert.deepEqual(v.map((x) => [x.value, x.sd, x.n, x.ok, x.provenance]), [[2, 1, 3, true, "figure"]]);
+  assert.deepEqual(v.map((x) => [x.value, x.sd, x.n, x.verdict, x.provenance]), [[2, 1, 3, "ok", "figure"]]);
   const spec = studySpec(r, s.figures[0]) as any;
   assert.ok(spec.data.values.some((d: { mean?: number }) => d.mean === 4));
   assert.equal(spec.data.values.filter((d: { layer: string }) => d.layer === "reference").length, 0, "no checks given: no reference points");

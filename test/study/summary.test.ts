@@ -61,7 +61,7 @@ test("summary paths resolve per run: list entries from 1, empty (missing run) wh
     null, // a line written without a summary: empty, never a made-up number
   ];
   const runs: StudyRun[] = summaries.map((summary, id) => {
-    const run: SweepRun = { line: id + 1, id, overrides: s.sources[0].plan.overridesOf(id), finalLoss: 1, error: null, warnings: null, summary, ratios: new Map(), gaps: [], timelineOn: "progress", skills: [] };
+    const run: SweepRun = { line: id + 1, id, overrides: s.sources[0].plan.overridesOf(id), finalLoss: 1, error: null, warnings: null, summary, ratios: new Map(), gaps: [], timelineOn: "progress", taskNames: null, skills: [] };
     return { label: "s", run, cfg: s.sources[0].plan.run(id).cfg };
   });
   const r = computeStudy(s, runs);

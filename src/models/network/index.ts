@@ -5,6 +5,27 @@ import { runNetwork } from "./model.js";
 import { networkSchema, type NetworkConfig } from "./schema.js";
 import { example, template } from "./template.js";
 
+/**
+ * Task names from the config: a sparse-parity output is the XOR of its subtask's bits ("x3 xor x4",
+ * the paper's Fig 2; more than four bits: "parity of x1..x8", or of bits that do not follow on,
+ * "parity of x1, x3, x5, x7, x9"); modular addition's two skills are its training and held-out
+ * accuracy (Fig 13). Multitask-parity draws its tasks' bits from the seed, and squares has no
+ * name beyond its index: "skill i" for both.
+ */
+export function taskNames(c: NetworkConfig): string[] | null {
+  if (c.task?.kind === "modular-addition") return ["training accuracy", "held-out accuracy"];
+  if (c.task?.kind === "sparse-parity" && Array.isArray(c.task.subtasks)) return c.task.subtasks.map(parityName);
+  return null;
+}
+
+/** The name of the parity of these input bits (numbered from 1). */
+function parityName(bits: number[]): string {
+  if (bits.length === 1) return `x${bits[0]}`;
+  if (bits.length <= 4) return bits.map((b) => `x${b}`).join(" xor ");
+  const consecutive = bits.every((b, j) => j === 0 || b === bits[j - 1] + 1);
+  return consecutive ? `parity of x${bits[0]}..x${bits[bits.length - 1]}` : `parity of ${bits.map((b) => `x${b}`).join(", ")}`;
+}
+
 export const network: ModelSpec<NetworkConfig> = {
   name: "network",
   about: "a small MLP trained by backpropagation on synthetic multitask data, each task a skill",
@@ -36,8 +57,7 @@ export const network: ModelSpec<NetworkConfig> = {
     c.task.kind === "sparse-parity" ? "the sparse-parity run's mask shares (the chance that each task's loss is kept for a sample), normalised to sum 1 as the toy model's frequencies" : null,
   parameterCount,
   levelTitle: "level (accuracy)",
-  // modular addition (Fig 13): its two skills are the training and the held-out accuracy.
-  taskNames: (summary, count) => (summary.task === "modular-addition" && count === 2 ? ["training accuracy", "held-out accuracy"] : null),
+  taskNames,
   // What runNetwork (./model.ts) puts in the summary beside strings (task, architecture).
   summaryFields(c) {
     const n = c.skills.count;

@@ -9,11 +9,12 @@
  * (d) when the Geometry diagnostics were recorded: each skill's aligned dimensions.
  * With a SkillLoss (`run --plot --skill-loss`) each skill's own loss gets a panel after (a),
  * on a log axis kept within LOSS_RANGE decades of its largest value; panels are lettered in order.
- * Tasks are named ("training accuracy", "held-out accuracy" for modular addition), legends
+ * Tasks are named from the config where the model names them ("x1 xor x2" for a sparse-parity
+ * output, "training accuracy" and "held-out accuracy" for modular addition), legends
  * and rows go in skill-index order, colours are viridis in that order (skill 1 darkest).
  */
 import { evenlySpaced, fmtAny, fmtValue } from "../format.js";
-import { isModelName, modelSpec } from "../../models/index.js";
+import { isModelName, modelSpec, taskNamesOf } from "../../models/index.js";
 import type { SkillLoss } from "../../models/spec.js";
 import type { SkillRow } from "../result.js";
 import { type FigureSize, type VlSpec, topLevel, viridisRange, xDomain, zoom } from "./theme.js";
@@ -79,10 +80,9 @@ function levelTitle(model: string): string {
   return (isModelName(model) ? modelSpec(model).levelTitle : undefined) ?? "skill level";
 }
 
-/** The name of each task, by skill index - 1. */
+/** The name of each task, by skill index - 1: the model's names from the run's config (taskNamesOf), else "skill i". */
 export function taskNames(r: RunFigureInput): string[] {
-  const named = isModelName(r.model) ? modelSpec(r.model).taskNames?.(r.summary ?? {}, r.skills.length) : null;
-  return named ?? r.skills.map((s) => `skill ${s.index}`);
+  return taskNamesOf({ ...(r.config ?? {}), model: r.model }, r.skills.length);
 }
 
 function capitalise(s: string): string {

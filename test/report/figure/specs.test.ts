@@ -121,7 +121,7 @@ test("run spec: skills in index order with their names, onset bars, loss axis wi
 });
 
 test("run spec: modular addition's tasks are training and held-out accuracy; squares draws each task's loss; aligned dimensions when recorded", async () => {
-  const modular = { ...runFixture, model: "network", summary: { task: "modular-addition" }, skills: runFixture.skills.slice(0, 2), trace: { ...runFixture.trace, level: runFixture.trace.level.slice(0, 2) } };
+  const modular = { ...runFixture, model: "network", config: { model: "network", task: { kind: "modular-addition" } }, skills: runFixture.skills.slice(0, 2), trace: { ...runFixture.trace, level: runFixture.trace.level.slice(0, 2) } };
   assert.deepEqual(taskNames(modular), ["training accuracy", "held-out accuracy"]);
   const m = runSpec(modular);
   assert.match((m.title as { text: string }).text, /^Network model: 2 tasks/);
