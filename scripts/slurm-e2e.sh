@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of docs/cluster.md's Slurm recipe on a real (throwaway, single-node) Slurm.
 #
-#   bash scripts/slurm-e2e.sh          # as root, on Debian/Ubuntu (CI runs it after npm test)
+#   bash scripts/slurm-e2e.sh          # as root, on Debian/Ubuntu (CI runs it after npm test and npm run test:docs)
 #
 # 1. Installs Debian's slurm-wlm and munge with apt-get if they are missing.
 # 2. Writes a munge key and a one-node slurm.conf (this host, root, no cgroups, no

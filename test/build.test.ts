@@ -17,6 +17,9 @@ test("the build script is incremental: tsc in build mode, then the WASM modules 
   const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
   assert.equal(pkg.scripts.build, "tsc -b tsconfig.json && node scripts/build-wasm.mjs && node scripts/bundle.mjs");
   assert.equal(pkg.scripts.prestart, "npm run build --silent");
+  // Both test tiers build first.
+  assert.equal(pkg.scripts.pretest, "npm run build --silent");
+  assert.equal(pkg.scripts["pretest:docs"], "npm run build --silent");
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
   assert.match(readme, /^npm ci && npm start +#/m, "the quick start is two commands");
 });
@@ -37,4 +40,26 @@ test("a second build with nothing changed parses nothing and recompiles no WASM 
   const b = spawnSync(process.execPath, [join(ROOT, "scripts", "bundle.mjs")], { cwd: ROOT, encoding: "utf8" });
   assert.equal(b.status, 0, b.stderr);
   assert.equal(statSync(bundle).mtimeMs, bundled, "the bundle was not rebuilt");
+});
+
+test("the two test tiers: `npm test` runs every test file but test/docs/, `npm run test:docs` test/docs/", () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8"));
+  assert.equal(pkg.scripts.test, "node scripts/test.mjs behaviour");
+  assert.equal(pkg.scripts["test:docs"], "node scripts/test.mjs docs");
+  const list = (tier: string): string[] => {
+    const r = spawnSync(process.execPath, [join(ROOT, "scripts", "test.mjs"), tier, "--list"], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim().split("\n");
+  };
+  const behaviour = list("behaviour");
+  const docs = list("docs");
+  // Every test source has its compiled file in exactly one tier; the helpers beside them in none.
+  const sources = (dir: string): string[] =>
+    readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? sources(`${dir}/${e.name}`) : e.name.endsWith(".test.ts") ? [`dist/${dir}/${e.name.replace(/\.ts$/, ".js")}`] : [],
+    );
+  for (const f of sources("test")) assert.equal([...behaviour, ...docs].filter((x) => x === f).length, 1, `${f} runs in one tier`);
+  assert.deepEqual(docs.filter((f) => !f.startsWith("dist/test/docs/")), []);
+  assert.deepEqual(behaviour.filter((f) => f.startsWith("dist/test/docs/") || !f.endsWith(".test.js")), []);
+  assert.ok(docs.length >= 5 && behaviour.includes("dist/test/build.test.js"), `${docs.length} docs files`);
 });

@@ -1,9 +1,13 @@
 /**
  * bin/skillsim.js runs the bundle (dist/bundle/, scripts/bundle.mjs) when it is fresh: the same
- * commands give byte-identical stdout, stderr, exit codes and files through the bundle and
- * through the compiled modules (SKILLSIM_NO_BUNDLE=1), for each command family, bad input,
- * a failed run, worker threads (run, sweep --jobs 2; fit --jobs 2 through the bundle is in
- * lazy-load.test.ts), the WebAssembly kernels and a figure (vega and resvg stay outside the bundle).
+ * commands give byte-identical stdout, stderr, exit codes and files through the bundle (a child
+ * process, as installed) and through the compiled modules (cliIn: main() of dist/src in this
+ * process), for the WebAssembly kernels (geometry in float64 and float32, the network's dense
+ * kernel), worker threads (sweep --jobs 2; fit --jobs 2 through the bundle is in
+ * lazy-load.test.ts), a sweep's dry run, a failed run, a missing config and a figure (vega and
+ * resvg stay outside the bundle). --help, --version, init, a run, a config error, an unknown
+ * option and a fit are compared the same way in inprocess.test.ts; SKILLSIM_NO_BUNDLE=1 is
+ * lazy-load.test.ts's.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -11,25 +15,22 @@ import { copyFileSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFile
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { ROOT, cli, tempDir, type CliResult } from "../helpers.js";
+import { cliIn } from "../inprocess.js";
 
 const dir = tempDir();
-writeFileSync(join(dir, "bad.yaml"), "model: geometry\nparams: 10\nlr: -1\n");
 writeFileSync(join(dir, "diverge.yaml"), "model: geometry\nparams: 4\nlr: 1.0e+200\nsteps: 50\nskills: {count: 3}\n");
 
+// Fig 10's sweep cut to two runs (two worker threads), 100 steps.
+const SWEEP = ["sweep", "configs/paper/fig10-scaling-adam.yaml", "--set", "steps=100", "--set", "sweep.seed=[0]", "--set", "sweep.params=[20, 40]", "--set", "sweep.skills.frequencies.zipf=[1]"];
+
 const COMMANDS: string[][] = [
-  ["--version"],
-  ["--help"],
-  ["run", "-q"],
   ["run", "configs/scaling/geometry-scaling.yaml", "--set", "steps=300", "--set", "params=64", "--json", "-q"],
   ["run", "configs/scaling/geometry-scaling.yaml", "--set", "steps=300", "--set", "precision=float32", "-q"],
   ["run", "test/regression/configs/network-parity-relu.yaml", "--set", "steps=20", "--json", "-q"],
-  ["sweep", "configs/paper/fig10-scaling-adam.yaml", "--set", "steps=100", "--set", "sweep.seed=[0]", "--jobs", "2", "-q"],
-  ["sweep", "configs/paper/fig10-scaling-adam.yaml", "--dry-run"],
-  ["fit", "data/chinchilla-fig4.csv", "--form", "powerlaw", "--x", "N", "--json", "-q"],
-  ["validate", join(dir, "bad.yaml")],
+  [...SWEEP, "--jobs", "2", "-q"],
+  [...SWEEP, "--dry-run"],
   ["run", join(dir, "diverge.yaml"), "-q"],
   ["run", join(dir, "no-such.yaml")],
-  ["init", "geometry"],
 ];
 
 test("the bundle is at least as new as the TypeScript build (bin/skillsim.js runs it)", () => {
@@ -42,25 +43,27 @@ const unordered = (args: string[], r: CliResult): CliResult =>
   args[0] === "sweep" && args.includes("--jobs") ? { ...r, stdout: r.stdout.split("\n").sort().join("\n") } : r;
 
 for (const args of COMMANDS) {
-  test(`bundled and unbundled give the same output: skillsim ${args.join(" ")}`, () => {
+  test(`bundled and unbundled give the same output: skillsim ${args.join(" ")}`, async () => {
     const a = unordered(args, cli(args));
-    const b = unordered(args, cli(args, { env: { SKILLSIM_NO_BUNDLE: "1" } }));
+    const b = unordered(args, await cliIn(args));
     assert.deepEqual(a, b);
     assert.ok(a.stdout.length + a.stderr.length > 0);
+    if (args[0] === "sweep" && !args.includes("--dry-run")) assert.equal(a.stdout.trim().split("\n").length, 2, "two runs");
   });
 }
 
-test("bundled and unbundled write the same figure (vega and resvg loaded from node_modules)", () => {
+test("bundled and unbundled write the same figure (vega and resvg loaded from node_modules)", async () => {
   const svg = [join(dir, "a.svg"), join(dir, "b.svg")];
-  const args = (out: string) => ["fit", "data/chinchilla-fig4.csv", "--form", "powerlaw", "--x", "N", "-q", "--plot", out];
+  const args = (out: string) => ["fit", "data/chinchilla-fig4.csv", "--form", "powerlaw", "--x", "N", "--json", "-q", "--plot", out];
   const a = cli(args(svg[0]));
-  const b = cli(args(svg[1]), { env: { SKILLSIM_NO_BUNDLE: "1" } });
+  const b = await cliIn(args(svg[1]));
   assert.equal(a.code, 0, a.stderr);
   assert.deepEqual(a, b);
+  assert.equal(JSON.parse(a.stdout).form, "powerlaw");
   assert.equal(readFileSync(svg[0], "utf8"), readFileSync(svg[1], "utf8"));
 });
 
-test("without a bundle and without dist/.tsbuildinfo (an installed tree built without bundling), bin/skillsim.js runs the compiled modules", () => {
+test("without a bundle and without dist/.tsbuildinfo (an installed tree built without bundling), bin/skillsim.js runs the compiled modules", async () => {
   // bin/skillsim.js beside dist/src and dist/asm only: two missing files must not read as a fresh bundle.
   const tree = join(dir, "nobundle");
   mkdirSync(join(tree, "bin"), { recursive: true });
@@ -70,7 +73,7 @@ test("without a bundle and without dist/.tsbuildinfo (an installed tree built wi
   for (const d of ["src", "asm"]) symlinkSync(join(ROOT, "dist", d), join(tree, "dist", d), "dir");
   const r = spawnSync(process.execPath, [join(tree, "bin", "skillsim.js"), "run", "-q"], { cwd: ROOT, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
-  assert.equal(r.stdout, cli(["run", "-q"]).stdout);
+  assert.equal(r.stdout, (await cliIn(["run", "-q"])).stdout);
 });
 
 test("npm pack builds first (prepack): a package never ships a bundle older than its dist/src", () => {

@@ -140,19 +140,3 @@ test("bad configs: exit 2, one line naming file:line:col and key, never a stack 
   assert.ok(!existsSync(join(dir, "nope.yaml")));
 });
 
-test("--plot writes an SVG figure (deterministic) or a PNG; other extensions are refused", async () => {
-  const dir = tempDir();
-  const a = join(dir, "a.svg"), b = join(dir, "b.svg"), png = join(dir, "c.png");
-  assert.equal((await cliIn(["run", "configs/domino-serial.yaml", "--plot", a, "--quiet"])).code, 0);
-  assert.equal((await cliIn(["run", "configs/domino-serial.yaml", "--plot", b, "--quiet"])).code, 0);
-  const svg = readFileSync(a, "utf8");
-  assert.match(svg, /^<svg/);
-  assert.match(svg, /skill level/);
-  assert.equal(svg, readFileSync(b, "utf8"));
-  const r = await cliIn(["run", "--plot", png, "--quiet"]);
-  assert.equal(r.code, 0, r.stderr); // the font is bundled: PNG never depends on the machine
-  assert.deepEqual([...readFileSync(png).subarray(1, 4)], [0x50, 0x4e, 0x47]); // "PNG"
-  const bad = await cliIn(["run", "--plot", join(dir, "x.pdf")]);
-  assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /must end in \.svg, \.png, \.vl\.json or \.html/);
-});

@@ -42,11 +42,20 @@ test("every option whose help says 'with --X:' is declared as acting only with -
   assert.match(r.stderr, /^skillsim: note: --xlim only acts with --plot \(the figures\); ignored$/m);
 });
 
-const FIT = ["fit", "data/chinchilla-fig4.csv", "--where", "loss<3.4469", "-q"];
+/** A small CSV on the Chinchilla law L = 1.7 + 400 / N^0.34 + 410 / D^0.28 (4 x 4 points): the notes do not depend on the data. */
+function chinchillaCsv(): string {
+  const rows = ["N,D,loss"];
+  for (const n of [1e7, 3e7, 1e8, 3e8]) for (const d of [1e9, 3e9, 1e10, 3e10]) rows.push(`${n},${d},${1.7 + 400 / n ** 0.34 + 410 / d ** 0.28}`);
+  const file = join(tempDir(), "chinchilla.csv");
+  writeFileSync(file, rows.join("\n") + "\n");
+  return file;
+}
 
 test("fit: --seed, --level, --bootstrap-by without --bootstrap and --flops-per-param-token without --compute each get a note", async () => {
-  const r = await cliIn(["fit", "data/chinchilla-fig4.csv", "--where", "loss<3.4469", "--seed", "2", "--level", "0.9", "--bootstrap-by", "row", "--flops-per-param-token", "8", "--json"]);
+  const csv = chinchillaCsv();
+  const r = await cliIn(["fit", csv, "--seed", "2", "--level", "0.9", "--bootstrap-by", "row", "--flops-per-param-token", "8", "--json"]);
   assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).form, "chinchilla");
   const notes = r.stderr.split("\n").filter((l) => l.includes("only acts with"));
   assert.deepEqual(notes, [
     "skillsim: note: --seed only acts with --bootstrap (the resamples' random seed); ignored",
@@ -55,8 +64,11 @@ test("fit: --seed, --level, --bootstrap-by without --bootstrap and --flops-per-p
     "skillsim: note: --flops-per-param-token only acts with --compute (C = k N D for the compute-optimal split); ignored",
   ]);
   // with --quiet: nothing; with the partner: no note for it
-  assert.ok(!(await cliIn([...FIT, "--seed", "2", "--json"])).stderr.includes("only acts with"));
-  const withPartner = await cliIn(["fit", "data/chinchilla-fig4.csv", "--where", "loss<3.4469", "--flops-per-param-token", "8", "--compute", "1e21", "--json"]);
+  const quiet = await cliIn(["fit", csv, "-q", "--seed", "2", "--json"]);
+  assert.equal(quiet.code, 0, quiet.stderr);
+  assert.ok(!quiet.stderr.includes("only acts with"));
+  const withPartner = await cliIn(["fit", csv, "--flops-per-param-token", "8", "--compute", "1e21", "--json"]);
+  assert.equal(withPartner.code, 0, withPartner.stderr);
   assert.ok(!withPartner.stderr.includes("only acts with"), withPartner.stderr);
 });
 

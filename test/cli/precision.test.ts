@@ -1,11 +1,13 @@
 /**
  * `precision: float32` through the real CLI: the run JSON and the text report name it, a bad
  * value is a config error (exit 2), and the paper's full Fig 10 / Fig 18 sweeps expand to the
- * authors' grids (3,200 runs each) and shard.
+ * authors' grids (3,200 runs each; every run's config is validated in gallery.test.ts) and shard.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { planSweep } from "../../src/sweep/grid.js";
 import { ROOT } from "../helpers.js";
 import { cliIn } from "../inprocess.js";
 
@@ -38,16 +40,18 @@ test("configs/paper/fig10-full.yaml and fig18-full.yaml: the authors' grids, 3,2
     ["fig10-full.yaml", "optimizer", ["signgd", "adam"]],
     ["fig18-full.yaml", "skills.vectors", ["modular", "random"]],
   ] as const) {
-    const r = await cliIn(["sweep", join(ROOT, "configs", "paper", file), "--dry-run"]);
-    assert.equal(r.code, 0, r.stderr);
-    const runs = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as { id: number; overrides: Record<string, unknown> });
-    assert.equal(runs.length, 3200);
+    const path = join(ROOT, "configs", "paper", file);
+    const plan = planSweep(readFileSync(path, "utf8"), { file: path });
+    assert.equal(plan.total, 3200);
+    const runs = Array.from({ length: plan.total }, (_, id) => ({ id, overrides: plan.overridesOf(id) }));
     const distinct = (k: string) => [...new Set(runs.map((x) => x.overrides[k]))];
     assert.deepEqual(distinct(key), values);
     assert.deepEqual(distinct("skills.frequencies.zipf"), zipf);
     assert.deepEqual(distinct("params"), N);
     assert.deepEqual(distinct("seed"), [0, 1, 2, 3]);
-    const shard = await cliIn(["sweep", join(ROOT, "configs", "paper", file), "--dry-run", "--shard", "3/400"]);
+    // Through the CLI: one shard's runs, validated and listed.
+    const shard = await cliIn(["sweep", path, "--dry-run", "--shard", "3/400"]);
+    assert.equal(shard.code, 0, shard.stderr);
     assert.deepEqual(shard.stdout.trim().split("\n").map((l) => JSON.parse(l).id), [2, 402, 802, 1202, 1602, 2002, 2402, 2802]);
   }
 });

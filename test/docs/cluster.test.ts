@@ -47,12 +47,14 @@ test("the job script and the e2e script are valid bash", () => {
   }
 });
 
-test(".ci/run runs the README's test command, then the Slurm e2e", () => {
+test(".ci/run runs the README's two test tiers, then the Slurm e2e", () => {
   const lines = read(".ci/run").split("\n").map((l) => l.trim());
   const t = lines.indexOf("npm test");
+  const d = lines.indexOf("npm run test:docs");
   const e = lines.indexOf("bash scripts/slurm-e2e.sh");
-  assert.ok(t >= 0 && e > t, ".ci/run: `npm test` then `bash scripts/slurm-e2e.sh`");
-  assert.ok(read("README.md").includes("npm test "), "README names npm test");
+  assert.ok(t >= 0 && d > t && e > d, ".ci/run: `npm test`, `npm run test:docs`, then `bash scripts/slurm-e2e.sh`");
+  const readme = read("README.md");
+  assert.ok(readme.includes("\nnpm test ") && readme.includes("\nnpm run test:docs "), "README names npm test and npm run test:docs");
 });
 
 test("docs/cluster.md's JSON line is line id 3 of configs/sweep-resource-N0.yaml's sweep, as far as it shows it", async () => {

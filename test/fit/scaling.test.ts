@@ -322,6 +322,7 @@ test("bootstrap still runs when the fitted E (or A, B) underflowed to 0", () => 
 });
 
 test("Chinchilla fit above CHINCHILLA_LARGE_N rows: starts on a strided subsample, the optimum polished on every row", async () => {
+  // (Through the CLI, a large input is read whole and counted: options.test.ts, 150,000 rows.)
   const { CHINCHILLA_LARGE_N, CHINCHILLA_SUBSAMPLE, chinchillaProblem } = await import("../../src/fit/index.js");
   const { FitPool, fitChinchillaParallel } = await import("../../src/fit/parallel.js");
   const truth: ChinchillaParams = { E: 1.82, A: 482, B: 2085, alpha: 0.35, beta: 0.37 };

@@ -30,6 +30,7 @@ test("run --plot: one figure in four formats, each the same bytes on a second ru
   const panels = s.vconcat as { data: { values: unknown[] } }[];
   assert.ok(panels.every((p) => p.data.values.length > 0), "every panel carries its data inline");
   assert.match(readFileSync(join(dir, "1-f.svg"), "utf8"), /^<svg [^>]*>.*Domino model: 10 skills, 300 steps/s);
+  assert.match(readFileSync(join(dir, "1-f.svg"), "utf8"), /skill level/);
   assert.equal(readFileSync(join(dir, "1-f.png")).subarray(1, 4).toString(), "PNG");
   const html = readFileSync(join(dir, "1-f.html"), "utf8");
   assert.match(html, /^<!DOCTYPE html>/);
