@@ -25,7 +25,7 @@ function setup(yaml = SWEEP): { dir: string; cfg: string } {
 
 const ok = (r: { code: number; stderr: string }, what: string) => assert.equal(r.code, 0, `${what}: ${r.stderr}`);
 
-test("merged shards (separate processes, one with --jobs 2) are byte-identical to one serial run", async () => {
+test("merged shards (three separate sweep calls, one with --jobs 2 and its worker threads) are byte-identical to one serial run", async () => {
   const { dir, cfg } = setup();
   const serial = join(dir, "serial.jsonl");
   ok(await cliIn(["sweep", cfg, "--jobs", "1", "--out", serial, "-q"]), "serial");
