@@ -109,8 +109,8 @@ test("docs/paper.md Fig 18: the modular alpha_N per zipf is the study's, interva
   assert.ok(text.includes(quoted), quoted);
 });
 
-test("docs/paper.md's verdict table rows of the cheap figures (6, 8, 9, 16, 17), and the Fig 6, 8 (top) and 9 numbers in their sections, are what `skillsim paper` gives", async () => {
-  const figs = ["6", "8", "9", "16", "17"];
+test("docs/paper.md's verdict table rows of the cheap figures (4, 6, 7, 8, 9, 16, 17), and the Fig 6, 8 (top) and 9 numbers in their sections, are what `skillsim paper` gives", async () => {
+  const figs = ["4", "6", "7", "8", "9", "16", "17"];
   const out = join(tempDir(), "p");
   const r = await cliIn(["paper", ...figs, "--out", out, "--jobs", "1", "-q"]);
   assert.equal(r.code, 0, r.stderr);
@@ -119,7 +119,7 @@ test("docs/paper.md's verdict table rows of the cheap figures (6, 8, 9, 16, 17),
   const begin = PAGE.indexOf("<!-- skillsim paper: begin");
   const documented = rowsOf(PAGE.slice(begin, PAGE.indexOf("<!-- skillsim paper: end", begin)));
   assert.ok(produced.length >= 20, `${produced.length} rows`);
-  assert.deepEqual(documented, produced, "docs/paper.md's table rows for figures 6, 8, 9, 16, 17 (regenerate: skillsim paper --docs docs/paper.md)");
+  assert.deepEqual(documented, produced, `docs/paper.md's table rows for figures ${figs.join(", ")} (regenerate: skillsim paper --docs docs/paper.md)`);
 
   // The sections' prose, from the same runs (the studies keep each run's line in paper-out/fig<N>/)
   const times = (j: SweepLine, k: "half" | "learned") => j.skills.map((s) => s[k] ?? "-").join(", ");
