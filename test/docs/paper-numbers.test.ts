@@ -2,12 +2,14 @@
  * docs/paper.md's alpha_N tables for Figs 10 and 18 are the studies' own output: each study is run
  * here (both at their documented, reduced size: 168 Geometry runs each, Fig 18's 84 random runs
  * shared with Fig 10) and every alpha with its
- * bootstrap interval, at the three decimals the page prints, must stand in the page as printed.
+ * bootstrap interval, at the three decimals the page prints, must stand in the page as printed;
+ * `skillsim paper 10 18` on the studies' folders (it resumes their runs) gives the verdict table's
+ * rows of both figures. The verdict rows of the cheap figures and the other sections' numbers follow.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { ROOT, tempDir } from "../helpers.js";
 import { cliIn } from "../inprocess.js";
 
@@ -56,6 +58,18 @@ const fig10Out = (): Promise<string> =>
     return out;
   })());
 
+/** Fig 18's study folder, beside Fig 10's (as `skillsim paper --out DIR` lays them out), its random runs Fig 10's. */
+let fig18: Promise<string> | undefined;
+const fig18Out = (): Promise<string> =>
+  (fig18 ??= (async () => {
+    const fig10 = await fig10Out();
+    const out = join(dirname(fig10), "fig18");
+    mkdirSync(out);
+    copyFileSync(join(fig10, "runs-signgd.jsonl"), join(out, "runs-random.jsonl"));
+    await runStudy("fig18.study.yaml", out);
+    return out;
+  })());
+
 /** Final-loss group means of config a over config b, per zipf, in params order. */
 function lossRatios(groups: Record<string, string>[], a: string, b: string): Map<string, number[]> {
   const out = new Map<string, number[]>();
@@ -85,10 +99,7 @@ test("docs/paper.md Fig 10: each zipf's alpha_N for SignGD and Adam is the study
 });
 
 test("docs/paper.md Fig 18: the modular alpha_N per zipf is the study's, interval included, and the speedup is its compare table's", async () => {
-  const out = join(tempDir(), "fig18");
-  mkdirSync(out);
-  copyFileSync(join(await fig10Out(), "runs-signgd.jsonl"), join(out, "runs-random.jsonl"));
-  await runStudy("fig18.study.yaml", out);
+  const out = await fig18Out();
   const fits = studyFits(out);
   const modular = fits.filter((r) => r.config === "modular");
   assert.equal(modular.length, 6);
@@ -107,6 +118,28 @@ test("docs/paper.md Fig 18: the modular alpha_N per zipf is the study's, interva
   const range = (xs: number[]) => `${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)}`;
   const quoted = `zipf 1: ${two(ratios.get("1")!)} at N = 20, 40, 80, 120, 160, 220, 320; zipf 1.4: ${range(ratios.get("1.4")!)}; zipf 2: ${range(ratios.get("2")!)}.`;
   assert.ok(text.includes(quoted), quoted);
+});
+
+test("docs/paper.md's verdict rows of Figs 10 and 18 are `skillsim paper 10 18`'s (resuming the studies' runs), and the count of numbers within tolerance is the table's", async () => {
+  const fig18 = await fig18Out();
+  const out = dirname(fig18);
+  assert.equal(dirname(await fig10Out()), out);
+  const r = await cliIn(["paper", "10", "18", "--out", out, "--jobs", "1", "-q"]);
+  // three numbers of these figures are outside their tolerance (the reduced 10,000 steps): exit 1
+  assert.equal(r.code, 1, r.stderr);
+  const rowsOf = (md: string, figs: string[]) => md.split("\n").filter((l) => figs.some((f) => l.startsWith(`| ${f} | `)));
+  const begin = PAGE.indexOf("<!-- skillsim paper: begin");
+  const table = PAGE.slice(begin, PAGE.indexOf("<!-- skillsim paper: end", begin));
+  const produced = rowsOf(readFileSync(join(out, "paper.md"), "utf8"), ["10", "18"]);
+  assert.ok(produced.length >= 18, `${produced.length} rows`);
+  assert.deepEqual(rowsOf(table, ["10", "18"]), produced, "docs/paper.md's table rows for figures 10 and 18 (regenerate: skillsim paper --docs docs/paper.md)");
+  // "45 of 48 numbers are within their tolerance; the three that are not (...)": the verdicts of the
+  // figures that regeneration ran (every figure but the slow ones, of which Fig 2 has numbers)
+  const verdicts = table.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| 2 | ")).map((l) => l.split("|").slice(1, -1).map((c) => c.trim()));
+  const checked = verdicts.filter((c) => c[7] === "ok" || c[7] === "**differs**");
+  const differs = checked.filter((c) => c[7] === "**differs**").map((c) => `${c[0]}: ${c[1]}`);
+  assert.deepEqual(differs, ["10: alpha_N, Adam, zipf 1.8", "10: alpha_N, Adam, zipf 2", "18: modular final loss, zipf 2, N = 320"]);
+  assert.ok(FLAT.includes(`${checked.length - differs.length} of ${checked.length} numbers are within their tolerance; the three that are not (Fig 10, Adam at zipf 1.8 and 2; Fig 18, modular zipf 2 at N = 320)`), `${checked.length - differs.length} of ${checked.length}`);
 });
 
 test("docs/paper.md's verdict table rows of the cheap figures (4, 6, 7, 8, 9, 16, 17), and the Fig 6, 8 (top) and 9 numbers in their sections, are what `skillsim paper` gives", async () => {
