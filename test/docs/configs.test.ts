@@ -117,3 +117,12 @@ test("docs/configs.md and network-multitask-zipf.yaml's comment: the five tasks'
   const comment = readFileSync(join(ROOT, "configs", "network-multitask-zipf.yaml"), "utf8").replace(/\n# ?/g, " ");
   assert.ok(comment.includes(`Measured (seed 0, accuracy > 0.9): tasks 1-5 learned at ${learned.join(", ")} steps`), learned.join(", "));
 });
+
+test("docs/configs.md: geometry-ce-overparam.yaml learns skill 4 at the step the page says, and its recorded steps alone would say the later one it quotes", async () => {
+  const j = (await run("geometry-ce-overparam.yaml")) as Run & { trace: { t: number[]; level: number[][] }; config: { timeline: { on: string; learned: number } } };
+  assert.equal(j.config.timeline.on, "progress");
+  const level = j.trace.level[3];
+  const recorded = j.trace.t[level.findIndex((s) => (s - level[0]) / (1 - level[0]) >= j.config.timeline.learned)];
+  const said = `\`configs/geometry-ce-overparam.yaml\` learns skill 4 at step ${j.skills[3].learned}, where checking at recorded steps only said ${recorded})`;
+  assert.ok(FLAT.includes(said), said);
+});
