@@ -318,3 +318,11 @@ test("docs/paper.md Fig 15: the final-loss table (18 runs, seed 7) is the sweep'
     });
   }
 });
+
+test("docs/paper.md Fig 16 (top, theory): the Resource map's half and learned times and their ratio", async () => {
+  const r = await cliIn(["run", join(ROOT, "configs", "paper", "fig16-top-theory.yaml"), "--json", "-q"]);
+  assert.equal(r.code, 0, r.stderr);
+  const [a, b] = (JSON.parse(r.stdout) as SweepLine).skills;
+  const said = `Skill 1 half-learned / learned at ${a.half} / ${a.learned}, skill 2 at ${b.half} / ${b.learned}: learned_2 / learned_1 = ${(b.learned! / a.learned!).toFixed(1)},`;
+  assert.ok(section("## Fig 16 (top, theory)").replace(/\s+/g, " ").includes(said), said);
+});
