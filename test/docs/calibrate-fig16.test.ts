@@ -36,7 +36,9 @@ test("docs/calibrate.md: the Fig 16 network table (three seeds alone, then joint
     const args = words(loop[2].replaceAll("$s", s)).map((w, i, all) => (all[i - 1] === "--out" ? join(dir, w) : w));
     const r = await cliIn([...args, "-q"]);
     assert.equal(r.code, 0, r.stderr);
-    learned.push((JSON.parse(readFileSync(join(dir, `net${s}.json`), "utf8")) as { skills: { learned: number | null }[] }).skills.map((k) => k.learned));
+    const run = JSON.parse(readFileSync(join(dir, `net${s}.json`), "utf8")) as { skills: { learned: number | null }[]; config: { timeline: { on: string; learned: number } } };
+    assert.deepEqual([run.config.timeline.on, run.config.timeline.learned], ["progress", 0.9], "the learned column's reading: progress > 0.9");
+    learned.push(run.skills.map((k) => k.learned));
   }
   const calibrate = async (args: string[]): Promise<Cal> => {
     const r = await cliIn([...args, "--json", "-q"], { cwd: dir });
@@ -45,7 +47,7 @@ test("docs/calibrate.md: the Fig 16 network table (three seeds alone, then joint
   };
 
   const lines = PAGE.split("\n");
-  const head = lines.findIndex((l) => l.startsWith("| seed | N0 | rate | rmse |"));
+  const head = lines.findIndex((l) => l.startsWith("| seed | N0 | rate | rmse | rmse task 1, task 2 | learned (progress > 0.9): task 1, task 2 |"));
   assert.ok(head >= 0, "the Fig 16 table");
   const rows: string[][] = [];
   for (let i = head + 2; lines[i]?.startsWith("|"); i++) rows.push(lines[i].split("|").slice(1, -1).map((c) => c.trim()));
