@@ -142,6 +142,28 @@ test("docs/paper.md's verdict rows of Figs 10 and 18 are `skillsim paper 10 18`'
   assert.ok(FLAT.includes(`${checked.length - differs.length} of ${checked.length} numbers are within their tolerance; the three that are not (Fig 10, Adam at zipf 1.8 and 2; Fig 18, modular zipf 2 at N = 320)`), `${checked.length - differs.length} of ${checked.length}`);
 });
 
+test("docs/paper.md Fig 18's prose: five of six references within 2%, the sixth's values, its 100,000-step run, the speedups at N = 20", async () => {
+  const out = await fig18Out();
+  const fig18 = section("## Fig 18:").replace(/\s+/g, " ");
+  const begin = PAGE.indexOf("<!-- skillsim paper: begin");
+  const rows = PAGE.slice(begin, PAGE.indexOf("<!-- skillsim paper: end", begin)).split("\n").filter((l) => l.startsWith("| 18 | modular final loss, "));
+  assert.equal(rows.length, 6);
+  const cells = rows.map((l) => l.split("|").slice(1, -1).map((c) => c.trim()));
+  const off = cells.filter((c) => Math.abs(Number(c[5].split(" ± ")[0]) / Number(c[2]) - 1) > 0.02);
+  assert.equal(off.length, 1);
+  assert.equal(off[0][1], "modular final loss, zipf 2, N = 320");
+  const said = `Five of six agree within 2%; zipf 2 at N = 320 differs (${Number(off[0][5].split(" ± ")[0]).toPrecision(3)} against ${Number(off[0][2]).toPrecision(2)})`;
+  assert.ok(fig18.includes(said), said);
+  const r = await cliIn(["run", join(ROOT, "configs", "paper", "fig18-modular.yaml"), ...["params=320", "skills.frequencies.zipf=2", "seed=0", "steps=100000"].flatMap((x) => ["--set", x]), "--json", "-q"]);
+  assert.equal(r.code, 0, r.stderr);
+  const long = `at 100,000 steps the same run (seed 0) ends at ${(JSON.parse(r.stdout) as SweepLine).final.loss.toPrecision(2)}.`;
+  assert.ok(fig18.includes(long), long);
+  const speedup = (z: string) => Number(table(out, "compare.csv").find((c) => c["skills.frequencies.zipf"] === z && c.params === "20")!.final_loss_ratio_mean).toFixed(2);
+  for (const [z, text] of [["2", "0.059 / 0.0203 = 2.9 at zipf 2, N = 20 (skillsim: X)"], ["1", "0.55 / 0.357 = 1.5 at zipf 1 (skillsim: X)"]]) {
+    assert.ok(fig18.includes(text.replace("X", speedup(z))), text.replace("X", speedup(z)));
+  }
+});
+
 test("docs/paper.md's verdict table rows of the cheap figures (4, 6, 7, 8, 9, 16, 17), and the Fig 6, 8 (top) and 9 numbers in their sections, are what `skillsim paper` gives", async () => {
   const figs = ["4", "6", "7", "8", "9", "16", "17"];
   const out = join(tempDir(), "p");
