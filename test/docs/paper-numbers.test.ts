@@ -379,3 +379,37 @@ test("docs/paper.md Fig 16 (top, theory): the Resource map's half and learned ti
   const said = `Skill 1 half-learned / learned at ${a.half} / ${a.learned}, skill 2 at ${b.half} / ${b.learned}: learned_2 / learned_1 = ${(b.learned! / a.learned!).toFixed(1)},`;
   assert.ok(section("## Fig 16 (top, theory)").replace(/\s+/g, " ").includes(said), said);
 });
+
+test("docs/paper.md Fig 7 (top): each row's RMS difference of the level curves and learned times are the two runs' (Geometry seed 0 against the Resource map)", async () => {
+  const fig7 = section("## Fig 7:");
+  const head = fig7.split("\n").findIndex((l) => l.startsWith("| row | Geometry `--set` | Resource `--set` | RMS difference of the level curves |"));
+  assert.ok(head >= 0, "the Fig 7 top table");
+  const rows: string[][] = [];
+  for (let i = head + 2; fig7.split("\n")[i]?.startsWith("|"); i++) rows.push(fig7.split("\n")[i].split("|").slice(1, -1).map((c) => c.trim()));
+  assert.equal(rows.length, 8);
+  type Levels = SweepLine & { trace: { t: number[]; level: number[][] } };
+  const run = async (config: string, sets: string[]) => {
+    const r = await cliIn(["run", join(ROOT, "configs", "paper", config), ...sets.flatMap((x) => ["--set", x]), "--json", "-q"]);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as Levels;
+  };
+  /** RMS over all skills and recorded times, and "learned skill 1 / skill 10" of each run. */
+  const compare = async (geoSets: string[], resSets: string[]) => {
+    const [g, res] = [await run("fig6-geometry.yaml", geoSets), await run("fig6-resource-N0.yaml", resSets)];
+    assert.deepEqual(g.trace.t, res.trace.t, "the same recorded times");
+    let sum = 0, count = 0;
+    g.trace.level.forEach((row, i) => row.forEach((v, k) => { sum += (v - res.trace.level[i][k]) ** 2; count++; }));
+    const ends = (j: Levels) => `${j.skills[0].learned ?? "-"} / ${j.skills[9].learned ?? "-"}`; // skill 1 / skill 10, as the header says
+    return { rms: Math.sqrt(sum / count).toFixed(3), learned: `${ends(g)}; ${ends(res)}` };
+  };
+  const sets = (cell: string) => (cell === "-" ? [] : cell.split(", "));
+  for (const [name, geo, res, rms, learned] of rows) {
+    const geoSets = sets(geo);
+    const resSets = sets(res).flatMap((s) => (s === "the same" ? geoSets : [s]));
+    assert.deepEqual(await compare(geoSets, resSets), { rms, learned }, `Fig 7 top, row "${name}"`);
+  }
+  // the 100-skill row with the labelled N0 = 0.003 instead of the code's 0.01
+  const [labelled, coded] = [await compare(["skills.count=100"], ["skills.count=100", "N0=0.003"]), await compare(["skills.count=100"], ["skills.count=100", "N0=0.01"])];
+  const said = `here 0.003 fits better (RMS ${labelled.rms} vs ${coded.rms}).`;
+  assert.ok(fig7.replace(/\s+/g, " ").includes(said), said);
+});
