@@ -413,3 +413,26 @@ test("docs/paper.md Fig 7 (top): each row's RMS difference of the level curves a
   const said = `here 0.003 fits better (RMS ${labelled.rms} vs ${coded.rms}).`;
   assert.ok(fig7.replace(/\s+/g, " ").includes(said), said);
 });
+
+test("docs/paper.md Fig 6: the Geometry run's half and learned times (seed 0)", async () => {
+  const r = await cliIn(["run", join(ROOT, "configs", "paper", "fig6-geometry.yaml"), "--json", "-q"]);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as SweepLine;
+  assert.equal(j.config.seed, 0);
+  const said = `Geometry (seed 0): half at ${j.skills.map((s) => s.half).join(", ")}; learned at ${j.skills.map((s) => s.learned).join(", ")}.`;
+  assert.ok(section("## Fig 6:").replace(/\s+/g, " ").includes(said), said);
+});
+
+test("docs/paper.md Fig 16 (bottom): the map's learned times and switch, and skill 3's final level without the switch", async () => {
+  const run = async (...sets: string[]) => {
+    const r = await cliIn(["run", join(ROOT, "configs", "paper", "fig16-bottom-theory.yaml"), ...sets.flatMap((x) => ["--set", x]), "--json", "-q"]);
+    assert.equal(r.code, 0, r.stderr);
+    return JSON.parse(r.stdout) as SweepLine & { summary: { switches: { on: number[] }[] } };
+  };
+  const on = await run();
+  const off = await run("skills.switches=[]");
+  assert.equal(on.skills[0].learned, on.skills[1].learned);
+  assert.equal(off.skills[2].learned, null);
+  const said = `Map: skills 1 and 2 learned at ${on.skills[0].learned}, the switch at step ${on.summary.switches[0].on[0]}, skill 3 learned at ${on.skills[2].learned} (without the switch it ends at level ${off.skills[2].final.toFixed(3)})`;
+  assert.ok(section("## Fig 16 (bottom").replace(/\s+/g, " ").includes(said), said);
+});
