@@ -118,6 +118,24 @@ test("docs Fig 19: the prose of docs/configs.md and docs/paper.md (which seeds s
   ]) assert.ok(paper.includes(said), `docs/paper.md: ${said}`);
 });
 
+test("docs Fig 19: configs/paper/fig19-*.yaml's and fig19.study.yaml's comments quote the same runs", () => {
+  const one = measured.get(ONE), mod = measured.get(MODULAR);
+  assert.ok(one && mod, "both networks' tests ran");
+  const times = (x: Times[]) => `loss < 1e-3 at steps ${x[0].loss.join(" and ")} (seed 0), ${x[1].loss.join(" and ")} (seed 1): the rare task ${lossRatio(x[0]).toFixed(1)} and ${lossRatio(x[1]).toFixed(1)} times later`;
+  const level = (x: Times[]) => `${x[0].level.join(" / ")} and ${x[1].level.join(" / ")}`;
+  const saidOne = `skillsim gives: ${times(one)}; level > 0.9 at ${level(one)}. The rare task had ${one[0].samples} and ${one[1].samples} of the 1000 samples.`;
+  assert.ok(opening("paper/fig19-one-network.yaml").includes(saidOne), `paper/fig19-one-network.yaml: ${saidOne}`);
+  const seeds = one.map((_, s) => s);
+  const shrinks = seeds.filter((s) => lossRatio(mod[s]) < lossRatio(one[s]));
+  const grows = seeds.filter((s) => !shrinks.includes(s));
+  assert.equal(grows.length, 1);
+  const saidMod = `skillsim gives: ${times(mod)}, against ${lossRatio(one[0]).toFixed(1)} and ${lossRatio(one[1]).toFixed(1)} in one network on the same data (fig19-one-network.yaml). Level > 0.9 at ${level(mod)}. Over seeds 0-${seeds.length - 1} the ratio shrinks in ${shrinks.length} of ${seeds.length} (seed ${grows[0]}: ${lossRatio(mod[grows[0]]).toFixed(1)} against ${lossRatio(one[grows[0]]).toFixed(1)}; docs/paper.md).`;
+  assert.ok(opening("paper/fig19-modular.yaml").includes(saidMod), `paper/fig19-modular.yaml: ${saidMod}`);
+  const three = (x: Times[]) => x.slice(0, 3).map((t) => lossRatio(t).toFixed(1)).join(", ");
+  const saidStudy = `has skillsim's numbers per seed: ${three(one)} in one network, ${three(mod)} with modules).`;
+  assert.ok(opening("paper/fig19.study.yaml").includes(saidStudy), `paper/fig19.study.yaml: ${saidStudy}`);
+});
+
 test("docs Fig 19: configs/paper/fig19-*.yaml are the measured configs' settings (apart from their title and what they record)", async () => {
   const settings = async (config: string) => {
     const r = await cliIn(["run", join(ROOT, "configs", config), "--set", "steps=1", "--json", "-q"]);
