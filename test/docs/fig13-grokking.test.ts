@@ -129,6 +129,12 @@ test("docs Fig 13: the prose of docs/configs.md and docs/paper.md and network-gr
 
   const said = `Measured (3000 steps, seeds 0-2): training accuracy > 0.9 at step ${[...trainAdam][0]}; held-out accuracy ${at1000} at step 1000, ${at2000} at step 2000, > 0.9 at steps ${and(grokked.map((x) => x.learned[1]!))} (seeds ${grokked.map((x) => x.seed).join(", ")}; seed ${never.seed}: ${never.heldOut(never.steps).toFixed(3)} at step ${never.steps}).`;
   assert.ok(opening(ADAM.config).includes(said), `${ADAM.config}: ${said}`);
+
+  // configs/paper/fig13-*.yaml (the same settings) quote the same runs
+  const paperAdam = `skillsim gives: training accuracy > 0.9 at step ${[...trainAdam][0]} (seeds 0-2), held-out accuracy ${at2000} at step 2000 and > 0.9 at steps ${and(grokked.map((x) => x.learned[1]!))} (seeds ${grokked.map((x) => x.seed).join(", ")}; seed ${never.seed}: ${never.heldOut(never.steps).toFixed(3)} at step ${never.steps}): grokking at ${adamDelay}x the memorisation time, where sign descent takes ${range(s.map((x) => x.learned[1]!))} steps, ${signDelay}x`;
+  assert.ok(opening("paper/fig13-adam.yaml").includes(paperAdam), `paper/fig13-adam.yaml: ${paperAdam}`);
+  const paperSign = `skillsim gives (seeds 0-2, accuracy > 0.9): training accuracy at ${s.map((x) => x.learned[0]).join(", ")} steps, held-out accuracy at ${s.map((x) => x.learned[1]).join(", ")} (learned_2 / learned_1 = ${s.map((x) => ratio(x)!.toFixed(2)).join(", ")}); held-out accuracy at step 1000: ${s.map((x) => x.heldOut(1000).toFixed(3)).join(", ")}.`;
+  assert.ok(opening("paper/fig13-signgd.yaml").includes(paperSign), `paper/fig13-signgd.yaml: ${paperSign}`);
 });
 
 test("docs/paper.md Fig 13: seed 0's training loss under sign descent (jumps, then a steady fall to its least and a steady rise)", () => {
