@@ -36,7 +36,9 @@ test("docs/calibrate.md: the Fig 16 network table (three seeds alone, then joint
     const args = words(loop[2].replaceAll("$s", s)).map((w, i, all) => (all[i - 1] === "--out" ? join(dir, w) : w));
     const r = await cliIn([...args, "-q"]);
     assert.equal(r.code, 0, r.stderr);
-    learned.push((JSON.parse(readFileSync(join(dir, `net${s}.json`), "utf8")) as { skills: { learned: number | null }[] }).skills.map((k) => k.learned));
+    const run = JSON.parse(readFileSync(join(dir, `net${s}.json`), "utf8")) as { skills: { learned: number | null }[]; config: { timeline: { on: string; learned: number } } };
+    assert.deepEqual([run.config.timeline.on, run.config.timeline.learned], ["progress", 0.9], "the learned column's reading: progress > 0.9");
+    learned.push(run.skills.map((k) => k.learned));
   }
   const calibrate = async (args: string[]): Promise<Cal> => {
     const r = await cliIn([...args, "--json", "-q"], { cwd: dir });
@@ -45,7 +47,7 @@ test("docs/calibrate.md: the Fig 16 network table (three seeds alone, then joint
   };
 
   const lines = PAGE.split("\n");
-  const head = lines.findIndex((l) => l.startsWith("| seed | N0 | rate | rmse |"));
+  const head = lines.findIndex((l) => l.startsWith("| seed | N0 | rate | rmse | rmse task 1, task 2 | learned (progress > 0.9): task 1, task 2 |"));
   assert.ok(head >= 0, "the Fig 16 table");
   const rows: string[][] = [];
   for (let i = head + 2; lines[i]?.startsWith("|"); i++) rows.push(lines[i].split("|").slice(1, -1).map((c) => c.trim()));
@@ -95,4 +97,17 @@ test("docs/calibrate.md: the Fig 16 network table (three seeds alone, then joint
   assert.ok(FLAT.includes(`(N0 ${fitted[0].params.N0.toPrecision(2)}, and 0 for seeds 1 and 2) with ${range}:`), range);
   assert.ok(fitted.slice(1).every((c) => c.search.at_bound.includes("N0")));
   assert.ok(FLAT.includes(`what it misses (${range}) is the shape`), range);
+
+  // docs/paper.md's Fig 16 (top, network) table shows the same calibrations, but the rmse per task
+  const paper = readFileSync(join(ROOT, "docs", "paper.md"), "utf8");
+  for (const [seed, n0, rate, rmse, , learnedAt] of rows.slice(0, seeds.length)) {
+    const row = `| ${seed} | ${n0} | ${rate} | ${rmse} | ${learnedAt} |`;
+    assert.ok(paper.split("\n").includes(row), `docs/paper.md Fig 16 (top, network): ${row}`);
+  }
+  const joint = `| 0-2 jointly, \`--bootstrap ${args[args.indexOf("--bootstrap") + 1]}\` | ${n0} | ${rate} | ${rmse} | |`;
+  assert.ok(paper.split("\n").includes(joint), `docs/paper.md Fig 16 (top, network): ${joint}`);
+  const paperFlat = paper.replace(/\s+/g, " ");
+  assert.ok(paperFlat.includes(`What it misses (${range}) is the shape`), `docs/paper.md: ${range}`);
+  assert.ok(paperFlat.includes(`hence ${learned[0].join(" / ")} where the accuracy`), `docs/paper.md: ${learned[0].join(" / ")}`);
+  assert.ok(paperFlat.includes(`The network (seed 0, progress > 0.9) learns its tasks at ${learned[0].join(" and ")} (below).`), `docs/paper.md Fig 16 (top, theory): ${learned[0]}`);
 });

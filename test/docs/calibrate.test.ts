@@ -99,4 +99,12 @@ test("docs/calibrate.md's Fig 7 tables (noise, learning rate, batch: N0 per seed
     const shown = row.split("|")[1].trim();
     assert.equal(row, expected("batch", "batch", shown, `${shown} | `) + ` ${rmseRange("batch", "batch", shown)}`);
   }
+  // docs/paper.md's Fig 7 section quotes the same means
+  const mean = (config: string, key: string, value: string) => {
+    const n0 = runs.filter((x) => x.config === config && x[key] === value).map((x) => Number(x.N0));
+    return sig(n0.reduce((a, b) => a + b, 0) / n0.length, 3);
+  };
+  const paper = readFileSync(join(ROOT, "docs", "paper.md"), "utf8").replace(/\s+/g, " ");
+  const said = `Mean N0 over the three seeds: ${Object.values(lrs).map((v) => mean("lr", "lr", v)).join(", ")} for lr 3e-4 ... 1e-2 (about proportional to lr above 1e-3, levelling off at the noise-free floor below it); ${batch.map((row) => mean("batch", "batch", row.split("|")[1].trim())).join(", ")} for batch 8 ... full.`;
+  assert.ok(paper.includes(said), `docs/paper.md Fig 7: ${said}`);
 });

@@ -3,9 +3,10 @@
  * 21: the docs' numbers are produced by tests): the two-skill Domino table (15 Geometry runs of
  * 3000 steps), the minimal example's learned times, and the sample counts the network tables
  * quote (drawn before the first step, so one step shows them), and the Fig 2 (bottom) parity
- * table's learned times (8 network runs of 1000 steps, about 4 s of CPU each). The other network
- * learning times of the composite table (3 runs of 2000 steps, about 7 s each) too. Grokking
- * (a 3000-step Adam run takes about 2 minutes) and squares are not recomputed here.
+ * table's learned times (8 network runs of 1000 steps, about 4.5 s of CPU each), the composite
+ * table's (3 runs of 2000 steps) and multitask zipf's (1 run of 1500 steps, about 15 s). The
+ * grokking (Fig 13) and squares (Fig 19) tables have files of their own: fig13-grokking.test.ts
+ * and fig19-squares.test.ts.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -105,4 +106,23 @@ test("docs/configs.md: the Fig 2 (top, case 2) composite table's learned times a
     if (learned[2] > Math.max(learned[0], learned[1])) after++;
   }
   assert.ok(FLAT.includes(`In ${after} of ${rows.length} seeds the composite task is learned after both of its parts.`), String(after));
+});
+
+test("docs/configs.md and network-multitask-zipf.yaml's comment: the five tasks' learned times (seed 0)", async () => {
+  const j = (await run("network-multitask-zipf.yaml", "record=every")) as Run & { trace: { t: number[]; level: number[][] } };
+  const learned = j.trace.level.map((series) => j.trace.t[series.findIndex((s) => s > 0.9)]);
+  assert.ok(learned.every((t) => t !== undefined), `every task passes accuracy 0.9: ${learned}`);
+  const said = `the tasks are learned in frequency order, at ${learned.slice(0, -1).join(", ")} and ${learned.at(-1)} steps`;
+  assert.ok(FLAT.includes(said), said);
+  const comment = readFileSync(join(ROOT, "configs", "network-multitask-zipf.yaml"), "utf8").replace(/\n# ?/g, " ");
+  assert.ok(comment.includes(`Measured (seed 0, accuracy > 0.9): tasks 1-5 learned at ${learned.join(", ")} steps`), learned.join(", "));
+});
+
+test("docs/configs.md: geometry-ce-overparam.yaml learns skill 4 at the step the page says, and its recorded steps alone would say the later one it quotes", async () => {
+  const j = (await run("geometry-ce-overparam.yaml")) as Run & { trace: { t: number[]; level: number[][] }; config: { timeline: { on: string; learned: number } } };
+  assert.equal(j.config.timeline.on, "progress");
+  const level = j.trace.level[3];
+  const recorded = j.trace.t[level.findIndex((s) => (s - level[0]) / (1 - level[0]) >= j.config.timeline.learned)];
+  const said = `\`configs/geometry-ce-overparam.yaml\` learns skill 4 at step ${j.skills[3].learned}, where checking at recorded steps only said ${recorded})`;
+  assert.ok(FLAT.includes(said), said);
 });
