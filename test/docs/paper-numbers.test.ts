@@ -126,21 +126,23 @@ test("docs/paper.md's verdict rows of Figs 10 and 18 are `skillsim paper 10 18`'
   const out = dirname(fig18);
   assert.equal(dirname(await fig10Out()), out);
   const r = await cliIn(["paper", "10", "18", "--out", out, "--jobs", "1", "-q"]);
-  // three numbers of these figures are outside their tolerance (the reduced 10,000 steps): exit 1
-  assert.equal(r.code, 1, r.stderr);
+  // every comparable number of these figures is within its tolerance; the three reduced ones are "not comparable": exit 0
+  assert.equal(r.code, 0, r.stderr);
   const rowsOf = (md: string, figs: string[]) => md.split("\n").filter((l) => figs.some((f) => l.startsWith(`| ${f} | `)));
   const begin = PAGE.indexOf("<!-- skillsim paper: begin");
   const table = PAGE.slice(begin, PAGE.indexOf("<!-- skillsim paper: end", begin));
   const produced = rowsOf(readFileSync(join(out, "paper.md"), "utf8"), ["10", "18"]);
   assert.ok(produced.length >= 18, `${produced.length} rows`);
   assert.deepEqual(rowsOf(table, ["10", "18"]), produced, "docs/paper.md's table rows for figures 10 and 18 (regenerate: skillsim paper --docs docs/paper.md)");
-  // "45 of 48 numbers are within their tolerance; the three that are not (...)": the verdicts of the
-  // figures that regeneration ran (every figure but the slow ones, of which Fig 2 has numbers)
+  // "45 of the 45 comparable numbers are within their tolerance ... Three numbers read "not comparable": ...":
+  // the verdicts of the figures that regeneration ran (every figure but the slow ones, of which Fig 2 has numbers)
   const verdicts = table.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| 2 | ")).map((l) => l.split("|").slice(1, -1).map((c) => c.trim()));
   const checked = verdicts.filter((c) => c[7] === "ok" || c[7] === "**differs**");
-  const differs = checked.filter((c) => c[7] === "**differs**").map((c) => `${c[0]}: ${c[1]}`);
-  assert.deepEqual(differs, ["10: alpha_N, Adam, zipf 1.8", "10: alpha_N, Adam, zipf 2", "18: modular final loss, zipf 2, N = 320"]);
-  assert.ok(FLAT.includes(`${checked.length - differs.length} of ${checked.length} numbers are within their tolerance; the three that are not (Fig 10, Adam at zipf 1.8 and 2; Fig 18, modular zipf 2 at N = 320)`), `${checked.length - differs.length} of ${checked.length}`);
+  assert.deepEqual(checked.filter((c) => c[7] !== "ok").map((c) => `${c[0]}: ${c[1]}`), [], "no comparable number differs");
+  const reduced = verdicts.filter((c) => c[7].startsWith("not comparable")).map((c) => `${c[0]}: ${c[1]}`);
+  assert.deepEqual(reduced, ["10: alpha_N, Adam, zipf 1.8", "10: alpha_N, Adam, zipf 2", "18: modular final loss, zipf 2, N = 320"]);
+  const said = `${checked.length} of the ${checked.length} comparable numbers are within their tolerance, so the command exits 0. Three numbers read "not comparable": Fig 10, Adam at zipf 1.8 and 2, and Fig 18, modular zipf 2 at N = 320`;
+  assert.ok(FLAT.includes(said), said);
 });
 
 test("docs/paper.md Fig 10's prose at 100,000 steps: Adam's loss and two-point slopes, SignGD's losses against the study's 10,000 steps (8 runs, seed 0)", async () => {
@@ -184,7 +186,8 @@ test("docs/paper.md Fig 18's prose: five of six references within 2%, the sixth'
   const off = cells.filter((c) => Math.abs(Number(c[5].split(" ± ")[0]) / Number(c[2]) - 1) > 0.02);
   assert.equal(off.length, 1);
   assert.equal(off[0][1], "modular final loss, zipf 2, N = 320");
-  const said = `Five of six agree within 2%; zipf 2 at N = 320 differs (${Number(off[0][5].split(" ± ")[0]).toPrecision(3)} against ${Number(off[0][2]).toPrecision(2)})`;
+  assert.ok(off[0][7].startsWith("not comparable: reduced: "), off[0][7]);
+  const said = `Five of six agree within 2%; zipf 2 at N = 320 is ${Number(off[0][5].split(" ± ")[0]).toPrecision(3)} against ${Number(off[0][2]).toPrecision(2)} because of the reduced steps`;
   assert.ok(fig18.includes(said), said);
   const r = await cliIn(["run", join(ROOT, "configs", "paper", "fig18-modular.yaml"), ...["params=320", "skills.frequencies.zipf=2", "seed=0", "steps=100000"].flatMap((x) => ["--set", x]), "--json", "-q"]);
   assert.equal(r.code, 0, r.stderr);
