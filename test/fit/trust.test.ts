@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { tempDir } from "../helpers.js";
 import { cliIn } from "../inprocess.js";
 import { powerLawCsv, sweepJsonl } from "./fixtures.js";
+import { fitWarnings } from "../../src/fit/diagnostics.js";
 
 const dir = tempDir();
 function write(name: string, text: string): string {
@@ -121,4 +122,23 @@ test("a sweep's line order does not move the fit: lines as `sweep --jobs` writes
     const same = (out: string) => out.replaceAll("shuffled.jsonl", "ordered.jsonl").replace(/"input_sha256":"[0-9a-f]+"/g, '"input_sha256":"-"');
     assert.equal(same(b.stdout), same(a.stdout), args.join(" "));
   }
+});
+
+test("the flat-direction warning points to 'the other warnings' only when there are others", () => {
+  // A power law held at A = 2, alpha = 0 (E fixed at 0) against data at 1 and 3: every log
+  // residual is far beyond Huber's delta, where the loss is linear, so the curvature at this
+  // point is zero in every direction (flat). N spans two decades: no narrow-range warning.
+  const xs = [new Float64Array([10, 20, 40, 80, 160, 320, 640, 1000])];
+  const loss = { name: "huber" as const, delta: 1e-3, penalty: 1 };
+  const inp = (ys: number[]) => ({
+    form: "powerlaw" as const, x: ["N"], y: "loss", xs, ys: new Float64Array(ys), loss, fixE: 0,
+    fit: { form: "powerlaw" as const, n: ys.length, params: { A: 2, alpha: 0 }, loss, objective: 0, rmse_log: 0, starts: 1, evaluations: 1, theta: new Float64Array([Math.log(2), 0]) },
+  });
+  const alone = fitWarnings(inp([1, 3, 1, 3, 1, 3, 1, 3]));
+  assert.deepEqual(alone.map((w) => w.code), ["flat-direction"]);
+  assert.ok(alone[0].message.endsWith("not determined by the data. See the bootstrap intervals (--bootstrap K)."), alone[0].message);
+  // the same flat point with every y equal: constant-y comes first, and the hint points to it
+  const withOther = fitWarnings(inp([3, 3, 3, 3, 3, 3, 3, 3]));
+  assert.deepEqual(withOther.map((w) => w.code), ["constant-y", "flat-direction"]);
+  assert.ok(withOther[1].message.endsWith("See the other warnings and the bootstrap intervals (--bootstrap K)."), withOther[1].message);
 });
