@@ -9,12 +9,14 @@ import { example, template } from "./template.js";
  * Task names from the config: a sparse-parity output is the XOR of its subtask's bits ("x3 xor x4",
  * the paper's Fig 2; more than four bits: "parity of x1..x8", or of bits that do not follow on,
  * "parity of x1, x3, x5, x7, x9"); modular addition's two skills are its training and held-out
- * accuracy (Fig 13). Multitask-parity draws its tasks' bits from the seed, and squares has no
- * name beyond its index: "skill i" for both.
+ * accuracy (Fig 13); squares task i is "x<i>^2", what it asks for (Fig 19). Multitask-parity
+ * draws its tasks' bits from the seed: "skill i".
  */
 export function taskNames(c: NetworkConfig): string[] | null {
   if (c.task?.kind === "modular-addition") return ["training accuracy", "held-out accuracy"];
   if (c.task?.kind === "sparse-parity" && Array.isArray(c.task.subtasks)) return c.task.subtasks.map(parityName);
+  // squares: task i asks for x_i^2
+  if (c.task?.kind === "squares") return Array.from({ length: c.skills.count }, (_, i) => `x${i + 1}^2`);
   return null;
 }
 
