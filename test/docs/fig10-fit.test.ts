@@ -12,24 +12,20 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../helpers.js";
 import { cliIn } from "../inprocess.js";
+import { csvTable, twoPointSlope } from "./shown.js";
 
 const DATA = join(ROOT, "docs", "data", "fig10-fit");
 const PAGE = readFileSync(join(ROOT, "docs", "paper.md"), "utf8");
 const FLAT = PAGE.replace(/\s+/g, " ");
 
-function csv(file: string): Record<string, string>[] {
-  const [head, ...rows] = readFileSync(join(DATA, file), "utf8").trim().split("\n");
-  const cols = head.split(",");
-  return rows.map((l) => Object.fromEntries(l.split(",").map((v, j) => [cols[j], v])));
-}
+const csv = (file: string) => csvTable(join(DATA, file));
 const runs = csv("runs.csv"), fits = csv("fits.csv");
 const ZIPF = ["1", "1.2", "1.4", "1.6", "1.8", "2"];
 const REF: Record<string, [number, number]> = { "1": [0.35, 0.35], "1.2": [0.48, 0.48], "1.4": [0.63, 0.63], "1.6": [0.79, 0.79], "1.8": [0.95, 0.96], "2": [0.96, 1.13] };
 const fit = (opt: string, z: string) => fits.find((f) => f.optimizer === opt && f["skills.frequencies.zipf"] === z)!;
-const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2; };
 const losses = (opt: string, z: string, n: number) => runs.filter((r) => r.optimizer === opt && r["skills.frequencies.zipf"] === z && Number(r.params) === n).map((r) => Number(r.final_loss));
 /** The authors' estimator: the slope of log median final loss (4 seeds) between N = 40 and 220. */
-const twoPoint = (opt: string, z: string) => -Math.log(median(losses(opt, z, 220)) / median(losses(opt, z, 40))) / Math.log(220 / 40);
+const twoPoint = (opt: string, z: string) => twoPointSlope(losses(opt, z, 40), losses(opt, z, 220));
 
 test("docs/data/fig10-fit: 480 runs (2 optimizers x 6 zipf x 10 N x 4 seeds), none failed", () => {
   assert.equal(runs.length, 480);

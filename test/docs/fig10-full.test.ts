@@ -12,18 +12,16 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../helpers.js";
 import { cliIn } from "../inprocess.js";
+import { csvTable, median, twoPointSlope } from "./shown.js";
 
 const FILE = join(ROOT, "docs", "data", "fig10-full", "signgd-f32.csv");
 const PAGE = readFileSync(join(ROOT, "docs", "paper.md"), "utf8");
-const [head, ...lines] = readFileSync(FILE, "utf8").trim().split("\n");
-const cols = head.split(",");
-const runs = lines.map((l) => Object.fromEntries(l.split(",").map((v, j) => [cols[j], v])));
+const runs = csvTable(FILE);
 const ZIPF = ["0.5", "1", "1.2", "1.4", "1.6", "1.8", "2", "4"];
 const REF: Record<string, string> = { "1": "0.35", "1.2": "0.48", "1.4": "0.63", "1.6": "0.79", "1.8": "0.95", "2": "0.96" };
-const median = (v: number[]) => { const s = [...v].sort((a, b) => a - b); return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2; };
 const losses = (z: string, n: number) => runs.filter((r) => r["skills.frequencies.zipf"] === z && Number(r.params) === n).map((r) => Number(r.final_loss));
 /** The authors' estimator: the slope of log median final loss (4 seeds) between N = 40 and 220. */
-const twoPoint = (z: string) => -Math.log(median(losses(z, 220)) / median(losses(z, 40))) / Math.log(220 / 40);
+const twoPoint = (z: string) => twoPointSlope(losses(z, 40), losses(z, 220));
 
 test("docs/data/fig10-full/signgd-f32.csv: 1,600 SignGD runs (8 zipf x 50 N x 4 seeds), ids 0-1599, every final loss finite", () => {
   assert.equal(runs.length, 1600);

@@ -1,9 +1,12 @@
 /**
  * Helpers for the docs tests (issue 21: every number the docs show that a command prints is
  * produced by that command in a test): fenced blocks of a page, shown lines in order, and the
- * numbers of a JSON example compared with a command's JSON to the digits the page writes.
+ * numbers of a JSON example compared with a command's JSON to the digits the page writes; the CSV
+ * files docs/data/ keeps, and the Fig 10 estimators (median, two-point slope) their tests share.
  */
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { csvRecords } from "../../src/results/csv.js";
 
 /** The fenced block of `lang` that follows the first occurrence of `after` in `page`. */
 export function fencedAfter(page: string, after: string, lang: string): string[] {
@@ -66,3 +69,20 @@ export function sameNumbers(shown: string, run: unknown, page: string): void {
   });
 }
 
+
+/** A CSV file that docs/data/ keeps, as records keyed by its header (read by skillsim's own CSV reader). */
+export function csvTable(path: string): Record<string, string>[] {
+  const [head, ...rows] = csvRecords(readFileSync(path, "utf8"), path).map((r) => r.cells);
+  return rows.map((cells) => Object.fromEntries(cells.map((v, j) => [head[j], v])));
+}
+
+/** The median (the mean of the two middle values for an even count). */
+export function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return (s[(s.length - 1) >> 1] + s[s.length >> 1]) / 2;
+}
+
+/** The authors' estimator of alpha_N (Fig 10): the slope of log median final loss between N = 40 and 220. */
+export function twoPointSlope(at40: number[], at220: number[]): number {
+  return -Math.log(median(at220) / median(at40)) / Math.log(220 / 40);
+}
