@@ -42,7 +42,7 @@ test("docs/data/fig10-full: two runs again (the sweep's shard of one run) give t
 });
 
 /** The page's row for one zipf: alpha_N fitted over N = 40-220, the two-point slope, the plot's value, the median final losses at N = 600 and 1000. */
-export function row(z: string, alpha: number): string {
+function row(z: string, alpha: number): string {
   const m = (n: number) => median(losses(z, n)).toExponential(1);
   return `| ${z} | ${alpha.toFixed(3)} | ${twoPoint(z).toFixed(3)} | ${REF[z] ?? "-"} | ${m(600)} | ${m(1000)} |`;
 }

@@ -69,7 +69,6 @@ export function sameNumbers(shown: string, run: unknown, page: string): void {
   });
 }
 
-
 /** A CSV file that docs/data/ keeps, as records keyed by its header (read by skillsim's own CSV reader). */
 export function csvTable(path: string): Record<string, string>[] {
   const [head, ...rows] = csvRecords(readFileSync(path, "utf8"), path).map((r) => r.cells);
