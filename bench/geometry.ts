@@ -55,7 +55,7 @@ function numpyPeer(steps: number): PeerResult | null {
 }
 
 /** One timed run: wall-clock and CPU us/step. */
-function timed(steps: number, mode: GeometryTimeline, precision?: "float32"): { us: number; cpuUs: number; out: ModelOutput } {
+export function timed(steps: number, mode: GeometryTimeline, precision?: "float32"): { us: number; cpuUs: number; out: ModelOutput } {
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const out = runGeometry({ ...benchConfig(steps), precision }, {}, mode);
