@@ -14,7 +14,10 @@
  * whole process against the C peer (bench/peers/geometry_c.c, compiled with cc -O3
  * -march=native, when present) and its fixed cost at steps=1, and the Chinchilla fit as the
  * whole command on the shipped data (all 245 rows, and the 240 the paper fits), 20,000 and 1,000,000 generated rows, against
- * the issue's goals (1 s, 3 s, 30 s of wall time on a quiet machine; wall time is shown too).
+ * the issue's goals (1 s, 3 s, 30 s of wall time on a quiet machine; wall time is shown too);
+ * float32 against float64 in process on the scaling setting; and the full Fig 10's measured
+ * wall time, read from its record (docs/data/fig10-full/timing.json: hours, not a bench's work).
+ * The first line names the processor: ratios differ a lot between hosts (docs/bench.md).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -218,7 +221,7 @@ export async function benchTable(repeats = 3): Promise<{ text: string }> {
       ratio: gRatio.length ? `${range(gRatio)}x the C time (goal <= 1.5x)` : "",
     });
     rows.push({
-      workload: "the same, `precision: float32` (whole process; the in-process ratio to float64 is in `npm run bench -- geometry`)",
+      workload: "the same, `precision: float32` (whole process; the in-process ratio to float64 is the row after next)",
       ours: g32.length ? `${range(g32)} s (float64 / float32: ${range(g32Speed)}x)` : "failed",
       peer: cBin ? `C -O3 -march=native (float64): ${range(gPeer)} s` : cWhy,
       ratio: g32Ratio.length ? `${range(g32Ratio)}x the C time (goal <= 1.5x)` : "",
