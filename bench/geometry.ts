@@ -20,7 +20,7 @@ import {
   type GeometryTimeline,
 } from "../src/models/geometry/model.js";
 import type { ModelOutput } from "../src/models/types.js";
-import { runPeer, type PeerResult } from "./peer.js";
+import { range, runPeer, type PeerResult } from "./peer.js";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -154,11 +154,6 @@ function buildCPeer(dir: string): { bin: string } | { reason: string } {
   if (r.status !== 0) return { reason: `cc failed: ${r.stderr.trim().split("\n")[0]}` };
   return { bin };
 }
-
-const range = (xs: number[], digits = 2) => {
-  const lo = Math.min(...xs), hi = Math.max(...xs);
-  return lo.toFixed(digits) === hi.toFixed(digits) ? lo.toFixed(digits) : `${lo.toFixed(digits)}-${hi.toFixed(digits)}`;
-};
 
 /**
  * The scaling setting as whole processes, `reps` times each, interleaved: skillsim run

@@ -17,7 +17,7 @@
 import { loadConfig } from "../src/config/load.js";
 import { runNetwork } from "../src/models/network/model.js";
 import type { NetworkConfig } from "../src/config/schema.js";
-import { runPeer, type PeerResult } from "./peer.js";
+import { range, runPeer, type PeerResult } from "./peer.js";
 import { useKernels, lastKernels, type KernelChoice } from "../src/engine/kernels.js";
 
 const SETTINGS = {
@@ -51,12 +51,6 @@ type Setting = keyof typeof SETTINGS;
 
 function peer(name: string, steps: number): PeerResult | null {
   return runPeer("network_numpy.py", [name, String(steps)], steps, { ...process.env, OPENBLAS_NUM_THREADS: "1", OMP_NUM_THREADS: "1", MKL_NUM_THREADS: "1" });
-}
-
-/** min-max of a list. */
-function range(v: number[], digits = 2): string {
-  const lo = Math.min(...v), hi = Math.max(...v);
-  return lo.toFixed(digits) === hi.toFixed(digits) ? lo.toFixed(digits) : `${lo.toFixed(digits)}-${hi.toFixed(digits)}`;
 }
 
 export async function benchNetwork(setting: Setting = "parity", steps?: number, kernels: KernelChoice = "auto", repeats = 3): Promise<{ text: string; ratio: number | null }> {

@@ -42,3 +42,9 @@ export function runPeer(name: string, args: string[], steps: number, env: NodeJS
     return null;
   }
 }
+
+/** min-max of repeated measurements, with `digits` decimals (one figure when they agree to those). */
+export function range(v: number[], digits = 2): string {
+  const lo = Math.min(...v), hi = Math.max(...v);
+  return lo.toFixed(digits) === hi.toFixed(digits) ? lo.toFixed(digits) : `${lo.toFixed(digits)}-${hi.toFixed(digits)}`;
+}

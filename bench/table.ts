@@ -29,7 +29,7 @@ import type { NetworkConfig } from "../src/config/schema.js";
 import { Rng } from "../src/engine/rng.js";
 import { runNetwork } from "../src/models/network/model.js";
 import { timed } from "./geometry.js";
-import { runPeer } from "./peer.js";
+import { range, runPeer } from "./peer.js";
 
 const BIN = fileURLToPath(new URL("../../bin/skillsim.js", import.meta.url));
 const PEERS = fileURLToPath(new URL("../../bench/peers/", import.meta.url));
@@ -68,12 +68,6 @@ function fig10Row(): Row {
     peer: "the authors: a cluster, about 0.5 ms a step",
     ratio: verdict,
   };
-}
-
-/** min-max of a list, with `digits` decimals. */
-function range(v: number[], digits = 2): string {
-  const lo = Math.min(...v), hi = Math.max(...v);
-  return lo.toFixed(digits) === hi.toFixed(digits) ? lo.toFixed(digits) : `${lo.toFixed(digits)}-${hi.toFixed(digits)}`;
 }
 
 const NETWORK = {
